@@ -1,0 +1,2 @@
+export type { TConfig, TEnv } from './load-config.ts';
+export { ConfigError, loadConfig, ZEnv } from './load-config.ts';

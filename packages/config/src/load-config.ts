@@ -1,0 +1,125 @@
+import path from 'node:path';
+import { z } from 'zod';
+
+const ZPort = z.coerce.number().int().min(0).max(65535);
+
+const ZPostgresUrl = z
+  .string()
+  .refine(
+    (value) => /^postgres(ql)?:\/\//.test(value),
+    'must be a postgres:// or postgresql:// URL',
+  );
+
+const ZRedisUrl = z
+  .string()
+  .refine((value) => /^rediss?:\/\//.test(value), 'must be a redis:// or rediss:// URL');
+
+/**
+ * Every environment variable Alliage reads, with its default. The README's
+ * configuration table mirrors this list.
+ */
+export const ZEnv = z.object({
+  ALLIAGE_DATA_DIR: z.string().min(1).default('./.alliage'),
+  DATABASE_URL: ZPostgresUrl.optional(),
+  REDIS_URL: ZRedisUrl.optional(),
+  ALLIAGE_HTTP_HOST: z.string().min(1).default('127.0.0.1'),
+  ALLIAGE_HTTP_PORT: ZPort.default(8080),
+  ALLIAGE_SFTP_PORT: ZPort.default(2222),
+  ALLIAGE_HMAC_SECRET: z.string().min(32, 'must be at least 32 characters').optional(),
+  ALLIAGE_PGP_PRIVATE_KEY: z
+    .string()
+    .includes('BEGIN PGP PRIVATE KEY BLOCK', { message: 'must be an armoured PGP private key' })
+    .optional(),
+  ALLIAGE_PGP_PASSPHRASE: z.string().optional(),
+  ALLIAGE_SSH_HOST_KEY: z
+    .string()
+    .includes('PRIVATE KEY', { message: 'must be a PEM/OpenSSH private key' })
+    .optional(),
+  ALLIAGE_BODY_LIMIT: z
+    .string()
+    .regex(/^\d+(b|kb|mb)$/i, 'must look like 100kb or 1mb')
+    .default('100kb'),
+  ALLIAGE_RATE_LIMIT_PER_MINUTE: z.coerce.number().int().min(1).default(600),
+  ALLIAGE_TRUST_PROXY: z.enum(['true', 'false']).default('false'),
+  ALLIAGE_LOG_LEVEL: z
+    .enum(['fatal', 'error', 'warn', 'info', 'debug', 'trace', 'silent'])
+    .default('info'),
+});
+export type TEnv = z.infer<typeof ZEnv>;
+
+/** Validated configuration of a running Alliage. */
+export interface TConfig {
+  dataDir: string;
+  databaseUrl: string | null;
+  redisUrl: string | null;
+  http: {
+    host: string;
+    port: number;
+    bodyLimit: string;
+    rateLimitPerMinute: number;
+    trustProxy: boolean;
+  };
+  sftp: { port: number };
+  secrets: {
+    hmacSecret: string | null;
+    pgpPrivateKey: string | null;
+    pgpPassphrase: string | null;
+    sshHostKey: string | null;
+  };
+  logLevel: TEnv['ALLIAGE_LOG_LEVEL'];
+}
+
+/** Raised when the environment is invalid; the message names each variable. */
+export class ConfigError extends Error {
+  readonly variables: string[];
+  constructor(message: string, variables: string[]) {
+    super(message);
+    this.name = 'ConfigError';
+    this.variables = variables;
+  }
+}
+
+/**
+ * Reads and validates the environment once. Empty strings count as unset.
+ *
+ * @example
+ * const config = loadConfig(process.env);
+ */
+export function loadConfig(env: Record<string, string | undefined>): TConfig {
+  const present = Object.fromEntries(
+    Object.keys(ZEnv.shape)
+      .map((name) => [name, env[name]] as const)
+      .filter(([, value]) => value !== undefined && value !== ''),
+  );
+  const result = ZEnv.safeParse(present);
+  if (!result.success) {
+    const problems = result.error.issues.map(
+      (issue) => `${String(issue.path[0])}: ${issue.message}`,
+    );
+    throw new ConfigError(
+      `invalid configuration:\n  ${problems.join('\n  ')}`,
+      result.error.issues.map((issue) => String(issue.path[0])),
+    );
+  }
+  const parsed = result.data;
+  return {
+    dataDir: path.resolve(parsed.ALLIAGE_DATA_DIR),
+    databaseUrl: parsed.DATABASE_URL ?? null,
+    redisUrl: parsed.REDIS_URL ?? null,
+    http: {
+      host: parsed.ALLIAGE_HTTP_HOST,
+      port: parsed.ALLIAGE_HTTP_PORT,
+      bodyLimit: parsed.ALLIAGE_BODY_LIMIT,
+      rateLimitPerMinute: parsed.ALLIAGE_RATE_LIMIT_PER_MINUTE,
+      trustProxy: parsed.ALLIAGE_TRUST_PROXY === 'true',
+    },
+    sftp: { port: parsed.ALLIAGE_SFTP_PORT },
+    secrets: {
+      hmacSecret: parsed.ALLIAGE_HMAC_SECRET ?? null,
+      pgpPrivateKey: parsed.ALLIAGE_PGP_PRIVATE_KEY ?? null,
+      pgpPassphrase: parsed.ALLIAGE_PGP_PASSPHRASE ?? null,
+      sshHostKey: parsed.ALLIAGE_SSH_HOST_KEY ?? null,
+    },
+    logLevel: parsed.ALLIAGE_LOG_LEVEL,
+  };
+}

@@ -1,0 +1,26 @@
+import { AppError } from '@alliage/domain';
+
+/**
+ * The opaque cursor of a page of audit events: the seq it ends at. Opaque so
+ * callers do not build their own, which keeps the encoding free to change.
+ *
+ * @example
+ * const nextCursor = encodeAuditCursor(lastEvent.seq);
+ */
+export function encodeAuditCursor(afterSeq: number): string {
+  return Buffer.from(`seq:${afterSeq}`, 'utf8').toString('base64url');
+}
+
+/** The seq a cursor made by `encodeAuditCursor` ends at; validation_failed otherwise. */
+export function decodeAuditCursor(cursor: string): number {
+  const match = /^seq:(0|[1-9][0-9]{0,15})$/.exec(
+    Buffer.from(cursor, 'base64url').toString('utf8'),
+  );
+  const afterSeq = match ? Number(match[1]) : Number.NaN;
+  if (!Number.isSafeInteger(afterSeq)) {
+    throw new AppError('validation_failed', 'invalid cursor', {
+      fields: [{ path: 'cursor', message: 'not a cursor returned by this API' }],
+    });
+  }
+  return afterSeq;
+}

@@ -1,0 +1,39 @@
+import { ZAuditAction } from '@alliage/domain';
+import { z } from 'zod';
+
+/** Page size when a filter names none. */
+export const DEFAULT_AUDIT_PAGE_SIZE = 100;
+
+const ZFilterText = z.string().trim().min(1).max(200);
+
+/** `a,b` and `['a,b', 'c']` (a repeated query parameter) to `['a', 'b', 'c']`. */
+function splitActions(value: unknown): unknown {
+  const parts = typeof value === 'string' ? [value] : value;
+  if (!Array.isArray(parts) || !parts.every((part) => typeof part === 'string')) return value;
+  return parts
+    .flatMap((part) => part.split(','))
+    .map((part) => part.trim())
+    .filter((part) => part !== '');
+}
+
+/**
+ * A query on the audit chain. Accepts query-string shapes too: dates and numbers
+ * as strings, `action` as an array or `a,b` text. `from` is inclusive, `to`
+ * exclusive. Unknown keys are refused, so a misspelt filter cannot silently
+ * return everything.
+ */
+export const ZAuditFilter = z.strictObject({
+  action: z.preprocess(splitActions, z.array(ZAuditAction).min(1)).optional(),
+  organisationCode: ZFilterText.optional(),
+  actor: ZFilterText.optional(),
+  objectType: ZFilterText.optional(),
+  objectId: ZFilterText.optional(),
+  instructionVersion: z.coerce.number().int().min(1).max(2_147_483_647).optional(),
+  from: z.coerce.date().optional(),
+  to: z.coerce.date().optional(),
+  /** `nextCursor` of the previous page. */
+  cursor: z.string().min(1).max(200).optional(),
+  /** 1..1000; DEFAULT_AUDIT_PAGE_SIZE when absent. */
+  limit: z.coerce.number().int().min(1).max(1000).optional(),
+});
+export type TAuditFilter = z.infer<typeof ZAuditFilter>;

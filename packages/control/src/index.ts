@@ -1,0 +1,57 @@
+export type { ControlContext, TActor, TClock, TExecutor } from './control-context.ts';
+export { cliActor, SYSTEM_ACTOR } from './control-context.ts';
+export { migrateToLatest } from './migrate-to-latest.ts';
+export type { ControlDb, OpenControlDbOptions, TControlDbKind } from './open-control-db.ts';
+export { openControlDb } from './open-control-db.ts';
+export type { ControlSchema } from './schema.ts';
+// --- audit chain (audit-*.ts) ---
+
+export { appendAuditEvent } from './audit-append-event.ts';
+export type { TCheckpoint } from './audit-checkpoint.ts';
+export { ZCheckpoint } from './audit-checkpoint.ts';
+export type { TAuditRowForHash } from './audit-compute-hash.ts';
+export { computeAuditHash, GENESIS_HASH, toAuditRowForHash } from './audit-compute-hash.ts';
+export type { TCheckpointSigner, TSignedCheckpoint } from './audit-create-checkpoint.ts';
+export { createAuditCheckpoint } from './audit-create-checkpoint.ts';
+export type { TAuditEvent, TAuditEventInput } from './audit-event.ts';
+export type { TAuditFilter } from './audit-filter.ts';
+export { DEFAULT_AUDIT_PAGE_SIZE, ZAuditFilter } from './audit-filter.ts';
+export type { TAuditEventPage } from './audit-list-events.ts';
+export { listAuditEvents } from './audit-list-events.ts';
+export { listLatestAuditEvents } from './audit-list-latest-events.ts';
+export { readAuditCheckpoint } from './audit-read-checkpoint.ts';
+export type { TChainVerification, VerifyAuditChainOptions } from './audit-verify-chain.ts';
+export { verifyAuditChain } from './audit-verify-chain.ts';
+// --- organisations, principals, tokens, keys, instructions ---
+
+export type { TOrganisationKeyInput } from './add-organisation-key.ts';
+export { addOrganisationKey, ZOrganisationKeyInput } from './add-organisation-key.ts';
+export type { TApiToken } from './api-token.ts';
+export type { TApiTokenAuthentication } from './authenticate-api-token.ts';
+export { authenticateApiToken } from './authenticate-api-token.ts';
+export type { TApiTokenInput } from './create-api-token.ts';
+export { createApiToken, ZApiTokenInput } from './create-api-token.ts';
+export { createOrganisation } from './create-organisation.ts';
+export type { TPrincipalInput } from './create-principal.ts';
+export { createPrincipal, ZPrincipalInput } from './create-principal.ts';
+export { getInstruction } from './get-instruction.ts';
+export { getInstructionInForce } from './get-instruction-in-force.ts';
+export { getOrganisation } from './get-organisation.ts';
+export { getPrincipal } from './get-principal.ts';
+export type { TInstruction } from './instruction.ts';
+export type { TApiTokenFilter } from './list-api-tokens.ts';
+export { listApiTokens } from './list-api-tokens.ts';
+export { listInstructionVersions } from './list-instruction-versions.ts';
+export type { TOrganisationKeyFilter } from './list-organisation-keys.ts';
+export { listOrganisationKeys } from './list-organisation-keys.ts';
+export type { TOrganisationFilter } from './list-organisations.ts';
+export { listOrganisations } from './list-organisations.ts';
+export type { TPrincipalFilter } from './list-principals.ts';
+export { listPrincipals } from './list-principals.ts';
+export type { TOrganisation } from './organisation.ts';
+export type { TKeyType, TOrganisationKey } from './organisation-key.ts';
+export type { TPrincipal } from './principal.ts';
+export { revokeApiToken } from './revoke-api-token.ts';
+export { revokeOrganisationKey } from './revoke-organisation-key.ts';
+export { setInstruction } from './set-instruction.ts';
+export { updateOrganisation } from './update-organisation.ts';

@@ -1,0 +1,44 @@
+import type { Kysely } from 'kysely';
+import { type Migration, type MigrationProvider, Migrator } from 'kysely/migration';
+import * as controlPlane from './migrations/2026-11-23-0001-control-plane.ts';
+
+/** Migrations in order; names are timestamp-prefixed so they sort. */
+const MIGRATIONS: Record<string, Migration> = {
+  '2026-11-23-0001-control-plane': controlPlane,
+};
+
+// A static provider (rather than kysely's FileMigrationProvider) keeps migrations
+// importable under Node's type stripping and bundlers alike.
+const provider: MigrationProvider = {
+  getMigrations: async () => MIGRATIONS,
+};
+
+/**
+ * Brings the control-plane schema to the latest migration. Run at start or by a
+ * command, never as an import side effect.
+ *
+ * @example
+ * await migrateToLatest(db);
+ */
+export async function migrateToLatest(
+  db: Kysely<unknown>,
+  options: { schema?: string } = {},
+): Promise<string[]> {
+  // Kysely looks its bookkeeping tables up in every schema of the database; naming
+  // the schema keeps parallel test schemas (and co-hosted deployments) apart.
+  const migrator = new Migrator({
+    db,
+    provider,
+    ...(options.schema ? { migrationTableSchema: options.schema } : {}),
+  });
+  const { error, results } = await migrator.migrateToLatest();
+  if (error) {
+    const failed = results?.find((result) => result.status === 'Error');
+    throw new Error(`control-plane migration ${failed?.migrationName ?? '(unknown)'} failed`, {
+      cause: error,
+    });
+  }
+  return (results ?? [])
+    .filter((result) => result.status === 'Success')
+    .map((result) => result.migrationName);
+}

@@ -1,0 +1,92 @@
+import type { ColumnType, Generated } from 'kysely';
+
+/** A timestamptz column: read as Date, written as Date or ISO string. */
+type Timestamp = ColumnType<Date, Date | string, Date | string>;
+/** A jsonb column: read parsed, written as JSON text. */
+type Json<T> = ColumnType<T, string, string>;
+
+export interface OrganisationsTable {
+  id: Generated<string>;
+  code: string;
+  name: string;
+  kind: 'member' | 'client' | 'both';
+  sector: string;
+  status: 'active' | 'suspended' | 'offboarded';
+  /** ISO date `YYYY-MM-DD` (the driver is told to keep dates as text). */
+  contract_start: string | null;
+  contract_end: string | null;
+  created_at: Timestamp;
+  updated_at: Timestamp;
+}
+
+export interface PrincipalsTable {
+  id: Generated<string>;
+  /** Null for processor staff (operator, compliance). */
+  organisation_id: string | null;
+  name: string;
+  role: 'operator' | 'compliance' | 'member_admin' | 'member_user' | 'client_marketer';
+  created_at: Timestamp;
+  disabled_at: Timestamp | null;
+}
+
+export interface ApiTokensTable {
+  id: Generated<string>;
+  principal_id: string;
+  name: string | null;
+  /** Hex SHA-256 of the token; the token itself is never stored. */
+  token_hash: string;
+  /** First characters of the token, to recognise it in lists. */
+  token_prefix: string;
+  created_at: Timestamp;
+  expires_at: Timestamp | null;
+  revoked_at: Timestamp | null;
+  last_used_at: Timestamp | null;
+}
+
+export interface OrganisationKeysTable {
+  id: Generated<string>;
+  organisation_id: string;
+  key_type: 'ssh' | 'pgp';
+  fingerprint: string;
+  algorithm: string;
+  bits: number | null;
+  public_key: string;
+  expires_at: Timestamp | null;
+  created_at: Timestamp;
+  revoked_at: Timestamp | null;
+}
+
+export interface InstructionsTable {
+  id: Generated<string>;
+  organisation_id: string;
+  version: number;
+  body: Json<unknown>;
+  signed_by: string;
+  effective_from: string;
+  created_at: Timestamp;
+  created_by: string;
+}
+
+export interface AuditEventsTable {
+  seq: number;
+  occurred_at: Timestamp;
+  actor: string;
+  action: string;
+  object_type: string | null;
+  object_id: string | null;
+  organisation_code: string | null;
+  instruction_version: number | null;
+  details: Json<Record<string, unknown>>;
+  prev_hash: string;
+  hash: string;
+}
+
+/** The control-plane database as kysely sees it. */
+export interface ControlSchema {
+  organisations: OrganisationsTable;
+  principals: PrincipalsTable;
+  api_tokens: ApiTokensTable;
+  organisation_keys: OrganisationKeysTable;
+  instructions: InstructionsTable;
+  audit_events: AuditEventsTable;
+}

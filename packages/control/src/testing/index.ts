@@ -1,0 +1,2 @@
+export type { TestControlDb } from './test-env.ts';
+export { createTestControlDb, testControlDbKinds, testDatabaseUrl } from './test-env.ts';

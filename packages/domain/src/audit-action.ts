@@ -1,0 +1,52 @@
+import { z } from 'zod';
+
+/**
+ * The closed list of audit event names, `resource.action`. Compliance filters on
+ * these; adding a capability means adding its names here first.
+ */
+export const ZAuditAction = z.enum([
+  'organisation.created',
+  'organisation.updated',
+  'principal.created',
+  'token.created',
+  'token.revoked',
+  'key.added',
+  'key.revoked',
+  'instruction.changed',
+  'instruction.read',
+  'audit.read',
+  'audit.verified',
+  'audit.checkpointed',
+  'access.denied',
+  'auth.failed',
+  'platform.started',
+  'platform.key_rotated',
+  'sftp.login',
+  'sftp.login_failed',
+  'sftp.denied',
+  'file.received',
+  'file.accepted',
+  'file.rejected',
+  'file.duplicate',
+  'file.downloaded',
+  'dialect.changed',
+  'pool.built',
+  'pool.purged',
+  'pool.exported',
+  'repoussoir.changed',
+  'selection.created',
+  'selection.counted',
+  'selection.ordered',
+  'selection.approved',
+  'selection.rejected',
+  'delivery.created',
+  'delivery.downloaded',
+  'delivery.expired',
+  'seed.hit',
+  'alert.raised',
+  'rights_request.created',
+  'rights_request.updated',
+  'member.offboarded',
+  'personal_data.read',
+]);
+export type TAuditAction = z.infer<typeof ZAuditAction>;

@@ -1,0 +1,78 @@
+import type { ControlContext } from '@alliage/control';
+import { AppError, parseInput } from '@alliage/domain';
+import express, { type Express } from 'express';
+import helmet from 'helmet';
+import { type Logger, pino } from 'pino';
+import { z } from 'zod';
+import { createApiErrorHandler } from './create-api-error-handler.ts';
+import { createRateLimiters } from './create-rate-limiters.ts';
+import { createRequestLogger } from './create-request-logger.ts';
+import { listApiRoutes } from './list-api-routes.ts';
+import { mountApiRoute } from './mount-api-route.ts';
+
+/** What the HTTP API runs on: the control plane, the platform key, HTTP limits, a logger. */
+export interface ApiDeps {
+  control: ControlContext;
+  /** The platform's PGP key: public part served, private part signs audit checkpoints. */
+  platformKey: {
+    armoredPublicKey: string;
+    armoredPrivateKey: string;
+    passphrase?: string;
+    fingerprint: string;
+  };
+  http: { bodyLimit: string; rateLimitPerMinute: number; trustProxy: boolean };
+  /** Extra fields of `GET /healthz` (version, back-ends…). */
+  health?: () => Record<string, unknown> | Promise<Record<string, unknown>>;
+  /** Request and error log; defaults to pino at `info` on stdout. */
+  logger?: Logger;
+}
+
+const ZApiHttpOptions = z.object({
+  bodyLimit: z.string().regex(/^\d+(b|kb|mb)$/i, 'must look like 100kb or 1mb'),
+  rateLimitPerMinute: z.number().int().min(1),
+  trustProxy: z.boolean(),
+});
+
+/**
+ * The Express app of the HTTP API: request ids and logs, helmet, rate limits, a
+ * JSON body limit, every route of the registry (bearer token, role, organisation
+ * scope, zod validation) and problem+json errors.
+ *
+ * @example
+ * const app = createApiApp({ control: ctx, platformKey, http: config.http, logger });
+ * const server = await startApiServer(app, { host: '127.0.0.1', port: 8080 });
+ */
+export function createApiApp(deps: ApiDeps): Express {
+  const http = parseInput(ZApiHttpOptions, deps.http, 'http');
+  const logger = deps.logger ?? pino({ level: 'info', base: { service: 'alliage-api' } });
+  const routes = listApiRoutes();
+
+  const app = express();
+  // One hop only: with `true` Express would take the left-most X-Forwarded-For
+  // entry, which the client writes itself, and per-address limits would be bypassable.
+  app.set('trust proxy', http.trustProxy ? 1 : false);
+  app.set('query parser', 'simple');
+  // Answers depend on who asks; no validators that a shared cache could mix up.
+  app.set('etag', false);
+  app.disable('x-powered-by');
+
+  app.use(createRequestLogger(logger));
+  app.use(helmet());
+  app.use((_req, res, next) => {
+    // Tokens and organisation data must not linger in caches.
+    res.setHeader('Cache-Control', 'no-store');
+    next();
+  });
+  app.use(...createRateLimiters(http.rateLimitPerMinute));
+  app.use(express.json({ limit: http.bodyLimit }));
+
+  const router = express.Router();
+  for (const route of routes) mountApiRoute(router, route, deps, routes);
+  app.use(router);
+
+  app.use((_req, _res, next) => {
+    next(new AppError('not_found', 'no such route'));
+  });
+  app.use(createApiErrorHandler(logger));
+  return app;
+}

@@ -1,0 +1,49 @@
+import { appendAuditEvent, type ControlContext } from '@alliage/control';
+import { AppError } from '@alliage/domain';
+import type { TAuthContext } from './api-route.ts';
+
+export interface DenyAccessOptions {
+  /** `role`: the route is not for this role (403); `organisation`: another organisation's object (404). */
+  reason: 'role' | 'organisation';
+  method: string;
+  route: string;
+  /** Organisation code named by the request, if any (already validated). */
+  targetCode: string | null;
+  /** Message of the 404 for `organisation`, the same as for an object that does not exist. */
+  notFoundMessage?: string;
+}
+
+/**
+ * Appends `access.denied` (route, method, target, principal) and throws: 403 when
+ * the role may not use the route at all, 404 when the object belongs to another
+ * organisation, so its existence is not confirmed.
+ *
+ * @example
+ * await denyAccess(ctx, auth, { reason: 'organisation', method: 'GET', route, targetCode: 'M02' });
+ */
+export async function denyAccess(
+  ctx: ControlContext,
+  auth: TAuthContext,
+  options: DenyAccessOptions,
+): Promise<never> {
+  await appendAuditEvent(ctx.db, ctx.clock, {
+    action: 'access.denied',
+    actor: auth.actor,
+    objectType: options.targetCode === null ? null : 'organisation',
+    objectId: options.targetCode,
+    organisationCode: options.targetCode,
+    details: {
+      reason: options.reason,
+      method: options.method,
+      route: options.route,
+      targetCode: options.targetCode,
+      principalId: auth.principal.id,
+      principalRole: auth.principal.role,
+      principalOrganisationCode: auth.principal.organisationCode,
+    },
+  });
+  if (options.reason === 'role') {
+    throw new AppError('forbidden', 'this route is not open to your role');
+  }
+  throw new AppError('not_found', options.notFoundMessage ?? 'not found');
+}

@@ -1,0 +1,173 @@
+import {
+  appendAuditEvent,
+  createAuditCheckpoint,
+  listAuditEvents,
+  listLatestAuditEvents,
+  readAuditCheckpoint,
+  verifyAuditChain,
+} from '@alliage/control';
+import { ZAuditAction, ZOrgCode } from '@alliage/domain';
+import { z } from 'zod';
+import { defineRoute } from '../api-route.ts';
+
+const AUDIT_READERS = ['operator', 'compliance'] as const;
+
+const ZInstant = z
+  .union([z.iso.datetime({ offset: true }), z.iso.date()])
+  .transform((value) => new Date(value));
+
+/** `action=a&action=b` or `action=a,b`. */
+const ZActionList = z
+  .union([z.string(), z.array(z.string())])
+  .describe('audit action names (resource.action), repeated or comma-separated')
+  .transform((value) =>
+    (Array.isArray(value) ? value : [value])
+      .flatMap((part) => part.split(','))
+      .map((part) => part.trim()),
+  )
+  .pipe(z.array(ZAuditAction).min(1).max(50));
+
+export const ZListAuditQuery = z
+  .object({
+    action: ZActionList.optional(),
+    organisation: ZOrgCode.optional(),
+    actor: z.string().min(1).max(200).optional(),
+    objectType: z.string().min(1).max(100).optional(),
+    objectId: z.string().min(1).max(200).optional(),
+    instructionVersion: z.coerce.number().int().min(1).optional(),
+    from: ZInstant.optional(),
+    to: ZInstant.optional(),
+    cursor: z.string().min(1).max(200).optional(),
+    limit: z.coerce.number().int().min(1).max(1000).optional(),
+  })
+  .strict();
+export type TListAuditQuery = z.infer<typeof ZListAuditQuery>;
+
+export const ZAuditTailQuery = z
+  .object({ n: z.coerce.number().int().min(1).max(1000).default(20) })
+  .strict();
+export type TAuditTailQuery = z.infer<typeof ZAuditTailQuery>;
+
+/** Body of `POST /v1/audit/verify`: a checkpoint as `POST /v1/audit/checkpoints` signed it. */
+export const ZVerifyAuditBody = z.object({ checkpoint: z.string().min(1).max(100_000) }).strict();
+export type TVerifyAuditBody = z.infer<typeof ZVerifyAuditBody>;
+
+/** `GET /v1/audit`: filtered events, oldest first, cursor-paged. Records `audit.read`. */
+export const listAuditRoute = defineRoute({
+  operationId: 'listAuditEvents',
+  method: 'get',
+  path: '/v1/audit',
+  summary: 'Search the audit log (cursor paging)',
+  tag: 'audit',
+  roles: AUDIT_READERS,
+  query: ZListAuditQuery,
+  handler: async ({ ctx, auth, query }) => {
+    const { organisation, ...rest } = query;
+    const page = await listAuditEvents(ctx, {
+      ...rest,
+      ...(organisation === undefined ? {} : { organisationCode: organisation }),
+    });
+    await appendAuditEvent(ctx.db, ctx.clock, {
+      action: 'audit.read',
+      actor: auth.actor,
+      details: {
+        via: 'search',
+        filter: { ...query, from: query.from?.toISOString(), to: query.to?.toISOString() },
+        eventCount: page.events.length,
+      },
+    });
+    return page;
+  },
+});
+
+/** `GET /v1/audit/tail`: the newest `n` events, oldest first. Records `audit.read`. */
+export const tailAuditRoute = defineRoute({
+  operationId: 'tailAuditEvents',
+  method: 'get',
+  path: '/v1/audit/tail',
+  summary: 'The newest audit events',
+  tag: 'audit',
+  roles: AUDIT_READERS,
+  query: ZAuditTailQuery,
+  handler: async ({ ctx, auth, query }) => {
+    const events = await listLatestAuditEvents(ctx, query.n);
+    await appendAuditEvent(ctx.db, ctx.clock, {
+      action: 'audit.read',
+      actor: auth.actor,
+      details: { via: 'tail', n: query.n, eventCount: events.length },
+    });
+    return events;
+  },
+});
+
+/** `GET /v1/audit/verify`: recomputes the whole chain; 200 with `ok: false` when broken. */
+export const verifyAuditRoute = defineRoute({
+  operationId: 'verifyAuditChain',
+  method: 'get',
+  path: '/v1/audit/verify',
+  summary: 'Verify the audit chain',
+  tag: 'audit',
+  roles: AUDIT_READERS,
+  handler: async ({ ctx, auth }) => {
+    const verification = await verifyAuditChain(ctx);
+    await appendAuditEvent(ctx.db, ctx.clock, {
+      action: 'audit.verified',
+      actor: auth.actor,
+      details: { ...verification, checkpointSeq: null },
+    });
+    return verification;
+  },
+});
+
+/**
+ * `POST /v1/audit/verify`: verifies the chain against a signed checkpoint (which
+ * also catches deleted newest rows). The signature is checked with the platform key.
+ */
+export const verifyAuditWithCheckpointRoute = defineRoute({
+  operationId: 'verifyAuditChainWithCheckpoint',
+  method: 'post',
+  path: '/v1/audit/verify',
+  summary: 'Verify the audit chain against a signed checkpoint',
+  tag: 'audit',
+  roles: AUDIT_READERS,
+  body: ZVerifyAuditBody,
+  handler: async ({ ctx, auth, deps, body }) => {
+    const checkpoint = await readAuditCheckpoint(body.checkpoint, [
+      deps.platformKey.armoredPublicKey,
+    ]);
+    const verification = await verifyAuditChain(ctx, { checkpoint });
+    await appendAuditEvent(ctx.db, ctx.clock, {
+      action: 'audit.verified',
+      actor: auth.actor,
+      details: { ...verification, checkpointSeq: checkpoint.seq },
+    });
+    return verification;
+  },
+});
+
+/** `POST /v1/audit/checkpoints`: the chain head, signed with the platform key, to keep elsewhere. */
+export const createCheckpointRoute = defineRoute({
+  operationId: 'createAuditCheckpoint',
+  method: 'post',
+  path: '/v1/audit/checkpoints',
+  summary: 'Sign a checkpoint of the audit chain head',
+  tag: 'audit',
+  roles: AUDIT_READERS,
+  status: 201,
+  handler: async ({ ctx, auth, deps }) =>
+    createAuditCheckpoint(ctx, auth.actor, {
+      armoredPrivateKey: deps.platformKey.armoredPrivateKey,
+      fingerprint: deps.platformKey.fingerprint,
+      ...(deps.platformKey.passphrase === undefined
+        ? {}
+        : { passphrase: deps.platformKey.passphrase }),
+    }),
+});
+
+export const auditRoutes = [
+  listAuditRoute,
+  tailAuditRoute,
+  verifyAuditRoute,
+  verifyAuditWithCheckpointRoute,
+  createCheckpointRoute,
+];

@@ -1,0 +1,211 @@
+import type { TControlDbKind } from '@alliage/control';
+import {
+  type ControlContext,
+  createApiToken,
+  createOrganisation,
+  createPrincipal,
+  listLatestAuditEvents,
+  SYSTEM_ACTOR,
+  setInstruction,
+  type TAuditEvent,
+  type TPrincipal,
+} from '@alliage/control';
+import { createTestControlDb, type TestControlDb } from '@alliage/control/testing';
+import { generatePgpKeyPair, type TPgpKeyPair } from '@alliage/crypto';
+import type { TInstructionBodyInput, TRole } from '@alliage/domain';
+import { pino } from 'pino';
+import { type ApiDeps, type ApiServer, createApiApp, startApiServer } from '../src/index.ts';
+
+/** The seeded callers of every suite; `anonymous` sends no token. */
+export const SEEDED_CALLERS = [
+  'operator',
+  'compliance',
+  'm01Admin',
+  'm01User',
+  'm02Admin',
+  'm02User',
+  'c01Marketer',
+] as const;
+export type TSeededCaller = (typeof SEEDED_CALLERS)[number];
+
+const SEED: Record<TSeededCaller, { role: TRole; organisationCode: string | null }> = {
+  operator: { role: 'operator', organisationCode: null },
+  compliance: { role: 'compliance', organisationCode: null },
+  m01Admin: { role: 'member_admin', organisationCode: 'M01' },
+  m01User: { role: 'member_user', organisationCode: 'M01' },
+  m02Admin: { role: 'member_admin', organisationCode: 'M02' },
+  m02User: { role: 'member_user', organisationCode: 'M02' },
+  c01Marketer: { role: 'client_marketer', organisationCode: 'C01' },
+};
+
+/** A valid instruction body (test data only). */
+export const SAMPLE_INSTRUCTION: TInstructionBodyInput = {
+  purposes: ['targeting'],
+  channels: ['postal', 'email'],
+  thirdPartyAllowed: true,
+  clientSectorsAllow: null,
+  clientSectorsDeny: ['equipement_maison'],
+  retentionMonths: 36,
+  signedBy: 'Test Only, DPO',
+  effectiveFrom: '2026-12-01',
+};
+
+let platformKeyPromise: Promise<TPgpKeyPair> | null = null;
+
+/** One generated platform key per test file (test-only key). */
+export function testPlatformKey(): Promise<TPgpKeyPair> {
+  platformKeyPromise ??= generatePgpKeyPair({
+    name: 'Alliage test platform',
+    email: 'platform@alliage.invalid',
+  });
+  return platformKeyPromise;
+}
+
+export interface TestResponse {
+  status: number;
+  headers: Headers;
+  text: string;
+  /** Parsed JSON body, or undefined when the body is not JSON. */
+  json: unknown;
+}
+
+export interface CallOptions {
+  token?: string | null;
+  body?: unknown;
+  /** Sent as is (with content-type application/json unless `headers` says otherwise). */
+  rawBody?: string;
+  headers?: Record<string, string>;
+}
+
+export interface TestApi {
+  url: string;
+  ctx: ControlContext;
+  control: TestControlDb;
+  platformKey: TPgpKeyPair;
+  tokens: Record<TSeededCaller, string>;
+  principals: Record<TSeededCaller, TPrincipal>;
+  /** Lines pino wrote, parsed. */
+  logs: Record<string, unknown>[];
+  /** Moves the control-plane clock this far ahead of real time (0: back to real time). */
+  setClockOffset(offsetMs: number): void;
+  call(method: string, path: string, options?: CallOptions): Promise<TestResponse>;
+  latestEvents(count: number): Promise<TAuditEvent[]>;
+  close(): Promise<void>;
+}
+
+export interface StartTestApiOptions {
+  http?: Partial<ApiDeps['http']>;
+  /** Skip seeding organisations and principals. */
+  seed?: boolean;
+  /** Use this control context instead of the test database's (e.g. a broken one). */
+  control?: ControlContext;
+  health?: ApiDeps['health'];
+}
+
+/**
+ * A real API on a free port over a fresh control plane of `kind`, seeded through
+ * the control verbs: M01 and M02 (members) with an admin and a user each, C01
+ * (client) with a marketer, an operator and a compliance officer, and one
+ * instruction version for each member.
+ */
+export async function startTestApi(
+  kind: TControlDbKind,
+  options: StartTestApiOptions = {},
+): Promise<TestApi> {
+  const control = await createTestControlDb(kind);
+  // Real time (keys and signatures made now must not look future-dated), shiftable.
+  let offsetMs = 0;
+  const ctx: ControlContext = { db: control.db, clock: () => new Date(Date.now() + offsetMs) };
+  const platformKey = await testPlatformKey();
+  const logs: Record<string, unknown>[] = [];
+  const logger = pino(
+    { level: 'info' },
+    { write: (line: string) => void logs.push(JSON.parse(line) as Record<string, unknown>) },
+  );
+
+  const tokens = {} as Record<TSeededCaller, string>;
+  const principals = {} as Record<TSeededCaller, TPrincipal>;
+  if (options.seed !== false) {
+    await createOrganisation(ctx, SYSTEM_ACTOR, {
+      code: 'M01',
+      name: 'Maison Test',
+      kind: 'member',
+      sector: 'equipement_maison',
+    });
+    await createOrganisation(ctx, SYSTEM_ACTOR, {
+      code: 'M02',
+      name: 'Auto Test',
+      kind: 'member',
+      sector: 'automobile',
+    });
+    await createOrganisation(ctx, SYSTEM_ACTOR, {
+      code: 'C01',
+      name: 'Client Test',
+      kind: 'client',
+      sector: 'energie',
+    });
+    for (const caller of SEEDED_CALLERS) {
+      const principal = await createPrincipal(ctx, SYSTEM_ACTOR, {
+        name: `test ${caller}`,
+        ...SEED[caller],
+      });
+      const { token } = await createApiToken(ctx, SYSTEM_ACTOR, {
+        principalId: principal.id,
+        name: caller,
+      });
+      tokens[caller] = token;
+      principals[caller] = principal;
+    }
+    await setInstruction(ctx, SYSTEM_ACTOR, 'M01', SAMPLE_INSTRUCTION);
+    await setInstruction(ctx, SYSTEM_ACTOR, 'M02', SAMPLE_INSTRUCTION);
+  }
+
+  const app = createApiApp({
+    control: options.control ?? ctx,
+    platformKey,
+    http: { bodyLimit: '100kb', rateLimitPerMinute: 100_000, trustProxy: false, ...options.http },
+    ...(options.health ? { health: options.health } : {}),
+    logger,
+  });
+  const server: ApiServer = await startApiServer(app, { host: '127.0.0.1', port: 0 });
+
+  return {
+    url: server.url,
+    ctx,
+    control,
+    platformKey,
+    tokens,
+    principals,
+    logs,
+    setClockOffset: (next) => {
+      offsetMs = next;
+    },
+    call: async (method, path, callOptions = {}) => {
+      const headers: Record<string, string> = {};
+      if (callOptions.token) headers.authorization = `Bearer ${callOptions.token}`;
+      let body: string | undefined;
+      if (callOptions.rawBody !== undefined) {
+        body = callOptions.rawBody;
+        headers['content-type'] = 'application/json';
+      } else if (callOptions.body !== undefined) {
+        body = JSON.stringify(callOptions.body);
+        headers['content-type'] = 'application/json';
+      }
+      Object.assign(headers, callOptions.headers);
+      const response = await fetch(`${server.url}${path}`, { method, headers, body });
+      const text = await response.text();
+      let json: unknown;
+      try {
+        json = JSON.parse(text);
+      } catch {
+        json = undefined;
+      }
+      return { status: response.status, headers: response.headers, text, json };
+    },
+    latestEvents: (count) => listLatestAuditEvents(ctx, count),
+    close: async () => {
+      await server.close();
+      await control.close();
+    },
+  };
+}

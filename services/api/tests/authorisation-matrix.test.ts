@@ -1,0 +1,305 @@
+import {
+  addOrganisationKey,
+  createApiToken,
+  createAuditCheckpoint,
+  createPrincipal,
+  SYSTEM_ACTOR,
+} from '@alliage/control';
+import { testControlDbKinds } from '@alliage/control/testing';
+import { generatePgpKeyPair } from '@alliage/crypto';
+import { isStaffRole, type TRole } from '@alliage/domain';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { listApiRoutes, type TApiRoute } from '../src/index.ts';
+import {
+  SAMPLE_INSTRUCTION,
+  startTestApi,
+  type TestApi,
+  type TSeededCaller,
+} from './api-test-env.ts';
+
+/** A request that succeeds for an allowed caller, aimed at organisation `code`. */
+interface TSampleRequest {
+  path: string;
+  body?: unknown;
+}
+type TSample = (api: TestApi, code: string) => Promise<TSampleRequest>;
+
+let sequence = 0;
+function nextCode(prefix: string): string {
+  sequence += 1;
+  return `${prefix}${String(sequence).padStart(4, '0')}`;
+}
+
+async function freshPgpKey(): Promise<string> {
+  const pair = await generatePgpKeyPair({ name: 'Test Only', email: 'key@alliage.invalid' });
+  return pair.armoredPublicKey;
+}
+
+/** One valid request per route of the registry; a new route without one fails the suite. */
+const SAMPLES: Record<string, TSample> = {
+  getHealth: async () => ({ path: '/healthz' }),
+  getMe: async () => ({ path: '/v1/me' }),
+  listOrganisations: async () => ({ path: '/v1/organisations?kind=member' }),
+  createOrganisation: async () => ({
+    path: '/v1/organisations',
+    body: { code: nextCode('T'), name: 'Test Org', kind: 'client', sector: 'energie' },
+  }),
+  getOrganisation: async (_api, code) => ({ path: `/v1/organisations/${code}` }),
+  updateOrganisation: async (_api, code) => ({
+    path: `/v1/organisations/${code}`,
+    body: { name: `Renamed ${code}` },
+  }),
+  listOrganisationPrincipals: async (_api, code) => ({
+    path: `/v1/organisations/${code}/principals`,
+  }),
+  createPrincipal: async () => ({
+    path: '/v1/principals',
+    body: { name: 'new user', role: 'member_user', organisationCode: 'M01' },
+  }),
+  createPrincipalWithToken: async () => ({
+    path: '/v1/tokens',
+    body: { organisationCode: 'M01', role: 'member_user', expiresInDays: 30 },
+  }),
+  createToken: async (api) => {
+    const principal = await createPrincipal(api.ctx, SYSTEM_ACTOR, {
+      name: 'token holder',
+      role: 'member_user',
+      organisationCode: 'M01',
+    });
+    return { path: `/v1/principals/${principal.id}/tokens`, body: { name: 'second' } };
+  },
+  listTokens: async () => ({ path: '/v1/tokens?organisationCode=M01' }),
+  revokeToken: async (api) => {
+    const { apiToken } = await createApiToken(api.ctx, SYSTEM_ACTOR, {
+      principalId: api.principals.m01User.id,
+    });
+    return { path: `/v1/tokens/${apiToken.id}/revoke` };
+  },
+  listOrganisationKeys: async (_api, code) => ({ path: `/v1/organisations/${code}/keys` }),
+  addOrganisationKey: async (_api, code) => ({
+    path: `/v1/organisations/${code}/keys`,
+    body: { type: 'pgp', publicKey: await freshPgpKey() },
+  }),
+  revokeOrganisationKey: async (api, code) => {
+    const key = await addOrganisationKey(api.ctx, SYSTEM_ACTOR, {
+      organisationCode: code,
+      keyType: 'pgp',
+      publicKey: await freshPgpKey(),
+    });
+    return { path: `/v1/organisations/${code}/keys/${key.id}/revoke` };
+  },
+  getMemberInstructions: async (_api, code) => ({
+    path: `/v1/members/${code}/instructions?history=1`,
+  }),
+  setMemberInstruction: async (_api, code) => ({
+    path: `/v1/members/${code}/instructions`,
+    body: SAMPLE_INSTRUCTION,
+  }),
+  listAuditEvents: async () => ({ path: '/v1/audit?limit=5&action=organisation.created' }),
+  tailAuditEvents: async () => ({ path: '/v1/audit/tail?n=5' }),
+  verifyAuditChain: async () => ({ path: '/v1/audit/verify' }),
+  verifyAuditChainWithCheckpoint: async (api) => {
+    const { signedText } = await createAuditCheckpoint(api.ctx, SYSTEM_ACTOR, api.platformKey);
+    return { path: '/v1/audit/verify', body: { checkpoint: signedText } };
+  },
+  createAuditCheckpoint: async () => ({ path: '/v1/audit/checkpoints' }),
+  getPlatformPgpKey: async () => ({ path: '/v1/platform/pgp-key' }),
+  getOpenApiDocument: async () => ({ path: '/v1/openapi.json' }),
+};
+
+type TCaller = TSeededCaller | 'anonymous';
+const CALLERS: TCaller[] = [
+  'anonymous',
+  'operator',
+  'compliance',
+  'm01Admin',
+  'm01User',
+  'c01Marketer',
+];
+const OWN_CODE: Record<TCaller, string | null> = {
+  anonymous: null,
+  operator: null,
+  compliance: null,
+  m01Admin: 'M01',
+  m01User: 'M01',
+  m02Admin: 'M02',
+  m02User: 'M02',
+  c01Marketer: 'C01',
+};
+const ROLE: Record<TCaller, TRole | null> = {
+  anonymous: null,
+  operator: 'operator',
+  compliance: 'compliance',
+  m01Admin: 'member_admin',
+  m01User: 'member_user',
+  m02Admin: 'member_admin',
+  m02User: 'member_user',
+  c01Marketer: 'client_marketer',
+};
+
+interface TCase {
+  route: TApiRoute;
+  caller: TCaller;
+  /** Organisation named in the path. */
+  code: string;
+  expected: number;
+  /** `role` (403) or `organisation` (404) when an access.denied event is expected. */
+  denial: 'role' | 'organisation' | null;
+}
+
+/** The expected answer of every caller on every route, derived from the registry. */
+function buildCases(): TCase[] {
+  const cases: TCase[] = [];
+  for (const route of listApiRoutes()) {
+    for (const caller of CALLERS) {
+      const role = ROLE[caller];
+      const own = OWN_CODE[caller];
+      const access = route.access;
+      if (access.kind === 'public') {
+        cases.push({ route, caller, code: 'M01', expected: route.status, denial: null });
+        continue;
+      }
+      if (role === null) {
+        cases.push({ route, caller, code: 'M01', expected: 401, denial: null });
+        continue;
+      }
+      const allowed = access.roles.includes(role);
+      const memberRoute = access.scope?.label === 'member';
+      // Aim at the caller's own organisation when it fits the route, else at a member.
+      const ownTarget = own !== null && !(memberRoute && own.startsWith('C')) ? own : 'M01';
+      if (!allowed) {
+        cases.push({ route, caller, code: ownTarget, expected: 403, denial: 'role' });
+        continue;
+      }
+      cases.push({ route, caller, code: ownTarget, expected: route.status, denial: null });
+      if (access.scope !== null && own !== null && !isStaffRole(role)) {
+        const other = own === 'M01' ? 'M02' : 'M01';
+        cases.push({ route, caller, code: other, expected: 404, denial: 'organisation' });
+      }
+    }
+  }
+  return cases;
+}
+
+const CASES = buildCases();
+
+describe.each(testControlDbKinds())('authorisation matrix (%s)', (kind) => {
+  let api: TestApi;
+
+  beforeAll(async () => {
+    api = await startTestApi(kind);
+  });
+  afterAll(async () => {
+    await api?.close();
+  });
+
+  it('has a sample request for every registered route', () => {
+    const missing = listApiRoutes()
+      .map((route) => route.operationId)
+      .filter((operationId) => !(operationId in SAMPLES));
+    expect(missing).toEqual([]);
+  });
+
+  it.each(
+    CASES.map(
+      (entry) =>
+        [
+          `${entry.caller} ${entry.route.method.toUpperCase()} ${entry.route.path} [${entry.code}] → ${entry.expected}`,
+          entry,
+        ] as const,
+    ),
+  )('%s', async (_name, entry) => {
+    const sample = SAMPLES[entry.route.operationId];
+    if (!sample) throw new Error(`no sample for ${entry.route.operationId}`);
+    const request = await sample(api, entry.code);
+    const token = entry.caller === 'anonymous' ? null : api.tokens[entry.caller];
+    const response = await api.call(entry.route.method.toUpperCase(), request.path, {
+      token,
+      ...(request.body === undefined ? {} : { body: request.body }),
+    });
+    expect(response.status, response.text).toBe(entry.expected);
+    if (entry.expected >= 400) {
+      expect(response.headers.get('content-type')).toContain('application/problem+json');
+    }
+    if (entry.denial !== null && entry.caller !== 'anonymous') {
+      const [latest] = await api.latestEvents(1);
+      expect(latest).toMatchObject({
+        action: 'access.denied',
+        actor: `principal:${api.principals[entry.caller].id}`,
+        details: {
+          reason: entry.denial,
+          method: entry.route.method.toUpperCase(),
+          route: entry.route.path,
+          principalId: api.principals[entry.caller].id,
+        },
+      });
+      if (entry.route.path.includes(':code')) {
+        expect(latest?.details.targetCode).toBe(entry.code);
+      }
+    }
+    if (entry.expected === 401) {
+      const [latest] = await api.latestEvents(1);
+      expect(latest).toMatchObject({ action: 'auth.failed', details: { reason: 'missing' } });
+    }
+  });
+
+  it('answers another organisation exactly as a missing one (no existence oracle)', async () => {
+    const token = api.tokens.m01Admin;
+    const existing = await api.call('GET', '/v1/organisations/M02', { token });
+    const missing = await api.call('GET', '/v1/organisations/M99', { token });
+    expect(existing.status).toBe(404);
+    expect(missing.status).toBe(404);
+    const strip = (json: unknown) => {
+      const { requestId: _id, detail, ...rest } = json as Record<string, unknown>;
+      return { ...rest, detail: String(detail).replace(/M0\d|M99/, 'X') };
+    };
+    expect(strip(existing.json)).toEqual(strip(missing.json));
+    // What an operator sees for a code that does not exist reads the same.
+    const operatorMissing = await api.call('GET', '/v1/organisations/M99', {
+      token: api.tokens.operator,
+    });
+    expect((operatorMissing.json as { detail: string }).detail).toBe(
+      (missing.json as { detail: string }).detail,
+    );
+  });
+
+  it('keeps a member out of another member’s instructions, even with a valid body', async () => {
+    const historyOf = async () =>
+      (
+        await api.call('GET', '/v1/members/M01/instructions?history=1', {
+          token: api.tokens.operator,
+        })
+      ).json as unknown[];
+    const before = (await historyOf()).length;
+    const response = await api.call('PUT', '/v1/members/M01/instructions', {
+      token: api.tokens.m02Admin,
+      body: SAMPLE_INSTRUCTION,
+    });
+    expect(response.status).toBe(404);
+    const [latest] = await api.latestEvents(1);
+    expect(latest).toMatchObject({
+      action: 'access.denied',
+      organisationCode: 'M01',
+      details: { reason: 'organisation', targetCode: 'M01' },
+    });
+    expect((await historyOf()).length).toBe(before);
+  });
+
+  it('refuses a key of another organisation on the revoke route of this one', async () => {
+    const key = await addOrganisationKey(api.ctx, SYSTEM_ACTOR, {
+      organisationCode: 'M02',
+      keyType: 'pgp',
+      publicKey: await freshPgpKey(),
+    });
+    const response = await api.call('POST', `/v1/organisations/M01/keys/${key.id}/revoke`, {
+      token: api.tokens.operator,
+    });
+    expect(response.status).toBe(404);
+    const keys = await api.call('GET', '/v1/organisations/M02/keys', {
+      token: api.tokens.operator,
+    });
+    expect(
+      (keys.json as { id: string; revokedAt: string | null }[]).find((k) => k.id === key.id),
+    ).toMatchObject({ revokedAt: null });
+  });
+});

@@ -1,0 +1,81 @@
+import { createApiApp, startApiServer } from '@alliage/api';
+import { appendAuditEvent, SYSTEM_ACTOR } from '@alliage/control';
+import { isAppError } from '@alliage/domain';
+import type { Command } from 'commander';
+import { pino } from 'pino';
+import { updateDataDirLock } from '../data-dir-lock.ts';
+import { EXIT_CHECK_FAILED } from '../exit-codes.ts';
+import { ensureLocalOperatorToken } from '../local-operator.ts';
+import { openPlatform } from '../open-platform.ts';
+import { createOutput } from '../output.ts';
+import { loadConfigOrExit, reportError } from '../run-admin-command.ts';
+
+const VERSION = '0.1.0';
+
+/** `alliage serve`: the platform in one process (HTTP API now; SFTP and workers join later). */
+export function registerServeCommand(program: Command): void {
+  program
+    .command('serve')
+    .description('start the platform on the configured (default: embedded) back-ends')
+    .action(async () => {
+      const output = createOutput(false);
+      const config = loadConfigOrExit(output);
+      const logger = pino({ level: config.logLevel, base: { service: 'alliage' } });
+      try {
+        const platform = await openPlatform(config, { kind: 'serve' });
+        await ensureLocalOperatorToken(platform.ctx, config.dataDir);
+        const database = platform.control.kind;
+        const queue = config.redisUrl ? 'bullmq' : 'in-process';
+        const app = createApiApp({
+          control: platform.ctx,
+          platformKey: platform.secrets.pgp,
+          http: config.http,
+          health: () => ({ version: VERSION, database, queue }),
+          logger,
+        });
+        const server = await startApiServer(app, {
+          host: config.http.host,
+          port: config.http.port,
+        });
+        if (platform.lock)
+          updateDataDirLock(config.dataDir, { ...platform.lock.info, url: server.url });
+        await appendAuditEvent(platform.ctx.db, platform.ctx.clock, {
+          action: 'platform.started',
+          actor: SYSTEM_ACTOR,
+          details: {
+            version: VERSION,
+            database,
+            queue,
+            generatedSecrets: platform.secrets.generated,
+          },
+        });
+        logger.info(
+          { url: server.url, database, queue, dataDir: config.dataDir },
+          'alliage started',
+        );
+        process.stdout.write(
+          `Alliage ${VERSION} is running: ${server.url} (health: ${server.url}/healthz)\n`,
+        );
+
+        let stopping = false;
+        const stop = async (signal: string) => {
+          if (stopping) return;
+          stopping = true;
+          logger.info({ signal }, 'alliage stopping');
+          await server.close();
+          await platform.close();
+          process.exit(0);
+        };
+        process.on('SIGINT', () => void stop('SIGINT'));
+        process.on('SIGTERM', () => void stop('SIGTERM'));
+      } catch (error) {
+        if (isAppError(error)) {
+          reportError(output, error.message, { code: error.code });
+        } else {
+          logger.error({ err: error }, 'start failed');
+          reportError(output, 'start failed (see the log above)', {});
+        }
+        process.exit(EXIT_CHECK_FAILED);
+      }
+    });
+}

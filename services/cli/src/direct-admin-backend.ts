@@ -1,0 +1,71 @@
+import os from 'node:os';
+import type { TConfig } from '@alliage/config';
+import {
+  addOrganisationKey,
+  cliActor,
+  createApiToken,
+  createAuditCheckpoint,
+  createOrganisation,
+  createPrincipal,
+  getInstruction,
+  listApiTokens,
+  listInstructionVersions,
+  listLatestAuditEvents,
+  listOrganisations,
+  readAuditCheckpoint,
+  revokeApiToken,
+  setInstruction,
+  verifyAuditChain,
+} from '@alliage/control';
+import { AppError } from '@alliage/domain';
+import type { AdminBackend } from './admin-backend.ts';
+import { openPlatform } from './open-platform.ts';
+
+/** Admin commands run in this process against the data directory (the platform is stopped). */
+export async function createDirectAdminBackend(config: TConfig): Promise<AdminBackend> {
+  const platform = await openPlatform(config, { kind: 'cli' });
+  const { ctx, secrets } = platform;
+  const actor = cliActor(os.userInfo().username);
+  return {
+    mode: 'direct',
+    addOrganisation: (input) => createOrganisation(ctx, actor, input),
+    listOrganisations: () => listOrganisations(ctx),
+    createToken: async (input) => {
+      const principal = await createPrincipal(ctx, actor, {
+        name: input.name ?? `${input.role} ${input.organisationCode ?? 'staff'}`,
+        role: input.role,
+        organisationCode: input.organisationCode,
+      });
+      const { token, apiToken } = await createApiToken(ctx, actor, {
+        principalId: principal.id,
+        name: input.name,
+        expiresInDays: input.expiresInDays,
+      });
+      return { principal, token, apiToken };
+    },
+    revokeToken: (tokenId) => revokeApiToken(ctx, actor, tokenId),
+    listTokens: (organisationCode) =>
+      listApiTokens(ctx, organisationCode ? { organisationCode } : {}),
+    addKey: (input) => addOrganisationKey(ctx, actor, input),
+    setInstruction: (memberCode, body) => setInstruction(ctx, actor, memberCode, body),
+    showInstructions: async (memberCode, history) => {
+      if (history) return listInstructionVersions(ctx, memberCode);
+      const current = await getInstruction(ctx, memberCode);
+      if (!current) throw new AppError('not_found', `member ${memberCode} has no instruction yet`);
+      return [current];
+    },
+    verifyAudit: async (signedCheckpoint) => {
+      const checkpoint = signedCheckpoint
+        ? await readAuditCheckpoint(signedCheckpoint, [secrets.pgp.armoredPublicKey])
+        : undefined;
+      return verifyAuditChain(ctx, checkpoint ? { checkpoint } : {});
+    },
+    checkpointAudit: () => createAuditCheckpoint(ctx, actor, secrets.pgp),
+    tailAudit: (count) => listLatestAuditEvents(ctx, count),
+    platformPgpKey: async () => ({
+      fingerprint: secrets.pgp.fingerprint,
+      armoredPublicKey: secrets.pgp.armoredPublicKey,
+    }),
+    close: () => platform.close(),
+  };
+}

@@ -1,0 +1,83 @@
+import { AppError, type TErrorCode, type TFieldIssue } from '@alliage/domain';
+import type { AdminBackend } from './admin-backend.ts';
+
+interface Problem {
+  code?: TErrorCode;
+  detail?: string;
+  title?: string;
+  errors?: TFieldIssue[];
+}
+
+/** Admin commands sent to a running `serve` with the local operator credential. */
+export function createHttpAdminBackend(baseUrl: string, operatorToken: string): AdminBackend {
+  const call = async <T>(method: string, route: string, body?: unknown): Promise<T> => {
+    let response: Response;
+    try {
+      response = await fetch(new URL(route, baseUrl), {
+        method,
+        headers: {
+          authorization: `Bearer ${operatorToken}`,
+          ...(body === undefined ? {} : { 'content-type': 'application/json' }),
+        },
+        ...(body === undefined ? {} : { body: JSON.stringify(body) }),
+      });
+    } catch (error) {
+      throw new AppError('unavailable', `the running platform at ${baseUrl} did not answer`, {
+        cause: error,
+      });
+    }
+    const text = await response.text();
+    if (!response.ok) {
+      let problem: Problem = {};
+      try {
+        problem = JSON.parse(text) as Problem;
+      } catch {
+        // not a problem document: keep the status line only
+      }
+      throw new AppError(
+        problem.code ?? 'internal',
+        problem.detail ?? problem.title ?? `HTTP ${response.status}`,
+        {
+          fields: problem.errors ?? [],
+        },
+      );
+    }
+    const contentType = response.headers.get('content-type') ?? '';
+    return (contentType.includes('json') ? JSON.parse(text) : text) as T;
+  };
+  const code = encodeURIComponent;
+  return {
+    mode: 'http',
+    addOrganisation: (input) => call('POST', '/v1/organisations', input),
+    listOrganisations: () => call('GET', '/v1/organisations'),
+    createToken: (input) => call('POST', '/v1/tokens', input),
+    revokeToken: (tokenId) => call('POST', `/v1/tokens/${code(tokenId)}/revoke`),
+    listTokens: (organisationCode) =>
+      call(
+        'GET',
+        `/v1/tokens${organisationCode ? `?organisationCode=${code(organisationCode)}` : ''}`,
+      ),
+    addKey: (input) =>
+      call('POST', `/v1/organisations/${code(input.organisationCode)}/keys`, {
+        type: input.keyType,
+        publicKey: input.publicKey,
+      }),
+    setInstruction: (memberCode, body) =>
+      call('PUT', `/v1/members/${code(memberCode)}/instructions`, body),
+    showInstructions: async (memberCode, history) => {
+      const result = await call<unknown>(
+        'GET',
+        `/v1/members/${code(memberCode)}/instructions${history ? '?history=1' : ''}`,
+      );
+      return (Array.isArray(result) ? result : [result]) as never;
+    },
+    verifyAudit: (signedCheckpoint) =>
+      signedCheckpoint
+        ? call('POST', '/v1/audit/verify', { checkpoint: signedCheckpoint })
+        : call('GET', '/v1/audit/verify'),
+    checkpointAudit: () => call('POST', '/v1/audit/checkpoints'),
+    tailAudit: (count) => call('GET', `/v1/audit/tail?n=${count}`),
+    platformPgpKey: () => call('GET', '/v1/platform/pgp-key?format=json'),
+    close: async () => {},
+  };
+}

@@ -1,0 +1,32 @@
+import { Command, CommanderError } from 'commander';
+import { registerAuditCommands } from './commands/audit-commands.ts';
+import { registerInstructionCommands } from './commands/instruction-commands.ts';
+import { registerKeyCommands } from './commands/key-commands.ts';
+import { registerOrgCommands } from './commands/org-commands.ts';
+import { registerPlatformCommands } from './commands/platform-commands.ts';
+import { registerServeCommand } from './commands/serve-command.ts';
+import { registerTokenCommands } from './commands/token-commands.ts';
+import { EXIT_USAGE } from './exit-codes.ts';
+
+const program = new Command('alliage')
+  .description('Alliage: marketing data pooling on documented instructions')
+  .exitOverride()
+  .showHelpAfterError();
+
+registerServeCommand(program);
+registerOrgCommands(program);
+registerTokenCommands(program);
+registerKeyCommands(program);
+registerInstructionCommands(program);
+registerAuditCommands(program);
+registerPlatformCommands(program);
+
+try {
+  await program.parseAsync(process.argv);
+} catch (error) {
+  if (error instanceof CommanderError) {
+    // help and version exit 0; every other parse problem is a usage error
+    process.exit(error.exitCode === 0 ? 0 : EXIT_USAGE);
+  }
+  throw error;
+}

@@ -1,0 +1,55 @@
+import path from 'node:path';
+import type { TConfig } from '@alliage/config';
+import {
+  type ControlContext,
+  type ControlDb,
+  migrateToLatest,
+  openControlDb,
+} from '@alliage/control';
+import type { Kysely } from 'kysely';
+import { acquireDataDirLock, type DataDirLock } from './data-dir-lock.ts';
+import { ensurePlatformSecrets, type TPlatformSecrets } from './ensure-platform-secrets.ts';
+
+/** An opened control plane with the platform secrets, owned by this process. */
+export interface OpenedPlatform {
+  control: ControlDb;
+  ctx: ControlContext;
+  secrets: TPlatformSecrets;
+  lock: DataDirLock | null;
+  close(): Promise<void>;
+}
+
+/**
+ * Opens the control plane named by the configuration, migrates it and loads the
+ * platform secrets. With PGlite the data directory is locked first.
+ */
+export async function openPlatform(
+  config: TConfig,
+  options: { kind: 'serve' | 'cli'; clock?: () => Date },
+): Promise<OpenedPlatform> {
+  const lock = config.databaseUrl
+    ? null
+    : acquireDataDirLock(config.dataDir, { kind: options.kind, url: null });
+  try {
+    const secrets = await ensurePlatformSecrets(config);
+    const control = await openControlDb({
+      databaseUrl: config.databaseUrl,
+      pgliteDir: path.join(config.dataDir, 'pglite'),
+    });
+    await migrateToLatest(control.db as Kysely<unknown>);
+    const ctx: ControlContext = { db: control.db, clock: options.clock ?? (() => new Date()) };
+    return {
+      control,
+      ctx,
+      secrets,
+      lock,
+      close: async () => {
+        await control.close();
+        lock?.release();
+      },
+    };
+  } catch (error) {
+    lock?.release();
+    throw error;
+  }
+}

@@ -1,0 +1,213 @@
+import { mkdir } from 'node:fs/promises';
+import { join } from 'node:path';
+import { ZOrgCode } from '@alliage/domain';
+import type { AuthContext, Connection, PublicKeyAuthContext } from 'ssh2';
+import { errorCode } from './error-code.ts';
+import { type AccountKeys, loadAccountKeys } from './load-account-keys.ts';
+import { areasForKind, type VirtualAccount } from './resolve-virtual-path.ts';
+import { type SftpSessionHandle, serveSftpSession } from './serve-sftp-session.ts';
+import type { ConnectionInfo, ServerContext } from './server-context.ts';
+
+/** Rejected authentication requests tolerated per connection (OpenSSH's MaxAuthTries). */
+const MAX_AUTH_ATTEMPTS = 6;
+/** Time allowed from the SSH identification exchange to a login (OpenSSH's LoginGraceTime is 120 s). */
+const LOGIN_GRACE_MS = 30_000;
+
+/**
+ * Drives one SSH connection: public-key authentication against the organisation's
+ * registered keys, the ban list and the per-organisation session cap, then at most
+ * one SFTP session. Shells, exec, forwarding and other subsystems are refused by
+ * ssh2 because no listener exists for them.
+ *
+ * A connection counts as at most one failed login for the ban list: at its first
+ * hard failure (a password or keyboard-interactive attempt, a bad signature, an
+ * unknown organisation) or, when it only offered unregistered keys, when it closes.
+ * Offering several keys before the right one is how OpenSSH clients work, not an attack.
+ *
+ * @example
+ * sshServer.on('connection', (client) => serveConnection(context, client, { connectionId, remoteAddress }));
+ */
+export function serveConnection(
+  context: ServerContext,
+  client: Connection,
+  connection: ConnectionInfo,
+): void {
+  const { logger } = context;
+  const { connectionId, remoteAddress } = connection;
+  const accounts = new Map<string, Promise<AccountKeys | null>>();
+  const reasons = new Set<string>();
+  let virtualAccount: VirtualAccount | null = null;
+  let closed = false;
+  let attempts = 0;
+  let failureRecorded = false;
+  let sessionOpened = false;
+  let sftpSession: SftpSessionHandle | null = null;
+  let lastUsername: string | null = null;
+  /** The organisation a failed login claimed to be, once the username named a known one. */
+  let claimedOrganisation: string | null = null;
+
+  const graceTimer = setTimeout(() => {
+    if (virtualAccount) return;
+    reasons.add('login_timeout');
+    client.end();
+  }, LOGIN_GRACE_MS);
+  graceTimer.unref();
+
+  const recordFailure = async (): Promise<void> => {
+    if (failureRecorded) return;
+    failureRecorded = true;
+    const banSeconds = context.bans.recordFailure(remoteAddress);
+    await context.recordEvent({
+      action: 'sftp.login_failed',
+      organisationCode: claimedOrganisation,
+      remoteAddress,
+      details: { connectionId, username: lastUsername, attempts, reasons: [...reasons] },
+    });
+    if (banSeconds !== null) {
+      logger.warn({ connectionId, banSeconds }, 'address banned after failed logins');
+      await context.recordEvent({
+        action: 'sftp.denied',
+        organisationCode: null,
+        remoteAddress,
+        details: { connectionId, operation: 'connect', reason: 'address_banned', banSeconds },
+      });
+    }
+  };
+
+  const rejectAttempt = (ctx: AuthContext, reason: string, hard: boolean): void => {
+    attempts += 1;
+    reasons.add(reason);
+    ctx.reject(['publickey']);
+    if (hard || attempts >= MAX_AUTH_ATTEMPTS) void recordFailure();
+    if (attempts >= MAX_AUTH_ATTEMPTS) client.end();
+  };
+
+  const loadAccount = (username: string): Promise<AccountKeys | null> => {
+    let pending = accounts.get(username);
+    if (!pending) {
+      pending = loadAccountKeys(username, context.lookupAccount, logger);
+      accounts.set(username, pending);
+    }
+    return pending;
+  };
+
+  const authenticatePublicKey = async (ctx: PublicKeyAuthContext): Promise<void> => {
+    const found = await loadAccount(ctx.username);
+    if (closed) return;
+    if (found === null) return rejectAttempt(ctx, 'unknown_account', true);
+    claimedOrganisation = found.account.organisationCode;
+    const key = found.keys.find(
+      (candidate) =>
+        candidate.type === ctx.key.algo && candidate.getPublicSSH().equals(ctx.key.data),
+    );
+    if (!key) return rejectAttempt(ctx, 'unregistered_key', ctx.signature !== undefined);
+    // Without a signature the client only asks whether this key would do (PK_OK).
+    if (!ctx.signature || !ctx.blob) return ctx.accept();
+    // SHA-1 RSA signatures (`ssh-rsa`) are refused, as OpenSSH ≥ 8.8 does.
+    if (key.type === 'ssh-rsa' && !ctx.hashAlgo) return rejectAttempt(ctx, 'weak_signature', true);
+    // ssh2 does not verify the signature for us, and `verify` returns an Error (truthy)
+    // on malformed input: only a literal `true` proves possession of the private key.
+    if (key.verify(ctx.blob, ctx.signature, ctx.hashAlgo) !== true) {
+      return rejectAttempt(ctx, 'bad_signature', true);
+    }
+    await admit(ctx, found, key.type);
+  };
+
+  const admit = async (ctx: AuthContext, found: AccountKeys, keyType: string): Promise<void> => {
+    const { organisationCode, kind } = found.account;
+    // A ban may have started while this connection was authenticating.
+    if (context.bans.secondsBanned(remoteAddress) > 0) {
+      ctx.reject([]);
+      client.end();
+      return;
+    }
+    if (!context.sessions.tryAcquire(organisationCode)) {
+      await context.recordEvent({
+        action: 'sftp.denied',
+        organisationCode,
+        remoteAddress,
+        details: { connectionId, operation: 'login', reason: 'session_limit' },
+      });
+      logger.info({ connectionId, organisationCode }, 'login refused: session limit');
+      // Not a failed login for the ban list: the key was right.
+      failureRecorded = true;
+      ctx.reject([]);
+      client.end();
+      return;
+    }
+    const rootDirectory = join(context.storageRoot, organisationCode);
+    let admitted = false;
+    try {
+      await Promise.all(
+        areasForKind(kind).map((area) =>
+          mkdir(join(rootDirectory, area), { recursive: true, mode: 0o750 }),
+        ),
+      );
+      // The audit trail is not optional: no event, no login.
+      admitted =
+        !closed &&
+        (await context.recordEvent({
+          action: 'sftp.login',
+          organisationCode,
+          remoteAddress,
+          details: { connectionId, kind, keyType },
+        }));
+    } catch (error) {
+      logger.warn({ connectionId, organisationCode, err: errorCode(error) }, 'login setup failed');
+    }
+    if (!admitted || closed) {
+      context.sessions.release(organisationCode);
+      ctx.reject([]);
+      return;
+    }
+    virtualAccount = { organisationCode, kind, rootDirectory };
+    clearTimeout(graceTimer);
+    logger.info({ connectionId, organisationCode }, 'sftp login');
+    ctx.accept();
+  };
+
+  client.on('error', (error: Error & { level?: string }) => {
+    logger.info({ connectionId, level: error.level ?? null }, 'ssh connection error');
+  });
+
+  client.on('authentication', (ctx) => {
+    // Only organisation-shaped usernames go into events; anything else may be a person's name.
+    lastUsername = ZOrgCode.safeParse(ctx.username).success ? ctx.username : null;
+    if (ctx.method === 'none') return ctx.reject(['publickey']);
+    if (ctx.method !== 'publickey') return rejectAttempt(ctx, `method_${ctx.method}`, true);
+    authenticatePublicKey(ctx).catch((error: unknown) => {
+      // The control plane failing is not the client's fault: refuse without counting.
+      logger.warn({ connectionId, err: errorCode(error) }, 'authentication lookup failed');
+      ctx.reject(['publickey']);
+    });
+  });
+
+  client.on('session', (accept, reject) => {
+    // One SFTP session per connection, so the per-organisation cap counts streams.
+    if (!virtualAccount || sessionOpened) return reject();
+    sessionOpened = true;
+    const account = virtualAccount;
+    const session = accept();
+    session.on('sftp', (acceptSftp) => {
+      if (sftpSession) return;
+      sftpSession = serveSftpSession(context, connection, account, acceptSftp());
+    });
+  });
+
+  client.on('close', () => {
+    closed = true;
+    clearTimeout(graceTimer);
+    // Belt and braces: ssh2 closes the SFTP channel too, but a dropped socket must
+    // discard open uploads whatever order the events come in.
+    sftpSession?.end();
+    if (virtualAccount) {
+      context.sessions.release(virtualAccount.organisationCode);
+      logger.info(
+        { connectionId, organisationCode: virtualAccount.organisationCode },
+        'sftp logout',
+      );
+    } else if (attempts > 0 || reasons.has('login_timeout')) {
+      void recordFailure();
+    }
+  });
+}

@@ -1,0 +1,377 @@
+import { randomBytes } from 'node:crypto';
+import ssh2, { type Attributes, type FileEntry, type SFTPWrapper } from 'ssh2';
+import { beginDownload, type DownloadState } from './begin-download.ts';
+import { beginUpload, type UploadState } from './begin-upload.ts';
+import { completeUpload } from './complete-upload.ts';
+import { UploadWriteError } from './create-upload-writer.ts';
+import { discardUpload } from './discard-upload.ts';
+import { errorCode } from './error-code.ts';
+import { inspectDiskPath } from './inspect-disk-path.ts';
+import { listDirectory } from './list-directory.ts';
+import {
+  areasForKind,
+  type ResolvedPath,
+  resolveVirtualPath,
+  type VirtualAccount,
+} from './resolve-virtual-path.ts';
+import type { ConnectionInfo, ServerContext } from './server-context.ts';
+import { isRefusal, refuse, SFTP_STATUS, type SftpRefusal } from './sftp-refusal.ts';
+import { toLongname, toSftpAttributes, virtualDirectoryAttributes } from './to-sftp-attributes.ts';
+
+interface DirectoryState {
+  kind: 'directory';
+  entries: FileEntry[];
+  position: number;
+}
+type HandleState = UploadState | DownloadState | DirectoryState;
+type Resolved = Extract<ResolvedPath, { ok: true }>;
+
+const { OPEN_MODE } = ssh2.utils.sftp;
+const WRITE_FLAGS = OPEN_MODE.WRITE | OPEN_MODE.APPEND | OPEN_MODE.CREAT | OPEN_MODE.TRUNC;
+const MAX_OPEN_HANDLES = 32;
+const MAX_READ_LENGTH = 256 * 1024;
+const READDIR_BATCH = 100;
+
+/** The SFTP session of one connection; `end()` discards unfinished uploads (idempotent). */
+export interface SftpSessionHandle {
+  end(): void;
+}
+
+/**
+ * Answers every SFTP request of one authenticated organisation. Each path goes
+ * through `resolveVirtualPath` and, before the disk is touched, `inspectDiskPath`;
+ * each handle is a random id valid only in this session. Uploads are write-once:
+ * rename, remove, mkdir, setstat and links are refused. A session that ends with
+ * uploads still open (dropped connection) discards them: no final file, no temp
+ * file, no `onUploadComplete`.
+ *
+ * @example
+ * session.on('sftp', (accept) => serveSftpSession(context, connection, account, accept()));
+ */
+export function serveSftpSession(
+  context: ServerContext,
+  connection: ConnectionInfo,
+  account: VirtualAccount,
+  sftp: SFTPWrapper,
+): SftpSessionHandle {
+  const { logger } = context;
+  const { connectionId, remoteAddress } = connection;
+  const { organisationCode } = account;
+  const handles = new Map<string, HandleState>();
+  let ended = false;
+
+  const status = (reqId: number, code: number, message?: string): void => {
+    if (!ended) sftp.status(reqId, code, message);
+  };
+
+  const deny = (reqId: number, operation: string, refusal: SftpRefusal): void => {
+    status(reqId, refusal.status, refusal.message);
+    if (!refusal.audit) return;
+    void context.recordEvent({
+      action: 'sftp.denied',
+      organisationCode,
+      remoteAddress,
+      details: { connectionId, operation, reason: refusal.reason, ...refusal.details },
+    });
+  };
+
+  /** Runs an async handler; an unexpected error becomes FAILURE (ENOENT: NO_SUCH_FILE). */
+  const run = (reqId: number, operation: string, task: () => Promise<void>): void => {
+    task().catch((error: unknown) => {
+      const code = errorCode(error);
+      logger.warn({ connectionId, organisationCode, operation, err: code }, 'sftp request failed');
+      status(reqId, code === 'ENOENT' ? SFTP_STATUS.NO_SUCH_FILE : SFTP_STATUS.FAILURE);
+    });
+  };
+
+  const resolve = (reqId: number, operation: string, clientPath: string): Resolved | null => {
+    const resolved = resolveVirtualPath(account, clientPath);
+    if (resolved.ok) return resolved;
+    const code =
+      resolved.reason === 'outside_namespace' || resolved.reason === 'hidden_name'
+        ? SFTP_STATUS.NO_SUCH_FILE
+        : SFTP_STATUS.PERMISSION_DENIED;
+    deny(
+      reqId,
+      operation,
+      refuse(code, resolved.reason, { details: { path: printable(clientPath) } }),
+    );
+    return null;
+  };
+
+  /** Attributes of a resolved path, or the refusal; never follows a link. */
+  const attributesOf = async (resolved: Resolved): Promise<Attributes | SftpRefusal> => {
+    if (resolved.kind === 'root') return virtualDirectoryAttributes(null, context.clock());
+    const onDisk = await inspectDiskPath(context.storageRoot, [
+      organisationCode,
+      ...resolved.segments,
+    ]);
+    if (onDisk.state === 'refused') return refuse(SFTP_STATUS.PERMISSION_DENIED, 'symlink_on_disk');
+    if (onDisk.state === 'missing')
+      return refuse(SFTP_STATUS.NO_SUCH_FILE, 'not_found', { audit: false });
+    const { stats } = onDisk;
+    const visible =
+      stats.isFile() ||
+      (stats.isDirectory() && resolved.segments.length === 1) ||
+      (stats.isDirectory() && resolved.area !== 'in');
+    if (!visible) return refuse(SFTP_STATUS.NO_SUCH_FILE, 'not_found', { audit: false });
+    return toSftpAttributes(stats, resolved.area);
+  };
+
+  const addHandle = (state: HandleState): Buffer | null => {
+    if (handles.size >= MAX_OPEN_HANDLES) return null;
+    const id = randomBytes(8);
+    handles.set(id.toString('hex'), state);
+    return id;
+  };
+
+  const handleOf = (handle: Buffer): HandleState | undefined => handles.get(handle.toString('hex'));
+
+  sftp.on('REALPATH', (reqId, clientPath) => {
+    const resolved = resolve(reqId, 'realpath', clientPath);
+    if (!resolved || ended) return;
+    const attrs = {} as Attributes; // OpenSSH answers REALPATH with empty attributes too
+    sftp.name(reqId, [{ filename: resolved.virtualPath, longname: resolved.virtualPath, attrs }]);
+  });
+
+  const onStat = (operation: string) => (reqId: number, clientPath: string) => {
+    const resolved = resolve(reqId, operation, clientPath);
+    if (!resolved) return;
+    run(reqId, operation, async () => {
+      const attrs = await attributesOf(resolved);
+      if (isRefusal(attrs)) return deny(reqId, operation, attrs);
+      if (!ended) sftp.attrs(reqId, attrs);
+    });
+  };
+  sftp.on('STAT', onStat('stat'));
+  sftp.on('LSTAT', onStat('lstat'));
+
+  sftp.on('OPENDIR', (reqId, clientPath) => {
+    const resolved = resolve(reqId, 'opendir', clientPath);
+    if (!resolved) return;
+    run(reqId, 'opendir', async () => {
+      let entries: FileEntry[];
+      if (resolved.kind === 'root') {
+        entries = areasForKind(account.kind).map((area) => {
+          const attrs = virtualDirectoryAttributes(area, context.clock());
+          return { filename: area, longname: toLongname(area, attrs), attrs };
+        });
+      } else {
+        const attrs = await attributesOf(resolved);
+        if (isRefusal(attrs)) return deny(reqId, 'opendir', attrs);
+        if ((attrs.mode & 0o170000) !== 0o040000) {
+          return deny(
+            reqId,
+            'opendir',
+            refuse(SFTP_STATUS.FAILURE, 'not_a_directory', { audit: false }),
+          );
+        }
+        entries = await listDirectory(resolved.diskPath, resolved.area);
+      }
+      const id = addHandle({ kind: 'directory', entries, position: 0 });
+      if (!id) return status(reqId, SFTP_STATUS.FAILURE, 'Too many open handles');
+      if (!ended) sftp.handle(reqId, id);
+    });
+  });
+
+  sftp.on('READDIR', (reqId, handle) => {
+    const state = handleOf(handle);
+    if (state?.kind !== 'directory') return status(reqId, SFTP_STATUS.FAILURE, 'Invalid handle');
+    if (state.position >= state.entries.length) return status(reqId, SFTP_STATUS.EOF);
+    const batch = state.entries.slice(state.position, state.position + READDIR_BATCH);
+    state.position += batch.length;
+    if (!ended) sftp.name(reqId, batch);
+  });
+
+  sftp.on('OPEN', (reqId, clientPath, flags) => {
+    const resolved = resolve(reqId, 'open', clientPath);
+    if (!resolved) return;
+    const writing = (flags & WRITE_FLAGS) !== 0;
+    if (writing && (flags & OPEN_MODE.READ) !== 0) {
+      return deny(reqId, 'open', refuse(SFTP_STATUS.PERMISSION_DENIED, 'read_write_open'));
+    }
+    run(reqId, 'open', async () => {
+      const state = writing
+        ? await beginUpload(context, account, resolved)
+        : await beginDownload(context, connection, account, resolved);
+      if (isRefusal(state)) return deny(reqId, writing ? 'write' : 'read', state);
+      const id = ended ? null : addHandle(state);
+      if (!id) {
+        if (state.kind === 'upload') await discardUpload(context, state);
+        else await state.fileHandle.close();
+        return status(reqId, SFTP_STATUS.FAILURE, 'Too many open handles');
+      }
+      if (state.kind === 'upload')
+        logger.info({ connectionId, organisationCode }, 'upload started');
+      sftp.handle(reqId, id);
+    });
+  });
+
+  sftp.on('WRITE', (reqId, handle, offset, data) => {
+    const state = handleOf(handle);
+    if (!state) return status(reqId, SFTP_STATUS.FAILURE, 'Invalid handle');
+    if (state.kind !== 'upload') {
+      return deny(reqId, 'write', refuse(SFTP_STATUS.PERMISSION_DENIED, 'read_only_handle'));
+    }
+    if (state.phase !== 'open') return status(reqId, SFTP_STATUS.FAILURE);
+    // ssh2 may hand us a view on a reused buffer; the writer may hold it past this tick.
+    state.writer.write(offset, Buffer.from(data)).then(
+      () => status(reqId, SFTP_STATUS.OK),
+      (error: unknown) => {
+        const reason = error instanceof UploadWriteError ? error.reason : 'io_error';
+        const firstFailure = state.phase === 'open';
+        void discardUpload(context, state);
+        if (!firstFailure) return status(reqId, SFTP_STATUS.FAILURE);
+        const message = reason === 'too_large' ? 'File too large' : 'Upload failed';
+        deny(
+          reqId,
+          'write',
+          refuse(SFTP_STATUS.FAILURE, reason, {
+            message,
+            audit: reason !== 'io_error',
+            details: { fileName: state.fileName, maxBytes: context.maxUploadBytes },
+          }),
+        );
+      },
+    );
+  });
+
+  sftp.on('READ', (reqId, handle, offset, length) => {
+    const state = handleOf(handle);
+    if (!state) return status(reqId, SFTP_STATUS.FAILURE, 'Invalid handle');
+    if (state.kind !== 'download') {
+      return deny(reqId, 'read', refuse(SFTP_STATUS.PERMISSION_DENIED, 'write_only_handle'));
+    }
+    run(reqId, 'read', async () => {
+      const buffer = Buffer.alloc(Math.min(length, MAX_READ_LENGTH));
+      const { bytesRead } = await state.fileHandle.read(buffer, 0, buffer.length, offset);
+      if (bytesRead === 0) return status(reqId, SFTP_STATUS.EOF);
+      state.bytesServed += bytesRead;
+      if (!ended) sftp.data(reqId, buffer.subarray(0, bytesRead));
+    });
+  });
+
+  sftp.on('FSTAT', (reqId, handle) => {
+    const state = handleOf(handle);
+    if (!state) return status(reqId, SFTP_STATUS.FAILURE, 'Invalid handle');
+    run(reqId, 'fstat', async () => {
+      let attrs: Attributes;
+      if (state.kind === 'upload') {
+        const now = context.clock();
+        attrs = toSftpAttributes(
+          {
+            size: state.writer.size,
+            atimeMs: now.getTime(),
+            mtimeMs: now.getTime(),
+            isDirectory: () => false,
+          },
+          'in',
+        );
+      } else if (state.kind === 'download') {
+        attrs = toSftpAttributes(await state.fileHandle.stat(), state.area);
+      } else {
+        attrs = virtualDirectoryAttributes(null, context.clock());
+      }
+      if (!ended) sftp.attrs(reqId, attrs);
+    });
+  });
+
+  sftp.on('FSETSTAT', (reqId, handle) => {
+    const state = handleOf(handle);
+    if (!state) return status(reqId, SFTP_STATUS.FAILURE, 'Invalid handle');
+    // Clients set modes and times right after opening an upload (ssh2's WriteStream,
+    // `put -p`); the platform owns those attributes, so it is accepted and ignored,
+    // like AWS Transfer's no-op SETSTAT. Anything else is read-only.
+    if (state.kind === 'upload' && state.phase === 'open') return status(reqId, SFTP_STATUS.OK);
+    deny(reqId, 'fsetstat', refuse(SFTP_STATUS.PERMISSION_DENIED, 'read_only_handle'));
+  });
+
+  sftp.on('CLOSE', (reqId, handle) => {
+    const key = handle.toString('hex');
+    const state = handles.get(key);
+    if (!state) return status(reqId, SFTP_STATUS.FAILURE, 'Invalid handle');
+    // Off the table first: a connection dropping from now on must not discard it.
+    handles.delete(key);
+    run(reqId, 'close', async () => {
+      if (state.kind === 'directory') return status(reqId, SFTP_STATUS.OK);
+      if (state.kind === 'download') {
+        await state.fileHandle.close();
+        logger.info(
+          { connectionId, organisationCode, bytesServed: state.bytesServed, size: state.size },
+          'download closed',
+        );
+        return status(reqId, SFTP_STATUS.OK);
+      }
+      if (state.phase === 'failed') {
+        await discardUpload(context, state);
+        return status(reqId, SFTP_STATUS.FAILURE, 'Upload failed');
+      }
+      // Registered so that `close()` of the server waits for uploads being published.
+      const completing = completeUpload(context, connection, state);
+      context.pendingCleanups.add(completing);
+      const refusal = await completing.finally(() => context.pendingCleanups.delete(completing));
+      if (refusal) return deny(reqId, 'close', refusal);
+      status(reqId, SFTP_STATUS.OK);
+    });
+  });
+
+  // Write-once drop zone: these are refused after resolution, so escape attempts are
+  // audited with the same reasons as everywhere else.
+  const refuseAfterResolving =
+    (operation: string, code: number, reason: string) =>
+    (reqId: number, ...paths: unknown[]) => {
+      for (const clientPath of paths.filter((value) => typeof value === 'string')) {
+        if (!resolve(reqId, operation, clientPath)) return;
+      }
+      deny(reqId, operation, refuse(code, reason));
+    };
+  sftp.on('REMOVE', refuseAfterResolving('remove', SFTP_STATUS.PERMISSION_DENIED, 'write_once'));
+  sftp.on('RMDIR', refuseAfterResolving('rmdir', SFTP_STATUS.PERMISSION_DENIED, 'write_once'));
+  sftp.on('MKDIR', refuseAfterResolving('mkdir', SFTP_STATUS.PERMISSION_DENIED, 'write_once'));
+  sftp.on('SETSTAT', refuseAfterResolving('setstat', SFTP_STATUS.PERMISSION_DENIED, 'write_once'));
+  sftp.on('RENAME', refuseAfterResolving('rename', SFTP_STATUS.PERMISSION_DENIED, 'write_once'));
+  sftp.on(
+    'SYMLINK',
+    refuseAfterResolving('symlink', SFTP_STATUS.PERMISSION_DENIED, 'links_unsupported'),
+  );
+  sftp.on(
+    'READLINK',
+    refuseAfterResolving('readlink', SFTP_STATUS.OP_UNSUPPORTED, 'links_unsupported'),
+  );
+  sftp.on('EXTENDED', (reqId) => status(reqId, SFTP_STATUS.OP_UNSUPPORTED));
+
+  const end = (): void => {
+    if (ended) return;
+    ended = true;
+    for (const state of handles.values()) {
+      if (state.kind === 'upload') {
+        logger.warn(
+          { connectionId, organisationCode, bytesReceived: state.writer.size },
+          'upload abandoned: session ended before close',
+        );
+        void discardUpload(context, state).catch((error: unknown) => {
+          logger.warn({ connectionId, organisationCode, err: errorCode(error) }, 'discard failed');
+        });
+      } else if (state.kind === 'download') {
+        void state.fileHandle.close().catch(() => undefined);
+      }
+    }
+    handles.clear();
+  };
+  // The client sent EOF (OpenSSH `sftp` at the end of a batch): like sftp-server
+  // exiting, close our side too, or the client waits forever for the channel to close.
+  sftp.on('end', () => {
+    end();
+    sftp.end();
+  });
+  sftp.on('close', end);
+  return { end };
+}
+
+// biome-ignore lint/suspicious/noControlCharactersInRegex: replacing them is the point
+const CONTROL_CHARACTERS = /[\u0000-\u001f\u007f]/g;
+
+/** A client path fit for an audit event: no control characters, bounded length. */
+function printable(clientPath: string): string {
+  return String(clientPath).replace(CONTROL_CHARACTERS, '?').slice(0, 256);
+}

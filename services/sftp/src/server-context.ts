@@ -1,0 +1,28 @@
+import type { BanList } from './create-ban-list.ts';
+import type { SessionCounter } from './create-session-counter.ts';
+import type { SftpEvent, SftpLogger, SftpServerOptions } from './sftp-server-options.ts';
+
+/** What every connection of one server shares: settings, callbacks and in-memory state. */
+export interface ServerContext {
+  /** Canonical (realpath) storage root; every disk path is checked below it. */
+  storageRoot: string;
+  lookupAccount: SftpServerOptions['lookupAccount'];
+  onUploadComplete: SftpServerOptions['onUploadComplete'];
+  maxUploadBytes: number;
+  bans: BanList;
+  sessions: SessionCounter;
+  /** `ORG/name` of uploads in progress in this process, so two sessions cannot race for a name. */
+  uploadsInProgress: Set<string>;
+  clock: () => Date;
+  logger: SftpLogger;
+  /** Sends an audit event; false when the sink failed (callers decide whether to fail closed). */
+  recordEvent(event: SftpEvent): Promise<boolean>;
+  /** Cleanups still running (discarding temp files), awaited by `close()`. */
+  pendingCleanups: Set<Promise<unknown>>;
+}
+
+/** One SSH connection: ids for logs and the address for events and bans. */
+export interface ConnectionInfo {
+  connectionId: string;
+  remoteAddress: string;
+}

@@ -3,8 +3,29 @@ export { AppError, HTTP_STATUS_BY_CODE, isAppError } from './app-error.ts';
 export type { TAuditAction } from './audit-action.ts';
 export { ZAuditAction } from './audit-action.ts';
 export { canonicalJson } from './canonical-json.ts';
+export type { THeaderCheck, THeaderIssue } from './check-file-header.ts';
+export { checkFileHeader } from './check-file-header.ts';
+export type { TDialectProfile, TDialectProfileInput } from './dialect-profile.ts';
+export { DEFAULT_DIALECT_PROFILE, ZDialectProfile } from './dialect-profile.ts';
+export type { TDropRejectionReason, TDropReport, TDropStatus, TRowError } from './drop-report.ts';
+export {
+  formatDropReportText,
+  ZDropRejectionReason,
+  ZDropReport,
+  ZDropStatus,
+  ZRowError,
+} from './drop-report.ts';
 export type { TChannel, TInstructionBody, TInstructionBodyInput, TPurpose } from './instruction.ts';
 export { MAX_RETENTION_MONTHS, ZChannel, ZInstructionBody, ZPurpose } from './instruction.ts';
+export type { TDropFileName, TMemberFileKind } from './member-file.ts';
+export {
+  CUSTOMER_COLUMNS,
+  canonicalColumns,
+  OPTIONAL_CUSTOMER_COLUMNS,
+  parseDropFileName,
+  TRANSACTION_COLUMNS,
+  ZMemberFileKind,
+} from './member-file.ts';
 export type {
   TOrganisationFields,
   TOrganisationInput,

@@ -1,0 +1,68 @@
+import type { TDialectProfile } from './dialect-profile.ts';
+import {
+  canonicalColumns,
+  OPTIONAL_CUSTOMER_COLUMNS,
+  type TMemberFileKind,
+} from './member-file.ts';
+
+/** A header problem: which column (1-based) and why; never a data value. */
+export interface THeaderIssue {
+  column: number | null;
+  reason: string;
+}
+
+export interface THeaderCheck {
+  /** Canonical column name per file column, in file order. */
+  columns: string[];
+  issues: THeaderIssue[];
+}
+
+/**
+ * Maps a file's header to canonical columns with the member's dialect profile
+ * and lists what is wrong: unknown or repeated headers, missing required columns.
+ *
+ * @example
+ * checkFileHeader(['NOM', 'customer_id'], 'customers', profile).issues
+ */
+export function checkFileHeader(
+  header: readonly string[],
+  kind: TMemberFileKind,
+  profile: TDialectProfile,
+): THeaderCheck {
+  const mapping = profile.headers[kind] as Record<string, string>;
+  const known = new Set(canonicalColumns(kind));
+  const issues: THeaderIssue[] = [];
+  const columns: string[] = [];
+  const seen = new Map<string, number>();
+  header.forEach((rawName, index) => {
+    const name = rawName.replace(/^\uFEFF/, '').trim();
+    const canonical = mapping[name] ?? (known.has(name.toLowerCase()) ? name.toLowerCase() : null);
+    const column = index + 1;
+    if (!canonical) {
+      issues.push({
+        column,
+        reason: `unknown header "${truncate(name)}" (not a canonical column nor mapped in the dialect profile)`,
+      });
+      columns.push('');
+      return;
+    }
+    const previous = seen.get(canonical);
+    if (previous !== undefined) {
+      issues.push({ column, reason: `column ${canonical} repeats column ${previous}` });
+    }
+    seen.set(canonical, column);
+    columns.push(canonical);
+  });
+  for (const required of canonicalColumns(kind)) {
+    if (kind === 'customers' && OPTIONAL_CUSTOMER_COLUMNS.includes(required)) continue;
+    if (!seen.has(required))
+      issues.push({ column: null, reason: `missing required column ${required}` });
+  }
+  return { columns, issues };
+}
+
+// Header cells are column names, not personal data, but a broken file can put a
+// data row where the header should be: keep what is echoed short.
+function truncate(name: string): string {
+  return name.length > 40 ? `${name.slice(0, 40)}…` : name;
+}

@@ -1,0 +1,77 @@
+import { z } from 'zod';
+
+export const ZDropStatus = z.enum(['received', 'processing', 'accepted', 'rejected', 'duplicate']);
+export type TDropStatus = z.infer<typeof ZDropStatus>;
+
+/** Why a whole drop was rejected: stable codes members can act on. */
+export const ZDropRejectionReason = z.enum([
+  'bad_file_name',
+  'unsigned',
+  'bad_signature',
+  'unknown_signer',
+  'wrong_recipient',
+  'integrity',
+  'too_large',
+  'malformed',
+  'bad_header',
+  'too_many_bad_rows',
+  'no_signing_key',
+]);
+export type TDropRejectionReason = z.infer<typeof ZDropRejectionReason>;
+
+/** One rejected row: where and why, never the row's content. */
+export const ZRowError = z.object({
+  line: z.number().int().min(1),
+  column: z.string().nullable(),
+  reason: z.string(),
+});
+export type TRowError = z.infer<typeof ZRowError>;
+
+/** The report written to the member's `reports/<file>.report.json` for every drop. */
+export const ZDropReport = z.object({
+  fileDropId: z.uuid(),
+  fileName: z.string(),
+  status: ZDropStatus.exclude(['received', 'processing']),
+  sha256: z.string(),
+  sizeBytes: z.number().int().min(0),
+  receivedAt: z.string(),
+  finishedAt: z.string(),
+  signerFingerprint: z.string().nullable(),
+  kind: z.enum(['customers', 'transactions']).nullable(),
+  rows: z
+    .object({ total: z.number().int(), accepted: z.number().int(), rejected: z.number().int() })
+    .nullable(),
+  rejection: z.object({ reason: ZDropRejectionReason, detail: z.string() }).nullable(),
+  rowErrors: z.array(ZRowError),
+  duplicateOf: z.uuid().nullable(),
+});
+export type TDropReport = z.infer<typeof ZDropReport>;
+
+/** The short text version of a report (`reports/<file>.report.txt`). */
+export function formatDropReportText(report: TDropReport): string {
+  const lines = [
+    `file      ${report.fileName}`,
+    `status    ${report.status.toUpperCase()}`,
+    `sha256    ${report.sha256}`,
+    `received  ${report.receivedAt}`,
+    `finished  ${report.finishedAt}`,
+    `signer    ${report.signerFingerprint ?? '-'}`,
+  ];
+  if (report.rows) {
+    lines.push(
+      `rows      ${report.rows.total} (${report.rows.accepted} accepted, ${report.rows.rejected} rejected)`,
+    );
+  }
+  if (report.rejection)
+    lines.push(`reason    ${report.rejection.reason}: ${report.rejection.detail}`);
+  if (report.duplicateOf)
+    lines.push(`duplicate of drop ${report.duplicateOf} (same SHA-256, already accepted)`);
+  for (const error of report.rowErrors.slice(0, 50)) {
+    lines.push(
+      `  line ${error.line}${error.column ? `, column ${error.column}` : ''}: ${error.reason}`,
+    );
+  }
+  if (report.rowErrors.length > 50)
+    lines.push(`  … ${report.rowErrors.length - 50} more in the JSON report`);
+  return `${lines.join('\n')}\n`;
+}

@@ -81,6 +81,35 @@ export interface AuditEventsTable {
   hash: string;
 }
 
+export interface FileDropsTable {
+  id: Generated<string>;
+  organisation_id: string;
+  file_name: string;
+  source: 'sftp' | 'pull';
+  size_bytes: number;
+  sha256: string;
+  storage_path: string;
+  status: 'received' | 'processing' | 'accepted' | 'rejected' | 'duplicate';
+  attempts: Generated<number>;
+  file_kind: 'customers' | 'transactions' | null;
+  signer_fingerprint: string | null;
+  row_count: number | null;
+  rejected_row_count: number | null;
+  rejection_reason: string | null;
+  duplicate_of: string | null;
+  report: Json<unknown> | null;
+  received_at: Timestamp;
+  finished_at: Timestamp | null;
+  updated_at: Timestamp;
+}
+
+export interface MemberDialectsTable {
+  organisation_id: string;
+  profile: Json<unknown>;
+  updated_at: Timestamp;
+  updated_by: string;
+}
+
 /** The control-plane database as kysely sees it. */
 export interface ControlSchema {
   organisations: OrganisationsTable;
@@ -89,4 +118,6 @@ export interface ControlSchema {
   organisation_keys: OrganisationKeysTable;
   instructions: InstructionsTable;
   audit_events: AuditEventsTable;
+  file_drops: FileDropsTable;
+  member_dialects: MemberDialectsTable;
 }

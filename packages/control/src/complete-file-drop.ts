@@ -1,0 +1,82 @@
+import { AppError, type TDropReport, ZDropReport } from '@alliage/domain';
+import type { Transaction } from 'kysely';
+import { appendAuditEvent } from './audit-append-event.ts';
+import type { ControlContext, TActor } from './control-context.ts';
+import { type TFileDrop, toFileDrop } from './file-drop.ts';
+import { isUniqueViolation } from './is-unique-violation.ts';
+import type { ControlSchema } from './schema.ts';
+import { selectFileDrops } from './select-file-drop.ts';
+
+const ACTION_BY_STATUS = {
+  accepted: 'file.accepted',
+  rejected: 'file.rejected',
+  duplicate: 'file.duplicate',
+} as const;
+
+/**
+ * Records the outcome of a drop from its report and appends `file.accepted`,
+ * `file.rejected` or `file.duplicate` with counts. `withinTransaction` lets the
+ * caller commit its own staged work (e.g. the pool load) in the same transaction.
+ * A second accepted drop with the same SHA-256 turns into `duplicate`.
+ */
+export async function completeFileDrop(
+  ctx: ControlContext,
+  actor: TActor,
+  report: TDropReport,
+  withinTransaction?: (trx: Transaction<ControlSchema>) => Promise<void>,
+): Promise<TFileDrop> {
+  const fields = ZDropReport.parse(report);
+  try {
+    return await ctx.db.transaction().execute(async (trx) => {
+      const now = ctx.clock();
+      const updated = await trx
+        .updateTable('file_drops')
+        .set({
+          status: fields.status,
+          file_kind: fields.kind,
+          signer_fingerprint: fields.signerFingerprint,
+          row_count: fields.rows?.total ?? null,
+          rejected_row_count: fields.rows?.rejected ?? null,
+          rejection_reason: fields.rejection?.reason ?? null,
+          duplicate_of: fields.duplicateOf,
+          report: JSON.stringify(fields),
+          finished_at: now,
+          updated_at: now,
+        })
+        .where('id', '=', fields.fileDropId)
+        .where('status', 'in', ['received', 'processing'])
+        .returning('id')
+        .executeTakeFirst();
+      if (!updated)
+        throw new AppError('conflict', `file drop ${fields.fileDropId} is already finished`);
+      const row = await selectFileDrops(trx)
+        .where('file_drops.id', '=', fields.fileDropId)
+        .executeTakeFirstOrThrow();
+      const drop = toFileDrop(row);
+      await withinTransaction?.(trx);
+      await appendAuditEvent(trx, ctx.clock, {
+        action: ACTION_BY_STATUS[fields.status],
+        actor,
+        objectType: 'file_drop',
+        objectId: drop.id,
+        organisationCode: drop.organisationCode,
+        details: {
+          kind: fields.kind,
+          sha256: fields.sha256,
+          signerFingerprint: fields.signerFingerprint,
+          rows: fields.rows,
+          rejectionReason: fields.rejection?.reason ?? null,
+          duplicateOf: fields.duplicateOf,
+        },
+      });
+      return drop;
+    });
+  } catch (error) {
+    if (isUniqueViolation(error, 'file_drops_accepted_sha256')) {
+      throw new AppError('conflict', 'a drop with the same SHA-256 was accepted meanwhile', {
+        retry: true,
+      });
+    }
+    throw error;
+  }
+}

@@ -1,0 +1,59 @@
+import type {
+  TDropRejectionReason,
+  TDropReport,
+  TDropStatus,
+  TMemberFileKind,
+} from '@alliage/domain';
+import type { Selectable } from 'kysely';
+import type { FileDropsTable } from './schema.ts';
+
+/** One encrypted file received from a member, and what became of it. */
+export interface TFileDrop {
+  id: string;
+  organisationId: string;
+  organisationCode: string;
+  fileName: string;
+  source: 'sftp' | 'pull';
+  sizeBytes: number;
+  sha256: string;
+  /** Where the encrypted bytes are kept on the platform (never clear text). */
+  storagePath: string;
+  status: TDropStatus;
+  attempts: number;
+  kind: TMemberFileKind | null;
+  signerFingerprint: string | null;
+  rowCount: number | null;
+  rejectedRowCount: number | null;
+  rejectionReason: TDropRejectionReason | null;
+  duplicateOf: string | null;
+  report: TDropReport | null;
+  receivedAt: Date;
+  finishedAt: Date | null;
+}
+
+/** Maps a `file_drops` row (joined with its organisation code) to its public shape. */
+export function toFileDrop(
+  row: Selectable<FileDropsTable> & { organisation_code: string },
+): TFileDrop {
+  return {
+    id: row.id,
+    organisationId: row.organisation_id,
+    organisationCode: row.organisation_code,
+    fileName: row.file_name,
+    source: row.source,
+    sizeBytes: Number(row.size_bytes),
+    sha256: row.sha256,
+    storagePath: row.storage_path,
+    status: row.status,
+    attempts: row.attempts,
+    kind: row.file_kind,
+    signerFingerprint: row.signer_fingerprint,
+    rowCount: row.row_count,
+    rejectedRowCount: row.rejected_row_count,
+    rejectionReason: row.rejection_reason as TDropRejectionReason | null,
+    duplicateOf: row.duplicate_of,
+    report: (row.report as TDropReport | null) ?? null,
+    receivedAt: row.received_at,
+    finishedAt: row.finished_at,
+  };
+}

@@ -12,6 +12,7 @@ export const ZDropRejectionReason = z.enum([
   'wrong_recipient',
   'integrity',
   'too_large',
+  'not_encrypted',
   'malformed',
   'bad_header',
   'too_many_bad_rows',

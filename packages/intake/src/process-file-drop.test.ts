@@ -1,0 +1,267 @@
+import { createHash } from 'node:crypto';
+import { existsSync, mkdirSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
+import os from 'node:os';
+import path from 'node:path';
+import {
+  addOrganisationKey,
+  type ControlContext,
+  cliActor,
+  createOrganisation,
+  registerFileDrop,
+  SYSTEM_ACTOR,
+  setMemberDialect,
+} from '@alliage/control';
+import {
+  createTestControlDb,
+  type TestControlDb,
+  testControlDbKinds,
+} from '@alliage/control/testing';
+import { generatePgpKeyPair, type TPgpKeyPair } from '@alliage/crypto';
+import { createGpgHome, type GpgHome, hasGpg } from '@alliage/crypto/testing';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { type IntakeDeps, processFileDrop } from './process-file-drop.ts';
+
+const actor = cliActor('test');
+const HEADER = 'customer_id,transaction_id,date,amount_eur,category,channel';
+// Synthetic rows only; CANARY must never reach a report.
+const CANARY = 'CANARY-ZOE-LAGRANGE';
+const rows = (count: number) =>
+  Array.from(
+    { length: count },
+    (_, index) => `C${index},T${index},2026-01-0${(index % 9) + 1},12.50,${CANARY},web`,
+  ).join('\n');
+
+describe.skipIf(!hasGpg).each(testControlDbKinds())(
+  'processFileDrop with GnuPG-made files on %s',
+  (kind) => {
+    let control: TestControlDb;
+    let ctx: ControlContext;
+    let gpg: GpgHome;
+    let platform: TPgpKeyPair;
+    let memberFingerprint: string;
+    let strangerFingerprint: string;
+    let root: string;
+    let deps: IntakeDeps;
+
+    beforeAll(async () => {
+      control = await createTestControlDb(kind);
+      // Real time: gpg stamps its keys with the machine clock.
+    ctx = { db: control.db, clock: () => new Date() };
+      root = mkdtempSync(path.join(os.tmpdir(), 'alliage-intake-'));
+      gpg = createGpgHome();
+      platform = await generatePgpKeyPair({
+        name: 'Platform (test only)',
+        email: 'platform@example.invalid',
+      });
+      gpg.run(['--import'], platform.armoredPublicKey);
+      memberFingerprint = gpg.generateKey({
+        algorithm: 'ed25519',
+        usage: 'sign',
+        encryptionSubkey: 'cv25519',
+      });
+      strangerFingerprint = gpg.generateKey({ algorithm: 'ed25519', usage: 'sign' });
+      for (const code of ['M01', 'M02']) {
+        await createOrganisation(ctx, actor, {
+          code,
+          name: `Member ${code}`,
+          kind: 'member',
+          sector: 'automobile',
+        });
+        await addOrganisationKey(ctx, actor, {
+          organisationCode: code,
+          keyType: 'pgp',
+          publicKey: gpg.exportPublicKey(memberFingerprint),
+        });
+      }
+      deps = {
+        ctx,
+        decryptionKeys: [{ armoredPrivateKey: platform.armoredPrivateKey }],
+        sftpRoot: path.join(root, 'sftp'),
+        dropStore: path.join(root, 'drops'),
+        maxPlaintextBytes: 10 * 1024 * 1024,
+        maxRejectedRowRatio: 0.05,
+      };
+    });
+    afterAll(async () => {
+      gpg?.close();
+      rmSync(root, { recursive: true, force: true });
+      await control?.close();
+    });
+
+    /** Encrypts `clear` with gpg as a member would, drops it in `in/` and registers it. */
+    async function drop(
+      fileName: string,
+      clear: string | Buffer,
+      options: { signer?: string | null; armour?: boolean; member?: string } = {},
+    ) {
+      const member = options.member ?? 'M01';
+      const inbox = path.join(root, 'sftp', member, 'in');
+      mkdirSync(inbox, { recursive: true });
+      const target = path.join(inbox, fileName);
+      const signer = options.signer === undefined ? memberFingerprint : options.signer;
+      const args = ['--trust-model', 'always', '--encrypt', '-r', platform.fingerprint];
+      if (signer) args.push('--sign', '-u', signer);
+      if (options.armour) args.push('--armor');
+      const encrypted = gpg.run([...args, '--output', '-'], clear);
+      writeFileSync(target, encrypted);
+      const registered = await registerFileDrop(
+        ctx,
+        SYSTEM_ACTOR,
+        {
+          organisationCode: member,
+          fileName,
+          source: 'sftp',
+          sizeBytes: encrypted.length,
+          sha256: createHash('sha256').update(encrypted).digest('hex'),
+          storagePath: target,
+        },
+        async () => {},
+      );
+      return { registered, target, member };
+    }
+
+    const readReport = (member: string, fileName: string) =>
+      readFileSync(path.join(root, 'sftp', member, 'reports', `${fileName}.report.json`), 'utf8');
+
+    it('accepts a signed file, reports counts, archives the encrypted file', async () => {
+      const { registered, target } = await drop(
+        'M01_transactions_1.csv.gpg',
+        `${HEADER}\n${rows(50)}\n`,
+      );
+      const finished = await processFileDrop(deps, registered.id);
+      expect(finished).toMatchObject({
+        status: 'accepted',
+        rowCount: 50,
+        rejectedRowCount: 0,
+        kind: 'transactions',
+      });
+      expect(finished?.signerFingerprint).toBe(memberFingerprint);
+      expect(existsSync(target)).toBe(false);
+      expect(existsSync(path.join(root, 'drops', 'M01', registered.id))).toBe(true);
+      const report = readReport('M01', 'M01_transactions_1.csv.gpg');
+      expect(JSON.parse(report)).toMatchObject({
+        status: 'accepted',
+        rows: { total: 50, accepted: 50, rejected: 0 },
+      });
+      expect(report).not.toContain(CANARY);
+      // Idempotent: a retried job finds the drop finished and does nothing.
+      expect(await processFileDrop(deps, registered.id)).toBeNull();
+    });
+
+    it('marks the same content sent again as a duplicate', async () => {
+      const clear = `${HEADER}\n${rows(5)}\n`;
+      const first = await drop('transactions_a.csv.pgp', clear);
+      await processFileDrop(deps, first.registered.id);
+      // gpg output differs per run (session key), so re-send the same bytes.
+      const again = await drop('transactions_b.csv.pgp', 'placeholder');
+      writeFileSync(
+        again.target,
+        readFileSync(path.join(root, 'drops', 'M01', first.registered.id)),
+      );
+      const duplicateId = (
+        await registerFileDrop(
+          ctx,
+          SYSTEM_ACTOR,
+          {
+            organisationCode: 'M01',
+            fileName: 'transactions_c.csv.pgp',
+            source: 'sftp',
+            sizeBytes: first.registered.sizeBytes,
+            sha256: first.registered.sha256,
+            storagePath: again.target,
+          },
+          async () => {},
+        )
+      ).id;
+      const duplicate = await processFileDrop(deps, duplicateId);
+      expect(duplicate).toMatchObject({ status: 'duplicate', duplicateOf: first.registered.id });
+    });
+
+    it.each([
+      ['unsigned', { signer: null }, 'unsigned'],
+      ['signed by an unregistered key', { signer: 'STRANGER' }, 'unknown_signer'],
+    ])('rejects a file %s', async (_label, options, reason) => {
+      const signer = options.signer === 'STRANGER' ? strangerFingerprint : options.signer;
+      const fileName = `transactions_${reason}.csv.pgp`;
+      const { registered } = await drop(fileName, `${HEADER}\n${rows(3)}\n`, { signer });
+      const finished = await processFileDrop(deps, registered.id);
+      expect(finished).toMatchObject({ status: 'rejected', rejectionReason: reason });
+      expect(JSON.parse(readReport('M01', fileName)).rejection.reason).toBe(reason);
+    });
+
+    it('rejects a flipped byte as an integrity failure', async () => {
+      const { registered, target } = await drop(
+        'transactions_flip.csv.pgp',
+        `${HEADER}\n${rows(200)}\n`,
+      );
+      const bytes = readFileSync(target);
+      bytes[Math.floor(bytes.length / 2)] ^= 0x01;
+      writeFileSync(target, bytes);
+      const finished = await processFileDrop(deps, registered.id);
+      expect(finished?.status).toBe('rejected');
+      expect(['integrity', 'malformed', 'bad_signature']).toContain(finished?.rejectionReason);
+    });
+
+    it('names an unknown header column and refuses a bad file name', async () => {
+      const { registered } = await drop(
+        'transactions_hdr.asc',
+        `customer_id,NOM,date,amount_eur,category,channel\n${rows(2)}\n`,
+        {
+          armour: true,
+        },
+      );
+      const finished = await processFileDrop(deps, registered.id);
+      expect(finished).toMatchObject({ status: 'rejected', rejectionReason: 'bad_header' });
+      expect(finished?.report?.rejection?.detail).toContain('column 2');
+      const badName = await drop('export.csv.pgp', `${HEADER}\n`);
+      expect(await processFileDrop(deps, badName.registered.id)).toMatchObject({
+        rejectionReason: 'bad_file_name',
+      });
+    });
+
+    it('rejects a file whose bad rows exceed the ratio, with line numbers', async () => {
+      const clear = `${HEADER}\n${rows(10)}\nC99,T99,2026-01-01\nC98\n`;
+      const { registered } = await drop('transactions_bad.csv.pgp', clear);
+      const finished = await processFileDrop(deps, registered.id);
+      expect(finished).toMatchObject({
+        status: 'rejected',
+        rejectionReason: 'too_many_bad_rows',
+        rowCount: 12,
+        rejectedRowCount: 2,
+      });
+      expect(finished?.report?.rowErrors.map((error) => error.line)).toEqual([12, 13]);
+    });
+
+    it('reads a Windows-1252, semicolon, CRLF export with French headers through the dialect profile', async () => {
+      await setMemberDialect(ctx, actor, 'M02', {
+        encoding: 'windows-1252',
+        delimiter: ';',
+        decimalSeparator: ',',
+        dateFormat: 'DD/MM/YYYY',
+        headers: {
+          transactions: {
+            NUM_CLIENT: 'customer_id',
+            NUM_ACHAT: 'transaction_id',
+            DATE_ACHAT: 'date',
+            MONTANT: 'amount_eur',
+            RAYON: 'category',
+            CANAL: 'channel',
+          },
+        },
+      });
+      const text =
+        'NUM_CLIENT;NUM_ACHAT;DATE_ACHAT;MONTANT;RAYON;CANAL\r\nC1;T1;02/01/2026;12,50;Électroménager;magasin\r\nC2;T2;03/01/2026;"8,00";"Prêt-à-porter\r\nenfant";web\r\n';
+      const clear = Buffer.from(
+        new TextEncoder().encode(text).length ? encodeWindows1252(text) : [],
+      );
+      const { registered } = await drop('M02-transactions.csv.pgp', clear, { member: 'M02' });
+      const finished = await processFileDrop(deps, registered.id);
+      expect(finished).toMatchObject({ status: 'accepted', rowCount: 2, rejectedRowCount: 0 });
+    });
+  },
+);
+
+// Test-only encoder for the few accented letters used above (Windows-1252 = Latin-1 for them).
+function encodeWindows1252(text: string): Buffer {
+  return Buffer.from(text, 'latin1');
+}

@@ -15,7 +15,7 @@ const ACTION_BY_STATUS = {
 
 /**
  * Records the outcome of a drop from its report and appends `file.accepted`,
- * `file.rejected` or `file.duplicate` with counts. `withinTransaction` lets the
+ * `file.rejected` or `file.duplicate` with counts. `options.withinTransaction` lets the
  * caller commit its own staged work (e.g. the pool load) in the same transaction.
  * A second accepted drop with the same SHA-256 turns into `duplicate`.
  */
@@ -23,7 +23,11 @@ export async function completeFileDrop(
   ctx: ControlContext,
   actor: TActor,
   report: TDropReport,
-  withinTransaction?: (trx: Transaction<ControlSchema>) => Promise<void>,
+  options: {
+    /** Where the encrypted file now lives, when processing moved it. */
+    storagePath?: string;
+    withinTransaction?: (trx: Transaction<ControlSchema>) => Promise<void>;
+  } = {},
 ): Promise<TFileDrop> {
   const fields = ZDropReport.parse(report);
   try {
@@ -40,6 +44,7 @@ export async function completeFileDrop(
           rejection_reason: fields.rejection?.reason ?? null,
           duplicate_of: fields.duplicateOf,
           report: JSON.stringify(fields),
+          ...(options.storagePath ? { storage_path: options.storagePath } : {}),
           finished_at: now,
           updated_at: now,
         })
@@ -53,7 +58,7 @@ export async function completeFileDrop(
         .where('file_drops.id', '=', fields.fileDropId)
         .executeTakeFirstOrThrow();
       const drop = toFileDrop(row);
-      await withinTransaction?.(trx);
+      await options.withinTransaction?.(trx);
       await appendAuditEvent(trx, ctx.clock, {
         action: ACTION_BY_STATUS[fields.status],
         actor,

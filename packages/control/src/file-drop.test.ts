@@ -182,14 +182,11 @@ describe.each(testControlDbKinds())('file drops on %s', (kind) => {
       async () => {},
     );
     await expect(
-      completeFileDrop(
-        ctx,
-        SYSTEM_ACTOR,
-        reportFor(drop.id, 'accepted', { sha256: sha('e') }),
-        async () => {
+      completeFileDrop(ctx, SYSTEM_ACTOR, reportFor(drop.id, 'accepted', { sha256: sha('e') }), {
+        withinTransaction: async () => {
           throw new Error('load failed');
         },
-      ),
+      }),
     ).rejects.toThrow('load failed');
     expect((await getFileDrop(ctx, drop.id)).status).toBe('received');
   });

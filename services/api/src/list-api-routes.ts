@@ -1,5 +1,7 @@
 import type { TApiRoute } from './api-route.ts';
 import { auditRoutes } from './routes/audit.ts';
+import { dialectRoutes } from './routes/dialects.ts';
+import { fileRoutes } from './routes/files.ts';
 import { healthRoutes } from './routes/health.ts';
 import { instructionRoutes } from './routes/instructions.ts';
 import { keyRoutes } from './routes/keys.ts';
@@ -18,6 +20,8 @@ const API_ROUTES: readonly TApiRoute[] = Object.freeze([
   ...tokenRoutes,
   ...keyRoutes,
   ...instructionRoutes,
+  ...fileRoutes,
+  ...dialectRoutes,
   ...auditRoutes,
   ...platformRoutes,
   ...openApiRoutes,

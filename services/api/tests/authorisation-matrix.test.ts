@@ -3,6 +3,7 @@ import {
   createApiToken,
   createAuditCheckpoint,
   createPrincipal,
+  registerFileDrop,
   SYSTEM_ACTOR,
 } from '@alliage/control';
 import { testControlDbKinds } from '@alliage/control/testing';
@@ -104,6 +105,28 @@ const SAMPLES: Record<string, TSample> = {
   },
   createAuditCheckpoint: async () => ({ path: '/v1/audit/checkpoints' }),
   getPlatformPgpKey: async () => ({ path: '/v1/platform/pgp-key' }),
+  listFiles: async () => ({ path: '/v1/files?limit=5' }),
+  getFile: async (api, code) => {
+    const drop = await registerFileDrop(
+      api.ctx,
+      SYSTEM_ACTOR,
+      {
+        organisationCode: code.startsWith('M') ? code : 'M01',
+        fileName: `customers-${nextCode('F')}.csv.pgp`,
+        source: 'sftp',
+        sizeBytes: 1,
+        sha256: 'f'.repeat(64),
+        storagePath: '/nonexistent/test-only',
+      },
+      async () => {},
+    );
+    return { path: `/v1/files/${drop.id}` };
+  },
+  getMemberDialect: async (_api, code) => ({ path: `/v1/members/${code}/dialect` }),
+  setMemberDialect: async (_api, code) => ({
+    path: `/v1/members/${code}/dialect`,
+    body: { delimiter: ';', decimalSeparator: ',' },
+  }),
   getOpenApiDocument: async () => ({ path: '/v1/openapi.json' }),
 };
 

@@ -1,0 +1,88 @@
+import { getFileDrop, listFileDrops, type TFileDrop } from '@alliage/control';
+import { ZDropStatus } from '@alliage/domain';
+import { z } from 'zod';
+import { defineRoute, type TAuthContext } from '../api-route.ts';
+import { denyAccess } from '../deny-access.ts';
+import { ZObjectIdParams } from '../request-schemas.ts';
+
+export const ZListFilesQuery = z
+  .object({
+    organisationCode: z.string().optional(),
+    status: ZDropStatus.optional(),
+    limit: z.coerce.number().int().min(1).max(500).optional(),
+    before: z.guid().optional(),
+  })
+  .strict();
+export type TListFilesQuery = z.infer<typeof ZListFilesQuery>;
+
+/** The public shape of a drop: where the platform keeps its bytes is not the caller's business. */
+function toFileView({
+  storagePath: _storagePath,
+  organisationId: _organisationId,
+  ...drop
+}: TFileDrop) {
+  return drop;
+}
+
+/** The organisation whose files a principal may list: its own, or any for staff. */
+function ownCode(auth: TAuthContext): string | null {
+  return auth.principal.organisationCode;
+}
+
+/** `GET /v1/files`: file drops with status and counts (members: their own; staff: all). */
+export const listFilesRoute = defineRoute({
+  operationId: 'listFiles',
+  method: 'get',
+  path: '/v1/files',
+  summary: 'List file drops with their status and row counts',
+  tag: 'files',
+  roles: ['operator', 'compliance', 'member_admin', 'member_user'],
+  query: ZListFilesQuery,
+  handler: async ({ ctx, auth, query, req }) => {
+    const own = ownCode(auth);
+    if (own && query.organisationCode && query.organisationCode !== own) {
+      await denyAccess(ctx, auth, {
+        reason: 'organisation',
+        method: req.method,
+        route: '/v1/files',
+        targetCode: query.organisationCode,
+        notFoundMessage: `organisation ${query.organisationCode} not found`,
+      });
+    }
+    const organisationCode = own ?? query.organisationCode;
+    const drops = await listFileDrops(ctx, {
+      ...(organisationCode ? { organisationCode } : {}),
+      ...(query.status ? { status: query.status } : {}),
+      ...(query.limit ? { limit: query.limit } : {}),
+      ...(query.before ? { before: query.before } : {}),
+    });
+    return drops.map(toFileView);
+  },
+});
+
+/** `GET /v1/files/:id`: one drop with its report (members: their own only, 404 otherwise). */
+export const getFileRoute = defineRoute({
+  operationId: 'getFile',
+  method: 'get',
+  path: '/v1/files/:id',
+  summary: 'Read one file drop and its report',
+  tag: 'files',
+  roles: ['operator', 'compliance', 'member_admin', 'member_user'],
+  params: ZObjectIdParams,
+  handler: async ({ ctx, auth, params, req }) => {
+    const drop = await getFileDrop(ctx, params.id);
+    const own = ownCode(auth);
+    if (own && drop.organisationCode !== own) {
+      await denyAccess(ctx, auth, {
+        reason: 'organisation',
+        method: req.method,
+        route: '/v1/files/:id',
+        targetCode: drop.organisationCode,
+        notFoundMessage: `file drop ${params.id} not found`,
+      });
+    }
+    return toFileView(drop);
+  },
+});
+
+export const fileRoutes = [listFilesRoute, getFileRoute];

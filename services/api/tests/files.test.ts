@@ -1,0 +1,83 @@
+import { registerFileDrop, SYSTEM_ACTOR } from '@alliage/control';
+import { testControlDbKinds } from '@alliage/control/testing';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { startTestApi, type TestApi } from './api-test-env.ts';
+
+describe.each(testControlDbKinds())('file drops over HTTP (%s)', (kind) => {
+  let api: TestApi;
+  let m02DropId: string;
+
+  beforeAll(async () => {
+    api = await startTestApi(kind);
+    for (const [code, digit] of [
+      ['M01', 'a'],
+      ['M02', 'b'],
+    ] as const) {
+      const drop = await registerFileDrop(
+        api.ctx,
+        SYSTEM_ACTOR,
+        {
+          organisationCode: code,
+          fileName: 'customers.csv.pgp',
+          source: 'sftp',
+          sizeBytes: 10,
+          sha256: digit.repeat(64),
+          storagePath: `/srv/test-only/${code}`,
+        },
+        async () => {},
+      );
+      if (code === 'M02') m02DropId = drop.id;
+    }
+  });
+  afterAll(async () => {
+    await api?.close();
+  });
+
+  it('shows a member only its own drops, without storage paths', async () => {
+    const own = await api.call('GET', '/v1/files', { token: api.tokens.m01User });
+    expect(own.status).toBe(200);
+    const drops = own.json as { organisationCode: string; storagePath?: string }[];
+    expect(drops.map((drop) => drop.organisationCode)).toEqual(['M01']);
+    expect(drops[0]?.storagePath).toBeUndefined();
+    const all = await api.call('GET', '/v1/files', { token: api.tokens.compliance });
+    expect((all.json as unknown[]).length).toBe(2);
+  });
+
+  it('answers 404 and audits a member asking for another member’s drops', async () => {
+    const byId = await api.call('GET', `/v1/files/${m02DropId}`, { token: api.tokens.m01Admin });
+    expect(byId.status).toBe(404);
+    expect((await api.latestEvents(1))[0]).toMatchObject({
+      action: 'access.denied',
+      organisationCode: 'M02',
+    });
+    const byFilter = await api.call('GET', '/v1/files?organisationCode=M02', {
+      token: api.tokens.m01Admin,
+    });
+    expect(byFilter.status).toBe(404);
+    const operator = await api.call('GET', `/v1/files/${m02DropId}`, {
+      token: api.tokens.operator,
+    });
+    expect(operator.status).toBe(200);
+  });
+
+  it('validates and stores a dialect profile', async () => {
+    const bad = await api.call('PUT', '/v1/members/M01/dialect', {
+      token: api.tokens.m01Admin,
+      body: { delimiter: ',', decimalSeparator: ',' },
+    });
+    expect(bad.status).toBe(400);
+    expect(JSON.stringify(bad.json)).toContain('decimalSeparator');
+    const good = await api.call('PUT', '/v1/members/M01/dialect', {
+      token: api.tokens.m01Admin,
+      body: {
+        encoding: 'windows-1252',
+        delimiter: ';',
+        decimalSeparator: ',',
+        headers: { customers: { NOM: 'last_name' } },
+      },
+    });
+    expect(good.status).toBe(200);
+    const read = await api.call('GET', '/v1/members/M01/dialect', { token: api.tokens.m01User });
+    expect(read.json).toMatchObject({ encoding: 'windows-1252', delimiter: ';' });
+  });
+});

@@ -25,6 +25,20 @@ export const ZEnv = z.object({
   ALLIAGE_HTTP_HOST: z.string().min(1).default('127.0.0.1'),
   ALLIAGE_HTTP_PORT: ZPort.default(8080),
   ALLIAGE_SFTP_PORT: ZPort.default(2222),
+  ALLIAGE_SFTP_HOST: z.string().min(1).default('127.0.0.1'),
+  ALLIAGE_SFTP_MAX_UPLOAD_BYTES: z.coerce
+    .number()
+    .int()
+    .min(1)
+    .default(2 * 1024 ** 3),
+  ALLIAGE_SFTP_MAX_SESSIONS_PER_ORG: z.coerce.number().int().min(1).max(1000).default(4),
+  ALLIAGE_INTAKE_MAX_PLAINTEXT_BYTES: z.coerce
+    .number()
+    .int()
+    .min(1)
+    .default(16 * 1024 ** 3),
+  ALLIAGE_INTAKE_MAX_REJECTED_RATIO: z.coerce.number().min(0).max(1).default(0.05),
+  ALLIAGE_WORKER_CONCURRENCY: z.coerce.number().int().min(1).max(64).default(1),
   ALLIAGE_HMAC_SECRET: z.string().min(32, 'must be at least 32 characters').optional(),
   ALLIAGE_PGP_PRIVATE_KEY: z
     .string()
@@ -59,7 +73,9 @@ export interface TConfig {
     rateLimitPerMinute: number;
     trustProxy: boolean;
   };
-  sftp: { port: number };
+  sftp: { host: string; port: number; maxUploadBytes: number; maxSessionsPerOrganisation: number };
+  intake: { maxPlaintextBytes: number; maxRejectedRowRatio: number };
+  worker: { concurrency: number };
   secrets: {
     hmacSecret: string | null;
     pgpPrivateKey: string | null;
@@ -113,7 +129,17 @@ export function loadConfig(env: Record<string, string | undefined>): TConfig {
       rateLimitPerMinute: parsed.ALLIAGE_RATE_LIMIT_PER_MINUTE,
       trustProxy: parsed.ALLIAGE_TRUST_PROXY === 'true',
     },
-    sftp: { port: parsed.ALLIAGE_SFTP_PORT },
+    sftp: {
+      host: parsed.ALLIAGE_SFTP_HOST,
+      port: parsed.ALLIAGE_SFTP_PORT,
+      maxUploadBytes: parsed.ALLIAGE_SFTP_MAX_UPLOAD_BYTES,
+      maxSessionsPerOrganisation: parsed.ALLIAGE_SFTP_MAX_SESSIONS_PER_ORG,
+    },
+    intake: {
+      maxPlaintextBytes: parsed.ALLIAGE_INTAKE_MAX_PLAINTEXT_BYTES,
+      maxRejectedRowRatio: parsed.ALLIAGE_INTAKE_MAX_REJECTED_RATIO,
+    },
+    worker: { concurrency: parsed.ALLIAGE_WORKER_CONCURRENCY },
     secrets: {
       hmacSecret: parsed.ALLIAGE_HMAC_SECRET ?? null,
       pgpPrivateKey: parsed.ALLIAGE_PGP_PRIVATE_KEY ?? null,

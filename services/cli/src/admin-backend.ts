@@ -8,7 +8,12 @@ import type {
   TOrganisationKey,
   TPrincipal,
 } from '@alliage/control';
-import type { TInstructionBodyInput, TOrganisationInput, TRole } from '@alliage/domain';
+import type {
+  TDialectProfile,
+  TInstructionBodyInput,
+  TOrganisationInput,
+  TRole,
+} from '@alliage/domain';
 
 /** JSON form of a value as it crosses HTTP: dates become ISO strings. */
 export type Jsonified<T> = T extends Date
@@ -47,6 +52,8 @@ export interface AdminBackend {
   verifyAudit(signedCheckpoint: string | null): Result<TChainVerification>;
   checkpointAudit(): Result<{ checkpoint: TCheckpoint; signedText: string }>;
   tailAudit(count: number): Result<TAuditEvent[]>;
+  setDialect(memberCode: string, profile: unknown): Result<TDialectProfile>;
+  getDialect(memberCode: string): Result<TDialectProfile>;
   platformPgpKey(): Promise<{ fingerprint: string; armoredPublicKey: string }>;
   close(): Promise<void>;
 }

@@ -8,6 +8,7 @@ import {
   createOrganisation,
   createPrincipal,
   getInstruction,
+  getMemberDialect,
   listApiTokens,
   listInstructionVersions,
   listLatestAuditEvents,
@@ -15,6 +16,7 @@ import {
   readAuditCheckpoint,
   revokeApiToken,
   setInstruction,
+  setMemberDialect,
   verifyAuditChain,
 } from '@alliage/control';
 import { AppError } from '@alliage/domain';
@@ -62,6 +64,8 @@ export async function createDirectAdminBackend(config: TConfig): Promise<AdminBa
     },
     checkpointAudit: () => createAuditCheckpoint(ctx, actor, secrets.pgp),
     tailAudit: (count) => listLatestAuditEvents(ctx, count),
+    setDialect: (memberCode, profile) => setMemberDialect(ctx, actor, memberCode, profile as never),
+    getDialect: (memberCode) => getMemberDialect(ctx, memberCode),
     platformPgpKey: async () => ({
       fingerprint: secrets.pgp.fingerprint,
       armoredPublicKey: secrets.pgp.armoredPublicKey,

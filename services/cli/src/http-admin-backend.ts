@@ -77,6 +77,9 @@ export function createHttpAdminBackend(baseUrl: string, operatorToken: string): 
         : call('GET', '/v1/audit/verify'),
     checkpointAudit: () => call('POST', '/v1/audit/checkpoints'),
     tailAudit: (count) => call('GET', `/v1/audit/tail?n=${count}`),
+    setDialect: (memberCode, profile) =>
+      call('PUT', `/v1/members/${code(memberCode)}/dialect`, profile),
+    getDialect: (memberCode) => call('GET', `/v1/members/${code(memberCode)}/dialect`),
     platformPgpKey: () => call('GET', '/v1/platform/pgp-key?format=json'),
     close: async () => {},
   };

@@ -2,10 +2,12 @@ import { Command, CommanderError } from 'commander';
 import { registerAuditCommands } from './commands/audit-commands.ts';
 import { registerInstructionCommands } from './commands/instruction-commands.ts';
 import { registerKeyCommands } from './commands/key-commands.ts';
+import { registerMemberCommands } from './commands/member-commands.ts';
 import { registerOrgCommands } from './commands/org-commands.ts';
 import { registerPlatformCommands } from './commands/platform-commands.ts';
 import { registerServeCommand } from './commands/serve-command.ts';
 import { registerTokenCommands } from './commands/token-commands.ts';
+import { registerWorkerCommand } from './commands/worker-command.ts';
 import { EXIT_USAGE } from './exit-codes.ts';
 
 const program = new Command('alliage')
@@ -14,12 +16,14 @@ const program = new Command('alliage')
   .showHelpAfterError();
 
 registerServeCommand(program);
+registerWorkerCommand(program);
 registerOrgCommands(program);
 registerTokenCommands(program);
 registerKeyCommands(program);
 registerInstructionCommands(program);
 registerAuditCommands(program);
 registerPlatformCommands(program);
+registerMemberCommands(program);
 
 try {
   await program.parseAsync(process.argv);

@@ -16,6 +16,7 @@ export function cliEnv(extra: Record<string, string>): Record<string, string> {
     PATH: process.env.PATH ?? '',
     HOME: process.env.HOME ?? '/tmp',
     ALLIAGE_LOG_LEVEL: 'warn',
+    ALLIAGE_SFTP_PORT: '0',
     ...extra,
   };
 }
@@ -43,7 +44,7 @@ export function runCli(args: string[], env: Record<string, string>): Promise<Cli
 /** Starts `alliage serve` and resolves with its URL once it says it is running. */
 export function startServe(
   env: Record<string, string>,
-): Promise<{ child: ChildProcess; url: string; output: () => string }> {
+): Promise<{ child: ChildProcess; url: string; sftpPort: number; output: () => string }> {
   return new Promise((resolve, reject) => {
     const child = spawn(process.execPath, [MAIN, 'serve'], {
       env,
@@ -56,10 +57,10 @@ export function startServe(
     }, 45_000);
     const onData = (chunk: Buffer) => {
       output += chunk.toString();
-      const match = /is running: (http:\/\/\S+)/.exec(output);
-      if (match?.[1]) {
+      const match = /is running: (http:\/\/\S+) .*SFTP on \S+:(\d+)/.exec(output);
+      if (match?.[1] && match[2]) {
         clearTimeout(timer);
-        resolve({ child, url: match[1], output: () => output });
+        resolve({ child, url: match[1], sftpPort: Number(match[2]), output: () => output });
       }
     };
     child.stdout?.on('data', onData);

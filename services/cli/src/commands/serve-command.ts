@@ -9,10 +9,11 @@ import { ensureLocalOperatorToken } from '../local-operator.ts';
 import { openPlatform } from '../open-platform.ts';
 import { createOutput } from '../output.ts';
 import { loadConfigOrExit, reportError } from '../run-admin-command.ts';
+import { startRuntime } from '../start-runtime.ts';
 
 const VERSION = '0.1.0';
 
-/** `alliage serve`: the platform in one process (HTTP API now; SFTP and workers join later). */
+/** `alliage serve`: the platform in one process: HTTP API, SFTP drop zone and a job worker. */
 export function registerServeCommand(program: Command): void {
   program
     .command('serve')
@@ -25,12 +26,14 @@ export function registerServeCommand(program: Command): void {
         const platform = await openPlatform(config, { kind: 'serve' });
         await ensureLocalOperatorToken(platform.ctx, config.dataDir);
         const database = platform.control.kind;
-        const queue = config.redisUrl ? 'bullmq' : 'in-process';
+        const runtime = await startRuntime({ config, platform, logger, worker: true, sftp: true });
+        const queue = runtime.queue.kind;
+        const sftpPort = runtime.sftpPort;
         const app = createApiApp({
           control: platform.ctx,
           platformKey: platform.secrets.pgp,
           http: config.http,
-          health: () => ({ version: VERSION, database, queue }),
+          health: () => ({ version: VERSION, database, queue, sftpPort }),
           logger,
         });
         const server = await startApiServer(app, {
@@ -46,15 +49,13 @@ export function registerServeCommand(program: Command): void {
             version: VERSION,
             database,
             queue,
+            sftpPort,
             generatedSecrets: platform.secrets.generated,
           },
         });
-        logger.info(
-          { url: server.url, database, queue, dataDir: config.dataDir },
-          'alliage started',
-        );
+        logger.info({ url: server.url, sftpPort, database, queue }, 'alliage started');
         process.stdout.write(
-          `Alliage ${VERSION} is running: ${server.url} (health: ${server.url}/healthz)\n`,
+          `Alliage ${VERSION} is running: ${server.url} (health: ${server.url}/healthz; SFTP on ${config.sftp.host}:${sftpPort})\n`,
         );
 
         let stopping = false;
@@ -63,6 +64,7 @@ export function registerServeCommand(program: Command): void {
           stopping = true;
           logger.info({ signal }, 'alliage stopping');
           await server.close();
+          await runtime.stop();
           await platform.close();
           process.exit(0);
         };

@@ -1,0 +1,16 @@
+export type { TJobErrorClass } from './classify-job-error.ts';
+export { classifyJobError } from './classify-job-error.ts';
+export type { BullmqQueueOptions } from './create-bullmq-queue.ts';
+export { createBullmqQueue } from './create-bullmq-queue.ts';
+export type { InProcessQueueOptions, TQueueTimers } from './create-in-process-queue.ts';
+export { createInProcessQueue } from './create-in-process-queue.ts';
+export type { JobQueueOptions } from './create-job-queue.ts';
+export { createJobQueue } from './create-job-queue.ts';
+export type { TJobContext, TJobHandlers, TJobName, TJobPayload } from './job-catalog.ts';
+export { isJobName, JOB_CATALOG, JOB_NAMES } from './job-catalog.ts';
+export { ZJobId } from './job-id.ts';
+export type { JobQueue, TEnqueueOptions, TJobQueueKind, TStartWorkerOptions } from './job-queue.ts';
+export type { TQueueLogger } from './queue-logger.ts';
+export { createConsoleQueueLogger, silentQueueLogger } from './queue-logger.ts';
+export type { TRetryPolicy } from './retry-policy.ts';
+export { computeBackoffMs, DEFAULT_RETRY_POLICY } from './retry-policy.ts';

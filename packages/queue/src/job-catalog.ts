@@ -1,0 +1,38 @@
+import { z } from 'zod';
+
+/**
+ * The one job catalog: each job name maps to the zod schema of its payload.
+ * Payloads carry IDs only, so queue storage and logs never hold personal data.
+ *
+ * @example
+ * await queue.enqueue('intake.process-file', { fileDropId }, { jobId: sha256 });
+ */
+export const JOB_CATALOG = {
+  'intake.process-file': z.object({ fileDropId: z.uuid() }).strict(),
+  'housekeeping.dispatch-pending': z.object({}).strict(),
+} as const;
+
+export type TJobName = keyof typeof JOB_CATALOG;
+export type TJobPayload<N extends TJobName> = z.infer<(typeof JOB_CATALOG)[N]>;
+
+/** The job names, for schemas and checks of names read back from storage. */
+export const JOB_NAMES = Object.keys(JOB_CATALOG) as TJobName[];
+
+/** What a handler learns about the job it runs, besides its payload. */
+export interface TJobContext<N extends TJobName = TJobName> {
+  /** The `jobId` given to `enqueue` (unique per job name). */
+  id: string;
+  /** 1 for the first run; counts every start, including runs cut short by a crash. */
+  attempt: number;
+  name: N;
+}
+
+/** One handler per job name; a worker may handle a subset (other jobs then fail permanently). */
+export type TJobHandlers = {
+  [N in TJobName]?: (payload: TJobPayload<N>, job: TJobContext<N>) => Promise<void>;
+};
+
+/** True when `name` is a job of the catalog (names read back from Redis are plain strings). */
+export function isJobName(name: string): name is TJobName {
+  return Object.hasOwn(JOB_CATALOG, name);
+}

@@ -1,0 +1,55 @@
+import { isAppError } from '@alliage/domain';
+import type { Command } from 'commander';
+import { pino } from 'pino';
+import { EXIT_CHECK_FAILED, EXIT_USAGE } from '../exit-codes.ts';
+import { openPlatform } from '../open-platform.ts';
+import { createOutput } from '../output.ts';
+import { loadConfigOrExit, reportError } from '../run-admin-command.ts';
+import { startRuntime } from '../start-runtime.ts';
+
+/** `alliage worker`: a job worker process for BullMQ, on this or another machine. */
+export function registerWorkerCommand(program: Command): void {
+  program
+    .command('worker')
+    .description(
+      'run intake and housekeeping jobs from the Redis queue (needs DATABASE_URL and REDIS_URL)',
+    )
+    .action(async () => {
+      const output = createOutput(false);
+      const config = loadConfigOrExit(output);
+      if (!config.redisUrl || !config.databaseUrl) {
+        reportError(
+          output,
+          'alliage worker needs REDIS_URL and DATABASE_URL; on embedded defaults `alliage serve` runs the jobs itself',
+          { variables: ['REDIS_URL', 'DATABASE_URL'] },
+        );
+        process.exit(EXIT_USAGE);
+      }
+      const logger = pino({ level: config.logLevel, base: { service: 'alliage-worker' } });
+      try {
+        const platform = await openPlatform(config, { kind: 'cli' });
+        const runtime = await startRuntime({ config, platform, logger, worker: true, sftp: false });
+        logger.info({ concurrency: config.worker.concurrency }, 'alliage worker started');
+        process.stdout.write('Alliage worker is running\n');
+        let stopping = false;
+        const stop = async (signal: string) => {
+          if (stopping) return;
+          stopping = true;
+          logger.info({ signal }, 'alliage worker stopping');
+          await runtime.stop();
+          await platform.close();
+          process.exit(0);
+        };
+        process.on('SIGINT', () => void stop('SIGINT'));
+        process.on('SIGTERM', () => void stop('SIGTERM'));
+      } catch (error) {
+        reportError(
+          output,
+          isAppError(error) ? error.message : 'worker start failed (see the log)',
+          {},
+        );
+        if (!isAppError(error)) logger.error({ err: error }, 'worker start failed');
+        process.exit(EXIT_CHECK_FAILED);
+      }
+    });
+}

@@ -1,0 +1,91 @@
+import path from 'node:path';
+import type { TConfig } from '@alliage/config';
+import {
+  appendAuditEvent,
+  type ControlContext,
+  getOrganisation,
+  listOrganisationKeys,
+  registerFileDrop,
+  type TActor,
+} from '@alliage/control';
+import { isAppError } from '@alliage/domain';
+import type { JobQueue } from '@alliage/queue';
+import { createSftpServer, type SftpLogger, type SftpServer } from '@alliage/sftp';
+
+/** The actor recorded for what an organisation does over SFTP. */
+function sftpActor(organisationCode: string | null): TActor {
+  return {
+    ref: `sftp:${organisationCode ?? 'unknown'}`,
+    principalId: null,
+    role: null,
+    organisationId: null,
+    organisationCode,
+  };
+}
+
+/**
+ * The SFTP drop zone wired to the control plane: accounts and SSH keys come from
+ * the registered organisations, every completed upload becomes a file drop whose
+ * intake job is queued in the same transaction, and SFTP events go to the audit chain.
+ */
+export function createDropZone(options: {
+  config: TConfig;
+  ctx: ControlContext;
+  queue: JobQueue;
+  hostKey: string;
+  logger: SftpLogger;
+}): SftpServer {
+  const { config, ctx, queue } = options;
+  return createSftpServer({
+    hostKeys: [options.hostKey],
+    storageRoot: path.join(config.dataDir, 'sftp'),
+    maxUploadBytes: config.sftp.maxUploadBytes,
+    maxSessionsPerOrganisation: config.sftp.maxSessionsPerOrganisation,
+    logger: options.logger,
+    lookupAccount: async (username) => {
+      try {
+        const organisation = await getOrganisation(ctx, username);
+        if (organisation.status !== 'active') return null;
+        const keys = await listOrganisationKeys(ctx, {
+          organisationCode: organisation.code,
+          keyType: 'ssh',
+        });
+        return {
+          organisationCode: organisation.code,
+          kind: organisation.kind,
+          publicKeys: keys.filter((key) => key.revokedAt === null).map((key) => key.publicKey),
+        };
+      } catch (error) {
+        if (isAppError(error) && error.code === 'not_found') return null;
+        throw error;
+      }
+    },
+    onUploadComplete: async (upload) => {
+      await registerFileDrop(
+        ctx,
+        sftpActor(upload.organisationCode),
+        {
+          organisationCode: upload.organisationCode,
+          fileName: upload.fileName,
+          source: 'sftp',
+          sizeBytes: upload.size,
+          sha256: upload.sha256,
+          storagePath: upload.path,
+        },
+        (drop) => queue.enqueue('intake.process-file', { fileDropId: drop.id }, { jobId: drop.id }),
+      );
+    },
+    onEvent: async (event) => {
+      // registerFileDrop records file.received with the drop id, in its transaction.
+      if (event.action === 'file.received') return;
+      await appendAuditEvent(ctx.db, ctx.clock, {
+        action: event.action,
+        actor: sftpActor(event.organisationCode),
+        objectType: 'sftp_session',
+        organisationCode: event.organisationCode,
+        // The address is kept for security monitoring (bans, misuse signals).
+        details: { ...event.details, remoteAddress: event.remoteAddress },
+      });
+    },
+  });
+}

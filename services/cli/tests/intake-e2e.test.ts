@@ -1,0 +1,238 @@
+import { spawnSync } from 'node:child_process';
+import { mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
+import os from 'node:os';
+import path from 'node:path';
+import {
+  createGpgHome,
+  createSshKeyDir,
+  type GpgHome,
+  hasGpg,
+  hasSshKeygen,
+  type SshKeyDir,
+} from '@alliage/crypto/testing';
+import pg from 'pg';
+import SftpClient from 'ssh2-sftp-client';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { cliEnv, runCli, startServe, stopProcess } from './run-cli.ts';
+
+const hasOpenSshSftp = spawnSync('sftp', ['-V'], { stdio: 'ignore' }).error === undefined;
+const HEADER = 'customer_id,transaction_id,date,amount_eur,category,channel';
+const csv = (count: number) =>
+  `${HEADER}\n${Array.from({ length: count }, (_, index) => `C${index},T${index},2026-03-01,9.90,jardin,web`).join('\n')}\n`;
+
+type TBackends = 'embedded' | 'postgres+redis';
+const backends: TBackends[] =
+  process.env.DATABASE_URL && process.env.REDIS_URL ? ['embedded', 'postgres+redis'] : ['embedded'];
+
+describe.skipIf(!hasGpg || !hasSshKeygen).each(backends)(
+  'intake over SFTP end to end (%s)',
+  (backend) => {
+    let dataDir: string;
+    let env: Record<string, string>;
+    let gpg: GpgHome;
+    let keys: SshKeyDir;
+    let sshKey: { privateKeyPath: string };
+    let memberToken: string;
+    let serve: Awaited<ReturnType<typeof startServe>>;
+    let databaseName: string | null = null;
+
+    beforeAll(async () => {
+      dataDir = mkdtempSync(path.join(os.tmpdir(), 'alliage-e2e-'));
+      env = cliEnv({ ALLIAGE_DATA_DIR: dataDir, ALLIAGE_HTTP_PORT: '0' });
+      if (backend === 'postgres+redis') {
+        databaseName = `alliage_e2e_${process.pid}_${Date.now()}`;
+        const admin = new pg.Client({ connectionString: process.env.DATABASE_URL });
+        await admin.connect();
+        await admin.query(`CREATE DATABASE ${databaseName}`);
+        await admin.end();
+        const url = new URL(process.env.DATABASE_URL ?? '');
+        url.pathname = `/${databaseName}`;
+        env.DATABASE_URL = url.toString();
+        env.REDIS_URL = process.env.REDIS_URL ?? '';
+      }
+      gpg = createGpgHome();
+      keys = createSshKeyDir();
+      sshKey = keys.generateKey({ type: 'ed25519' });
+      const memberFingerprint = gpg.generateKey({
+        algorithm: 'ed25519',
+        usage: 'sign',
+        encryptionSubkey: 'cv25519',
+      });
+      const pgpFile = path.join(dataDir, 'member-pgp.asc');
+      writeFileSync(pgpFile, gpg.exportPublicKey(memberFingerprint));
+
+      const run = async (args: string[]) => {
+        const result = await runCli(args, env);
+        if (result.code !== 0)
+          throw new Error(`alliage ${args.join(' ')} failed: ${result.stderr}`);
+        return result.stdout;
+      };
+      await run([
+        'org',
+        'add',
+        '--code',
+        'M01',
+        '--name',
+        'Member One',
+        '--kind',
+        'member',
+        '--sector',
+        'automobile',
+      ]);
+      await run([
+        'key',
+        'add',
+        '--org',
+        'M01',
+        '--type',
+        'ssh',
+        '--file',
+        sshKey.privateKeyPath.concat('.pub'),
+      ]);
+      await run(['key', 'add', '--org', 'M01', '--type', 'pgp', '--file', pgpFile]);
+      memberToken = JSON.parse(
+        await run(['token', 'create', '--org', 'M01', '--role', 'member_user', '--json']),
+      ).token;
+      const platformKey = JSON.parse(await run(['platform', 'pgp-key', '--json']));
+      gpg.run(['--import'], platformKey.armoredPublicKey);
+      const encryptTo = (clear: string) =>
+        gpg.run(
+          [
+            '--trust-model',
+            'always',
+            '--encrypt',
+            '--sign',
+            '-r',
+            platformKey.fingerprint,
+            '-u',
+            memberFingerprint,
+            '--output',
+            '-',
+          ],
+          clear,
+        );
+      writeFileSync(path.join(dataDir, 'tx1.pgp'), encryptTo(csv(40)));
+      writeFileSync(path.join(dataDir, 'tx2.pgp'), encryptTo(csv(7)));
+      serve = await startServe(env);
+    });
+
+    afterAll(async () => {
+      if (serve) await stopProcess(serve.child);
+      gpg?.close();
+      keys?.close();
+      rmSync(dataDir, { recursive: true, force: true });
+      if (databaseName) {
+        const admin = new pg.Client({ connectionString: process.env.DATABASE_URL });
+        await admin.connect();
+        await admin.query(`DROP DATABASE IF EXISTS ${databaseName} WITH (FORCE)`);
+        await admin.end();
+      }
+    });
+
+    async function connect(): Promise<SftpClient> {
+      const client = new SftpClient();
+      await client.connect({
+        host: '127.0.0.1',
+        port: serve.sftpPort,
+        username: 'M01',
+        privateKey: readFileSync(sshKey.privateKeyPath),
+      });
+      return client;
+    }
+
+    async function waitForDrop(fileName: string) {
+      for (let attempt = 0; attempt < 240; attempt += 1) {
+        const response = await fetch(`${serve.url}/v1/files`, {
+          headers: { authorization: `Bearer ${memberToken}` },
+        });
+        const drops = (await response.json()) as {
+          fileName: string;
+          status: string;
+          rowCount: number | null;
+          id: string;
+        }[];
+        const drop = drops.find((candidate) => candidate.fileName === fileName);
+        if (drop && drop.status !== 'received' && drop.status !== 'processing') return drop;
+        await new Promise((resolve) => setTimeout(resolve, 250));
+      }
+      throw new Error(
+        `drop ${fileName} was not processed in time:\n${serve.output().slice(-2000)}`,
+      );
+    }
+
+    it('accepts a GnuPG file uploaded with ssh2-sftp-client and reports it in reports/', async () => {
+      const client = await connect();
+      try {
+        await client.put(path.join(dataDir, 'tx1.pgp'), '/in/M01_transactions_1.csv.pgp');
+        const drop = await waitForDrop('M01_transactions_1.csv.pgp');
+        expect(drop).toMatchObject({ status: 'accepted', rowCount: 40 });
+        const report = JSON.parse(
+          String(await client.get('/reports/M01_transactions_1.csv.pgp.report.json')),
+        );
+        expect(report).toMatchObject({
+          status: 'accepted',
+          rows: { total: 40, accepted: 40, rejected: 0 },
+        });
+        expect(
+          String(await client.get('/reports/M01_transactions_1.csv.pgp.report.txt')),
+        ).toContain('ACCEPTED');
+        // Processed files leave in/: it lists only what is still pending.
+        expect((await client.list('/in')).map((entry) => entry.name)).not.toContain(
+          'M01_transactions_1.csv.pgp',
+        );
+      } finally {
+        await client.end();
+      }
+    });
+
+    it('marks the same bytes uploaded again as a duplicate, processed once', async () => {
+      const client = await connect();
+      try {
+        await client.put(path.join(dataDir, 'tx1.pgp'), '/in/M01_transactions_again.csv.pgp');
+      } finally {
+        await client.end();
+      }
+      const drop = await waitForDrop('M01_transactions_again.csv.pgp');
+      expect(drop.status).toBe('duplicate');
+    });
+
+    it.skipIf(!hasOpenSshSftp)('accepts a file uploaded with OpenSSH sftp -b', async () => {
+      const batch = path.join(dataDir, 'batch.txt');
+      writeFileSync(batch, `put ${path.join(dataDir, 'tx2.pgp')} /in/M01_transactions_2.csv.pgp\n`);
+      const result = spawnSync(
+        'sftp',
+        [
+          '-b',
+          batch,
+          '-i',
+          sshKey.privateKeyPath,
+          '-P',
+          String(serve.sftpPort),
+          '-o',
+          'StrictHostKeyChecking=no',
+          '-o',
+          'UserKnownHostsFile=/dev/null',
+          '-o',
+          'BatchMode=yes',
+          'M01@127.0.0.1',
+        ],
+        { encoding: 'utf8', timeout: 30_000 },
+      );
+      expect(result.status, result.stderr).toBe(0);
+      const drop = await waitForDrop('M01_transactions_2.csv.pgp');
+      expect(drop).toMatchObject({ status: 'accepted', rowCount: 7 });
+    });
+
+    it('keeps the audit chain intact through it all', async () => {
+      const verify = await runCli(['audit', 'verify', '--json'], env);
+      expect(verify.code, verify.stderr).toBe(0);
+      const tail = await runCli(['audit', 'tail', '-n', '200', '--json'], env);
+      const actions = (JSON.parse(tail.stdout) as { action: string }[]).map(
+        (event) => event.action,
+      );
+      expect(actions).toEqual(
+        expect.arrayContaining(['sftp.login', 'file.received', 'file.accepted', 'file.duplicate']),
+      );
+    });
+  },
+);

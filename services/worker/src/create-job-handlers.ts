@@ -1,0 +1,53 @@
+import { getFileDrop, listPendingFileDrops } from '@alliage/control';
+import { AppError, isAppError } from '@alliage/domain';
+import { type IntakeDeps, processFileDrop } from '@alliage/intake';
+import type { JobQueue, TJobHandlers } from '@alliage/queue';
+
+/** What the job handlers need: the intake engine's resources and the queue to re-dispatch to. */
+export interface WorkerDeps {
+  intake: IntakeDeps;
+  queue: JobQueue;
+}
+
+/**
+ * The handlers of every job in the catalog, shared by the in-process runner of
+ * `alliage serve` and the BullMQ workers of `alliage worker`.
+ */
+export function createJobHandlers(deps: WorkerDeps): TJobHandlers {
+  return {
+    'intake.process-file': async ({ fileDropId }) => {
+      const finished = await processFileDrop(deps.intake, fileDropId);
+      if (finished) return;
+      // The job can start before the transaction that recorded its drop commits:
+      // an unknown drop is retried (with backoff), a finished one is done.
+      try {
+        await getFileDrop(deps.intake.ctx, fileDropId);
+      } catch (error) {
+        if (isAppError(error) && error.code === 'not_found') {
+          throw new AppError('not_found', `file drop ${fileDropId} is not visible yet`, {
+            retry: true,
+          });
+        }
+        throw error;
+      }
+    },
+    'housekeeping.dispatch-pending': async () => {
+      await dispatchPendingDrops(deps);
+    },
+  };
+}
+
+/**
+ * Queues every drop that is not finished (after a crash, a Redis flush, or a
+ * commit that outran its job); job ids make this a no-op for drops already queued.
+ */
+export async function dispatchPendingDrops(deps: WorkerDeps): Promise<number> {
+  let queued = 0;
+  for (const drop of await listPendingFileDrops(deps.intake.ctx)) {
+    if (
+      await deps.queue.enqueue('intake.process-file', { fileDropId: drop.id }, { jobId: drop.id })
+    )
+      queued += 1;
+  }
+  return queued;
+}

@@ -46,7 +46,7 @@ describe.skipIf(!hasGpg).each(testControlDbKinds())(
     beforeAll(async () => {
       control = await createTestControlDb(kind);
       // Real time: gpg stamps its keys with the machine clock.
-    ctx = { db: control.db, clock: () => new Date() };
+      ctx = { db: control.db, clock: () => new Date() };
       root = mkdtempSync(path.join(os.tmpdir(), 'alliage-intake-'));
       gpg = createGpgHome();
       platform = await generatePgpKeyPair({
@@ -195,7 +195,8 @@ describe.skipIf(!hasGpg).each(testControlDbKinds())(
         `${HEADER}\n${rows(200)}\n`,
       );
       const bytes = readFileSync(target);
-      bytes[Math.floor(bytes.length / 2)] ^= 0x01;
+      const middle = Math.floor(bytes.length / 2);
+      bytes[middle] = (bytes[middle] ?? 0) ^ 0x01;
       writeFileSync(target, bytes);
       const finished = await processFileDrop(deps, registered.id);
       expect(finished?.status).toBe('rejected');

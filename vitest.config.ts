@@ -7,8 +7,8 @@ export default defineConfig({
       'services/*/src/**/*.test.ts',
       'services/*/tests/**/*.test.ts',
     ],
-    testTimeout: 60_000,
-    hookTimeout: 60_000,
+    testTimeout: 180_000,
+    hookTimeout: 180_000,
     pool: 'forks',
   },
 });

@@ -1,4 +1,4 @@
-import { spawnSync } from 'node:child_process';
+import { execFile, spawnSync } from 'node:child_process';
 import { mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
@@ -141,7 +141,7 @@ describe.skipIf(!hasGpg || !hasSshKeygen).each(backends)(
     }
 
     async function waitForDrop(fileName: string) {
-      for (let attempt = 0; attempt < 240; attempt += 1) {
+      for (let attempt = 0; attempt < 480; attempt += 1) {
         const response = await fetch(`${serve.url}/v1/files`, {
           headers: { authorization: `Bearer ${memberToken}` },
         });
@@ -199,26 +199,35 @@ describe.skipIf(!hasGpg || !hasSshKeygen).each(backends)(
     it.skipIf(!hasOpenSshSftp)('accepts a file uploaded with OpenSSH sftp -b', async () => {
       const batch = path.join(dataDir, 'batch.txt');
       writeFileSync(batch, `put ${path.join(dataDir, 'tx2.pgp')} /in/M01_transactions_2.csv.pgp\n`);
-      const result = spawnSync(
-        'sftp',
-        [
-          '-b',
-          batch,
-          '-i',
-          sshKey.privateKeyPath,
-          '-P',
-          String(serve.sftpPort),
-          '-o',
-          'StrictHostKeyChecking=no',
-          '-o',
-          'UserKnownHostsFile=/dev/null',
-          '-o',
-          'BatchMode=yes',
-          'M01@127.0.0.1',
-        ],
-        { encoding: 'utf8', timeout: 30_000 },
-      );
-      expect(result.status, result.stderr).toBe(0);
+      // Asynchronous: a blocked event loop would stop draining the serve child's output.
+      const result = await new Promise<{ code: number; stderr: string }>((resolve) => {
+        execFile(
+          'sftp',
+          [
+            '-b',
+            batch,
+            '-i',
+            sshKey.privateKeyPath,
+            '-P',
+            String(serve.sftpPort),
+            '-o',
+            'StrictHostKeyChecking=no',
+            '-o',
+            'UserKnownHostsFile=/dev/null',
+            '-o',
+            'BatchMode=yes',
+            '-o',
+            'IdentitiesOnly=yes',
+            '-F',
+            '/dev/null',
+            'M01@127.0.0.1',
+          ],
+          { encoding: 'utf8', timeout: 60_000 },
+          (error, _stdout, stderr) =>
+            resolve({ code: error ? Number(error.code ?? 1) : 0, stderr }),
+        );
+      });
+      expect(result.code, result.stderr).toBe(0);
       const drop = await waitForDrop('M01_transactions_2.csv.pgp');
       expect(drop).toMatchObject({ status: 'accepted', rowCount: 7 });
     });

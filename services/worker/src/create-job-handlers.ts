@@ -3,6 +3,20 @@ import { AppError, isAppError } from '@alliage/domain';
 import { type IntakeDeps, processFileDrop } from '@alliage/intake';
 import type { JobQueue, TJobHandlers } from '@alliage/queue';
 
+const VISIBILITY_POLLS = 20;
+const VISIBILITY_POLL_MS = 100;
+
+/** True when the drop exists and is finished (a retried job then has nothing to do). */
+async function isFileDropFinished(deps: WorkerDeps, fileDropId: string): Promise<boolean> {
+  try {
+    await getFileDrop(deps.intake.ctx, fileDropId);
+    return true;
+  } catch (error) {
+    if (isAppError(error) && error.code === 'not_found') return false;
+    throw error;
+  }
+}
+
 /** What the job handlers need: the intake engine's resources and the queue to re-dispatch to. */
 export interface WorkerDeps {
   intake: IntakeDeps;

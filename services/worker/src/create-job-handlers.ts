@@ -30,20 +30,17 @@ export interface WorkerDeps {
 export function createJobHandlers(deps: WorkerDeps): TJobHandlers {
   return {
     'intake.process-file': async ({ fileDropId }) => {
-      const finished = await processFileDrop(deps.intake, fileDropId);
-      if (finished) return;
-      // The job can start before the transaction that recorded its drop commits:
-      // an unknown drop is retried (with backoff), a finished one is done.
-      try {
-        await getFileDrop(deps.intake.ctx, fileDropId);
-      } catch (error) {
-        if (isAppError(error) && error.code === 'not_found') {
-          throw new AppError('not_found', `file drop ${fileDropId} is not visible yet`, {
-            retry: true,
-          });
-        }
-        throw error;
+      // The job is queued inside the transaction that records its drop, so it can
+      // start a few milliseconds before that commit: wait briefly for the row, then
+      // leave it to the queue's retry (a drop whose transaction rolled back never shows).
+      for (let poll = 0; poll < VISIBILITY_POLLS; poll += 1) {
+        if (await processFileDrop(deps.intake, fileDropId)) return;
+        if (await isFileDropFinished(deps, fileDropId)) return;
+        await new Promise((resolve) => setTimeout(resolve, VISIBILITY_POLL_MS));
       }
+      throw new AppError('not_found', `file drop ${fileDropId} is not visible yet`, {
+        retry: true,
+      });
     },
     'housekeeping.dispatch-pending': async () => {
       await dispatchPendingDrops(deps);

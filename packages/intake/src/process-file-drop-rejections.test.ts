@@ -50,7 +50,11 @@ describe.skipIf(!hasGpg)(
       });
       gpg.run(['--import'], platform.armoredPublicKey);
       gpg.run(['--import'], other.armoredPublicKey);
-      memberFingerprint = gpg.generateKey({ algorithm: 'ed25519', usage: 'sign', encryptionSubkey: 'cv25519' });
+      memberFingerprint = gpg.generateKey({
+        algorithm: 'ed25519',
+        usage: 'sign',
+        encryptionSubkey: 'cv25519',
+      });
       await createOrganisation(ctx, cliActor('test'), {
         code: 'M01',
         name: 'Member',

@@ -37,4 +37,14 @@ describe('loadConfig', () => {
     expect(() => loadConfig({ ALLIAGE_SFTP_PORT: '70000' })).toThrow(/ALLIAGE_SFTP_PORT/);
     expect(() => loadConfig({ ALLIAGE_HMAC_SECRET: 'short' })).toThrow(/ALLIAGE_HMAC_SECRET/);
   });
+
+  it('reads the SSH client key of pull mode, refusing a public key', () => {
+    expect(loadConfig({}).secrets.sshClientKey).toBeNull();
+    const key =
+      '-----BEGIN OPENSSH PRIVATE KEY-----\ntest-only\n-----END OPENSSH PRIVATE KEY-----\n';
+    expect(loadConfig({ ALLIAGE_SSH_CLIENT_KEY: key }).secrets.sshClientKey).toBe(key);
+    expect(() => loadConfig({ ALLIAGE_SSH_CLIENT_KEY: 'ssh-ed25519 AAAA' })).toThrow(
+      /ALLIAGE_SSH_CLIENT_KEY/,
+    );
+  });
 });

@@ -49,6 +49,11 @@ export const ZEnv = z.object({
     .string()
     .includes('PRIVATE KEY', { message: 'must be a PEM/OpenSSH private key' })
     .optional(),
+  /** The key the platform logs in with to members' own SFTP servers (pull mode). */
+  ALLIAGE_SSH_CLIENT_KEY: z
+    .string()
+    .includes('PRIVATE KEY', { message: 'must be a PEM/OpenSSH private key' })
+    .optional(),
   ALLIAGE_BODY_LIMIT: z
     .string()
     .regex(/^\d+(b|kb|mb)$/i, 'must look like 100kb or 1mb')
@@ -81,6 +86,7 @@ export interface TConfig {
     pgpPrivateKey: string | null;
     pgpPassphrase: string | null;
     sshHostKey: string | null;
+    sshClientKey: string | null;
   };
   logLevel: TEnv['ALLIAGE_LOG_LEVEL'];
 }
@@ -145,6 +151,7 @@ export function loadConfig(env: Record<string, string | undefined>): TConfig {
       pgpPrivateKey: parsed.ALLIAGE_PGP_PRIVATE_KEY ?? null,
       pgpPassphrase: parsed.ALLIAGE_PGP_PASSPHRASE ?? null,
       sshHostKey: parsed.ALLIAGE_SSH_HOST_KEY ?? null,
+      sshClientKey: parsed.ALLIAGE_SSH_CLIENT_KEY ?? null,
     },
     logLevel: parsed.ALLIAGE_LOG_LEVEL,
   };

@@ -23,6 +23,8 @@ describe.each(testControlDbKinds())('control-plane migrations on %s', (kind) => 
         'organisation_keys',
         'organisations',
         'principals',
+        'pull_sources',
+        'pulled_files',
       ]),
     );
   });

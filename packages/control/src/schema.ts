@@ -110,6 +110,32 @@ export interface MemberDialectsTable {
   updated_by: string;
 }
 
+export interface PullSourcesTable {
+  organisation_id: string;
+  host: string;
+  port: number;
+  username: string;
+  remote_dir: string;
+  /** Pinned host key fingerprint, `SHA256:…` as `ssh-keygen -lf` prints it. */
+  host_key_sha256: string;
+  /** Null: pulled on demand only. */
+  interval_minutes: number | null;
+  enabled: boolean;
+  /** When a scheduled run last claimed the source. */
+  last_run_at: Timestamp | null;
+  updated_at: Timestamp;
+  updated_by: string;
+}
+
+export interface PulledFilesTable {
+  organisation_id: string;
+  remote_path: string;
+  remote_size: number;
+  remote_mtime: Timestamp;
+  file_drop_id: string;
+  pulled_at: Timestamp;
+}
+
 /** The control-plane database as kysely sees it. */
 export interface ControlSchema {
   organisations: OrganisationsTable;
@@ -120,4 +146,6 @@ export interface ControlSchema {
   audit_events: AuditEventsTable;
   file_drops: FileDropsTable;
   member_dialects: MemberDialectsTable;
+  pull_sources: PullSourcesTable;
+  pulled_files: PulledFilesTable;
 }

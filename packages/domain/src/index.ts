@@ -44,6 +44,14 @@ export {
   ZOrgStatus,
 } from './organisation.ts';
 export { parseInput, toFieldIssues } from './parse-input.ts';
+export type { TPullResult, TPullSourceFields, TPullSourceInput } from './pull-source.ts';
+export {
+  isPullSourceDue,
+  PULL_SCHEDULE_SLACK_MS,
+  ZPullResult,
+  ZPullSourceInput,
+  ZSshFingerprint,
+} from './pull-source.ts';
 export type { TRole } from './role.ts';
 export { isStaffRole, roleFitsOrgKind, STAFF_ROLES, ZRole } from './role.ts';
 export type { TSector } from './sector.ts';

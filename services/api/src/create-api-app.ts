@@ -1,5 +1,5 @@
-import type { ControlContext } from '@alliage/control';
-import { AppError, parseInput } from '@alliage/domain';
+import type { ControlContext, TActor } from '@alliage/control';
+import { AppError, parseInput, type TPullResult } from '@alliage/domain';
 import express, { type Express } from 'express';
 import helmet from 'helmet';
 import { type Logger, pino } from 'pino';
@@ -20,6 +20,10 @@ export interface ApiDeps {
     passphrase?: string;
     fingerprint: string;
   };
+  /** The platform's SSH client public key (`ssh-ed25519 AAAA…`) members authorise for pull mode. */
+  sshClientPublicKey?: string;
+  /** Runs a pull of a member's files now (absent: `POST /v1/members/:code/pull` answers 503). */
+  pullMemberFiles?: (actor: TActor, memberCode: string) => Promise<TPullResult>;
   http: { bodyLimit: string; rateLimitPerMinute: number; trustProxy: boolean };
   /** Extra fields of `GET /healthz` (version, back-ends…). */
   health?: () => Record<string, unknown> | Promise<Record<string, unknown>>;

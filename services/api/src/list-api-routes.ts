@@ -10,6 +10,7 @@ import { openApiRoutes } from './routes/openapi.ts';
 import { organisationRoutes } from './routes/organisations.ts';
 import { platformRoutes } from './routes/platform.ts';
 import { principalRoutes } from './routes/principals.ts';
+import { pullSourceRoutes } from './routes/pull-sources.ts';
 import { tokenRoutes } from './routes/tokens.ts';
 
 const API_ROUTES: readonly TApiRoute[] = Object.freeze([
@@ -22,6 +23,7 @@ const API_ROUTES: readonly TApiRoute[] = Object.freeze([
   ...instructionRoutes,
   ...fileRoutes,
   ...dialectRoutes,
+  ...pullSourceRoutes,
   ...auditRoutes,
   ...platformRoutes,
   ...openApiRoutes,

@@ -50,6 +50,10 @@ export const SAMPLE_INSTRUCTION: TInstructionBodyInput = {
   effectiveFrom: '2026-12-01',
 };
 
+/** A TEST-ONLY public key (its private half was discarded) served as the platform's SSH client key. */
+const TEST_SSH_CLIENT_PUBLIC_KEY =
+  'ssh-ed25519 AAAAC3NzaC1lZDI1NTE5AAAAIAScVORJoJFHrVjzdp6Fe9vMT3kjfkuUJjtaqFrBXBA0 test-only';
+
 let platformKeyPromise: Promise<TPgpKeyPair> | null = null;
 
 /** One generated platform key per test file (test-only key). */
@@ -100,6 +104,11 @@ export interface StartTestApiOptions {
   /** Use this control context instead of the test database's (e.g. a broken one). */
   control?: ControlContext;
   health?: ApiDeps['health'];
+  /**
+   * What `POST /v1/members/:code/pull` runs. The default answers empty counts: the
+   * puller itself is tested against a real SFTP server (services/cli/tests).
+   */
+  pullMemberFiles?: ApiDeps['pullMemberFiles'];
 }
 
 /**
@@ -165,6 +174,10 @@ export async function startTestApi(
     platformKey,
     http: { bodyLimit: '100kb', rateLimitPerMinute: 100_000, trustProxy: false, ...options.http },
     ...(options.health ? { health: options.health } : {}),
+    sshClientPublicKey: TEST_SSH_CLIENT_PUBLIC_KEY,
+    pullMemberFiles:
+      options.pullMemberFiles ??
+      (async () => ({ fetched: 0, skipped: 0, ignored: 0, fileDropIds: [] })),
     logger,
   });
   const server: ApiServer = await startApiServer(app, { host: '127.0.0.1', port: 0 });

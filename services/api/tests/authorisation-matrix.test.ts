@@ -5,6 +5,7 @@ import {
   createPrincipal,
   registerFileDrop,
   SYSTEM_ACTOR,
+  setPullSource,
 } from '@alliage/control';
 import { testControlDbKinds } from '@alliage/control/testing';
 import { generatePgpKeyPair } from '@alliage/crypto';
@@ -35,6 +36,14 @@ async function freshPgpKey(): Promise<string> {
   const pair = await generatePgpKeyPair({ name: 'Test Only', email: 'key@alliage.invalid' });
   return pair.armoredPublicKey;
 }
+
+const SAMPLE_PULL_SOURCE = {
+  host: 'mft.example.invalid',
+  username: 'alliage',
+  remoteDir: '/out',
+  hostKeySha256: 'SHA256:47DEQpj8HBSa+/TImW+5JCeuQeRkm5NMpJWZG3hSuFU',
+  intervalMinutes: 60,
+};
 
 /** One valid request per route of the registry; a new route without one fails the suite. */
 const SAMPLES: Record<string, TSample> = {
@@ -127,6 +136,16 @@ const SAMPLES: Record<string, TSample> = {
     path: `/v1/members/${code}/dialect`,
     body: { delimiter: ';', decimalSeparator: ',' },
   }),
+  getPullSource: async (api, code) => {
+    await setPullSource(api.ctx, SYSTEM_ACTOR, code, SAMPLE_PULL_SOURCE);
+    return { path: `/v1/members/${code}/pull-source` };
+  },
+  setPullSource: async (_api, code) => ({
+    path: `/v1/members/${code}/pull-source`,
+    body: SAMPLE_PULL_SOURCE,
+  }),
+  pullMemberFiles: async (_api, code) => ({ path: `/v1/members/${code}/pull` }),
+  getPlatformSshKey: async () => ({ path: '/v1/platform/ssh-key' }),
   getOpenApiDocument: async () => ({ path: '/v1/openapi.json' }),
 };
 

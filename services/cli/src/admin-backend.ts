@@ -7,11 +7,14 @@ import type {
   TOrganisation,
   TOrganisationKey,
   TPrincipal,
+  TPullSource,
 } from '@alliage/control';
 import type {
   TDialectProfile,
   TInstructionBodyInput,
   TOrganisationInput,
+  TPullResult,
+  TPullSourceInput,
   TRole,
 } from '@alliage/domain';
 
@@ -25,6 +28,15 @@ export type Jsonified<T> = T extends Date
       : T;
 
 type Result<T> = Promise<T | Jsonified<T>>;
+
+/** A pull source as commands show it (the internal organisation id left out). */
+export type TPullSourceView = Omit<TPullSource, 'organisationId'>;
+
+/**
+ * A pull's counts, and where the fetched drops' intake runs: `queued` for the
+ * running platform's (or the Redis) workers, `processed` here before returning.
+ */
+export type TPullOutcome = TPullResult & { intake: 'queued' | 'processed' };
 
 /**
  * What the admin commands need, implemented directly on the data directory
@@ -54,6 +66,11 @@ export interface AdminBackend {
   tailAudit(count: number): Result<TAuditEvent[]>;
   setDialect(memberCode: string, profile: unknown): Result<TDialectProfile>;
   getDialect(memberCode: string): Result<TDialectProfile>;
+  setPullSource(memberCode: string, input: TPullSourceInput): Result<TPullSourceView>;
+  getPullSource(memberCode: string): Result<TPullSourceView>;
+  pullMember(memberCode: string): Promise<TPullOutcome>;
   platformPgpKey(): Promise<{ fingerprint: string; armoredPublicKey: string }>;
+  /** The SSH client public key members authorise on their servers for pull mode. */
+  platformSshKey(): Promise<{ fingerprint: string; publicKey: string }>;
   close(): Promise<void>;
 }

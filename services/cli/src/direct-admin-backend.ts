@@ -9,6 +9,7 @@ import {
   createPrincipal,
   getInstruction,
   getMemberDialect,
+  getPullSource,
   listApiTokens,
   listInstructionVersions,
   listLatestAuditEvents,
@@ -17,11 +18,15 @@ import {
   revokeApiToken,
   setInstruction,
   setMemberDialect,
+  setPullSource,
+  type TPullSource,
   verifyAuditChain,
 } from '@alliage/control';
+import { inspectSshPublicKey, sshPublicKeyFromPrivate } from '@alliage/crypto';
 import { AppError } from '@alliage/domain';
-import type { AdminBackend } from './admin-backend.ts';
+import type { AdminBackend, TPullSourceView } from './admin-backend.ts';
 import { openPlatform } from './open-platform.ts';
+import { runDirectPull } from './run-direct-pull.ts';
 
 /** Admin commands run in this process against the data directory (the platform is stopped). */
 export async function createDirectAdminBackend(config: TConfig): Promise<AdminBackend> {
@@ -66,10 +71,32 @@ export async function createDirectAdminBackend(config: TConfig): Promise<AdminBa
     tailAudit: (count) => listLatestAuditEvents(ctx, count),
     setDialect: (memberCode, profile) => setMemberDialect(ctx, actor, memberCode, profile as never),
     getDialect: (memberCode) => getMemberDialect(ctx, memberCode),
+    setPullSource: async (memberCode, input) =>
+      toPullSourceView(await setPullSource(ctx, actor, memberCode, input)),
+    getPullSource: async (memberCode) => {
+      const source = await getPullSource(ctx, memberCode);
+      if (!source) throw new AppError('not_found', `member ${memberCode} has no pull source`);
+      return toPullSourceView(source);
+    },
+    pullMember: (memberCode) => runDirectPull(config, platform, actor, memberCode),
+    platformSshKey: async () => {
+      const { fingerprint, openssh } = inspectSshPublicKey(
+        sshPublicKeyFromPrivate(secrets.sshClientKey),
+      );
+      return { fingerprint, publicKey: openssh };
+    },
     platformPgpKey: async () => ({
       fingerprint: secrets.pgp.fingerprint,
       armoredPublicKey: secrets.pgp.armoredPublicKey,
     }),
     close: () => platform.close(),
   };
+}
+
+/** What commands show of a source: the internal organisation id stays inside. */
+function toPullSourceView({
+  organisationId: _organisationId,
+  ...view
+}: TPullSource): TPullSourceView {
+  return view;
 }

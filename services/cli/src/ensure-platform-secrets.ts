@@ -9,13 +9,9 @@ import {
 } from 'node:fs';
 import path from 'node:path';
 import type { TConfig } from '@alliage/config';
-import {
-  generatePgpKeyPair,
-  generateSecret,
-  generateSshHostKey,
-  inspectPgpPublicKey,
-} from '@alliage/crypto';
+import { generatePgpKeyPair, generateSecret, inspectPgpPublicKey } from '@alliage/crypto';
 import * as openpgp from 'openpgp';
+import { generateReadableSshKey } from './generate-readable-ssh-key.ts';
 
 /** The platform's own secrets, from the environment or generated into the data directory. */
 export interface TPlatformSecrets {
@@ -26,6 +22,8 @@ export interface TPlatformSecrets {
     fingerprint: string;
   };
   sshHostKey: string;
+  /** The SSH client key the platform logs in with to members' own servers (pull mode). */
+  sshClientKey: string;
   hmacSecret: string;
   /** Which secrets were generated on this start (names only). */
   generated: string[];
@@ -35,6 +33,7 @@ const SECRET_FILES = {
   pgpPrivate: 'platform-pgp.key',
   pgpPublic: 'platform-pgp.pub',
   sshHost: 'ssh_host_ed25519_key',
+  sshClient: 'ssh_client_ed25519_key',
   hmac: 'hmac.secret',
 } as const;
 
@@ -78,7 +77,15 @@ export async function ensurePlatformSecrets(config: TConfig): Promise<TPlatformS
     config.secrets.sshHostKey ??
     readOrCreate(path.join(dir, SECRET_FILES.sshHost), () => {
       generated.push('ssh-host-key');
-      return generateSshHostKey();
+      return generateReadableSshKey();
+    });
+  // Not the host key: a member authorises this one on its server, and rotating either
+  // must not disturb the other.
+  const sshClientKey =
+    config.secrets.sshClientKey ??
+    readOrCreate(path.join(dir, SECRET_FILES.sshClient), () => {
+      generated.push('ssh-client-key');
+      return generateReadableSshKey();
     });
   const hmacSecret =
     config.secrets.hmacSecret ??
@@ -95,6 +102,7 @@ export async function ensurePlatformSecrets(config: TConfig): Promise<TPlatformS
       ...(config.secrets.pgpPassphrase ? { passphrase: config.secrets.pgpPassphrase } : {}),
     },
     sshHostKey,
+    sshClientKey,
     hmacSecret,
     generated,
   };

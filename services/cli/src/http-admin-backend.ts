@@ -1,4 +1,4 @@
-import { AppError, type TErrorCode, type TFieldIssue } from '@alliage/domain';
+import { AppError, type TErrorCode, type TFieldIssue, type TPullResult } from '@alliage/domain';
 import type { AdminBackend } from './admin-backend.ts';
 
 interface Problem {
@@ -80,7 +80,15 @@ export function createHttpAdminBackend(baseUrl: string, operatorToken: string): 
     setDialect: (memberCode, profile) =>
       call('PUT', `/v1/members/${code(memberCode)}/dialect`, profile),
     getDialect: (memberCode) => call('GET', `/v1/members/${code(memberCode)}/dialect`),
+    setPullSource: (memberCode, input) =>
+      call('PUT', `/v1/members/${code(memberCode)}/pull-source`, input),
+    getPullSource: (memberCode) => call('GET', `/v1/members/${code(memberCode)}/pull-source`),
+    pullMember: async (memberCode) => ({
+      ...(await call<TPullResult>('POST', `/v1/members/${code(memberCode)}/pull`)),
+      intake: 'queued',
+    }),
     platformPgpKey: () => call('GET', '/v1/platform/pgp-key?format=json'),
+    platformSshKey: () => call('GET', '/v1/platform/ssh-key?format=json'),
     close: async () => {},
   };
 }

@@ -1,6 +1,7 @@
 import { Command, CommanderError } from 'commander';
 import { registerAuditCommands } from './commands/audit-commands.ts';
 import { registerInstructionCommands } from './commands/instruction-commands.ts';
+import { registerIntakeCommands } from './commands/intake-commands.ts';
 import { registerKeyCommands } from './commands/key-commands.ts';
 import { registerMemberCommands } from './commands/member-commands.ts';
 import { registerOrgCommands } from './commands/org-commands.ts';
@@ -24,6 +25,7 @@ registerInstructionCommands(program);
 registerAuditCommands(program);
 registerPlatformCommands(program);
 registerMemberCommands(program);
+registerIntakeCommands(program);
 
 try {
   await program.parseAsync(process.argv);

@@ -1,23 +1,32 @@
-import path from 'node:path';
 import type { TConfig } from '@alliage/config';
-import type { IntakeDeps } from '@alliage/intake';
+import type { TActor } from '@alliage/control';
+import type { TPullResult } from '@alliage/domain';
+import { type PullDeps, pullDueSources, pullMemberFiles } from '@alliage/intake';
 import { createJobQueue, type JobQueue } from '@alliage/queue';
 import type { SftpServer } from '@alliage/sftp';
 import { createJobHandlers, dispatchPendingDrops } from '@alliage/worker';
 import type { Logger } from 'pino';
 import { createDropZone } from './create-drop-zone.ts';
+import { createIntakeDeps } from './create-intake-deps.ts';
+import { createPullDeps } from './create-pull-deps.ts';
 import type { OpenedPlatform } from './open-platform.ts';
+
+/** How often the worker looks for scheduled pull sources that are due. */
+const PULL_SCHEDULE_TICK_MS = 60_000;
 
 /** The long-running parts of a process: queue, job worker and SFTP drop zone. */
 export interface Runtime {
   queue: JobQueue;
   sftpPort: number | null;
+  /** Fetches a member's new files now; their intake jobs go to this runtime's queue. */
+  pullMemberFiles(actor: TActor, memberCode: string): Promise<TPullResult>;
   stop(): Promise<void>;
 }
 
 /**
  * Starts the queue (BullMQ with REDIS_URL, in-process otherwise), optionally a job
- * worker (which first re-queues unfinished drops) and the SFTP drop zone.
+ * worker (which first re-queues unfinished drops, then pulls scheduled member
+ * sources as they fall due) and the SFTP drop zone.
  */
 export async function startRuntime(options: {
   config: TConfig;
@@ -25,29 +34,29 @@ export async function startRuntime(options: {
   logger: Logger;
   worker: boolean;
   sftp: boolean;
+  /** How often the worker looks for due pull sources; default every minute (tests go faster). */
+  pullScheduleTickMs?: number;
 }): Promise<Runtime> {
   const { config, platform, logger } = options;
   const queue = createJobQueue({
     redisUrl: config.redisUrl,
     logger: logger.child({ component: 'queue' }),
   });
+  const pullDeps = createPullDeps(config, platform, queue, logger);
+  let schedule: { stop(): Promise<void> } | null = null;
   let sftp: SftpServer | null = null;
   let sftpPort: number | null = null;
   try {
     if (options.worker) {
-      const intake: IntakeDeps = {
-        ctx: platform.ctx,
-        decryptionKeys: [platform.secrets.pgp],
-        sftpRoot: path.join(config.dataDir, 'sftp'),
-        dropStore: path.join(config.dataDir, 'drops'),
-        maxPlaintextBytes: config.intake.maxPlaintextBytes,
-        maxRejectedRowRatio: config.intake.maxRejectedRowRatio,
-        logger: logger.child({ component: 'intake' }),
-      };
-      const deps = { intake, queue };
+      const deps = { intake: createIntakeDeps(config, platform, logger), queue };
       await queue.startWorker(createJobHandlers(deps), { concurrency: config.worker.concurrency });
       const requeued = await dispatchPendingDrops(deps);
       if (requeued > 0) logger.info({ requeued }, 'unfinished file drops queued again');
+      schedule = startPullSchedule(
+        pullDeps,
+        logger,
+        options.pullScheduleTickMs ?? PULL_SCHEDULE_TICK_MS,
+      );
     }
     if (options.sftp) {
       sftp = createDropZone({
@@ -60,6 +69,7 @@ export async function startRuntime(options: {
       sftpPort = (await sftp.listen(config.sftp.port, config.sftp.host)).port;
     }
   } catch (error) {
+    await schedule?.stop();
     await sftp?.close();
     await queue.close();
     throw error;
@@ -67,9 +77,49 @@ export async function startRuntime(options: {
   return {
     queue,
     sftpPort,
+    pullMemberFiles: (actor, memberCode) => pullMemberFiles(pullDeps, memberCode, actor),
     stop: async () => {
+      await schedule?.stop();
       await sftp?.close();
       await queue.close();
+    },
+  };
+}
+
+/**
+ * Every `tickMs`, pulls the scheduled sources that are due, one at a time. A tick
+ * never overlaps the previous one, never keeps the process alive, and never
+ * throws: failures are logged here and audited by the puller.
+ */
+function startPullSchedule(
+  deps: PullDeps,
+  logger: Logger,
+  tickMs: number,
+): { stop(): Promise<void> } {
+  let running: Promise<void> | null = null;
+  const tick = () => {
+    if (running) return;
+    running = pullDueSources(deps, deps.ctx.clock())
+      .then((outcome) => {
+        if (outcome.pulled + outcome.failed > 0) logger.info(outcome, 'scheduled pulls done');
+      })
+      .catch((error: unknown) => {
+        // Listing or claiming failed (the database is unreachable): try again next tick.
+        logger.warn(
+          { err: error instanceof Error ? error.name : 'unknown' },
+          'pull schedule tick failed',
+        );
+      })
+      .finally(() => {
+        running = null;
+      });
+  };
+  const timer = setInterval(tick, tickMs);
+  timer.unref();
+  return {
+    stop: async () => {
+      clearInterval(timer);
+      await running;
     },
   };
 }

@@ -59,7 +59,12 @@ describe('alliage CLI on embedded defaults (PGlite data directory)', () => {
     expect(added.stderr).toBe('');
     expect(added.code).toBe(0);
     expect(JSON.parse(added.stdout)).toMatchObject({ code: 'M01', kind: 'member' });
-    for (const file of ['platform-pgp.key', 'ssh_host_ed25519_key', 'hmac.secret']) {
+    for (const file of [
+      'platform-pgp.key',
+      'ssh_host_ed25519_key',
+      'ssh_client_ed25519_key',
+      'hmac.secret',
+    ]) {
       expect(statSync(path.join(dataDir, 'secrets', file)).mode & 0o777).toBe(0o600);
     }
     const listed = await runCli(['org', 'list', '--json'], env);

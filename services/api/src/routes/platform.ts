@@ -1,3 +1,5 @@
+import { inspectSshPublicKey } from '@alliage/crypto';
+import { AppError } from '@alliage/domain';
 import { z } from 'zod';
 import { definePublicRoute, textReply } from '../api-route.ts';
 
@@ -29,4 +31,32 @@ export const platformPgpKeyRoute = definePublicRoute({
   },
 });
 
-export const platformRoutes = [platformPgpKeyRoute];
+/**
+ * `GET /v1/platform/ssh-key`: the public half of the SSH key the platform logs in
+ * with to members' own servers (pull mode); members add it to their authorised keys.
+ */
+export const platformSshKeyRoute = definePublicRoute({
+  operationId: 'getPlatformSshKey',
+  method: 'get',
+  path: '/v1/platform/ssh-key',
+  summary: "The platform's SSH client public key for pull mode (text, or JSON with ?format=json)",
+  tag: 'platform',
+  query: ZPlatformKeyQuery,
+  produces: ['text/plain', 'application/json'],
+  handler: async ({ deps, query }) => {
+    if (!deps.sshClientPublicKey) {
+      throw new AppError('unavailable', 'this API process has no SSH client key');
+    }
+    const { fingerprint, openssh } = inspectSshPublicKey(deps.sshClientPublicKey);
+    const headers = { 'X-Alliage-Fingerprint': fingerprint };
+    if (query.format === 'json')
+      return textReply(
+        JSON.stringify({ fingerprint, publicKey: openssh }),
+        'application/json',
+        headers,
+      );
+    return textReply(`${openssh}\n`, 'text/plain; charset=utf-8', headers);
+  },
+});
+
+export const platformRoutes = [platformPgpKeyRoute, platformSshKeyRoute];

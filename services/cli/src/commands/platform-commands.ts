@@ -1,9 +1,11 @@
 import type { Command } from 'commander';
 import { runAdminCommand } from '../run-admin-command.ts';
+import { registerRotateKeyCommand } from './rotate-key-command.ts';
 
-/** `alliage platform pgp-key`. */
+/** `alliage platform pgp-key` and `alliage platform ssh-key`. */
 export function registerPlatformCommands(program: Command): void {
   const platform = program.command('platform').description("the platform's own keys");
+  registerRotateKeyCommand(platform);
   platform
     .command('pgp-key')
     .description('print the platform PGP public key members encrypt their files to')
@@ -15,6 +17,19 @@ export function registerPlatformCommands(program: Command): void {
           key,
           () => `# fingerprint ${key.fingerprint}\n${key.armoredPublicKey.trimEnd()}`,
         );
+        return 0;
+      }),
+    );
+  platform
+    .command('ssh-key')
+    .description(
+      'print the platform SSH public key members authorise on their own servers (pull mode)',
+    )
+    .option('--json', 'machine-readable output')
+    .action((options) =>
+      runAdminCommand(options, async (backend, output) => {
+        const key = await backend.platformSshKey();
+        output.result(key, () => `# fingerprint ${key.fingerprint}\n${key.publicKey} alliage-pull`);
         return 0;
       }),
     );

@@ -1,5 +1,6 @@
 import { createApiApp, startApiServer } from '@alliage/api';
 import { appendAuditEvent, SYSTEM_ACTOR } from '@alliage/control';
+import { sshPublicKeyFromPrivate } from '@alliage/crypto';
 import { isAppError } from '@alliage/domain';
 import type { Command } from 'commander';
 import { pino } from 'pino';
@@ -32,6 +33,8 @@ export function registerServeCommand(program: Command): void {
         const app = createApiApp({
           control: platform.ctx,
           platformKey: platform.secrets.pgp,
+          sshClientPublicKey: sshPublicKeyFromPrivate(platform.secrets.sshClientKey),
+          pullMemberFiles: runtime.pullMemberFiles,
           http: config.http,
           health: () => ({ version: VERSION, database, queue, sftpPort }),
           logger,

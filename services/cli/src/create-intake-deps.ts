@@ -1,0 +1,27 @@
+import path from 'node:path';
+import type { TConfig } from '@alliage/config';
+import type { IntakeDeps } from '@alliage/intake';
+import type { Logger } from 'pino';
+import type { OpenedPlatform } from './open-platform.ts';
+import { readPreviousPgpKeys } from './rotate-platform-pgp-key.ts';
+
+/** The intake engine's resources, from the configuration and the opened platform. */
+export function createIntakeDeps(
+  config: TConfig,
+  platform: OpenedPlatform,
+  logger: Logger,
+): IntakeDeps {
+  return {
+    ctx: platform.ctx,
+    // Files encrypted to a rotated-out key are still read (in flight during a rotation).
+    decryptionKeys: [
+      platform.secrets.pgp,
+      ...readPreviousPgpKeys(config.dataDir, config.secrets.pgpPassphrase),
+    ],
+    sftpRoot: path.join(config.dataDir, 'sftp'),
+    dropStore: path.join(config.dataDir, 'drops'),
+    maxPlaintextBytes: config.intake.maxPlaintextBytes,
+    maxRejectedRowRatio: config.intake.maxRejectedRowRatio,
+    logger: logger.child({ component: 'intake' }),
+  };
+}

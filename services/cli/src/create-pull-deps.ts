@@ -1,0 +1,27 @@
+import path from 'node:path';
+import type { TConfig } from '@alliage/config';
+import type { PullDeps } from '@alliage/intake';
+import type { JobQueue } from '@alliage/queue';
+import type { Logger } from 'pino';
+import type { OpenedPlatform } from './open-platform.ts';
+
+/**
+ * The puller's resources: pulled files land in the SFTP inboxes under the upload
+ * size cap, and each drop's intake job goes to `queue`.
+ */
+export function createPullDeps(
+  config: TConfig,
+  platform: OpenedPlatform,
+  queue: JobQueue,
+  logger: Logger,
+): PullDeps {
+  return {
+    ctx: platform.ctx,
+    sftpRoot: path.join(config.dataDir, 'sftp'),
+    clientPrivateKey: platform.secrets.sshClientKey,
+    maxFileBytes: config.sftp.maxUploadBytes,
+    enqueue: (drop) =>
+      queue.enqueue('intake.process-file', { fileDropId: drop.id }, { jobId: drop.id }),
+    logger: logger.child({ component: 'pull' }),
+  };
+}

@@ -1,0 +1,52 @@
+import type { TConfig } from '@alliage/config';
+import type { TActor } from '@alliage/control';
+import { pullMemberFiles } from '@alliage/intake';
+import { createJobQueue } from '@alliage/queue';
+import { createJobHandlers } from '@alliage/worker';
+import { destination, pino } from 'pino';
+import type { TPullOutcome } from './admin-backend.ts';
+import { createIntakeDeps } from './create-intake-deps.ts';
+import { createPullDeps } from './create-pull-deps.ts';
+import type { OpenedPlatform } from './open-platform.ts';
+
+/** Intake of a large file can take long; this only stops a wedged queue from hanging forever. */
+const DRAIN_TIMEOUT_MS = 6 * 3600_000;
+
+/**
+ * Pulls a member's files from this process, when no running `serve` holds the data
+ * directory. With REDIS_URL the drops' jobs go to the Redis workers; without it
+ * nobody else would run them, so they are processed here before returning (only
+ * these drops: others may belong to a process sharing the database).
+ */
+export async function runDirectPull(
+  config: TConfig,
+  platform: OpenedPlatform,
+  actor: TActor,
+  memberCode: string,
+): Promise<TPullOutcome> {
+  // Logs go to stderr: stdout carries the command's result (JSON with --json).
+  const logger = pino(
+    { level: config.logLevel, base: { service: 'alliage-cli' } },
+    destination({ dest: 2, sync: true }),
+  );
+  const queue = createJobQueue({
+    redisUrl: config.redisUrl,
+    logger: logger.child({ component: 'queue' }),
+  });
+  try {
+    const processHere = queue.kind === 'in-process';
+    if (processHere) {
+      const handlers = createJobHandlers({
+        intake: createIntakeDeps(config, platform, logger),
+        queue,
+      });
+      await queue.startWorker(handlers, { concurrency: config.worker.concurrency });
+    }
+    const deps = createPullDeps(config, platform, queue, logger);
+    const result = await pullMemberFiles(deps, memberCode, actor);
+    if (processHere) await queue.drain(DRAIN_TIMEOUT_MS);
+    return { ...result, intake: processHere ? 'processed' : 'queued' };
+  } finally {
+    await queue.close();
+  }
+}

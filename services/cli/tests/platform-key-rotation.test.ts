@@ -1,0 +1,75 @@
+import { mkdtempSync, readFileSync, rmSync, statSync } from 'node:fs';
+import os from 'node:os';
+import path from 'node:path';
+import { Readable } from 'node:stream';
+import { decryptVerifiedStream } from '@alliage/crypto';
+import { createGpgHome, hasGpg } from '@alliage/crypto/testing';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { readPreviousPgpKeys } from '../src/rotate-platform-pgp-key.ts';
+import { cliEnv, runCli } from './run-cli.ts';
+
+describe.skipIf(!hasGpg)('alliage platform rotate-pgp-key', () => {
+  let dataDir: string;
+  let env: Record<string, string>;
+
+  beforeAll(() => {
+    dataDir = mkdtempSync(path.join(os.tmpdir(), 'alliage-rotate-'));
+    env = cliEnv({ ALLIAGE_DATA_DIR: dataDir });
+  });
+  afterAll(() => {
+    rmSync(dataDir, { recursive: true, force: true });
+  });
+
+  it('publishes a new key and still decrypts a file encrypted to the old one', async () => {
+    const before = JSON.parse((await runCli(['platform', 'pgp-key', '--json'], env)).stdout);
+    const gpg = createGpgHome();
+    try {
+      gpg.run(['--import'], before.armoredPublicKey);
+      const member = gpg.generateKey({ algorithm: 'ed25519', usage: 'sign' });
+      // A member encrypted this before it fetched the new key (test-only content).
+      const inFlight = gpg.run(
+        [
+          '--trust-model',
+          'always',
+          '--encrypt',
+          '--sign',
+          '-r',
+          before.fingerprint,
+          '-u',
+          member,
+          '--output',
+          '-',
+        ],
+        'customer_id\nC1\n',
+      );
+
+      const rotated = await runCli(['platform', 'rotate-pgp-key', '--json'], env);
+      expect(rotated.code, rotated.stderr).toBe(0);
+      const { previousFingerprint, fingerprint } = JSON.parse(rotated.stdout);
+      expect(previousFingerprint).toBe(before.fingerprint);
+      const after = JSON.parse((await runCli(['platform', 'pgp-key', '--json'], env)).stdout);
+      expect(after.fingerprint).toBe(fingerprint);
+      expect(after.fingerprint).not.toBe(before.fingerprint);
+      const kept = path.join(dataDir, 'secrets', 'previous-pgp', `${before.fingerprint}.key`);
+      expect(statSync(kept).mode & 0o777).toBe(0o600);
+
+      const current = readFileSync(path.join(dataDir, 'secrets', 'platform-pgp.key'), 'utf8');
+      const { plaintext, verified } = decryptVerifiedStream({
+        input: Readable.from([inFlight]),
+        decryptionKeys: [{ armoredPrivateKey: current }, ...readPreviousPgpKeys(dataDir, null)],
+        signerPublicKeys: [gpg.exportPublicKey(member)],
+        maxPlaintextBytes: 1024,
+      });
+      const text = await new Response(plaintext).text();
+      expect(text).toBe('customer_id\nC1\n');
+      expect((await verified).signerFingerprint).toBe(member);
+
+      const tail = JSON.parse(
+        (await runCli(['audit', 'tail', '-n', '5', '--json'], env)).stdout,
+      ) as { action: string }[];
+      expect(tail.map((event) => event.action)).toContain('platform.key_rotated');
+    } finally {
+      gpg.close();
+    }
+  });
+});

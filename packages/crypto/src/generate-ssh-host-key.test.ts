@@ -25,6 +25,15 @@ describe('generateSshHostKey', () => {
     expect(generateSshHostKey()).not.toBe(hostKey);
   });
 
+  it('only returns keys that read back (ssh2 alone fails about 1 in 256)', () => {
+    // Enough draws that an unguarded generator would almost surely (>99%) hand out a bad key.
+    for (let draw = 0; draw < 1500; draw += 1) {
+      expect(inspectSshPublicKey(sshPublicKeyFromPrivate(generateSshHostKey())).algorithm).toBe(
+        'ssh-ed25519',
+      );
+    }
+  });
+
   it('has a public key that passes SSH key policy', () => {
     const info = inspectSshPublicKey(sshPublicKeyFromPrivate(generateSshHostKey()));
     expect(info).toMatchObject({ algorithm: 'ssh-ed25519', bits: 256, comment: null });

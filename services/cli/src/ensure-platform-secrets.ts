@@ -9,9 +9,13 @@ import {
 } from 'node:fs';
 import path from 'node:path';
 import type { TConfig } from '@alliage/config';
-import { generatePgpKeyPair, generateSecret, inspectPgpPublicKey } from '@alliage/crypto';
+import {
+  generatePgpKeyPair,
+  generateSecret,
+  generateSshHostKey,
+  inspectPgpPublicKey,
+} from '@alliage/crypto';
 import * as openpgp from 'openpgp';
-import { generateReadableSshKey } from './generate-readable-ssh-key.ts';
 
 /** The platform's own secrets, from the environment or generated into the data directory. */
 export interface TPlatformSecrets {
@@ -77,7 +81,7 @@ export async function ensurePlatformSecrets(config: TConfig): Promise<TPlatformS
     config.secrets.sshHostKey ??
     readOrCreate(path.join(dir, SECRET_FILES.sshHost), () => {
       generated.push('ssh-host-key');
-      return generateReadableSshKey();
+      return generateSshHostKey();
     });
   // Not the host key: a member authorises this one on its server, and rotating either
   // must not disturb the other.
@@ -85,7 +89,7 @@ export async function ensurePlatformSecrets(config: TConfig): Promise<TPlatformS
     config.secrets.sshClientKey ??
     readOrCreate(path.join(dir, SECRET_FILES.sshClient), () => {
       generated.push('ssh-client-key');
-      return generateReadableSshKey();
+      return generateSshHostKey();
     });
   const hmacSecret =
     config.secrets.hmacSecret ??

@@ -2,11 +2,10 @@ import { spawnSync } from 'node:child_process';
 import { mkdirSync, mkdtempSync, readdirSync, rmSync, writeFileSync } from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
-import { sshPublicKeyFromPrivate } from '@alliage/crypto';
+import { generateSshHostKey, sshPublicKeyFromPrivate } from '@alliage/crypto';
 import { createGpgHome, type GpgHome, hasGpg, hasSshKeygen } from '@alliage/crypto/testing';
 import { createSftpServer, type SftpAccount, type SftpServer } from '@alliage/sftp';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { generateReadableSshKey } from '../src/generate-readable-ssh-key.ts';
 import { cliEnv, runCli, startServe, stopProcess } from './run-cli.ts';
 
 const HEADER = 'customer_id,transaction_id,date,amount_eur,category,channel';
@@ -53,7 +52,7 @@ describe.skipIf(!hasGpg || !hasSshKeygen)('pull mode end to end (embedded)', () 
     const mftRoot = path.join(dataDir, 'member-mft');
     remoteOut = path.join(mftRoot, MFT_ACCOUNT, 'out');
     mkdirSync(remoteOut, { recursive: true });
-    const hostKey = generateReadableSshKey();
+    const hostKey = generateSshHostKey();
     const hostKeyFile = path.join(dataDir, 'mft_host_key.pub');
     writeFileSync(hostKeyFile, `${sshPublicKeyFromPrivate(hostKey)} test-only\n`);
     const keygen = spawnSync('ssh-keygen', ['-lf', hostKeyFile], { encoding: 'utf8' });
@@ -204,7 +203,7 @@ describe.skipIf(!hasGpg || !hasSshKeygen)('pull mode end to end (embedded)', () 
 
   it('refuses a server whose host key is not the pinned one', async () => {
     const other = path.join(dataDir, 'other.pub');
-    writeFileSync(other, `${sshPublicKeyFromPrivate(generateReadableSshKey())}\n`);
+    writeFileSync(other, `${sshPublicKeyFromPrivate(generateSshHostKey())}\n`);
     const wrong =
       /(SHA256:\S+)/.exec(
         spawnSync('ssh-keygen', ['-lf', other], { encoding: 'utf8' }).stdout,

@@ -26,11 +26,10 @@ import {
   type TestControlDb,
   testControlDbKinds,
 } from '@alliage/control/testing';
-import { inspectSshPublicKey, sshPublicKeyFromPrivate } from '@alliage/crypto';
+import { generateSshHostKey, inspectSshPublicKey, sshPublicKeyFromPrivate } from '@alliage/crypto';
 import { type PullDeps, pullDueSources, pullMemberFiles } from '@alliage/intake';
 import { createSftpServer, type SftpAccount, type SftpServer } from '@alliage/sftp';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { generateReadableSshKey } from '../src/generate-readable-ssh-key.ts';
 
 // The member's own MFT server is played by the platform's SFTP server: an account
 // of kind `client` sees `/out` read-only, exactly what a remote source offers.
@@ -81,8 +80,8 @@ describe.each(testControlDbKinds())('pulling member files over SFTP (%s)', (kind
     writeFileSync(path.join(remoteOut, '.M01_customers_partial.csv.pgp'), 'hidden on the server');
 
     // TEST-ONLY keys, generated for this run.
-    hostKey = generateReadableSshKey();
-    const clientKey = generateReadableSshKey();
+    hostKey = generateSshHostKey();
+    const clientKey = generateSshHostKey();
     account.publicKeys = [sshPublicKeyFromPrivate(clientKey)];
     server = createSftpServer({
       hostKeys: [hostKey],
@@ -205,7 +204,7 @@ describe.each(testControlDbKinds())('pulling member files over SFTP (%s)', (kind
 
   it('refuses a server whose host key is not the pinned one, fetching nothing', async () => {
     writeFileSync(path.join(remoteOut, 'M01_transactions_20261124.pgp'), randomBytes(500));
-    const pinned = fingerprintOf(generateReadableSshKey());
+    const pinned = fingerprintOf(generateSshHostKey());
     await setPullSource(ctx, actor, 'M01', sourceFor({ hostKeySha256: pinned }));
     const before = inboxNames();
     const error = await pullMemberFiles(deps, 'M01', actor).catch((caught: unknown) => caught);
@@ -227,7 +226,7 @@ describe.each(testControlDbKinds())('pulling member files over SFTP (%s)', (kind
   it('reports a refused login as unavailable, and audits it', async () => {
     await setPullSource(ctx, actor, 'M01', sourceFor());
     await expect(
-      pullMemberFiles({ ...deps, clientPrivateKey: generateReadableSshKey() }, 'M01', actor),
+      pullMemberFiles({ ...deps, clientPrivateKey: generateSshHostKey() }, 'M01', actor),
     ).rejects.toMatchObject({ code: 'unavailable', retry: true });
     const [alert] = await listLatestAuditEvents(ctx, 1);
     expect(alert).toMatchObject({ action: 'alert.raised', details: { reason: 'pull_failed' } });

@@ -10,11 +10,10 @@ import {
   setPullSource,
   type TFileDrop,
 } from '@alliage/control';
-import { inspectSshPublicKey, sshPublicKeyFromPrivate } from '@alliage/crypto';
+import { generateSshHostKey, inspectSshPublicKey, sshPublicKeyFromPrivate } from '@alliage/crypto';
 import { createSftpServer, type SftpAccount, type SftpServer } from '@alliage/sftp';
 import { pino } from 'pino';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { generateReadableSshKey } from '../src/generate-readable-ssh-key.ts';
 import { type OpenedPlatform, openPlatform } from '../src/open-platform.ts';
 import { type Runtime, startRuntime } from '../src/start-runtime.ts';
 
@@ -44,7 +43,7 @@ describe('the worker pulls scheduled sources (embedded)', () => {
     const mftRoot = path.join(dataDir, 'member-mft');
     remoteOut = path.join(mftRoot, MFT_ACCOUNT, 'out');
     mkdirSync(remoteOut, { recursive: true });
-    const hostKey = generateReadableSshKey(); // TEST-ONLY
+    const hostKey = generateSshHostKey(); // TEST-ONLY
     mft = createSftpServer({
       hostKeys: [hostKey],
       storageRoot: mftRoot,

@@ -39,6 +39,10 @@ export const ZEnv = z.object({
     .default(16 * 1024 ** 3),
   ALLIAGE_INTAKE_MAX_REJECTED_RATIO: z.coerce.number().min(0).max(1).default(0.05),
   ALLIAGE_WORKER_CONCURRENCY: z.coerce.number().int().min(1).max(64).default(1),
+  ALLIAGE_QUEUE_PREFIX: z
+    .string()
+    .regex(/^[a-z][a-z0-9_-]{0,39}$/, 'must be 1-40 lower-case letters, digits, - or _')
+    .default('alliage'),
   ALLIAGE_HMAC_SECRET: z.string().min(32, 'must be at least 32 characters').optional(),
   ALLIAGE_PGP_PRIVATE_KEY: z
     .string()
@@ -80,7 +84,7 @@ export interface TConfig {
   };
   sftp: { host: string; port: number; maxUploadBytes: number; maxSessionsPerOrganisation: number };
   intake: { maxPlaintextBytes: number; maxRejectedRowRatio: number };
-  worker: { concurrency: number };
+  worker: { concurrency: number; queuePrefix: string };
   secrets: {
     hmacSecret: string | null;
     pgpPrivateKey: string | null;
@@ -145,7 +149,10 @@ export function loadConfig(env: Record<string, string | undefined>): TConfig {
       maxPlaintextBytes: parsed.ALLIAGE_INTAKE_MAX_PLAINTEXT_BYTES,
       maxRejectedRowRatio: parsed.ALLIAGE_INTAKE_MAX_REJECTED_RATIO,
     },
-    worker: { concurrency: parsed.ALLIAGE_WORKER_CONCURRENCY },
+    worker: {
+      concurrency: parsed.ALLIAGE_WORKER_CONCURRENCY,
+      queuePrefix: parsed.ALLIAGE_QUEUE_PREFIX,
+    },
     secrets: {
       hmacSecret: parsed.ALLIAGE_HMAC_SECRET ?? null,
       pgpPrivateKey: parsed.ALLIAGE_PGP_PRIVATE_KEY ?? null,

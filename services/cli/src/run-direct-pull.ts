@@ -31,6 +31,8 @@ export async function runDirectPull(
   );
   const queue = createJobQueue({
     redisUrl: config.redisUrl,
+    // Deployments (and test runs) sharing one Redis keep their jobs apart.
+    prefix: config.worker.queuePrefix,
     logger: logger.child({ component: 'queue' }),
   });
   try {

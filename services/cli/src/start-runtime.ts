@@ -40,6 +40,8 @@ export async function startRuntime(options: {
   const { config, platform, logger } = options;
   const queue = createJobQueue({
     redisUrl: config.redisUrl,
+    // Deployments (and test runs) sharing one Redis keep their jobs apart.
+    prefix: config.worker.queuePrefix,
     logger: logger.child({ component: 'queue' }),
   });
   const pullDeps = createPullDeps(config, platform, queue, logger);

@@ -49,6 +49,7 @@ describe.skipIf(!hasGpg || !hasSshKeygen).each(backends)(
         url.pathname = `/${databaseName}`;
         env.DATABASE_URL = url.toString();
         env.REDIS_URL = process.env.REDIS_URL ?? '';
+        env.ALLIAGE_QUEUE_PREFIX = `alliage-e2e-${process.pid}`;
       }
       gpg = createGpgHome();
       keys = createSshKeyDir();

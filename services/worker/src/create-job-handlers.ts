@@ -6,11 +6,15 @@ import type { JobQueue, TJobHandlers } from '@alliage/queue';
 const VISIBILITY_POLLS = 20;
 const VISIBILITY_POLL_MS = 100;
 
-/** True when the drop exists and is finished (a retried job then has nothing to do). */
+/**
+ * True when the drop exists and is finished (a retried job then has nothing to do).
+ * Only a terminal status counts: the drop's transaction may commit between a claim
+ * that did not see it and this read, and such a drop still needs processing.
+ */
 async function isFileDropFinished(deps: WorkerDeps, fileDropId: string): Promise<boolean> {
   try {
-    await getFileDrop(deps.intake.ctx, fileDropId);
-    return true;
+    const drop = await getFileDrop(deps.intake.ctx, fileDropId);
+    return drop.status !== 'received' && drop.status !== 'processing';
   } catch (error) {
     if (isAppError(error) && error.code === 'not_found') return false;
     throw error;

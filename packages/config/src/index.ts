@@ -1,2 +1,2 @@
 export type { TConfig, TEnv } from './load-config.ts';
-export { ConfigError, loadConfig, ZEnv } from './load-config.ts';
+export { ConfigError, loadConfig, loadConfigFromEnvironment, ZEnv } from './load-config.ts';

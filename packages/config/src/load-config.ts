@@ -163,3 +163,14 @@ export function loadConfig(env: Record<string, string | undefined>): TConfig {
     logLevel: parsed.ALLIAGE_LOG_LEVEL,
   };
 }
+
+/**
+ * Reads and validates this process's environment: the one place Alliage reads
+ * `process.env`.
+ *
+ * @example
+ * const config = loadConfigFromEnvironment();
+ */
+export function loadConfigFromEnvironment(): TConfig {
+  return loadConfig(process.env);
+}

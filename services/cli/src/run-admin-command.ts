@@ -1,4 +1,4 @@
-import { ConfigError, loadConfig, type TConfig } from '@alliage/config';
+import { ConfigError, loadConfigFromEnvironment, type TConfig } from '@alliage/config';
 import { isAppError } from '@alliage/domain';
 import type { AdminBackend } from './admin-backend.ts';
 import { EXIT_CHECK_FAILED, EXIT_OK, EXIT_USAGE, exitCodeFor } from './exit-codes.ts';
@@ -13,7 +13,7 @@ export interface TGlobalOptions {
 /** Loads the configuration or explains, naming each bad variable, why it cannot. */
 export function loadConfigOrExit(output: Output): TConfig {
   try {
-    return loadConfig(process.env);
+    return loadConfigFromEnvironment();
   } catch (error) {
     if (error instanceof ConfigError) {
       reportError(output, error.message, { variables: error.variables });

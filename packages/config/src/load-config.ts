@@ -58,6 +58,15 @@ export const ZEnv = z.object({
     .string()
     .includes('PRIVATE KEY', { message: 'must be a PEM/OpenSSH private key' })
     .optional(),
+  /** Key of the pool's DuckDB database encryption (AES-GCM); generated into the data directory when unset. */
+  ALLIAGE_POOL_ENCRYPTION_KEY: z.string().min(32, 'must be at least 32 characters').optional(),
+  /** Folder holding DuckDB extensions (httpfs) for offline deployments. */
+  ALLIAGE_DUCKDB_EXTENSION_DIR: z.string().min(1).optional(),
+  ALLIAGE_POOL_MEMORY_LIMIT: z
+    .string()
+    .regex(/^\d+(\.\d+)?\s*(MB|MiB|GB|GiB)$/, 'must look like 512MB or 2GB')
+    .default('2GB'),
+  ALLIAGE_POOL_THREADS: z.coerce.number().int().min(1).max(256).optional(),
   ALLIAGE_BODY_LIMIT: z
     .string()
     .regex(/^\d+(b|kb|mb)$/i, 'must look like 100kb or 1mb')
@@ -84,6 +93,7 @@ export interface TConfig {
   };
   sftp: { host: string; port: number; maxUploadBytes: number; maxSessionsPerOrganisation: number };
   intake: { maxPlaintextBytes: number; maxRejectedRowRatio: number };
+  pool: { extensionDirectory: string | null; memoryLimit: string; threads: number | null };
   worker: { concurrency: number; queuePrefix: string };
   secrets: {
     hmacSecret: string | null;
@@ -91,6 +101,7 @@ export interface TConfig {
     pgpPassphrase: string | null;
     sshHostKey: string | null;
     sshClientKey: string | null;
+    poolEncryptionKey: string | null;
   };
   logLevel: TEnv['ALLIAGE_LOG_LEVEL'];
 }
@@ -149,6 +160,13 @@ export function loadConfig(env: Record<string, string | undefined>): TConfig {
       maxPlaintextBytes: parsed.ALLIAGE_INTAKE_MAX_PLAINTEXT_BYTES,
       maxRejectedRowRatio: parsed.ALLIAGE_INTAKE_MAX_REJECTED_RATIO,
     },
+    pool: {
+      extensionDirectory: parsed.ALLIAGE_DUCKDB_EXTENSION_DIR
+        ? path.resolve(parsed.ALLIAGE_DUCKDB_EXTENSION_DIR)
+        : null,
+      memoryLimit: parsed.ALLIAGE_POOL_MEMORY_LIMIT,
+      threads: parsed.ALLIAGE_POOL_THREADS ?? null,
+    },
     worker: {
       concurrency: parsed.ALLIAGE_WORKER_CONCURRENCY,
       queuePrefix: parsed.ALLIAGE_QUEUE_PREFIX,
@@ -159,6 +177,7 @@ export function loadConfig(env: Record<string, string | undefined>): TConfig {
       pgpPassphrase: parsed.ALLIAGE_PGP_PASSPHRASE ?? null,
       sshHostKey: parsed.ALLIAGE_SSH_HOST_KEY ?? null,
       sshClientKey: parsed.ALLIAGE_SSH_CLIENT_KEY ?? null,
+      poolEncryptionKey: parsed.ALLIAGE_POOL_ENCRYPTION_KEY ?? null,
     },
     logLevel: parsed.ALLIAGE_LOG_LEVEL,
   };

@@ -15,8 +15,18 @@ export {
   ZDropStatus,
   ZRowError,
 } from './drop-report.ts';
+export type { TIdentityGuardFields } from './identity-guard.ts';
+export { birthDatesCompatible, firstNamesCompatible, identityConflict } from './identity-guard.ts';
 export type { TChannel, TInstructionBody, TInstructionBodyInput, TPurpose } from './instruction.ts';
 export { MAX_RETENTION_MONTHS, ZChannel, ZInstructionBody, ZPurpose } from './instruction.ts';
+export type { TMatchComparison } from './match-weights.ts';
+export {
+  MATCH_MODEL_VERSION,
+  MATCH_THRESHOLD,
+  MATCH_WEIGHTS,
+  matchWeight,
+  NAME_SIMILARITY_BANDS,
+} from './match-weights.ts';
 export type { TDropFileName, TMemberFileKind } from './member-file.ts';
 export {
   CUSTOMER_COLUMNS,
@@ -52,6 +62,7 @@ export {
   ZPullSourceInput,
   ZSshFingerprint,
 } from './pull-source.ts';
+export { isPastRetention, retentionCutoff } from './retention-cutoff.ts';
 export type { TRole } from './role.ts';
 export { isStaffRole, roleFitsOrgKind, STAFF_ROLES, ZRole } from './role.ts';
 export type { TSector } from './sector.ts';

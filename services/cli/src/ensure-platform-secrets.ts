@@ -29,6 +29,7 @@ export interface TPlatformSecrets {
   /** The SSH client key the platform logs in with to members' own servers (pull mode). */
   sshClientKey: string;
   hmacSecret: string;
+  poolEncryptionKey: string;
   /** Which secrets were generated on this start (names only). */
   generated: string[];
 }
@@ -39,6 +40,7 @@ const SECRET_FILES = {
   sshHost: 'ssh_host_ed25519_key',
   sshClient: 'ssh_client_ed25519_key',
   hmac: 'hmac.secret',
+  pool: 'pool.key',
 } as const;
 
 /**
@@ -97,6 +99,12 @@ export async function ensurePlatformSecrets(config: TConfig): Promise<TPlatformS
       generated.push('hmac');
       return generateSecret(32);
     });
+  const poolEncryptionKey =
+    config.secrets.poolEncryptionKey ??
+    readOrCreate(path.join(dir, SECRET_FILES.pool), () => {
+      generated.push('pool-encryption-key');
+      return generateSecret(32);
+    });
 
   return {
     pgp: {
@@ -108,6 +116,7 @@ export async function ensurePlatformSecrets(config: TConfig): Promise<TPlatformS
     sshHostKey,
     sshClientKey,
     hmacSecret,
+    poolEncryptionKey,
     generated,
   };
 }

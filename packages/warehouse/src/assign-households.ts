@@ -1,0 +1,139 @@
+import type { DuckDBConnection } from '@duckdb/node-api';
+import { allocateIds } from './allocate-ids.ts';
+import { appendRows } from './append-rows.ts';
+import { assignStableIds, type TRetiredId } from './assign-stable-ids.ts';
+
+/** What a household pass did, in counts. */
+export interface THouseholdChanges {
+  personsPlaced: number;
+  householdsCreated: number;
+  householdsMerged: number;
+  householdsGone: number;
+}
+
+/**
+ * Groups persons into households ("foyers"): persons whose current dwelling —
+ * the dwelling key (address key plus building and apartment) of their most
+ * recently active record — is the same. Household IDs are stable like person
+ * IDs. Incremental: only the persons in TEMP table `ir_touched_persons` and the
+ * persons sharing a dwelling or a household with them are regrouped; `full`
+ * regroups everyone. Runs inside the caller's transaction.
+ *
+ * @example
+ * await assignHouseholds({ connection, now });
+ */
+export async function assignHouseholds(options: {
+  connection: DuckDBConnection;
+  full?: boolean;
+  now: Date;
+}): Promise<THouseholdChanges> {
+  const { connection } = options;
+  const at = options.now.toISOString();
+  // Current dwelling of every person in play (most recent activity, then newest record).
+  const dwellingOf = (personFilter: string) => `
+    SELECT r.person_id,
+      arg_max(r.dwelling_key, CAST(coalesce(a.last_transaction, r.created_at) AS VARCHAR) || lpad(CAST(r.record_id AS VARCHAR), 20, '0')) AS dwelling_key
+    FROM member_records r
+    LEFT JOIN record_activity a USING (member_code, customer_id)
+    WHERE r.dwelling_key IS NOT NULL AND r.person_id IS NOT NULL ${personFilter}
+    GROUP BY r.person_id`;
+  if (options.full) {
+    await connection.run(`CREATE OR REPLACE TEMP TABLE hh_scope AS SELECT person_id FROM persons`);
+  } else {
+    await connection.run(`CREATE OR REPLACE TEMP TABLE hh_touched_dwellings AS
+      SELECT dwelling_key FROM (${dwellingOf('AND r.person_id IN (SELECT person_id FROM ir_touched_persons)')})
+      UNION
+      SELECT dwelling_key FROM persons WHERE person_id IN (SELECT person_id FROM ir_touched_persons) AND dwelling_key IS NOT NULL
+      UNION
+      SELECT dwelling_key FROM ir_gone_households WHERE dwelling_key IS NOT NULL`);
+    await connection.run(`CREATE OR REPLACE TEMP TABLE hh_scope AS
+      SELECT person_id FROM persons WHERE person_id IN (SELECT person_id FROM ir_touched_persons)
+      UNION
+      SELECT person_id FROM persons WHERE dwelling_key IN (SELECT dwelling_key FROM hh_touched_dwellings)
+      UNION
+      SELECT person_id FROM persons WHERE household_id IN (
+        SELECT household_id FROM persons WHERE person_id IN (SELECT person_id FROM ir_touched_persons)
+        UNION SELECT household_id FROM ir_gone_households)`);
+  }
+  await connection.run(`CREATE OR REPLACE TEMP TABLE hh_people AS
+    SELECT (row_number() OVER (ORDER BY p.person_id) - 1)::INTEGER AS idx, p.person_id,
+      p.household_id AS previous_household_id, d.dwelling_key,
+      dense_rank() OVER (ORDER BY d.dwelling_key) AS dwelling_rank
+    FROM persons p
+    LEFT JOIN (${dwellingOf('AND r.person_id IN (SELECT person_id FROM hh_scope)')}) d USING (person_id)
+    WHERE p.person_id IN (SELECT person_id FROM hh_scope)`);
+  const [dwellings = [], previous = [], ranks = []] = (
+    await connection.runAndReadAll(
+      `SELECT dwelling_key, CAST(previous_household_id AS DOUBLE), CAST(dwelling_rank AS DOUBLE)
+       FROM hh_people ORDER BY idx`,
+    )
+  ).getColumnsJS() as [(string | null)[]?, (number | null)[]?, number[]?];
+  const count = dwellings.length;
+  const placed: number[] = [];
+  for (let index = 0; index < count; index++) if (dwellings[index] !== null) placed.push(index);
+  const orphaned = (
+    await connection.runAndReadAll(
+      options.full
+        ? 'SELECT CAST(household_id AS DOUBLE) FROM households'
+        : 'SELECT CAST(household_id AS DOUBLE) FROM ir_gone_households',
+    )
+  ).getColumnsJS()[0] as number[] | undefined;
+  const ids = await allocateIds(connection, 'household', placed.length);
+  const assignment = assignStableIds({
+    clusterOf: placed.map((index) => ranks[index] as number),
+    previousIdOf: placed.map((index) => previous[index] ?? null),
+    affectedPreviousIds: [
+      ...previous.filter((id): id is number => id !== null),
+      ...(orphaned ?? []),
+    ],
+    nextId: ids.next,
+  });
+  await ids.commit(assignment.created.length);
+
+  await connection.run('CREATE OR REPLACE TEMP TABLE hh_assign (idx INTEGER, household_id BIGINT)');
+  await appendRows(connection, 'hh_assign', placed.length, (position) => [
+    placed[position] as number,
+    assignment.idOf[position] as number,
+  ]);
+  await connection.run(
+    `UPDATE persons p SET household_id = a.household_id, dwelling_key = h.dwelling_key,
+      updated_at = CAST($1 AS TIMESTAMP)
+    FROM hh_people h LEFT JOIN hh_assign a ON a.idx = h.idx
+    WHERE p.person_id = h.person_id
+      AND (p.household_id IS DISTINCT FROM a.household_id OR p.dwelling_key IS DISTINCT FROM h.dwelling_key)`,
+    [at],
+  );
+  await connection.run(
+    'CREATE OR REPLACE TEMP TABLE hh_retired (household_id BIGINT, successor_id BIGINT, reason VARCHAR)',
+  );
+  await appendRows(connection, 'hh_retired', assignment.retired.length, (index) => {
+    const entry = assignment.retired[index] as TRetiredId;
+    return [entry.id, entry.successorId, entry.reason];
+  });
+  await connection.run(
+    `INSERT INTO retired_ids SELECT 'household', household_id, successor_id, reason, CAST($1 AS TIMESTAMP) FROM hh_retired`,
+    [at],
+  );
+  // Rewrite the households in scope from their persons (created ones keep today's date).
+  await connection.run(`CREATE OR REPLACE TEMP TABLE hh_kept AS
+    SELECT household_id, created_at FROM households
+    WHERE household_id IN (SELECT household_id FROM hh_assign UNION SELECT household_id FROM hh_retired)`);
+  await connection.run(
+    `DELETE FROM households WHERE household_id IN (SELECT household_id FROM hh_kept)`,
+  );
+  await connection.run(
+    `INSERT INTO households (household_id, dwelling_key, person_count, created_at, updated_at)
+     SELECT p.household_id, any_value(p.dwelling_key), count(*),
+       coalesce(any_value(k.created_at), CAST($1 AS TIMESTAMP)), CAST($1 AS TIMESTAMP)
+     FROM persons p LEFT JOIN hh_kept k USING (household_id)
+     WHERE p.household_id IN (SELECT household_id FROM hh_assign)
+     GROUP BY p.household_id`,
+    [at],
+  );
+  return {
+    personsPlaced: placed.length,
+    householdsCreated: assignment.created.length,
+    householdsMerged: assignment.retired.filter((entry) => entry.reason === 'merged').length,
+    householdsGone: assignment.retired.filter((entry) => entry.reason === 'gone').length,
+  };
+}

@@ -1,0 +1,79 @@
+import { describe, expect, it } from 'vitest';
+import { CsvRecordScanner } from './csv-record-scanner.ts';
+
+function scan(text: string | Uint8Array, options: { delimiter?: string; split?: number } = {}) {
+  const bytes = typeof text === 'string' ? new TextEncoder().encode(text) : text;
+  let header: string[] = [];
+  const scanner = new CsvRecordScanner({
+    delimiter: options.delimiter ?? ',',
+    quote: '"',
+    onHeader: (fields) => {
+      header = fields;
+      return fields.length;
+    },
+  });
+  const parts: Uint8Array[] = [];
+  const step = options.split ?? bytes.length;
+  for (let offset = 0; offset < bytes.length; offset += step) {
+    parts.push(scanner.push(bytes.subarray(offset, offset + step)));
+  }
+  parts.push(scanner.end());
+  const output = Buffer.concat(parts).toString('utf8');
+  return { header, output, errors: scanner.errors, scanner };
+}
+
+describe('CsvRecordScanner', () => {
+  it('prefixes each record with its starting line and normalises CRLF', () => {
+    const { header, output } = scan('\uFEFFa,b\r\n1,2\r\n3,4');
+    expect(header).toEqual(['a', 'b']);
+    expect(output).toBe('2,1,2\n3,3,4\n');
+  });
+
+  it('keeps quoted newlines, delimiters and doubled quotes inside one record', () => {
+    const { output, errors } = scan('a;b\n"x;\r\ny";"say ""hi"""\n5;6\n', { delimiter: ';' });
+    expect(errors).toEqual([]);
+    expect(output).toBe('2;"x;\r\ny";"say ""hi"""\n4;5;6\n');
+  });
+
+  it('skips empty lines but counts them', () => {
+    const { output } = scan('a,b\n\n1,2\r\n\r\n3,4\n\n');
+    expect(output).toBe('3,1,2\n5,3,4\n');
+  });
+
+  it('refuses records with the wrong number of fields or a misplaced quote, by line', () => {
+    const { output, errors, scanner } = scan('a,b\n1,2,3\n1\n12 "X",2\n"a"b,2\n7,8\n');
+    expect(output).toBe('6,7,8\n');
+    expect(errors).toEqual([
+      { line: 2, reason: 'expected 2 fields, found 3' },
+      { line: 3, reason: 'expected 2 fields, found 1' },
+      { line: 4, reason: expect.stringContaining('quote') },
+      { line: 5, reason: expect.stringContaining('quote') },
+    ]);
+    expect(scanner.forwarded).toBe(1);
+    expect(scanner.refused).toBe(4);
+  });
+
+  it('reports an unterminated quote as malformed', () => {
+    const { scanner } = scan('a,b\n1,"open\n2,3\n');
+    expect(scanner.malformed).toContain('line 2');
+  });
+
+  it('gives the same result whatever the chunk boundaries', () => {
+    const text = '\uFEFFa;b\r\n"é\n;x";2\r\n\r\n3;"4"\r\n5;6;7\r\n"8""";9';
+    const whole = scan(text, { delimiter: ';' });
+    for (const split of [1, 2, 3, 5, 7]) {
+      const pieces = scan(text, { delimiter: ';', split });
+      expect(pieces.output).toBe(whole.output);
+      expect(pieces.errors).toEqual(whole.errors);
+      expect(pieces.header).toEqual(whole.header);
+    }
+    expect(whole.output).toBe('2;"é\n;x";2\n5;3;"4"\n7;"8""";9\n');
+  });
+
+  it('bounds memory on a file with no line breaks', () => {
+    const scanner = new CsvRecordScanner({ delimiter: ',', quote: '"', onHeader: () => 2 });
+    scanner.push(new TextEncoder().encode('a,b\n'));
+    scanner.push(new Uint8Array(2 << 20).fill(0x41));
+    expect(scanner.malformed).toContain('longer than');
+  });
+});

@@ -1,0 +1,285 @@
+const LF = 0x0a;
+const CR = 0x0d;
+/** A longer record is not a customer line: the file is malformed (and memory stays bounded). */
+const MAX_RECORD_BYTES = 1 << 20;
+
+/** A record the scanner refused: where, and why (never its content). */
+export interface TScannedRecordError {
+  line: number;
+  reason: string;
+}
+
+export interface CsvRecordScannerOptions {
+  /** One-byte field delimiter (`,`, `;`, tab or `|`). */
+  delimiter: string;
+  /** One-byte quote character; a doubled quote inside a quoted field is a literal quote. */
+  quote: string;
+  /** Called once with the header's fields (decoded as UTF-8, unquoted). Returns the expected field count. */
+  onHeader: (fields: string[]) => number;
+}
+
+/**
+ * Splits clear UTF-8 CSV bytes into records with strict RFC 4180 quoting, the way
+ * DuckDB's reader splits them, and forwards only well-formed records, each
+ * prefixed with its 1-based starting line number as an extra first field and
+ * ended by `\n` (CRLF becomes LF). Records with the wrong number of fields or a
+ * misplaced quote are reported by line instead. Empty lines are skipped; a UTF-8
+ * BOM at the start is dropped. It keeps only the record being read in memory.
+ *
+ * @example
+ * const scanner = new CsvRecordScanner({ delimiter: ';', quote: '"', onHeader: (h) => h.length });
+ * const out = scanner.push(chunk); // bytes for DuckDB's read_csv
+ * const rest = scanner.end();
+ */
+export class CsvRecordScanner {
+  readonly errors: TScannedRecordError[] = [];
+  /** Records forwarded (the header excluded). */
+  forwarded = 0;
+  /** Records refused. */
+  refused = 0;
+  /** Set when the text cannot be split at all (an unterminated quote at the end). */
+  malformed: string | null = null;
+
+  private readonly delimiter: number;
+  private readonly quote: number;
+  private readonly onHeader: (fields: string[]) => number;
+  private expectedFields = -1;
+  private line = 1;
+  private started = false;
+  /** Bytes of the record being read that arrived in earlier chunks. */
+  private carry: Uint8Array = new Uint8Array(0);
+  // Record state, kept across chunks.
+  private recordLine = 1;
+  private fields = 1;
+  private inQuotes = false;
+  private afterClosingQuote = false;
+  private atFieldStart = true;
+  private badQuote = false;
+  private recordEmpty = true;
+
+  constructor(options: CsvRecordScannerOptions) {
+    if (Buffer.byteLength(options.delimiter) !== 1 || Buffer.byteLength(options.quote) !== 1) {
+      throw new Error('delimiter and quote must be one byte each');
+    }
+    this.delimiter = options.delimiter.charCodeAt(0);
+    this.quote = options.quote.charCodeAt(0);
+    this.onHeader = options.onHeader;
+  }
+
+  /** Scans one chunk; returns the bytes to forward (possibly empty). Once `malformed` is set, input is ignored. */
+  push(input: Uint8Array): Uint8Array {
+    if (this.malformed) return new Uint8Array(0);
+    let chunk = input;
+    if (!this.started) {
+      if (this.carry.length + chunk.length < 3 && chunk.length > 0) {
+        this.carry = concat(this.carry, chunk);
+        return new Uint8Array(0);
+      }
+      chunk = concat(this.carry, chunk);
+      this.carry = new Uint8Array(0);
+      this.started = true;
+      if (chunk[0] === 0xef && chunk[1] === 0xbb && chunk[2] === 0xbf) chunk = chunk.subarray(3);
+    }
+    const out = new OutputBuffer(chunk.length + 64);
+    let recordStart = 0;
+    const { delimiter, quote } = this;
+    for (let index = 0; index < chunk.length; index++) {
+      const byte = chunk[index] as number;
+      if (this.inQuotes) {
+        if (byte === quote) {
+          this.inQuotes = false;
+          this.afterClosingQuote = true;
+        } else if (byte === LF) {
+          this.line += 1;
+        }
+        continue;
+      }
+      if (this.afterClosingQuote) {
+        this.afterClosingQuote = false;
+        if (byte === quote) {
+          // A doubled quote: a literal quote inside the quoted field.
+          this.inQuotes = true;
+          continue;
+        }
+        if (byte !== delimiter && byte !== LF && byte !== CR) this.badQuote = true;
+      }
+      if (byte === LF) {
+        this.finishRecord(chunk, recordStart, index, out);
+        this.line += 1;
+        recordStart = index + 1;
+        continue;
+      }
+      if (byte === delimiter) {
+        this.fields += 1;
+        this.atFieldStart = true;
+        this.recordEmpty = false;
+        continue;
+      }
+      if (byte === quote) {
+        if (this.atFieldStart) this.inQuotes = true;
+        else this.badQuote = true;
+      }
+      if (byte !== CR) this.recordEmpty = false;
+      this.atFieldStart = false;
+    }
+    if (recordStart < chunk.length) {
+      this.carry = concat(this.carry, chunk.subarray(recordStart));
+      if (this.carry.length > MAX_RECORD_BYTES) {
+        this.malformed = `the record starting on line ${this.recordLine} is longer than ${MAX_RECORD_BYTES} bytes`;
+      }
+    }
+    return out.bytes();
+  }
+
+  /** Ends the input: scans the last record (no final newline needed); returns the bytes left to forward. */
+  end(): Uint8Array {
+    if (this.malformed) return new Uint8Array(0);
+    if (!this.started) {
+      const rest = this.carry;
+      this.carry = new Uint8Array(0);
+      this.started = true;
+      if (rest.length > 0) {
+        const head =
+          rest[0] === 0xef && rest[1] === 0xbb && rest[2] === 0xbf ? rest.subarray(3) : rest;
+        return concat(this.push(head), this.end());
+      }
+    }
+    const out = new OutputBuffer(this.carry.length + 64);
+    if (this.inQuotes) {
+      this.malformed = `a quoted field opened on line ${this.recordLine} is never closed`;
+      this.carry = new Uint8Array(0);
+      return new Uint8Array(0);
+    }
+    if (this.carry.length > 0 || !this.recordEmpty) {
+      this.finishRecord(new Uint8Array(0), 0, 0, out);
+    }
+    return out.bytes();
+  }
+
+  /** Whether the header line has been read. */
+  get headerSeen(): boolean {
+    return this.expectedFields >= 0;
+  }
+
+  private finishRecord(chunk: Uint8Array, start: number, end: number, out: OutputBuffer): void {
+    const carried = this.carry;
+    this.carry = new Uint8Array(0);
+    let record = carried.length > 0 ? concat(carried, chunk.subarray(start, end)) : null;
+    let recordEnd = end;
+    // Drop the CR of a CRLF ending.
+    if (record) {
+      if (record[record.length - 1] === CR) record = record.subarray(0, record.length - 1);
+    } else if (recordEnd > start && chunk[recordEnd - 1] === CR) {
+      recordEnd -= 1;
+    }
+    const fields = this.fields;
+    const badQuote = this.badQuote;
+    const empty = this.recordEmpty && fields === 1;
+    const line = this.recordLine;
+    this.fields = 1;
+    this.badQuote = false;
+    this.atFieldStart = true;
+    this.recordEmpty = true;
+    this.afterClosingQuote = false;
+    this.recordLine = this.line + 1;
+    if (empty) return;
+    const bytes = record ?? chunk.subarray(start, recordEnd);
+    if (this.expectedFields < 0) {
+      this.expectedFields = this.onHeader(splitHeader(bytes, this.delimiter, this.quote));
+      return;
+    }
+    if (badQuote) {
+      this.reject(
+        line,
+        'a quote appears inside a field that is not quoted, or after a closing quote',
+      );
+      return;
+    }
+    if (fields !== this.expectedFields) {
+      this.reject(line, `expected ${this.expectedFields} fields, found ${fields}`);
+      return;
+    }
+    this.forwarded += 1;
+    out.writeAscii(String(line));
+    out.writeByte(this.delimiter);
+    out.write(bytes);
+    out.writeByte(LF);
+  }
+
+  private reject(line: number, reason: string): void {
+    this.refused += 1;
+    if (this.errors.length < 10_000) this.errors.push({ line, reason });
+  }
+}
+
+function splitHeader(bytes: Uint8Array, delimiter: number, quote: number): string[] {
+  const text = Buffer.from(bytes).toString('utf8');
+  const fields: string[] = [];
+  let current = '';
+  let inQuotes = false;
+  for (let index = 0; index < text.length; index++) {
+    const code = text.charCodeAt(index);
+    if (inQuotes) {
+      if (code === quote) {
+        if (text.charCodeAt(index + 1) === quote) {
+          current += text[index];
+          index += 1;
+        } else inQuotes = false;
+      } else current += text[index];
+    } else if (code === quote) inQuotes = true;
+    else if (code === delimiter) {
+      fields.push(current);
+      current = '';
+    } else current += text[index];
+  }
+  fields.push(current);
+  return fields;
+}
+
+function concat(first: Uint8Array, second: Uint8Array): Uint8Array {
+  if (first.length === 0) return second;
+  if (second.length === 0) return first;
+  const joined = new Uint8Array(first.length + second.length);
+  joined.set(first, 0);
+  joined.set(second, first.length);
+  return joined;
+}
+
+/** A growable byte buffer for the forwarded records. */
+class OutputBuffer {
+  private buffer: Uint8Array;
+  private length = 0;
+
+  constructor(capacity: number) {
+    this.buffer = new Uint8Array(Math.max(capacity, 64));
+  }
+
+  write(bytes: Uint8Array): void {
+    this.reserve(bytes.length);
+    this.buffer.set(bytes, this.length);
+    this.length += bytes.length;
+  }
+
+  writeByte(byte: number): void {
+    this.reserve(1);
+    this.buffer[this.length++] = byte;
+  }
+
+  writeAscii(text: string): void {
+    this.reserve(text.length);
+    for (let index = 0; index < text.length; index++) {
+      this.buffer[this.length++] = text.charCodeAt(index);
+    }
+  }
+
+  bytes(): Uint8Array {
+    return this.buffer.subarray(0, this.length);
+  }
+
+  private reserve(extra: number): void {
+    if (this.length + extra <= this.buffer.length) return;
+    const grown = new Uint8Array(Math.max(this.buffer.length * 2, this.length + extra));
+    grown.set(this.buffer.subarray(0, this.length));
+    this.buffer = grown;
+  }
+}

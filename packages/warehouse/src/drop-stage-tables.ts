@@ -1,0 +1,22 @@
+import type { DuckDBConnection } from '@duckdb/node-api';
+import { sqlIdentifier } from './sql-literal.ts';
+
+/**
+ * Drops every staging table (in-memory `stage` catalog) and TEMP table of one
+ * drop, so no clear data outlives its load.
+ *
+ * @example
+ * await dropStageTables(connection, 'd_0f3a…');
+ */
+export async function dropStageTables(connection: DuckDBConnection, prefix: string): Promise<void> {
+  const tables = (
+    await connection.runAndReadAll(
+      `SELECT database_name, table_name FROM duckdb_tables()
+       WHERE database_name IN ('stage', 'temp') AND starts_with(table_name, $1)`,
+      [`${prefix}_`],
+    )
+  ).getRowsJS() as [string, string][];
+  for (const [database, table] of tables) {
+    await connection.run(`DROP TABLE IF EXISTS ${database}.${sqlIdentifier(table)}`);
+  }
+}

@@ -1,0 +1,139 @@
+import { Readable } from 'node:stream';
+import { DEFAULT_DIALECT_PROFILE } from '@alliage/domain';
+import { afterEach, beforeEach, describe, expect, it } from 'vitest';
+import { loadMemberDrop } from './load-member-drop.ts';
+import type { TWarehouse } from './open-warehouse.ts';
+import { createTestWarehouse } from './testing/index.ts';
+
+const CUSTOMER_HEADER =
+  'customer_id,civility,first_name,last_name,address_complement,address_building,street,address_locality,postcode,city,country,email,phone_mobile,phone_landline,birth_date,optin_email,optin_sms,optin_phone,created_at';
+const TRANSACTION_HEADER = 'customer_id,transaction_id,date,amount_eur,category,channel';
+
+const NOW = new Date('2026-11-23T10:00:00Z');
+let dropCounter = 0;
+
+function dropId(): string {
+  dropCounter += 1;
+  return `00000000-0000-4000-8000-${String(dropCounter).padStart(12, '0')}`;
+}
+
+async function load(
+  warehouse: TWarehouse,
+  memberCode: string,
+  kind: 'customers' | 'transactions',
+  lines: string[],
+  extra: { delta?: boolean; now?: Date; retentionMonths?: number } = {},
+) {
+  const header = kind === 'customers' ? CUSTOMER_HEADER : TRANSACTION_HEADER;
+  return loadMemberDrop({
+    warehouse,
+    fileDropId: dropId(),
+    memberCode,
+    kind,
+    delta: extra.delta ?? false,
+    dialect: DEFAULT_DIALECT_PROFILE,
+    plaintext: Readable.from([Buffer.from(`${[header, ...lines].join('\n')}\n`)]),
+    verified: Promise.resolve({}),
+    maxRejectedRowRatio: 0.5,
+    retentionMonths: extra.retentionMonths ?? 36,
+    now: extra.now ?? NOW,
+    receivedAt: extra.now ?? NOW,
+  });
+}
+
+async function query(warehouse: TWarehouse, sql: string) {
+  const connection = await warehouse.connect();
+  return (await connection.runAndReadAll(sql)).getRowObjectsJS();
+}
+
+describe('loadMemberDrop', () => {
+  let warehouse: TWarehouse;
+  let cleanup: () => Promise<void>;
+  beforeEach(async () => {
+    ({ warehouse, cleanup } = await createTestWarehouse());
+  });
+  afterEach(async () => cleanup());
+
+  it('loads customers, resolves persons across members and keeps IDs stable', async () => {
+    const first = await load(warehouse, 'M01', 'customers', [
+      'C1,M,Jean,DUPONT,,,12 avenue Victor Hugo,,75016,PARIS,FR,jean.dupont@exemple.fr,06 12 34 56 78,,1970-03-12,1,1,0,2025-01-10',
+      'C2,MME,Marie,DUPONT,,,12 avenue Victor Hugo,,75016,PARIS,FR,,,,1972-05-01,0,0,0,2025-01-10',
+      'C3,M,Paul,MARTIN,,,3 rue de la Paix,,69003,LYON,FR,paul@exemple.fr,,,1980-01-01,1,0,0,2024-06-01',
+    ]);
+    expect(first.outcome).toBe('loaded');
+    expect(first.rows).toEqual({ total: 3, accepted: 3, rejected: 0 });
+    const second = await load(warehouse, 'M02', 'customers', [
+      'X9,MR,JEAN,Dupont,,,12 AV VICTOR HUGO,,75016,Paris,FR,JEAN.DUPONT@EXEMPLE.FR,+33612345678,,1970-03-12,0,0,0,2025-06-01',
+      'X10,M,Pierre,DUPONT,,,12 av Victor-Hugo,,75016,PARIS,FR,,,,2001-08-20,0,0,0,2025-06-01',
+    ]);
+    expect(second.outcome).toBe('loaded');
+    const persons = await query(
+      warehouse,
+      `SELECT member_code, customer_id, person_id FROM member_records ORDER BY member_code, customer_id`,
+    );
+    const personOf = Object.fromEntries(
+      persons.map((row) => [`${row.member_code}:${row.customer_id}`, row.person_id]),
+    );
+    expect(personOf['M02:X9']).toBe(personOf['M01:C1']);
+    expect(personOf['M02:X10']).not.toBe(personOf['M01:C1']);
+    expect(personOf['M01:C2']).not.toBe(personOf['M01:C1']);
+    const households = await query(
+      warehouse,
+      `SELECT count(DISTINCT household_id) AS households, count(*) AS persons FROM persons`,
+    );
+    expect(households[0]).toEqual({ households: 2n, persons: 4n });
+
+    // A re-sent full base with one customer gone keeps the other IDs.
+    const before = personOf['M01:C1'];
+    await load(warehouse, 'M01', 'customers', [
+      'C1,M,Jean,DUPONT,,,12 avenue Victor Hugo,,75016,PARIS,FR,jean.dupont@exemple.fr,06 12 34 56 78,,1970-03-12,1,1,0,2025-01-10',
+      'C3,M,Paul,MARTIN,,,3 rue de la Paix,,69003,LYON,FR,paul@exemple.fr,,,1980-01-01,1,0,0,2024-06-01',
+    ]);
+    const after = await query(
+      warehouse,
+      `SELECT customer_id, person_id FROM member_records WHERE member_code = 'M01' ORDER BY customer_id`,
+    );
+    expect(after.map((row) => row.customer_id)).toEqual(['C1', 'C3']);
+    expect(after[0]?.person_id).toBe(before);
+  });
+
+  it('reports bad rows by line and column, and rejects a file above the ratio', async () => {
+    const result = await load(warehouse, 'M01', 'customers', [
+      'C1,M,Jean,DUPONT,,,12 avenue Victor Hugo,,75016,PARIS,FR,not-an-email,,,31/02/1970,1,1,0,2025-01-10',
+      ',M,Jean,DUPONT,,,12 avenue Victor Hugo,,75016,PARIS,FR,,,,,1,1,0,2025-01-10',
+      'C1,M,Jean,DUPONT,,,1 rue X,,75016,PARIS,FR,,,,,1,1,0,2025-01-10',
+    ]);
+    expect(result.rowErrors).toEqual(
+      expect.arrayContaining([
+        { line: 2, column: 'email', reason: 'not a valid email address' },
+        expect.objectContaining({ line: 2, column: 'birth_date' }),
+        { line: 3, column: 'customer_id', reason: 'missing customer_id' },
+        { line: 4, column: 'customer_id', reason: 'customer_id repeats line 2' },
+      ]),
+    );
+    expect(result.outcome).toBe('rejected');
+    expect(result.rows).toEqual({ total: 3, accepted: 1, rejected: 2 });
+  });
+
+  it('applies transactions in either order and deletes records past retention', async () => {
+    await load(warehouse, 'M01', 'transactions', [
+      'C1,T1,2026-10-01,"12.50",livres,web',
+      'C9,T9,2020-01-01,5,livres,web',
+    ]);
+    await load(warehouse, 'M01', 'customers', [
+      'C1,M,Jean,DUPONT,,,12 avenue Victor Hugo,,75016,PARIS,FR,,,,1970-03-12,1,1,0,2020-01-10',
+      'C2,M,Paul,MARTIN,,,3 rue de la Paix,,69003,LYON,FR,,,,1980-01-01,1,0,0,2021-06-01',
+    ]);
+    const records = await query(
+      warehouse,
+      `SELECT customer_id FROM member_records ORDER BY customer_id`,
+    );
+    // C1 is active thanks to T1; C2 (prospect collected in 2021) is past 36 months and not loaded.
+    expect(records.map((row) => row.customer_id)).toEqual(['C1']);
+    const activity = await query(
+      warehouse,
+      `SELECT customer_id, transaction_count FROM record_activity ORDER BY customer_id`,
+    );
+    expect(activity).toEqual([{ customer_id: 'C1', transaction_count: 1 }]);
+  });
+});

@@ -1,0 +1,226 @@
+import type { Readable } from 'node:stream';
+import type { TDialectProfile, TMemberFileKind, TRowError } from '@alliage/domain';
+import type { DuckDBConnection } from '@duckdb/node-api';
+import { dropStageTables } from './drop-stage-tables.ts';
+import { mergeStagedCustomers } from './merge-staged-customers.ts';
+import { mergeStagedTransactions } from './merge-staged-transactions.ts';
+import { normalizeStagedCustomers } from './normalize-staged-customers.ts';
+import { normalizeStagedTransactions } from './normalize-staged-transactions.ts';
+import type { TWarehouse } from './open-warehouse.ts';
+import { refreshPool, type TPoolChanges } from './refresh-pool.ts';
+import { sqlIdentifier } from './sql-literal.ts';
+import { stageMemberFile } from './stage-member-file.ts';
+
+export interface LoadMemberDropOptions {
+  warehouse: TWarehouse;
+  fileDropId: string;
+  memberCode: string;
+  kind: TMemberFileKind;
+  /** A `customers` delta adds and updates; a full `customers` file also removes who it omits. */
+  delta: boolean;
+  dialect: TDialectProfile;
+  plaintext: ReadableStream<Uint8Array> | Readable;
+  /** Settles when the signature is checked: nothing is written to the pool before it resolves. */
+  verified: Promise<unknown>;
+  maxRejectedRowRatio: number;
+  /** The member's retention in force, in months (at most 36). */
+  retentionMonths: number;
+  /** The platform clock's now. */
+  now: Date;
+  /** When the drop was received: the collection date of records without `created_at`. */
+  receivedAt: Date;
+  /** Most row errors kept in the report. */
+  maxRowErrors?: number;
+}
+
+/** What a load did, in counts (never content). */
+export interface TDropLoadSummary {
+  inserted: number;
+  updated: number;
+  removed: number;
+  /** Records (or transactions of unknown customers) not loaded because already past retention. */
+  expiredAtIntake: number;
+  /** Distinct customer_ids of a transactions file with no record in the pool (yet). */
+  unknownCustomers: number;
+  pool: TPoolChanges;
+}
+
+export type TDropLoadResult =
+  | {
+      outcome: 'loaded' | 'already_loaded';
+      rows: { total: number; accepted: number; rejected: number };
+      rowErrors: TRowError[];
+      summary: TDropLoadSummary | null;
+    }
+  | {
+      outcome: 'rejected';
+      reason: 'malformed' | 'bad_header' | 'too_many_bad_rows';
+      detail: string;
+      rows: { total: number; accepted: number; rejected: number } | null;
+      rowErrors: TRowError[];
+    };
+
+/**
+ * Loads one member file into the pool: stage the clear stream in memory,
+ * validate and normalise in bulk, wait for the signature, then — in ONE DuckDB
+ * transaction — merge the records or transactions, apply retention, and update
+ * identities, households and segments. A crash or error at any point leaves the
+ * pool exactly as it was; a drop already loaded is not loaded twice.
+ *
+ * @example
+ * const result = await loadMemberDrop({ warehouse, fileDropId, memberCode: 'M01', kind: 'customers', delta: false,
+ *   dialect, plaintext, verified, maxRejectedRowRatio: 0.05, retentionMonths: 36, now, receivedAt });
+ */
+export async function loadMemberDrop(options: LoadMemberDropOptions): Promise<TDropLoadResult> {
+  return options.warehouse.withWriter(async (connection) => {
+    const prefix = `d_${options.fileDropId.replaceAll('-', '')}`;
+    try {
+      return await loadWithWriter(connection, options, prefix);
+    } finally {
+      await dropStageTables(connection, prefix);
+    }
+  });
+}
+
+async function loadWithWriter(
+  connection: DuckDBConnection,
+  options: LoadMemberDropOptions,
+  prefix: string,
+): Promise<TDropLoadResult> {
+  const maxRowErrors = options.maxRowErrors ?? 1000;
+  const alreadyLoaded = await connection.runAndReadAll(
+    'SELECT summary FROM loaded_drops WHERE file_drop_id = $1',
+    [options.fileDropId],
+  );
+  const staging = stageMemberFile({
+    connection,
+    plaintext: options.plaintext,
+    kind: options.kind,
+    dialect: options.dialect,
+    table: `${prefix}_raw`,
+  });
+  let staged: Awaited<typeof staging>;
+  try {
+    [staged] = await Promise.all([staging, options.verified]);
+  } catch (error) {
+    staging.catch(() => undefined);
+    options.verified.catch(() => undefined);
+    throw error;
+  }
+  if (staged.malformed) {
+    return {
+      outcome: 'rejected',
+      reason: 'malformed',
+      detail: staged.malformed,
+      rows: null,
+      rowErrors: [],
+    };
+  }
+  if (staged.headerIssues.length > 0 || !staged.stagedTable) {
+    return {
+      outcome: 'rejected',
+      reason: 'bad_header',
+      detail: staged.headerIssues
+        .map((issue) => (issue.column ? `column ${issue.column}: ${issue.reason}` : issue.reason))
+        .join('; '),
+      rows: null,
+      rowErrors: [],
+    };
+  }
+
+  const normalizeOptions = {
+    connection,
+    stagedTable: staged.stagedTable,
+    columns: staged.columns,
+    dialect: options.dialect,
+    prefix,
+    receivedDate: options.receivedAt.toISOString().slice(0, 10),
+  };
+  if (options.kind === 'customers') await normalizeStagedCustomers(normalizeOptions);
+  else await normalizeStagedTransactions(normalizeOptions);
+
+  const errorsTable = `stage.${sqlIdentifier(`${prefix}_errors`)}`;
+  const fatal = Number(
+    (
+      await connection.runAndReadAll(`SELECT count(DISTINCT line) FROM ${errorsTable} WHERE fatal`)
+    ).getRowsJS()[0]?.[0] ?? 0,
+  );
+  const fieldErrors = (
+    await connection.runAndReadAll(
+      `SELECT line, column_name, reason FROM ${errorsTable} ORDER BY line, column_name LIMIT ${maxRowErrors}`,
+    )
+  )
+    .getRowsJS()
+    .map(([line, column, reason]) => ({
+      line: Number(line),
+      column: (column as string | null) ?? null,
+      reason: String(reason),
+    }));
+  const rowErrors = [
+    ...staged.recordErrors.map((error) => ({
+      line: error.line,
+      column: null,
+      reason: error.reason,
+    })),
+    ...fieldErrors,
+  ]
+    .sort((a, b) => a.line - b.line)
+    .slice(0, maxRowErrors);
+  const rejected = staged.refusedCount + fatal;
+  const rows = { total: staged.rowCount, accepted: staged.rowCount - rejected, rejected };
+  if (rows.total > 0 && rejected / rows.total > options.maxRejectedRowRatio) {
+    return {
+      outcome: 'rejected',
+      reason: 'too_many_bad_rows',
+      detail: `${rejected} of ${rows.total} rows are invalid (more than ${Math.round(options.maxRejectedRowRatio * 100)}%)`,
+      rows,
+      rowErrors,
+    };
+  }
+  if (alreadyLoaded.currentRowCount > 0) {
+    // The pool already holds this drop (a retry after a crash past the commit).
+    return { outcome: 'already_loaded', rows, rowErrors, summary: null };
+  }
+
+  const today = options.now.toISOString().slice(0, 10);
+  const merge = {
+    connection,
+    prefix,
+    memberCode: options.memberCode,
+    fileDropId: options.fileDropId,
+    retentionMonths: options.retentionMonths,
+    today,
+    now: options.now,
+  };
+  // One transaction for every pool write (scratch work goes to TEMP tables, allowed inside it).
+  await connection.run('BEGIN TRANSACTION');
+  try {
+    const merged =
+      options.kind === 'customers'
+        ? await mergeStagedCustomers({ ...merge, delta: options.delta })
+        : await mergeStagedTransactions(merge);
+    const pool = await refreshPool({
+      connection,
+      retentionMonthsByMember: new Map([[options.memberCode, options.retentionMonths]]),
+      changedRecordsTable: merged.changedRecordsTable,
+      today,
+      now: options.now,
+    });
+    const summary: TDropLoadSummary = { ...merged.counts, pool };
+    await connection.run(
+      'INSERT INTO loaded_drops (file_drop_id, member_code, kind, loaded_at, summary) VALUES ($1, $2, $3, $4, $5)',
+      [
+        options.fileDropId,
+        options.memberCode,
+        options.kind,
+        options.now.toISOString(),
+        JSON.stringify(summary),
+      ],
+    );
+    await connection.run('COMMIT');
+    return { outcome: 'loaded', rows, rowErrors, summary };
+  } catch (error) {
+    await connection.run('ROLLBACK').catch(() => undefined);
+    throw error;
+  }
+}

@@ -1,0 +1,90 @@
+import type { DuckDBAppender, DuckDBConnection } from '@duckdb/node-api';
+import { sqlIdentifier } from './sql-literal.ts';
+
+/** A column of a lookup table filled from JavaScript. */
+export interface TLookupColumn {
+  name: string;
+  type: 'VARCHAR' | 'BOOLEAN' | 'DOUBLE' | 'INTEGER';
+}
+
+export interface MapDistinctValuesOptions<TRow> {
+  connection: DuckDBConnection;
+  /** A query returning the distinct inputs, each column a VARCHAR (NULLs included or not, as you need). */
+  distinctSql: string;
+  /** The lookup table to create in the `stage` catalog: the input columns (named `in_0`, `in_1`…) then `outputs`. */
+  table: string;
+  outputs: TLookupColumn[];
+  /** The pure normaliser, called once per distinct input; returns one value per output column. */
+  map: (inputs: (string | null)[]) => TRow;
+  toValues: (row: TRow) => (string | number | boolean | null)[];
+}
+
+/**
+ * Runs a JavaScript normaliser once per distinct value and lands the results in
+ * an in-memory lookup table that SQL joins back to the rows. Names, streets,
+ * communes and dates repeat a lot, so this keeps the pure functions of
+ * `@alliage/normalize` the single source of truth at bulk speed.
+ *
+ * @example
+ * await mapDistinctValues({ connection, distinctSql: 'SELECT DISTINCT civility FROM stage.raw',
+ *   table: 'civility_map', outputs: [{ name: 'civility', type: 'VARCHAR' }], map: ([raw]) => mapCivility(raw ?? ''), toValues: ... });
+ */
+export async function mapDistinctValues<TRow>(
+  options: MapDistinctValuesOptions<TRow>,
+): Promise<number> {
+  const result = await options.connection.runAndReadAll(options.distinctSql);
+  const inputs = result.getColumnsJS() as (string | null)[][];
+  const inputCount = result.columnCount;
+  const rowCount = inputs[0]?.length ?? 0;
+  const table = sqlIdentifier(options.table);
+  const columns = [
+    ...Array.from({ length: inputCount }, (_, index) => `in_${index} VARCHAR`),
+    ...options.outputs.map((column) => `${sqlIdentifier(column.name)} ${column.type}`),
+  ];
+  await options.connection.run(`CREATE OR REPLACE TABLE stage.${table} (${columns.join(', ')})`);
+  if (rowCount === 0) return 0;
+  const appender = await options.connection.createAppender(options.table, 'main', 'stage');
+  try {
+    const row: (string | null)[] = new Array(inputCount);
+    for (let index = 0; index < rowCount; index++) {
+      for (let column = 0; column < inputCount; column++) {
+        row[column] = (inputs[column] as (string | null)[])[index] ?? null;
+      }
+      for (const value of row) appendValue(appender, value, 'VARCHAR');
+      const values = options.toValues(options.map(row));
+      options.outputs.forEach((column, position) => {
+        appendValue(appender, values[position] ?? null, column.type);
+      });
+      appender.endRow();
+    }
+    appender.flushSync();
+  } finally {
+    appender.closeSync();
+  }
+  return rowCount;
+}
+
+function appendValue(
+  appender: DuckDBAppender,
+  value: string | number | boolean | null,
+  type: TLookupColumn['type'],
+): void {
+  if (value === null) {
+    appender.appendNull();
+    return;
+  }
+  switch (type) {
+    case 'BOOLEAN':
+      appender.appendBoolean(Boolean(value));
+      return;
+    case 'DOUBLE':
+      appender.appendDouble(Number(value));
+      return;
+    case 'INTEGER':
+      appender.appendInteger(Number(value));
+      return;
+    default:
+      // DATE columns take ISO text; DuckDB casts it on append.
+      appender.appendVarchar(String(value));
+  }
+}

@@ -1,0 +1,159 @@
+import { retentionCutoff } from '@alliage/domain';
+import type { DuckDBConnection } from '@duckdb/node-api';
+import { sqlIdentifier } from './sql-literal.ts';
+
+export interface MergeStagedOptions {
+  connection: DuckDBConnection;
+  /** Stage-table prefix of this drop. */
+  prefix: string;
+  memberCode: string;
+  fileDropId: string;
+  retentionMonths: number;
+  /** ISO date of the platform clock. */
+  today: string;
+  now: Date;
+}
+
+/** What a merge changed, and where the changed record IDs are (a TEMP table). */
+export interface TMergeResult {
+  counts: {
+    inserted: number;
+    updated: number;
+    removed: number;
+    expiredAtIntake: number;
+    unknownCustomers: number;
+  };
+  /** TEMP table of (`record_id`, previous `person_id`) inserted, changed or removed: identity resolution starts there. */
+  changedRecordsTable: string;
+}
+
+/** Fields identity resolution reads: when their hash changes, the record is resolved again. */
+export const IDENTITY_FIELDS = [
+  'civility',
+  'first_name_key',
+  'last_name_key',
+  'last_name_phonetic',
+  'birth_date',
+  'email',
+  'phone_mobile',
+  'phone_landline',
+  'postcode',
+  'insee_code',
+  'address_key',
+  'dwelling_key',
+];
+
+/**
+ * Merges a validated customers file into `member_records`, inside the caller's
+ * transaction: new customers get a record ID, known ones are replaced in place
+ * (keeping record and person IDs), records already past retention are not
+ * loaded (and deleted if present), and a full (non-delta) file removes the
+ * member's customers it no longer lists, with their transactions. Rows
+ * rejected in this file leave an existing record untouched.
+ *
+ * @example
+ * const merged = await mergeStagedCustomers({ ...options, delta: false });
+ */
+export async function mergeStagedCustomers(
+  options: MergeStagedOptions & { delta: boolean },
+): Promise<TMergeResult> {
+  const { connection, prefix } = options;
+  const t = (suffix: string) => `stage.${sqlIdentifier(`${prefix}_${suffix}`)}`;
+  const temp = (suffix: string) => sqlIdentifier(`${prefix}_${suffix}`);
+  const cutoff = retentionCutoff(options.today, options.retentionMonths);
+  const member = options.memberCode;
+
+  // Accepted rows with their previous record (if any) and their activity.
+  await connection.run(
+    `CREATE OR REPLACE TEMP TABLE ${temp('incoming')} AS
+     SELECT n.*,
+       -- Mirrors dwellingKey().
+       CASE WHEN n.address_key IS NOT NULL
+            THEN n.address_key || '|' || coalesce(n.building_key, '') || '|' || coalesce(n.complement_key, '') END AS dwelling_key,
+       old.record_id, old.person_id, old.identity_hash AS previous_hash,
+       coalesce(ra.last_transaction, n.created_at) < CAST($2 AS DATE) AS expired
+     FROM ${t('normalized')} n
+     LEFT JOIN member_records old ON old.member_code = $1 AND old.customer_id = n.customer_id
+     LEFT JOIN record_activity ra ON ra.member_code = $1 AND ra.customer_id = n.customer_id
+     WHERE n.line NOT IN (SELECT line FROM ${t('errors')} WHERE fatal)`,
+    [member, cutoff],
+  );
+  await connection.run(`ALTER TABLE ${temp('incoming')} ADD COLUMN identity_hash VARCHAR`);
+  await connection.run(
+    `UPDATE ${temp('incoming')} SET identity_hash = md5(concat_ws('|', ${IDENTITY_FIELDS.map((field) => `coalesce(CAST(${field} AS VARCHAR), '')`).join(', ')}))`,
+  );
+  // Removed: expired at intake, or (full file) no longer listed at all, not even on a rejected line.
+  await connection.run(
+    `CREATE OR REPLACE TEMP TABLE ${temp('removed')} AS
+     SELECT record_id, customer_id, person_id FROM ${temp('incoming')} WHERE expired AND record_id IS NOT NULL
+     ${
+       options.delta
+         ? ''
+         : `UNION
+     SELECT r.record_id, r.customer_id, r.person_id FROM member_records r
+     WHERE r.member_code = $1
+       AND r.customer_id NOT IN (SELECT customer_id FROM ${t('input')} WHERE customer_id IS NOT NULL)`
+     }`,
+    options.delta ? [] : [member],
+  );
+  const counts = (
+    await connection.runAndReadAll(
+      `SELECT
+         count(*) FILTER (WHERE NOT expired AND record_id IS NULL),
+         count(*) FILTER (WHERE NOT expired AND record_id IS NOT NULL),
+         count(*) FILTER (WHERE expired),
+         (SELECT count(*) FROM ${temp('removed')})
+       FROM ${temp('incoming')}`,
+    )
+  ).getRowsJS()[0] as bigint[];
+
+  await connection.run(
+    `CREATE OR REPLACE TEMP TABLE ${temp('changed')} AS
+     SELECT record_id, person_id FROM ${temp('removed')}
+     UNION
+     SELECT record_id, person_id FROM ${temp('incoming')}
+     WHERE NOT expired AND record_id IS NOT NULL AND previous_hash <> identity_hash`,
+  );
+  await connection.run(
+    `DELETE FROM member_records WHERE member_code = $1 AND (
+       record_id IN (SELECT record_id FROM ${temp('removed')})
+       OR record_id IN (SELECT record_id FROM ${temp('incoming')} WHERE NOT expired AND record_id IS NOT NULL))`,
+    [member],
+  );
+  await connection.run(
+    `DELETE FROM transactions WHERE member_code = $1 AND customer_id IN (SELECT customer_id FROM ${temp('removed')})`,
+    [member],
+  );
+  await connection.run(
+    `INSERT INTO member_records BY NAME
+     SELECT coalesce(record_id, nextval('record_id_seq')) AS record_id,
+       $1 AS member_code, customer_id, $2 AS file_drop_id, line AS source_line,
+       CAST($3 AS TIMESTAMP) AS loaded_at,
+       civility, first_name, last_name, first_name_key, last_name_key, last_name_phonetic,
+       address_complement, address_building, street, house_number, number_suffix, street_type,
+       street_name, street_key, address_locality, postcode, city, insee_code, commune_status,
+       country, address_key, building_key, complement_key, dwelling_key,
+       email, phone_mobile, phone_mobile_type, phone_landline, phone_landline_type,
+       birth_date, optin_email, optin_sms, optin_phone, created_at, identity_hash,
+       person_id
+     FROM ${temp('incoming')} WHERE NOT expired`,
+    [member, options.fileDropId, options.now.toISOString()],
+  );
+  // New records have no person yet.
+  await connection.run(
+    `INSERT INTO ${temp('changed')}
+     SELECT record_id, NULL FROM member_records WHERE member_code = $1 AND person_id IS NULL
+       AND record_id NOT IN (SELECT record_id FROM ${temp('changed')})`,
+    [member],
+  );
+  return {
+    counts: {
+      inserted: Number(counts[0]),
+      updated: Number(counts[1]),
+      expiredAtIntake: Number(counts[2]),
+      removed: Number(counts[3]),
+      unknownCustomers: 0,
+    },
+    changedRecordsTable: temp('changed'),
+  };
+}

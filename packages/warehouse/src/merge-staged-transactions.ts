@@ -1,0 +1,75 @@
+import { retentionCutoff } from '@alliage/domain';
+import type { MergeStagedOptions, TMergeResult } from './merge-staged-customers.ts';
+import { sqlIdentifier } from './sql-literal.ts';
+
+/**
+ * Merges a validated transactions file into `transactions`, inside the
+ * caller's transaction. A transaction_id already known for the member is
+ * replaced, so re-sending a file never counts twice. Transactions of customers
+ * not (yet) in the pool are kept — the customers file may come later — unless
+ * they are already past retention, and they are counted in `unknownCustomers`.
+ * Transactions change no identity: the changed-records table is empty.
+ *
+ * @example
+ * const merged = await mergeStagedTransactions(options);
+ */
+export async function mergeStagedTransactions(options: MergeStagedOptions): Promise<TMergeResult> {
+  const { connection, prefix } = options;
+  const t = (suffix: string) => `stage.${sqlIdentifier(`${prefix}_${suffix}`)}`;
+  const temp = (suffix: string) => sqlIdentifier(`${prefix}_${suffix}`);
+  const cutoff = retentionCutoff(options.today, options.retentionMonths);
+
+  await connection.run(
+    `CREATE OR REPLACE TEMP TABLE ${temp('incoming')} AS
+     SELECT n.*, r.record_id IS NOT NULL AS known
+     FROM ${t('normalized')} n
+     LEFT JOIN (SELECT customer_id, any_value(record_id) AS record_id FROM member_records
+                WHERE member_code = $1 GROUP BY customer_id) r USING (customer_id)
+     WHERE n.line NOT IN (SELECT line FROM ${t('errors')} WHERE fatal)`,
+    [options.memberCode],
+  );
+  // A customer unknown to the pool whose every transaction here is past retention is not loaded.
+  await connection.run(`ALTER TABLE ${temp('incoming')} ADD COLUMN expired BOOLEAN`);
+  await connection.run(
+    `UPDATE ${temp('incoming')} i SET expired = NOT i.known AND NOT EXISTS (
+       SELECT 1 FROM transactions t WHERE t.member_code = $1 AND t.customer_id = i.customer_id
+         AND t.transaction_date >= CAST($2 AS DATE))
+       AND i.customer_id IN (
+         SELECT customer_id FROM ${temp('incoming')} GROUP BY customer_id
+         HAVING max(transaction_date) < CAST($2 AS DATE))`,
+    [options.memberCode, cutoff],
+  );
+  const counts = (
+    await connection.runAndReadAll(
+      `SELECT count(*) FILTER (WHERE NOT expired),
+              count(*) FILTER (WHERE expired),
+              count(DISTINCT customer_id) FILTER (WHERE NOT known AND NOT expired)
+       FROM ${temp('incoming')}`,
+    )
+  ).getRowsJS()[0] as bigint[];
+  await connection.run(
+    `DELETE FROM transactions WHERE member_code = $1
+       AND transaction_id IN (SELECT transaction_id FROM ${temp('incoming')} WHERE NOT expired)`,
+    [options.memberCode],
+  );
+  await connection.run(
+    `INSERT INTO transactions BY NAME
+     SELECT $1 AS member_code, customer_id, transaction_id, transaction_date, amount_eur,
+       category, channel, $2 AS file_drop_id
+     FROM ${temp('incoming')} WHERE NOT expired`,
+    [options.memberCode, options.fileDropId],
+  );
+  await connection.run(
+    `CREATE OR REPLACE TEMP TABLE ${temp('changed')} (record_id BIGINT, person_id BIGINT)`,
+  );
+  return {
+    counts: {
+      inserted: Number(counts[0]),
+      updated: 0,
+      removed: 0,
+      expiredAtIntake: Number(counts[1]),
+      unknownCustomers: Number(counts[2]),
+    },
+    changedRecordsTable: temp('changed'),
+  };
+}

@@ -1,0 +1,168 @@
+import type { DuckDBConnection } from '@duckdb/node-api';
+
+/**
+ * The pool schema, as ordered migrations. A migration never changes once
+ * released: add a new one. Dates are DATE, amounts DECIMAL(14,2), IDs BIGINT
+ * from sequences (an older person or household has a smaller ID).
+ */
+const MIGRATIONS: { version: number; name: string; sql: string }[] = [
+  {
+    version: 1,
+    name: 'pool',
+    sql: `
+      CREATE SEQUENCE record_id_seq START 1;
+      -- Person and household IDs are handed out in blocks by the one writer.
+      CREATE TABLE id_counters (kind VARCHAR NOT NULL, last_id BIGINT NOT NULL);
+      INSERT INTO id_counters VALUES ('person', 0), ('household', 0);
+
+      -- One customer of one member, normalised (DESIGN.md "member record").
+      CREATE TABLE member_records (
+        record_id BIGINT NOT NULL,
+        member_code VARCHAR NOT NULL,
+        customer_id VARCHAR NOT NULL,
+        file_drop_id VARCHAR NOT NULL,
+        source_line INTEGER,
+        loaded_at TIMESTAMP NOT NULL,
+        civility VARCHAR,
+        first_name VARCHAR,
+        last_name VARCHAR,
+        first_name_key VARCHAR,
+        last_name_key VARCHAR,
+        last_name_phonetic VARCHAR,
+        address_complement VARCHAR,
+        address_building VARCHAR,
+        street VARCHAR,
+        house_number VARCHAR,
+        number_suffix VARCHAR,
+        street_type VARCHAR,
+        street_name VARCHAR,
+        street_key VARCHAR,
+        address_locality VARCHAR,
+        postcode VARCHAR,
+        city VARCHAR,
+        insee_code VARCHAR,
+        commune_status VARCHAR,
+        country VARCHAR,
+        address_key VARCHAR,
+        building_key VARCHAR,
+        complement_key VARCHAR,
+        dwelling_key VARCHAR,
+        email VARCHAR,
+        phone_mobile VARCHAR,
+        phone_mobile_type VARCHAR,
+        phone_landline VARCHAR,
+        phone_landline_type VARCHAR,
+        birth_date DATE,
+        optin_email BOOLEAN NOT NULL,
+        optin_sms BOOLEAN NOT NULL,
+        optin_phone BOOLEAN NOT NULL,
+        created_at DATE NOT NULL,
+        -- md5 of the fields identity resolution reads: a change re-resolves the record.
+        identity_hash VARCHAR NOT NULL,
+        person_id BIGINT
+      );
+
+      -- Raw transactions, kept to recompute aggregates whichever file arrives first.
+      CREATE TABLE transactions (
+        member_code VARCHAR NOT NULL,
+        customer_id VARCHAR NOT NULL,
+        transaction_id VARCHAR NOT NULL,
+        transaction_date DATE NOT NULL,
+        amount_eur DECIMAL(14, 2) NOT NULL,
+        category VARCHAR,
+        channel VARCHAR,
+        file_drop_id VARCHAR NOT NULL
+      );
+
+      -- Per member record: its activity (DESIGN.md rule 4) and transaction aggregates.
+      CREATE TABLE record_activity (
+        member_code VARCHAR NOT NULL,
+        customer_id VARCHAR NOT NULL,
+        first_transaction DATE,
+        last_transaction DATE,
+        transaction_count INTEGER NOT NULL,
+        amount_eur DECIMAL(14, 2) NOT NULL
+      );
+      CREATE TABLE record_category_activity (
+        member_code VARCHAR NOT NULL,
+        customer_id VARCHAR NOT NULL,
+        category VARCHAR NOT NULL,
+        channel VARCHAR NOT NULL,
+        first_transaction DATE NOT NULL,
+        last_transaction DATE NOT NULL,
+        transaction_count INTEGER NOT NULL,
+        amount_eur DECIMAL(14, 2) NOT NULL
+      );
+
+      CREATE TABLE persons (
+        person_id BIGINT NOT NULL,
+        household_id BIGINT,
+        dwelling_key VARCHAR,
+        created_at TIMESTAMP NOT NULL,
+        updated_at TIMESTAMP NOT NULL
+      );
+      CREATE TABLE households (
+        household_id BIGINT NOT NULL,
+        dwelling_key VARCHAR NOT NULL,
+        person_count INTEGER NOT NULL,
+        created_at TIMESTAMP NOT NULL,
+        updated_at TIMESTAMP NOT NULL
+      );
+      -- IDs that stopped describing anyone: merged into another, or gone.
+      CREATE TABLE retired_ids (
+        kind VARCHAR NOT NULL,
+        retired_id BIGINT NOT NULL,
+        successor_id BIGINT,
+        reason VARCHAR NOT NULL,
+        retired_at TIMESTAMP NOT NULL
+      );
+
+      -- Drops already in the pool: a retried job never loads one twice.
+      CREATE TABLE loaded_drops (
+        file_drop_id VARCHAR NOT NULL,
+        member_code VARCHAR NOT NULL,
+        kind VARCHAR NOT NULL,
+        loaded_at TIMESTAMP NOT NULL,
+        summary VARCHAR NOT NULL
+      );
+
+      -- Repoussoir matches of each person, by scope (refreshed from the control plane).
+      CREATE TABLE person_oppositions (
+        person_id BIGINT NOT NULL,
+        scope VARCHAR NOT NULL
+      );
+    `,
+  },
+];
+
+/**
+ * Brings the pool schema up to date inside one transaction per migration.
+ *
+ * @example
+ * await migrateWarehouse(connection);
+ */
+export async function migrateWarehouse(connection: DuckDBConnection): Promise<void> {
+  await connection.run(
+    'CREATE TABLE IF NOT EXISTS schema_migrations (version INTEGER NOT NULL, name VARCHAR NOT NULL, applied_at TIMESTAMP NOT NULL DEFAULT current_timestamp)',
+  );
+  const applied = new Set(
+    (await connection.runAndReadAll('SELECT version FROM schema_migrations'))
+      .getRowsJS()
+      .map((row) => Number(row[0])),
+  );
+  for (const migration of MIGRATIONS) {
+    if (applied.has(migration.version)) continue;
+    await connection.run('BEGIN TRANSACTION');
+    try {
+      await connection.run(migration.sql);
+      await connection.run('INSERT INTO schema_migrations (version, name) VALUES ($1, $2)', [
+        migration.version,
+        migration.name,
+      ]);
+      await connection.run('COMMIT');
+    } catch (error) {
+      await connection.run('ROLLBACK');
+      throw error;
+    }
+  }
+}

@@ -1,0 +1,164 @@
+import { existsSync } from 'node:fs';
+import { mkdir } from 'node:fs/promises';
+import path from 'node:path';
+import { AppError } from '@alliage/domain';
+import { type DuckDBConnection, DuckDBInstance } from '@duckdb/node-api';
+import { migrateWarehouse } from './migrate-warehouse.ts';
+import { sqlString } from './sql-literal.ts';
+
+export interface OpenWarehouseOptions {
+  /** The pool's DuckDB file, or ':memory:' for a throw-away pool. */
+  databasePath: string;
+  /** Key for DuckDB's AES-GCM database encryption; used when OpenSSL-backed crypto (httpfs) loads. */
+  encryptionKey: string | null;
+  /** Folder holding DuckDB extensions for offline deployments (`<dir>/v<version>/<platform>/httpfs.duckdb_extension`). */
+  extensionDirectory?: string | null;
+  memoryLimit?: string;
+  threads?: number | null;
+  logger?: { warn(obj: object, msg?: string): void };
+}
+
+/** The single-writer pool database, with its encryption status. */
+export interface TWarehouse {
+  databasePath: string;
+  /** True only when the database file is encrypted with OpenSSL-backed crypto. */
+  encryptionAtRest: boolean;
+  /** Why it is not encrypted, when it is not. */
+  encryptionNote: string | null;
+  /** A connection for reads; readers never block the writer (MVCC). */
+  connect(): Promise<DuckDBConnection>;
+  /** Runs `work` on the one writer connection, one call at a time. */
+  withWriter<T>(work: (connection: DuckDBConnection) => Promise<T>): Promise<T>;
+  close(): Promise<void>;
+}
+
+/**
+ * Opens (creating and migrating it if needed) the pool database. It is attached
+ * as catalog `pool` to an in-memory DuckDB whose own catalog only ever holds
+ * staging data, so nothing clear is written outside the (encrypted) pool file:
+ * spilling to a temp directory is disabled and extension auto-install is off.
+ * A second process opening the same file gets a clear conflict error.
+ *
+ * @example
+ * const warehouse = await openWarehouse({ databasePath: 'data/pool.duckdb', encryptionKey });
+ * await warehouse.withWriter((connection) => connection.run('SELECT 1'));
+ */
+export async function openWarehouse(options: OpenWarehouseOptions): Promise<TWarehouse> {
+  const settings: Record<string, string> = {
+    autoinstall_known_extensions: 'false',
+    autoload_known_extensions: 'false',
+    allow_community_extensions: 'false',
+    temp_directory: '',
+    memory_limit: options.memoryLimit ?? '2GB',
+  };
+  if (options.threads) settings.threads = String(options.threads);
+  if (options.extensionDirectory) settings.extension_directory = options.extensionDirectory;
+  const instance = await DuckDBInstance.create(':memory:', settings);
+  const writer = await instance.connect();
+
+  const encryption = await loadOpenSslCrypto(writer, options);
+  const inMemory = options.databasePath === ':memory:';
+  if (!inMemory) await mkdir(path.dirname(options.databasePath), { recursive: true, mode: 0o700 });
+  const keyClause =
+    encryption.available && options.encryptionKey && !inMemory
+      ? `, ENCRYPTION_KEY ${sqlString(options.encryptionKey)}`
+      : '';
+  const existed = !inMemory && existsSync(options.databasePath);
+  try {
+    await writer.run(
+      `ATTACH ${sqlString(options.databasePath)} AS pool${keyClause ? ` (${keyClause.slice(2)})` : ''}`,
+    );
+  } catch (error) {
+    writer.closeSync();
+    instance.closeSync();
+    throw describeAttachError(error, existed, keyClause !== '');
+  }
+  await writer.run('USE pool');
+  await writer.run(`ATTACH ':memory:' AS stage`);
+  await migrateWarehouse(writer);
+
+  const encryptionAtRest = keyClause !== '';
+  const encryptionNote = encryptionAtRest
+    ? null
+    : inMemory
+      ? 'in-memory pool: nothing is written to disk'
+      : !options.encryptionKey
+        ? 'no pool encryption key is configured'
+        : encryption.note;
+  if (!encryptionAtRest && !inMemory) {
+    options.logger?.warn(
+      { encryptionAtRest: false, reason: encryptionNote },
+      'THE POOL DATABASE IS NOT ENCRYPTED AT REST: install DuckDB httpfs into ALLIAGE_DUCKDB_EXTENSION_DIR or put the data directory on an encrypted volume (docs/operations.md)',
+    );
+  }
+
+  let queue: Promise<unknown> = Promise.resolve();
+  const readers: DuckDBConnection[] = [];
+  return {
+    databasePath: options.databasePath,
+    encryptionAtRest,
+    encryptionNote,
+    async connect() {
+      const connection = await instance.connect();
+      await connection.run('USE pool');
+      readers.push(connection);
+      return connection;
+    },
+    withWriter<T>(work: (connection: DuckDBConnection) => Promise<T>): Promise<T> {
+      const run = queue.then(() => work(writer));
+      queue = run.catch(() => undefined);
+      return run;
+    },
+    async close() {
+      await queue;
+      for (const reader of readers) reader.closeSync();
+      try {
+        await writer.run('CHECKPOINT pool');
+      } catch {
+        // A checkpoint is an optimisation; the WAL is replayed at the next open.
+      }
+      writer.closeSync();
+      instance.closeSync();
+    },
+  };
+}
+
+async function loadOpenSslCrypto(
+  connection: DuckDBConnection,
+  options: OpenWarehouseOptions,
+): Promise<{ available: boolean; note: string }> {
+  try {
+    await connection.run('LOAD httpfs');
+    return { available: true, note: '' };
+  } catch {
+    return {
+      available: false,
+      note: options.extensionDirectory
+        ? 'the httpfs extension could not be loaded from ALLIAGE_DUCKDB_EXTENSION_DIR'
+        : 'DuckDB httpfs (OpenSSL crypto) is not installed and ALLIAGE_DUCKDB_EXTENSION_DIR is unset',
+    };
+  }
+}
+
+function describeAttachError(error: unknown, existed: boolean, withKey: boolean): AppError {
+  const message = (error as Error).message ?? '';
+  if (/lock|Conflicting|being used/i.test(message)) {
+    return new AppError(
+      'conflict',
+      'the pool database is open in another process: one process owns it (run pool commands through the running `alliage serve`)',
+      { retry: true },
+    );
+  }
+  if (/encrypt/i.test(message)) {
+    return new AppError(
+      'internal',
+      withKey
+        ? 'the pool database could not be opened with the configured encryption key (wrong key, or a file written without encryption)'
+        : existed
+          ? 'the pool database is encrypted but OpenSSL-backed crypto (httpfs) is not available to open it for writing'
+          : 'the pool database could not be created',
+      { retry: false },
+    );
+  }
+  return new AppError('internal', 'the pool database could not be opened', { retry: true });
+}

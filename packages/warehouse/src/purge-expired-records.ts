@@ -1,0 +1,83 @@
+import { retentionCutoff } from '@alliage/domain';
+import { type DuckDBConnection, listValue } from '@duckdb/node-api';
+
+/** Counts of one purge, for its audit event. */
+export interface TPurgeCounts {
+  records: number;
+  transactions: number;
+}
+
+/**
+ * Deletes — not hides — the member records past their member's retention
+ * (last transaction, or collection date for a prospect with none, before the
+ * cutoff), with their transactions and activity, and transactions of unknown
+ * customers that are past retention themselves. Runs inside the caller's
+ * transaction and adds the deleted records to `changedRecordsTable` so their
+ * persons are resolved again (a person with no record left disappears).
+ *
+ * @example
+ * await purgeExpiredRecords({ connection, retentionMonthsByMember: new Map([['M01', 36]]), today: '2026-11-23', changedRecordsTable: 'd_changed' });
+ */
+export async function purgeExpiredRecords(options: {
+  connection: DuckDBConnection;
+  retentionMonthsByMember: Map<string, number>;
+  today: string;
+  changedRecordsTable: string;
+}): Promise<TPurgeCounts> {
+  const { connection } = options;
+  const members = [...options.retentionMonthsByMember.keys()];
+  const cutoffs = members.map((member) =>
+    retentionCutoff(options.today, options.retentionMonthsByMember.get(member) as number),
+  );
+  await connection.run(
+    `CREATE OR REPLACE TEMP TABLE purge_cutoffs AS
+     SELECT unnest($1::VARCHAR[]) AS member_code, CAST(unnest($2::VARCHAR[]) AS DATE) AS cutoff`,
+    [listValue(members), listValue(cutoffs)],
+  );
+  await connection.run(`CREATE OR REPLACE TEMP TABLE purge_records AS
+    SELECT r.record_id, r.person_id, r.member_code, r.customer_id
+    FROM member_records r
+    JOIN purge_cutoffs c USING (member_code)
+    LEFT JOIN record_activity a USING (member_code, customer_id)
+    WHERE coalesce(a.last_transaction, r.created_at) < c.cutoff`);
+  const records = Number(
+    (await connection.runAndReadAll('SELECT count(*) FROM purge_records')).getRowsJS()[0]?.[0] ?? 0,
+  );
+  // Transactions of purged records, and of unknown customers whose last one is past retention.
+  await connection.run(`CREATE OR REPLACE TEMP TABLE purge_transactions AS
+    WITH orphans_expired AS (
+      SELECT t.member_code, t.customer_id
+      FROM transactions t
+      JOIN purge_cutoffs c USING (member_code)
+      ANTI JOIN member_records r ON r.member_code = t.member_code AND r.customer_id = t.customer_id
+      GROUP BY t.member_code, t.customer_id, c.cutoff
+      HAVING max(t.transaction_date) < c.cutoff
+    ), targets AS (
+      SELECT member_code, customer_id FROM purge_records
+      UNION
+      SELECT member_code, customer_id FROM orphans_expired
+    )
+    SELECT t.member_code, t.transaction_id, t.customer_id
+    FROM transactions t JOIN targets USING (member_code, customer_id)`);
+  const transactions = Number(
+    (
+      await connection.runAndReadAll('SELECT count(*) FROM purge_transactions')
+    ).getRowsJS()[0]?.[0] ?? 0,
+  );
+  if (records === 0 && transactions === 0) return { records, transactions };
+  await connection.run(`INSERT INTO ${options.changedRecordsTable}
+    SELECT record_id, person_id FROM purge_records
+    WHERE record_id NOT IN (SELECT record_id FROM ${options.changedRecordsTable})`);
+  await connection.run(`DELETE FROM transactions t USING purge_transactions p
+    WHERE t.member_code = p.member_code AND t.transaction_id = p.transaction_id`);
+  for (const table of ['record_activity', 'record_category_activity']) {
+    await connection.run(`DELETE FROM ${table} a USING purge_transactions p
+      WHERE a.member_code = p.member_code AND a.customer_id = p.customer_id`);
+    await connection.run(`DELETE FROM ${table} a USING purge_records p
+      WHERE a.member_code = p.member_code AND a.customer_id = p.customer_id`);
+  }
+  await connection.run(
+    'DELETE FROM member_records WHERE record_id IN (SELECT record_id FROM purge_records)',
+  );
+  return { records, transactions };
+}

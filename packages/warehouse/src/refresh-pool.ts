@@ -1,0 +1,62 @@
+import type { DuckDBConnection } from '@duckdb/node-api';
+import { assignHouseholds, type THouseholdChanges } from './assign-households.ts';
+import { purgeExpiredRecords, type TPurgeCounts } from './purge-expired-records.ts';
+import { refreshRecordActivity } from './refresh-record-activity.ts';
+import { resolveIdentities, type TIdentityChanges } from './resolve-identities.ts';
+
+/** What one refresh of the pool changed, in counts (for audit events and reports). */
+export interface TPoolChanges {
+  purged: TPurgeCounts;
+  identities: TIdentityChanges;
+  households: THouseholdChanges;
+}
+
+export interface RefreshPoolOptions {
+  connection: DuckDBConnection;
+  /** Members whose activity and retention are re-evaluated, with their retention in force. */
+  retentionMonthsByMember: Map<string, number>;
+  /** TEMP table (record_id, person_id) of records the caller changed; null for none. */
+  changedRecordsTable: string | null;
+  /** Re-resolve every identity and household rather than what changed. */
+  full?: boolean;
+  /** ISO date of the platform clock. */
+  today: string;
+  now: Date;
+}
+
+/**
+ * Brings the derived pool up to date after a change, inside the caller's
+ * transaction: activity aggregates, the retention purge, identity resolution,
+ * households (and, when wired, segments and oppositions).
+ *
+ * @example
+ * const changes = await refreshPool({ connection, retentionMonthsByMember, changedRecordsTable, today, now });
+ */
+export async function refreshPool(options: RefreshPoolOptions): Promise<TPoolChanges> {
+  const { connection } = options;
+  const changed = options.changedRecordsTable ?? 'pool_refresh_changed';
+  if (!options.changedRecordsTable) {
+    await connection.run(
+      `CREATE OR REPLACE TEMP TABLE ${changed} (record_id BIGINT, person_id BIGINT)`,
+    );
+  }
+  await refreshRecordActivity(connection, [...options.retentionMonthsByMember.keys()]);
+  const purged = await purgeExpiredRecords({
+    connection,
+    retentionMonthsByMember: options.retentionMonthsByMember,
+    today: options.today,
+    changedRecordsTable: changed,
+  });
+  const identities = await resolveIdentities({
+    connection,
+    changedRecordsTable: changed,
+    full: options.full ?? false,
+    now: options.now,
+  });
+  const households = await assignHouseholds({
+    connection,
+    full: options.full ?? false,
+    now: options.now,
+  });
+  return { purged, identities, households };
+}

@@ -1,0 +1,98 @@
+import { MATCH_THRESHOLD, MATCH_WEIGHTS, NAME_SIMILARITY_BANDS } from '@alliage/domain';
+
+/** Blocks larger than this are skipped (a shared generic email, a tower block): they link nobody reliably. */
+export const MAX_BLOCK_SIZE = 200;
+
+/**
+ * SQL producing `(idx, block)` rows for the records of `nodesTable`: the
+ * blocking rules. Only records sharing a block are ever compared, so the work
+ * grows with the pool, not with its square.
+ *
+ * @example
+ * connection.run(`CREATE TEMP TABLE keys AS ${blockingKeysSql('ir_nodes')}`)
+ */
+export function blockingKeysSql(nodesTable: string): string {
+  const rules = [
+    ['email', `'E' || email`],
+    ['phone_mobile', `'M' || phone_mobile`],
+    ['phone_landline', `'L' || phone_landline`],
+    [
+      'postcode IS NOT NULL AND last_name_phonetic IS NOT NULL AND first_name_key',
+      `'N' || postcode || '|' || last_name_phonetic || '|' || left(first_name_key, 1)`,
+    ],
+    [
+      'birth_date IS NOT NULL AND last_name_phonetic',
+      `'B' || CAST(birth_date AS VARCHAR) || '|' || last_name_phonetic`,
+    ],
+    ['address_key', `'A' || address_key`],
+  ];
+  return rules
+    .map(
+      ([notNull, key]) =>
+        `SELECT idx, ${key} AS block FROM ${nodesTable} WHERE ${notNull} IS NOT NULL`,
+    )
+    .join('\nUNION ALL\n');
+}
+
+function weightCase(comparison: keyof typeof MATCH_WEIGHTS, levelSql: string): string {
+  const table = MATCH_WEIGHTS[comparison] as Record<string, number>;
+  const whens = Object.entries(table)
+    .map(([level, weight]) => `WHEN '${level}' THEN ${weight}`)
+    .join(' ');
+  return `(CASE ${levelSql} ${whens} END)`;
+}
+
+/** Comparison levels of a pair `a`/`b` of node rows (see docs/identity-resolution.md). */
+export const COMPARISON_LEVELS_SQL = {
+  first_name: `CASE WHEN a.first_name_key IS NULL OR b.first_name_key IS NULL THEN 'missing'
+    WHEN a.first_name_key = b.first_name_key THEN 'exact'
+    WHEN length(a.first_name_key) = 1 OR length(b.first_name_key) = 1 THEN
+      CASE WHEN left(a.first_name_key, 1) = left(b.first_name_key, 1) THEN 'initial' ELSE 'different' END
+    WHEN jaro_winkler_similarity(a.first_name_key, b.first_name_key) >= ${NAME_SIMILARITY_BANDS.close} THEN 'close'
+    WHEN jaro_winkler_similarity(a.first_name_key, b.first_name_key) >= ${NAME_SIMILARITY_BANDS.fuzzy} THEN 'fuzzy'
+    ELSE 'different' END`,
+  last_name: `CASE WHEN a.last_name_key IS NULL OR b.last_name_key IS NULL THEN 'missing'
+    WHEN a.last_name_key = b.last_name_key THEN 'exact'
+    WHEN a.last_name_phonetic = b.last_name_phonetic THEN 'phonetic'
+    WHEN jaro_winkler_similarity(a.last_name_key, b.last_name_key) >= ${NAME_SIMILARITY_BANDS.close} THEN 'close'
+    ELSE 'different' END`,
+  birth_date: `CASE WHEN a.birth_date IS NULL OR b.birth_date IS NULL THEN 'missing'
+    WHEN a.birth_date = b.birth_date THEN 'exact'
+    WHEN year(a.birth_date) = year(b.birth_date) AND month(a.birth_date) = day(b.birth_date)
+      AND day(a.birth_date) = month(b.birth_date) THEN 'near'
+    WHEN (year(a.birth_date) = year(b.birth_date))::INT + (month(a.birth_date) = month(b.birth_date))::INT
+      + (day(a.birth_date) = day(b.birth_date))::INT = 2 THEN 'near'
+    ELSE 'different' END`,
+  email: `CASE WHEN a.email IS NULL OR b.email IS NULL THEN 'missing'
+    WHEN a.email = b.email THEN 'exact' ELSE 'different' END`,
+  phone_mobile: `CASE WHEN a.phone_mobile IS NULL OR b.phone_mobile IS NULL THEN 'missing'
+    WHEN a.phone_mobile = b.phone_mobile THEN 'exact' ELSE 'different' END`,
+  phone_landline: `CASE WHEN a.phone_landline IS NULL OR b.phone_landline IS NULL THEN 'missing'
+    WHEN a.phone_landline = b.phone_landline THEN 'exact' ELSE 'different' END`,
+  address: `CASE WHEN a.address_key IS NULL OR b.address_key IS NULL THEN 'missing'
+    WHEN a.dwelling_key = b.dwelling_key THEN 'dwelling'
+    WHEN a.address_key = b.address_key THEN 'address'
+    WHEN coalesce(a.insee_code, a.postcode) = coalesce(b.insee_code, b.postcode) THEN 'commune'
+    ELSE 'different' END`,
+  civility: `CASE WHEN a.civility IS NULL OR b.civility IS NULL THEN 'missing'
+    WHEN a.civility = b.civility THEN 'same' ELSE 'different' END`,
+} as const satisfies Record<keyof typeof MATCH_WEIGHTS, string>;
+
+/**
+ * SQL scoring candidate pairs (`pairsTable`: i < j node indices) against
+ * `nodesTable`, keeping links at or above `MATCH_THRESHOLD`: columns i, j, weight.
+ *
+ * @example
+ * connection.runAndReadAll(scoreCandidatePairsSql('ir_pairs', 'ir_nodes'))
+ */
+export function scoreCandidatePairsSql(pairsTable: string, nodesTable: string): string {
+  const weight = (Object.keys(COMPARISON_LEVELS_SQL) as (keyof typeof MATCH_WEIGHTS)[])
+    .map((comparison) => weightCase(comparison, COMPARISON_LEVELS_SQL[comparison]))
+    .join('\n + ');
+  return `SELECT i, j, weight FROM (
+      SELECT p.i, p.j, ${weight} AS weight
+      FROM ${pairsTable} p
+      JOIN ${nodesTable} a ON a.idx = p.i
+      JOIN ${nodesTable} b ON b.idx = p.j)
+    WHERE weight >= ${MATCH_THRESHOLD}`;
+}

@@ -1,0 +1,135 @@
+import { Readable } from 'node:stream';
+import { DEFAULT_DIALECT_PROFILE, ZDialectProfile } from '@alliage/domain';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import type { TWarehouse } from './open-warehouse.ts';
+import { stageMemberFile } from './stage-member-file.ts';
+import { createTestWarehouse } from './testing/index.ts';
+
+const WIN1252 = ZDialectProfile.parse({
+  encoding: 'windows-1252',
+  delimiter: ';',
+  dateFormat: 'DD/MM/YYYY',
+  decimalSeparator: ',',
+  headers: { transactions: { NUMCLIENT: 'customer_id', MONTANT: 'amount_eur' } },
+});
+
+function chunked(bytes: Uint8Array, size: number): Readable {
+  const parts: Uint8Array[] = [];
+  for (let offset = 0; offset < bytes.length; offset += size)
+    parts.push(bytes.subarray(offset, offset + size));
+  return Readable.from(parts);
+}
+
+function latin1(text: string): Uint8Array {
+  return Uint8Array.from(text, (character) => {
+    if (character === '€') return 0x80;
+    if (character === 'œ') return 0x9c;
+    return character.charCodeAt(0);
+  });
+}
+
+describe('stageMemberFile', () => {
+  let warehouse: TWarehouse;
+  let cleanup: () => Promise<void>;
+  beforeAll(async () => {
+    ({ warehouse, cleanup } = await createTestWarehouse());
+  });
+  afterAll(async () => cleanup());
+
+  it('stages a Windows-1252, semicolon, CRLF file with quoted newlines and line numbers', async () => {
+    const text =
+      'NUMCLIENT;transaction_id;date;MONTANT;category;channel\r\n' +
+      'C1;T1;01/02/2025;"12,50";cœur;web\r\n' +
+      'C2;T2;01/02/2025;3;"a\r\nb";magasin\r\n' +
+      'C3;T3;bad\r\n' +
+      'C4;T4;02/02/2025;"1 000,00 €";x;vad\r\n';
+    const staged = await warehouse.withWriter((connection) =>
+      stageMemberFile({
+        connection,
+        plaintext: chunked(latin1(text), 7),
+        kind: 'transactions',
+        dialect: WIN1252,
+        table: 'raw_test_1',
+      }),
+    );
+    expect(staged.malformed).toBeNull();
+    expect(staged.headerIssues).toEqual([]);
+    expect(staged.rowCount).toBe(4);
+    expect(staged.recordErrors).toEqual([{ line: 5, reason: 'expected 6 fields, found 3' }]);
+    const rows = await warehouse.withWriter(async (connection) =>
+      (
+        await connection.runAndReadAll(
+          `SELECT line, customer_id, amount_eur, category FROM ${staged.stagedTable} ORDER BY line`,
+        )
+      ).getRowsJS(),
+    );
+    expect(rows).toEqual([
+      [2, 'C1', '12,50', 'cœur'],
+      [3, 'C2', '3', 'a\r\nb'],
+      [6, 'C4', '1 000,00 €', 'x'],
+    ]);
+  });
+
+  it('reports a bad header without staging anything', async () => {
+    const staged = await warehouse.withWriter((connection) =>
+      stageMemberFile({
+        connection,
+        plaintext: Readable.from([Buffer.from('foo,bar\n1,2\n')]),
+        kind: 'transactions',
+        dialect: DEFAULT_DIALECT_PROFILE,
+        table: 'raw_test_2',
+      }),
+    );
+    expect(staged.stagedTable).toBeNull();
+    expect(staged.headerIssues.length).toBeGreaterThan(0);
+  });
+
+  it('calls invalid UTF-8 malformed without quoting it', async () => {
+    const bytes = Buffer.concat([
+      Buffer.from(
+        'customer_id,transaction_id,date,amount_eur,category,channel\nC1,T1,2025-01-01,1,',
+      ),
+      Buffer.from([0xff, 0xfe]),
+      Buffer.from(',web\n'),
+    ]);
+    const staged = await warehouse.withWriter((connection) =>
+      stageMemberFile({
+        connection,
+        plaintext: Readable.from([bytes]),
+        kind: 'transactions',
+        dialect: DEFAULT_DIALECT_PROFILE,
+        table: 'raw_test_3',
+      }),
+    );
+    expect(staged.malformed).toBe('the file is not valid utf-8 text');
+    expect(staged.stagedTable).toBeNull();
+  });
+
+  it('rethrows a failing source and leaves no staging table', async () => {
+    async function* failing() {
+      yield Buffer.from(
+        'customer_id,transaction_id,date,amount_eur,category,channel\nC1,T1,2025-01-01,1,a,web\n',
+      );
+      throw Object.assign(new Error('integrity check failed'), { code: 'X' });
+    }
+    await expect(
+      warehouse.withWriter((connection) =>
+        stageMemberFile({
+          connection,
+          plaintext: Readable.from(failing()),
+          kind: 'transactions',
+          dialect: DEFAULT_DIALECT_PROFILE,
+          table: 'raw_test_4',
+        }),
+      ),
+    ).rejects.toThrow('integrity check failed');
+    const tables = await warehouse.withWriter(async (connection) =>
+      (
+        await connection.runAndReadAll(
+          `SELECT count(*) FROM duckdb_tables() WHERE database_name = 'stage' AND table_name = 'raw_test_4'`,
+        )
+      ).getRowsJS(),
+    );
+    expect(Number(tables[0]?.[0])).toBe(0);
+  });
+});

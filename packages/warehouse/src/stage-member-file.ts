@@ -1,0 +1,233 @@
+import { execFile } from 'node:child_process';
+import { constants, createWriteStream } from 'node:fs';
+import { mkdtemp, open, rm } from 'node:fs/promises';
+import os from 'node:os';
+import path from 'node:path';
+import { Readable } from 'node:stream';
+import { promisify } from 'node:util';
+import {
+  checkFileHeader,
+  type TDialectProfile,
+  type THeaderIssue,
+  type TMemberFileKind,
+} from '@alliage/domain';
+import type { DuckDBConnection } from '@duckdb/node-api';
+import { CsvRecordScanner, type TScannedRecordError } from './csv-record-scanner.ts';
+import { sqlIdentifier, sqlString } from './sql-literal.ts';
+import { transcodeToUtf8 } from './transcode-to-utf8.ts';
+
+const execFileAsync = promisify(execFile);
+
+export interface StageMemberFileOptions {
+  connection: DuckDBConnection;
+  /** Clear bytes as they decrypt; always read to the end so the decryptor can verify. */
+  plaintext: ReadableStream<Uint8Array> | Readable;
+  kind: TMemberFileKind;
+  dialect: TDialectProfile;
+  /** Name of the staging table to create in the in-memory `stage` catalog. */
+  table: string;
+  /** A private (0700) folder for the named pipe; a fresh one under the OS temp dir when unset. */
+  pipeDirectory?: string;
+}
+
+/** What staging learned of a file; row content stays in DuckDB memory. */
+export interface TStagedFile {
+  headerIssues: THeaderIssue[];
+  /** Canonical column per file column. */
+  columns: string[];
+  /** Records after the header (well-formed or not). */
+  rowCount: number;
+  /** Structural errors (field count, quoting), by line. */
+  recordErrors: TScannedRecordError[];
+  refusedCount: number;
+  /** The file as a whole cannot be read (encoding, unterminated quote…). */
+  malformed: string | null;
+  /** `stage.<table>` holds `line` plus one VARCHAR column per canonical column present. */
+  stagedTable: string | null;
+}
+
+/**
+ * Streams a clear member file into DuckDB without it touching the disk: the
+ * bytes are transcoded to UTF-8, split by `CsvRecordScanner` (which refuses
+ * malformed records by line and tags each good one with its line number) and
+ * fed through a named pipe to DuckDB's own CSV reader, which fills an in-memory
+ * staging table with all-VARCHAR columns. Validation happens afterwards, in bulk.
+ *
+ * @example
+ * const staged = await stageMemberFile({ connection, plaintext, kind: 'customers', dialect, table: 'raw_1' });
+ */
+export async function stageMemberFile(options: StageMemberFileOptions): Promise<TStagedFile> {
+  const staged: TStagedFile = {
+    headerIssues: [],
+    columns: [],
+    rowCount: 0,
+    recordErrors: [],
+    refusedCount: 0,
+    malformed: null,
+    stagedTable: null,
+  };
+  const scanner = new CsvRecordScanner({
+    delimiter: options.dialect.delimiter,
+    quote: options.dialect.quote,
+    onHeader: (fields) => {
+      const check = checkFileHeader(fields, options.kind, options.dialect);
+      staged.headerIssues = check.issues;
+      staged.columns = check.columns;
+      return fields.length;
+    },
+  });
+  const source =
+    options.plaintext instanceof Readable
+      ? options.plaintext
+      : Readable.fromWeb(options.plaintext as never);
+  const utf8 = transcodeToUtf8(source as AsyncIterable<Uint8Array>, options.dialect.encoding);
+  const iterator = utf8[Symbol.asyncIterator]();
+
+  // Read until the header is known: DuckDB needs the columns before it starts.
+  const pending: Uint8Array[] = [];
+  let finished = false;
+  try {
+    while (!scanner.headerSeen && !scanner.malformed) {
+      const next = await iterator.next();
+      if (next.done) {
+        pending.push(scanner.end());
+        finished = true;
+        break;
+      }
+      pending.push(scanner.push(next.value));
+    }
+  } catch (error) {
+    if (!isEncodingError(error)) throw error;
+    staged.malformed = (error as Error).message;
+  }
+  if (!scanner.headerSeen && !staged.malformed) {
+    staged.headerIssues = [{ column: null, reason: 'the file is empty: no header line' }];
+  }
+  if (staged.malformed || scanner.malformed || staged.headerIssues.length > 0) {
+    staged.malformed ??= scanner.malformed;
+    await drain(iterator, finished);
+    return staged;
+  }
+
+  const directory =
+    options.pipeDirectory ?? (await mkdtemp(path.join(os.tmpdir(), 'alliage-pipe-')));
+  const pipePath = path.join(directory, `${options.table}.csv`);
+  await execFileAsync('mkfifo', ['-m', '600', pipePath]);
+  const columnsSpec = [
+    `'line': 'INTEGER'`,
+    ...staged.columns.map((column) => `${sqlString(column)}: 'VARCHAR'`),
+  ].join(', ');
+  const loading = options.connection.run(
+    `CREATE OR REPLACE TABLE stage.${sqlIdentifier(options.table)} AS
+     SELECT * FROM read_csv(${sqlString(pipePath)}, columns = {${columnsSpec}}, header = false,
+       auto_detect = false, delim = ${sqlString(options.dialect.delimiter)},
+       quote = ${sqlString(options.dialect.quote)}, escape = ${sqlString(options.dialect.quote)},
+       new_line = '\\n', strict_mode = true, parallel = false)`,
+  );
+  const pipe = createWriteStream(pipePath);
+  let pipeFailed = false;
+  pipe.on('error', () => {
+    pipeFailed = true;
+  });
+  // If DuckDB fails before it opens the pipe, open the read end ourselves so the writer is released.
+  loading.catch(async () => {
+    const handle = await open(pipePath, constants.O_RDONLY | constants.O_NONBLOCK).catch(
+      () => null,
+    );
+    await handle?.close();
+  });
+  const write = async (bytes: Uint8Array) => {
+    if (pipeFailed || bytes.length === 0) return;
+    if (!pipe.write(bytes)) {
+      await new Promise<void>((resolve) => {
+        const done = () => {
+          pipe.off('drain', done);
+          pipe.off('error', done);
+          pipe.off('close', done);
+          resolve();
+        };
+        pipe.once('drain', done);
+        pipe.once('error', done);
+        pipe.once('close', done);
+      });
+    }
+  };
+  let streamError: unknown = null;
+  try {
+    for (const bytes of pending) await write(bytes);
+    if (!finished) {
+      for (;;) {
+        const next = await iterator.next();
+        if (next.done) break;
+        if (scanner.malformed) continue;
+        await write(scanner.push(next.value));
+      }
+      if (!scanner.malformed) await write(scanner.end());
+    }
+  } catch (error) {
+    if (isEncodingError(error)) {
+      staged.malformed = (error as Error).message;
+      await drain(iterator, false).catch((drainError) => {
+        streamError = drainError;
+      });
+    } else streamError = error;
+  } finally {
+    await new Promise<void>((resolve) => pipe.end(resolve));
+  }
+  try {
+    await loading;
+  } catch (error) {
+    staged.malformed ??= describeReaderError(error);
+  } finally {
+    await rm(pipePath, { force: true });
+    if (!options.pipeDirectory) await rm(directory, { recursive: true, force: true });
+  }
+  if (streamError) {
+    // Decryption or verification failed mid-stream: nothing staged may survive.
+    await options.connection.run(`DROP TABLE IF EXISTS stage.${sqlIdentifier(options.table)}`);
+    throw streamError;
+  }
+  staged.malformed ??= scanner.malformed;
+  staged.recordErrors = scanner.errors;
+  staged.refusedCount = scanner.refused;
+  staged.rowCount = scanner.forwarded + scanner.refused;
+  if (staged.malformed) {
+    await options.connection.run(`DROP TABLE IF EXISTS stage.${sqlIdentifier(options.table)}`);
+    return staged;
+  }
+  const loaded = await options.connection.runAndReadAll(
+    `SELECT count(*) FROM stage.${sqlIdentifier(options.table)}`,
+  );
+  if (Number(loaded.getRowsJS()[0]?.[0]) !== scanner.forwarded) {
+    // The scanner and DuckDB disagree on record boundaries: never guess which is right.
+    staged.malformed = 'the CSV structure could not be read unambiguously';
+    await options.connection.run(`DROP TABLE IF EXISTS stage.${sqlIdentifier(options.table)}`);
+    return staged;
+  }
+  staged.stagedTable = `stage.${sqlIdentifier(options.table)}`;
+  return staged;
+}
+
+async function drain(iterator: AsyncIterator<Uint8Array>, finished: boolean): Promise<void> {
+  if (finished) return;
+  try {
+    for (;;) {
+      const next = await iterator.next();
+      if (next.done) return;
+    }
+  } catch (error) {
+    if (!isEncodingError(error)) throw error;
+  }
+}
+
+function isEncodingError(error: unknown): boolean {
+  return (error as { code?: string }).code === 'ALLIAGE_ENCODING';
+}
+
+function describeReaderError(error: unknown): string {
+  const message = (error as Error).message ?? '';
+  // DuckDB's messages can quote the offending line: keep only what kind of failure it was.
+  if (/unicode|utf-?8/i.test(message)) return 'the file is not valid UTF-8 text';
+  const line = /line[: ]+(\d+)/i.exec(message)?.[1];
+  return `the file is not valid CSV${line ? ` near record ${line}` : ''}`;
+}

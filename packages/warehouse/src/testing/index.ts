@@ -1,0 +1,1 @@
+export { createTestWarehouse } from './create-test-warehouse.ts';

@@ -6,6 +6,7 @@ export default defineConfig({
       'packages/*/src/**/*.test.ts',
       'services/*/src/**/*.test.ts',
       'services/*/tests/**/*.test.ts',
+      'scripts/**/*.test.ts',
     ],
     testTimeout: 180_000,
     hookTimeout: 180_000,

@@ -1,5 +1,3 @@
-export type { InspectMemberCsvOptions, TCsvInspection } from './inspect-member-csv.ts';
-export { inspectMemberCsv } from './inspect-member-csv.ts';
 export type { IntakeDeps } from './process-file-drop.ts';
 export { processFileDrop } from './process-file-drop.ts';
 export type { TScheduledPulls } from './pull-due-sources.ts';

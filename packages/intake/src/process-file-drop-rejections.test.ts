@@ -18,6 +18,7 @@ import {
   type GpgHome,
   hasGpg,
 } from '@alliage/crypto/testing';
+import { createTestWarehouse } from '@alliage/warehouse/testing';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { type IntakeDeps, processFileDrop } from './process-file-drop.ts';
 
@@ -34,6 +35,7 @@ describe.skipIf(!hasGpg)(
     let memberFingerprint: string;
     let root: string;
     let deps: IntakeDeps;
+    let pool: Awaited<ReturnType<typeof createTestWarehouse>>;
 
     beforeAll(async () => {
       control = await createTestControlDb('pglite');
@@ -66,6 +68,7 @@ describe.skipIf(!hasGpg)(
         keyType: 'pgp',
         publicKey: gpg.exportPublicKey(memberFingerprint),
       });
+      pool = await createTestWarehouse();
       deps = {
         ctx,
         decryptionKeys: [{ armoredPrivateKey: platform.armoredPrivateKey }],
@@ -73,9 +76,11 @@ describe.skipIf(!hasGpg)(
         dropStore: path.join(root, 'drops'),
         maxPlaintextBytes: 4 * 1024 * 1024,
         maxRejectedRowRatio: 0.05,
+        warehouse: pool.warehouse,
       };
     });
     afterAll(async () => {
+      await pool?.cleanup();
       gpg?.close();
       rmSync(root, { recursive: true, force: true });
       await control?.close();

@@ -18,6 +18,7 @@ import {
 } from '@alliage/control/testing';
 import { generatePgpKeyPair, type TPgpKeyPair } from '@alliage/crypto';
 import { createGpgHome, type GpgHome, hasGpg } from '@alliage/crypto/testing';
+import { createTestWarehouse } from '@alliage/warehouse/testing';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { type IntakeDeps, processFileDrop } from './process-file-drop.ts';
 
@@ -42,6 +43,7 @@ describe.skipIf(!hasGpg).each(testControlDbKinds())(
     let strangerFingerprint: string;
     let root: string;
     let deps: IntakeDeps;
+    let pool: Awaited<ReturnType<typeof createTestWarehouse>>;
 
     beforeAll(async () => {
       control = await createTestControlDb(kind);
@@ -73,6 +75,7 @@ describe.skipIf(!hasGpg).each(testControlDbKinds())(
           publicKey: gpg.exportPublicKey(memberFingerprint),
         });
       }
+      pool = await createTestWarehouse();
       deps = {
         ctx,
         decryptionKeys: [{ armoredPrivateKey: platform.armoredPrivateKey }],
@@ -80,9 +83,11 @@ describe.skipIf(!hasGpg).each(testControlDbKinds())(
         dropStore: path.join(root, 'drops'),
         maxPlaintextBytes: 10 * 1024 * 1024,
         maxRejectedRowRatio: 0.05,
+        warehouse: pool.warehouse,
       };
     });
     afterAll(async () => {
+      await pool?.cleanup();
       gpg?.close();
       rmSync(root, { recursive: true, force: true });
       await control?.close();

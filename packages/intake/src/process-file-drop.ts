@@ -2,10 +2,12 @@ import { createReadStream, existsSync } from 'node:fs';
 import { mkdir, rename } from 'node:fs/promises';
 import path from 'node:path';
 import {
+  appendAuditEvent,
   type ControlContext,
   claimFileDrop,
   completeFileDrop,
   findAcceptedFileDrop,
+  getInstructionInForce,
   getMemberDialect,
   listOrganisationKeys,
   SYSTEM_ACTOR,
@@ -16,8 +18,13 @@ import {
   readDecryptRejection,
   type TDecryptionKeyInput,
 } from '@alliage/crypto';
-import { parseDropFileName, type TDropRejectionReason, type TDropReport } from '@alliage/domain';
-import { inspectMemberCsv, type TCsvInspection } from './inspect-member-csv.ts';
+import {
+  MAX_RETENTION_MONTHS,
+  parseDropFileName,
+  type TDropRejectionReason,
+  type TDropReport,
+} from '@alliage/domain';
+import { loadMemberDrop, type TDropLoadSummary, type TWarehouse } from '@alliage/warehouse';
 import { writeDropReport } from './write-drop-report.ts';
 
 /** What the intake engine needs; services pass their configuration and resources in. */
@@ -33,19 +40,25 @@ export interface IntakeDeps {
   maxPlaintextBytes: number;
   /** Above this share of bad rows the whole file is rejected (default 0.05). */
   maxRejectedRowRatio: number;
+  /** The pool accepted files are loaded into (this process owns its one writer). */
+  warehouse: TWarehouse;
   logger?: { info(obj: object, msg?: string): void; warn(obj: object, msg?: string): void };
 }
 
 type TOutcome = Pick<
   TDropReport,
   'status' | 'signerFingerprint' | 'kind' | 'rows' | 'rejection' | 'rowErrors' | 'duplicateOf'
->;
+> & {
+  /** What the pool load changed (null when nothing was loaded now). */
+  load?: { summary: TDropLoadSummary | null; instructionVersion: number | null };
+};
 
 /**
  * Processes one received drop end to end: duplicate check, decrypt and verify
- * (streaming, clear text never on disk), parse and check against the member's
- * dialect, then report (`reports/<file>.report.json` and `.txt`) and record the
- * outcome. A permanent problem with the file is a `rejected` report, not an
+ * (streaming, clear text never on disk), parse, validate and normalise against
+ * the member's dialect, load into the pool in one DuckDB transaction (only once
+ * the signature is verified), then report (`reports/<file>.report.json` and
+ * `.txt`) and record the outcome with a `pool.built` audit event. A permanent problem with the file is a `rejected` report, not an
  * error; only transient failures throw (and the job is retried). Returns null
  * when the drop is unknown or already finished (idempotent on retries).
  *
@@ -61,7 +74,7 @@ export async function processFileDrop(
   const archivePath = path.join(deps.dropStore, drop.organisationCode, drop.id);
   // A crash between archiving and recording leaves the file in the store already.
   const sourcePath = existsSync(drop.storagePath) ? drop.storagePath : archivePath;
-  const outcome = await decideOutcome(deps, drop, sourcePath);
+  const { load, ...outcome } = await decideOutcome(deps, drop, sourcePath);
   const report: TDropReport = {
     fileDropId: drop.id,
     fileName: drop.fileName,
@@ -78,6 +91,17 @@ export async function processFileDrop(
   }
   const finished = await completeFileDrop(deps.ctx, SYSTEM_ACTOR, report, {
     storagePath: archivePath,
+    withinTransaction: async (trx) => {
+      if (!load?.summary) return;
+      await appendAuditEvent(trx, deps.ctx.clock, {
+        action: 'pool.built',
+        actor: SYSTEM_ACTOR,
+        objectType: 'file_drop',
+        objectId: drop.id,
+        organisationCode: drop.organisationCode,
+        details: { trigger: 'drop', instructionVersion: load.instructionVersion, ...load.summary },
+      });
+    },
   });
   deps.logger?.info(
     {
@@ -147,6 +171,11 @@ async function decideOutcome(
     );
   }
   const dialect = await getMemberDialect(deps.ctx, drop.organisationCode);
+  const instruction = await getInstructionInForce(deps.ctx, drop.organisationCode, now);
+  const retentionMonths = Math.min(
+    instruction?.body.retentionMonths ?? MAX_RETENTION_MONTHS,
+    MAX_RETENTION_MONTHS,
+  );
 
   const { plaintext, verified } = decryptVerifiedStream({
     input: createReadStream(sourcePath),
@@ -154,52 +183,51 @@ async function decideOutcome(
     signerPublicKeys: signerKeys,
     maxPlaintextBytes: deps.maxPlaintextBytes,
   });
-  // The inspection only stages counts; nothing is kept unless `verified` resolves.
-  const inspecting = inspectMemberCsv({ plaintext, kind: name.kind, dialect });
-  let inspection: TCsvInspection;
-  let signerFingerprint: string;
+  const kind = name.kind;
+  let signerFingerprint: string | null = null;
+  const verifiedSigner = verified.then((result) => {
+    signerFingerprint = result.signerFingerprint;
+    return result;
+  });
+  let loaded: Awaited<ReturnType<typeof loadMemberDrop>>;
   try {
-    [inspection, { signerFingerprint }] = await Promise.all([inspecting, verified]);
+    // Staged in memory while it decrypts; nothing reaches the pool unless `verified` resolves.
+    loaded = await loadMemberDrop({
+      warehouse: deps.warehouse,
+      fileDropId: drop.id,
+      memberCode: drop.organisationCode,
+      kind,
+      delta: name.delta,
+      dialect,
+      plaintext,
+      verified: verifiedSigner,
+      maxRejectedRowRatio: deps.maxRejectedRowRatio,
+      retentionMonths,
+      now,
+      receivedAt: drop.receivedAt,
+    });
   } catch (error) {
-    inspecting.catch(() => undefined);
-    verified.catch(() => undefined);
+    verifiedSigner.catch(() => undefined);
     const reason = readDecryptRejection(error);
     if (!reason || reason === 'cancelled') throw error;
-    return reject(reason, (error as Error).message, { kind: name.kind });
+    return reject(reason, (error as Error).message, { kind });
   }
-
-  const kind = name.kind;
-  if (inspection.malformed)
-    return reject('malformed', inspection.malformed, { kind, signerFingerprint });
-  if (inspection.headerIssues.length > 0) {
-    return reject(
-      'bad_header',
-      inspection.headerIssues
-        .map((issue) => (issue.column ? `column ${issue.column}: ${issue.reason}` : issue.reason))
-        .join('; '),
-      { kind, signerFingerprint },
-    );
-  }
-  const rows = {
-    total: inspection.rowCount,
-    accepted: inspection.rowCount - inspection.rejectedRowCount,
-    rejected: inspection.rejectedRowCount,
-  };
-  const rejectedRatio = rows.total === 0 ? 0 : rows.rejected / rows.total;
-  if (rejectedRatio > deps.maxRejectedRowRatio) {
-    return reject(
-      'too_many_bad_rows',
-      `${rows.rejected} of ${rows.total} rows are invalid (more than ${Math.round(deps.maxRejectedRowRatio * 100)}%)`,
-      { kind, signerFingerprint, rows, rowErrors: inspection.rowErrors },
-    );
+  if (loaded.outcome === 'rejected') {
+    return reject(loaded.reason, loaded.detail, {
+      kind,
+      signerFingerprint,
+      rows: loaded.rows,
+      rowErrors: loaded.rowErrors,
+    });
   }
   return {
     status: 'accepted',
     kind,
     signerFingerprint,
-    rows,
+    rows: loaded.rows,
     rejection: null,
-    rowErrors: inspection.rowErrors,
+    rowErrors: loaded.rowErrors,
     duplicateOf: null,
+    load: { summary: loaded.summary, instructionVersion: instruction?.version ?? null },
   };
 }

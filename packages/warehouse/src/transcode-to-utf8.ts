@@ -8,7 +8,9 @@ export class EncodingError extends Error {
 /**
  * Yields the input as UTF-8 bytes: Windows-1252 is converted, UTF-8 is checked
  * (a multi-byte character split across chunks is carried to the next chunk).
- * Throws `EncodingError` (which never quotes the bytes) on invalid input.
+ * On invalid input it stops yielding but still reads the source to its end (so
+ * a decryptor upstream can finish its integrity check), then throws
+ * `EncodingError`, which never quotes the bytes.
  *
  * @example
  * for await (const chunk of transcodeToUtf8(stream, 'windows-1252')) scanner.push(chunk);
@@ -28,15 +30,20 @@ export async function* transcodeToUtf8(
     return;
   }
   let carry: Uint8Array = new Uint8Array(0);
+  let invalid = false;
   for await (const input of source) {
+    if (invalid) continue;
     const chunk = carry.length > 0 ? Buffer.concat([carry, input]) : input;
     const complete = completeUtf8Prefix(chunk);
     const head = chunk.subarray(0, complete);
-    if (!isUtf8(head)) throw new EncodingError('the file is not valid utf-8 text');
+    if (!isUtf8(head)) {
+      invalid = true;
+      continue;
+    }
     carry = chunk.subarray(complete);
     if (head.length > 0) yield head;
   }
-  if (carry.length > 0) throw new EncodingError('the file is not valid utf-8 text');
+  if (invalid || carry.length > 0) throw new EncodingError('the file is not valid utf-8 text');
 }
 
 /** Length of the prefix that ends on a character boundary (at most 3 bytes held back). */

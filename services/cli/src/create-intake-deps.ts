@@ -1,6 +1,7 @@
 import path from 'node:path';
 import type { TConfig } from '@alliage/config';
 import type { IntakeDeps } from '@alliage/intake';
+import type { TWarehouse } from '@alliage/warehouse';
 import type { Logger } from 'pino';
 import type { OpenedPlatform } from './open-platform.ts';
 import { readPreviousPgpKeys } from './rotate-platform-pgp-key.ts';
@@ -10,8 +11,10 @@ export function createIntakeDeps(
   config: TConfig,
   platform: OpenedPlatform,
   logger: Logger,
+  warehouse: TWarehouse,
 ): IntakeDeps {
   return {
+    warehouse,
     ctx: platform.ctx,
     // Files encrypted to a rotated-out key are still read (in flight during a rotation).
     decryptionKeys: [

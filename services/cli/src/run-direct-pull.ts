@@ -8,6 +8,7 @@ import type { TPullOutcome } from './admin-backend.ts';
 import { createIntakeDeps } from './create-intake-deps.ts';
 import { createPullDeps } from './create-pull-deps.ts';
 import type { OpenedPlatform } from './open-platform.ts';
+import { openPool } from './open-pool.ts';
 
 /** Intake of a large file can take long; this only stops a wedged queue from hanging forever. */
 const DRAIN_TIMEOUT_MS = 6 * 3600_000;
@@ -35,11 +36,12 @@ export async function runDirectPull(
     prefix: config.worker.queuePrefix,
     logger: logger.child({ component: 'queue' }),
   });
+  const processHere = queue.kind === 'in-process';
+  const warehouse = processHere ? await openPool(config, platform, logger) : null;
   try {
-    const processHere = queue.kind === 'in-process';
-    if (processHere) {
+    if (warehouse) {
       const handlers = createJobHandlers({
-        intake: createIntakeDeps(config, platform, logger),
+        intake: createIntakeDeps(config, platform, logger, warehouse),
         queue,
       });
       await queue.startWorker(handlers, { concurrency: config.worker.concurrency });
@@ -50,5 +52,6 @@ export async function runDirectPull(
     return { ...result, intake: processHere ? 'processed' : 'queued' };
   } finally {
     await queue.close();
+    await warehouse?.close();
   }
 }

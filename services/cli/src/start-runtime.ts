@@ -4,12 +4,14 @@ import type { TPullResult } from '@alliage/domain';
 import { type PullDeps, pullDueSources, pullMemberFiles } from '@alliage/intake';
 import { createJobQueue, type JobQueue } from '@alliage/queue';
 import type { SftpServer } from '@alliage/sftp';
+import type { TWarehouse } from '@alliage/warehouse';
 import { createJobHandlers, dispatchPendingDrops } from '@alliage/worker';
 import type { Logger } from 'pino';
 import { createDropZone } from './create-drop-zone.ts';
 import { createIntakeDeps } from './create-intake-deps.ts';
 import { createPullDeps } from './create-pull-deps.ts';
 import type { OpenedPlatform } from './open-platform.ts';
+import { openPool } from './open-pool.ts';
 
 /** How often the worker looks for scheduled pull sources that are due. */
 const PULL_SCHEDULE_TICK_MS = 60_000;
@@ -18,6 +20,8 @@ const PULL_SCHEDULE_TICK_MS = 60_000;
 export interface Runtime {
   queue: JobQueue;
   sftpPort: number | null;
+  /** The pool, when this process runs the jobs (it is then the pool's one writer). */
+  warehouse: TWarehouse | null;
   /** Fetches a member's new files now; their intake jobs go to this runtime's queue. */
   pullMemberFiles(actor: TActor, memberCode: string): Promise<TPullResult>;
   stop(): Promise<void>;
@@ -48,9 +52,11 @@ export async function startRuntime(options: {
   let schedule: { stop(): Promise<void> } | null = null;
   let sftp: SftpServer | null = null;
   let sftpPort: number | null = null;
+  let warehouse: TWarehouse | null = null;
   try {
     if (options.worker) {
-      const deps = { intake: createIntakeDeps(config, platform, logger), queue };
+      warehouse = await openPool(config, platform, logger);
+      const deps = { intake: createIntakeDeps(config, platform, logger, warehouse), queue };
       await queue.startWorker(createJobHandlers(deps), { concurrency: config.worker.concurrency });
       const requeued = await dispatchPendingDrops(deps);
       if (requeued > 0) logger.info({ requeued }, 'unfinished file drops queued again');
@@ -74,16 +80,19 @@ export async function startRuntime(options: {
     await schedule?.stop();
     await sftp?.close();
     await queue.close();
+    await warehouse?.close();
     throw error;
   }
   return {
     queue,
     sftpPort,
+    warehouse,
     pullMemberFiles: (actor, memberCode) => pullMemberFiles(pullDeps, memberCode, actor),
     stop: async () => {
       await schedule?.stop();
       await sftp?.close();
       await queue.close();
+      await warehouse?.close();
     },
   };
 }

@@ -36,7 +36,16 @@ export function registerServeCommand(program: Command): void {
           sshClientPublicKey: sshPublicKeyFromPrivate(platform.secrets.sshClientKey),
           pullMemberFiles: runtime.pullMemberFiles,
           http: config.http,
-          health: () => ({ version: VERSION, database, queue, sftpPort }),
+          health: () => ({
+            version: VERSION,
+            database,
+            queue,
+            sftpPort,
+            encryptionAtRest: runtime.warehouse?.encryptionAtRest ?? false,
+            ...(runtime.warehouse?.encryptionNote
+              ? { encryptionNote: runtime.warehouse.encryptionNote }
+              : {}),
+          }),
           logger,
         });
         const server = await startApiServer(app, {
@@ -54,6 +63,7 @@ export function registerServeCommand(program: Command): void {
             queue,
             sftpPort,
             generatedSecrets: platform.secrets.generated,
+            encryptionAtRest: runtime.warehouse?.encryptionAtRest ?? false,
           },
         });
         logger.info({ url: server.url, sftpPort, database, queue }, 'alliage started');

@@ -1,4 +1,6 @@
 export type { THouseholdChanges } from './assign-households.ts';
+export type { BuildPoolOptions } from './build-pool.ts';
+export { buildPool } from './build-pool.ts';
 export type {
   LoadMemberDropOptions,
   TDropLoadResult,

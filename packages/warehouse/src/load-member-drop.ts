@@ -45,9 +45,20 @@ export interface TDropLoadSummary {
   pool: TPoolChanges;
 }
 
+/** Where the time of a load went, in milliseconds (for benchmarks and logs). */
+export interface TDropLoadTimings {
+  /** Decrypt, transcode, split and read into DuckDB (they stream together). */
+  stageMs: number;
+  normalizeMs: number;
+  mergeMs: number;
+  /** Activity, purge, identities, households (and segments). */
+  refreshMs: number;
+}
+
 export type TDropLoadResult =
   | {
       outcome: 'loaded' | 'already_loaded';
+      timings?: TDropLoadTimings;
       rows: { total: number; accepted: number; rejected: number };
       rowErrors: TRowError[];
       summary: TDropLoadSummary | null;
@@ -88,6 +99,13 @@ async function loadWithWriter(
   prefix: string,
 ): Promise<TDropLoadResult> {
   const maxRowErrors = options.maxRowErrors ?? 1000;
+  const clock = { start: performance.now() };
+  const lap = () => {
+    const now = performance.now();
+    const elapsed = Math.round(now - clock.start);
+    clock.start = now;
+    return elapsed;
+  };
   const alreadyLoaded = await connection.runAndReadAll(
     'SELECT summary FROM loaded_drops WHERE file_drop_id = $1',
     [options.fileDropId],
@@ -128,6 +146,7 @@ async function loadWithWriter(
     };
   }
 
+  const stageMs = lap();
   const normalizeOptions = {
     connection,
     stagedTable: staged.stagedTable,
@@ -139,6 +158,7 @@ async function loadWithWriter(
   if (options.kind === 'customers') await normalizeStagedCustomers(normalizeOptions);
   else await normalizeStagedTransactions(normalizeOptions);
 
+  const normalizeMs = lap();
   const errorsTable = `stage.${sqlIdentifier(`${prefix}_errors`)}`;
   const fatal = Number(
     (
@@ -199,6 +219,7 @@ async function loadWithWriter(
       options.kind === 'customers'
         ? await mergeStagedCustomers({ ...merge, delta: options.delta })
         : await mergeStagedTransactions(merge);
+    const mergeMs = lap();
     const pool = await refreshPool({
       connection,
       retentionMonthsByMember: new Map([[options.memberCode, options.retentionMonths]]),
@@ -218,7 +239,8 @@ async function loadWithWriter(
       ],
     );
     await connection.run('COMMIT');
-    return { outcome: 'loaded', rows, rowErrors, summary };
+    const timings = { stageMs, normalizeMs, mergeMs, refreshMs: lap() };
+    return { outcome: 'loaded', rows, rowErrors, summary, timings };
   } catch (error) {
     await connection.run('ROLLBACK').catch(() => undefined);
     throw error;

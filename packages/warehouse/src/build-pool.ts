@@ -1,0 +1,44 @@
+import type { TWarehouse } from './open-warehouse.ts';
+import { refreshPool, type TPoolChanges } from './refresh-pool.ts';
+
+export interface BuildPoolOptions {
+  warehouse: TWarehouse;
+  /** Every member with records in the pool, with its retention in force (months, ≤ 36). */
+  retentionMonthsByMember: Map<string, number>;
+  /** Re-resolve every identity and household (otherwise only what the purge changed). */
+  full: boolean;
+  now: Date;
+}
+
+/**
+ * Rebuilds the derived pool in one transaction: activity, the retention purge,
+ * identities and households. `full` re-resolves everyone (stable IDs are kept
+ * wherever they still describe the same people); otherwise it is the daily
+ * housekeeping pass that only re-resolves what the purge removed.
+ *
+ * @example
+ * const changes = await buildPool({ warehouse, retentionMonthsByMember, full: true, now: new Date() });
+ */
+export async function buildPool(
+  options: BuildPoolOptions,
+): Promise<TPoolChanges & { durationMs: number }> {
+  return options.warehouse.withWriter(async (connection) => {
+    const started = performance.now();
+    await connection.run('BEGIN TRANSACTION');
+    try {
+      const changes = await refreshPool({
+        connection,
+        retentionMonthsByMember: options.retentionMonthsByMember,
+        changedRecordsTable: null,
+        full: options.full,
+        today: options.now.toISOString().slice(0, 10),
+        now: options.now,
+      });
+      await connection.run('COMMIT');
+      return { ...changes, durationMs: Math.round(performance.now() - started) };
+    } catch (error) {
+      await connection.run('ROLLBACK').catch(() => undefined);
+      throw error;
+    }
+  });
+}

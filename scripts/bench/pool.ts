@@ -1,0 +1,282 @@
+// Benchmark of the pool build: `npx node scripts/bench/pool.ts [--records N] [--incremental N]`.
+// Generates synthetic member files with ground truth (scripts/generate), encrypts and
+// signs them with gpg, then measures in one process:
+//   - the floor: `gpg --decrypt` of each file plus DuckDB's own read_csv of the clear file;
+//   - intake: decrypt + parse + validate + normalise + load, through the real loader;
+//   - a full identity build of the pool, and an incremental drop into it;
+//   - quality: pairwise precision / recall / F1 of persons and households against the
+//     truth, and the hard cases (twins, father/son, namesakes, couples) wrongly merged;
+//   - peak RSS of this process (DuckDB runs in it).
+// Figures are printed, never asserted: speed is judged here, not in tests.
+import { execFileSync, spawn } from 'node:child_process';
+import { createReadStream } from 'node:fs';
+import { mkdtemp, readFile, rm, writeFile } from 'node:fs/promises';
+import { availableParallelism, loadavg, tmpdir } from 'node:os';
+import path from 'node:path';
+import { parseArgs } from 'node:util';
+import { decryptVerifiedStream } from '@alliage/crypto';
+import { createGpgHome, type GpgHome } from '@alliage/crypto/testing';
+import { ZDialectProfile } from '@alliage/domain';
+import { buildPool, loadMemberDrop, openWarehouse, type TWarehouse } from '@alliage/warehouse';
+import { DuckDBInstance } from '@duckdb/node-api';
+import { generatePoolData, type TGeneratedMember } from '../generate/generate-pool-data.ts';
+import {
+  computePairwiseQuality,
+  readMustNotMerge,
+  readTruth,
+} from '../generate/pairwise-quality.ts';
+
+const { values } = parseArgs({
+  options: {
+    records: { type: 'string', default: '1000000' },
+    incremental: { type: 'string', default: '50000' },
+    'as-of': { type: 'string', default: '2026-11-23' },
+  },
+});
+const records = Number(values.records);
+const incremental = Number(values.incremental);
+const asOf = values['as-of'] as string;
+const now = new Date(`${asOf}T12:00:00Z`);
+
+const work = await mkdtemp(path.join(tmpdir(), 'alliage-pool-bench-'));
+const home = createGpgHome();
+let warehouse: TWarehouse | null = null;
+try {
+  console.log(
+    `pool benchmark: ${records} member records, ${incremental}-record incremental drop; node ${process.version}, ` +
+      `${execFileSync('gpg', ['--version']).toString().split('\n')[0]}, ${availableParallelism()} CPUs, load ${loadavg()[0]?.toFixed(2)}\n`,
+  );
+  let started = performance.now();
+  const manifest = await generatePoolData({
+    outDir: path.join(work, 'pool'),
+    records,
+    seed: 42,
+    asOf,
+  });
+  const delta = await generatePoolData({
+    outDir: path.join(work, 'delta'),
+    records: incremental,
+    members: 1,
+    seed: 7,
+    asOf,
+  });
+  console.log(`generated in ${seconds(performance.now() - started)} s`);
+
+  const platform = home.generateKey({
+    algorithm: 'ed25519',
+    usage: 'cert',
+    encryptionSubkey: 'cv25519',
+  });
+  const member = home.generateKey({ algorithm: 'ed25519', usage: 'sign' });
+  const armoredPrivateKey = home.run(['--armor', '--export-secret-keys', platform]).toString();
+  const memberPublicKey = home.exportPublicKey(member);
+  started = performance.now();
+  const files = [...manifest.members, ...delta.members].flatMap((generated) => [
+    generated.customersFile,
+    generated.transactionsFile,
+  ]);
+  for (const file of files) encryptFile(home, file, platform, member);
+  console.log(`encrypted ${files.length} files in ${seconds(performance.now() - started)} s\n`);
+
+  // Floor: gpg alone, then DuckDB's own reader on the clear file.
+  const floor = { gpgMs: 0, readCsvMs: 0 };
+  const duck = await (await DuckDBInstance.create(':memory:')).connect();
+  for (const generated of manifest.members) {
+    for (const file of [generated.customersFile, generated.transactionsFile]) {
+      floor.gpgMs += await timeGpgDecrypt(home, `${file}.gpg`);
+      const dialect = ZDialectProfile.parse(generated.dialect);
+      // DuckDB reads no Windows-1252: its floor is measured on a UTF-8 copy (made untimed).
+      let clear = file;
+      if (dialect.encoding === 'windows-1252') {
+        clear = `${file}.utf8`;
+        await writeFile(clear, new TextDecoder('windows-1252').decode(await readFile(file)));
+      }
+      const t = performance.now();
+      await duck.run(
+        `SELECT count(*) FROM read_csv('${clear}', header = true, all_varchar = true, delim = '${dialect.delimiter}', quote = '"')`,
+      );
+      floor.readCsvMs += performance.now() - t;
+    }
+  }
+  duck.closeSync();
+
+  warehouse = await openWarehouse({
+    databasePath: path.join(work, 'pool.duckdb'),
+    encryptionKey: 'bench-only-pool-key-0123456789abcdef',
+  });
+  const intake = { stageMs: 0, normalizeMs: 0, mergeMs: 0, refreshMs: 0, rows: 0 };
+  const load = async (generated: TGeneratedMember, memberCode: string, delta = false) => {
+    const totals = { rows: 0, refreshMs: 0, totalMs: 0 };
+    for (const [kind, file] of [
+      ['customers', generated.customersFile],
+      ['transactions', generated.transactionsFile],
+    ] as const) {
+      const t = performance.now();
+      const { plaintext, verified } = decryptVerifiedStream({
+        input: createReadStream(`${file}.gpg`),
+        decryptionKeys: [{ armoredPrivateKey }],
+        signerPublicKeys: [memberPublicKey],
+        maxPlaintextBytes: 16 * 2 ** 30,
+      });
+      const result = await loadMemberDrop({
+        warehouse: warehouse as TWarehouse,
+        fileDropId: crypto.randomUUID(),
+        memberCode,
+        kind,
+        delta: delta && kind === 'customers',
+        dialect: ZDialectProfile.parse(generated.dialect),
+        plaintext,
+        verified,
+        maxRejectedRowRatio: 0.05,
+        retentionMonths: 36,
+        now,
+        receivedAt: now,
+      });
+      if (result.outcome !== 'loaded' || !result.timings) {
+        throw new Error(
+          `${memberCode} ${kind}: ${result.outcome} ${'detail' in result ? result.detail : ''}`,
+        );
+      }
+      totals.rows += result.rows.total;
+      totals.refreshMs += result.timings.refreshMs;
+      totals.totalMs += performance.now() - t;
+      if (!delta) {
+        intake.stageMs += result.timings.stageMs;
+        intake.normalizeMs += result.timings.normalizeMs;
+        intake.mergeMs += result.timings.mergeMs;
+        intake.refreshMs += result.timings.refreshMs;
+        intake.rows += result.rows.total;
+      }
+    }
+    return totals;
+  };
+  for (const generated of manifest.members) await load(generated, generated.code);
+  const retention = new Map(manifest.members.map((generated) => [generated.code, 36]));
+  const build = await buildPool({ warehouse, retentionMonthsByMember: retention, full: true, now });
+
+  // Quality of the full build against the truth.
+  const quality = await measureQuality(warehouse, manifest.truthFile, manifest.mustNotMergeFile);
+
+  const increment = await load(delta.members[0] as TGeneratedMember, 'M99', true);
+
+  const floorMs = floor.gpgMs + floor.readCsvMs;
+  const intakeMs = intake.stageMs + intake.normalizeMs + intake.mergeMs;
+  const customerRecords = manifest.members.reduce((sum, generated) => sum + generated.records, 0);
+  const rows: [string, string, string][] = [
+    [
+      'floor: gpg --decrypt + DuckDB read_csv',
+      `${seconds(floorMs)} s`,
+      `gpg ${seconds(floor.gpgMs)} s + read_csv ${seconds(floor.readCsvMs)} s`,
+    ],
+    [
+      'intake (decrypt+parse+validate+normalise+load)',
+      `${seconds(intakeMs)} s`,
+      `${Math.round((customerRecords / intakeMs) * 1000)} member records/s, ${Math.round((intake.rows / intakeMs) * 1000)} rows/s; ${(intakeMs / floorMs).toFixed(2)}× the floor (target ≤ 4×)`,
+    ],
+    [
+      '  of which stage / normalise / merge',
+      '',
+      `${seconds(intake.stageMs)} / ${seconds(intake.normalizeMs)} / ${seconds(intake.mergeMs)} s`,
+    ],
+    [
+      'incremental identities after each drop',
+      `${seconds(intake.refreshMs)} s`,
+      'resolved as each member file landed',
+    ],
+    [
+      'full identity build',
+      `${seconds(build.durationMs)} s`,
+      `${customerRecords} records (target ≤ 60 s)`,
+    ],
+    [
+      `drop of ${incremental} records into the pool`,
+      `${seconds(increment.totalMs)} s`,
+      `of which persons+households ${seconds(increment.refreshMs)} s (target ≤ 15 s)`,
+    ],
+    [
+      'peak RSS',
+      `${(process.resourceUsage().maxRSS / 1024 / 1024).toFixed(2)} GiB`,
+      'target ≤ 2 GiB',
+    ],
+    [
+      'person F1',
+      quality.persons.f1.toFixed(4),
+      `precision ${quality.persons.precision.toFixed(4)}, recall ${quality.persons.recall.toFixed(4)} (target ≥ 0.98)`,
+    ],
+    [
+      'household F1',
+      quality.households.f1.toFixed(4),
+      `precision ${quality.households.precision.toFixed(4)}, recall ${quality.households.recall.toFixed(4)} (target ≥ 0.97)`,
+    ],
+    [
+      'hard cases merged',
+      String(quality.violations.total),
+      Object.entries(quality.violations.byCase)
+        .map(([name, count]) => `${name} ${count}`)
+        .join(', ') || 'none (target 0)',
+    ],
+  ];
+  const width = Math.max(...rows.map(([label]) => label.length));
+  for (const [label, value, note] of rows)
+    console.log(`${label.padEnd(width)}  ${value.padStart(10)}  ${note}`);
+} finally {
+  await warehouse?.close();
+  home.close();
+  await rm(work, { recursive: true, force: true });
+}
+
+function seconds(ms: number): string {
+  return (ms / 1000).toFixed(2);
+}
+
+function encryptFile(gpg: GpgHome, file: string, recipient: string, signer: string): void {
+  execFileSync('gpg', [
+    ...['--homedir', gpg.dir, '--batch', '--yes', '--trust-model', 'always'],
+    ...['--encrypt', '--sign', '-r', recipient, '-u', signer, '--output', `${file}.gpg`, file],
+  ]);
+}
+
+async function timeGpgDecrypt(gpg: GpgHome, file: string): Promise<number> {
+  const started = performance.now();
+  const child = spawn(
+    'gpg',
+    ['--homedir', gpg.dir, '--batch', '--decrypt', '--output', '/dev/null', file],
+    {
+      stdio: 'ignore',
+    },
+  );
+  await new Promise((resolve) => child.once('close', resolve));
+  return performance.now() - started;
+}
+
+async function measureQuality(pool: TWarehouse, truthFile: string, mustNotMergeFile: string) {
+  const truth = await readTruth(truthFile);
+  const connection = await pool.connect();
+  const rows = (
+    await connection.runAndReadAll(
+      `SELECT r.member_code || ':' || r.customer_id, CAST(r.person_id AS VARCHAR), CAST(p.household_id AS VARCHAR)
+       FROM member_records r LEFT JOIN persons p USING (person_id)`,
+    )
+  ).getRowsJS() as [string, string, string | null][];
+  const persons = new Map<string, string>();
+  const households = new Map<string, string>();
+  for (const [key, person, household] of rows) {
+    persons.set(key, person);
+    // A person without a dwelling is a household of one.
+    households.set(key, household ?? `solo-${person}`);
+  }
+  const byCase: Record<string, number> = {};
+  let total = 0;
+  for (const pair of await readMustNotMerge(mustNotMergeFile)) {
+    const a = persons.get(pair.recordKeyA);
+    if (a !== undefined && a === persons.get(pair.recordKeyB)) {
+      byCase[pair.case] = (byCase[pair.case] ?? 0) + 1;
+      total += 1;
+    }
+  }
+  return {
+    persons: computePairwiseQuality(truth.persons, persons),
+    households: computePairwiseQuality(truth.households, households),
+    violations: { total, byCase },
+  };
+}

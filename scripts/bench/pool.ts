@@ -104,6 +104,18 @@ try {
     databasePath: path.join(work, 'pool.duckdb'),
     encryptionKey: 'bench-only-pool-key-0123456789abcdef',
   });
+  const sectorList = [
+    'equipement_personne',
+    'equipement_maison',
+    'loisirs_voyages',
+    'presse_edition',
+  ];
+  const sectors = new Map(
+    [...manifest.members.map((generated) => generated.code), 'M99'].map((code, index) => [
+      code,
+      sectorList[index % sectorList.length] as string,
+    ]),
+  );
   const intake = { stageMs: 0, normalizeMs: 0, mergeMs: 0, refreshMs: 0, rows: 0 };
   const load = async (generated: TGeneratedMember, memberCode: string, delta = false) => {
     const totals = { rows: 0, refreshMs: 0, totalMs: 0 };
@@ -129,6 +141,7 @@ try {
         verified,
         maxRejectedRowRatio: 0.05,
         retentionMonths: 36,
+        memberSectors: sectors,
         now,
         receivedAt: now,
       });
@@ -152,7 +165,13 @@ try {
   };
   for (const generated of manifest.members) await load(generated, generated.code);
   const retention = new Map(manifest.members.map((generated) => [generated.code, 36]));
-  const build = await buildPool({ warehouse, retentionMonthsByMember: retention, full: true, now });
+  const build = await buildPool({
+    warehouse,
+    retentionMonthsByMember: retention,
+    memberSectors: sectors,
+    full: true,
+    now,
+  });
 
   // Quality of the full build against the truth.
   const quality = await measureQuality(warehouse, manifest.truthFile, manifest.mustNotMergeFile);

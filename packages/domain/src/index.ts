@@ -62,8 +62,60 @@ export {
   ZPullSourceInput,
   ZSshFingerprint,
 } from './pull-source.ts';
+export type {
+  TRepoussoirAddRequest,
+  TRepoussoirEntryFields,
+  TRepoussoirEntryInput,
+  TRepoussoirHashEntry,
+  TRepoussoirHashEntryInput,
+  TRepoussoirImportRequest,
+  TRepoussoirKind,
+  TRepoussoirProvenance,
+  TRepoussoirProvenanceInput,
+  TRepoussoirScope,
+  TRepoussoirSource,
+  TRepoussoirValue,
+} from './repoussoir.ts';
+export {
+  REPOUSSOIR_IMPORT_MAX_ENTRIES,
+  REPOUSSOIR_VALUE_MAX_LENGTH,
+  ZRepoussoirAddRequest,
+  ZRepoussoirEntryInput,
+  ZRepoussoirHash,
+  ZRepoussoirHashEntry,
+  ZRepoussoirImportRequest,
+  ZRepoussoirKind,
+  ZRepoussoirProvenance,
+  ZRepoussoirScope,
+  ZRepoussoirSource,
+  ZRepoussoirSourceReference,
+  ZRepoussoirValue,
+} from './repoussoir.ts';
 export { isPastRetention, retentionCutoff } from './retention-cutoff.ts';
 export type { TRole } from './role.ts';
 export { isStaffRole, roleFitsOrgKind, STAFF_ROLES, ZRole } from './role.ts';
 export type { TSector } from './sector.ts';
 export { CLIENT_ONLY_SECTORS, isMemberSector, MEMBER_SECTORS, ZSector } from './sector.ts';
+export type {
+  TAgeBand,
+  TRfmSegment,
+  TSegmentDefinition,
+  TSegmentLevel,
+} from './segment-rules.ts';
+export {
+  AGE_BANDS,
+  APPETENCE_HALF_LIFE_MONTHS,
+  APPETENCE_SCALE_EUR,
+  ageBand,
+  appetenceFromDecayedSpend,
+  appetenceScore,
+  frequencyScore,
+  monetaryScore,
+  RFM_SEGMENTS,
+  recencyScore,
+  rfmSegment,
+  SCORE_BANDS,
+  SEGMENT_DEFINITIONS,
+  SEGMENTS_VERSION,
+  wholeMonthsBetween,
+} from './segment-rules.ts';

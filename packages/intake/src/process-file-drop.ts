@@ -10,6 +10,7 @@ import {
   getInstructionInForce,
   getMemberDialect,
   listOrganisationKeys,
+  listOrganisations,
   SYSTEM_ACTOR,
   type TFileDrop,
 } from '@alliage/control';
@@ -19,6 +20,7 @@ import {
   type TDecryptionKeyInput,
 } from '@alliage/crypto';
 import {
+  isMember,
   MAX_RETENTION_MONTHS,
   parseDropFileName,
   type TDropRejectionReason,
@@ -172,6 +174,11 @@ async function decideOutcome(
   }
   const dialect = await getMemberDialect(deps.ctx, drop.organisationCode);
   const instruction = await getInstructionInForce(deps.ctx, drop.organisationCode, now);
+  const memberSectors = new Map(
+    (await listOrganisations(deps.ctx))
+      .filter((organisation) => isMember(organisation.kind))
+      .map((member) => [member.code, member.sector as string]),
+  );
   const retentionMonths = Math.min(
     instruction?.body.retentionMonths ?? MAX_RETENTION_MONTHS,
     MAX_RETENTION_MONTHS,
@@ -203,6 +210,7 @@ async function decideOutcome(
       verified: verifiedSigner,
       maxRejectedRowRatio: deps.maxRejectedRowRatio,
       retentionMonths,
+      memberSectors,
       now,
       receivedAt: drop.receivedAt,
     });

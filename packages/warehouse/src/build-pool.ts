@@ -7,6 +7,8 @@ export interface BuildPoolOptions {
   retentionMonthsByMember: Map<string, number>;
   /** Re-resolve every identity and household (otherwise only what the purge changed). */
   full: boolean;
+  /** Sector of every member (member_code → sector). */
+  memberSectors: Map<string, string>;
   now: Date;
 }
 
@@ -31,6 +33,7 @@ export async function buildPool(
         retentionMonthsByMember: options.retentionMonthsByMember,
         changedRecordsTable: null,
         full: options.full,
+        memberSectors: options.memberSectors,
         today: options.now.toISOString().slice(0, 10),
         now: options.now,
       });

@@ -1,6 +1,15 @@
 export type { THouseholdChanges } from './assign-households.ts';
 export type { BuildPoolOptions } from './build-pool.ts';
 export { buildPool } from './build-pool.ts';
+export type { TCommuneReferenceStatus } from './ensure-commune-reference.ts';
+export { ensureCommuneReference } from './ensure-commune-reference.ts';
+export { exportIdentitiesCsv } from './export-identities.ts';
+export type { TPoolStats } from './get-pool-stats.ts';
+export { getPoolStats } from './get-pool-stats.ts';
+export type { TReferenceColumn, TReferenceTableImport } from './import-reference-table.ts';
+export { importReferenceTable } from './import-reference-table.ts';
+export type { TSegmentListing, TSegmentValueCount } from './list-segments.ts';
+export { listSegments } from './list-segments.ts';
 export type {
   LoadMemberDropOptions,
   TDropLoadResult,
@@ -12,4 +21,7 @@ export { openWarehouse } from './open-warehouse.ts';
 export type { TPurgeCounts } from './purge-expired-records.ts';
 export type { TPoolChanges } from './refresh-pool.ts';
 export { refreshPool } from './refresh-pool.ts';
+export type { RefreshSegmentsOptions, TSegmentChanges } from './refresh-segments.ts';
+export { refreshSegments } from './refresh-segments.ts';
 export type { TIdentityChanges } from './resolve-identities.ts';
+export { segmentValueSql } from './segment-sql.ts';

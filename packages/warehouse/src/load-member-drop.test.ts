@@ -36,6 +36,10 @@ async function load(
     verified: Promise.resolve({}),
     maxRejectedRowRatio: 0.5,
     retentionMonths: extra.retentionMonths ?? 36,
+    memberSectors: new Map([
+      ['M01', 'equipement_maison'],
+      ['M02', 'loisirs_voyages'],
+    ]),
     now: extra.now ?? NOW,
     receivedAt: extra.now ?? NOW,
   });

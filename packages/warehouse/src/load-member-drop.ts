@@ -25,6 +25,8 @@ export interface LoadMemberDropOptions {
   maxRejectedRowRatio: number;
   /** The member's retention in force, in months (at most 36). */
   retentionMonths: number;
+  /** Sector of every member (member_code → sector), for per-sector segments. */
+  memberSectors: Map<string, string>;
   /** The platform clock's now. */
   now: Date;
   /** When the drop was received: the collection date of records without `created_at`. */
@@ -224,6 +226,7 @@ async function loadWithWriter(
       connection,
       retentionMonthsByMember: new Map([[options.memberCode, options.retentionMonths]]),
       changedRecordsTable: merged.changedRecordsTable,
+      memberSectors: options.memberSectors,
       today,
       now: options.now,
     });

@@ -133,6 +133,87 @@ const MIGRATIONS: { version: number; name: string; sql: string }[] = [
       );
     `,
   },
+  {
+    version: 2,
+    name: 'segments',
+    sql: `
+      -- Public, non-personal commune reference (découpage administratif), by INSEE code.
+      CREATE TABLE ref_communes (
+        insee_code VARCHAR NOT NULL,
+        name VARCHAR NOT NULL,
+        departement VARCHAR NOT NULL,
+        departement_name VARCHAR,
+        region VARCHAR NOT NULL,
+        region_name VARCHAR,
+        epci VARCHAR,
+        epci_name VARCHAR,
+        population INTEGER,
+        population_class VARCHAR,
+        reference_version VARCHAR NOT NULL
+      );
+      -- Public tables a user imported (stored as ref_<name>, keyed by insee_code).
+      CREATE TABLE reference_tables (
+        name VARCHAR NOT NULL,
+        key_column VARCHAR NOT NULL,
+        columns VARCHAR NOT NULL,
+        rows BIGINT NOT NULL,
+        source_file_name VARCHAR NOT NULL,
+        sha256 VARCHAR NOT NULL,
+        imported_at TIMESTAMP NOT NULL
+      );
+      -- Every version of every segment definition the pool has computed.
+      CREATE TABLE segment_definitions (
+        name VARCHAR NOT NULL,
+        version INTEGER NOT NULL,
+        level VARCHAR NOT NULL,
+        description VARCHAR NOT NULL,
+        values_json VARCHAR
+      );
+      -- Segments per person, per person and sector, per household (refresh-segments.ts).
+      CREATE TABLE person_profile (
+        person_id BIGINT NOT NULL,
+        household_id BIGINT,
+        civility VARCHAR,
+        age_band VARCHAR NOT NULL,
+        insee_code VARCHAR,
+        departement VARCHAR,
+        region VARCHAR,
+        epci VARCHAR,
+        population_class VARCHAR,
+        household_size INTEGER,
+        member_count INTEGER NOT NULL,
+        multi_member_buyer BOOLEAN NOT NULL,
+        reach_postal BOOLEAN NOT NULL,
+        reach_email BOOLEAN NOT NULL,
+        reach_sms BOOLEAN NOT NULL,
+        reach_phone BOOLEAN NOT NULL,
+        segments_version INTEGER NOT NULL,
+        updated_at TIMESTAMP NOT NULL
+      );
+      CREATE TABLE person_sector_profile (
+        person_id BIGINT NOT NULL,
+        sector VARCHAR NOT NULL,
+        first_transaction DATE,
+        last_transaction DATE,
+        transaction_count INTEGER NOT NULL,
+        amount_eur DECIMAL(14, 2) NOT NULL,
+        recency_score INTEGER NOT NULL,
+        frequency_score INTEGER NOT NULL,
+        monetary_score INTEGER NOT NULL,
+        rfm_segment VARCHAR NOT NULL,
+        appetence_score INTEGER NOT NULL
+      );
+      CREATE TABLE household_profile (
+        household_id BIGINT NOT NULL,
+        person_count INTEGER NOT NULL,
+        insee_code VARCHAR,
+        departement VARCHAR,
+        region VARCHAR,
+        population_class VARCHAR,
+        reach_postal BOOLEAN NOT NULL
+      );
+    `,
+  },
 ];
 
 /**

@@ -3,6 +3,7 @@ import { mkdir } from 'node:fs/promises';
 import path from 'node:path';
 import { AppError } from '@alliage/domain';
 import { type DuckDBConnection, DuckDBInstance } from '@duckdb/node-api';
+import { ensureCommuneReference } from './ensure-commune-reference.ts';
 import { migrateWarehouse } from './migrate-warehouse.ts';
 import { sqlString } from './sql-literal.ts';
 
@@ -76,6 +77,7 @@ export async function openWarehouse(options: OpenWarehouseOptions): Promise<TWar
   await writer.run('USE pool');
   await writer.run(`ATTACH ':memory:' AS stage`);
   await migrateWarehouse(writer);
+  await ensureCommuneReference(writer);
 
   const encryptionAtRest = keyClause !== '';
   const encryptionNote = encryptionAtRest
@@ -111,7 +113,13 @@ export async function openWarehouse(options: OpenWarehouseOptions): Promise<TWar
     },
     async close() {
       await queue;
-      for (const reader of readers) reader.closeSync();
+      for (const reader of readers) {
+        try {
+          reader.closeSync();
+        } catch {
+          // Already closed by its user.
+        }
+      }
       try {
         await writer.run('CHECKPOINT pool');
       } catch {

@@ -2,6 +2,7 @@ import type { DuckDBConnection } from '@duckdb/node-api';
 import { assignHouseholds, type THouseholdChanges } from './assign-households.ts';
 import { purgeExpiredRecords, type TPurgeCounts } from './purge-expired-records.ts';
 import { refreshRecordActivity } from './refresh-record-activity.ts';
+import { refreshSegments, type TSegmentChanges } from './refresh-segments.ts';
 import { resolveIdentities, type TIdentityChanges } from './resolve-identities.ts';
 
 /** What one refresh of the pool changed, in counts (for audit events and reports). */
@@ -9,6 +10,7 @@ export interface TPoolChanges {
   purged: TPurgeCounts;
   identities: TIdentityChanges;
   households: THouseholdChanges;
+  segments: TSegmentChanges;
 }
 
 export interface RefreshPoolOptions {
@@ -19,6 +21,8 @@ export interface RefreshPoolOptions {
   changedRecordsTable: string | null;
   /** Re-resolve every identity and household rather than what changed. */
   full?: boolean;
+  /** Sector of every member (member_code → sector): per-sector segments. */
+  memberSectors: Map<string, string>;
   /** ISO date of the platform clock. */
   today: string;
   now: Date;
@@ -27,7 +31,7 @@ export interface RefreshPoolOptions {
 /**
  * Brings the derived pool up to date after a change, inside the caller's
  * transaction: activity aggregates, the retention purge, identity resolution,
- * households (and, when wired, segments and oppositions).
+ * households and segments.
  *
  * @example
  * const changes = await refreshPool({ connection, retentionMonthsByMember, changedRecordsTable, today, now });
@@ -40,13 +44,17 @@ export async function refreshPool(options: RefreshPoolOptions): Promise<TPoolCha
       `CREATE OR REPLACE TEMP TABLE ${changed} (record_id BIGINT, person_id BIGINT)`,
     );
   }
-  await refreshRecordActivity(connection, [...options.retentionMonthsByMember.keys()]);
-  const purged = await purgeExpiredRecords({
-    connection,
-    retentionMonthsByMember: options.retentionMonthsByMember,
-    today: options.today,
-    changedRecordsTable: changed,
-  });
+  const memberCodes = [...options.retentionMonthsByMember.keys()];
+  let purged: TPurgeCounts = { records: 0, transactions: 0 };
+  if (memberCodes.length > 0) {
+    await refreshRecordActivity(connection, memberCodes);
+    purged = await purgeExpiredRecords({
+      connection,
+      retentionMonthsByMember: options.retentionMonthsByMember,
+      today: options.today,
+      changedRecordsTable: changed,
+    });
+  }
   const identities = await resolveIdentities({
     connection,
     changedRecordsTable: changed,
@@ -58,5 +66,13 @@ export async function refreshPool(options: RefreshPoolOptions): Promise<TPoolCha
     full: options.full ?? false,
     now: options.now,
   });
-  return { purged, identities, households };
+  const segments = await refreshSegments({
+    connection,
+    full: options.full ?? false,
+    memberSectors: options.memberSectors,
+    memberCodes,
+    today: options.today,
+    now: options.now,
+  });
+  return { purged, identities, households, segments };
 }

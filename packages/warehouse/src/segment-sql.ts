@@ -1,0 +1,178 @@
+import { APPETENCE_HALF_LIFE_MONTHS, APPETENCE_SCALE_EUR, SCORE_BANDS } from '@alliage/domain';
+
+/*
+ * SQL mirrors of the pure segment rules of `@alliage/domain` (segment-rules.ts).
+ * Each function takes SQL expressions and returns one SQL expression; the
+ * arguments are inlined, so pass column names or literals, never user input.
+ * `segment-sql.test.ts` runs both sides over generated cases and requires the
+ * same answers.
+ */
+
+const ISO_DATE = /^\d{4}-\d{2}-\d{2}$/;
+
+/**
+ * A validated DATE literal for an ISO date (the platform clock's `today`).
+ *
+ * @example
+ * sqlDate('2026-06-30') // "DATE '2026-06-30'"
+ */
+export function sqlDate(isoDate: string): string {
+  if (!ISO_DATE.test(isoDate)) throw new Error('today must be an ISO date (YYYY-MM-DD)');
+  return `DATE '${isoDate}'`;
+}
+
+/**
+ * Mirror of `wholeMonthsBetween`: the largest n with `from + n months <= to`
+ * (day clamped to the month's end), 0 when `from` is after `to`.
+ *
+ * @example
+ * wholeMonthsSql('t.transaction_date', sqlDate(today))
+ */
+export function wholeMonthsSql(from: string, to: string): string {
+  return `greatest(0, (year(${to}) * 12 + month(${to})) - (year(${from}) * 12 + month(${from}))
+    - CASE WHEN day(${to}) >= least(day(${from}), day(last_day(${to}))) THEN 0 ELSE 1 END)`;
+}
+
+/**
+ * Mirror of `ageBand` (age in whole years = whole months ÷ 12).
+ *
+ * @example
+ * ageBandSql('b.birth_date', sqlDate(today))
+ */
+export function ageBandSql(birthDate: string, today: string): string {
+  const months = wholeMonthsSql(birthDate, today);
+  return `CASE WHEN ${birthDate} IS NULL OR ${birthDate} > ${today} THEN 'unknown'
+    ELSE CASE
+      WHEN ${months} < 18 * 12 THEN 'under_18'
+      WHEN ${months} < 25 * 12 THEN '18-24'
+      WHEN ${months} < 35 * 12 THEN '25-34'
+      WHEN ${months} < 45 * 12 THEN '35-44'
+      WHEN ${months} < 55 * 12 THEN '45-54'
+      WHEN ${months} < 65 * 12 THEN '55-64'
+      WHEN ${months} < 75 * 12 THEN '65-74'
+      ELSE '75+' END END`;
+}
+
+/**
+ * Mirror of `recencyScore`.
+ *
+ * @example
+ * recencyScoreSql('a.last_transaction', sqlDate(today))
+ */
+export function recencyScoreSql(lastTransaction: string, today: string): string {
+  const months = wholeMonthsSql(lastTransaction, today);
+  return `CAST(CASE WHEN ${lastTransaction} IS NULL THEN 0
+    WHEN ${months} < 3 THEN 5 WHEN ${months} < 6 THEN 4 WHEN ${months} < 12 THEN 3
+    WHEN ${months} < 24 THEN 2 ELSE 1 END AS INTEGER)`;
+}
+
+/**
+ * Mirror of `frequencyScore`.
+ *
+ * @example
+ * frequencyScoreSql('a.transaction_count')
+ */
+export function frequencyScoreSql(count: string): string {
+  return `CAST(CASE WHEN ${count} <= 0 THEN 0 WHEN ${count} = 1 THEN 1 WHEN ${count} = 2 THEN 2
+    WHEN ${count} <= 4 THEN 3 WHEN ${count} <= 9 THEN 4 ELSE 5 END AS INTEGER)`;
+}
+
+/**
+ * Mirror of `monetaryScore` (compare a DECIMAL amount exactly).
+ *
+ * @example
+ * monetaryScoreSql('a.amount_eur')
+ */
+export function monetaryScoreSql(amountEur: string): string {
+  return `CAST(CASE WHEN ${amountEur} <= 0 THEN 0 WHEN ${amountEur} < 50 THEN 1
+    WHEN ${amountEur} < 150 THEN 2 WHEN ${amountEur} < 400 THEN 3
+    WHEN ${amountEur} < 1000 THEN 4 ELSE 5 END AS INTEGER)`;
+}
+
+/**
+ * Mirror of `rfmSegment`.
+ *
+ * @example
+ * rfmSegmentSql('recency_score', 'frequency_score', 'monetary_score')
+ */
+export function rfmSegmentSql(recency: string, frequency: string, monetary: string): string {
+  return `CASE WHEN ${recency} <= 0 THEN 'prospect'
+    WHEN ${recency} >= 4 AND ${frequency} + ${monetary} >= 8 THEN 'active_high_value'
+    WHEN ${recency} >= 3 THEN 'active'
+    WHEN ${recency} = 2 THEN 'lapsing'
+    ELSE 'lapsed' END`;
+}
+
+/**
+ * One transaction's share of the appetence sum (the term of `appetenceScore`):
+ * its amount halved per 12 whole months of age. Sum it, then pass the sum to
+ * `appetenceFromDecayedSpendSql`.
+ *
+ * @example
+ * `sum(${decayedAmountSql('t.amount_eur', wholeMonthsSql('t.transaction_date', sqlDate(today)))})`
+ */
+export function decayedAmountSql(amountEur: string, ageMonths: string): string {
+  return `(CAST(${amountEur} AS DOUBLE) * pow(CAST(0.5 AS DOUBLE), CAST(${ageMonths} AS DOUBLE) / ${APPETENCE_HALF_LIFE_MONTHS}))`;
+}
+
+/**
+ * Mirror of `appetenceFromDecayedSpend`: the 0–100 score of a decayed spend sum.
+ *
+ * @example
+ * appetenceFromDecayedSpendSql('coalesce(x.decayed_spend, 0)')
+ */
+export function appetenceFromDecayedSpendSql(decayedSpendEur: string): string {
+  return `CAST(round(100 * (1 - exp(-(greatest(CAST(0 AS DOUBLE), CAST(${decayedSpendEur} AS DOUBLE)) / ${APPETENCE_SCALE_EUR})))) AS INTEGER)`;
+}
+
+/** Where a segment's value is read: its profile table and a SQL expression of the value. */
+export interface TSegmentValueSql {
+  table: 'person_profile' | 'household_profile' | 'person_sector_profile';
+  /** Evaluates to one of the definition's values (or a score band / code) for a row of `table`. */
+  value: string;
+}
+
+const yesNo = (column: string) => `CASE WHEN ${column} THEN 'yes' ELSE 'no' END`;
+const orUnknown = (column: string) => `coalesce(${column}, 'unknown')`;
+const personCount = (column: string, none: string | null) =>
+  `CASE ${none ? `WHEN ${column} IS NULL THEN '${none}' ` : ''}WHEN ${column} >= 5 THEN '5+' ELSE CAST(${column} AS VARCHAR) END`;
+const scoreBand = (column: string) =>
+  `CASE ${SCORE_BANDS.map((band) => `WHEN ${column} <= ${band.to} THEN '${band.value}'`).join(' ')} ELSE '${SCORE_BANDS[SCORE_BANDS.length - 1]?.value}' END`;
+
+const SEGMENT_VALUES: Record<string, TSegmentValueSql> = {
+  age_band: { table: 'person_profile', value: 'age_band' },
+  civility: { table: 'person_profile', value: orUnknown('civility') },
+  population_class: { table: 'person_profile', value: orUnknown('population_class') },
+  departement: { table: 'person_profile', value: orUnknown('departement') },
+  region: { table: 'person_profile', value: orUnknown('region') },
+  epci: { table: 'person_profile', value: orUnknown('epci') },
+  household_size: { table: 'person_profile', value: personCount('household_size', 'none') },
+  multi_member_buyer: { table: 'person_profile', value: yesNo('multi_member_buyer') },
+  reach_postal: { table: 'person_profile', value: yesNo('reach_postal') },
+  reach_email: { table: 'person_profile', value: yesNo('reach_email') },
+  reach_sms: { table: 'person_profile', value: yesNo('reach_sms') },
+  reach_phone: { table: 'person_profile', value: yesNo('reach_phone') },
+  household_person_count: { table: 'household_profile', value: personCount('person_count', null) },
+  household_population_class: { table: 'household_profile', value: orUnknown('population_class') },
+  household_reach_postal: { table: 'household_profile', value: yesNo('reach_postal') },
+  rfm_segment: { table: 'person_sector_profile', value: 'rfm_segment' },
+  recency_score: { table: 'person_sector_profile', value: 'CAST(recency_score AS VARCHAR)' },
+  frequency_score: { table: 'person_sector_profile', value: 'CAST(frequency_score AS VARCHAR)' },
+  monetary_score: { table: 'person_sector_profile', value: 'CAST(monetary_score AS VARCHAR)' },
+  appetence_score: { table: 'person_sector_profile', value: scoreBand('appetence_score') },
+};
+
+/**
+ * The profile table and value expression of a segment of `SEGMENT_DEFINITIONS`
+ * (numeric scores come out as their `SCORE_BANDS` value); selections filter on
+ * it, `listSegments` counts it. Person-sector tables also have a `sector` column.
+ *
+ * @example
+ * segmentValueSql('household_size') // { table: 'person_profile', value: "CASE WHEN household_size IS NULL ..." }
+ */
+export function segmentValueSql(segmentName: string): TSegmentValueSql {
+  if (!Object.hasOwn(SEGMENT_VALUES, segmentName)) {
+    throw new Error(`no SQL for segment ${segmentName}`);
+  }
+  return SEGMENT_VALUES[segmentName] as TSegmentValueSql;
+}

@@ -142,6 +142,8 @@ try {
         maxRejectedRowRatio: 0.05,
         retentionMonths: 36,
         memberSectors: sectors,
+        repoussoir: [],
+        hmacSecret: 'bench-only-hmac-secret-0123456789abcdef',
         now,
         receivedAt: now,
       });
@@ -169,6 +171,7 @@ try {
     warehouse,
     retentionMonthsByMember: retention,
     memberSectors: sectors,
+    repoussoir: [],
     full: true,
     now,
   });

@@ -136,6 +136,22 @@ export interface PulledFilesTable {
   pulled_at: Timestamp;
 }
 
+export interface RepoussoirEntriesTable {
+  id: Generated<string>;
+  kind: 'email' | 'phone' | 'postal';
+  /** Hex HMAC-SHA-256 (platform secret) of the contact point's `repoussoirKey`; never the value. */
+  hmac: string;
+  scope: 'all' | 'postal' | 'email' | 'sms' | 'phone';
+  source: 'subject_request' | 'member_optout' | 'national_list' | 'operator';
+  source_reference: string | null;
+  created_at: Timestamp;
+  created_by: string;
+  /** Set together with withdrawn_by and withdrawal_reason when a recorded decision withdraws it. */
+  withdrawn_at: Timestamp | null;
+  withdrawn_by: string | null;
+  withdrawal_reason: string | null;
+}
+
 /** The control-plane database as kysely sees it. */
 export interface ControlSchema {
   organisations: OrganisationsTable;
@@ -148,4 +164,5 @@ export interface ControlSchema {
   member_dialects: MemberDialectsTable;
   pull_sources: PullSourcesTable;
   pulled_files: PulledFilesTable;
+  repoussoir_entries: RepoussoirEntriesTable;
 }

@@ -77,6 +77,7 @@ describe.skipIf(!hasGpg)(
         maxPlaintextBytes: 4 * 1024 * 1024,
         maxRejectedRowRatio: 0.05,
         warehouse: pool.warehouse,
+        hmacSecret: 'test-only-hmac-secret-0123456789abcdef',
       };
     });
     afterAll(async () => {

@@ -84,6 +84,7 @@ describe.skipIf(!hasGpg).each(testControlDbKinds())(
         maxPlaintextBytes: 10 * 1024 * 1024,
         maxRejectedRowRatio: 0.05,
         warehouse: pool.warehouse,
+        hmacSecret: 'test-only-hmac-secret-0123456789abcdef',
       };
     });
     afterAll(async () => {

@@ -9,6 +9,7 @@ import {
   findAcceptedFileDrop,
   getInstructionInForce,
   getMemberDialect,
+  listActiveRepoussoirHashes,
   listOrganisationKeys,
   listOrganisations,
   SYSTEM_ACTOR,
@@ -44,6 +45,8 @@ export interface IntakeDeps {
   maxRejectedRowRatio: number;
   /** The pool accepted files are loaded into (this process owns its one writer). */
   warehouse: TWarehouse;
+  /** The platform's HMAC secret: contact points are hashed with it for the repoussoir. */
+  hmacSecret: string;
   logger?: { info(obj: object, msg?: string): void; warn(obj: object, msg?: string): void };
 }
 
@@ -211,6 +214,8 @@ async function decideOutcome(
       maxRejectedRowRatio: deps.maxRejectedRowRatio,
       retentionMonths,
       memberSectors,
+      repoussoir: await listActiveRepoussoirHashes(deps.ctx),
+      hmacSecret: deps.hmacSecret,
       now,
       receivedAt: drop.receivedAt,
     });

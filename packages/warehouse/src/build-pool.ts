@@ -1,4 +1,5 @@
 import type { TWarehouse } from './open-warehouse.ts';
+import type { TRepoussoirHash } from './refresh-oppositions.ts';
 import { refreshPool, type TPoolChanges } from './refresh-pool.ts';
 
 export interface BuildPoolOptions {
@@ -9,6 +10,8 @@ export interface BuildPoolOptions {
   full: boolean;
   /** Sector of every member (member_code → sector). */
   memberSectors: Map<string, string>;
+  /** The active repoussoir entries (hashes), to mark the persons they match. */
+  repoussoir: readonly TRepoussoirHash[];
   now: Date;
 }
 
@@ -34,6 +37,7 @@ export async function buildPool(
         changedRecordsTable: null,
         full: options.full,
         memberSectors: options.memberSectors,
+        repoussoir: options.repoussoir,
         today: options.now.toISOString().slice(0, 10),
         now: options.now,
       });

@@ -19,6 +19,8 @@ export { loadMemberDrop } from './load-member-drop.ts';
 export type { OpenWarehouseOptions, TWarehouse } from './open-warehouse.ts';
 export { openWarehouse } from './open-warehouse.ts';
 export type { TPurgeCounts } from './purge-expired-records.ts';
+export type { TRepoussoirHash } from './refresh-oppositions.ts';
+export { refreshOppositions } from './refresh-oppositions.ts';
 export type { TPoolChanges } from './refresh-pool.ts';
 export { refreshPool } from './refresh-pool.ts';
 export type { RefreshSegmentsOptions, TSegmentChanges } from './refresh-segments.ts';

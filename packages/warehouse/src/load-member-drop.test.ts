@@ -1,3 +1,4 @@
+import { createHmac } from 'node:crypto';
 import { Readable } from 'node:stream';
 import { DEFAULT_DIALECT_PROFILE } from '@alliage/domain';
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
@@ -10,6 +11,8 @@ const CUSTOMER_HEADER =
 const TRANSACTION_HEADER = 'customer_id,transaction_id,date,amount_eur,category,channel';
 
 const NOW = new Date('2026-11-23T10:00:00Z');
+const HMAC_SECRET = 'test-only-hmac-secret-0123456789abcdef';
+const hmac = (value: string) => createHmac('sha256', HMAC_SECRET).update(value).digest('hex');
 let dropCounter = 0;
 
 function dropId(): string {
@@ -22,7 +25,12 @@ async function load(
   memberCode: string,
   kind: 'customers' | 'transactions',
   lines: string[],
-  extra: { delta?: boolean; now?: Date; retentionMonths?: number } = {},
+  extra: {
+    delta?: boolean;
+    now?: Date;
+    retentionMonths?: number;
+    repoussoir?: { kind: 'email' | 'phone' | 'postal'; hmac: string; scope: string }[];
+  } = {},
 ) {
   const header = kind === 'customers' ? CUSTOMER_HEADER : TRANSACTION_HEADER;
   return loadMemberDrop({
@@ -36,6 +44,8 @@ async function load(
     verified: Promise.resolve({}),
     maxRejectedRowRatio: 0.5,
     retentionMonths: extra.retentionMonths ?? 36,
+    repoussoir: extra.repoussoir ?? [],
+    hmacSecret: HMAC_SECRET,
     memberSectors: new Map([
       ['M01', 'equipement_maison'],
       ['M02', 'loisirs_voyages'],
@@ -139,5 +149,32 @@ describe('loadMemberDrop', () => {
       `SELECT customer_id, transaction_count FROM record_activity ORDER BY customer_id`,
     );
     expect(activity).toEqual([{ customer_id: 'C1', transaction_count: 1 }]);
+  });
+
+  it('marks persons matching the repoussoir by any contact point, and keeps them marked on a re-send', async () => {
+    const repoussoir = [
+      { kind: 'phone' as const, hmac: hmac('+33612345678'), scope: 'all' },
+      {
+        kind: 'postal' as const,
+        hmac: hmac('MARTIN|PAUL|69003|3 RUE DE LA PAIX'),
+        scope: 'postal',
+      },
+    ];
+    const lines = [
+      'C1,M,Jean,DUPONT,,,12 avenue Victor Hugo,,75016,PARIS,FR,,06.12.34.56.78,,1970-03-12,1,1,0,2025-01-10',
+      'C3,M,Paul,MARTIN,,,3 r de la Paix,,69003,LYON,FR,,,,1980-01-01,1,0,0,2024-06-01',
+      'C4,MME,Anne,MOREAU,,,5 rue Victor Hugo,,75016,PARIS,FR,anne@exemple.fr,,,1990-01-01,1,0,0,2025-06-01',
+    ];
+    await load(warehouse, 'M01', 'customers', lines, { repoussoir });
+    const marked = async () =>
+      (
+        await query(
+          warehouse,
+          `SELECT r.customer_id, o.scope FROM person_oppositions o JOIN member_records r USING (person_id) ORDER BY 1`,
+        )
+      ).map((row) => `${row.customer_id}:${row.scope}`);
+    expect(await marked()).toEqual(['C1:all', 'C3:postal']);
+    await load(warehouse, 'M01', 'customers', lines, { repoussoir });
+    expect(await marked()).toEqual(['C1:all', 'C3:postal']);
   });
 });

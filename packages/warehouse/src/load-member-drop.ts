@@ -7,6 +7,7 @@ import { mergeStagedTransactions } from './merge-staged-transactions.ts';
 import { normalizeStagedCustomers } from './normalize-staged-customers.ts';
 import { normalizeStagedTransactions } from './normalize-staged-transactions.ts';
 import type { TWarehouse } from './open-warehouse.ts';
+import type { TRepoussoirHash } from './refresh-oppositions.ts';
 import { refreshPool, type TPoolChanges } from './refresh-pool.ts';
 import { sqlIdentifier } from './sql-literal.ts';
 import { stageMemberFile } from './stage-member-file.ts';
@@ -27,6 +28,10 @@ export interface LoadMemberDropOptions {
   retentionMonths: number;
   /** Sector of every member (member_code → sector), for per-sector segments. */
   memberSectors: Map<string, string>;
+  /** The active repoussoir entries (hashes), to mark the persons they match. */
+  repoussoir: readonly TRepoussoirHash[];
+  /** The platform's HMAC secret: record contact points are hashed with it. */
+  hmacSecret: string;
   /** The platform clock's now. */
   now: Date;
   /** When the drop was received: the collection date of records without `created_at`. */
@@ -211,6 +216,7 @@ async function loadWithWriter(
     memberCode: options.memberCode,
     fileDropId: options.fileDropId,
     retentionMonths: options.retentionMonths,
+    hmacSecret: options.hmacSecret,
     today,
     now: options.now,
   };
@@ -227,6 +233,7 @@ async function loadWithWriter(
       retentionMonthsByMember: new Map([[options.memberCode, options.retentionMonths]]),
       changedRecordsTable: merged.changedRecordsTable,
       memberSectors: options.memberSectors,
+      repoussoir: options.repoussoir,
       today,
       now: options.now,
     });

@@ -1,5 +1,6 @@
 import { retentionCutoff } from '@alliage/domain';
 import type { DuckDBConnection } from '@duckdb/node-api';
+import { hmacSql } from './hmac-sql.ts';
 import { sqlIdentifier } from './sql-literal.ts';
 
 export interface MergeStagedOptions {
@@ -12,6 +13,8 @@ export interface MergeStagedOptions {
   /** ISO date of the platform clock. */
   today: string;
   now: Date;
+  /** The platform's HMAC secret: contact points are hashed with it for the repoussoir. */
+  hmacSecret: string;
 }
 
 /** What a merge changed, and where the changed record IDs are (a TEMP table). */
@@ -135,7 +138,16 @@ export async function mergeStagedCustomers(
        country, address_key, building_key, complement_key, dwelling_key,
        email, phone_mobile, phone_mobile_type, phone_landline, phone_landline_type,
        birth_date, optin_email, optin_sms, optin_phone, created_at, identity_hash,
-       person_id
+       person_id,
+       ${hmacSql(options.hmacSecret, 'email')} AS email_hmac,
+       ${hmacSql(options.hmacSecret, 'phone_mobile')} AS mobile_hmac,
+       ${hmacSql(options.hmacSecret, 'phone_landline')} AS landline_hmac,
+       -- Mirrors postalRepoussoirKey(): last name|first name|postcode|street key.
+       ${hmacSql(
+         options.hmacSecret,
+         `CASE WHEN last_name_key IS NULL OR postcode IS NULL OR street_key IS NULL THEN NULL
+            ELSE last_name_key || '|' || coalesce(first_name_key, '') || '|' || postcode || '|' || street_key END`,
+       )} AS postal_hmac
      FROM ${temp('incoming')} WHERE NOT expired`,
     [member, options.fileDropId, options.now.toISOString()],
   );

@@ -214,6 +214,18 @@ const MIGRATIONS: { version: number; name: string; sql: string }[] = [
       );
     `,
   },
+  {
+    version: 3,
+    name: 'repoussoir-hashes',
+    sql: `
+      -- Keyed hashes (HMAC-SHA-256 under the platform secret) of each record's contact
+      -- points, computed at load, so repoussoir entries match without clear values.
+      ALTER TABLE member_records ADD COLUMN email_hmac VARCHAR;
+      ALTER TABLE member_records ADD COLUMN mobile_hmac VARCHAR;
+      ALTER TABLE member_records ADD COLUMN landline_hmac VARCHAR;
+      ALTER TABLE member_records ADD COLUMN postal_hmac VARCHAR;
+    `,
+  },
 ];
 
 /**

@@ -1,6 +1,7 @@
 import type { DuckDBConnection } from '@duckdb/node-api';
 import { assignHouseholds, type THouseholdChanges } from './assign-households.ts';
 import { purgeExpiredRecords, type TPurgeCounts } from './purge-expired-records.ts';
+import { refreshOppositions, type TRepoussoirHash } from './refresh-oppositions.ts';
 import { refreshRecordActivity } from './refresh-record-activity.ts';
 import { refreshSegments, type TSegmentChanges } from './refresh-segments.ts';
 import { resolveIdentities, type TIdentityChanges } from './resolve-identities.ts';
@@ -11,6 +12,8 @@ export interface TPoolChanges {
   identities: TIdentityChanges;
   households: THouseholdChanges;
   segments: TSegmentChanges;
+  /** Persons marked by the repoussoir (null when the entries were not given). */
+  opposedPersons: number | null;
 }
 
 export interface RefreshPoolOptions {
@@ -23,6 +26,8 @@ export interface RefreshPoolOptions {
   full?: boolean;
   /** Sector of every member (member_code → sector): per-sector segments. */
   memberSectors: Map<string, string>;
+  /** The active repoussoir entries; the persons they match are marked again. */
+  repoussoir: readonly TRepoussoirHash[] | null;
   /** ISO date of the platform clock. */
   today: string;
   now: Date;
@@ -74,5 +79,8 @@ export async function refreshPool(options: RefreshPoolOptions): Promise<TPoolCha
     today: options.today,
     now: options.now,
   });
-  return { purged, identities, households, segments };
+  const opposedPersons = options.repoussoir
+    ? await refreshOppositions(connection, options.repoussoir)
+    : null;
+  return { purged, identities, households, segments, opposedPersons };
 }

@@ -9,6 +9,7 @@ import { createRateLimiters } from './create-rate-limiters.ts';
 import { createRequestLogger } from './create-request-logger.ts';
 import { listApiRoutes } from './list-api-routes.ts';
 import { mountApiRoute } from './mount-api-route.ts';
+import { REPOUSSOIR_IMPORT_PATH } from './routes/repoussoir.ts';
 
 /** What the HTTP API runs on: the control plane, the platform key, HTTP limits, a logger. */
 export interface ApiDeps {
@@ -22,6 +23,8 @@ export interface ApiDeps {
   };
   /** The platform's SSH client public key (`ssh-ed25519 AAAA…`) members authorise for pull mode. */
   sshClientPublicKey?: string;
+  /** The platform's HMAC secret: repoussoir contact points are stored as keyed hashes under it. */
+  hmacSecret: string;
   /** Runs a pull of a member's files now (absent: `POST /v1/members/:code/pull` answers 503). */
   pullMemberFiles?: (actor: TActor, memberCode: string) => Promise<TPullResult>;
   http: { bodyLimit: string; rateLimitPerMinute: number; trustProxy: boolean };
@@ -30,6 +33,9 @@ export interface ApiDeps {
   /** Request and error log; defaults to pino at `info` on stdout. */
   logger?: Logger;
 }
+
+/** 10,000 entries of up to 300 characters, with their JSON punctuation. */
+const REPOUSSOIR_IMPORT_BODY_LIMIT = '4mb';
 
 const ZApiHttpOptions = z.object({
   bodyLimit: z.string().regex(/^\d+(b|kb|mb)$/i, 'must look like 100kb or 1mb'),
@@ -68,6 +74,9 @@ export function createApiApp(deps: ApiDeps): Express {
     next();
   });
   app.use(...createRateLimiters(http.rateLimitPerMinute));
+  // A repoussoir import carries up to 10,000 contact points: more than the default limit
+  // allows. Parsed here first, the body is then left alone by the general parser.
+  app.use(REPOUSSOIR_IMPORT_PATH, express.json({ limit: REPOUSSOIR_IMPORT_BODY_LIMIT }));
   app.use(express.json({ limit: http.bodyLimit }));
 
   const router = express.Router();

@@ -10,6 +10,7 @@ export type { BuildOpenApiDocumentOptions } from './build-openapi-document.ts';
 export { buildOpenApiDocument, toOpenApiPath } from './build-openapi-document.ts';
 export type { ApiDeps } from './create-api-app.ts';
 export { createApiApp } from './create-api-app.ts';
+export { hashRepoussoirValues } from './hash-repoussoir-values.ts';
 export { listApiRoutes } from './list-api-routes.ts';
 export type { TProblem } from './problem.ts';
 export { ZProblem } from './problem.ts';

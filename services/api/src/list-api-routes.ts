@@ -11,6 +11,7 @@ import { organisationRoutes } from './routes/organisations.ts';
 import { platformRoutes } from './routes/platform.ts';
 import { principalRoutes } from './routes/principals.ts';
 import { pullSourceRoutes } from './routes/pull-sources.ts';
+import { repoussoirRoutes } from './routes/repoussoir.ts';
 import { tokenRoutes } from './routes/tokens.ts';
 
 const API_ROUTES: readonly TApiRoute[] = Object.freeze([
@@ -24,6 +25,7 @@ const API_ROUTES: readonly TApiRoute[] = Object.freeze([
   ...fileRoutes,
   ...dialectRoutes,
   ...pullSourceRoutes,
+  ...repoussoirRoutes,
   ...auditRoutes,
   ...platformRoutes,
   ...openApiRoutes,

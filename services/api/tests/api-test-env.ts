@@ -54,6 +54,9 @@ export const SAMPLE_INSTRUCTION: TInstructionBodyInput = {
 const TEST_SSH_CLIENT_PUBLIC_KEY =
   'ssh-ed25519 AAAAC3NzaC1lZDI1NTE5AAAAIAScVORJoJFHrVjzdp6Fe9vMT3kjfkuUJjtaqFrBXBA0 test-only';
 
+/** A TEST-ONLY platform HMAC secret (repoussoir hashes). */
+export const TEST_HMAC_SECRET = 'test-only-hmac-secret-not-for-production';
+
 let platformKeyPromise: Promise<TPgpKeyPair> | null = null;
 
 /** One generated platform key per test file (test-only key). */
@@ -175,6 +178,7 @@ export async function startTestApi(
     http: { bodyLimit: '100kb', rateLimitPerMinute: 100_000, trustProxy: false, ...options.http },
     ...(options.health ? { health: options.health } : {}),
     sshClientPublicKey: TEST_SSH_CLIENT_PUBLIC_KEY,
+    hmacSecret: TEST_HMAC_SECRET,
     pullMemberFiles:
       options.pullMemberFiles ??
       (async () => ({ fetched: 0, skipped: 0, ignored: 0, fileDropIds: [] })),

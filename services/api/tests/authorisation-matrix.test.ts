@@ -145,6 +145,14 @@ const SAMPLES: Record<string, TSample> = {
     body: SAMPLE_PULL_SOURCE,
   }),
   pullMemberFiles: async (_api, code) => ({ path: `/v1/members/${code}/pull` }),
+  addRepoussoirEntry: async () => ({
+    path: '/v1/repoussoir',
+    body: { kind: 'email', value: `${nextCode('r').toLowerCase()}@example.invalid` },
+  }),
+  importRepoussoir: async () => ({
+    path: '/v1/repoussoir/import',
+    body: { entries: [{ kind: 'phone', value: '06 12 34 56 78' }], scope: 'sms' },
+  }),
   getPlatformSshKey: async () => ({ path: '/v1/platform/ssh-key' }),
   getOpenApiDocument: async () => ({ path: '/v1/openapi.json' }),
 };

@@ -1,4 +1,5 @@
 import type {
+  TAddedRepoussoirEntry,
   TApiToken,
   TAuditEvent,
   TChainVerification,
@@ -8,6 +9,7 @@ import type {
   TOrganisationKey,
   TPrincipal,
   TPullSource,
+  TRepoussoirImportResult,
 } from '@alliage/control';
 import type {
   TDialectProfile,
@@ -15,6 +17,8 @@ import type {
   TOrganisationInput,
   TPullResult,
   TPullSourceInput,
+  TRepoussoirAddRequest,
+  TRepoussoirImportRequest,
   TRole,
 } from '@alliage/domain';
 
@@ -69,6 +73,10 @@ export interface AdminBackend {
   setPullSource(memberCode: string, input: TPullSourceInput): Result<TPullSourceView>;
   getPullSource(memberCode: string): Result<TPullSourceView>;
   pullMember(memberCode: string): Promise<TPullOutcome>;
+  /** Adds one contact point to the repoussoir; normalised and hashed by the platform. */
+  addRepoussoirEntry(input: TRepoussoirAddRequest): Result<TAddedRepoussoirEntry>;
+  /** Imports up to 10,000 contact points in one transaction (all or nothing). */
+  importRepoussoir(input: TRepoussoirImportRequest): Result<TRepoussoirImportResult>;
   platformPgpKey(): Promise<{ fingerprint: string; armoredPublicKey: string }>;
   /** The SSH client public key members authorise on their servers for pull mode. */
   platformSshKey(): Promise<{ fingerprint: string; publicKey: string }>;

@@ -15,6 +15,7 @@ export function createIntakeDeps(
 ): IntakeDeps {
   return {
     warehouse,
+    hmacSecret: platform.secrets.hmacSecret,
     ctx: platform.ctx,
     // Files encrypted to a rotated-out key are still read (in flight during a rotation).
     decryptionKeys: [

@@ -1,7 +1,9 @@
 import os from 'node:os';
+import { hashRepoussoirValues } from '@alliage/api';
 import type { TConfig } from '@alliage/config';
 import {
   addOrganisationKey,
+  addRepoussoirEntry,
   cliActor,
   createApiToken,
   createAuditCheckpoint,
@@ -10,6 +12,7 @@ import {
   getInstruction,
   getMemberDialect,
   getPullSource,
+  importRepoussoirEntries,
   listApiTokens,
   listInstructionVersions,
   listLatestAuditEvents,
@@ -23,7 +26,12 @@ import {
   verifyAuditChain,
 } from '@alliage/control';
 import { inspectSshPublicKey, sshPublicKeyFromPrivate } from '@alliage/crypto';
-import { AppError } from '@alliage/domain';
+import {
+  AppError,
+  parseInput,
+  ZRepoussoirAddRequest,
+  ZRepoussoirImportRequest,
+} from '@alliage/domain';
 import type { AdminBackend, TPullSourceView } from './admin-backend.ts';
 import { openPlatform } from './open-platform.ts';
 import { runDirectPull } from './run-direct-pull.ts';
@@ -79,6 +87,26 @@ export async function createDirectAdminBackend(config: TConfig): Promise<AdminBa
       return toPullSourceView(source);
     },
     pullMember: (memberCode) => runDirectPull(config, platform, actor, memberCode),
+    // Normalised and hashed here, with the platform secret, exactly as the API does.
+    addRepoussoirEntry: async (input) => {
+      const { kind, value, ...entry } = parseInput(ZRepoussoirAddRequest, input);
+      const [hashed] = hashRepoussoirValues(secrets.hmacSecret, [{ kind, value }], () => 'value');
+      return addRepoussoirEntry(ctx, actor, { ...entry, kind, hmac: hashed!.hmac });
+    },
+    importRepoussoir: async (input) => {
+      const { entries, scope, ...provenance } = parseInput(ZRepoussoirImportRequest, input);
+      const hashed = hashRepoussoirValues(
+        secrets.hmacSecret,
+        entries,
+        (index) => `entries.${index}.value`,
+      );
+      return importRepoussoirEntries(
+        ctx,
+        actor,
+        hashed.map((entry) => ({ ...entry, scope })),
+        provenance,
+      );
+    },
     platformSshKey: async () => {
       const { fingerprint, openssh } = inspectSshPublicKey(
         sshPublicKeyFromPrivate(secrets.sshClientKey),

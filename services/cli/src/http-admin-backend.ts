@@ -87,6 +87,8 @@ export function createHttpAdminBackend(baseUrl: string, operatorToken: string): 
       ...(await call<TPullResult>('POST', `/v1/members/${code(memberCode)}/pull`)),
       intake: 'queued',
     }),
+    addRepoussoirEntry: (input) => call('POST', '/v1/repoussoir', input),
+    importRepoussoir: (input) => call('POST', '/v1/repoussoir/import', input),
     platformPgpKey: () => call('GET', '/v1/platform/pgp-key?format=json'),
     platformSshKey: () => call('GET', '/v1/platform/ssh-key?format=json'),
     close: async () => {},

@@ -6,6 +6,7 @@ import { registerKeyCommands } from './commands/key-commands.ts';
 import { registerMemberCommands } from './commands/member-commands.ts';
 import { registerOrgCommands } from './commands/org-commands.ts';
 import { registerPlatformCommands } from './commands/platform-commands.ts';
+import { registerRepoussoirCommands } from './commands/repoussoir-commands.ts';
 import { registerServeCommand } from './commands/serve-command.ts';
 import { registerTokenCommands } from './commands/token-commands.ts';
 import { registerWorkerCommand } from './commands/worker-command.ts';
@@ -26,6 +27,7 @@ registerAuditCommands(program);
 registerPlatformCommands(program);
 registerMemberCommands(program);
 registerIntakeCommands(program);
+registerRepoussoirCommands(program);
 
 try {
   await program.parseAsync(process.argv);

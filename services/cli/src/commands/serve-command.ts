@@ -34,6 +34,7 @@ export function registerServeCommand(program: Command): void {
           control: platform.ctx,
           platformKey: platform.secrets.pgp,
           sshClientPublicKey: sshPublicKeyFromPrivate(platform.secrets.sshClientKey),
+          hmacSecret: platform.secrets.hmacSecret,
           pullMemberFiles: runtime.pullMemberFiles,
           http: config.http,
           health: () => ({

@@ -1,0 +1,58 @@
+import { parseInput, type TRepoussoirEntryInput, ZRepoussoirEntryInput } from '@alliage/domain';
+import { appendAuditEvent } from './audit-append-event.ts';
+import type { ControlContext, TActor } from './control-context.ts';
+import { insertRepoussoirEntries, repoussoirChangeDetails } from './insert-repoussoir-entries.ts';
+import { type TRepoussoirEntry, toRepoussoirEntry } from './repoussoir-entry.ts';
+
+/** The entry in force after an add, and whether it was there before. */
+export type TAddedRepoussoirEntry = TRepoussoirEntry & { alreadyPresent: boolean };
+
+/**
+ * Adds one hashed contact point to the repoussoir and records `repoussoir.changed`.
+ * Idempotent: when an active entry with the same kind, hash and scope exists, that entry
+ * is returned (`alreadyPresent: true`) and nothing is duplicated; the request is audited
+ * all the same.
+ *
+ * @example
+ * await addRepoussoirEntry(ctx, actor, { kind: 'email', hmac, scope: 'all', source: 'subject_request',
+ *   sourceReference: 'DSAR-2026-0042' });
+ */
+export async function addRepoussoirEntry(
+  ctx: ControlContext,
+  actor: TActor,
+  input: TRepoussoirEntryInput,
+): Promise<TAddedRepoussoirEntry> {
+  const { kind, hmac, scope, ...provenance } = parseInput(ZRepoussoirEntryInput, input);
+  const entries = [{ kind, hmac, scope }];
+  return ctx.db.transaction().execute(async (trx) => {
+    const [created] = await insertRepoussoirEntries(trx, {
+      actor,
+      now: ctx.clock(),
+      entries,
+      provenance,
+    });
+    const row =
+      created ??
+      (await trx
+        .selectFrom('repoussoir_entries')
+        .selectAll()
+        .where('kind', '=', kind)
+        .where('hmac', '=', hmac)
+        .where('scope', '=', scope)
+        .where('withdrawn_at', 'is', null)
+        .executeTakeFirstOrThrow());
+    await appendAuditEvent(trx, ctx.clock, {
+      action: 'repoussoir.changed',
+      actor,
+      objectType: 'repoussoir_entry',
+      objectId: row.id,
+      details: repoussoirChangeDetails({
+        operation: 'add',
+        entries,
+        added: created ? 1 : 0,
+        source: provenance.source,
+      }),
+    });
+    return { ...toRepoussoirEntry(row), alreadyPresent: created === undefined };
+  });
+}

@@ -1,0 +1,58 @@
+import {
+  parseInput,
+  type TRepoussoirHashEntryInput,
+  type TRepoussoirProvenanceInput,
+  ZRepoussoirHashEntry,
+  ZRepoussoirProvenance,
+} from '@alliage/domain';
+import { z } from 'zod';
+import { appendAuditEvent } from './audit-append-event.ts';
+import type { ControlContext, TActor } from './control-context.ts';
+import { insertRepoussoirEntries, repoussoirChangeDetails } from './insert-repoussoir-entries.ts';
+
+/** What an import did: entries created, and entries that were already active (or repeated). */
+export interface TRepoussoirImportResult {
+  added: number;
+  alreadyPresent: number;
+}
+
+const ZImportEntries = z.array(ZRepoussoirHashEntry).min(1, 'must hold at least one entry');
+
+/**
+ * Adds many hashed contact points in one transaction with one `repoussoir.changed`
+ * event; entries already active (same kind, hash and scope) are counted, not duplicated.
+ * One bad entry refuses the whole import.
+ *
+ * @example
+ * await importRepoussoirEntries(ctx, actor, [{ kind: 'phone', hmac, scope: 'sms' }],
+ *   { source: 'national_list', sourceReference: 'Bloctel 2026-11' }); // { added: 1, alreadyPresent: 0 }
+ */
+export async function importRepoussoirEntries(
+  ctx: ControlContext,
+  actor: TActor,
+  entries: readonly TRepoussoirHashEntryInput[],
+  options: TRepoussoirProvenanceInput,
+): Promise<TRepoussoirImportResult> {
+  const parsed = parseInput(ZImportEntries, entries, 'entries');
+  const provenance = parseInput(ZRepoussoirProvenance, options);
+  return ctx.db.transaction().execute(async (trx) => {
+    const created = await insertRepoussoirEntries(trx, {
+      actor,
+      now: ctx.clock(),
+      entries: parsed,
+      provenance,
+    });
+    await appendAuditEvent(trx, ctx.clock, {
+      action: 'repoussoir.changed',
+      actor,
+      objectType: 'repoussoir',
+      details: repoussoirChangeDetails({
+        operation: 'import',
+        entries: parsed,
+        added: created.length,
+        source: provenance.source,
+      }),
+    });
+    return { added: created.length, alreadyPresent: parsed.length - created.length };
+  });
+}

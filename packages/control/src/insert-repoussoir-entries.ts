@@ -1,0 +1,77 @@
+import type { TRepoussoirHashEntry, TRepoussoirProvenance } from '@alliage/domain';
+import type { Selectable, Transaction } from 'kysely';
+import type { TActor } from './control-context.ts';
+import type { ControlSchema, RepoussoirEntriesTable } from './schema.ts';
+
+// 7 bound values a row: 1,000 rows stay far below PostgreSQL's 65,535 parameters.
+const INSERT_CHUNK_ROWS = 1_000;
+
+/**
+ * Inserts, inside `trx`, the entries not already active (same kind, hash and scope) and
+ * returns the rows it created. Entries repeated in `entries` are inserted once.
+ *
+ * @example
+ * const created = await insertRepoussoirEntries(trx, { actor, now, entries, provenance });
+ */
+export async function insertRepoussoirEntries(
+  trx: Transaction<ControlSchema>,
+  options: {
+    actor: TActor;
+    now: Date;
+    entries: readonly TRepoussoirHashEntry[];
+    provenance: TRepoussoirProvenance;
+  },
+): Promise<Selectable<RepoussoirEntriesTable>[]> {
+  const unique = new Map<string, TRepoussoirHashEntry>();
+  for (const entry of options.entries) {
+    unique.set(`${entry.kind}:${entry.scope}:${entry.hmac}`, entry);
+  }
+  const rows = [...unique.values()].map((entry) => ({
+    kind: entry.kind,
+    hmac: entry.hmac,
+    scope: entry.scope,
+    source: options.provenance.source,
+    source_reference: options.provenance.sourceReference,
+    created_at: options.now,
+    created_by: options.actor.ref,
+  }));
+  const created: Selectable<RepoussoirEntriesTable>[] = [];
+  for (let start = 0; start < rows.length; start += INSERT_CHUNK_ROWS) {
+    const chunk = await trx
+      .insertInto('repoussoir_entries')
+      .values(rows.slice(start, start + INSERT_CHUNK_ROWS))
+      // The partial unique index decides, so a concurrent identical add cannot duplicate.
+      .onConflict((conflict) =>
+        conflict.columns(['kind', 'hmac', 'scope']).where('withdrawn_at', 'is', null).doNothing(),
+      )
+      .returningAll()
+      .execute();
+    created.push(...chunk);
+  }
+  return created;
+}
+
+/**
+ * Details of a `repoussoir.changed` event: counts, kinds, scopes and source, never a
+ * value, a hash or the free-text reference.
+ *
+ * @example
+ * repoussoirChangeDetails({ operation: 'add', entries, added: 1, source: 'operator' })
+ */
+export function repoussoirChangeDetails(change: {
+  operation: 'add' | 'import';
+  entries: readonly TRepoussoirHashEntry[];
+  added: number;
+  source: TRepoussoirProvenance['source'];
+}): Record<string, unknown> {
+  const kinds: Record<string, number> = {};
+  for (const entry of change.entries) kinds[entry.kind] = (kinds[entry.kind] ?? 0) + 1;
+  return {
+    operation: change.operation,
+    added: change.added,
+    alreadyPresent: change.entries.length - change.added,
+    kinds,
+    scopes: [...new Set(change.entries.map((entry) => entry.scope))].sort(),
+    source: change.source,
+  };
+}

@@ -1,0 +1,28 @@
+import type { TRepoussoirKind, TRepoussoirScope } from '@alliage/domain';
+import type { ControlContext } from './control-context.ts';
+
+/** One active repoussoir entry as the pool matches it. */
+export interface TRepoussoirHash {
+  kind: TRepoussoirKind;
+  /** Hex HMAC-SHA-256 (platform secret) of the contact point's `repoussoirKey`. */
+  hmac: string;
+  scope: TRepoussoirScope;
+}
+
+/**
+ * Every entry in force (not withdrawn), for the pool to mark matching persons; ordered
+ * by kind, hash and scope so two reads of the same list compare equal.
+ *
+ * @example
+ * const hashes = await listActiveRepoussoirHashes(ctx); // [{ kind: 'email', hmac: '5b1c…', scope: 'all' }]
+ */
+export async function listActiveRepoussoirHashes(ctx: ControlContext): Promise<TRepoussoirHash[]> {
+  return ctx.db
+    .selectFrom('repoussoir_entries')
+    .select(['kind', 'hmac', 'scope'])
+    .where('withdrawn_at', 'is', null)
+    .orderBy('kind')
+    .orderBy('hmac')
+    .orderBy('scope')
+    .execute();
+}

@@ -1,0 +1,27 @@
+import type { TRepoussoirKind, TRepoussoirScope, TRepoussoirSource } from '@alliage/domain';
+import type { Selectable } from 'kysely';
+import type { RepoussoirEntriesTable } from './schema.ts';
+
+/** A repoussoir (do-not-contact) entry as the control plane returns it: never its hash. */
+export interface TRepoussoirEntry {
+  id: string;
+  kind: TRepoussoirKind;
+  scope: TRepoussoirScope;
+  source: TRepoussoirSource;
+  sourceReference: string | null;
+  createdAt: Date;
+  createdBy: string;
+}
+
+/** Maps a row of `repoussoir_entries` to its public shape (the hash stays inside). */
+export function toRepoussoirEntry(row: Selectable<RepoussoirEntriesTable>): TRepoussoirEntry {
+  return {
+    id: row.id,
+    kind: row.kind,
+    scope: row.scope,
+    source: row.source,
+    sourceReference: row.source_reference,
+    createdAt: row.created_at,
+    createdBy: row.created_by,
+  };
+}

@@ -1,0 +1,112 @@
+import { describe, expect, it } from 'vitest';
+import { normalizeEmail } from './normalize-email.ts';
+import { normalizePersonName } from './normalize-person-name.ts';
+import { normalizePostcode } from './normalize-postcode.ts';
+import { parseStreetLine } from './parse-street-line.ts';
+import { postalRepoussoirKey, repoussoirKey } from './repoussoir-key.ts';
+
+function keyOf(kind: 'email' | 'phone' | 'postal', value: string): string | undefined {
+  const result = repoussoirKey(kind, value);
+  return result.ok ? result.value : undefined;
+}
+
+describe('repoussoirKey', () => {
+  it('gives one key to every spelling of a phone number (E.164)', () => {
+    expect(keyOf('phone', '+33 6 12 34 56 78')).toBe('+33612345678');
+    expect(keyOf('phone', '06.12.34.56.78')).toBe('+33612345678');
+    expect(keyOf('phone', '0612345678')).toBe('+33612345678');
+    expect(keyOf('phone', '612345678')).toBe('+33612345678');
+  });
+
+  it('folds case and surrounding spaces of an email address', () => {
+    expect(keyOf('email', '  Marie.Dupont@Exemple.INVALID ')).toBe('marie.dupont@exemple.invalid');
+    expect(keyOf('email', 'marie.dupont@exemple.invalid')).toBe('marie.dupont@exemple.invalid');
+  });
+
+  it('keys an email exactly as normalizeEmail reads member data', () => {
+    const raw = ' Jean.Test+promo@Example.INVALID';
+    const member = normalizeEmail(raw);
+    expect(member.ok && keyOf('email', raw) === member.value).toBe(true);
+  });
+
+  it('builds the postal key from last name, first name, postcode and street line', () => {
+    expect(keyOf('postal', 'Dupont|Jean|75016|12 av Victor Hugo')).toBe(
+      'DUPONT|JEAN|75016|12 AVENUE VICTOR HUGO',
+    );
+  });
+
+  it('gives one postal key to street and name spelling variants', () => {
+    const spellings = [
+      'de la Fontaine|Jean|75016|12 AV VICTOR HUGO',
+      'DELAFONTAINE|jean|75016|12 avenue Victor-Hugo',
+      'De La Fontaine | JEAN | 75 016 | 12, Avenue Victor Hugo',
+    ];
+    for (const spelling of spellings) {
+      expect(keyOf('postal', spelling)).toBe('DELAFONTAINE|JEAN|75016|12 AVENUE VICTOR HUGO');
+    }
+  });
+
+  it('accepts an empty first name and restores a dropped postcode zero', () => {
+    expect(keyOf('postal', 'Martin||1000|3 rue des Lilas')).toBe('MARTIN||01000|3 RUE DES LILAS');
+  });
+
+  it('equals postalRepoussoirKey fed with the normalisers’ outputs for the same data', () => {
+    const postcode = normalizePostcode('75016');
+    const key = postalRepoussoirKey({
+      lastNameKey: normalizePersonName('Dupont')?.match ?? null,
+      firstNameKey: normalizePersonName('Jean')?.match ?? null,
+      postcode: postcode.ok ? postcode.value : null,
+      streetKey: parseStreetLine('12 av Victor Hugo')?.matchKey ?? null,
+    });
+    expect(key).not.toBeNull();
+    expect(keyOf('postal', 'Dupont|Jean|75016|12 av Victor Hugo')).toBe(key);
+  });
+
+  it('refuses what cannot be normalised, never quoting the value', () => {
+    const cases: ['email' | 'phone' | 'postal', string][] = [
+      ['email', 'jean.secret@'],
+      ['email', '   '],
+      ['phone', '0612'],
+      ['phone', ''],
+      ['postal', 'Dupont|Jean|75016'],
+      ['postal', 'Dupont|Jean|75016|12 rue X|extra'],
+      ['postal', ' |Jean|75016|12 rue Secrete'],
+      ['postal', 'Secretname|Jean|ABCDE|12 rue Secrete'],
+      ['postal', 'Secretname|Jean||12 rue Secrete'],
+      ['postal', 'Secretname|Jean|75016| - '],
+    ];
+    for (const [kind, value] of cases) {
+      const result = repoussoirKey(kind, value);
+      expect(result.ok, `${kind} case`).toBe(false);
+      if (result.ok) continue;
+      expect(result.reason).not.toMatch(/secret|SECRET|0612|ABCDE|Dupont/);
+    }
+  });
+
+  it('names the failing part of a postal identity', () => {
+    expect(repoussoirKey('postal', 'Dupont|Jean|7501|12 rue X')).toMatchObject({ ok: true });
+    expect(repoussoirKey('postal', 'Dupont|Jean|750|12 rue X')).toEqual({
+      ok: false,
+      reason: 'postcode (part 3): not a 5-digit postcode',
+    });
+    expect(repoussoirKey('postal', '|Jean|75016|12 rue X')).toEqual({
+      ok: false,
+      reason: 'last name (part 1) is blank',
+    });
+  });
+});
+
+describe('postalRepoussoirKey', () => {
+  it('has no key without a last name, postcode or street', () => {
+    const keys = {
+      lastNameKey: 'DUPONT',
+      firstNameKey: null,
+      postcode: '75016',
+      streetKey: '12 AVENUE VICTOR HUGO',
+    };
+    expect(postalRepoussoirKey(keys)).toBe('DUPONT||75016|12 AVENUE VICTOR HUGO');
+    expect(postalRepoussoirKey({ ...keys, lastNameKey: null })).toBeNull();
+    expect(postalRepoussoirKey({ ...keys, postcode: '' })).toBeNull();
+    expect(postalRepoussoirKey({ ...keys, streetKey: null })).toBeNull();
+  });
+});

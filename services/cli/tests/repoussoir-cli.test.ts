@@ -1,0 +1,198 @@
+import { mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
+import os from 'node:os';
+import path from 'node:path';
+import { hmacSha256Hex } from '@alliage/crypto';
+import { PGlite } from '@electric-sql/pglite';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { cliEnv, runCli, startServe, stopProcess } from './run-cli.ts';
+
+describe('alliage repoussoir on embedded defaults (PGlite data directory)', () => {
+  let dataDir: string;
+  let env: Record<string, string>;
+
+  beforeAll(() => {
+    dataDir = mkdtempSync(path.join(os.tmpdir(), 'alliage-repoussoir-'));
+    env = cliEnv({ ALLIAGE_DATA_DIR: dataDir });
+  });
+  afterAll(() => {
+    rmSync(dataDir, { recursive: true, force: true });
+  });
+
+  const writeCsv = (name: string, text: string) => {
+    const file = path.join(dataDir, name);
+    writeFileSync(file, text);
+    return file;
+  };
+
+  it('adds a contact point, then finds another spelling of it already there', async () => {
+    const added = await runCli(
+      [
+        'repoussoir',
+        'add',
+        '--kind',
+        'phone',
+        '--value',
+        '+33 6 12 34 56 78',
+        '--source',
+        'subject_request',
+        '--reference',
+        'DSAR-0001',
+        '--json',
+      ],
+      env,
+    );
+    expect(added.stderr).toBe('');
+    expect(added.code).toBe(0);
+    expect(JSON.parse(added.stdout)).toMatchObject({
+      kind: 'phone',
+      scope: 'all',
+      source: 'subject_request',
+      sourceReference: 'DSAR-0001',
+      alreadyPresent: false,
+    });
+    const again = await runCli(
+      ['repoussoir', 'add', '--kind', 'phone', '--value', '06.12.34.56.78'],
+      env,
+    );
+    expect(again.code).toBe(0);
+    expect(again.stdout).toContain('already in the repoussoir');
+
+    const bad = await runCli(
+      ['repoussoir', 'add', '--kind', 'email', '--value', 'secret.person@'],
+      env,
+    );
+    expect(bad.code).toBe(2);
+    expect(bad.stderr).toContain('not a valid email address');
+    expect(bad.stderr).not.toContain('secret.person');
+  });
+
+  it('refuses a file with bad lines by line number, without quoting them, and imports nothing', async () => {
+    const file = writeCsv(
+      'bad.csv',
+      [
+        'kind,value',
+        'email,fresh.person@example.invalid',
+        'phone,0612',
+        'fax,0145454545',
+        'postal,Secretname|Jean|75016',
+        '',
+      ].join('\n'),
+    );
+    const result = await runCli(['repoussoir', 'import', '--file', file], env);
+    expect(result.code).toBe(2);
+    expect(result.stderr).toContain('3 bad line(s)');
+    expect(result.stderr).toContain('line 3: value: not a valid phone number');
+    expect(result.stderr).toContain('line 4: kind must be email, phone or postal');
+    expect(result.stderr).toContain('line 5: value: must be LAST NAME|FIRST NAME');
+    expect(result.stderr).not.toMatch(/0612|0145454545|Secretname|fresh\.person/);
+
+    const header = await runCli(
+      ['repoussoir', 'import', '--file', writeCsv('header.csv', 'type,contact\nemail,x@y.fr\n')],
+      env,
+    );
+    expect(header.code).toBe(2);
+    expect(header.stderr).toContain('kind,value');
+  });
+
+  it('imports a CSV (quoted commas, BOM, CRLF), counts what was there, and audits it', async () => {
+    const file = writeCsv(
+      'optouts.csv',
+      [
+        '\ufeffkind,value',
+        'email, Jean.Test@Example.INVALID ',
+        'postal,"de la Fontaine|Jean|75016|12, AV VICTOR HUGO"',
+        'postal,DELAFONTAINE|jean|75016|12 avenue Victor-Hugo',
+        'phone,06 12 34 56 78',
+        '',
+      ].join('\r\n'),
+    );
+    const result = await runCli(
+      [
+        'repoussoir',
+        'import',
+        '--file',
+        file,
+        '--source',
+        'member_optout',
+        '--reference',
+        'M01 2026-11',
+        '--json',
+      ],
+      env,
+    );
+    expect(result.stderr).toBe('');
+    expect(result.code).toBe(0);
+    expect(JSON.parse(result.stdout)).toMatchObject({ entries: 4, added: 2, alreadyPresent: 2 });
+
+    const tail = await runCli(['audit', 'tail', '-n', '10', '--json'], env);
+    const events = JSON.parse(tail.stdout) as {
+      action: string;
+      actor: string;
+      details: Record<string, unknown>;
+    }[];
+    const changes = events.filter((event) => event.action === 'repoussoir.changed');
+    expect(changes.length).toBe(3);
+    expect(changes.map((event) => event.details.operation).sort()).toEqual([
+      'add',
+      'add',
+      'import',
+    ]);
+    expect(changes.find((event) => event.details.operation === 'import')).toMatchObject({
+      actor: expect.stringMatching(/^cli:/),
+      details: { added: 2, alreadyPresent: 2, source: 'member_optout' },
+    });
+    expect(tail.stdout).not.toMatch(/612345678|jean\.test|FONTAINE/i);
+    expect((await runCli(['audit', 'verify'], env)).code).toBe(0);
+  });
+
+  it('stores only keyed hashes of the normalised keys, under the platform secret', async () => {
+    const secret = readFileSync(path.join(dataDir, 'secrets', 'hmac.secret'), 'utf8');
+    const db = await PGlite.create(path.join(dataDir, 'pglite'));
+    try {
+      const { rows } = await db.query<{ kind: string; hmac: string }>(
+        'SELECT kind, hmac FROM repoussoir_entries ORDER BY kind, hmac',
+      );
+      expect(rows).toEqual(
+        [
+          { kind: 'email', hmac: hmacSha256Hex(secret, 'jean.test@example.invalid') },
+          { kind: 'phone', hmac: hmacSha256Hex(secret, '+33612345678') },
+          {
+            kind: 'postal',
+            hmac: hmacSha256Hex(secret, 'DELAFONTAINE|JEAN|75016|12 AVENUE VICTOR HUGO'),
+          },
+        ].sort((a, b) => a.kind.localeCompare(b.kind) || a.hmac.localeCompare(b.hmac)),
+      );
+    } finally {
+      await db.close();
+    }
+  });
+
+  it('gives the same hashes through the HTTP API while serve holds the data directory', async () => {
+    const serve = await startServe({ ...env, ALLIAGE_HTTP_PORT: '0' });
+    try {
+      const again = await runCli(
+        ['repoussoir', 'add', '--kind', 'email', '--value', 'JEAN.TEST@example.invalid', '--json'],
+        env,
+      );
+      expect(again.stderr).toBe('');
+      expect(JSON.parse(again.stdout)).toMatchObject({ alreadyPresent: true });
+      const file = writeCsv(
+        'more.csv',
+        'kind,value\nphone,+33612345678\nemail,another.person@example.invalid\n',
+      );
+      const imported = await runCli(
+        ['repoussoir', 'import', '--file', file, '--scope', 'all', '--json'],
+        env,
+      );
+      expect(imported.stderr).toBe('');
+      expect(JSON.parse(imported.stdout)).toMatchObject({ added: 1, alreadyPresent: 1 });
+      const tail = await runCli(['audit', 'tail', '-n', '1', '--json'], env);
+      expect(JSON.parse(tail.stdout)[0]).toMatchObject({
+        action: 'repoussoir.changed',
+        actor: expect.stringMatching(/^principal:/),
+      });
+    } finally {
+      expect(await stopProcess(serve.child)).toBe(0);
+    }
+  });
+});

@@ -67,6 +67,8 @@ export const ZEnv = z.object({
     .regex(/^\d+(\.\d+)?\s*(MB|MiB|GB|GiB)$/, 'must look like 512MB or 2GB')
     .default('2GB'),
   ALLIAGE_POOL_THREADS: z.coerce.number().int().min(1).max(256).optional(),
+  /** Counts below this are shown as "<k", never exactly (segments, audience counts). */
+  ALLIAGE_COUNT_THRESHOLD: z.coerce.number().int().min(2).max(1000).default(20),
   ALLIAGE_BODY_LIMIT: z
     .string()
     .regex(/^\d+(b|kb|mb)$/i, 'must look like 100kb or 1mb')
@@ -93,7 +95,12 @@ export interface TConfig {
   };
   sftp: { host: string; port: number; maxUploadBytes: number; maxSessionsPerOrganisation: number };
   intake: { maxPlaintextBytes: number; maxRejectedRowRatio: number };
-  pool: { extensionDirectory: string | null; memoryLimit: string; threads: number | null };
+  pool: {
+    extensionDirectory: string | null;
+    memoryLimit: string;
+    threads: number | null;
+    countThreshold: number;
+  };
   worker: { concurrency: number; queuePrefix: string };
   secrets: {
     hmacSecret: string | null;
@@ -166,6 +173,7 @@ export function loadConfig(env: Record<string, string | undefined>): TConfig {
         : null,
       memoryLimit: parsed.ALLIAGE_POOL_MEMORY_LIMIT,
       threads: parsed.ALLIAGE_POOL_THREADS ?? null,
+      countThreshold: parsed.ALLIAGE_COUNT_THRESHOLD,
     },
     worker: {
       concurrency: parsed.ALLIAGE_WORKER_CONCURRENCY,

@@ -35,6 +35,7 @@ export const ZAuditAction = z.enum([
   'pool.built',
   'pool.purged',
   'pool.exported',
+  'reference.imported',
   'repoussoir.changed',
   'selection.created',
   'selection.counted',

@@ -1,5 +1,6 @@
 import type { ControlContext, TActor } from '@alliage/control';
 import { AppError, parseInput, type TPullResult } from '@alliage/domain';
+import type { TWarehouse } from '@alliage/warehouse';
 import express, { type Express } from 'express';
 import helmet from 'helmet';
 import { type Logger, pino } from 'pino';
@@ -9,6 +10,7 @@ import { createRateLimiters } from './create-rate-limiters.ts';
 import { createRequestLogger } from './create-request-logger.ts';
 import { listApiRoutes } from './list-api-routes.ts';
 import { mountApiRoute } from './mount-api-route.ts';
+import { REFERENCE_IMPORT_PATH } from './routes/pool.ts';
 import { REPOUSSOIR_IMPORT_PATH } from './routes/repoussoir.ts';
 
 /** What the HTTP API runs on: the control plane, the platform key, HTTP limits, a logger. */
@@ -25,6 +27,8 @@ export interface ApiDeps {
   sshClientPublicKey?: string;
   /** The platform's HMAC secret: repoussoir contact points are stored as keyed hashes under it. */
   hmacSecret: string;
+  /** The pool, when this process owns it (its one writer); pool routes answer 503 otherwise. */
+  pool?: { warehouse: TWarehouse; countThreshold: number } | null;
   /** Runs a pull of a member's files now (absent: `POST /v1/members/:code/pull` answers 503). */
   pullMemberFiles?: (actor: TActor, memberCode: string) => Promise<TPullResult>;
   http: { bodyLimit: string; rateLimitPerMinute: number; trustProxy: boolean };
@@ -36,6 +40,9 @@ export interface ApiDeps {
 
 /** 10,000 entries of up to 300 characters, with their JSON punctuation. */
 const REPOUSSOIR_IMPORT_BODY_LIMIT = '4mb';
+
+/** A public table by commune (35,000 rows, a few dozen columns). */
+const REFERENCE_IMPORT_BODY_LIMIT = '64mb';
 
 const ZApiHttpOptions = z.object({
   bodyLimit: z.string().regex(/^\d+(b|kb|mb)$/i, 'must look like 100kb or 1mb'),
@@ -77,6 +84,7 @@ export function createApiApp(deps: ApiDeps): Express {
   // A repoussoir import carries up to 10,000 contact points: more than the default limit
   // allows. Parsed here first, the body is then left alone by the general parser.
   app.use(REPOUSSOIR_IMPORT_PATH, express.json({ limit: REPOUSSOIR_IMPORT_BODY_LIMIT }));
+  app.use(REFERENCE_IMPORT_PATH, express.json({ limit: REFERENCE_IMPORT_BODY_LIMIT }));
   app.use(express.json({ limit: http.bodyLimit }));
 
   const router = express.Router();

@@ -9,6 +9,7 @@ import { meRoutes } from './routes/me.ts';
 import { openApiRoutes } from './routes/openapi.ts';
 import { organisationRoutes } from './routes/organisations.ts';
 import { platformRoutes } from './routes/platform.ts';
+import { poolRoutes } from './routes/pool.ts';
 import { principalRoutes } from './routes/principals.ts';
 import { pullSourceRoutes } from './routes/pull-sources.ts';
 import { repoussoirRoutes } from './routes/repoussoir.ts';
@@ -26,6 +27,7 @@ const API_ROUTES: readonly TApiRoute[] = Object.freeze([
   ...dialectRoutes,
   ...pullSourceRoutes,
   ...repoussoirRoutes,
+  ...poolRoutes,
   ...auditRoutes,
   ...platformRoutes,
   ...openApiRoutes,

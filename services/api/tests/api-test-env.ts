@@ -13,6 +13,7 @@ import {
 import { createTestControlDb, type TestControlDb } from '@alliage/control/testing';
 import { generatePgpKeyPair, type TPgpKeyPair } from '@alliage/crypto';
 import type { TInstructionBodyInput, TRole } from '@alliage/domain';
+import { createTestWarehouse } from '@alliage/warehouse/testing';
 import { pino } from 'pino';
 import { type ApiDeps, type ApiServer, createApiApp, startApiServer } from '../src/index.ts';
 
@@ -172,8 +173,10 @@ export async function startTestApi(
     await setInstruction(ctx, SYSTEM_ACTOR, 'M02', SAMPLE_INSTRUCTION);
   }
 
+  const pool = await createTestWarehouse();
   const app = createApiApp({
     control: options.control ?? ctx,
+    pool: { warehouse: pool.warehouse, countThreshold: 20 },
     platformKey,
     http: { bodyLimit: '100kb', rateLimitPerMinute: 100_000, trustProxy: false, ...options.http },
     ...(options.health ? { health: options.health } : {}),
@@ -222,6 +225,7 @@ export async function startTestApi(
     latestEvents: (count) => listLatestAuditEvents(ctx, count),
     close: async () => {
       await server.close();
+      await pool.cleanup();
       await control.close();
     },
   };

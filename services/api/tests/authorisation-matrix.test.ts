@@ -153,6 +153,14 @@ const SAMPLES: Record<string, TSample> = {
     path: '/v1/repoussoir/import',
     body: { entries: [{ kind: 'phone', value: '06 12 34 56 78' }], scope: 'sms' },
   }),
+  buildPool: async () => ({ path: '/v1/pool/build', body: {} }),
+  getPoolStats: async () => ({ path: '/v1/pool/stats' }),
+  listPoolSegments: async () => ({ path: '/v1/pool/segments' }),
+  exportPoolIdentities: async () => ({ path: '/v1/pool/identities' }),
+  importReferenceTable: async () => ({
+    path: `/v1/reference-tables/${nextCode('ref').toLowerCase()}`,
+    body: { fileName: 'revenus.csv', csv: 'insee_code,median_income\n75056,28000\n69123,24000\n' },
+  }),
   getPlatformSshKey: async () => ({ path: '/v1/platform/ssh-key' }),
   getOpenApiDocument: async () => ({ path: '/v1/openapi.json' }),
 };

@@ -21,6 +21,7 @@ import type {
   TRepoussoirImportRequest,
   TRole,
 } from '@alliage/domain';
+import type { TPoolStats, TReferenceTableImport, TSegmentListing } from '@alliage/warehouse';
 
 /** JSON form of a value as it crosses HTTP: dates become ISO strings. */
 export type Jsonified<T> = T extends Date
@@ -77,6 +78,18 @@ export interface AdminBackend {
   addRepoussoirEntry(input: TRepoussoirAddRequest): Result<TAddedRepoussoirEntry>;
   /** Imports up to 10,000 contact points in one transaction (all or nothing). */
   importRepoussoir(input: TRepoussoirImportRequest): Result<TRepoussoirImportResult>;
+  /** Rebuilds the pool (purge, identities, households, segments, repoussoir marks). */
+  buildPool(full: boolean): Promise<unknown>;
+  poolStats(): Promise<TPoolStats>;
+  poolSegments(): Promise<TSegmentListing[]>;
+  /** member_code,customer_id,person_id,household_id as CSV (operator only, audited). */
+  exportPoolIdentities(): Promise<string>;
+  importReferenceTable(input: {
+    name: string;
+    keyColumn: string;
+    fileName: string;
+    csv: string;
+  }): Promise<TReferenceTableImport>;
   platformPgpKey(): Promise<{ fingerprint: string; armoredPublicKey: string }>;
   /** The SSH client public key members authorise on their servers for pull mode. */
   platformSshKey(): Promise<{ fingerprint: string; publicKey: string }>;

@@ -1,9 +1,12 @@
+import { mkdtemp, rm, writeFile } from 'node:fs/promises';
 import os from 'node:os';
+import path from 'node:path';
 import { hashRepoussoirValues } from '@alliage/api';
 import type { TConfig } from '@alliage/config';
 import {
   addOrganisationKey,
   addRepoussoirEntry,
+  appendAuditEvent,
   cliActor,
   createApiToken,
   createAuditCheckpoint,
@@ -32,8 +35,17 @@ import {
   ZRepoussoirAddRequest,
   ZRepoussoirImportRequest,
 } from '@alliage/domain';
+import { exportPoolIdentities, runPoolBuild } from '@alliage/pool';
+import {
+  getPoolStats,
+  importReferenceTable,
+  listSegments,
+  type TWarehouse,
+} from '@alliage/warehouse';
+import { destination, pino } from 'pino';
 import type { AdminBackend, TPullSourceView } from './admin-backend.ts';
 import { openPlatform } from './open-platform.ts';
+import { openPool } from './open-pool.ts';
 import { runDirectPull } from './run-direct-pull.ts';
 
 /** Admin commands run in this process against the data directory (the platform is stopped). */
@@ -117,8 +129,64 @@ export async function createDirectAdminBackend(config: TConfig): Promise<AdminBa
       fingerprint: secrets.pgp.fingerprint,
       armoredPublicKey: secrets.pgp.armoredPublicKey,
     }),
+    buildPool: (full) =>
+      withPool((warehouse) => runPoolBuild({ ctx, warehouse, actor, full, trigger: 'operator' })),
+    poolStats: () => withPool((warehouse) => getPoolStats(warehouse)),
+    poolSegments: () =>
+      withPool(async (warehouse) => {
+        const connection = await warehouse.connect();
+        try {
+          return await listSegments({ connection, threshold: config.pool.countThreshold });
+        } finally {
+          connection.closeSync();
+        }
+      }),
+    exportPoolIdentities: () =>
+      withPool(async (warehouse) => (await exportPoolIdentities({ ctx, warehouse, actor })).csv),
+    importReferenceTable: (input) =>
+      withPool(async (warehouse) => {
+        const directory = await mkdtemp(path.join(os.tmpdir(), 'alliage-reference-'));
+        try {
+          const file = path.join(directory, 'reference.csv');
+          await writeFile(file, input.csv, { mode: 0o600 });
+          const imported = await warehouse.withWriter((connection) =>
+            importReferenceTable({
+              connection,
+              name: input.name,
+              filePath: file,
+              keyColumn: input.keyColumn,
+              now: ctx.clock(),
+            }),
+          );
+          await appendAuditEvent(ctx.db, ctx.clock, {
+            action: 'reference.imported',
+            actor,
+            objectType: 'reference_table',
+            objectId: input.name,
+            details: {
+              fileName: input.fileName,
+              rows: imported.rows,
+              columns: imported.columns.length,
+            },
+          });
+          return imported;
+        } finally {
+          await rm(directory, { recursive: true, force: true });
+        }
+      }),
     close: () => platform.close(),
   };
+
+  /** Opens the pool for one command: this process is then its writer, briefly. */
+  async function withPool<T>(work: (warehouse: TWarehouse) => Promise<T>): Promise<T> {
+    const logger = pino({ level: 'warn' }, destination({ dest: 2, sync: true }));
+    const warehouse = await openPool(config, platform, logger);
+    try {
+      return await work(warehouse);
+    } finally {
+      await warehouse.close();
+    }
+  }
 }
 
 /** What commands show of a source: the internal organisation id stays inside. */

@@ -89,6 +89,12 @@ export function createHttpAdminBackend(baseUrl: string, operatorToken: string): 
     }),
     addRepoussoirEntry: (input) => call('POST', '/v1/repoussoir', input),
     importRepoussoir: (input) => call('POST', '/v1/repoussoir/import', input),
+    buildPool: (full) => call('POST', '/v1/pool/build', { full }),
+    poolStats: () => call('GET', '/v1/pool/stats'),
+    poolSegments: () => call('GET', '/v1/pool/segments'),
+    exportPoolIdentities: () => call('GET', '/v1/pool/identities'),
+    importReferenceTable: ({ name, ...body }) =>
+      call('PUT', `/v1/reference-tables/${code(name)}`, body),
     platformPgpKey: () => call('GET', '/v1/platform/pgp-key?format=json'),
     platformSshKey: () => call('GET', '/v1/platform/ssh-key?format=json'),
     close: async () => {},

@@ -6,6 +6,7 @@ import { registerKeyCommands } from './commands/key-commands.ts';
 import { registerMemberCommands } from './commands/member-commands.ts';
 import { registerOrgCommands } from './commands/org-commands.ts';
 import { registerPlatformCommands } from './commands/platform-commands.ts';
+import { registerPoolCommands } from './commands/pool-commands.ts';
 import { registerRepoussoirCommands } from './commands/repoussoir-commands.ts';
 import { registerServeCommand } from './commands/serve-command.ts';
 import { registerTokenCommands } from './commands/token-commands.ts';
@@ -27,6 +28,7 @@ registerAuditCommands(program);
 registerPlatformCommands(program);
 registerMemberCommands(program);
 registerIntakeCommands(program);
+registerPoolCommands(program);
 registerRepoussoirCommands(program);
 
 try {

@@ -27,9 +27,13 @@ export async function openPlatform(
   config: TConfig,
   options: { kind: 'serve' | 'cli'; clock?: () => Date },
 ): Promise<OpenedPlatform> {
-  const lock = config.databaseUrl
-    ? null
-    : acquireDataDirLock(config.dataDir, { kind: options.kind, url: null });
+  // PGlite allows one process per directory; `serve` also owns the pool (DuckDB) in
+  // its data directory, so it takes the lock with PostgreSQL too: pool commands then
+  // find its URL and go through its API.
+  const lock =
+    config.databaseUrl && options.kind !== 'serve'
+      ? null
+      : acquireDataDirLock(config.dataDir, { kind: options.kind, url: null });
   try {
     const secrets = await ensurePlatformSecrets(config);
     const control = await openControlDb({

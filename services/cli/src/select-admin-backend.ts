@@ -7,26 +7,26 @@ import { createHttpAdminBackend } from './http-admin-backend.ts';
 import { readLocalOperatorToken } from './local-operator.ts';
 
 /**
- * Chooses how admin commands reach the control plane: over HTTP when a `serve`
- * holds the PGlite data directory, directly otherwise (PostgreSQL allows both
- * processes, so it is always direct).
+ * Chooses how admin commands reach the platform: over HTTP when a `serve` holds
+ * the data directory (it owns the pool, and the PGlite database if any),
+ * directly otherwise.
  */
 export async function selectAdminBackend(config: TConfig): Promise<AdminBackend> {
-  if (config.databaseUrl) return createDirectAdminBackend(config);
   const holder = readDataDirLock(config.dataDir);
-  if (!holder) return createDirectAdminBackend(config);
-  if (holder.kind !== 'serve' || !holder.url) {
-    throw new AppError(
-      'locked',
-      `data directory ${config.dataDir} is in use by another command (pid ${holder.pid})`,
-    );
+  // A running `serve` owns the pool (and, with PGlite, the control plane): go through it.
+  if (holder?.kind === 'serve' && holder.url) {
+    const token = readLocalOperatorToken(config.dataDir);
+    if (!token) {
+      throw new AppError(
+        'unavailable',
+        'the running platform has not written its local operator credential yet',
+      );
+    }
+    return createHttpAdminBackend(holder.url, token);
   }
-  const token = readLocalOperatorToken(config.dataDir);
-  if (!token) {
-    throw new AppError(
-      'unavailable',
-      'the running platform has not written its local operator credential yet',
-    );
-  }
-  return createHttpAdminBackend(holder.url, token);
+  if (config.databaseUrl || !holder) return createDirectAdminBackend(config);
+  throw new AppError(
+    'locked',
+    `data directory ${config.dataDir} is in use by another command (pid ${holder.pid})`,
+  );
 }

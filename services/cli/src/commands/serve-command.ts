@@ -36,6 +36,9 @@ export function registerServeCommand(program: Command): void {
           sshClientPublicKey: sshPublicKeyFromPrivate(platform.secrets.sshClientKey),
           hmacSecret: platform.secrets.hmacSecret,
           pullMemberFiles: runtime.pullMemberFiles,
+          pool: runtime.warehouse
+            ? { warehouse: runtime.warehouse, countThreshold: config.pool.countThreshold }
+            : null,
           http: config.http,
           health: () => ({
             version: VERSION,

@@ -1,0 +1,5 @@
+export type { TMemberPolicies } from './collect-member-policies.ts';
+export { collectMemberPolicies } from './collect-member-policies.ts';
+export { exportPoolIdentities } from './export-pool-identities.ts';
+export type { RunPoolBuildOptions } from './run-pool-build.ts';
+export { runPoolBuild } from './run-pool-build.ts';

@@ -10,6 +10,8 @@ import { z } from 'zod';
 export const JOB_CATALOG = {
   'intake.process-file': z.object({ fileDropId: z.uuid() }).strict(),
   'housekeeping.dispatch-pending': z.object({}).strict(),
+  /** The daily pool pass: retention purge and what it changes (identities, households, segments). */
+  'housekeeping.pool': z.object({ day: z.iso.date() }).strict(),
 } as const;
 
 export type TJobName = keyof typeof JOB_CATALOG;

@@ -5,7 +5,11 @@ import { type PullDeps, pullDueSources, pullMemberFiles } from '@alliage/intake'
 import { createJobQueue, type JobQueue } from '@alliage/queue';
 import type { SftpServer } from '@alliage/sftp';
 import type { TWarehouse } from '@alliage/warehouse';
-import { createJobHandlers, dispatchPendingDrops } from '@alliage/worker';
+import {
+  createJobHandlers,
+  dispatchPendingDrops,
+  scheduleDailyPoolHousekeeping,
+} from '@alliage/worker';
 import type { Logger } from 'pino';
 import { createDropZone } from './create-drop-zone.ts';
 import { createIntakeDeps } from './create-intake-deps.ts';
@@ -50,6 +54,7 @@ export async function startRuntime(options: {
   });
   const pullDeps = createPullDeps(config, platform, queue, logger);
   let schedule: { stop(): Promise<void> } | null = null;
+  let housekeeping: { stop(): void } | null = null;
   let sftp: SftpServer | null = null;
   let sftpPort: number | null = null;
   let warehouse: TWarehouse | null = null;
@@ -65,6 +70,7 @@ export async function startRuntime(options: {
         logger,
         options.pullScheduleTickMs ?? PULL_SCHEDULE_TICK_MS,
       );
+      housekeeping = startDailyHousekeeping(deps, logger);
     }
     if (options.sftp) {
       sftp = createDropZone({
@@ -77,6 +83,7 @@ export async function startRuntime(options: {
       sftpPort = (await sftp.listen(config.sftp.port, config.sftp.host)).port;
     }
   } catch (error) {
+    housekeeping?.stop();
     await schedule?.stop();
     await sftp?.close();
     await queue.close();
@@ -89,6 +96,7 @@ export async function startRuntime(options: {
     warehouse,
     pullMemberFiles: (actor, memberCode) => pullMemberFiles(pullDeps, memberCode, actor),
     stop: async () => {
+      housekeeping?.stop();
       await schedule?.stop();
       await sftp?.close();
       await queue.close();
@@ -133,4 +141,29 @@ function startPullSchedule(
       await running;
     },
   };
+}
+
+/** How often the runtime checks whether today's pool housekeeping is queued. */
+const HOUSEKEEPING_TICK_MS = 3600_000;
+
+/**
+ * Queues the pool housekeeping (retention purge) of the day now and then every
+ * hour; the job id is the day, so it runs once a day whatever the restarts.
+ */
+function startDailyHousekeeping(
+  deps: Parameters<typeof scheduleDailyPoolHousekeeping>[0],
+  logger: Logger,
+): { stop(): void } {
+  const tick = () => {
+    scheduleDailyPoolHousekeeping(deps).catch((error: unknown) => {
+      logger.warn(
+        { err: error instanceof Error ? error.name : 'unknown' },
+        'pool housekeeping could not be queued',
+      );
+    });
+  };
+  tick();
+  const timer = setInterval(tick, HOUSEKEEPING_TICK_MS);
+  timer.unref();
+  return { stop: () => clearInterval(timer) };
 }

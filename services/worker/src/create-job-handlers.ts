@@ -1,6 +1,7 @@
-import { getFileDrop, listPendingFileDrops } from '@alliage/control';
+import { getFileDrop, listPendingFileDrops, SYSTEM_ACTOR } from '@alliage/control';
 import { AppError, isAppError } from '@alliage/domain';
 import { type IntakeDeps, processFileDrop } from '@alliage/intake';
+import { runPoolBuild } from '@alliage/pool';
 import type { JobQueue, TJobHandlers } from '@alliage/queue';
 
 const VISIBILITY_POLLS = 20;
@@ -49,6 +50,15 @@ export function createJobHandlers(deps: WorkerDeps): TJobHandlers {
     'housekeeping.dispatch-pending': async () => {
       await dispatchPendingDrops(deps);
     },
+    'housekeeping.pool': async () => {
+      await runPoolBuild({
+        ctx: deps.intake.ctx,
+        warehouse: deps.intake.warehouse,
+        actor: SYSTEM_ACTOR,
+        full: false,
+        trigger: 'housekeeping',
+      });
+    },
   };
 }
 
@@ -65,4 +75,13 @@ export async function dispatchPendingDrops(deps: WorkerDeps): Promise<number> {
       queued += 1;
   }
   return queued;
+}
+
+/**
+ * Queues today's pool housekeeping (retention purge) once: the job id is the
+ * day, so every process and every restart asking the same day adds nothing.
+ */
+export async function scheduleDailyPoolHousekeeping(deps: WorkerDeps): Promise<boolean> {
+  const day = deps.intake.ctx.clock().toISOString().slice(0, 10);
+  return deps.queue.enqueue('housekeeping.pool', { day }, { jobId: `pool-${day}` });
 }

@@ -1,2 +1,6 @@
 export type { WorkerDeps } from './create-job-handlers.ts';
-export { createJobHandlers, dispatchPendingDrops } from './create-job-handlers.ts';
+export {
+  createJobHandlers,
+  dispatchPendingDrops,
+  scheduleDailyPoolHousekeeping,
+} from './create-job-handlers.ts';

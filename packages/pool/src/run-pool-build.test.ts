@@ -1,0 +1,123 @@
+import { Readable } from 'node:stream';
+import {
+  type ControlContext,
+  cliActor,
+  createOrganisation,
+  listLatestAuditEvents,
+  SYSTEM_ACTOR,
+  setInstruction,
+} from '@alliage/control';
+import {
+  createTestControlDb,
+  type TestControlDb,
+  testControlDbKinds,
+} from '@alliage/control/testing';
+import { DEFAULT_DIALECT_PROFILE } from '@alliage/domain';
+import { loadMemberDrop } from '@alliage/warehouse';
+import { createTestWarehouse } from '@alliage/warehouse/testing';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { runPoolBuild } from './run-pool-build.ts';
+
+const HEADER =
+  'customer_id,civility,first_name,last_name,address_complement,address_building,street,address_locality,postcode,city,country,email,phone_mobile,phone_landline,birth_date,optin_email,optin_sms,optin_phone,created_at';
+
+describe.each(testControlDbKinds())('runPoolBuild (%s)', (kind) => {
+  let control: TestControlDb;
+  let pool: Awaited<ReturnType<typeof createTestWarehouse>>;
+  let now = new Date('2026-11-23T12:00:00Z');
+  let ctx: ControlContext;
+
+  beforeAll(async () => {
+    control = await createTestControlDb(kind);
+    ctx = { db: control.db, clock: () => now };
+    pool = await createTestWarehouse();
+    const actor = cliActor('test');
+    await createOrganisation(ctx, actor, {
+      code: 'M01',
+      name: 'Member',
+      kind: 'member',
+      sector: 'automobile',
+    });
+    // M01 keeps its customers 24 months only.
+    await setInstruction(ctx, actor, 'M01', {
+      purposes: ['targeting'],
+      channels: ['postal'],
+      thirdPartyAllowed: false,
+      clientSectorsAllow: null,
+      clientSectorsDeny: [],
+      retentionMonths: 24,
+      signedBy: 'Test Only, DPO',
+      effectiveFrom: '2026-01-01',
+    });
+    const lines = [
+      'C1,M,Jean,DUPONT,,,12 avenue Victor Hugo,,75016,PARIS,FR,,,,1970-03-12,1,1,0,2025-06-10',
+      'C2,MME,Anne,MOREAU,,,5 rue de la Paix,,69003,LYON,FR,,,,1980-01-01,1,0,0,2026-03-01',
+    ];
+    const result = await loadMemberDrop({
+      warehouse: pool.warehouse,
+      fileDropId: '00000000-0000-4000-8000-000000000001',
+      memberCode: 'M01',
+      kind: 'customers',
+      delta: false,
+      dialect: DEFAULT_DIALECT_PROFILE,
+      plaintext: Readable.from([Buffer.from(`${[HEADER, ...lines].join('\n')}\n`)]),
+      verified: Promise.resolve({}),
+      maxRejectedRowRatio: 0.05,
+      retentionMonths: 24,
+      memberSectors: new Map([['M01', 'automobile']]),
+      repoussoir: [],
+      hmacSecret: 'test-only-hmac-secret-0123456789abcdef',
+      now,
+      receivedAt: now,
+    });
+    expect(result.outcome).toBe('loaded');
+  });
+  afterAll(async () => {
+    await pool?.cleanup();
+    await control?.close();
+  });
+
+  async function customers(): Promise<string[]> {
+    const connection = await pool.warehouse.connect();
+    const rows = (
+      await connection.runAndReadAll('SELECT customer_id FROM member_records ORDER BY 1')
+    ).getRowsJS();
+    connection.closeSync();
+    return rows.map((row) => String(row[0]));
+  }
+
+  it('deletes records once the clock passes their member retention, and audits the counts', async () => {
+    await runPoolBuild({
+      ctx,
+      warehouse: pool.warehouse,
+      actor: SYSTEM_ACTOR,
+      full: false,
+      trigger: 'housekeeping',
+    });
+    expect(await customers()).toEqual(['C1', 'C2']);
+
+    // 24 months after C1 was collected (2025-06-10), plus a day.
+    now = new Date('2027-06-11T12:00:00Z');
+    const changes = await runPoolBuild({
+      ctx,
+      warehouse: pool.warehouse,
+      actor: SYSTEM_ACTOR,
+      full: false,
+      trigger: 'housekeeping',
+    });
+    expect(changes.purged.records).toBe(1);
+    expect(changes.identities.personsGone).toBe(1);
+    expect(await customers()).toEqual(['C2']);
+    const connection = await pool.warehouse.connect();
+    const persons = (await connection.runAndReadAll('SELECT count(*) FROM persons')).getRowsJS();
+    connection.closeSync();
+    expect(Number(persons[0]?.[0])).toBe(1);
+    const [purged, built] = await listLatestAuditEvents(ctx, 2);
+    expect(built?.action).toBe('pool.built');
+    expect(purged).toMatchObject({
+      action: 'pool.purged',
+      details: { trigger: 'housekeeping', records: 1, retentionMonthsByMember: { M01: 24 } },
+    });
+    expect(JSON.stringify(purged?.details)).not.toContain('DUPONT');
+  });
+});

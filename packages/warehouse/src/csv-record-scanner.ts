@@ -84,6 +84,30 @@ export class CsvRecordScanner {
     let recordStart = 0;
     const { delimiter, quote } = this;
     for (let index = 0; index < chunk.length; index++) {
+      if (index === recordStart && this.carry.length === 0 && this.fields === 1 && !this.inQuotes) {
+        // Fast path: a whole record in this chunk with no quote at all (most records).
+        const end = chunk.indexOf(LF, index);
+        if (end !== -1) {
+          let fields = 1;
+          let blank = true;
+          let at = index;
+          for (; at < end; at++) {
+            const byte = chunk[at] as number;
+            if (byte === delimiter) fields += 1;
+            else if (byte === quote) break;
+            else if (byte !== CR) blank = false;
+          }
+          if (at === end) {
+            this.fields = fields;
+            this.recordEmpty = blank && fields === 1;
+            this.finishRecord(chunk, recordStart, end, out);
+            this.line += 1;
+            recordStart = end + 1;
+            index = end;
+            continue;
+          }
+        }
+      }
       const byte = chunk[index] as number;
       if (this.inQuotes) {
         if (byte === quote) {

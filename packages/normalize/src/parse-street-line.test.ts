@@ -35,14 +35,24 @@ describe('parseStreetLine', () => {
     expect(parseStreetLine('12 quater bd Voltaire')?.numberSuffix).toBe('QUATER');
   });
 
-  it('keeps a letter suffix as a letter, glued or not', () => {
+  it('reads B, T and Q as La Poste abbreviations of BIS, TER and QUATER, glued or not', () => {
     expect(parseStreetLine('3B rue des Lilas')).toMatchObject({
       houseNumber: '3',
-      numberSuffix: 'B',
+      numberSuffix: 'BIS',
       streetType: 'RUE',
     });
     expect(matchKeyOf('12 B rue des Lilas')).toBe(matchKeyOf('12B rue des Lilas'));
-    expect(matchKeyOf('12 B rue des Lilas')).not.toBe(matchKeyOf('12 BIS rue des Lilas'));
+    expect(matchKeyOf('12 B rue des Lilas')).toBe(matchKeyOf('12 BIS rue des Lilas'));
+    expect(matchKeyOf('4T rue des Lilas')).toBe(matchKeyOf('4 ter rue des Lilas'));
+  });
+
+  it('keeps other letter suffixes as letters', () => {
+    expect(parseStreetLine('3A rue des Lilas')).toMatchObject({
+      houseNumber: '3',
+      numberSuffix: 'A',
+    });
+    expect(matchKeyOf('12 C rue des Lilas')).toBe(matchKeyOf('12C rue des Lilas'));
+    expect(matchKeyOf('12 C rue des Lilas')).not.toBe(matchKeyOf('12 rue des Lilas'));
   });
 
   it('keeps the first number of a range', () => {

@@ -21,6 +21,8 @@ const DIGITS = /^\d+$/;
 const RANGE_END = /^\d+[A-Z]?$/;
 const SINGLE_LETTER = /^[A-Z]$/;
 const WORD_SUFFIXES: ReadonlySet<string> = new Set(['BIS', 'TER', 'QUATER', 'QUINQUIES']);
+// La Poste's abbreviations of the repetition indices: `13 B` is `13 BIS`, `4 T` is `4 TER`.
+const LETTER_FOR_WORD: Readonly<Record<string, string>> = { B: 'BIS', T: 'TER', Q: 'QUATER' };
 const NUMBER_MARKERS: ReadonlySet<string> = new Set(['N', 'NO', 'NUM', 'NUMERO']);
 const RANGE_LINKS: ReadonlySet<string> = new Set(['A', 'AU', 'ET']);
 // `12 L'ESPLANADE`: an L or D followed by an apostrophe is an article, not a suffix.
@@ -55,7 +57,7 @@ export function parseStreetLine(raw: string): TStreetLine | null {
       numberSuffix = next;
       at = skipRangeEnd(words, at + 1);
     } else if (next !== undefined && isLetterSuffix(raw, words, at)) {
-      numberSuffix = next;
+      numberSuffix = LETTER_FOR_WORD[next] ?? next;
       at = skipRangeEnd(words, at + 1);
     }
   }

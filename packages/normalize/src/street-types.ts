@@ -52,7 +52,7 @@ const STREET_TYPES: readonly TStreetTypeSpelling[] = [
   { full: 'PONT', abbreviation: 'PONT' },
   { full: 'PORT', abbreviation: 'PORT' },
   { full: 'PROMENADE', abbreviation: 'PROM', otherSpellings: ['PRO'] },
-  { full: 'QUAI', abbreviation: 'QUAI' },
+  { full: 'QUAI', abbreviation: 'QUAI', otherSpellings: ['QU'] },
   { full: 'QUARTIER', abbreviation: 'QUA', otherSpellings: ['QRT', 'QUAR'] },
   { full: 'RAMPE', abbreviation: 'RPE' },
   { full: 'RESIDENCE', abbreviation: 'RES', otherSpellings: ['RESID'] },

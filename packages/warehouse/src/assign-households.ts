@@ -29,38 +29,74 @@ export async function assignHouseholds(options: {
 }): Promise<THouseholdChanges> {
   const { connection } = options;
   const at = options.now.toISOString();
-  // Current dwelling of every person in play (most recent activity, then newest record).
+  // Current dwelling of every person in play: the address of their most recently active
+  // record, and at that address the most detailed dwelling their records give (a member
+  // may omit the building or apartment line another one has).
   const dwellingOf = (personFilter: string) => `
-    SELECT r.person_id,
-      arg_max(r.dwelling_key, CAST(coalesce(a.last_transaction, r.created_at) AS VARCHAR) || lpad(CAST(r.record_id AS VARCHAR), 20, '0')) AS dwelling_key
-    FROM member_records r
-    LEFT JOIN record_activity a USING (member_code, customer_id)
-    WHERE r.dwelling_key IS NOT NULL AND r.person_id IS NOT NULL ${personFilter}
-    GROUP BY r.person_id`;
+    WITH recs AS (
+      SELECT r.person_id, r.address_key, r.dwelling_key,
+        CAST((r.building_key IS NOT NULL)::INT + (r.complement_key IS NOT NULL)::INT AS VARCHAR) AS detail,
+        CAST(coalesce(a.last_transaction, r.created_at) AS VARCHAR) || lpad(CAST(r.record_id AS VARCHAR), 20, '0') AS recency
+      FROM member_records r
+      LEFT JOIN record_activity a USING (member_code, customer_id)
+      WHERE r.dwelling_key IS NOT NULL AND r.person_id IS NOT NULL ${personFilter}
+    ), current_address AS (
+      SELECT person_id, arg_max(address_key, recency) AS address_key FROM recs GROUP BY person_id
+    )
+    SELECT c.person_id, c.address_key, arg_max(r.dwelling_key, r.detail || r.recency) AS dwelling_key,
+      max(r.detail) > '0' AS detailed
+    FROM current_address c JOIN recs r USING (person_id, address_key)
+    GROUP BY c.person_id, c.address_key`;
+  /** The address part of a dwelling key (it ends with `|building|complement`). */
+  const addressOf = (dwellingSql: string) =>
+    `regexp_replace(${dwellingSql}, '\\|[^|]*\\|[^|]*$', '')`;
   if (options.full) {
     await connection.run(`CREATE OR REPLACE TEMP TABLE hh_scope AS SELECT person_id FROM persons`);
   } else {
-    await connection.run(`CREATE OR REPLACE TEMP TABLE hh_touched_dwellings AS
-      SELECT dwelling_key FROM (${dwellingOf('AND r.person_id IN (SELECT person_id FROM ir_touched_persons)')})
+    await connection.run(`CREATE OR REPLACE TEMP TABLE hh_touched_addresses AS
+      SELECT address_key FROM (${dwellingOf('AND r.person_id IN (SELECT person_id FROM ir_touched_persons)')})
       UNION
-      SELECT dwelling_key FROM persons WHERE person_id IN (SELECT person_id FROM ir_touched_persons) AND dwelling_key IS NOT NULL
+      SELECT ${addressOf('dwelling_key')} FROM persons
+      WHERE person_id IN (SELECT person_id FROM ir_touched_persons) AND dwelling_key IS NOT NULL
       UNION
-      SELECT dwelling_key FROM ir_gone_households WHERE dwelling_key IS NOT NULL`);
+      SELECT ${addressOf('dwelling_key')} FROM ir_gone_households WHERE dwelling_key IS NOT NULL`);
     await connection.run(`CREATE OR REPLACE TEMP TABLE hh_scope AS
       SELECT person_id FROM persons WHERE person_id IN (SELECT person_id FROM ir_touched_persons)
       UNION
-      SELECT person_id FROM persons WHERE dwelling_key IN (SELECT dwelling_key FROM hh_touched_dwellings)
+      SELECT person_id FROM persons
+      WHERE ${addressOf('dwelling_key')} IN (SELECT address_key FROM hh_touched_addresses)
       UNION
       SELECT person_id FROM persons WHERE household_id IN (
         SELECT household_id FROM persons WHERE person_id IN (SELECT person_id FROM ir_touched_persons)
         UNION SELECT household_id FROM ir_gone_households)`);
   }
+  // A person whose records leave out the building or the flat joins the one more
+  // detailed dwelling at that address that agrees with what they do say, when there is
+  // exactly one; with several candidates they stay where they are.
   await connection.run(`CREATE OR REPLACE TEMP TABLE hh_people AS
+    WITH placed AS (
+      SELECT *, string_split(dwelling_key, '|') AS parts
+      FROM (${dwellingOf('AND r.person_id IN (SELECT person_id FROM hh_scope)')})
+    ), dwellings AS (
+      SELECT DISTINCT address_key, dwelling_key, parts FROM placed
+    ), candidates AS (
+      SELECT p.person_id, d.dwelling_key
+      FROM placed p JOIN dwellings d USING (address_key)
+      WHERE d.dwelling_key <> p.dwelling_key
+        AND (p.parts[3] = '' OR p.parts[3] = d.parts[3])
+        AND (p.parts[4] = '' OR p.parts[4] = d.parts[4])
+    ), single AS (
+      SELECT person_id, min(dwelling_key) AS dwelling_key FROM candidates
+      GROUP BY person_id HAVING count(*) = 1
+    ), chosen AS (
+      SELECT p.person_id, coalesce(s.dwelling_key, p.dwelling_key) AS dwelling_key
+      FROM placed p LEFT JOIN single s USING (person_id)
+    )
     SELECT (row_number() OVER (ORDER BY p.person_id) - 1)::INTEGER AS idx, p.person_id,
       p.household_id AS previous_household_id, d.dwelling_key,
       dense_rank() OVER (ORDER BY d.dwelling_key) AS dwelling_rank
     FROM persons p
-    LEFT JOIN (${dwellingOf('AND r.person_id IN (SELECT person_id FROM hh_scope)')}) d USING (person_id)
+    LEFT JOIN chosen d USING (person_id)
     WHERE p.person_id IN (SELECT person_id FROM hh_scope)`);
   const [dwellings = [], previous = [], ranks = []] = (
     await connection.runAndReadAll(

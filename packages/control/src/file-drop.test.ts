@@ -46,6 +46,7 @@ function reportFor(
     rejection: null,
     rowErrors: [],
     duplicateOf: null,
+    pool: null,
     ...patch,
   };
 }

@@ -28,6 +28,20 @@ export const ZRowError = z.object({
 });
 export type TRowError = z.infer<typeof ZRowError>;
 
+/** What an accepted file changed in the pool, in counts. */
+export const ZDropPoolCounts = z.object({
+  /** Records (customers) or transactions added. */
+  inserted: z.number().int().min(0),
+  updated: z.number().int().min(0),
+  /** Customers a full base no longer lists, removed with their transactions. */
+  removed: z.number().int().min(0),
+  /** Rows not loaded because already past the member's retention. */
+  expiredAtIntake: z.number().int().min(0),
+  /** Distinct customer_ids of a transactions file with no customer in the pool yet. */
+  unknownCustomers: z.number().int().min(0),
+});
+export type TDropPoolCounts = z.infer<typeof ZDropPoolCounts>;
+
 /** The report written to the member's `reports/<file>.report.json` for every drop. */
 export const ZDropReport = z.object({
   fileDropId: z.uuid(),
@@ -45,6 +59,8 @@ export const ZDropReport = z.object({
   rejection: z.object({ reason: ZDropRejectionReason, detail: z.string() }).nullable(),
   rowErrors: z.array(ZRowError),
   duplicateOf: z.uuid().nullable(),
+  /** Set on accepted files: what the load changed in the pool. */
+  pool: ZDropPoolCounts.nullable().default(null),
 });
 export type TDropReport = z.infer<typeof ZDropReport>;
 
@@ -65,6 +81,13 @@ export function formatDropReportText(report: TDropReport): string {
   }
   if (report.rejection)
     lines.push(`reason    ${report.rejection.reason}: ${report.rejection.detail}`);
+  if (report.pool) {
+    const pool = report.pool;
+    lines.push(
+      `pool      ${pool.inserted} added, ${pool.updated} updated, ${pool.removed} removed, ` +
+        `${pool.expiredAtIntake} past retention (not loaded), ${pool.unknownCustomers} unknown customers`,
+    );
+  }
   if (report.duplicateOf)
     lines.push(`duplicate of drop ${report.duplicateOf} (same SHA-256, already accepted)`);
   for (const error of report.rowErrors.slice(0, 50)) {

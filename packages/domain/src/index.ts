@@ -7,9 +7,16 @@ export type { THeaderCheck, THeaderIssue } from './check-file-header.ts';
 export { checkFileHeader } from './check-file-header.ts';
 export type { TDialectProfile, TDialectProfileInput } from './dialect-profile.ts';
 export { DEFAULT_DIALECT_PROFILE, ZDialectProfile } from './dialect-profile.ts';
-export type { TDropRejectionReason, TDropReport, TDropStatus, TRowError } from './drop-report.ts';
+export type {
+  TDropPoolCounts,
+  TDropRejectionReason,
+  TDropReport,
+  TDropStatus,
+  TRowError,
+} from './drop-report.ts';
 export {
   formatDropReportText,
+  ZDropPoolCounts,
   ZDropRejectionReason,
   ZDropReport,
   ZDropStatus,

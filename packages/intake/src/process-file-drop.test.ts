@@ -148,6 +148,8 @@ describe.skipIf(!hasGpg).each(testControlDbKinds())(
       expect(JSON.parse(report)).toMatchObject({
         status: 'accepted',
         rows: { total: 50, accepted: 50, rejected: 0 },
+        // No customers file yet: the transactions wait in the pool for their customers.
+        pool: { inserted: 50, unknownCustomers: 50, expiredAtIntake: 0 },
       });
       expect(report).not.toContain(CANARY);
       // Idempotent: a retried job finds the drop finished and does nothing.

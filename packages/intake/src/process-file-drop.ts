@@ -55,7 +55,11 @@ type TOutcome = Pick<
   'status' | 'signerFingerprint' | 'kind' | 'rows' | 'rejection' | 'rowErrors' | 'duplicateOf'
 > & {
   /** What the pool load changed (null when nothing was loaded now). */
-  load?: { summary: TDropLoadSummary | null; instructionVersion: number | null };
+  load?: {
+    summary: TDropLoadSummary | null;
+    instructionVersion: number | null;
+    alreadyLoaded: boolean;
+  };
 };
 
 /**
@@ -88,6 +92,15 @@ export async function processFileDrop(
     receivedAt: drop.receivedAt.toISOString(),
     finishedAt: deps.ctx.clock().toISOString(),
     ...outcome,
+    pool: load?.summary
+      ? {
+          inserted: load.summary.inserted,
+          updated: load.summary.updated,
+          removed: load.summary.removed,
+          expiredAtIntake: load.summary.expiredAtIntake,
+          unknownCustomers: load.summary.unknownCustomers,
+        }
+      : null,
   };
   await writeDropReport(path.join(deps.sftpRoot, drop.organisationCode, 'reports'), report);
   if (sourcePath !== archivePath && existsSync(sourcePath)) {
@@ -104,7 +117,12 @@ export async function processFileDrop(
         objectType: 'file_drop',
         objectId: drop.id,
         organisationCode: drop.organisationCode,
-        details: { trigger: 'drop', instructionVersion: load.instructionVersion, ...load.summary },
+        details: {
+          trigger: 'drop',
+          instructionVersion: load.instructionVersion,
+          alreadyLoaded: load.alreadyLoaded,
+          ...load.summary,
+        },
       });
     },
   });
@@ -241,6 +259,10 @@ async function decideOutcome(
     rejection: null,
     rowErrors: loaded.rowErrors,
     duplicateOf: null,
-    load: { summary: loaded.summary, instructionVersion: instruction?.version ?? null },
+    load: {
+      summary: loaded.summary,
+      instructionVersion: instruction?.version ?? null,
+      alreadyLoaded: loaded.outcome === 'already_loaded',
+    },
   };
 }

@@ -206,7 +206,9 @@ async function loadWithWriter(
   }
   if (alreadyLoaded.currentRowCount > 0) {
     // The pool already holds this drop (a retry after a crash past the commit).
-    return { outcome: 'already_loaded', rows, rowErrors, summary: null };
+    const stored = alreadyLoaded.getRowsJS()[0]?.[0];
+    const summary = typeof stored === 'string' ? (JSON.parse(stored) as TDropLoadSummary) : null;
+    return { outcome: 'already_loaded', rows, rowErrors, summary };
   }
 
   const today = options.now.toISOString().slice(0, 10);

@@ -1,6 +1,12 @@
 export { canonicalPhoneDigits } from './canonical-phone-digits.ts';
 export type { TCommuneReference, TPopulationClass } from './commune-reference.ts';
 export { listCommuneReference, populationClass } from './commune-reference.ts';
+export type { TCustomerRecord, TDroppedField, TRawCustomerRow } from './customer-row-schema.ts';
+export {
+  customerRowSchema,
+  MAX_IDENTIFIER_LENGTH,
+  ZRawCustomerRow,
+} from './customer-row-schema.ts';
 export type { TAddressMatchKeyInput } from './dwelling-key.ts';
 export { addressMatchKey, dwellingKey, dwellingPartKey } from './dwelling-key.ts';
 export type { TFieldResult } from './field-result.ts';
@@ -29,3 +35,5 @@ export { postalRepoussoirKey, repoussoirKey } from './repoussoir-key.ts';
 export type { TCommune, TCommuneResolution, TResolveCommuneInput } from './resolve-commune.ts';
 export { resolveCommune } from './resolve-commune.ts';
 export { abbreviateStreetType, canonicalStreetType } from './street-types.ts';
+export type { TRawTransactionRow, TTransactionRecord } from './transaction-row-schema.ts';
+export { transactionRowSchema, ZRawTransactionRow } from './transaction-row-schema.ts';

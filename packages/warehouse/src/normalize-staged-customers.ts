@@ -2,6 +2,7 @@ import { CUSTOMER_COLUMNS, type TDialectProfile } from '@alliage/domain';
 import {
   dwellingPartKey,
   EMAIL_SYNTAX,
+  MAX_IDENTIFIER_LENGTH,
   mapCivility,
   normalizePersonName,
   normalizePhone,
@@ -27,9 +28,6 @@ export interface NormalizeStagedOptions {
   /** Used as the collection date of records whose file has no `created_at`. */
   receivedDate: string;
 }
-
-/** Longest customer or transaction identifier accepted. */
-export const MAX_IDENTIFIER_LENGTH = 64;
 
 /**
  * Validates and normalises staged customer rows in bulk into

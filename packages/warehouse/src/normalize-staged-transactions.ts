@@ -1,10 +1,7 @@
 import { TRANSACTION_COLUMNS } from '@alliage/domain';
-import { parseAmount, parseMemberDate } from '@alliage/normalize';
+import { MAX_IDENTIFIER_LENGTH, parseAmount, parseMemberDate } from '@alliage/normalize';
 import { mapDistinctValues } from './map-distinct-values.ts';
-import {
-  MAX_IDENTIFIER_LENGTH,
-  type NormalizeStagedOptions,
-} from './normalize-staged-customers.ts';
+import type { NormalizeStagedOptions } from './normalize-staged-customers.ts';
 import { sqlIdentifier } from './sql-literal.ts';
 
 /**

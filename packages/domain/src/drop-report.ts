@@ -39,6 +39,10 @@ export const ZDropPoolCounts = z.object({
   expiredAtIntake: z.number().int().min(0),
   /** Distinct customer_ids of a transactions file with no customer in the pool yet. */
   unknownCustomers: z.number().int().min(0),
+  /** New customers with no transaction yet, collected before the retention cutoff: held awaiting the transactions file. */
+  held: z.number().int().min(0).default(0),
+  /** Held customers this transactions file brought into the pool. */
+  releasedFromHold: z.number().int().min(0).default(0),
 });
 export type TDropPoolCounts = z.infer<typeof ZDropPoolCounts>;
 
@@ -85,7 +89,8 @@ export function formatDropReportText(report: TDropReport): string {
     const pool = report.pool;
     lines.push(
       `pool      ${pool.inserted} added, ${pool.updated} updated, ${pool.removed} removed, ` +
-        `${pool.expiredAtIntake} past retention (not loaded), ${pool.unknownCustomers} unknown customers`,
+        `${pool.expiredAtIntake} past retention (not loaded), ${pool.unknownCustomers} unknown customers, ` +
+        `${pool.held} held awaiting transactions, ${pool.releasedFromHold} released from hold`,
     );
   }
   if (report.duplicateOf)

@@ -98,7 +98,11 @@ export {
   ZRepoussoirSourceReference,
   ZRepoussoirValue,
 } from './repoussoir.ts';
-export { isPastRetention, retentionCutoff } from './retention-cutoff.ts';
+export {
+  HOLD_WITHOUT_ACTIVITY_DAYS,
+  isPastRetention,
+  retentionCutoff,
+} from './retention-cutoff.ts';
 export type { TRole } from './role.ts';
 export { isStaffRole, roleFitsOrgKind, STAFF_ROLES, ZRole } from './role.ts';
 export type { TSector } from './sector.ts';

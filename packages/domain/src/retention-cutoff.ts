@@ -1,6 +1,13 @@
 import { MAX_RETENTION_MONTHS } from './instruction.ts';
 
 /**
+ * How long a new record that looks past retention only because none of its
+ * transactions has arrived yet (customers file before transactions file) is held
+ * outside the pool, awaiting them, before it is deleted. See docs/pool.md.
+ */
+export const HOLD_WITHOUT_ACTIVITY_DAYS = 7;
+
+/**
  * The oldest last-activity date a member record may have and stay in the pool
  * (DESIGN.md rule 4): `today` minus the retention in months, the day clamped to
  * the end of a shorter month (31 May − 3 months = 28/29 February). A record

@@ -99,6 +99,8 @@ export async function processFileDrop(
           removed: load.summary.removed,
           expiredAtIntake: load.summary.expiredAtIntake,
           unknownCustomers: load.summary.unknownCustomers,
+          held: load.summary.held ?? 0,
+          releasedFromHold: load.summary.releasedFromHold ?? 0,
         }
       : null,
   };

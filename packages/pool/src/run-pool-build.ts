@@ -39,7 +39,11 @@ export async function runPoolBuild(
     now,
   });
   await options.ctx.db.transaction().execute(async (trx) => {
-    if (changes.purged.records > 0 || changes.purged.transactions > 0) {
+    if (
+      changes.purged.records > 0 ||
+      changes.purged.transactions > 0 ||
+      changes.purged.heldExpired > 0
+    ) {
       await appendAuditEvent(trx, options.ctx.clock, {
         action: 'pool.purged',
         actor: options.actor,
@@ -48,6 +52,7 @@ export async function runPoolBuild(
           trigger: options.trigger,
           records: changes.purged.records,
           transactions: changes.purged.transactions,
+          heldExpired: changes.purged.heldExpired,
           retentionMonthsByMember: Object.fromEntries(policies.retentionMonthsByMember),
         },
       });

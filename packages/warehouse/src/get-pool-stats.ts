@@ -13,6 +13,8 @@ export interface TPoolStats {
   communeMatchedShare: number;
   lastLoadedAt: string | null;
   drops: number;
+  /** New records held out of the pool awaiting their transactions. */
+  heldRecords: number;
 }
 
 /**
@@ -38,9 +40,10 @@ export async function getPoolStats(warehouse: TWarehouse): Promise<TPoolStats> {
         `SELECT (SELECT count(*) FROM member_records), (SELECT count(*) FROM persons),
            (SELECT count(*) FROM households),
            (SELECT coalesce(avg((commune_status = 'matched')::INT), 0) FROM member_records),
-           (SELECT CAST(max(loaded_at) AS VARCHAR) FROM loaded_drops), (SELECT count(*) FROM loaded_drops)`,
+           (SELECT CAST(max(loaded_at) AS VARCHAR) FROM loaded_drops), (SELECT count(*) FROM loaded_drops),
+           (SELECT count(*) FROM held_records)`,
       )
-    ).getRowsJS() as [bigint, bigint, bigint, number, string | null, bigint][];
+    ).getRowsJS() as [bigint, bigint, bigint, number, string | null, bigint, bigint][];
     const spread = (
       await connection.runAndReadAll(
         `SELECT least(members, 4) AS bucket, count(*) FROM (
@@ -53,7 +56,7 @@ export async function getPoolStats(warehouse: TWarehouse): Promise<TPoolStats> {
     for (const [bucket, count] of spread) {
       personsByMemberCount[Number(bucket) >= 4 ? '4+' : String(bucket)] = Number(count);
     }
-    const [records, persons, households, matched, lastLoadedAt, drops] = totals ?? [
+    const [records, persons, households, matched, lastLoadedAt, drops, held] = totals ?? [
       0n,
       0n,
       0n,
@@ -75,6 +78,7 @@ export async function getPoolStats(warehouse: TWarehouse): Promise<TPoolStats> {
       communeMatchedShare: Math.round(Number(matched) * 10_000) / 10_000,
       lastLoadedAt,
       drops: Number(drops),
+      heldRecords: Number(held),
     };
   } finally {
     connection.closeSync();

@@ -151,6 +151,33 @@ describe('loadMemberDrop', () => {
     expect(activity).toEqual([{ customer_id: 'C1', transaction_count: 1 }]);
   });
 
+  it('holds an old customer until its transactions arrive, whichever file comes first', async () => {
+    const customers = await load(warehouse, 'M01', 'customers', [
+      'C1,M,Jean,DUPONT,,,12 avenue Victor Hugo,,75016,PARIS,FR,,,,1970-03-12,1,1,0,2020-01-10',
+      'C2,M,Paul,MARTIN,,,3 rue de la Paix,,69003,LYON,FR,,,,1980-01-01,1,0,0,2021-06-01',
+    ]);
+    expect(customers.outcome === 'loaded' && customers.summary).toMatchObject({
+      inserted: 0,
+      held: 2,
+    });
+    expect(await query(warehouse, 'SELECT count(*) AS n FROM member_records')).toEqual([{ n: 0n }]);
+    const transactions = await load(warehouse, 'M01', 'transactions', [
+      'C1,T1,2026-10-01,12.50,livres,web',
+    ]);
+    expect(transactions.outcome === 'loaded' && transactions.summary).toMatchObject({
+      releasedFromHold: 1,
+      unknownCustomers: 0,
+    });
+    const records = await query(
+      warehouse,
+      'SELECT customer_id, person_id IS NOT NULL AS resolved FROM member_records',
+    );
+    expect(records).toEqual([{ customer_id: 'C1', resolved: true }]);
+    // C2 never gets a transaction: deleted once the holding time is over.
+    await load(warehouse, 'M01', 'transactions', [], { now: new Date('2026-12-10T10:00:00Z') });
+    expect(await query(warehouse, 'SELECT customer_id FROM held_records')).toEqual([]);
+  });
+
   it('marks persons matching the repoussoir by any contact point, and keeps them marked on a re-send', async () => {
     const repoussoir = [
       { kind: 'phone' as const, hmac: hmac('+33612345678'), scope: 'all' },

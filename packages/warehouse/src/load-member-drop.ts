@@ -49,6 +49,10 @@ export interface TDropLoadSummary {
   expiredAtIntake: number;
   /** Distinct customer_ids of a transactions file with no record in the pool (yet). */
   unknownCustomers: number;
+  /** New customers held out of the pool awaiting their transactions (customers file first). */
+  held: number;
+  /** Held customers a transactions file brought into the pool. */
+  releasedFromHold: number;
   pool: TPoolChanges;
 }
 

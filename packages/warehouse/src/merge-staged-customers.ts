@@ -1,4 +1,4 @@
-import { retentionCutoff } from '@alliage/domain';
+import { HOLD_WITHOUT_ACTIVITY_DAYS, retentionCutoff } from '@alliage/domain';
 import type { DuckDBConnection } from '@duckdb/node-api';
 import { hmacSql } from './hmac-sql.ts';
 import { sqlIdentifier } from './sql-literal.ts';
@@ -25,6 +25,10 @@ export interface TMergeResult {
     removed: number;
     expiredAtIntake: number;
     unknownCustomers: number;
+    /** New records with no transaction yet and collected before the cutoff, held awaiting their transactions. */
+    held: number;
+    /** Held customers whose transactions arrived and brought them into the pool. */
+    releasedFromHold: number;
   };
   /** TEMP table of (`record_id`, previous `person_id`) inserted, changed or removed: identity resolution starts there. */
   changedRecordsTable: string;
@@ -50,7 +54,10 @@ export const IDENTITY_FIELDS = [
  * Merges a validated customers file into `member_records`, inside the caller's
  * transaction: new customers get a record ID, known ones are replaced in place
  * (keeping record and person IDs), records already past retention are not
- * loaded (and deleted if present), and a full (non-delta) file removes the
+ * loaded (and deleted if present) — except new ones with no transaction known
+ * yet, which wait in `held_records` (outside the pool: no person, no segment,
+ * no selection) for their transactions file, at most
+ * `HOLD_WITHOUT_ACTIVITY_DAYS` — and a full (non-delta) file removes the
  * member's customers it no longer lists, with their transactions. Rows
  * rejected in this file leave an existing record untouched.
  *
@@ -74,7 +81,12 @@ export async function mergeStagedCustomers(
        CASE WHEN n.address_key IS NOT NULL
             THEN n.address_key || '|' || coalesce(n.building_key, '') || '|' || coalesce(n.complement_key, '') END AS dwelling_key,
        old.record_id, old.person_id, old.identity_hash AS previous_hash,
-       coalesce(ra.last_transaction, n.created_at) < CAST($2 AS DATE) AS expired
+       coalesce(ra.last_transaction, n.created_at) < CAST($2 AS DATE) AS expired,
+       -- New to the pool, no transaction known yet, collected before the cutoff: an active
+       -- customer whose transactions file has not arrived, or a prospect past retention.
+       -- Held (out of the pool) until the transactions decide, at most HOLD_WITHOUT_ACTIVITY_DAYS.
+       coalesce(ra.last_transaction, n.created_at) < CAST($2 AS DATE)
+         AND ra.last_transaction IS NULL AND old.record_id IS NULL AS held
      FROM ${t('normalized')} n
      LEFT JOIN member_records old ON old.member_code = $1 AND old.customer_id = n.customer_id
      LEFT JOIN record_activity ra ON ra.member_code = $1 AND ra.customer_id = n.customer_id
@@ -104,8 +116,9 @@ export async function mergeStagedCustomers(
       `SELECT
          count(*) FILTER (WHERE NOT expired AND record_id IS NULL),
          count(*) FILTER (WHERE NOT expired AND record_id IS NOT NULL),
-         count(*) FILTER (WHERE expired),
-         (SELECT count(*) FROM ${temp('removed')})
+         count(*) FILTER (WHERE expired AND NOT held),
+         (SELECT count(*) FROM ${temp('removed')}),
+         count(*) FILTER (WHERE held)
        FROM ${temp('incoming')}`,
     )
   ).getRowsJS()[0] as bigint[];
@@ -127,9 +140,7 @@ export async function mergeStagedCustomers(
     `DELETE FROM transactions WHERE member_code = $1 AND customer_id IN (SELECT customer_id FROM ${temp('removed')})`,
     [member],
   );
-  await connection.run(
-    `INSERT INTO member_records BY NAME
-     SELECT coalesce(record_id, nextval('record_id_seq')) AS record_id,
+  const recordColumns = `
        $1 AS member_code, customer_id, $2 AS file_drop_id, line AS source_line,
        CAST($3 AS TIMESTAMP) AS loaded_at,
        civility, first_name, last_name, first_name_key, last_name_key, last_name_phonetic,
@@ -147,9 +158,27 @@ export async function mergeStagedCustomers(
          options.hmacSecret,
          `CASE WHEN last_name_key IS NULL OR postcode IS NULL OR street_key IS NULL THEN NULL
             ELSE last_name_key || '|' || coalesce(first_name_key, '') || '|' || postcode || '|' || street_key END`,
-       )} AS postal_hmac
+       )} AS postal_hmac`;
+  await connection.run(
+    `INSERT INTO member_records BY NAME
+     SELECT coalesce(record_id, nextval('record_id_seq')) AS record_id, ${recordColumns}
      FROM ${temp('incoming')} WHERE NOT expired`,
     [member, options.fileDropId, options.now.toISOString()],
+  );
+  // The holding area: replaced by each file, emptied of whoever is now in the pool, and
+  // (full base) of whoever the member no longer lists.
+  await connection.run(
+    `DELETE FROM held_records WHERE member_code = $1 AND (
+       customer_id IN (SELECT customer_id FROM ${temp('incoming')})
+       ${options.delta ? '' : `OR customer_id NOT IN (SELECT customer_id FROM ${t('input')} WHERE customer_id IS NOT NULL)`})`,
+    [member],
+  );
+  await connection.run(
+    `INSERT INTO held_records BY NAME
+     SELECT NULL::BIGINT AS record_id, ${recordColumns},
+       CAST($4 AS DATE) + INTERVAL (${HOLD_WITHOUT_ACTIVITY_DAYS}) DAY AS held_until
+     FROM ${temp('incoming')} WHERE held`,
+    [member, options.fileDropId, options.now.toISOString(), options.today],
   );
   // New records have no person yet.
   await connection.run(
@@ -165,6 +194,8 @@ export async function mergeStagedCustomers(
       expiredAtIntake: Number(counts[2]),
       removed: Number(counts[3]),
       unknownCustomers: 0,
+      held: Number(counts[4]),
+      releasedFromHold: 0,
     },
     changedRecordsTable: temp('changed'),
   };

@@ -8,7 +8,9 @@ import { sqlIdentifier } from './sql-literal.ts';
  * replaced, so re-sending a file never counts twice. Transactions of customers
  * not (yet) in the pool are kept — the customers file may come later — unless
  * they are already past retention, and they are counted in `unknownCustomers`.
- * Transactions change no identity: the changed-records table is empty.
+ * Customers held for lack of activity (customers file first) join the pool
+ * when their transactions show activity within retention; the changed-records
+ * table lists them for identity resolution.
  *
  * @example
  * const merged = await mergeStagedTransactions(options);
@@ -59,8 +61,42 @@ export async function mergeStagedTransactions(options: MergeStagedOptions): Prom
      FROM ${temp('incoming')} WHERE NOT expired`,
     [options.memberCode, options.fileDropId],
   );
+  // Held customers (their customers file came first) whose transactions now show activity
+  // within retention join the pool as new records; those whose transactions are all past
+  // retention are deleted.
   await connection.run(
-    `CREATE OR REPLACE TEMP TABLE ${temp('changed')} (record_id BIGINT, person_id BIGINT)`,
+    `CREATE OR REPLACE TEMP TABLE ${temp('held_activity')} AS
+     SELECT h.customer_id, max(t.transaction_date) >= CAST($2 AS DATE) AS active
+     FROM held_records h
+     JOIN transactions t ON t.member_code = h.member_code AND t.customer_id = h.customer_id
+     WHERE h.member_code = $1
+     GROUP BY h.customer_id`,
+    [options.memberCode, cutoff],
+  );
+  await connection.run(
+    `INSERT INTO member_records BY NAME
+     SELECT * EXCLUDE (record_id, held_until, file_drop_id), nextval('record_id_seq') AS record_id,
+       $2 AS file_drop_id
+     FROM held_records
+     WHERE member_code = $1
+       AND customer_id IN (SELECT customer_id FROM ${temp('held_activity')} WHERE active)`,
+    [options.memberCode, options.fileDropId],
+  );
+  const released = Number(
+    (
+      await connection.runAndReadAll(`SELECT count(*) FROM ${temp('held_activity')} WHERE active`)
+    ).getRowsJS()[0]?.[0] ?? 0,
+  );
+  await connection.run(
+    `DELETE FROM held_records WHERE member_code = $1 AND (
+       customer_id IN (SELECT customer_id FROM ${temp('held_activity')})
+       OR customer_id IN (SELECT customer_id FROM ${temp('incoming')} WHERE expired))`,
+    [options.memberCode],
+  );
+  await connection.run(
+    `CREATE OR REPLACE TEMP TABLE ${temp('changed')} AS
+     SELECT record_id, person_id FROM member_records WHERE member_code = $1 AND person_id IS NULL`,
+    [options.memberCode],
   );
   return {
     counts: {
@@ -68,7 +104,9 @@ export async function mergeStagedTransactions(options: MergeStagedOptions): Prom
       updated: 0,
       removed: 0,
       expiredAtIntake: Number(counts[1]),
-      unknownCustomers: Number(counts[2]),
+      unknownCustomers: Math.max(Number(counts[2]) - released, 0),
+      held: 0,
+      releasedFromHold: released,
     },
     changedRecordsTable: temp('changed'),
   };

@@ -226,6 +226,17 @@ const MIGRATIONS: { version: number; name: string; sql: string }[] = [
       ALTER TABLE member_records ADD COLUMN postal_hmac VARCHAR;
     `,
   },
+  {
+    version: 4,
+    name: 'held-records',
+    sql: `
+      -- New records that look past retention only because their transactions have not
+      -- arrived yet: kept out of the pool until a transactions file decides, at most
+      -- HOLD_WITHOUT_ACTIVITY_DAYS (then deleted by the purge).
+      CREATE TABLE held_records AS SELECT * FROM member_records LIMIT 0;
+      ALTER TABLE held_records ADD COLUMN held_until DATE;
+    `,
+  },
 ];
 
 /**

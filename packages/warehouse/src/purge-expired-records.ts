@@ -5,6 +5,8 @@ import { type DuckDBConnection, listValue } from '@duckdb/node-api';
 export interface TPurgeCounts {
   records: number;
   transactions: number;
+  /** Held records (no transaction ever came) deleted after the holding time. */
+  heldExpired: number;
 }
 
 /**
@@ -64,7 +66,24 @@ export async function purgeExpiredRecords(options: {
       await connection.runAndReadAll('SELECT count(*) FROM purge_transactions')
     ).getRowsJS()[0]?.[0] ?? 0,
   );
-  if (records === 0 && transactions === 0) return { records, transactions };
+  // Held records whose transactions never came within the holding time.
+  const heldExpired = Number(
+    (
+      await connection.runAndReadAll(
+        `SELECT count(*) FROM held_records WHERE held_until < CAST($1 AS DATE)
+           AND member_code IN (SELECT member_code FROM purge_cutoffs)`,
+        [options.today],
+      )
+    ).getRowsJS()[0]?.[0] ?? 0,
+  );
+  if (heldExpired > 0) {
+    await connection.run(
+      `DELETE FROM held_records WHERE held_until < CAST($1 AS DATE)
+         AND member_code IN (SELECT member_code FROM purge_cutoffs)`,
+      [options.today],
+    );
+  }
+  if (records === 0 && transactions === 0) return { records, transactions, heldExpired };
   await connection.run(`INSERT INTO ${options.changedRecordsTable}
     SELECT record_id, person_id FROM purge_records
     WHERE record_id NOT IN (SELECT record_id FROM ${options.changedRecordsTable})`);
@@ -79,5 +98,5 @@ export async function purgeExpiredRecords(options: {
   await connection.run(
     'DELETE FROM member_records WHERE record_id IN (SELECT record_id FROM purge_records)',
   );
-  return { records, transactions };
+  return { records, transactions, heldExpired };
 }

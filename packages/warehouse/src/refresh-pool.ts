@@ -50,7 +50,7 @@ export async function refreshPool(options: RefreshPoolOptions): Promise<TPoolCha
     );
   }
   const memberCodes = [...options.retentionMonthsByMember.keys()];
-  let purged: TPurgeCounts = { records: 0, transactions: 0 };
+  let purged: TPurgeCounts = { records: 0, transactions: 0, heldExpired: 0 };
   if (memberCodes.length > 0) {
     await refreshRecordActivity(connection, memberCodes);
     purged = await purgeExpiredRecords({

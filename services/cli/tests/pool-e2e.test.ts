@@ -37,6 +37,7 @@ import {
   readMemberCsv,
   readPoolIdentities,
   readSftpReport,
+  type TPoolConnection,
   type TPooledIdentity,
   type TServe,
   uploadToInbox,
@@ -58,7 +59,7 @@ const SECTORS: Record<string, string> = {
   M05: 'automobile',
 };
 const POOL_RECORDS = 3000;
-/** Large enough that its load is still running ~300 ms after it starts, on any machine. */
+/** Large enough that its load still runs 300 ms after it starts (here: ~10 s); raise it if a machine outruns it. */
 const BIG_RECORDS = 60_000;
 const BIG_MEMBER = 'M05';
 
@@ -95,12 +96,17 @@ describe.skipIf(!hasGpg || !hasSshKeygen).each(backends)(
     /** A pooled M01 customer whose email goes into the repoussoir. */
     let opposedCustomer = { customerId: '', email: '' };
 
-    const serveTail = () => (serve ?? lastServe)?.output().slice(-3000) ?? '(no serve output)';
+    /** The end of what serve printed: the last stopped (or killed) one, then the running one. */
+    const serveTail = () =>
+      [
+        lastServe ? `--- previous serve ---\n${lastServe.output().slice(-2000)}` : '',
+        serve ? `--- running serve ---\n${serve.output().slice(-2000)}` : '',
+      ].join('\n');
     const run = async (args: string[]): Promise<string> => {
       const result = await runCli(args, env);
       if (result.code !== 0) {
         throw new Error(
-          `alliage ${args.join(' ')} exited ${result.code}: ${result.stderr}\n--- serve output ---\n${serveTail()}`,
+          `alliage ${args.join(' ')} exited ${result.code}: ${result.stderr}\n${serveTail()}`,
         );
       }
       return result.stdout;
@@ -117,6 +123,17 @@ describe.skipIf(!hasGpg || !hasSshKeygen).each(backends)(
     };
     const restartServe = async () => {
       serve = await startServe(env);
+    };
+    /** Stops serve (one process owns the pool), reads the pool, and starts serve again whatever happens. */
+    const inspectPool = async <T>(
+      work: (connection: TPoolConnection) => Promise<T>,
+    ): Promise<T> => {
+      await stopServe();
+      try {
+        return await withPool(dataDir, work);
+      } finally {
+        await restartServe();
+      }
     };
     const member = (set: TGeneratedManifest, code: string): TGeneratedMember => {
       const found = set.members.find((candidate) => candidate.code === code);
@@ -206,7 +223,7 @@ describe.skipIf(!hasGpg || !hasSshKeygen).each(backends)(
         }),
       ]);
 
-      // Registered through the running platform: CLI calls go over its HTTP API.
+      // Registered while serve runs (embedded: the CLI goes through its HTTP API), so members go in parallel.
       serve = await startServe(env);
       operatorToken = JSON.parse(
         await run(['token', 'create', '--role', 'operator', '--name', 'pool e2e', '--json']),
@@ -223,12 +240,19 @@ describe.skipIf(!hasGpg || !hasSshKeygen).each(backends)(
         [...dialects].map(async ([code, dialect]) => {
           const dialectFile = path.join(dataDir, `${code}-dialect.json`);
           writeFileSync(dialectFile, JSON.stringify(dialect));
-          await run(
-            ['org', 'add', '--code', code, '--name', `Member ${code}`, '--kind', 'member'].concat([
-              '--sector',
-              SECTORS[code] as string,
-            ]),
-          );
+          const sector = SECTORS[code] as string;
+          await run([
+            'org',
+            'add',
+            '--code',
+            code,
+            '--name',
+            `Member ${code}`,
+            '--kind',
+            'member',
+            '--sector',
+            sector,
+          ]);
           await run([
             'key',
             'add',
@@ -298,10 +322,9 @@ describe.skipIf(!hasGpg || !hasSshKeygen).each(backends)(
     });
 
     it('resolves persons and households close to the truth, never merging the hard cases', async () => {
-      await stopServe();
       const truth = await readTruth(manifest.truthFile);
       const mustNotMerge = await readMustNotMerge(manifest.mustNotMergeFile);
-      const transactionless = await withPool(dataDir, async (connection) => {
+      const transactionless = await inspectPool(async (connection) => {
         identitiesAfterIntake = await readPoolIdentities(connection);
         poolCounts = {
           records: await countRows(connection, 'SELECT count(*) FROM member_records'),
@@ -364,7 +387,9 @@ describe.skipIf(!hasGpg || !hasSshKeygen).each(backends)(
       // Every live record is pooled but for the few bad rows the files carry on purpose.
       const live = [...truth.persons.keys()].filter((recordKey) => !truth.expired.has(recordKey));
       const pooledLive = live.filter((recordKey) => identitiesAfterIntake.has(recordKey));
-      expect(pooledLive.length / live.length, failure).toBeGreaterThan(0.97);
+      expect
+        .soft(pooledLive.length / live.length, `share of live records pooled; ${failure}`)
+        .toBeGreaterThan(0.97);
 
       const persons = new Map(
         records.map(([recordKey, identity]) => [recordKey, String(identity.personId)]),
@@ -392,7 +417,6 @@ describe.skipIf(!hasGpg || !hasSshKeygen).each(backends)(
         (pair) => persons.get(pair.recordKeyA) === persons.get(pair.recordKeyB),
       );
       expect(merged).toEqual([]);
-      await restartServe();
     });
 
     it('reports the same pool through pool stats and export-identities', async () => {
@@ -495,8 +519,7 @@ describe.skipIf(!hasGpg || !hasSshKeygen).each(backends)(
         rowCount: 25,
       });
 
-      await stopServe();
-      const { after, changedEmails } = await withPool(dataDir, async (connection) => ({
+      const { after, changedEmails } = await inspectPool(async (connection) => ({
         after: await readPoolIdentities(connection),
         changedEmails: (
           await queryRows(
@@ -544,7 +567,6 @@ describe.skipIf(!hasGpg || !hasSshKeygen).each(backends)(
         .map((recordKey) => after.get(recordKey)?.personId as number)
         .filter((personId) => !knownPersons.has(personId));
       expect(newPersons.filter((personId) => personId <= youngest)).toEqual([]);
-      await restartServe();
     });
 
     it('drops a re-sent customer already past retention, and a new one, while accepting the file', async () => {
@@ -577,8 +599,7 @@ describe.skipIf(!hasGpg || !hasSshKeygen).each(backends)(
       });
       expect(report).toMatchObject({ status: 'accepted', rows: { total: 2, rejected: 0 } });
 
-      await stopServe();
-      const { present, m02Records } = await withPool(dataDir, async (connection) => ({
+      const { present, m02Records } = await inspectPool(async (connection) => ({
         present: (
           await queryRows(
             connection,
@@ -594,12 +615,11 @@ describe.skipIf(!hasGpg || !hasSshKeygen).each(backends)(
       expect(present, serveTail()).toEqual([]);
       // Only the re-sent customer left: a delta removes nobody else.
       expect(m02Records).toBe((recordsByMember.get('M02') as number) - 1);
-      await restartServe();
     });
 
     it('marks the person of a repoussoir email at the pool build, and keeps it marked', async () => {
       const personOf = async () =>
-        withPool(dataDir, async (connection) => {
+        inspectPool(async (connection) => {
           const [row] = await queryRows(
             connection,
             `SELECT person_id FROM member_records WHERE member_code = 'M01' AND customer_id = $1`,
@@ -632,14 +652,12 @@ describe.skipIf(!hasGpg || !hasSshKeygen).each(backends)(
         `  ${opposedCustomer.email.toUpperCase()}  `,
       ]);
       await run(['pool', 'build', '--json']);
-      await stopServe();
       const marked = await personOf();
       expect(marked.scopes, serveTail()).toContain('all');
       // One email: its person, or the few sharing it (a couple), never the whole pool.
       expect(marked.opposedPersons).toBeGreaterThanOrEqual(1);
       expect(marked.opposedPersons).toBeLessThanOrEqual(3);
 
-      await restartServe();
       const m01 = member(manifest, 'M01');
       const delimiter = m01.dialect.delimiter ?? ',';
       const base = readMemberCsv(m01.customersFile, delimiter);
@@ -656,20 +674,23 @@ describe.skipIf(!hasGpg || !hasSshKeygen).each(backends)(
         rowCount: 1,
       });
       await run(['pool', 'build', '--json']);
-      await stopServe();
       const still = await personOf();
       expect(still.personId).toBe(marked.personId);
       expect(still.scopes, serveTail()).toContain('all');
-      await restartServe();
     });
 
     it('leaves the pool untouched when serve is killed mid-load, and loads the drop once after restart', async () => {
-      await stopServe();
-      const before = await withPool(dataDir, async (connection) => ({
+      const poolTotals = async (connection: TPoolConnection) => ({
         records: await countRows(connection, 'SELECT count(*) FROM member_records'),
         persons: await countRows(connection, 'SELECT count(*) FROM persons'),
-      }));
-      await restartServe();
+        big: await countRows(
+          connection,
+          'SELECT count(*) FROM member_records WHERE member_code = $1',
+          [BIG_MEMBER],
+        ),
+      });
+      const before = await inspectPool(poolTotals);
+      expect(before.big).toBe(0);
 
       const fileName = `${BIG_MEMBER}_customers_${today}.csv.pgp`;
       const localFile = await encrypt(member(big, 'M01').customersFile);
@@ -696,19 +717,15 @@ describe.skipIf(!hasGpg || !hasSshKeygen).each(backends)(
       lastServe = killed;
       serve = null;
 
-      const afterKill = await withPool(dataDir, async (connection) => ({
-        records: await countRows(connection, 'SELECT count(*) FROM member_records'),
-        persons: await countRows(connection, 'SELECT count(*) FROM persons'),
-        big: await countRows(
-          connection,
-          'SELECT count(*) FROM member_records WHERE member_code = $1',
-          [BIG_MEMBER],
-        ),
-      }));
-      expect(afterKill, serveTail()).toEqual({ ...before, big: 0 });
+      // Read with the killed serve gone; the restart re-queues the unfinished drop.
+      let afterKill: Awaited<ReturnType<typeof poolTotals>>;
+      try {
+        afterKill = await withPool(dataDir, poolTotals);
+      } finally {
+        await restartServe();
+      }
+      expect(afterKill, serveTail()).toEqual(before);
 
-      // A restart re-queues the unfinished drop.
-      await restartServe();
       const finished = await waitForDrops({
         serve: runningServe(),
         token: operatorToken,
@@ -716,28 +733,19 @@ describe.skipIf(!hasGpg || !hasSshKeygen).each(backends)(
         timeoutMs: 150_000,
       });
       expect(finished.get(fileName)?.status, serveTail()).toBe('accepted');
-      await stopServe();
-      const afterRestart = await withPool(dataDir, async (connection) => ({
-        others: await countRows(
-          connection,
-          'SELECT count(*) FROM member_records WHERE member_code <> $1',
-          [BIG_MEMBER],
-        ),
-        big: await countRows(
-          connection,
-          'SELECT count(*) FROM member_records WHERE member_code = $1',
-          [BIG_MEMBER],
-        ),
-        loads: await countRows(
-          connection,
-          'SELECT count(*) FROM loaded_drops WHERE file_drop_id = $1',
-          [drop?.id as string],
-        ),
+      const afterRestart = await inspectPool(async (connection) => ({
+        ...(await poolTotals(connection)),
+        summaries: (
+          await queryRows(connection, 'SELECT summary FROM loaded_drops WHERE file_drop_id = $1', [
+            drop?.id as string,
+          ])
+        ).map(([summary]) => JSON.parse(String(summary)) as { inserted: number }),
       }));
-      expect(afterRestart.others, serveTail()).toBe(before.records);
-      expect(afterRestart.big, serveTail()).toBeGreaterThan(BIG_RECORDS * 0.5);
-      expect(afterRestart.loads, 'the drop is loaded exactly once').toBe(1);
-      await restartServe();
+      expect(afterRestart.summaries, 'the drop is loaded exactly once').toHaveLength(1);
+      expect(afterRestart.big, serveTail()).toBeGreaterThan(0);
+      expect(afterRestart.big).toBe(afterRestart.summaries[0]?.inserted);
+      // Nobody else's records moved.
+      expect(afterRestart.records - afterRestart.big).toBe(before.records);
     });
 
     it('keeps the audit chain verifiable through it all', async () => {

@@ -2,7 +2,7 @@ import type { Readable } from 'node:stream';
 import type { TDialectProfile, TMemberFileKind, TRowError } from '@alliage/domain';
 import type { DuckDBConnection } from '@duckdb/node-api';
 import { dropStageTables } from './drop-stage-tables.ts';
-import { mergeStagedCustomers } from './merge-staged-customers.ts';
+import { mergeStagedCustomers, type TMergeResult } from './merge-staged-customers.ts';
 import { mergeStagedTransactions } from './merge-staged-transactions.ts';
 import { normalizeStagedCustomers } from './normalize-staged-customers.ts';
 import { normalizeStagedTransactions } from './normalize-staged-transactions.ts';
@@ -41,20 +41,7 @@ export interface LoadMemberDropOptions {
 }
 
 /** What a load did, in counts (never content). */
-export interface TDropLoadSummary {
-  inserted: number;
-  updated: number;
-  removed: number;
-  /** Records (or transactions of unknown customers) not loaded because already past retention. */
-  expiredAtIntake: number;
-  /** Distinct customer_ids of a transactions file with no record in the pool (yet). */
-  unknownCustomers: number;
-  /** New customers held out of the pool awaiting their transactions (customers file first). */
-  held: number;
-  /** Held customers a transactions file brought into the pool. */
-  releasedFromHold: number;
-  pool: TPoolChanges;
-}
+export type TDropLoadSummary = TMergeResult['counts'] & { pool: TPoolChanges };
 
 /** Where the time of a load went, in milliseconds (for benchmarks and logs). */
 export interface TDropLoadTimings {

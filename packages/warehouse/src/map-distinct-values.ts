@@ -1,3 +1,4 @@
+import type { TFieldResult } from '@alliage/normalize';
 import type { DuckDBAppender, DuckDBConnection } from '@duckdb/node-api';
 import { sqlIdentifier } from './sql-literal.ts';
 
@@ -87,4 +88,32 @@ function appendValue(
       // DATE columns take ISO text; DuckDB casts it on append.
       appender.appendVarchar(String(value));
   }
+}
+
+/**
+ * `mapDistinctValues` for a field normaliser returning a `TFieldResult` of one
+ * scalar: the lookup has the value column and `reason` (null when valid).
+ *
+ * @example
+ * await mapFieldResults({ connection, distinctSql, table: 'd_postcode_map',
+ *   value: { name: 'postcode', type: 'VARCHAR' }, map: (raw) => normalizePostcode(raw) });
+ */
+export async function mapFieldResults<T extends string | number | boolean | null>(options: {
+  connection: DuckDBConnection;
+  distinctSql: string;
+  table: string;
+  value: TLookupColumn;
+  map: (raw: string) => TFieldResult<T>;
+  /** What the value column holds when the field is invalid (default null). */
+  invalidValue?: T | null;
+}): Promise<number> {
+  return mapDistinctValues({
+    connection: options.connection,
+    distinctSql: options.distinctSql,
+    table: options.table,
+    outputs: [options.value, { name: 'reason', type: 'VARCHAR' }],
+    map: ([raw]) => options.map(raw ?? ''),
+    toValues: (result) =>
+      result.ok ? [result.value, null] : [options.invalidValue ?? null, result.reason],
+  });
 }

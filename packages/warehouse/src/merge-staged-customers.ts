@@ -23,7 +23,9 @@ export interface TMergeResult {
     inserted: number;
     updated: number;
     removed: number;
+    /** Records (or transactions of unknown customers) not loaded because already past retention. */
     expiredAtIntake: number;
+    /** Distinct customer_ids of a transactions file with no record in the pool (yet). */
     unknownCustomers: number;
     /** New records with no transaction yet and collected before the cutoff, held awaiting their transactions. */
     held: number;

@@ -13,7 +13,7 @@ import {
   resolveCommune,
 } from '@alliage/normalize';
 import type { DuckDBConnection } from '@duckdb/node-api';
-import { mapDistinctValues } from './map-distinct-values.ts';
+import { mapDistinctValues, mapFieldResults } from './map-distinct-values.ts';
 import { sqlIdentifier, sqlString } from './sql-literal.ts';
 
 export interface NormalizeStagedOptions {
@@ -60,16 +60,12 @@ export async function normalizeStagedCustomers(options: NormalizeStagedOptions):
       .join(' UNION ALL ')})`;
 
   // 2. The pure normalisers, once per distinct value.
-  await mapDistinctValues({
+  await mapFieldResults({
     connection,
     distinctSql: distinct('civility'),
     table: name('civility_map'),
-    outputs: [
-      { name: 'civility', type: 'VARCHAR' },
-      { name: 'reason', type: 'VARCHAR' },
-    ],
-    map: ([value]) => mapCivility(value ?? ''),
-    toValues: (result) => (result.ok ? [result.value, null] : [null, result.reason]),
+    value: { name: 'civility', type: 'VARCHAR' },
+    map: (raw) => mapCivility(raw),
   });
   await mapDistinctValues({
     connection,
@@ -99,38 +95,27 @@ export async function normalizeStagedCustomers(options: NormalizeStagedOptions):
         ? [result.value?.e164 ?? null, result.value?.type ?? null, null]
         : [null, null, result.reason],
   });
-  await mapDistinctValues({
+  await mapFieldResults({
     connection,
     distinctSql: distinct('birth_date', 'created_at'),
     table: name('date_map'),
-    outputs: [
-      { name: 'iso', type: 'VARCHAR' },
-      { name: 'reason', type: 'VARCHAR' },
-    ],
-    map: ([value]) => parseMemberDate(value ?? '', options.dialect.dateFormat),
-    toValues: (result) => (result.ok ? [result.value, null] : [null, result.reason]),
+    value: { name: 'iso', type: 'VARCHAR' },
+    map: (raw) => parseMemberDate(raw, options.dialect.dateFormat),
   });
-  await mapDistinctValues({
+  await mapFieldResults({
     connection,
     distinctSql: distinct('optin_email', 'optin_sms', 'optin_phone'),
     table: name('optin_map'),
-    outputs: [
-      { name: 'consent', type: 'BOOLEAN' },
-      { name: 'reason', type: 'VARCHAR' },
-    ],
-    map: ([value]) => parseOptin(value ?? undefined),
-    toValues: (result) => (result.ok ? [result.value, null] : [false, result.reason]),
+    value: { name: 'consent', type: 'BOOLEAN' },
+    map: (raw) => parseOptin(raw),
+    invalidValue: false,
   });
-  await mapDistinctValues({
+  await mapFieldResults({
     connection,
     distinctSql: distinct('postcode'),
     table: name('postcode_map'),
-    outputs: [
-      { name: 'postcode', type: 'VARCHAR' },
-      { name: 'reason', type: 'VARCHAR' },
-    ],
-    map: ([value]) => normalizePostcode(value ?? ''),
-    toValues: (result) => (result.ok ? [result.value, null] : [null, result.reason]),
+    value: { name: 'postcode', type: 'VARCHAR' },
+    map: (raw) => normalizePostcode(raw),
   });
   await mapDistinctValues({
     connection,

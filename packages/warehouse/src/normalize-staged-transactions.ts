@@ -1,6 +1,6 @@
 import { TRANSACTION_COLUMNS } from '@alliage/domain';
 import { MAX_IDENTIFIER_LENGTH, parseAmount, parseMemberDate } from '@alliage/normalize';
-import { mapDistinctValues } from './map-distinct-values.ts';
+import { mapFieldResults } from './map-distinct-values.ts';
 import type { NormalizeStagedOptions } from './normalize-staged-customers.ts';
 import { sqlIdentifier } from './sql-literal.ts';
 
@@ -24,27 +24,19 @@ export async function normalizeStagedTransactions(options: NormalizeStagedOption
   await connection.run(`CREATE OR REPLACE TABLE ${t('input')} AS
     SELECT line, ${TRANSACTION_COLUMNS.map((column) => `${raw(column)} AS ${column}`).join(', ')}
     FROM ${options.stagedTable}`);
-  await mapDistinctValues({
+  await mapFieldResults({
     connection,
     distinctSql: `SELECT DISTINCT date FROM ${t('input')} WHERE date IS NOT NULL`,
     table: `${prefix}_date_map`,
-    outputs: [
-      { name: 'iso', type: 'VARCHAR' },
-      { name: 'reason', type: 'VARCHAR' },
-    ],
-    map: ([value]) => parseMemberDate(value ?? '', options.dialect.dateFormat),
-    toValues: (result) => (result.ok ? [result.value, null] : [null, result.reason]),
+    value: { name: 'iso', type: 'VARCHAR' },
+    map: (raw) => parseMemberDate(raw, options.dialect.dateFormat),
   });
-  await mapDistinctValues({
+  await mapFieldResults({
     connection,
     distinctSql: `SELECT DISTINCT amount_eur FROM ${t('input')} WHERE amount_eur IS NOT NULL`,
     table: `${prefix}_amount_map`,
-    outputs: [
-      { name: 'amount', type: 'DOUBLE' },
-      { name: 'reason', type: 'VARCHAR' },
-    ],
-    map: ([value]) => parseAmount(value ?? '', options.dialect.decimalSeparator),
-    toValues: (result) => (result.ok ? [result.value, null] : [null, result.reason]),
+    value: { name: 'amount', type: 'DOUBLE' },
+    map: (raw) => parseAmount(raw, options.dialect.decimalSeparator),
   });
   await connection.run(`CREATE OR REPLACE TABLE ${t('normalized')} AS
     SELECT i.line, i.customer_id, i.transaction_id,

@@ -13,13 +13,14 @@ import { createReadStream } from 'node:fs';
 import { mkdtemp, readFile, rm, writeFile } from 'node:fs/promises';
 import { availableParallelism, loadavg, tmpdir } from 'node:os';
 import path from 'node:path';
+import { fileURLToPath } from 'node:url';
 import { parseArgs } from 'node:util';
 import { decryptVerifiedStream } from '@alliage/crypto';
 import { createGpgHome, type GpgHome } from '@alliage/crypto/testing';
 import { ZDialectProfile } from '@alliage/domain';
 import { buildPool, loadMemberDrop, openWarehouse, type TWarehouse } from '@alliage/warehouse';
 import { DuckDBInstance } from '@duckdb/node-api';
-import { generatePoolData, type TGeneratedMember } from '../generate/generate-pool-data.ts';
+import type { TGeneratedManifest, TGeneratedMember } from '../generate/generate-pool-data.ts';
 import {
   computePairwiseQuality,
   readMustNotMerge,
@@ -47,13 +48,9 @@ try {
       `${execFileSync('gpg', ['--version']).toString().split('\n')[0]}, ${availableParallelism()} CPUs, load ${loadavg()[0]?.toFixed(2)}\n`,
   );
   let started = performance.now();
-  const manifest = await generatePoolData({
-    outDir: path.join(work, 'pool'),
-    records,
-    seed: 42,
-    asOf,
-  });
-  const delta = await generatePoolData({
+  // Generated in child processes, so the peak RSS below is the pool's own.
+  const manifest = generateInChild({ outDir: path.join(work, 'pool'), records, seed: 42, asOf });
+  const delta = generateInChild({
     outDir: path.join(work, 'delta'),
     records: incremental,
     members: 1,
@@ -245,6 +242,27 @@ try {
   await warehouse?.close();
   home.close();
   await rm(work, { recursive: true, force: true });
+}
+
+function generateInChild(options: {
+  outDir: string;
+  records: number;
+  seed: number;
+  asOf: string;
+  members?: number;
+}): TGeneratedManifest {
+  const script = fileURLToPath(new URL('../generate/main.ts', import.meta.url));
+  const output = execFileSync(
+    process.execPath,
+    [
+      script,
+      ...['--out', options.outDir, '--records', String(options.records)],
+      ...['--seed', String(options.seed), '--as-of', options.asOf],
+      ...(options.members ? ['--members', String(options.members)] : []),
+    ],
+    { maxBuffer: 16 * 2 ** 20 },
+  );
+  return JSON.parse(output.toString()) as TGeneratedManifest;
 }
 
 function seconds(ms: number): string {

@@ -30,8 +30,9 @@ export function identityConflict(a: TIdentityGuardFields, b: TIdentityGuardField
 }
 
 /**
- * First names that may be the same person's: equal, an initial, a prefix (a
- * compound name shortened: JEAN / JEANPIERRE) or one edit apart (a typo).
+ * First names that may be the same person's: equal, an initial, or one edit
+ * apart (a typo). A shortened compound name (JEAN / JEANFRANCOIS) is NOT: twins
+ * are named that way too, and a wrong merge hurts more than a missed one.
  *
  * @example
  * firstNamesCompatible('MARIE', 'MARIA') // true
@@ -39,7 +40,6 @@ export function identityConflict(a: TIdentityGuardFields, b: TIdentityGuardField
 export function firstNamesCompatible(a: string, b: string): boolean {
   if (a === b) return true;
   if (a.length === 1 || b.length === 1) return a[0] === b[0];
-  if (a.startsWith(b) || b.startsWith(a)) return true;
   return withinOneEdit(a, b);
 }
 

@@ -109,7 +109,7 @@ export async function mergeStagedCustomers(
          : `UNION
      SELECT r.record_id, r.customer_id, r.person_id FROM member_records r
      WHERE r.member_code = $1
-       AND r.customer_id NOT IN (SELECT customer_id FROM ${t('input')} WHERE customer_id IS NOT NULL)`
+       AND r.customer_id NOT IN (SELECT customer_id FROM ${t('listed')})`
      }`,
     options.delta ? [] : [member],
   );
@@ -172,7 +172,7 @@ export async function mergeStagedCustomers(
   await connection.run(
     `DELETE FROM held_records WHERE member_code = $1 AND (
        customer_id IN (SELECT customer_id FROM ${temp('incoming')})
-       ${options.delta ? '' : `OR customer_id NOT IN (SELECT customer_id FROM ${t('input')} WHERE customer_id IS NOT NULL)`})`,
+       ${options.delta ? '' : `OR customer_id NOT IN (SELECT customer_id FROM ${t('listed')})`})`,
     [member],
   );
   await connection.run(

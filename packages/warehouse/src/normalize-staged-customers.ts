@@ -54,6 +54,8 @@ export async function normalizeStagedCustomers(options: NormalizeStagedOptions):
   await connection.run(`CREATE OR REPLACE TABLE ${t('input')} AS
     SELECT line, ${CUSTOMER_COLUMNS.map((column) => `${raw(column)} AS ${column}`).join(', ')}
     FROM ${options.stagedTable}`);
+  // Staging lives in memory (nothing spills to disk): keep one copy of the rows at a time.
+  await connection.run(`DROP TABLE ${options.stagedTable}`);
   const distinct = (...columns: string[]) =>
     `SELECT DISTINCT v FROM (${columns
       .map((column) => `SELECT ${column} AS v FROM ${t('input')} WHERE ${column} IS NOT NULL`)
@@ -261,4 +263,8 @@ export async function normalizeStagedCustomers(options: NormalizeStagedOptions):
     SELECT line, NULL, 'no usable contact point (postal address, email or phone)', true
       FROM ${t('normalized')}
       WHERE address_key IS NULL AND email IS NULL AND phone_mobile IS NULL AND phone_landline IS NULL`);
+  await connection.run(
+    `CREATE OR REPLACE TABLE ${t('listed')} AS SELECT DISTINCT customer_id FROM ${t('input')} WHERE customer_id IS NOT NULL`,
+  );
+  await connection.run(`DROP TABLE ${t('input')}`);
 }

@@ -24,6 +24,8 @@ export async function normalizeStagedTransactions(options: NormalizeStagedOption
   await connection.run(`CREATE OR REPLACE TABLE ${t('input')} AS
     SELECT line, ${TRANSACTION_COLUMNS.map((column) => `${raw(column)} AS ${column}`).join(', ')}
     FROM ${options.stagedTable}`);
+  // Staging lives in memory (nothing spills to disk): keep one copy of the rows at a time.
+  await connection.run(`DROP TABLE ${options.stagedTable}`);
   await mapFieldResults({
     connection,
     distinctSql: `SELECT DISTINCT date FROM ${t('input')} WHERE date IS NOT NULL`,
@@ -70,4 +72,5 @@ export async function normalizeStagedTransactions(options: NormalizeStagedOption
       FROM (SELECT line, min(line) OVER (PARTITION BY transaction_id) AS first_line
             FROM ${t('normalized')} WHERE transaction_id IS NOT NULL)
       WHERE line <> first_line`);
+  await connection.run(`DROP TABLE ${t('input')}`);
 }

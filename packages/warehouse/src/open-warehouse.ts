@@ -50,6 +50,8 @@ export async function openWarehouse(options: OpenWarehouseOptions): Promise<TWar
     autoload_known_extensions: 'false',
     allow_community_extensions: 'false',
     temp_directory: '',
+    // Row order is carried by explicit columns (line numbers), never by insertion order.
+    preserve_insertion_order: 'false',
     memory_limit: options.memoryLimit ?? '2GB',
   };
   if (options.threads) settings.threads = String(options.threads);

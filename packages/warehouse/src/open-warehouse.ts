@@ -1,5 +1,5 @@
 import { existsSync } from 'node:fs';
-import { mkdir } from 'node:fs/promises';
+import { mkdir, rm } from 'node:fs/promises';
 import path from 'node:path';
 import { AppError } from '@alliage/domain';
 import { type DuckDBConnection, DuckDBInstance } from '@duckdb/node-api';
@@ -36,8 +36,10 @@ export interface TWarehouse {
 /**
  * Opens (creating and migrating it if needed) the pool database. It is attached
  * as catalog `pool` to an in-memory DuckDB whose own catalog only ever holds
- * staging data, so nothing clear is written outside the (encrypted) pool file:
- * spilling to a temp directory is disabled and extension auto-install is off.
+ * staging data. Work too large for the memory limit spills only to a private
+ * `spill/` folder beside the pool file (emptied at each open; DuckDB encrypts
+ * spilled blocks when the pool is encrypted), never to the OS temp directory;
+ * an in-memory pool never spills. Extension auto-install is off.
  * A second process opening the same file gets a clear conflict error.
  *
  * @example
@@ -45,11 +47,19 @@ export interface TWarehouse {
  * await warehouse.withWriter((connection) => connection.run('SELECT 1'));
  */
 export async function openWarehouse(options: OpenWarehouseOptions): Promise<TWarehouse> {
+  const inMemory = options.databasePath === ':memory:';
+  // Large loads may spill: only next to the pool file, in a private folder emptied at
+  // each open — encrypted by DuckDB when the pool is, else on the pool's own volume.
+  const spillDirectory = inMemory ? '' : path.join(path.dirname(options.databasePath), 'spill');
+  if (spillDirectory) {
+    await rm(spillDirectory, { recursive: true, force: true });
+    await mkdir(spillDirectory, { recursive: true, mode: 0o700 });
+  }
   const settings: Record<string, string> = {
     autoinstall_known_extensions: 'false',
     autoload_known_extensions: 'false',
     allow_community_extensions: 'false',
-    temp_directory: '',
+    temp_directory: spillDirectory,
     // Row order is carried by explicit columns (line numbers), never by insertion order.
     preserve_insertion_order: 'false',
     memory_limit: options.memoryLimit ?? '2GB',
@@ -60,7 +70,6 @@ export async function openWarehouse(options: OpenWarehouseOptions): Promise<TWar
   const writer = await instance.connect();
 
   const encryption = await loadOpenSslCrypto(writer, options);
-  const inMemory = options.databasePath === ':memory:';
   if (!inMemory) await mkdir(path.dirname(options.databasePath), { recursive: true, mode: 0o700 });
   const keyClause =
     encryption.available && options.encryptionKey && !inMemory

@@ -225,6 +225,7 @@ async function loadWithWriter(
       connection,
       retentionMonthsByMember: new Map([[options.memberCode, options.retentionMonths]]),
       changedRecordsTable: merged.changedRecordsTable,
+      affectedCustomersTable: merged.affectedCustomersTable,
       memberSectors: options.memberSectors,
       repoussoir: options.repoussoir,
       today,

@@ -34,6 +34,8 @@ export interface TMergeResult {
   };
   /** TEMP table of (`record_id`, previous `person_id`) inserted, changed or removed: identity resolution starts there. */
   changedRecordsTable: string;
+  /** TEMP table of (`member_code`, `customer_id`) whose record or activity changed: their segments are refreshed. */
+  affectedCustomersTable: string;
 }
 
 /** Fields identity resolution reads: when their hash changes, the record is resolved again. */
@@ -189,7 +191,13 @@ export async function mergeStagedCustomers(
        AND record_id NOT IN (SELECT record_id FROM ${temp('changed')})`,
     [member],
   );
+  await connection.run(
+    `CREATE OR REPLACE TEMP TABLE ${temp('affected')} AS
+     SELECT DISTINCT $1 AS member_code, customer_id FROM ${temp('incoming')} WHERE NOT expired`,
+    [member],
+  );
   return {
+    affectedCustomersTable: temp('affected'),
     counts: {
       inserted: Number(counts[0]),
       updated: Number(counts[1]),

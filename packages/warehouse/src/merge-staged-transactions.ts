@@ -98,7 +98,13 @@ export async function mergeStagedTransactions(options: MergeStagedOptions): Prom
      SELECT record_id, person_id FROM member_records WHERE member_code = $1 AND person_id IS NULL`,
     [options.memberCode],
   );
+  await connection.run(
+    `CREATE OR REPLACE TEMP TABLE ${temp('affected')} AS
+     SELECT DISTINCT $1 AS member_code, customer_id FROM ${temp('incoming')} WHERE NOT expired`,
+    [options.memberCode],
+  );
   return {
+    affectedCustomersTable: temp('affected'),
     counts: {
       inserted: Number(counts[0]),
       updated: 0,

@@ -22,6 +22,11 @@ export interface RefreshPoolOptions {
   retentionMonthsByMember: Map<string, number>;
   /** TEMP table (record_id, person_id) of records the caller changed; null for none. */
   changedRecordsTable: string | null;
+  /**
+   * TEMP table (member_code, customer_id) whose records or activity the caller changed:
+   * only their persons' segments are refreshed. Null: segments of every person (a build).
+   */
+  affectedCustomersTable?: string | null;
   /** Re-resolve every identity and household rather than what changed. */
   full?: boolean;
   /** Sector of every member (member_code → sector): per-sector segments. */
@@ -71,11 +76,13 @@ export async function refreshPool(options: RefreshPoolOptions): Promise<TPoolCha
     full: options.full ?? false,
     now: options.now,
   });
+  // Scores move with the calendar: a build (daily or on demand) refreshes every person.
   const segments = await refreshSegments({
     connection,
-    full: options.full ?? false,
+    full: (options.full ?? false) || !options.affectedCustomersTable,
     memberSectors: options.memberSectors,
-    memberCodes,
+    memberCodes: [],
+    affectedCustomersTable: options.affectedCustomersTable ?? null,
     today: options.today,
     now: options.now,
   });

@@ -20,6 +20,8 @@ export interface RefreshSegmentsOptions {
   memberSectors: Map<string, string>;
   /** Members whose records or activity changed in this build (their persons are refreshed). */
   memberCodes: string[];
+  /** TEMP table (member_code, customer_id) whose records or activity changed: their persons are refreshed. */
+  affectedCustomersTable?: string | null;
   /** ISO date of the platform clock. */
   today: string;
   now: Date;
@@ -70,7 +72,11 @@ export async function refreshSegments(options: RefreshSegmentsOptions): Promise<
       await connection.run(`DELETE FROM ${table}`);
     }
   } else {
-    await defineIncrementalScope(connection, options.memberCodes);
+    await defineIncrementalScope(
+      connection,
+      options.memberCodes,
+      options.affectedCustomersTable ?? null,
+    );
     for (const table of ['person_profile', 'person_sector_profile']) {
       await connection.run(`DELETE FROM ${table}
         WHERE person_id IN (SELECT person_id FROM sg_scope_persons)
@@ -201,6 +207,7 @@ export async function refreshSegments(options: RefreshSegmentsOptions): Promise<
 async function defineIncrementalScope(
   connection: DuckDBConnection,
   memberCodes: string[],
+  affectedCustomersTable: string | null,
 ): Promise<void> {
   await connection.run(
     `CREATE OR REPLACE TEMP TABLE sg_seed_persons AS
@@ -210,7 +217,15 @@ async function defineIncrementalScope(
     WHERE member_code IN (SELECT unnest($1::VARCHAR[])) AND person_id IS NOT NULL
     UNION
     SELECT p.person_id FROM persons p LEFT JOIN person_profile pp ON pp.person_id = p.person_id
-    WHERE pp.person_id IS NULL OR pp.household_id IS DISTINCT FROM p.household_id`,
+    WHERE pp.person_id IS NULL OR pp.household_id IS DISTINCT FROM p.household_id
+    ${
+      affectedCustomersTable
+        ? `UNION
+    SELECT r.person_id FROM member_records r
+    JOIN ${affectedCustomersTable} a ON a.member_code = r.member_code AND a.customer_id = r.customer_id
+    WHERE r.person_id IS NOT NULL`
+        : ''
+    }`,
     [listValue(memberCodes)],
     [LIST(VARCHAR)],
   );

@@ -78,8 +78,10 @@ export async function mergeStagedCustomers(
   const member = options.memberCode;
 
   // Accepted rows with their previous record (if any) and their activity.
+  const identityHash = `md5(concat_ws('|', ${IDENTITY_FIELDS.map((field) => `coalesce(CAST(${field} AS VARCHAR), '')`).join(', ')}))`;
   await connection.run(
     `CREATE OR REPLACE TEMP TABLE ${temp('incoming')} AS
+     SELECT *, ${identityHash} AS identity_hash FROM (
      SELECT n.*,
        -- Mirrors dwellingKey().
        CASE WHEN n.address_key IS NOT NULL
@@ -94,12 +96,8 @@ export async function mergeStagedCustomers(
      FROM ${t('normalized')} n
      LEFT JOIN member_records old ON old.member_code = $1 AND old.customer_id = n.customer_id
      LEFT JOIN record_activity ra ON ra.member_code = $1 AND ra.customer_id = n.customer_id
-     WHERE n.line NOT IN (SELECT line FROM ${t('errors')} WHERE fatal)`,
+     WHERE n.line NOT IN (SELECT line FROM ${t('errors')} WHERE fatal))`,
     [member, cutoff],
-  );
-  await connection.run(`ALTER TABLE ${temp('incoming')} ADD COLUMN identity_hash VARCHAR`);
-  await connection.run(
-    `UPDATE ${temp('incoming')} SET identity_hash = md5(concat_ws('|', ${IDENTITY_FIELDS.map((field) => `coalesce(CAST(${field} AS VARCHAR), '')`).join(', ')}))`,
   );
   // Removed: expired at intake, or (full file) no longer listed at all, not even on a rejected line.
   await connection.run(

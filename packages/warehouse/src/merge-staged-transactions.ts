@@ -21,24 +21,27 @@ export async function mergeStagedTransactions(options: MergeStagedOptions): Prom
   const temp = (suffix: string) => sqlIdentifier(`${prefix}_${suffix}`);
   const cutoff = retentionCutoff(options.today, options.retentionMonths);
 
+  // A customer unknown to the pool whose every transaction (here and already kept) is past
+  // retention is not loaded.
   await connection.run(
     `CREATE OR REPLACE TEMP TABLE ${temp('incoming')} AS
-     SELECT n.*, r.record_id IS NOT NULL AS known
-     FROM ${t('normalized')} n
-     LEFT JOIN (SELECT customer_id, any_value(record_id) AS record_id FROM member_records
-                WHERE member_code = $1 GROUP BY customer_id) r USING (customer_id)
-     WHERE n.line NOT IN (SELECT line FROM ${t('errors')} WHERE fatal)`,
-    [options.memberCode],
-  );
-  // A customer unknown to the pool whose every transaction here is past retention is not loaded.
-  await connection.run(`ALTER TABLE ${temp('incoming')} ADD COLUMN expired BOOLEAN`);
-  await connection.run(
-    `UPDATE ${temp('incoming')} i SET expired = NOT i.known AND NOT EXISTS (
-       SELECT 1 FROM transactions t WHERE t.member_code = $1 AND t.customer_id = i.customer_id
-         AND t.transaction_date >= CAST($2 AS DATE))
-       AND i.customer_id IN (
-         SELECT customer_id FROM ${temp('incoming')} GROUP BY customer_id
-         HAVING max(transaction_date) < CAST($2 AS DATE))`,
+     WITH accepted AS (
+       SELECT n.* FROM ${t('normalized')} n
+       WHERE n.line NOT IN (SELECT line FROM ${t('errors')} WHERE fatal)
+     ), known AS (
+       SELECT DISTINCT customer_id FROM member_records WHERE member_code = $1
+     ), recent AS (
+       SELECT customer_id FROM accepted GROUP BY customer_id
+       HAVING max(transaction_date) >= CAST($2 AS DATE)
+       UNION
+       SELECT DISTINCT customer_id FROM transactions
+       WHERE member_code = $1 AND transaction_date >= CAST($2 AS DATE)
+     )
+     SELECT a.*, k.customer_id IS NOT NULL AS known,
+       k.customer_id IS NULL AND r.customer_id IS NULL AS expired
+     FROM accepted a
+     LEFT JOIN known k ON k.customer_id = a.customer_id
+     LEFT JOIN recent r ON r.customer_id = a.customer_id`,
     [options.memberCode, cutoff],
   );
   const counts = (

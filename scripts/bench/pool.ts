@@ -1,4 +1,4 @@
-// Benchmark of the pool build: `npx node scripts/bench/pool.ts [--records N] [--incremental N]`.
+// Benchmark of the pool build: `npx node scripts/bench/pool.ts [--records N] [--incremental N] [--memory-limit 2GB]`.
 // Generates synthetic member files with ground truth (scripts/generate), encrypts and
 // signs them with gpg, then measures in one process:
 //   - the floor: `gpg --decrypt` of each file plus DuckDB's own read_csv of the clear file;
@@ -32,6 +32,7 @@ const { values } = parseArgs({
     records: { type: 'string', default: '1000000' },
     incremental: { type: 'string', default: '50000' },
     'as-of': { type: 'string', default: '2026-11-23' },
+    'memory-limit': { type: 'string', default: '2GB' },
   },
 });
 const records = Number(values.records);
@@ -100,6 +101,7 @@ try {
   warehouse = await openWarehouse({
     databasePath: path.join(work, 'pool.duckdb'),
     encryptionKey: 'bench-only-pool-key-0123456789abcdef',
+    memoryLimit: values['memory-limit'] as string,
   });
   const sectorList = [
     'equipement_personne',

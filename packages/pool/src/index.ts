@@ -1,5 +1,7 @@
 export type { TMemberPolicies } from './collect-member-policies.ts';
 export { collectMemberPolicies } from './collect-member-policies.ts';
 export { exportPoolIdentities } from './export-pool-identities.ts';
+export { importPoolReference } from './import-pool-reference.ts';
+export { listPoolSegments } from './list-pool-segments.ts';
 export type { RunPoolBuildOptions } from './run-pool-build.ts';
 export { runPoolBuild } from './run-pool-build.ts';

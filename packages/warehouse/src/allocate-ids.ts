@@ -6,14 +6,13 @@ import type { DuckDBConnection } from '@duckdb/node-api';
  * `commit(used)` before the transaction commits.
  *
  * @example
- * const ids = await allocateIds(connection, 'person', 10);
+ * const ids = await allocateIds(connection, 'person');
  * const id = ids.next();
  * await ids.commit(1);
  */
 export async function allocateIds(
   connection: DuckDBConnection,
   kind: 'person' | 'household',
-  _expected: number,
 ): Promise<{ next: () => number; commit: (used: number) => Promise<void> }> {
   const last = Number(
     (

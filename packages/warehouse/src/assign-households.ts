@@ -114,7 +114,7 @@ export async function assignHouseholds(options: {
         : 'SELECT CAST(household_id AS DOUBLE) FROM ir_gone_households',
     )
   ).getColumnsJS()[0] as number[] | undefined;
-  const ids = await allocateIds(connection, 'household', placed.length);
+  const ids = await allocateIds(connection, 'household');
   const assignment = assignStableIds({
     clusterOf: placed.map((index) => ranks[index] as number),
     previousIdOf: placed.map((index) => previous[index] ?? null),

@@ -1,5 +1,6 @@
 import type { TFieldResult } from '@alliage/normalize';
-import type { DuckDBAppender, DuckDBConnection } from '@duckdb/node-api';
+import type { DuckDBConnection } from '@duckdb/node-api';
+import { appendRows, type TAppendValue } from './append-rows.ts';
 import { sqlIdentifier } from './sql-literal.ts';
 
 /** A column of a lookup table filled from JavaScript. */
@@ -17,7 +18,7 @@ export interface MapDistinctValuesOptions<TRow> {
   outputs: TLookupColumn[];
   /** The pure normaliser, called once per distinct input; returns one value per output column. */
   map: (inputs: (string | null)[]) => TRow;
-  toValues: (row: TRow) => (string | number | boolean | null)[];
+  toValues: (row: TRow) => TAppendValue[];
 }
 
 /**
@@ -43,51 +44,17 @@ export async function mapDistinctValues<TRow>(
     ...options.outputs.map((column) => `${sqlIdentifier(column.name)} ${column.type}`),
   ];
   await options.connection.run(`CREATE OR REPLACE TABLE stage.${table} (${columns.join(', ')})`);
-  if (rowCount === 0) return 0;
-  const appender = await options.connection.createAppender(options.table, 'main', 'stage');
-  try {
-    const row: (string | null)[] = new Array(inputCount);
-    for (let index = 0; index < rowCount; index++) {
-      for (let column = 0; column < inputCount; column++) {
-        row[column] = (inputs[column] as (string | null)[])[index] ?? null;
-      }
-      for (const value of row) appendValue(appender, value, 'VARCHAR');
-      const values = options.toValues(options.map(row));
-      options.outputs.forEach((column, position) => {
-        appendValue(appender, values[position] ?? null, column.type);
-      });
-      appender.endRow();
-    }
-    appender.flushSync();
-  } finally {
-    appender.closeSync();
-  }
+  await appendRows(
+    options.connection,
+    options.table,
+    rowCount,
+    (index) => {
+      const row = inputs.map((column) => column[index] ?? null);
+      return [...row, ...options.toValues(options.map(row))];
+    },
+    'stage',
+  );
   return rowCount;
-}
-
-function appendValue(
-  appender: DuckDBAppender,
-  value: string | number | boolean | null,
-  type: TLookupColumn['type'],
-): void {
-  if (value === null) {
-    appender.appendNull();
-    return;
-  }
-  switch (type) {
-    case 'BOOLEAN':
-      appender.appendBoolean(Boolean(value));
-      return;
-    case 'DOUBLE':
-      appender.appendDouble(Number(value));
-      return;
-    case 'INTEGER':
-      appender.appendInteger(Number(value));
-      return;
-    default:
-      // DATE columns take ISO text; DuckDB casts it on append.
-      appender.appendVarchar(String(value));
-  }
 }
 
 /**

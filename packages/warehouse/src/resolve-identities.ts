@@ -61,17 +61,12 @@ export async function resolveIdentities(
       SELECT r.* FROM member_records r WHERE r.record_id IN (SELECT record_id FROM ${changed})`);
     // Persons the change touches: those the changed records belonged to, and those of any
     // record sharing a block with a changed record.
-    await connection.run(`CREATE OR REPLACE TEMP TABLE ir_seed_indexed AS
-      SELECT *, row_number() OVER () AS idx FROM ir_seed_nodes`);
-    await connection.run(`CREATE OR REPLACE TEMP TABLE ir_all_indexed AS
-      SELECT record_id, person_id, email, phone_mobile, phone_landline, postcode, last_name_phonetic,
-        first_name_key, birth_date, address_key, record_id AS idx FROM member_records`);
     await connection.run(`CREATE OR REPLACE TEMP TABLE ir_previous_persons AS
       SELECT person_id FROM ${changed} WHERE person_id IS NOT NULL
       UNION
       SELECT DISTINCT o.person_id
-      FROM (${blockingKeysSql('ir_seed_indexed')}) s
-      JOIN (${blockingKeysSql('ir_all_indexed')}) k ON k.block = s.block
+      FROM (${blockingKeysSql('ir_seed_nodes', 'record_id')}) s
+      JOIN (${blockingKeysSql('member_records', 'record_id')}) k ON k.block = s.block
       JOIN member_records o ON o.record_id = k.idx
       WHERE o.person_id IS NOT NULL`);
     await connection.run(`CREATE OR REPLACE TEMP TABLE ir_scope AS
@@ -122,7 +117,7 @@ export async function resolveIdentities(
   const previousIds = (
     await connection.runAndReadAll('SELECT CAST(person_id AS DOUBLE) FROM ir_previous_persons')
   ).getColumnsJS()[0] as number[] | undefined;
-  const ids = await allocateIds(connection, 'person', recordCount);
+  const ids = await allocateIds(connection, 'person');
   const assignment = assignStableIds({
     clusterOf: labels,
     previousIdOf: previousPersons,

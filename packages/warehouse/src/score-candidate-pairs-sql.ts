@@ -4,14 +4,14 @@ import { MATCH_THRESHOLD, MATCH_WEIGHTS, NAME_SIMILARITY_BANDS } from '@alliage/
 export const MAX_BLOCK_SIZE = 200;
 
 /**
- * SQL producing `(idx, block)` rows for the records of `nodesTable`: the
- * blocking rules. Only records sharing a block are ever compared, so the work
+ * SQL producing `(idx, block)` rows for the records of `nodesTable` (`idx` read
+ * from `idColumn`): the blocking rules. Only records sharing a block are ever compared, so the work
  * grows with the pool, not with its square.
  *
  * @example
  * connection.run(`CREATE TEMP TABLE keys AS ${blockingKeysSql('ir_nodes')}`)
  */
-export function blockingKeysSql(nodesTable: string): string {
+export function blockingKeysSql(nodesTable: string, idColumn = 'idx'): string {
   const rules = [
     ['email', `'E' || email`],
     ['phone_mobile', `'M' || phone_mobile`],
@@ -29,7 +29,7 @@ export function blockingKeysSql(nodesTable: string): string {
   return rules
     .map(
       ([notNull, key]) =>
-        `SELECT idx, ${key} AS block FROM ${nodesTable} WHERE ${notNull} IS NOT NULL`,
+        `SELECT ${idColumn} AS idx, ${key} AS block FROM ${nodesTable} WHERE ${notNull} IS NOT NULL`,
     )
     .join('\nUNION ALL\n');
 }

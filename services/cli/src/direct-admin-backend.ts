@@ -1,12 +1,9 @@
-import { mkdtemp, rm, writeFile } from 'node:fs/promises';
 import os from 'node:os';
-import path from 'node:path';
 import { hashRepoussoirValues } from '@alliage/api';
 import type { TConfig } from '@alliage/config';
 import {
   addOrganisationKey,
   addRepoussoirEntry,
-  appendAuditEvent,
   cliActor,
   createApiToken,
   createAuditCheckpoint,
@@ -35,13 +32,13 @@ import {
   ZRepoussoirAddRequest,
   ZRepoussoirImportRequest,
 } from '@alliage/domain';
-import { exportPoolIdentities, runPoolBuild } from '@alliage/pool';
 import {
-  getPoolStats,
-  importReferenceTable,
-  listSegments,
-  type TWarehouse,
-} from '@alliage/warehouse';
+  exportPoolIdentities,
+  importPoolReference,
+  listPoolSegments,
+  runPoolBuild,
+} from '@alliage/pool';
+import { getPoolStats, type TWarehouse } from '@alliage/warehouse';
 import { destination, pino } from 'pino';
 import type { AdminBackend, TPullSourceView } from './admin-backend.ts';
 import { openPlatform } from './open-platform.ts';
@@ -133,47 +130,11 @@ export async function createDirectAdminBackend(config: TConfig): Promise<AdminBa
       withPool((warehouse) => runPoolBuild({ ctx, warehouse, actor, full, trigger: 'operator' })),
     poolStats: () => withPool((warehouse) => getPoolStats(warehouse)),
     poolSegments: () =>
-      withPool(async (warehouse) => {
-        const connection = await warehouse.connect();
-        try {
-          return await listSegments({ connection, threshold: config.pool.countThreshold });
-        } finally {
-          connection.closeSync();
-        }
-      }),
+      withPool((warehouse) => listPoolSegments(warehouse, config.pool.countThreshold)),
     exportPoolIdentities: () =>
       withPool(async (warehouse) => (await exportPoolIdentities({ ctx, warehouse, actor })).csv),
     importReferenceTable: (input) =>
-      withPool(async (warehouse) => {
-        const directory = await mkdtemp(path.join(os.tmpdir(), 'alliage-reference-'));
-        try {
-          const file = path.join(directory, 'reference.csv');
-          await writeFile(file, input.csv, { mode: 0o600 });
-          const imported = await warehouse.withWriter((connection) =>
-            importReferenceTable({
-              connection,
-              name: input.name,
-              filePath: file,
-              keyColumn: input.keyColumn,
-              now: ctx.clock(),
-            }),
-          );
-          await appendAuditEvent(ctx.db, ctx.clock, {
-            action: 'reference.imported',
-            actor,
-            objectType: 'reference_table',
-            objectId: input.name,
-            details: {
-              fileName: input.fileName,
-              rows: imported.rows,
-              columns: imported.columns.length,
-            },
-          });
-          return imported;
-        } finally {
-          await rm(directory, { recursive: true, force: true });
-        }
-      }),
+      withPool((warehouse) => importPoolReference({ ctx, warehouse, actor, ...input })),
     close: () => platform.close(),
   };
 

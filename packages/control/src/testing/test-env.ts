@@ -1,11 +1,12 @@
 import { randomBytes } from 'node:crypto';
+import { loadConfigFromEnvironment } from '@alliage/config';
 import { Kysely, PostgresDialect, sql } from 'kysely';
 import pg from 'pg';
 import { migrateToLatest } from '../migrate-to-latest.ts';
 import { type ControlDb, openControlDb, type TControlDbKind } from '../open-control-db.ts';
 
 // Test-only: the one place tests learn whether a real PostgreSQL is available.
-const databaseUrl = process.env.DATABASE_URL || null;
+const databaseUrl = loadConfigFromEnvironment().databaseUrl;
 
 /** The control-plane back-ends to run a suite against: PGlite always, PostgreSQL when DATABASE_URL is set. */
 export function testControlDbKinds(): TControlDbKind[] {

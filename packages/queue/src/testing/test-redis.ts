@@ -1,8 +1,9 @@
 import { randomBytes } from 'node:crypto';
+import { loadConfigFromEnvironment } from '@alliage/config';
 import { Redis } from 'ioredis';
 
 // Test-only: the one place tests learn whether a real Redis is available.
-const redisUrl = process.env.REDIS_URL || null;
+const redisUrl = loadConfigFromEnvironment().redisUrl;
 
 /** The Redis URL tests may use, or null (then the BullMQ suites are skipped). */
 export function testRedisUrl(): string | null {

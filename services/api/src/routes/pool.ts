@@ -1,15 +1,11 @@
-import { mkdtemp, rm, writeFile } from 'node:fs/promises';
-import os from 'node:os';
-import path from 'node:path';
-import { appendAuditEvent } from '@alliage/control';
 import { AppError } from '@alliage/domain';
-import { exportPoolIdentities, runPoolBuild } from '@alliage/pool';
 import {
-  getPoolStats,
-  importReferenceTable,
-  listSegments,
-  type TWarehouse,
-} from '@alliage/warehouse';
+  exportPoolIdentities,
+  importPoolReference,
+  listPoolSegments,
+  runPoolBuild,
+} from '@alliage/pool';
+import { getPoolStats, type TWarehouse } from '@alliage/warehouse';
 import { z } from 'zod';
 import { defineRoute, textReply } from '../api-route.ts';
 import type { ApiDeps } from '../create-api-app.ts';
@@ -71,12 +67,7 @@ export const listPoolSegmentsRoute = defineRoute({
   roles: ['operator', 'compliance'],
   handler: async ({ deps }) => {
     const pool = ownedPool(deps);
-    const connection = await pool.warehouse.connect();
-    try {
-      return await listSegments({ connection, threshold: pool.countThreshold });
-    } finally {
-      connection.closeSync();
-    }
+    return listPoolSegments(pool.warehouse, pool.countThreshold);
   },
 });
 
@@ -118,34 +109,14 @@ export const importReferenceTableRoute = defineRoute({
       csv: z.string().min(1),
     })
     .strict(),
-  handler: async ({ ctx, auth, deps, params, body }) => {
-    const pool = ownedPool(deps);
-    // Public reference data (never personal): a temporary file lets DuckDB's reader take it.
-    const directory = await mkdtemp(path.join(os.tmpdir(), 'alliage-reference-'));
-    const file = path.join(directory, 'reference.csv');
-    try {
-      await writeFile(file, body.csv, { mode: 0o600 });
-      const imported = await pool.warehouse.withWriter((connection) =>
-        importReferenceTable({
-          connection,
-          name: params.name,
-          filePath: file,
-          keyColumn: body.keyColumn,
-          now: ctx.clock(),
-        }),
-      );
-      await appendAuditEvent(ctx.db, ctx.clock, {
-        action: 'reference.imported',
-        actor: auth.actor,
-        objectType: 'reference_table',
-        objectId: params.name,
-        details: { fileName: body.fileName, rows: imported.rows, columns: imported.columns.length },
-      });
-      return imported;
-    } finally {
-      await rm(directory, { recursive: true, force: true });
-    }
-  },
+  handler: async ({ ctx, auth, deps, params, body }) =>
+    importPoolReference({
+      ctx,
+      warehouse: ownedPool(deps).warehouse,
+      actor: auth.actor,
+      name: params.name,
+      ...body,
+    }),
 });
 
 export const poolRoutes = [

@@ -1,4 +1,4 @@
-// Benchmark of the pool build: `npx node scripts/bench/pool.ts [--records N] [--incremental N] [--memory-limit 2GB]`.
+// Benchmark of the pool build: `npx node scripts/bench/pool.ts [--records N] [--incremental N] [--memory-limit 2GB] [--keep-pool FILE]`.
 // Generates synthetic member files with ground truth (scripts/generate), encrypts and
 // signs them with gpg, then measures in one process:
 //   - the floor: `gpg --decrypt` of each file plus DuckDB's own read_csv of the clear file;
@@ -10,7 +10,7 @@
 // Figures are printed, never asserted: speed is judged here, not in tests.
 import { execFileSync, spawn } from 'node:child_process';
 import { createReadStream } from 'node:fs';
-import { mkdtemp, readFile, rm, writeFile } from 'node:fs/promises';
+import { copyFile, mkdir, mkdtemp, readFile, rename, rm, writeFile } from 'node:fs/promises';
 import { availableParallelism, loadavg, tmpdir } from 'node:os';
 import path from 'node:path';
 import { fileURLToPath } from 'node:url';
@@ -33,6 +33,8 @@ const { values } = parseArgs({
     incremental: { type: 'string', default: '50000' },
     'as-of': { type: 'string', default: '2026-11-23' },
     'memory-limit': { type: 'string', default: '2GB' },
+    /** Keep the built pool at this path (for scripts/bench/selection.ts). */
+    'keep-pool': { type: 'string' },
   },
 });
 const records = Number(values.records);
@@ -242,6 +244,13 @@ try {
     console.log(`${label.padEnd(width)}  ${value.padStart(10)}  ${note}`);
 } finally {
   await warehouse?.close();
+  if (values['keep-pool']) {
+    await mkdir(path.dirname(path.resolve(values['keep-pool'])), { recursive: true });
+    await rename(path.join(work, 'pool.duckdb'), values['keep-pool']).catch(async () => {
+      // Another file system: copy instead.
+      await copyFile(path.join(work, 'pool.duckdb'), values['keep-pool'] as string);
+    });
+  }
   home.close();
   await rm(work, { recursive: true, force: true });
 }

@@ -69,6 +69,19 @@ export const ZEnv = z.object({
   ALLIAGE_POOL_THREADS: z.coerce.number().int().min(1).max(256).optional(),
   /** Counts below this are shown as "<k", never exactly (segments, audience counts). */
   ALLIAGE_COUNT_THRESHOLD: z.coerce.number().int().min(2).max(1000).default(20),
+  /** Audience counts are rounded to a multiple of this (1: exact above the threshold). */
+  ALLIAGE_COUNT_ROUNDING: z.coerce.number().int().min(1).max(10000).default(10),
+  /** A count closer than the threshold to one of the same client's counts in this window is blurred. */
+  ALLIAGE_COUNT_DIFFERENCING_HOURS: z.coerce.number().int().min(0).max(8760).default(720),
+  /** Days a delivery file stays in the client's out/ before it is deleted. */
+  ALLIAGE_DELIVERY_EXPIRY_DAYS: z.coerce.number().int().min(1).max(365).default(30),
+  /** Seed records ("adresses témoins") added to each delivery. */
+  ALLIAGE_SEED_COUNT: z.coerce.number().int().min(1).max(50).default(3),
+  /** Domain the seed emails use: the operator must own it to see contacts on seeds. */
+  ALLIAGE_SEED_EMAIL_DOMAIN: z
+    .string()
+    .regex(/^(?=.{3,200}$)([a-z0-9-]+\.)+[a-z]{2,}$/, 'must be a lower-case domain name')
+    .default('alliage-temoins.fr'),
   ALLIAGE_BODY_LIMIT: z
     .string()
     .regex(/^\d+(b|kb|mb)$/i, 'must look like 100kb or 1mb')
@@ -100,6 +113,13 @@ export interface TConfig {
     memoryLimit: string;
     threads: number | null;
     countThreshold: number;
+  };
+  selections: {
+    countRounding: number;
+    countDifferencingHours: number;
+    deliveryExpiryDays: number;
+    seedCount: number;
+    seedEmailDomain: string;
   };
   worker: { concurrency: number; queuePrefix: string };
   secrets: {
@@ -174,6 +194,13 @@ export function loadConfig(env: Record<string, string | undefined>): TConfig {
       memoryLimit: parsed.ALLIAGE_POOL_MEMORY_LIMIT,
       threads: parsed.ALLIAGE_POOL_THREADS ?? null,
       countThreshold: parsed.ALLIAGE_COUNT_THRESHOLD,
+    },
+    selections: {
+      countRounding: parsed.ALLIAGE_COUNT_ROUNDING,
+      countDifferencingHours: parsed.ALLIAGE_COUNT_DIFFERENCING_HOURS,
+      deliveryExpiryDays: parsed.ALLIAGE_DELIVERY_EXPIRY_DAYS,
+      seedCount: parsed.ALLIAGE_SEED_COUNT,
+      seedEmailDomain: parsed.ALLIAGE_SEED_EMAIL_DOMAIN,
     },
     worker: {
       concurrency: parsed.ALLIAGE_WORKER_CONCURRENCY,

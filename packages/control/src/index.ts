@@ -48,6 +48,7 @@ export { getInstructionInForce } from './get-instruction-in-force.ts';
 export { getOrganisation } from './get-organisation.ts';
 export { getPrincipal } from './get-principal.ts';
 export { getPullSource } from './get-pull-source.ts';
+export { getRepoussoirFingerprint } from './get-repoussoir-fingerprint.ts';
 export type { TRemoteFile } from './has-pulled-file.ts';
 export { hasPulledFile } from './has-pulled-file.ts';
 export type { TRepoussoirImportResult } from './import-repoussoir-entries.ts';
@@ -82,3 +83,45 @@ export { revokeOrganisationKey } from './revoke-organisation-key.ts';
 export { setInstruction } from './set-instruction.ts';
 export { setPullSource } from './set-pull-source.ts';
 export { updateOrganisation } from './update-organisation.ts';
+// --- selections, deliveries, seeds, alerts ---
+
+export type { TAlert, TAlertKind, TAlertSeverity } from './alert.ts';
+export type { TCompleteDeliveryInput } from './complete-delivery.ts';
+export { completeDelivery } from './complete-delivery.ts';
+export { createDelivery } from './create-delivery.ts';
+export type { CreateSelectionInput } from './create-selection.ts';
+export { createSelection } from './create-selection.ts';
+export type { TDecideSelectionInput } from './decide-selection.ts';
+export { decideSelection } from './decide-selection.ts';
+export type { TDelivery, TDeliveryStatus } from './delivery.ts';
+export type { TDeliverySeed, TDeliverySeedInput } from './delivery-seed.ts';
+export { ZDeliverySeedInput } from './delivery-seed.ts';
+export type { TFailDeliveryInput } from './fail-delivery.ts';
+export { failDelivery } from './fail-delivery.ts';
+export type { TFindDeliveryByFileNameInput } from './find-delivery-by-file-name.ts';
+export { findDeliveryByFileName } from './find-delivery-by-file-name.ts';
+export { getDelivery } from './get-delivery.ts';
+export type { TMemberUsage } from './get-member-usage.ts';
+export { getMemberUsage } from './get-member-usage.ts';
+export { getSelection } from './get-selection.ts';
+export { listAlerts } from './list-alerts.ts';
+export { listDeliveries } from './list-deliveries.ts';
+export { listExpiredDeliveries } from './list-expired-deliveries.ts';
+export { listRecentCounts } from './list-recent-counts.ts';
+export { listSelections } from './list-selections.ts';
+export { markDeliveryExpired } from './mark-delivery-expired.ts';
+export type { TOrderSelectionInput } from './order-selection.ts';
+export { orderSelection } from './order-selection.ts';
+export type { RecordDeliveryDownloadInput } from './record-delivery-download.ts';
+export { recordDeliveryDownload } from './record-delivery-download.ts';
+export type { TRecordSeedHitInput } from './record-seed-hit.ts';
+export { recordSeedHit } from './record-seed-hit.ts';
+export type { TRecordSelectionCountInput } from './record-selection-count.ts';
+export { recordSelectionCount } from './record-selection-count.ts';
+export type { TSeedHit } from './seed-hit.ts';
+export type { TSelection, TSelectionStatus } from './selection.ts';
+export type {
+  TSelectionCountShown,
+  TSelectionCountShownInput,
+} from './selection-count-shown.ts';
+export { ZDisclosedCount, ZSelectionCountShown } from './selection-count-shown.ts';

@@ -4,6 +4,7 @@ import * as controlPlane from './migrations/2026-11-23-0001-control-plane.ts';
 import * as fileDrops from './migrations/2026-11-23-0002-file-drops.ts';
 import * as pullSources from './migrations/2026-11-23-0003-pull-sources.ts';
 import * as repoussoir from './migrations/2026-11-23-0004-repoussoir.ts';
+import * as selections from './migrations/2026-12-03-0005-selections.ts';
 
 /** Migrations in order; names are timestamp-prefixed so they sort. */
 const MIGRATIONS: Record<string, Migration> = {
@@ -11,6 +12,7 @@ const MIGRATIONS: Record<string, Migration> = {
   '2026-11-23-0002-file-drops': fileDrops,
   '2026-11-23-0003-pull-sources': pullSources,
   '2026-11-23-0004-repoussoir': repoussoir,
+  '2026-12-03-0005-selections': selections,
 };
 
 // A static provider (rather than kysely's FileMigrationProvider) keeps migrations

@@ -152,6 +152,113 @@ export interface RepoussoirEntriesTable {
   withdrawal_reason: string | null;
 }
 
+export interface SelectionsTable {
+  id: Generated<string>;
+  client_org_id: string;
+  name: string;
+  channel: 'postal' | 'email' | 'sms' | 'phone';
+  purpose: 'targeting' | 'enrichment' | 'scoring' | 'study';
+  /** ISO dates `YYYY-MM-DD`. */
+  campaign_start: string;
+  campaign_end: string;
+  criteria: Json<unknown>;
+  status: 'draft' | 'ordered' | 'approved' | 'rejected' | 'delivered' | 'failed';
+  created_by_ref: string;
+  created_by_principal: string | null;
+  created_at: Timestamp;
+  ordered_quantity: number | null;
+  ordered_by_ref: string | null;
+  ordered_at: Timestamp | null;
+  decided_by_ref: string | null;
+  decided_at: Timestamp | null;
+  decision_reason: string | null;
+  updated_at: Timestamp;
+}
+
+export interface SelectionCountsTable {
+  id: Generated<string>;
+  selection_id: string;
+  client_org_id: string;
+  counted_at: Timestamp;
+  counted_by_ref: string;
+  exact_total: number;
+  /** The disclosed answer: `{ total, byChannel, byDepartement }`. */
+  shown: Json<unknown>;
+  blurred: boolean;
+}
+
+export interface DeliveriesTable {
+  id: Generated<string>;
+  selection_id: string;
+  client_org_id: string;
+  status: 'pending' | 'written' | 'failed' | 'expired';
+  file_name: string | null;
+  size_bytes: number | null;
+  sha256: string | null;
+  row_count: number | null;
+  seed_count: number | null;
+  recipient_key_fingerprint: string | null;
+  signer_fingerprint: string | null;
+  created_at: Timestamp;
+  written_at: Timestamp | null;
+  expires_at: Timestamp;
+  expired_at: Timestamp | null;
+  error_code: string | null;
+  /** Safe text only: no personal data, no internals. */
+  error_message: string | null;
+}
+
+export interface DeliveryMemberUsageTable {
+  delivery_id: string;
+  member_org_id: string;
+  person_count: number;
+}
+
+export interface DeliverySeedsTable {
+  id: Generated<string>;
+  delivery_id: string;
+  row_id: string;
+  civility: 'M' | 'MME';
+  first_name: string;
+  last_name: string;
+  address_lines: Json<string[]>;
+  postcode: string | null;
+  email: string | null;
+  /** E.164. */
+  phone: string | null;
+  created_at: Timestamp;
+}
+
+export interface SeedHitsTable {
+  id: Generated<string>;
+  seed_id: string;
+  delivery_id: string;
+  channel: 'postal' | 'email' | 'sms' | 'phone';
+  contacted_at: Timestamp;
+  reported_by_ref: string;
+  in_window: boolean;
+  channel_ordered: boolean;
+  created_at: Timestamp;
+  note: string | null;
+}
+
+export interface AlertsTable {
+  id: Generated<string>;
+  kind:
+    | 'seed_hit_out_of_window'
+    | 'seed_hit_wrong_channel'
+    | 'access_denied_repeated'
+    | 'audit_chain_failed';
+  severity: 'warning' | 'critical';
+  delivery_id: string | null;
+  client_org_id: string | null;
+  /** IDs and counts only. */
+  details: Json<Record<string, unknown>>;
+  created_at: Timestamp;
+  acknowledged_at: Timestamp | null;
+  acknowledged_by_ref: string | null;
+}
+
 /** The control-plane database as kysely sees it. */
 export interface ControlSchema {
   organisations: OrganisationsTable;
@@ -165,4 +272,11 @@ export interface ControlSchema {
   pull_sources: PullSourcesTable;
   pulled_files: PulledFilesTable;
   repoussoir_entries: RepoussoirEntriesTable;
+  selections: SelectionsTable;
+  selection_counts: SelectionCountsTable;
+  deliveries: DeliveriesTable;
+  delivery_member_usage: DeliveryMemberUsageTable;
+  delivery_seeds: DeliverySeedsTable;
+  seed_hits: SeedHitsTable;
+  alerts: AlertsTable;
 }

@@ -17,6 +17,8 @@ export {
 } from './decrypt-verified-stream.ts';
 export type { TGpgInstallation } from './detect-gpg.ts';
 export { detectGpg } from './detect-gpg.ts';
+export type { EncryptAndSignOptions, TEncryptedDelivery } from './encrypt-and-sign.ts';
+export { encryptAndSign } from './encrypt-and-sign.ts';
 export type { TApiToken } from './generate-api-token.ts';
 export { API_TOKEN_PREFIX, generateApiToken } from './generate-api-token.ts';
 export type { GeneratePgpKeyPairOptions, TPgpKeyPair } from './generate-pgp-key-pair.ts';

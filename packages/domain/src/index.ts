@@ -8,6 +8,13 @@ export { checkFileHeader } from './check-file-header.ts';
 export type { TDialectProfile, TDialectProfileInput } from './dialect-profile.ts';
 export { DEFAULT_DIALECT_PROFILE, ZDialectProfile } from './dialect-profile.ts';
 export type {
+  DiscloseCountInput,
+  TCountDisclosure,
+  TDisclosedCount,
+  TRecentCount,
+} from './disclose-count.ts';
+export { discloseCount } from './disclose-count.ts';
+export type {
   TDropPoolCounts,
   TDropRejectionReason,
   TDropReport,
@@ -69,6 +76,8 @@ export {
   ZPullSourceInput,
   ZSshFingerprint,
 } from './pull-source.ts';
+export type { TRelease, TReleaseRefusal } from './release-permission.ts';
+export { releaseRefusal } from './release-permission.ts';
 export type {
   TRepoussoirAddRequest,
   TRepoussoirEntryFields,
@@ -130,3 +139,24 @@ export {
   SEGMENTS_VERSION,
   wholeMonthsBetween,
 } from './segment-rules.ts';
+export type {
+  TGeographyCriterion,
+  TPurchaseCriterion,
+  TReferenceCriterion,
+  TSampling,
+  TSegmentCriterion,
+  TSelectionCriteria,
+  TSelectionCriteriaInput,
+  TSelectionRequest,
+  TSelectionRequestInput,
+} from './selection-criteria.ts';
+export {
+  SELECTION_VALUE_LISTS,
+  ZGeographyCriterion,
+  ZPurchaseCriterion,
+  ZReferenceCriterion,
+  ZSampling,
+  ZSegmentCriterion,
+  ZSelectionCriteria,
+  ZSelectionRequest,
+} from './selection-criteria.ts';

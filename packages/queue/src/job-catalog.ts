@@ -12,6 +12,12 @@ export const JOB_CATALOG = {
   'housekeeping.dispatch-pending': z.object({}).strict(),
   /** The daily pool pass: retention purge and what it changes (identities, households, segments). */
   'housekeeping.pool': z.object({ day: z.iso.date() }).strict(),
+  /** Extracts, encrypts and writes the delivery of an approved selection (idempotent per selection). */
+  'delivery.build': z.object({ selectionId: z.uuid() }).strict(),
+  /** Deletes delivery files past their expiry (hourly, keyed by the hour). */
+  'housekeeping.deliveries': z
+    .object({ hour: z.string().regex(/^\d{4}-\d{2}-\d{2}T\d{2}$/) })
+    .strict(),
 } as const;
 
 export type TJobName = keyof typeof JOB_CATALOG;

@@ -1,9 +1,18 @@
 export type { THouseholdChanges } from './assign-households.ts';
 export type { BuildPoolOptions } from './build-pool.ts';
 export { buildPool } from './build-pool.ts';
+export { compileSelectionCount } from './compile-selection.ts';
+export type { TSelectionCounts } from './count-selection.ts';
+export { countSelection } from './count-selection.ts';
 export type { TCommuneReferenceStatus } from './ensure-commune-reference.ts';
 export { ensureCommuneReference } from './ensure-commune-reference.ts';
 export { exportIdentitiesCsv } from './export-identities.ts';
+export type {
+  TExtractedPerson,
+  TExtraction,
+  TExtractSelectionInput,
+} from './extract-selection.ts';
+export { compileSelectionExtract, extractSelection } from './extract-selection.ts';
 export type { TPoolStats } from './get-pool-stats.ts';
 export { getPoolStats } from './get-pool-stats.ts';
 export type { TReferenceColumn, TReferenceTableImport } from './import-reference-table.ts';
@@ -18,6 +27,7 @@ export type {
 export { loadMemberDrop } from './load-member-drop.ts';
 export type { OpenWarehouseOptions, TWarehouse } from './open-warehouse.ts';
 export { openWarehouse } from './open-warehouse.ts';
+export { refreshSelectionFacts } from './person-member-reach-sql.ts';
 export type { TPurgeCounts } from './purge-expired-records.ts';
 export type { TRepoussoirHash } from './refresh-oppositions.ts';
 export { refreshOppositions } from './refresh-oppositions.ts';
@@ -27,3 +37,9 @@ export type { RefreshSegmentsOptions, TSegmentChanges } from './refresh-segments
 export { refreshSegments } from './refresh-segments.ts';
 export type { TIdentityChanges } from './resolve-identities.ts';
 export { segmentValueSql } from './segment-sql.ts';
+export type {
+  TCompiledSelection,
+  TPermittingMember,
+  TSelectionScope,
+} from './selection-scope.ts';
+export { syncRepoussoirHashes } from './sync-repoussoir-hashes.ts';

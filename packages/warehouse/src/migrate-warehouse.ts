@@ -1,4 +1,5 @@
 import type { DuckDBConnection } from '@duckdb/node-api';
+import { ALL_RECORDS_WITH_ACTIVITY, personMemberReachSql } from './person-member-reach-sql.ts';
 
 /**
  * The pool schema, as ordered migrations. A migration never changes once
@@ -235,6 +236,47 @@ const MIGRATIONS: { version: number; name: string; sql: string }[] = [
       -- HOLD_WITHOUT_ACTIVITY_DAYS (then deleted by the purge).
       CREATE TABLE held_records AS SELECT * FROM member_records LIMIT 0;
       ALTER TABLE held_records ADD COLUMN held_until DATE;
+    `,
+  },
+  {
+    version: 5,
+    name: 'selections',
+    sql: `
+      -- The active repoussoir entries mirrored from the control plane (keyed hashes only),
+      -- with the fingerprint of the set mirrored, so a count re-mirrors only on change.
+      CREATE TABLE repoussoir_hashes (kind VARCHAR NOT NULL, hmac VARCHAR NOT NULL, scope VARCHAR NOT NULL);
+      CREATE TABLE repoussoir_sync (fingerprint VARCHAR NOT NULL, synced_at TIMESTAMP NOT NULL);
+      -- Who was delivered to whom: serves "exclude persons delivered to me in the last N days".
+      -- Person IDs never leave the platform.
+      CREATE TABLE delivered_persons (
+        client_code VARCHAR NOT NULL,
+        delivery_id VARCHAR NOT NULL,
+        person_id BIGINT NOT NULL,
+        delivered_on DATE NOT NULL
+      );
+    `,
+  },
+  {
+    version: 6,
+    name: 'person-member-reach',
+    sql: `
+      -- Per person and member, maintained with the segment profiles: the latest activity
+      -- of the person's records there, and per channel the latest activity of those
+      -- records that carry the channel's contact with consent. A channel is usable
+      -- through a member when that date is on or after the member's retention cutoff,
+      -- so a count reads this instead of every record.
+      CREATE TABLE person_member_reach (
+        person_id BIGINT NOT NULL,
+        member_code VARCHAR NOT NULL,
+        last_activity DATE NOT NULL,
+        last_postal DATE,
+        last_email DATE,
+        last_sms DATE,
+        last_phone DATE
+      );
+      INSERT INTO person_member_reach ${personMemberReachSql(ALL_RECORDS_WITH_ACTIVITY)};
+      -- Marks are recomputed at the next selection.
+      DELETE FROM repoussoir_sync;
     `,
   },
 ];

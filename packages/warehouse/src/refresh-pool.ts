@@ -89,5 +89,8 @@ export async function refreshPool(options: RefreshPoolOptions): Promise<TPoolCha
   const opposedPersons = options.repoussoir
     ? await refreshOppositions(connection, options.repoussoir)
     : null;
+  // Person IDs may have changed: without entries to mark from, let the next
+  // selection re-mirror the repoussoir and recompute the marks.
+  if (!options.repoussoir) await connection.run('DELETE FROM repoussoir_sync');
   return { purged, identities, households, segments, opposedPersons };
 }

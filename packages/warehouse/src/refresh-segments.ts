@@ -1,5 +1,6 @@
 import { SEGMENT_DEFINITIONS, SEGMENTS_VERSION } from '@alliage/domain';
 import { type DuckDBConnection, LIST, listValue, VARCHAR } from '@duckdb/node-api';
+import { personMemberReachSql } from './person-member-reach-sql.ts';
 import {
   ageBandSql,
   appetenceFromDecayedSpendSql,
@@ -68,7 +69,12 @@ export async function refreshSegments(options: RefreshSegmentsOptions): Promise<
     await connection.run(
       `CREATE OR REPLACE TEMP TABLE sg_scope_households AS SELECT household_id FROM households`,
     );
-    for (const table of ['person_profile', 'person_sector_profile', 'household_profile']) {
+    for (const table of [
+      'person_profile',
+      'person_sector_profile',
+      'household_profile',
+      'person_member_reach',
+    ]) {
       await connection.run(`DELETE FROM ${table}`);
     }
   } else {
@@ -77,7 +83,7 @@ export async function refreshSegments(options: RefreshSegmentsOptions): Promise<
       options.memberCodes,
       options.affectedCustomersTable ?? null,
     );
-    for (const table of ['person_profile', 'person_sector_profile']) {
+    for (const table of ['person_profile', 'person_sector_profile', 'person_member_reach']) {
       await connection.run(`DELETE FROM ${table}
         WHERE person_id IN (SELECT person_id FROM sg_scope_persons)
           OR person_id NOT IN (SELECT person_id FROM persons)`);
@@ -100,6 +106,10 @@ export async function refreshSegments(options: RefreshSegmentsOptions): Promise<
     LEFT JOIN record_activity a ON a.member_code = r.member_code AND a.customer_id = r.customer_id
     WHERE r.person_id IN (SELECT person_id FROM sg_scope_persons)
       AND r.person_id IN (SELECT person_id FROM persons)`);
+
+  // What selections count from: per person and member, the latest activity of the
+  // records that reach each channel (same contact rules as the reach_* flags below).
+  await connection.run(`INSERT INTO person_member_reach ${personMemberReachSql('sg_records')}`);
 
   // 3. Person facts: commune (the record of the person's dwelling, else the most recently
   // active record with a commune), most frequent civility and birth date, reachability.

@@ -1,5 +1,6 @@
 import type { ControlContext, TActor } from '@alliage/control';
 import { AppError, parseInput, type TPullResult } from '@alliage/domain';
+import type { TSelectionSettings } from '@alliage/selection';
 import type { TWarehouse } from '@alliage/warehouse';
 import express, { type Express } from 'express';
 import helmet from 'helmet';
@@ -29,6 +30,11 @@ export interface ApiDeps {
   hmacSecret: string;
   /** The pool, when this process owns it (its one writer); pool routes answer 503 otherwise. */
   pool?: { warehouse: TWarehouse; countThreshold: number } | null;
+  /** Disclosure and delivery settings, and how an approved selection's delivery is queued. */
+  selections?: {
+    settings: TSelectionSettings;
+    enqueueDelivery: (selectionId: string) => Promise<void>;
+  } | null;
   /** Runs a pull of a member's files now (absent: `POST /v1/members/:code/pull` answers 503). */
   pullMemberFiles?: (actor: TActor, memberCode: string) => Promise<TPullResult>;
   http: { bodyLimit: string; rateLimitPerMinute: number; trustProxy: boolean };

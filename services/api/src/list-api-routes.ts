@@ -13,6 +13,7 @@ import { poolRoutes } from './routes/pool.ts';
 import { principalRoutes } from './routes/principals.ts';
 import { pullSourceRoutes } from './routes/pull-sources.ts';
 import { repoussoirRoutes } from './routes/repoussoir.ts';
+import { selectionRoutes } from './routes/selections.ts';
 import { tokenRoutes } from './routes/tokens.ts';
 
 const API_ROUTES: readonly TApiRoute[] = Object.freeze([
@@ -28,6 +29,7 @@ const API_ROUTES: readonly TApiRoute[] = Object.freeze([
   ...pullSourceRoutes,
   ...repoussoirRoutes,
   ...poolRoutes,
+  ...selectionRoutes,
   ...auditRoutes,
   ...platformRoutes,
   ...openApiRoutes,

@@ -13,6 +13,8 @@ import {
 import { createTestControlDb, type TestControlDb } from '@alliage/control/testing';
 import { generatePgpKeyPair, type TPgpKeyPair } from '@alliage/crypto';
 import type { TInstructionBodyInput, TRole } from '@alliage/domain';
+import type { TSelectionSettings } from '@alliage/selection';
+import type { TWarehouse } from '@alliage/warehouse';
 import { createTestWarehouse } from '@alliage/warehouse/testing';
 import { pino } from 'pino';
 import { type ApiDeps, type ApiServer, createApiApp, startApiServer } from '../src/index.ts';
@@ -89,6 +91,10 @@ export interface TestApi {
   url: string;
   ctx: ControlContext;
   control: TestControlDb;
+  /** The throw-away pool the API counts selections in. */
+  warehouse: TWarehouse;
+  /** Selections whose delivery an approval queued, in order. */
+  queuedDeliveries: string[];
   platformKey: TPgpKeyPair;
   tokens: Record<TSeededCaller, string>;
   principals: Record<TSeededCaller, TPrincipal>;
@@ -100,6 +106,16 @@ export interface TestApi {
   latestEvents(count: number): Promise<TAuditEvent[]>;
   close(): Promise<void>;
 }
+
+/** Disclosure settings of the test API: threshold 20, counts rounded to 10. */
+export const TEST_SELECTION_SETTINGS: TSelectionSettings = {
+  countThreshold: 20,
+  countRounding: 10,
+  countDifferencingHours: 720,
+  deliveryExpiryDays: 30,
+  seedCount: 3,
+  seedEmailDomain: 'alliage-temoins.fr',
+};
 
 export interface StartTestApiOptions {
   http?: Partial<ApiDeps['http']>;
@@ -174,9 +190,16 @@ export async function startTestApi(
   }
 
   const pool = await createTestWarehouse();
+  const queuedDeliveries: string[] = [];
   const app = createApiApp({
     control: options.control ?? ctx,
     pool: { warehouse: pool.warehouse, countThreshold: 20 },
+    selections: {
+      settings: TEST_SELECTION_SETTINGS,
+      enqueueDelivery: async (selectionId) => {
+        queuedDeliveries.push(selectionId);
+      },
+    },
     platformKey,
     http: { bodyLimit: '100kb', rateLimitPerMinute: 100_000, trustProxy: false, ...options.http },
     ...(options.health ? { health: options.health } : {}),
@@ -192,6 +215,8 @@ export async function startTestApi(
   return {
     url: server.url,
     ctx,
+    warehouse: pool.warehouse,
+    queuedDeliveries,
     control,
     platformKey,
     tokens,

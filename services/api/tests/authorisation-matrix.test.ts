@@ -1,15 +1,22 @@
 import {
   addOrganisationKey,
+  completeDelivery,
   createApiToken,
   createAuditCheckpoint,
+  createDelivery,
   createPrincipal,
+  createSelection,
+  decideSelection,
+  orderSelection,
+  recordSelectionCount,
   registerFileDrop,
   SYSTEM_ACTOR,
   setPullSource,
+  type TActor,
 } from '@alliage/control';
 import { testControlDbKinds } from '@alliage/control/testing';
 import { generatePgpKeyPair } from '@alliage/crypto';
-import { isStaffRole, type TRole } from '@alliage/domain';
+import { isStaffRole, type TRole, type TSelectionRequestInput } from '@alliage/domain';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { listApiRoutes, type TApiRoute } from '../src/index.ts';
 import {
@@ -161,9 +168,125 @@ const SAMPLES: Record<string, TSample> = {
     path: `/v1/reference-tables/${nextCode('ref').toLowerCase()}`,
     body: { fileName: 'revenus.csv', csv: 'insee_code,median_income\n75056,28000\n69123,24000\n' },
   }),
+  createSelection: async () => ({ path: '/v1/selections', body: SAMPLE_SELECTION }),
+  listSelections: async () => ({ path: '/v1/selections' }),
+  getSelection: async (api) => ({
+    path: `/v1/selections/${(await clientSelection(api, 'draft')).id}`,
+  }),
+  countSelection: async (api) => ({
+    path: `/v1/selections/${(await clientSelection(api, 'draft')).id}/count`,
+  }),
+  orderSelection: async (api) => ({
+    path: `/v1/selections/${(await clientSelection(api, 'counted')).id}/order`,
+    body: { quantity: 20 },
+  }),
+  approveSelection: async (api) => ({
+    path: `/v1/selections/${(await clientSelection(api, 'ordered')).id}/approve`,
+    body: { reason: 'checked against the brief' },
+  }),
+  rejectSelection: async (api) => ({
+    path: `/v1/selections/${(await clientSelection(api, 'ordered')).id}/reject`,
+    body: { reason: 'purpose unclear' },
+  }),
+  listDeliveries: async () => ({ path: '/v1/deliveries' }),
+  getDelivery: async (api) => ({ path: `/v1/deliveries/${(await clientDelivery(api)).id}` }),
+  getMemberUsage: async (_api, code) => ({ path: `/v1/members/${code}/usage` }),
+  recordSeedHit: async (api) => {
+    await clientDelivery(api);
+    return {
+      path: '/v1/seeds/hits',
+      body: {
+        contact: { kind: 'email', value: `seed-${sequence}@alliage-temoins.fr` },
+        channel: 'email',
+        contactedAt: new Date().toISOString(),
+      },
+    };
+  },
+  listAlerts: async () => ({ path: '/v1/alerts' }),
   getPlatformSshKey: async () => ({ path: '/v1/platform/ssh-key' }),
   getOpenApiDocument: async () => ({ path: '/v1/openapi.json' }),
 };
+
+const SAMPLE_SELECTION: TSelectionRequestInput = {
+  name: 'Matrix sample',
+  channel: 'email',
+  purpose: 'targeting',
+  campaignStart: '2026-01-01',
+  campaignEnd: '2099-12-31',
+  criteria: { geography: { departements: ['69'] } },
+};
+
+/** The audit actor of a seeded principal, as the API authenticates it. */
+function actorOf(api: TestApi, caller: TSeededCaller): TActor {
+  const principal = api.principals[caller];
+  return {
+    ref: `principal:${principal.id}`,
+    principalId: principal.id,
+    role: principal.role,
+    organisationId: principal.organisationId,
+    organisationCode: principal.organisationCode,
+  };
+}
+
+/** A selection of client C01, created by its marketer and taken to `state`. */
+async function clientSelection(api: TestApi, state: 'draft' | 'counted' | 'ordered') {
+  const marketer = actorOf(api, 'c01Marketer');
+  const selection = await createSelection(api.ctx, marketer, {
+    clientOrgCode: 'C01',
+    request: SAMPLE_SELECTION,
+  });
+  if (state === 'draft') return selection;
+  const shown = { total: 40, byChannel: null, byDepartement: null };
+  await recordSelectionCount(api.ctx, marketer, {
+    selectionId: selection.id,
+    exactTotal: 42,
+    shown,
+    blurred: false,
+  });
+  if (state === 'counted') return selection;
+  return orderSelection(api.ctx, marketer, {
+    selectionId: selection.id,
+    quantity: 20,
+    minimum: 20,
+  });
+}
+
+/** A written delivery of client C01 carrying one seed (email `seed-<n>@alliage-temoins.fr`). */
+async function clientDelivery(api: TestApi) {
+  const ordered = await clientSelection(api, 'ordered');
+  await decideSelection(api.ctx, actorOf(api, 'operator'), {
+    selectionId: ordered.id,
+    decision: 'approve',
+    reason: 'sample',
+  });
+  const delivery = await createDelivery(api.ctx, {
+    selectionId: ordered.id,
+    expiresAt: new Date(Date.now() + 86_400_000),
+  });
+  sequence += 1;
+  return completeDelivery(api.ctx, SYSTEM_ACTOR, {
+    deliveryId: delivery.id,
+    fileName: `alliage-sample-${sequence}.csv.gpg`,
+    sizeBytes: 10,
+    sha256: 'a'.repeat(64),
+    rowCount: 21,
+    recipientKeyFingerprint: 'B'.repeat(40),
+    signerFingerprint: 'C'.repeat(40),
+    seeds: [
+      {
+        rowId: `RSEED${sequence}`,
+        civility: 'MME',
+        firstName: 'Claire',
+        lastName: 'Testseed',
+        addressLines: [],
+        postcode: null,
+        email: `seed-${sequence}@alliage-temoins.fr`,
+        phone: null,
+      },
+    ],
+    memberUsage: [{ memberCode: 'M01', personCount: 20 }],
+  });
+}
 
 type TCaller = TSeededCaller | 'anonymous';
 const CALLERS: TCaller[] = [

@@ -1,17 +1,21 @@
 import type {
   TAddedRepoussoirEntry,
+  TAlert,
   TApiToken,
   TAuditEvent,
   TChainVerification,
   TCheckpoint,
+  TDelivery,
   TInstruction,
   TOrganisation,
   TOrganisationKey,
   TPrincipal,
   TPullSource,
   TRepoussoirImportResult,
+  TSelection,
 } from '@alliage/control';
 import type {
+  TChannel,
   TDialectProfile,
   TInstructionBodyInput,
   TOrganisationInput,
@@ -90,6 +94,20 @@ export interface AdminBackend {
     fileName: string;
     csv: string;
   }): Promise<TReferenceTableImport>;
+  listSelections(): Result<TSelection[]>;
+  /** Approves or rejects an order (four eyes: not by its requester); an approval queues the delivery. */
+  decideSelection(
+    selectionId: string,
+    decision: 'approve' | 'reject',
+    reason: string,
+  ): Result<TSelection>;
+  listDeliveries(): Result<TDelivery[]>;
+  recordSeedHit(input: {
+    contact: { kind: 'email' | 'phone' | 'postal'; value: string };
+    channel: TChannel;
+    contactedAt: string;
+  }): Result<unknown>;
+  listAlerts(): Result<TAlert[]>;
   platformPgpKey(): Promise<{ fingerprint: string; armoredPublicKey: string }>;
   /** The SSH client public key members authorise on their servers for pull mode. */
   platformSshKey(): Promise<{ fingerprint: string; publicKey: string }>;

@@ -3,8 +3,10 @@ import type { TConfig } from '@alliage/config';
 import {
   appendAuditEvent,
   type ControlContext,
+  findDeliveryByFileName,
   getOrganisation,
   listOrganisationKeys,
+  recordDeliveryDownload,
   registerFileDrop,
   type TActor,
 } from '@alliage/control';
@@ -78,6 +80,25 @@ export function createDropZone(options: {
     onEvent: async (event) => {
       // registerFileDrop records file.received with the drop id, in its transaction.
       if (event.action === 'file.received') return;
+      // A client reading a delivery from out/ is a delivery download (rule 8).
+      if (
+        event.action === 'file.downloaded' &&
+        event.details.area === 'out' &&
+        event.organisationCode &&
+        typeof event.details.fileName === 'string'
+      ) {
+        const delivery = await findDeliveryByFileName(ctx, {
+          clientOrgCode: event.organisationCode,
+          fileName: event.details.fileName,
+        });
+        if (delivery) {
+          await recordDeliveryDownload(ctx, sftpActor(event.organisationCode), {
+            deliveryId: delivery.id,
+            remoteAddress: event.remoteAddress,
+          });
+          return;
+        }
+      }
       await appendAuditEvent(ctx.db, ctx.clock, {
         action: event.action,
         actor: sftpActor(event.organisationCode),

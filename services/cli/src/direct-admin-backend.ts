@@ -9,15 +9,20 @@ import {
   createAuditCheckpoint,
   createOrganisation,
   createPrincipal,
+  decideSelection,
   getInstruction,
   getMemberDialect,
   getPullSource,
   importRepoussoirEntries,
+  listAlerts,
   listApiTokens,
+  listDeliveries,
   listInstructionVersions,
   listLatestAuditEvents,
   listOrganisations,
+  listSelections,
   readAuditCheckpoint,
+  recordSeedHit,
   revokeApiToken,
   setInstruction,
   setMemberDialect,
@@ -135,6 +140,19 @@ export async function createDirectAdminBackend(config: TConfig): Promise<AdminBa
       withPool(async (warehouse) => (await exportPoolIdentities({ ctx, warehouse, actor })).csv),
     importReferenceTable: (input) =>
       withPool((warehouse) => importPoolReference({ ctx, warehouse, actor, ...input })),
+    listSelections: () => listSelections(ctx, {}),
+    // Direct mode records the decision only: the delivery is queued by the next
+    // `alliage serve` (at start, then hourly), which dispatches approved selections.
+    decideSelection: (selectionId, decision, reason) =>
+      decideSelection(ctx, actor, { selectionId, decision, reason }),
+    listDeliveries: () => listDeliveries(ctx, {}),
+    recordSeedHit: (input) =>
+      recordSeedHit(ctx, actor, {
+        contact: input.contact,
+        channel: input.channel,
+        contactedAt: parseContactedAt(input.contactedAt),
+      }),
+    listAlerts: () => listAlerts(ctx, {}),
     close: () => platform.close(),
   };
 
@@ -156,4 +174,15 @@ function toPullSourceView({
   ...view
 }: TPullSource): TPullSourceView {
   return view;
+}
+
+/** A seed hit's contact time: an ISO date-time with its offset. */
+function parseContactedAt(value: string): Date {
+  const date = new Date(value);
+  if (!/^\d{4}-\d{2}-\d{2}T/.test(value) || Number.isNaN(date.getTime())) {
+    throw new AppError('validation_failed', 'contactedAt must be an ISO date-time', {
+      fields: [{ path: 'contactedAt', message: 'must be an ISO date-time with offset' }],
+    });
+  }
+  return date;
 }

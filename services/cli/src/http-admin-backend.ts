@@ -95,6 +95,12 @@ export function createHttpAdminBackend(baseUrl: string, operatorToken: string): 
     exportPoolIdentities: () => call('GET', '/v1/pool/identities'),
     importReferenceTable: ({ name, ...body }) =>
       call('PUT', `/v1/reference-tables/${code(name)}`, body),
+    listSelections: () => call('GET', '/v1/selections'),
+    decideSelection: (selectionId, decision, reason) =>
+      call('POST', `/v1/selections/${code(selectionId)}/${decision}`, { reason }),
+    listDeliveries: () => call('GET', '/v1/deliveries'),
+    recordSeedHit: (input) => call('POST', '/v1/seeds/hits', input),
+    listAlerts: () => call('GET', '/v1/alerts'),
     platformPgpKey: () => call('GET', '/v1/platform/pgp-key?format=json'),
     platformSshKey: () => call('GET', '/v1/platform/ssh-key?format=json'),
     close: async () => {},

@@ -8,6 +8,7 @@ import { registerOrgCommands } from './commands/org-commands.ts';
 import { registerPlatformCommands } from './commands/platform-commands.ts';
 import { registerPoolCommands } from './commands/pool-commands.ts';
 import { registerRepoussoirCommands } from './commands/repoussoir-commands.ts';
+import { registerSelectionCommands } from './commands/selection-commands.ts';
 import { registerServeCommand } from './commands/serve-command.ts';
 import { registerTokenCommands } from './commands/token-commands.ts';
 import { registerWorkerCommand } from './commands/worker-command.ts';
@@ -29,6 +30,7 @@ registerPlatformCommands(program);
 registerMemberCommands(program);
 registerIntakeCommands(program);
 registerPoolCommands(program);
+registerSelectionCommands(program);
 registerRepoussoirCommands(program);
 
 try {

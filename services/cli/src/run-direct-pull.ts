@@ -9,6 +9,7 @@ import { createIntakeDeps } from './create-intake-deps.ts';
 import { createPullDeps } from './create-pull-deps.ts';
 import type { OpenedPlatform } from './open-platform.ts';
 import { openPool } from './open-pool.ts';
+import { selectionSettings } from './start-runtime.ts';
 
 /** Intake of a large file can take long; this only stops a wedged queue from hanging forever. */
 const DRAIN_TIMEOUT_MS = 6 * 3600_000;
@@ -43,6 +44,7 @@ export async function runDirectPull(
       const handlers = createJobHandlers({
         intake: createIntakeDeps(config, platform, logger, warehouse),
         queue,
+        selections: selectionSettings(config),
       });
       await queue.startWorker(handlers, { concurrency: config.worker.concurrency });
     }

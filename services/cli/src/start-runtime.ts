@@ -3,12 +3,16 @@ import type { TActor } from '@alliage/control';
 import type { TPullResult } from '@alliage/domain';
 import { type PullDeps, pullDueSources, pullMemberFiles } from '@alliage/intake';
 import { createJobQueue, type JobQueue } from '@alliage/queue';
+import type { TSelectionSettings } from '@alliage/selection';
 import type { SftpServer } from '@alliage/sftp';
 import type { TWarehouse } from '@alliage/warehouse';
 import {
   createJobHandlers,
+  dispatchApprovedSelections,
   dispatchPendingDrops,
   scheduleDailyPoolHousekeeping,
+  scheduleHourlyDeliveryHousekeeping,
+  type WorkerDeps,
 } from '@alliage/worker';
 import type { Logger } from 'pino';
 import { createDropZone } from './create-drop-zone.ts';
@@ -61,10 +65,16 @@ export async function startRuntime(options: {
   try {
     if (options.worker) {
       warehouse = await openPool(config, platform, logger);
-      const deps = { intake: createIntakeDeps(config, platform, logger, warehouse), queue };
+      const deps = {
+        intake: createIntakeDeps(config, platform, logger, warehouse),
+        queue,
+        selections: selectionSettings(config),
+      };
       await queue.startWorker(createJobHandlers(deps), { concurrency: config.worker.concurrency });
       const requeued = await dispatchPendingDrops(deps);
       if (requeued > 0) logger.info({ requeued }, 'unfinished file drops queued again');
+      const deliveries = await dispatchApprovedSelections(deps);
+      if (deliveries > 0) logger.info({ deliveries }, 'approved selections queued for delivery');
       schedule = startPullSchedule(
         pullDeps,
         logger,
@@ -148,12 +158,10 @@ const HOUSEKEEPING_TICK_MS = 3600_000;
 
 /**
  * Queues the pool housekeeping (retention purge) of the day now and then every
- * hour; the job id is the day, so it runs once a day whatever the restarts.
+ * hour; the job id is the day, so it runs once a day whatever the restarts. The
+ * delivery housekeeping (expiry, catch-up of approved selections) runs every hour.
  */
-function startDailyHousekeeping(
-  deps: Parameters<typeof scheduleDailyPoolHousekeeping>[0],
-  logger: Logger,
-): { stop(): void } {
+function startDailyHousekeeping(deps: WorkerDeps, logger: Logger): { stop(): void } {
   const tick = () => {
     scheduleDailyPoolHousekeeping(deps).catch((error: unknown) => {
       logger.warn(
@@ -161,9 +169,20 @@ function startDailyHousekeeping(
         'pool housekeeping could not be queued',
       );
     });
+    scheduleHourlyDeliveryHousekeeping(deps).catch((error: unknown) => {
+      logger.warn(
+        { err: error instanceof Error ? error.name : 'unknown' },
+        'delivery housekeeping could not be queued',
+      );
+    });
   };
   tick();
   const timer = setInterval(tick, HOUSEKEEPING_TICK_MS);
   timer.unref();
   return { stop: () => clearInterval(timer) };
+}
+
+/** The selection and delivery settings of the configuration. */
+export function selectionSettings(config: TConfig): TSelectionSettings {
+  return { countThreshold: config.pool.countThreshold, ...config.selections };
 }

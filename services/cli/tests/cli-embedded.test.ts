@@ -1,9 +1,9 @@
 import { existsSync, mkdtempSync, rmSync, statSync, writeFileSync } from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
+import { cliEnv, runCli, startServe, stopProcess } from '@alliage/cli/testing';
 import { PGlite } from '@electric-sql/pglite';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { cliEnv, runCli, startServe, stopProcess } from './run-cli.ts';
 
 const instruction = {
   purposes: ['targeting'],

@@ -2,6 +2,7 @@ import { execFile, spawnSync } from 'node:child_process';
 import { mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
+import { cliEnv, runCli, startServe, stopProcess } from '@alliage/cli/testing';
 import {
   createGpgHome,
   createSshKeyDir,
@@ -13,7 +14,6 @@ import {
 import pg from 'pg';
 import SftpClient from 'ssh2-sftp-client';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { cliEnv, runCli, startServe, stopProcess } from './run-cli.ts';
 
 const hasOpenSshSftp = spawnSync('sftp', ['-V'], { stdio: 'ignore' }).error === undefined;
 const HEADER = 'customer_id,transaction_id,date,amount_eur,category,channel';

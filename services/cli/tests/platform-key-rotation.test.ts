@@ -2,11 +2,11 @@ import { mkdtempSync, readFileSync, rmSync, statSync } from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
 import { Readable } from 'node:stream';
+import { cliEnv, runCli } from '@alliage/cli/testing';
 import { decryptVerifiedStream } from '@alliage/crypto';
 import { createGpgHome, hasGpg } from '@alliage/crypto/testing';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { readPreviousPgpKeys } from '../src/rotate-platform-pgp-key.ts';
-import { cliEnv, runCli } from './run-cli.ts';
 
 describe.skipIf(!hasGpg)('alliage platform rotate-pgp-key', () => {
   let dataDir: string;

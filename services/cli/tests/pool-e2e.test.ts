@@ -8,6 +8,18 @@ import { mkdtemp } from 'node:fs/promises';
 import os from 'node:os';
 import path from 'node:path';
 import {
+  cliEnv,
+  gpgEncryptAndSign,
+  killProcess,
+  readSftpReport,
+  runCli,
+  startServe,
+  stopProcess,
+  type TServe,
+  uploadToInbox,
+  waitForDrops,
+} from '@alliage/cli/testing';
+import {
   createGpgHome,
   createSshKeyDir,
   type GpgHome,
@@ -30,22 +42,15 @@ import {
 } from '../../../scripts/generate/pairwise-quality.ts';
 import {
   countRows,
-  encryptAndSign,
-  killProcess,
   monthsBefore,
   queryRows,
   readMemberCsv,
   readPoolIdentities,
-  readSftpReport,
   type TPoolConnection,
   type TPooledIdentity,
-  type TServe,
-  uploadToInbox,
-  waitForDrops,
   withPool,
   writeMemberCsv,
 } from './pool-e2e-helpers.ts';
-import { cliEnv, runCli, startServe, stopProcess } from './run-cli.ts';
 
 type TBackends = 'embedded' | 'postgres+redis';
 const backends: TBackends[] =
@@ -142,7 +147,7 @@ describe.skipIf(!hasGpg || !hasSshKeygen).each(backends)(
     };
     const encrypt = async (clearFile: string): Promise<string> => {
       const outFile = `${clearFile}.pgp`;
-      await encryptAndSign({
+      await gpgEncryptAndSign({
         gpg,
         recipient: platformFingerprint,
         signer: memberFingerprint,

@@ -2,11 +2,11 @@ import { spawnSync } from 'node:child_process';
 import { mkdirSync, mkdtempSync, readdirSync, rmSync, writeFileSync } from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
+import { cliEnv, runCli, startServe, stopProcess } from '@alliage/cli/testing';
 import { generateSshHostKey, sshPublicKeyFromPrivate } from '@alliage/crypto';
 import { createGpgHome, type GpgHome, hasGpg, hasSshKeygen } from '@alliage/crypto/testing';
 import { createSftpServer, type SftpAccount, type SftpServer } from '@alliage/sftp';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { cliEnv, runCli, startServe, stopProcess } from './run-cli.ts';
 
 const HEADER = 'customer_id,transaction_id,date,amount_eur,category,channel';
 const csv = (count: number) =>

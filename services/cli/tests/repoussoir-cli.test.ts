@@ -1,10 +1,10 @@
 import { mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
+import { cliEnv, runCli, startServe, stopProcess } from '@alliage/cli/testing';
 import { hmacSha256Hex } from '@alliage/crypto';
 import { PGlite } from '@electric-sql/pglite';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { cliEnv, runCli, startServe, stopProcess } from './run-cli.ts';
 
 describe('alliage repoussoir on embedded defaults (PGlite data directory)', () => {
   let dataDir: string;

@@ -1,8 +1,9 @@
-import { getFileDrop, listPendingFileDrops, SYSTEM_ACTOR } from '@alliage/control';
+import { getFileDrop, listPendingFileDrops, listSelections, SYSTEM_ACTOR } from '@alliage/control';
 import { AppError, isAppError } from '@alliage/domain';
 import { type IntakeDeps, processFileDrop } from '@alliage/intake';
 import { runPoolBuild } from '@alliage/pool';
 import type { JobQueue, TJobHandlers } from '@alliage/queue';
+import { expireDeliveries, runDelivery, type TSelectionSettings } from '@alliage/selection';
 
 const VISIBILITY_POLLS = 20;
 const VISIBILITY_POLL_MS = 100;
@@ -26,6 +27,8 @@ async function isFileDropFinished(deps: WorkerDeps, fileDropId: string): Promise
 export interface WorkerDeps {
   intake: IntakeDeps;
   queue: JobQueue;
+  /** Disclosure and delivery settings (seeds, expiry) for the delivery jobs. */
+  selections: TSelectionSettings;
 }
 
 /**
@@ -59,7 +62,52 @@ export function createJobHandlers(deps: WorkerDeps): TJobHandlers {
         trigger: 'housekeeping',
       });
     },
+    'delivery.build': async ({ selectionId }) => {
+      const signingKey = deps.intake.decryptionKeys[0];
+      if (!signingKey) throw new AppError('internal', 'no platform key to sign deliveries with');
+      await runDelivery({
+        ctx: deps.intake.ctx,
+        warehouse: deps.intake.warehouse,
+        settings: deps.selections,
+        sftpRoot: deps.intake.sftpRoot,
+        signingKey,
+        selectionId,
+      });
+    },
+    'housekeeping.deliveries': async () => {
+      await expireDeliveries({ ctx: deps.intake.ctx, sftpRoot: deps.intake.sftpRoot });
+      await dispatchApprovedSelections(deps);
+    },
   };
+}
+
+/**
+ * Queues the delivery of every approved selection that has none written yet
+ * (an approval whose enqueue failed, a Redis flush); job ids make it a no-op
+ * for deliveries already queued.
+ */
+export async function dispatchApprovedSelections(deps: WorkerDeps): Promise<number> {
+  let queued = 0;
+  for (const selection of await listSelections(deps.intake.ctx, { status: 'approved' })) {
+    if (
+      await deps.queue.enqueue(
+        'delivery.build',
+        { selectionId: selection.id },
+        { jobId: `delivery-${selection.id}` },
+      )
+    )
+      queued += 1;
+  }
+  return queued;
+}
+
+/**
+ * Queues the delivery housekeeping (expiry, catch-up) once per hour: the job id
+ * is the hour, so every process asking the same hour adds nothing.
+ */
+export async function scheduleHourlyDeliveryHousekeeping(deps: WorkerDeps): Promise<boolean> {
+  const hour = deps.intake.ctx.clock().toISOString().slice(0, 13);
+  return deps.queue.enqueue('housekeeping.deliveries', { hour }, { jobId: `deliveries-${hour}` });
 }
 
 /**

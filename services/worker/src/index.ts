@@ -1,6 +1,8 @@
 export type { WorkerDeps } from './create-job-handlers.ts';
 export {
   createJobHandlers,
+  dispatchApprovedSelections,
   dispatchPendingDrops,
   scheduleDailyPoolHousekeeping,
+  scheduleHourlyDeliveryHousekeeping,
 } from './create-job-handlers.ts';

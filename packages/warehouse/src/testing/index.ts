@@ -1,1 +1,4 @@
 export { createTestWarehouse } from './create-test-warehouse.ts';
+export type { TFixtureRecord } from './insert-pool-fixtures.ts';
+export { insertFixtureActivity, insertFixtureRecords } from './insert-pool-fixtures.ts';
+export { insertFixturePersons, reachableRecord, scopeFor } from './selection-fixtures.ts';

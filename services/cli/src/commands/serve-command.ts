@@ -10,7 +10,7 @@ import { ensureLocalOperatorToken } from '../local-operator.ts';
 import { openPlatform } from '../open-platform.ts';
 import { createOutput } from '../output.ts';
 import { loadConfigOrExit, reportError } from '../run-admin-command.ts';
-import { startRuntime } from '../start-runtime.ts';
+import { selectionSettings, startRuntime } from '../start-runtime.ts';
 
 const VERSION = '0.1.0';
 
@@ -39,6 +39,16 @@ export function registerServeCommand(program: Command): void {
           pool: runtime.warehouse
             ? { warehouse: runtime.warehouse, countThreshold: config.pool.countThreshold }
             : null,
+          selections: {
+            settings: selectionSettings(config),
+            enqueueDelivery: async (selectionId) => {
+              await runtime.queue.enqueue(
+                'delivery.build',
+                { selectionId },
+                { jobId: `delivery-${selectionId}` },
+              );
+            },
+          },
           http: config.http,
           health: () => ({
             version: VERSION,

@@ -1,0 +1,62 @@
+import { parseInput } from '@alliage/domain';
+import { z } from 'zod';
+import { appendAuditEvent } from './audit-append-event.ts';
+import type { ControlContext, TActor } from './control-context.ts';
+import { selectSelectionRow } from './select-selection-row.ts';
+import { ZSelectionCountShown } from './selection-count-shown.ts';
+
+const ZRecordSelectionCountInput = z.object({
+  selectionId: z.string(),
+  /** When set, another client's selection is not found. */
+  clientOrgId: z.string().optional(),
+  exactTotal: z.number().int().min(0).max(2_147_483_647),
+  shown: ZSelectionCountShown,
+  blurred: z.boolean(),
+});
+export type TRecordSelectionCountInput = z.input<typeof ZRecordSelectionCountInput>;
+
+/**
+ * Records a count a client was shown (with the exact total, kept for the anti-differencing
+ * rule) and `selection.counted` — whose details carry only what was shown, never the exact
+ * total.
+ *
+ * @example
+ * const disclosed = discloseCount({ exact, threshold: 20, rounding: 10, recent });
+ * await recordSelectionCount(ctx, actor, { selectionId, exactTotal: exact,
+ *   shown: { total: disclosed.shown }, blurred: disclosed.blurred });
+ */
+export async function recordSelectionCount(
+  ctx: ControlContext,
+  actor: TActor,
+  input: TRecordSelectionCountInput,
+): Promise<{ id: string }> {
+  const { selectionId, clientOrgId, exactTotal, shown, blurred } = parseInput(
+    ZRecordSelectionCountInput,
+    input,
+  );
+  return ctx.db.transaction().execute(async (trx) => {
+    const selection = await selectSelectionRow(trx, selectionId, { clientOrgId });
+    const row = await trx
+      .insertInto('selection_counts')
+      .values({
+        selection_id: selection.id,
+        client_org_id: selection.client_org_id,
+        counted_at: ctx.clock(),
+        counted_by_ref: actor.ref,
+        exact_total: exactTotal,
+        shown: JSON.stringify(shown),
+        blurred,
+      })
+      .returning('id')
+      .executeTakeFirstOrThrow();
+    await appendAuditEvent(trx, ctx.clock, {
+      action: 'selection.counted',
+      actor,
+      objectType: 'selection',
+      objectId: selection.id,
+      organisationCode: selection.client_org_code,
+      details: { selectionId: selection.id, countId: row.id, shown: shown.total, blurred },
+    });
+    return { id: row.id };
+  });
+}

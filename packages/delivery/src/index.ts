@@ -1,0 +1,22 @@
+export { assignRowIds } from './assign-row-ids.ts';
+export { createSecureRandom } from './create-secure-random.ts';
+export type { DeliveryFileNameOptions } from './delivery-file-name.ts';
+export { deliveryFileName } from './delivery-file-name.ts';
+export type { TDeliveryRow } from './delivery-row.ts';
+export { deliveryCsvColumns, formatDeliveryCsv, MAX_ADDRESS_LINES } from './format-delivery-csv.ts';
+export { formatDeliveryPhone } from './format-delivery-phone.ts';
+export type {
+  GenerateSeedIdentitiesOptions,
+  TSeedCommune,
+  TSeedIdentity,
+  TSeedPostalAddress,
+} from './generate-seed-identities.ts';
+export {
+  DEFAULT_SEED_EMAIL_DOMAIN,
+  DEFAULT_SEED_PHONE_PREFIX,
+  generateSeedIdentities,
+} from './generate-seed-identities.ts';
+export { interleaveSeeds } from './interleave-seeds.ts';
+export { neutraliseCsvCell } from './neutralise-csv-cell.ts';
+export type { TOutboxFile, WriteOutboxFileOptions } from './write-outbox-file.ts';
+export { writeOutboxFile } from './write-outbox-file.ts';

@@ -1,0 +1,119 @@
+import {
+  type ControlContext,
+  getRepoussoirFingerprint,
+  getSelection,
+  listActiveRepoussoirHashes,
+  listRecentCounts,
+  recordSelectionCount,
+  type TActor,
+} from '@alliage/control';
+import { discloseCount, type TChannel, type TDisclosedCount, ZChannel } from '@alliage/domain';
+import { countSelection, syncRepoussoirHashes, type TWarehouse } from '@alliage/warehouse';
+import { buildSelectionScope } from './build-selection-scope.ts';
+import type { TSelectionSettings } from './selection-settings.ts';
+
+/** What a client is told about the size of its audience. */
+export interface TAudienceCount {
+  selectionId: string;
+  countedAt: string;
+  channel: TChannel;
+  /** Persons reachable on the selection's channel: rounded, "<k" when small. */
+  total: TDisclosedCount;
+  /**
+   * True when the count was answered with an earlier one of the same client because
+   * the two differ by less than the threshold (so differencing reveals nobody);
+   * breakdowns are then withheld.
+   */
+  blurred: boolean;
+  /** Same criteria, had the selection been on each channel (null when blurred). */
+  byChannel: Record<TChannel, TDisclosedCount> | null;
+  /** The selection's channel, by département of residence (null when blurred). */
+  byDepartement: Record<string, TDisclosedCount> | null;
+}
+
+export interface CountSelectionAudienceOptions {
+  ctx: ControlContext;
+  warehouse: TWarehouse;
+  settings: TSelectionSettings;
+  actor: TActor;
+  selectionId: string;
+  /** Set for client principals: another client's selection is "not found". */
+  clientOrgId?: string;
+}
+
+/**
+ * Counts a selection in the pool under the instructions, consents, retention and
+ * repoussoir in force now, discloses it (threshold, rounding, anti-differencing
+ * against the client's recent counts) and records the count (`selection.counted`).
+ *
+ * @example
+ * const count = await countSelectionAudience({ ctx, warehouse, settings, actor, selectionId });
+ */
+export async function countSelectionAudience(
+  options: CountSelectionAudienceOptions,
+): Promise<TAudienceCount> {
+  const { ctx, settings } = options;
+  const selection = await getSelection(ctx, options.selectionId, {
+    clientOrgId: options.clientOrgId,
+  });
+  const now = ctx.clock();
+  const { scope } = await buildSelectionScope(ctx, selection, now);
+  await syncPoolRepoussoir(ctx, options.warehouse);
+  const exact = await countSelection(options.warehouse, selection.criteria, scope);
+  const recent = await listRecentCounts(ctx, {
+    clientOrgId: selection.clientOrgId,
+    since: new Date(now.getTime() - settings.countDifferencingHours * 3_600_000),
+  });
+  const disclose = (value: number, withRecent: boolean) =>
+    discloseCount({
+      exact: value,
+      threshold: settings.countThreshold,
+      rounding: settings.countRounding,
+      recent: withRecent ? recent : [],
+    });
+  const total = disclose(exact.total, true);
+  const response: TAudienceCount = {
+    selectionId: selection.id,
+    countedAt: now.toISOString(),
+    channel: selection.channel,
+    total: total.shown,
+    blurred: total.blurred,
+    byChannel: total.blurred
+      ? null
+      : (Object.fromEntries(
+          ZChannel.options.map((channel) => [
+            channel,
+            disclose(exact.byChannel[channel], false).shown,
+          ]),
+        ) as Record<TChannel, TDisclosedCount>),
+    byDepartement: total.blurred
+      ? null
+      : Object.fromEntries(
+          Object.entries(exact.byDepartement)
+            .sort(([a], [b]) => a.localeCompare(b))
+            .map(([departement, count]) => [departement, disclose(count, false).shown]),
+        ),
+  };
+  await recordSelectionCount(ctx, options.actor, {
+    selectionId: selection.id,
+    exactTotal: exact.total,
+    shown: {
+      total: response.total,
+      byChannel: response.byChannel,
+      byDepartement: response.byDepartement,
+    },
+    blurred: total.blurred,
+  });
+  return response;
+}
+
+/** Mirrors the active repoussoir into the pool when it changed since the last mirror. */
+export async function syncPoolRepoussoir(
+  ctx: ControlContext,
+  warehouse: TWarehouse,
+): Promise<void> {
+  await syncRepoussoirHashes(warehouse, {
+    fingerprint: await getRepoussoirFingerprint(ctx),
+    load: () => listActiveRepoussoirHashes(ctx),
+  });
+}

@@ -1,0 +1,182 @@
+import { rm } from 'node:fs/promises';
+import path from 'node:path';
+import {
+  type ControlContext,
+  completeDelivery,
+  createDelivery,
+  failDelivery,
+  getSelection,
+  listOrganisationKeys,
+  SYSTEM_ACTOR,
+  type TDelivery,
+  type TOrganisationKey,
+} from '@alliage/control';
+import { encryptAndSign, type TDecryptionKeyInput } from '@alliage/crypto';
+import {
+  assignRowIds,
+  createSecureRandom,
+  deliveryFileName,
+  formatDeliveryCsv,
+  generateSeedIdentities,
+  interleaveSeeds,
+  type TSeedIdentity,
+  writeOutboxFile,
+} from '@alliage/delivery';
+import { AppError, isAppError } from '@alliage/domain';
+import { extractSelection, type TWarehouse } from '@alliage/warehouse';
+import { buildSelectionScope } from './build-selection-scope.ts';
+import { syncPoolRepoussoir } from './count-selection-audience.ts';
+import type { TSelectionSettings } from './selection-settings.ts';
+import { toDeliveryRow } from './to-delivery-row.ts';
+
+const DAY_MS = 86_400_000;
+
+export interface RunDeliveryOptions {
+  ctx: ControlContext;
+  warehouse: TWarehouse;
+  settings: TSelectionSettings;
+  /** SFTP storage root: the file goes to `<root>/<CLIENT>/out/`. */
+  sftpRoot: string;
+  /** The platform key deliveries are signed with (the current one). */
+  signingKey: TDecryptionKeyInput;
+  selectionId: string;
+  /** Randomness for sampling, seeds and row IDs (tests inject a seeded one). */
+  random?: () => number;
+}
+
+/**
+ * The delivery job of an approved selection: extracts the persons under the
+ * rules in force now (field provenance, consent, retention, repoussoir), adds
+ * the seed records, writes the CSV, encrypts it to the client's registered key,
+ * signs it with the platform key, writes it into the client's `out/` (temporary
+ * name, size and SHA-256 checked, then renamed) and records it. Idempotent per
+ * selection: a delivered selection returns its delivery; a retried attempt
+ * replaces a file a crashed attempt left. A client without a usable key fails
+ * the delivery permanently, with a clear error.
+ *
+ * @example
+ * const delivery = await runDelivery({ ctx, warehouse, settings, sftpRoot, signingKey, selectionId });
+ */
+export async function runDelivery(options: RunDeliveryOptions): Promise<TDelivery> {
+  const { ctx, settings } = options;
+  const random = options.random ?? createSecureRandom();
+  const selection = await getSelection(ctx, options.selectionId);
+  const now = ctx.clock();
+  const existing = await createDelivery(ctx, {
+    selectionId: selection.id,
+    expiresAt: new Date(now.getTime() + settings.deliveryExpiryDays * DAY_MS),
+  });
+  if (existing.status === 'written' || existing.status === 'expired') return existing;
+  if (selection.status !== 'approved') {
+    throw new AppError(
+      'conflict',
+      `selection ${selection.id} is ${selection.status}, not approved`,
+    );
+  }
+  const delivery = existing;
+  try {
+    const recipientKey = await usableClientKey(ctx, selection.clientOrgCode, now);
+    const { scope } = await buildSelectionScope(ctx, selection, now);
+    await syncPoolRepoussoir(ctx, options.warehouse);
+    const quantity = selection.orderedQuantity ?? settings.countThreshold;
+    const extracted = await extractSelection(options.warehouse, {
+      criteria: selection.criteria,
+      scope,
+      quantity,
+      randomSeed: Math.floor(random() * 2 ** 31),
+      deliveryId: delivery.id,
+    });
+    const seeds = generateSeedIdentities({
+      count: settings.seedCount,
+      deliveryId: delivery.id,
+      random,
+      channel: selection.channel,
+      seedEmailDomain: settings.seedEmailDomain,
+    });
+    const rows = assignRowIds(
+      interleaveSeeds(
+        extracted.persons.map((person) => toDeliveryRow(person, selection.channel)),
+        seeds,
+        random,
+      ),
+      random,
+    );
+    const fileName = deliveryFileName({ deliveryId: delivery.id, createdAt: now });
+    const encrypted = await encryptAndSign({
+      data: formatDeliveryCsv(rows, selection.channel),
+      recipientArmoredPublicKey: recipientKey.publicKey,
+      signingArmoredPrivateKey: options.signingKey.armoredPrivateKey,
+      passphrase: options.signingKey.passphrase,
+      fileName: fileName.replace(/\.gpg$/, ''),
+      now,
+    });
+    const outbox = path.join(options.sftpRoot, selection.clientOrgCode, 'out');
+    // A crashed earlier attempt of this same delivery may have left its file.
+    await rm(path.join(outbox, fileName), { force: true });
+    const written = await writeOutboxFile({
+      directory: outbox,
+      fileName,
+      data: encrypted.message,
+    });
+    const seedRows = rows.filter((row): row is TSeedIdentity => 'seed' in row && row.seed === true);
+    return await completeDelivery(ctx, SYSTEM_ACTOR, {
+      deliveryId: delivery.id,
+      fileName,
+      sizeBytes: written.sizeBytes,
+      sha256: written.sha256,
+      rowCount: rows.length,
+      recipientKeyFingerprint: encrypted.recipientFingerprint,
+      signerFingerprint: encrypted.signerFingerprint,
+      seeds: seedRows.map((seed) => ({
+        rowId: seed.rowId,
+        civility: seed.civility,
+        firstName: seed.firstName,
+        lastName: seed.lastName,
+        addressLines: seed.addressLines,
+        postcode: seed.postcode,
+        email: seed.email,
+        phone: seed.phone === null ? null : e164FromDeliveryPhone(seed.phone),
+      })),
+      memberUsage: extracted.memberUsage,
+    });
+  } catch (error) {
+    // Permanent problems (no usable key, nothing to deliver) fail the delivery; transient
+    // ones are left pending for the queue's retry.
+    if (isAppError(error) && !error.retry && error.code !== 'conflict') {
+      await failDelivery(ctx, SYSTEM_ACTOR, {
+        deliveryId: delivery.id,
+        errorCode: error.code,
+        errorMessage: error.message,
+      });
+    }
+    throw error;
+  }
+}
+
+/** The client's newest PGP key that is neither revoked nor expired at `now`. */
+async function usableClientKey(
+  ctx: ControlContext,
+  clientCode: string,
+  now: Date,
+): Promise<TOrganisationKey> {
+  const keys = await listOrganisationKeys(ctx, { organisationCode: clientCode, keyType: 'pgp' });
+  const usable = keys
+    .filter((key) => key.revokedAt === null && (key.expiresAt === null || key.expiresAt > now))
+    .sort((a, b) => b.createdAt.getTime() - a.createdAt.getTime());
+  const key = usable[0];
+  if (!key) {
+    throw new AppError(
+      'validation_failed',
+      `client ${clientCode} has no valid PGP key (none registered, or all expired or revoked): register a valid key`,
+      { retry: false },
+    );
+  }
+  return key;
+}
+
+/** Back from the file's dialable form (`06…`, `0032…`) to the E.164 the control plane keys seeds by. */
+function e164FromDeliveryPhone(phone: string): string {
+  if (phone.startsWith('00')) return `+${phone.slice(2)}`;
+  if (phone.startsWith('0')) return `+33${phone.slice(1)}`;
+  return phone;
+}

@@ -1,0 +1,10 @@
+/** The disclosure and delivery settings of a running platform (from config). */
+export interface TSelectionSettings {
+  /** Counts below it are shown as "<k" (ALLIAGE_COUNT_THRESHOLD); also the minimum order. */
+  countThreshold: number;
+  countRounding: number;
+  countDifferencingHours: number;
+  deliveryExpiryDays: number;
+  seedCount: number;
+  seedEmailDomain: string;
+}

@@ -1,0 +1,38 @@
+import type { TSelectionCriteria } from '@alliage/domain';
+import type { TCompiledSelection, TSelectionScope } from './selection-scope.ts';
+import { buildSelectionSql, CHANNELS } from './selection-sql.ts';
+
+/**
+ * Compiles a selection count to one parameterised DuckDB query (eligibility
+ * always ANDed in: see `buildSelectionSql` and docs/selections.md). It returns
+ * one row per département of the persons eligible on the scope channel
+ * (`is_total` false, `scope_count`), and one total row (`is_total` true) with
+ * `scope_count` and a count per channel (`count_<channel>`): the same criteria,
+ * eligibility on that channel. With `onePerHousehold`, a household counts once.
+ *
+ * @example
+ * const { sql, params, types } = compileSelectionCount(criteria, scope);
+ * const rows = (await connection.runAndReadAll(sql, params, types)).getRowObjectsJS();
+ */
+export function compileSelectionCount(
+  criteria: TSelectionCriteria,
+  scope: TSelectionScope,
+  options: { precomputed?: boolean } = {},
+): TCompiledSelection {
+  // Counts read the precomputed reach and opposition marks unless told otherwise.
+  const { withClause, parameters } = buildSelectionSql(criteria, scope, {
+    precomputed: options.precomputed ?? true,
+  });
+  const perChannel = CHANNELS.map((channel) =>
+    criteria.onePerHousehold
+      ? `count(DISTINCT household_key) FILTER (WHERE eligible_${channel}) AS count_${channel}`
+      : `count(*) FILTER (WHERE eligible_${channel}) AS count_${channel}`,
+  );
+  const sql = `${withClause}
+  SELECT grouping(departement) = 1 AS is_total, departement,
+    count(*) FILTER (WHERE eligible_${scope.channel} AND household_first) AS scope_count,
+    ${perChannel.join(',\n    ')}
+  FROM (SELECT coalesce(departement, 'unknown') AS departement, * EXCLUDE (departement) FROM sel_ranked)
+  GROUP BY GROUPING SETS ((departement), ())`;
+  return { sql, params: parameters.values, types: parameters.types };
+}

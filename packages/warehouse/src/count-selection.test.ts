@@ -1,0 +1,213 @@
+import { writeFile } from 'node:fs/promises';
+import path from 'node:path';
+import { AppError, type TSelectionCriteriaInput, ZSelectionCriteria } from '@alliage/domain';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { compileSelectionCount } from './compile-selection.ts';
+import { countSelection } from './count-selection.ts';
+import { extractSelection } from './extract-selection.ts';
+import { importReferenceTable } from './import-reference-table.ts';
+import type { TWarehouse } from './open-warehouse.ts';
+import { refreshRecordActivity } from './refresh-record-activity.ts';
+import { refreshSegments } from './refresh-segments.ts';
+import {
+  createTestWarehouse,
+  insertFixturePersons,
+  insertFixtureRecords,
+  reachableRecord,
+  scopeFor,
+} from './testing/index.ts';
+
+const TODAY = '2026-06-30';
+const MEMBER_SECTORS = { M01: 'equipement_maison', M02: 'loisirs_voyages' };
+const scope = scopeFor({
+  today: TODAY,
+  clientCode: 'C99',
+  channel: 'postal',
+  retentionByMember: { M01: 36, M02: 36 },
+  memberSectors: MEMBER_SECTORS,
+});
+
+describe('countSelection: criteria', () => {
+  let warehouse: TWarehouse;
+  let directory: string;
+  let cleanup: () => Promise<void>;
+  let deliveries = 0;
+
+  async function select(input: TSelectionCriteriaInput, quantity = 100): Promise<number[]> {
+    const criteria = ZSelectionCriteria.parse(input);
+    const { persons } = await extractSelection(warehouse, {
+      criteria,
+      scope,
+      quantity,
+      randomSeed: 5,
+      deliveryId: `D-${++deliveries}`,
+    });
+    const counts = await countSelection(warehouse, criteria, scope);
+    // The count and the extraction agree on who is in the selection.
+    expect(persons).toHaveLength(Math.min(quantity, counts.total));
+    return input.sampling === 'best_score'
+      ? persons.map((person) => person.personId)
+      : persons.map((person) => person.personId).sort((a, b) => a - b);
+  }
+
+  beforeAll(async () => {
+    ({ warehouse, directory, cleanup } = await createTestWarehouse());
+    await warehouse.withWriter(async (connection) => {
+      await insertFixtureRecords(connection, [
+        reachableRecord(
+          { recordId: 1, personId: 1, memberCode: 'M01' },
+          { birthDate: '1980-03-15', civility: 'MME' },
+        ),
+        reachableRecord(
+          { recordId: 2, personId: 2, memberCode: 'M01' },
+          { birthDate: '2000-07-01', civility: 'M', postcode: '42000', inseeCode: '42218' },
+        ),
+        reachableRecord(
+          { recordId: 3, personId: 3, memberCode: 'M02' },
+          { civility: 'MME', postcode: '20000', inseeCode: '2A004' },
+        ),
+        reachableRecord(
+          { recordId: 31, personId: 3, memberCode: 'M01' },
+          { civility: 'MME', postcode: '20000', inseeCode: '2A004' },
+        ),
+        reachableRecord(
+          { recordId: 4, personId: 4, memberCode: 'M01' },
+          { birthDate: '1990-07-01', civility: 'MME', optinSms: false },
+        ),
+      ]);
+      await insertFixturePersons(
+        connection,
+        [1, 2, 3, 4].map((personId) => ({ personId })),
+      );
+      const transactions: [string, string, string, string, string, string][] = [
+        ['M01', 'C1', 'T1', '2026-01-10', '100.00', 'mobilier'],
+        ['M01', 'C1', 'T2', '2026-03-10', '100.00', 'mobilier'],
+        ['M01', 'C1', 'T3', '2026-05-10', '100.00', 'mobilier'],
+        ['M01', 'C2', 'T4', '2024-01-10', '50.00', 'jardin'],
+        ['M01', 'C31', 'T5', '2026-05-01', '20.00', 'mobilier'],
+        ['M02', 'C3', 'T6', '2026-02-01', '80.00', 'voyage'],
+      ];
+      for (const [member, customer, id, date, amount, category] of transactions) {
+        await connection.run(
+          `INSERT INTO transactions VALUES ($1, $2, $3, CAST($4 AS DATE), CAST($5 AS DECIMAL(14, 2)), $6, 'web', 'drop-t')`,
+          [member, customer, id, date, amount, category],
+        );
+      }
+      await refreshRecordActivity(connection, ['M01', 'M02']);
+      await connection.run('CREATE OR REPLACE TEMP TABLE ir_touched_persons (person_id BIGINT)');
+      await refreshSegments({
+        connection,
+        full: true,
+        memberSectors: new Map(Object.entries(MEMBER_SECTORS)),
+        memberCodes: [],
+        today: TODAY,
+        now: new Date('2026-06-30T01:00:00Z'),
+      });
+    });
+    const filePath = path.join(directory, 'income.csv');
+    await writeFile(filePath, 'CODGEO;MED;LABEL\n69381;10;A\n42218;20;B\n2A004;30;C\n');
+    await warehouse.withWriter((connection) =>
+      importReferenceTable({
+        connection,
+        name: 'income',
+        filePath,
+        keyColumn: 'CODGEO',
+        now: new Date(),
+      }),
+    );
+  });
+  afterAll(async () => cleanup());
+
+  it('filters by geography (profile) and postcode prefix (usable records)', async () => {
+    expect(await select({})).toEqual([1, 2, 3, 4]);
+    expect(await select({ geography: { departements: ['42'] } })).toEqual([2]);
+    expect(await select({ geography: { communes: ['2A004'] } })).toEqual([3]);
+    expect(await select({ geography: { regions: ['84'] } })).toEqual([1, 2, 4]);
+    expect(await select({ geography: { postcodePrefixes: ['69', '2'] } })).toEqual([1, 3, 4]);
+    const byDepartement = await countSelection(warehouse, ZSelectionCriteria.parse({}), scope);
+    expect(byDepartement.byDepartement).toEqual({ '2A': 1, '42': 1, '69': 2 });
+  });
+
+  it('filters by age in whole years at today, leaving out persons without a birth date', async () => {
+    expect(await select({ age: { min: 18 } })).toEqual([1, 2, 4]);
+    expect(await select({ age: { min: 36 } })).toEqual([1]);
+    expect(await select({ age: { min: 35, max: 35 } })).toEqual([4]);
+    expect(await select({ age: { max: 25 } })).toEqual([2]);
+  });
+
+  it('filters by civility, reachable channels and distinct members bought from', async () => {
+    expect(await select({ civility: ['M'] })).toEqual([2]);
+    expect(await select({ reachableChannels: ['sms'] })).toEqual([1, 2, 3]);
+    expect(await select({ minDistinctMembers: 2 })).toEqual([3]);
+  });
+
+  it('filters by purchases: category, sector, window, count and spend, ANDed', async () => {
+    expect(await select({ purchases: [{ category: 'mobilier' }] })).toEqual([1, 3]);
+    expect(await select({ purchases: [{ category: 'mobilier', minPurchases: 2 }] })).toEqual([1]);
+    expect(await select({ purchases: [{ sector: 'loisirs_voyages' }] })).toEqual([3]);
+    expect(await select({ purchases: [{ withinMonths: 12 }] })).toEqual([1, 3]);
+    expect(await select({ purchases: [{ withinMonths: 3, minPurchases: 2 }] })).toEqual([]);
+    // Counted across the person's records: person 3 bought once at M01 and once at M02.
+    expect(await select({ purchases: [{ withinMonths: 6, minPurchases: 2 }] })).toEqual([1, 3]);
+    expect(await select({ purchases: [{ withinMonths: 6, minPurchases: 3 }] })).toEqual([1]);
+    expect(await select({ purchases: [{ minSpendEur: 250 }] })).toEqual([1]);
+    expect(
+      await select({ purchases: [{ category: 'mobilier' }, { sector: 'loisirs_voyages' }] }),
+    ).toEqual([3]);
+  });
+
+  it('filters by segments and imported reference data', async () => {
+    expect(await select({ segments: [{ name: 'civility', values: ['MME'] }] })).toEqual([1, 3, 4]);
+    expect(
+      await select({
+        segments: [{ name: 'rfm_segment', values: ['active'], sector: 'equipement_maison' }],
+      }),
+    ).toEqual([1, 3]);
+    expect(await select({ reference: [{ table: 'income', column: 'MED', min: 15 }] })).toEqual([
+      2, 3,
+    ]);
+    expect(
+      await select({ reference: [{ table: 'income', column: 'LABEL', values: ['A', 'C'] }] }),
+    ).toEqual([1, 3, 4]);
+  });
+
+  it('refuses unknown reference tables and columns, and ranges on text', async () => {
+    for (const reference of [
+      { table: 'missing', column: 'MED', min: 1 },
+      { table: 'income', column: 'NOPE', min: 1 },
+      { table: 'income', column: 'LABEL', min: 1 },
+      { table: 'communes', column: 'population', min: 1 },
+    ]) {
+      const error = await countSelection(
+        warehouse,
+        ZSelectionCriteria.parse({ reference: [reference] }),
+        scope,
+      ).catch((caught: unknown) => caught);
+      expect(error).toBeInstanceOf(AppError);
+      expect((error as AppError).code).toBe('validation_failed');
+    }
+  });
+
+  it('ranks by appetence for best_score sampling', async () => {
+    expect(await select({ sampling: 'best_score', scoreSector: 'equipement_maison' }, 2)).toEqual([
+      1, 3,
+    ]);
+  });
+
+  it('binds criteria values, never splices them', async () => {
+    const hostile = "'; DROP TABLE member_records; --";
+    const criteria = ZSelectionCriteria.parse({
+      purchases: [{ category: hostile }],
+      reference: [{ table: 'income', column: 'LABEL', values: [hostile] }],
+    });
+    const compiled = compileSelectionCount(criteria, {
+      ...scope,
+      referenceTables: [{ name: 'income', columns: [{ name: 'LABEL', type: 'VARCHAR' }] }],
+    });
+    expect(compiled.sql).not.toContain('DROP TABLE');
+    expect((await countSelection(warehouse, criteria, scope)).total).toBe(0);
+    expect(await select({ purchases: [{ category: hostile }] })).toEqual([]);
+    expect(await select({ segments: [{ name: 'departement', values: [hostile] }] })).toEqual([]);
+    expect(await select({})).toEqual([1, 2, 3, 4]);
+  });
+});

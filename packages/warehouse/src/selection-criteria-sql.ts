@@ -1,0 +1,217 @@
+import {
+  AppError,
+  retentionCutoff,
+  SEGMENT_DEFINITIONS,
+  type TChannel,
+  type TPurchaseCriterion,
+  type TReferenceCriterion,
+  type TSelectionCriteria,
+} from '@alliage/domain';
+import { segmentValueSql, wholeMonthsSql } from './segment-sql.ts';
+import type { SelectionParameters } from './selection-parameters.ts';
+import type { TSelectionScope } from './selection-scope.ts';
+import { sqlIdentifier } from './sql-literal.ts';
+
+/** The SQL pieces of a selection's criteria, placed by `buildSelectionSql`. */
+export interface TCriteriaSql {
+  /** Extra CTEs (each `name AS (...)`), after `sel_records`. */
+  ctes: string[];
+  /** Extra aggregates of `sel_persons` over the person's criteria records `r`. */
+  personAggregates: string[];
+  /** Extra LEFT JOINs of `sel_candidates`. */
+  joins: string[];
+  /** Conditions on `s` (sel_persons) and `pp` (person_profile), ANDed. */
+  conditions: string[];
+}
+
+const NUMERIC_TYPE =
+  /^(TINYINT|SMALLINT|INTEGER|BIGINT|HUGEINT|UTINYINT|USMALLINT|UINTEGER|UBIGINT|UHUGEINT|FLOAT|DOUBLE|DECIMAL(\(\d+,\s*\d+\))?)$/;
+
+/**
+ * Compiles the criteria (all ANDed) against the CTEs of `buildSelectionSql`.
+ * Every value is bound through `parameters`; identifiers (reference tables and
+ * columns) are checked against the pool's metadata, then quoted.
+ *
+ * @example
+ * const pieces = compileCriteriaSql(criteria, scope, parameters, { today: () => 'CAST($p0 AS DATE)', eligible });
+ */
+export function compileCriteriaSql(
+  criteria: TSelectionCriteria,
+  scope: TSelectionScope,
+  parameters: SelectionParameters,
+  context: { today: () => string; eligible: (channel: TChannel) => string },
+): TCriteriaSql {
+  const pieces: TCriteriaSql = { ctes: [], personAggregates: [], joins: [], conditions: [] };
+  const inList = (values: readonly string[]) =>
+    `(SELECT unnest(${parameters.add('varchar_list', values)}))`;
+
+  const geography = criteria.geography;
+  if (geography?.regions) pieces.conditions.push(`pp.region IN ${inList(geography.regions)}`);
+  if (geography?.departements) {
+    pieces.conditions.push(`pp.departement IN ${inList(geography.departements)}`);
+  }
+  if (geography?.communes) pieces.conditions.push(`pp.insee_code IN ${inList(geography.communes)}`);
+  if (geography?.postcodePrefixes) {
+    const prefixes = parameters.add('varchar_list', geography.postcodePrefixes);
+    pieces.personAggregates.push(`bool_or(r.usable_any AND r.postcode IS NOT NULL
+      AND len(list_filter(${prefixes}, prefix -> starts_with(r.postcode, prefix))) > 0) AS postcode_match`);
+    pieces.conditions.push('s.postcode_match');
+  }
+
+  if (criteria.age) {
+    // The person's birth date: most frequent among its criteria records, then most recent record.
+    pieces.ctes.push(`sel_birth AS (
+      SELECT person_id, birth_date FROM sel_records WHERE birth_date IS NOT NULL
+      GROUP BY person_id, birth_date
+      QUALIFY row_number() OVER (PARTITION BY person_id
+        ORDER BY count(*) DESC, max(last_activity) DESC, birth_date) = 1)`);
+    pieces.joins.push('LEFT JOIN sel_birth b ON b.person_id = s.person_id');
+    const months = wholeMonthsSql('b.birth_date', context.today());
+    pieces.conditions.push(`b.birth_date <= ${context.today()}`);
+    if (criteria.age.min !== undefined) {
+      pieces.conditions.push(`${months} >= ${parameters.add('integer', criteria.age.min * 12)}`);
+    }
+    if (criteria.age.max !== undefined) {
+      pieces.conditions.push(
+        `${months} < ${parameters.add('integer', (criteria.age.max + 1) * 12)}`,
+      );
+    }
+  }
+
+  if (criteria.civility) pieces.conditions.push(`pp.civility IN ${inList(criteria.civility)}`);
+
+  if (criteria.purchases?.some((purchase) => purchase.sector)) {
+    const sectors = Object.entries(scope.memberSectors ?? {});
+    pieces.ctes.push(`sel_member_sectors AS (
+      SELECT unnest(${parameters.add(
+        'varchar_list',
+        sectors.map(([member]) => member),
+      )}) AS member_code, unnest(${parameters.add(
+        'varchar_list',
+        sectors.map(([, sector]) => sector),
+      )}) AS sector)`);
+  }
+  for (const [index, purchase] of (criteria.purchases ?? []).entries()) {
+    pieces.ctes.push(
+      `sel_purchase_${index} AS (${purchaseSql(purchase, scope.today, parameters)})`,
+    );
+    pieces.conditions.push(`s.person_id IN (SELECT person_id FROM sel_purchase_${index})`);
+  }
+
+  if (criteria.minDistinctMembers !== undefined) {
+    pieces.personAggregates.push(
+      'count(DISTINCT r.member_code) FILTER (WHERE r.transaction_count > 0) AS buying_members',
+    );
+    pieces.conditions.push(
+      `s.buying_members >= ${parameters.add('integer', criteria.minDistinctMembers)}`,
+    );
+  }
+
+  for (const channel of criteria.reachableChannels ?? []) {
+    pieces.conditions.push(context.eligible(channel));
+  }
+
+  for (const segment of criteria.segments ?? []) {
+    const definition = SEGMENT_DEFINITIONS.find((candidate) => candidate.name === segment.name);
+    if (!definition) {
+      throw new AppError('validation_failed', `unknown segment ${segment.name}`);
+    }
+    const { table, value } = segmentValueSql(segment.name);
+    const values = inList(segment.values);
+    if (table === 'person_profile') {
+      pieces.conditions.push(
+        `s.person_id IN (SELECT person_id FROM person_profile WHERE (${value}) IN ${values})`,
+      );
+    } else if (table === 'household_profile') {
+      pieces.conditions.push(
+        `pp.household_id IN (SELECT household_id FROM household_profile WHERE (${value}) IN ${values})`,
+      );
+    } else {
+      const sector = parameters.add('varchar', segment.sector ?? null);
+      pieces.conditions.push(`s.person_id IN (SELECT person_id FROM person_sector_profile
+        WHERE sector = ${sector} AND (${value}) IN ${values})`);
+    }
+  }
+
+  for (const reference of criteria.reference ?? []) {
+    pieces.conditions.push(referenceSql(reference, scope, parameters));
+  }
+  return pieces;
+}
+
+// Persons whose criteria records hold these purchases: all-time totals from
+// record_category_activity, or the transactions themselves when a window is asked
+// (a count "within N months" must only count purchases in the window).
+function purchaseSql(
+  purchase: TPurchaseCriterion,
+  today: string,
+  parameters: SelectionParameters,
+): string {
+  const windowed = purchase.withinMonths !== undefined;
+  const source = windowed
+    ? `transactions a ON a.member_code = r.member_code AND a.customer_id = r.customer_id`
+    : `record_category_activity a ON a.member_code = r.member_code AND a.customer_id = r.customer_id`;
+  const filters: string[] = [];
+  let sectorJoin = '';
+  if (purchase.sector) {
+    sectorJoin = 'JOIN sel_member_sectors ms ON ms.member_code = r.member_code';
+    filters.push(`ms.sector = ${parameters.add('varchar', purchase.sector)}`);
+  }
+  if (purchase.category) {
+    filters.push(`a.category = ${parameters.add('varchar', purchase.category)}`);
+  }
+  if (windowed) {
+    const since = retentionCutoff(today, purchase.withinMonths as number);
+    filters.push(`a.transaction_date >= CAST(${parameters.add('varchar', since)} AS DATE)`);
+  }
+  const count = windowed ? 'count(*)' : 'sum(a.transaction_count)';
+  const having = [`${count} >= ${parameters.add('integer', purchase.minPurchases)}`];
+  if (purchase.minSpendEur !== undefined) {
+    having.push(`sum(a.amount_eur) >= ${parameters.add('double', purchase.minSpendEur)}`);
+  }
+  return `SELECT r.person_id FROM sel_records r JOIN ${source} ${sectorJoin}
+    ${filters.length > 0 ? `WHERE ${filters.join(' AND ')}` : ''}
+    GROUP BY r.person_id HAVING ${having.join(' AND ')}`;
+}
+
+// A reference table column, checked against the pool's metadata before it becomes an identifier.
+function referenceSql(
+  reference: TReferenceCriterion,
+  scope: TSelectionScope,
+  parameters: SelectionParameters,
+): string {
+  const table = scope.referenceTables?.find((candidate) => candidate.name === reference.table);
+  if (!table || table.name === 'communes') {
+    throw new AppError('validation_failed', `unknown reference table ${reference.table}`);
+  }
+  const column = table.columns.find((candidate) => candidate.name === reference.column);
+  if (!column || column.name === 'insee_code') {
+    throw new AppError(
+      'validation_failed',
+      `unknown reference column ${reference.column} of table ${reference.table}`,
+    );
+  }
+  const quoted = sqlIdentifier(column.name);
+  const filters: string[] = [];
+  if (reference.min !== undefined || reference.max !== undefined) {
+    if (!NUMERIC_TYPE.test(column.type)) {
+      throw new AppError(
+        'validation_failed',
+        `reference column ${reference.column} of table ${reference.table} is not numeric: filter it by values`,
+      );
+    }
+    if (reference.min !== undefined) {
+      filters.push(`${quoted} >= ${parameters.add('double', reference.min)}`);
+    }
+    if (reference.max !== undefined) {
+      filters.push(`${quoted} <= ${parameters.add('double', reference.max)}`);
+    }
+  }
+  if (reference.values) {
+    filters.push(
+      `CAST(${quoted} AS VARCHAR) IN (SELECT unnest(${parameters.add('varchar_list', reference.values)}))`,
+    );
+  }
+  return `pp.insee_code IN (SELECT insee_code FROM ${sqlIdentifier(`ref_${table.name}`)}
+    WHERE ${filters.join(' AND ')})`;
+}

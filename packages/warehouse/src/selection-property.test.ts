@@ -1,0 +1,275 @@
+import { retentionCutoff, type TChannel, ZSelectionCriteria } from '@alliage/domain';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { countSelection } from './count-selection.ts';
+import { extractSelection } from './extract-selection.ts';
+import type { TWarehouse } from './open-warehouse.ts';
+import type { TRepoussoirHash } from './refresh-oppositions.ts';
+import type { TSelectionScope } from './selection-scope.ts';
+import { syncRepoussoirHashes } from './sync-repoussoir-hashes.ts';
+import {
+  createTestWarehouse,
+  insertFixtureActivity,
+  insertFixturePersons,
+  insertFixtureRecords,
+  type TFixtureRecord,
+} from './testing/index.ts';
+
+const TODAY = '2026-06-30';
+const CHANNELS: TChannel[] = ['postal', 'email', 'sms', 'phone'];
+const MEMBERS = ['M01', 'M02', 'M03', 'M04'];
+const SCOPES = ['all', ...CHANNELS];
+
+// mulberry32: a small seeded generator, so a failing seed can be replayed.
+function seededRandom(seed: number): () => number {
+  let state = seed >>> 0;
+  return () => {
+    state = (state + 0x6d2b79f5) >>> 0;
+    let t = state;
+    t = Math.imul(t ^ (t >>> 15), t | 1);
+    t ^= t + Math.imul(t ^ (t >>> 7), t | 61);
+    return ((t ^ (t >>> 14)) >>> 0) / 4294967296;
+  };
+}
+
+interface TGeneratedRecord extends TFixtureRecord {
+  lastTransaction: string | null;
+}
+
+interface TGeneratedPool {
+  records: TGeneratedRecord[];
+  permits: Record<TChannel, Map<string, string>>;
+  repoussoir: TRepoussoirHash[];
+}
+
+function generatePool(seed: number): TGeneratedPool {
+  const random = seededRandom(seed);
+  const pick = <T>(values: readonly T[]): T => values[Math.floor(random() * values.length)] as T;
+  const chance = (p: number) => random() < p;
+  const date = (fromYear: number) => {
+    const year = fromYear + Math.floor(random() * (2026 - fromYear + 1));
+    const month = year === 2026 ? 1 + Math.floor(random() * 6) : 1 + Math.floor(random() * 12);
+    return `${year}-${String(month).padStart(2, '0')}-${String(1 + Math.floor(random() * 28)).padStart(2, '0')}`;
+  };
+  const records: TGeneratedRecord[] = [];
+  let recordId = 0;
+  for (let personId = 1; personId <= 200; personId++) {
+    const count = 1 + Math.floor(random() * 3);
+    for (let index = 0; index < count; index++) {
+      recordId++;
+      const n = recordId;
+      const mobile = chance(0.6);
+      const landline = chance(0.4);
+      records.push({
+        recordId: n,
+        personId,
+        memberCode: pick(MEMBERS),
+        customerId: `C${n}`,
+        createdAt: date(2021),
+        lastTransaction: chance(0.5) ? date(2021) : null,
+        civility: pick(['M', 'MME', null]),
+        firstName: `Prenom${n}`,
+        lastName: chance(0.9) ? `NOM${n}` : null,
+        streetName: `RUE TEST ${n}`,
+        streetKey: `TEST ${n}`,
+        postcode: '42000',
+        city: 'SAINT ETIENNE',
+        inseeCode: '42218',
+        communeStatus: chance(0.85) ? 'matched' : 'unknown_postcode',
+        addressKey: chance(0.85) ? `A${n}` : null,
+        email: chance(0.7) ? `r${n}@example.test` : null,
+        phoneMobile: mobile ? `+336${String(n).padStart(8, '0')}` : null,
+        phoneMobileType: mobile ? pick(['mobile', 'mobile', 'landline']) : null,
+        phoneLandline: landline ? `+334${String(n).padStart(8, '0')}` : null,
+        optinEmail: chance(0.5),
+        optinSms: chance(0.5),
+        optinPhone: chance(0.5),
+        // Small hash spaces, so repoussoir entries and shared contact points collide.
+        emailHmac: `e${Math.floor(random() * 150)}`,
+        mobileHmac: mobile ? `p${Math.floor(random() * 150)}` : null,
+        landlineHmac: landline ? `p${Math.floor(random() * 150)}` : null,
+        postalHmac: `a${Math.floor(random() * 150)}`,
+      });
+    }
+  }
+  const retention = new Map(MEMBERS.map((member) => [member, pick([6, 12, 24, 36])]));
+  const permits = Object.fromEntries(
+    CHANNELS.map((channel) => [
+      channel,
+      new Map(
+        MEMBERS.filter(() => chance(0.6)).map((member) => [
+          member,
+          retentionCutoff(TODAY, retention.get(member) as number),
+        ]),
+      ),
+    ]),
+  ) as Record<TChannel, Map<string, string>>;
+  const repoussoir: TRepoussoirHash[] = [];
+  for (let index = 0; index < 60; index++) {
+    const kind = pick(['email', 'phone', 'postal'] as const);
+    const prefix = { email: 'e', phone: 'p', postal: 'a' }[kind];
+    repoussoir.push({ kind, hmac: `${prefix}${Math.floor(random() * 150)}`, scope: pick(SCOPES) });
+  }
+  return { records, permits, repoussoir };
+}
+
+// The rules of docs/selections.md, written independently of the SQL.
+function usable(pool: TGeneratedPool, record: TGeneratedRecord, channel: TChannel): boolean {
+  const cutoff = pool.permits[channel].get(record.memberCode);
+  if (cutoff === undefined) return false;
+  if ((record.lastTransaction ?? record.createdAt) < cutoff) return false;
+  switch (channel) {
+    case 'postal':
+      return (
+        record.addressKey != null && record.communeStatus === 'matched' && record.lastName != null
+      );
+    case 'email':
+      return record.email != null && record.optinEmail === true;
+    case 'sms':
+      return (
+        record.phoneMobile != null &&
+        record.phoneMobileType === 'mobile' &&
+        record.optinSms === true
+      );
+    case 'phone':
+      return (
+        (record.phoneMobile != null || record.phoneLandline != null) && record.optinPhone === true
+      );
+  }
+}
+
+function opposed(pool: TGeneratedPool, records: TGeneratedRecord[], channel: TChannel): boolean {
+  return pool.repoussoir.some(
+    (entry) =>
+      (entry.scope === 'all' || entry.scope === channel) &&
+      records.some((record) =>
+        entry.kind === 'email'
+          ? record.emailHmac === entry.hmac
+          : entry.kind === 'phone'
+            ? record.mobileHmac === entry.hmac || record.landlineHmac === entry.hmac
+            : record.postalHmac === entry.hmac,
+      ),
+  );
+}
+
+function oracle(pool: TGeneratedPool, channel: TChannel): Map<number, TGeneratedRecord[]> {
+  const byPerson = new Map<number, TGeneratedRecord[]>();
+  for (const record of pool.records) {
+    byPerson.set(record.personId, [...(byPerson.get(record.personId) ?? []), record]);
+  }
+  const eligible = new Map<number, TGeneratedRecord[]>();
+  for (const [personId, records] of byPerson) {
+    const usableRecords = records.filter((record) => usable(pool, record, channel));
+    if (usableRecords.length > 0 && !opposed(pool, records, channel)) {
+      eligible.set(personId, usableRecords);
+    }
+  }
+  return eligible;
+}
+
+describe('selections on generated pools (property)', () => {
+  let warehouse: TWarehouse;
+  let cleanup: () => Promise<void>;
+  beforeAll(async () => {
+    ({ warehouse, cleanup } = await createTestWarehouse());
+  });
+  afterAll(async () => cleanup());
+
+  for (const seed of [1, 2, 3, 4, 5, 6]) {
+    it(`delivers only eligible persons and fields of usable records (seed ${seed})`, async () => {
+      const pool = generatePool(seed);
+      await warehouse.withWriter(async (connection) => {
+        await connection.run('BEGIN TRANSACTION');
+        for (const table of ['member_records', 'record_activity', 'persons', 'delivered_persons']) {
+          await connection.run(`DELETE FROM ${table}`);
+        }
+        await insertFixtureRecords(connection, pool.records);
+        for (const record of pool.records) {
+          if (record.lastTransaction) {
+            await insertFixtureActivity(connection, {
+              memberCode: record.memberCode,
+              customerId: record.customerId,
+              lastTransaction: record.lastTransaction,
+            });
+          }
+        }
+        await insertFixturePersons(
+          connection,
+          [...new Set(pool.records.map((record) => record.personId))].map((personId) => ({
+            personId,
+          })),
+        );
+        await connection.run('COMMIT');
+      });
+      await syncRepoussoirHashes(warehouse, {
+        fingerprint: `seed-${seed}`,
+        load: async () => pool.repoussoir,
+      });
+      const permitsOf = (channel: TChannel) =>
+        [...pool.permits[channel]].map(([memberCode, cutoff]) => ({
+          memberCode,
+          retentionCutoff: cutoff,
+        }));
+      const permittingMembers: TSelectionScope['permittingMembers'] = {
+        postal: permitsOf('postal'),
+        email: permitsOf('email'),
+        sms: permitsOf('sms'),
+        phone: permitsOf('phone'),
+      };
+      const criteria = ZSelectionCriteria.parse({});
+      const expectedByChannel = Object.fromEntries(
+        CHANNELS.map((channel) => [channel, oracle(pool, channel).size]),
+      );
+      for (const channel of CHANNELS) {
+        const scope: TSelectionScope = {
+          today: TODAY,
+          clientCode: 'C99',
+          channel,
+          permittingMembers,
+        };
+        const expected = oracle(pool, channel);
+        const counts = await countSelection(warehouse, criteria, scope);
+        expect(counts.total).toBe(expected.size);
+        expect(counts.byChannel).toEqual(expectedByChannel);
+
+        const { persons } = await extractSelection(warehouse, {
+          criteria,
+          scope,
+          quantity: 1000,
+          randomSeed: seed,
+          deliveryId: `D-${seed}-${channel}`,
+        });
+        expect(persons.map((person) => person.personId).sort((a, b) => a - b)).toEqual(
+          [...expected.keys()].sort((a, b) => a - b),
+        );
+        for (const person of persons) {
+          const usableRecords = expected.get(person.personId) as TGeneratedRecord[];
+          // Every delivered field comes from one usable record of the person for this channel.
+          const source = usableRecords.find(
+            (record) =>
+              record.memberCode === person.sourceMemberCode &&
+              (record.lastName ?? null) === person.lastName &&
+              (record.firstName ?? null) === person.firstName &&
+              (record.civility ?? null) === person.civility &&
+              (channel !== 'postal' || record.postcode === person.postcode) &&
+              (channel !== 'postal' || record.streetName === person.street?.streetName) &&
+              (channel === 'email' ? record.email === person.email : person.email === null) &&
+              (channel === 'sms'
+                ? record.phoneMobile === person.phone
+                : channel === 'phone'
+                  ? (record.phoneMobile ?? record.phoneLandline) === person.phone
+                  : person.phone === null),
+          );
+          expect(source, `person ${person.personId} on ${channel}`).toBeDefined();
+          if (channel !== 'postal') expect(person.street).toBeNull();
+          expect(
+            opposed(
+              pool,
+              pool.records.filter((r) => r.personId === person.personId),
+              channel,
+            ),
+          ).toBe(false);
+        }
+      }
+    });
+  }
+});

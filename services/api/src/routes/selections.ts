@@ -1,0 +1,266 @@
+import {
+  createSelection,
+  decideSelection,
+  getDelivery,
+  getMemberUsage,
+  getSelection,
+  listAlerts,
+  listDeliveries,
+  listSelections,
+  orderSelection,
+  recordSeedHit,
+  type TDelivery,
+} from '@alliage/control';
+import { AppError, ZChannel, ZSelectionRequest } from '@alliage/domain';
+import { countSelectionAudience, type TSelectionSettings } from '@alliage/selection';
+import type { TWarehouse } from '@alliage/warehouse';
+import { z } from 'zod';
+import { defineRoute, type TAuthContext } from '../api-route.ts';
+import type { ApiDeps } from '../create-api-app.ts';
+import { ZObjectIdParams, ZOrganisationCodeParams } from '../request-schemas.ts';
+
+const STAFF = ['operator', 'compliance'] as const;
+
+/** A client principal sees only its organisation's selections; staff see all. */
+function clientScope(auth: TAuthContext): { clientOrgId?: string } {
+  return auth.principal.role === 'client_marketer' && auth.principal.organisationId
+    ? { clientOrgId: auth.principal.organisationId }
+    : {};
+}
+
+function selectionPool(deps: ApiDeps): { warehouse: TWarehouse; settings: TSelectionSettings } {
+  if (!deps.pool || !deps.selections) {
+    throw new AppError(
+      'unavailable',
+      'this API process does not own the pool (the process that runs the jobs does)',
+      { retry: true },
+    );
+  }
+  return { warehouse: deps.pool.warehouse, settings: deps.selections.settings };
+}
+
+function minimumOrder(deps: ApiDeps): number {
+  return deps.selections?.settings.countThreshold ?? deps.pool?.countThreshold ?? 20;
+}
+
+/** What a client sees of its delivery: no storage path, no internal error text beyond the code. */
+function toDeliveryView(delivery: TDelivery) {
+  return delivery;
+}
+
+/** `POST /v1/selections`: a client marketer describes an audience (criteria, channel, purpose, dates). */
+export const createSelectionRoute = defineRoute({
+  operationId: 'createSelection',
+  method: 'post',
+  path: '/v1/selections',
+  summary: 'Create a selection (audience criteria, channel, purpose, campaign dates)',
+  tag: 'selections',
+  roles: ['client_marketer'],
+  body: ZSelectionRequest,
+  status: 201,
+  handler: async ({ ctx, auth, body }) =>
+    createSelection(ctx, auth.actor, {
+      clientOrgCode: auth.principal.organisationCode ?? '',
+      request: body,
+    }),
+});
+
+/** `GET /v1/selections`: a client's own selections; every selection for staff. */
+export const listSelectionsRoute = defineRoute({
+  operationId: 'listSelections',
+  method: 'get',
+  path: '/v1/selections',
+  summary: 'List selections (clients: their own)',
+  tag: 'selections',
+  roles: ['client_marketer', ...STAFF],
+  handler: async ({ ctx, auth }) => listSelections(ctx, clientScope(auth)),
+});
+
+/** `GET /v1/selections/:id`: one selection (another client's answers 404). */
+export const getSelectionRoute = defineRoute({
+  operationId: 'getSelection',
+  method: 'get',
+  path: '/v1/selections/:id',
+  summary: 'Read one selection',
+  tag: 'selections',
+  roles: ['client_marketer', ...STAFF],
+  params: ZObjectIdParams,
+  handler: async ({ ctx, auth, params }) => getSelection(ctx, params.id, clientScope(auth)),
+});
+
+/**
+ * `POST /v1/selections/:id/count`: counts the audience under the rules in force:
+ * total, by channel and by département, small counts as "<k", rounded, and
+ * answered with an earlier count when the difference would single someone out.
+ */
+export const countSelectionRoute = defineRoute({
+  operationId: 'countSelection',
+  method: 'post',
+  path: '/v1/selections/:id/count',
+  summary: 'Count a selection (thresholded, rounded, audited)',
+  tag: 'selections',
+  roles: ['client_marketer', 'operator'],
+  params: ZObjectIdParams,
+  handler: async ({ ctx, auth, deps, params }) => {
+    const { warehouse, settings } = selectionPool(deps);
+    return countSelectionAudience({
+      ctx,
+      warehouse,
+      settings,
+      actor: auth.actor,
+      selectionId: params.id,
+      ...clientScope(auth),
+    });
+  },
+});
+
+/** `POST /v1/selections/:id/order`: orders a counted selection (quantity at least the threshold). */
+export const orderSelectionRoute = defineRoute({
+  operationId: 'orderSelection',
+  method: 'post',
+  path: '/v1/selections/:id/order',
+  summary: 'Order a counted selection',
+  tag: 'selections',
+  roles: ['client_marketer'],
+  params: ZObjectIdParams,
+  body: z.object({ quantity: z.number().int().min(1).max(10_000_000) }).strict(),
+  handler: async ({ ctx, auth, deps, params, body }) =>
+    orderSelection(ctx, auth.actor, {
+      selectionId: params.id,
+      ...clientScope(auth),
+      quantity: body.quantity,
+      minimum: minimumOrder(deps),
+    }),
+});
+
+const ZDecisionBody = z.object({ reason: z.string().trim().min(1).max(1000) }).strict();
+
+function decisionRoute(decision: 'approve' | 'reject') {
+  return defineRoute({
+    operationId: `${decision}Selection`,
+    method: 'post',
+    path: `/v1/selections/:id/${decision}`,
+    summary:
+      decision === 'approve'
+        ? 'Approve an order (an operator who is not the requester); queues the delivery'
+        : 'Reject an order, with a reason',
+    tag: 'selections',
+    roles: ['operator'],
+    params: ZObjectIdParams,
+    body: ZDecisionBody,
+    handler: async ({ ctx, auth, deps, params, body }) => {
+      const selection = await decideSelection(ctx, auth.actor, {
+        selectionId: params.id,
+        decision,
+        reason: body.reason,
+      });
+      // The approval is committed; a failed enqueue is caught up by the hourly
+      // delivery housekeeping, which dispatches approved selections without a delivery.
+      if (decision === 'approve') await deps.selections?.enqueueDelivery(selection.id);
+      return selection;
+    },
+  });
+}
+
+export const approveSelectionRoute = decisionRoute('approve');
+export const rejectSelectionRoute = decisionRoute('reject');
+
+/** `GET /v1/deliveries`: a client's own deliveries; every delivery for staff. */
+export const listDeliveriesRoute = defineRoute({
+  operationId: 'listDeliveries',
+  method: 'get',
+  path: '/v1/deliveries',
+  summary: 'List deliveries (clients: their own)',
+  tag: 'selections',
+  roles: ['client_marketer', ...STAFF],
+  handler: async ({ ctx, auth }) =>
+    (await listDeliveries(ctx, clientScope(auth))).map(toDeliveryView),
+});
+
+/** `GET /v1/deliveries/:id`: one delivery (another client's answers 404). */
+export const getDeliveryRoute = defineRoute({
+  operationId: 'getDelivery',
+  method: 'get',
+  path: '/v1/deliveries/:id',
+  summary: 'Read one delivery (file name, size, SHA-256, expiry)',
+  tag: 'selections',
+  roles: ['client_marketer', ...STAFF],
+  params: ZObjectIdParams,
+  handler: async ({ ctx, auth, params }) =>
+    toDeliveryView(await getDelivery(ctx, params.id, clientScope(auth))),
+});
+
+/**
+ * `GET /v1/members/:code/usage`: which client sectors, channels and purposes used
+ * this member's records, when and how many — nothing of other members.
+ */
+export const getMemberUsageRoute = defineRoute({
+  operationId: 'getMemberUsage',
+  method: 'get',
+  path: '/v1/members/:code/usage',
+  summary: "Where a member's records were delivered (sector, channel, purpose, counts)",
+  tag: 'selections',
+  roles: ['member_admin', 'member_user', ...STAFF],
+  scope: { param: 'code', label: 'member' },
+  params: ZOrganisationCodeParams,
+  handler: async ({ ctx, params }) => getMemberUsage(ctx, params.code),
+});
+
+/**
+ * `POST /v1/seeds/hits`: reports a contact received on a seed record; outside the
+ * delivery's campaign window or on a channel not ordered, an alert names the
+ * delivery and client.
+ */
+export const recordSeedHitRoute = defineRoute({
+  operationId: 'recordSeedHit',
+  method: 'post',
+  path: '/v1/seeds/hits',
+  summary: 'Report a contact on a seed record (raises an alert when out of window)',
+  tag: 'selections',
+  roles: ['operator', 'compliance'],
+  body: z
+    .object({
+      contact: z
+        .object({
+          kind: z.enum(['email', 'phone', 'postal']),
+          value: z.string().trim().min(1).max(300),
+        })
+        .strict(),
+      channel: ZChannel,
+      contactedAt: z.iso.datetime({ offset: true }),
+    })
+    .strict(),
+  status: 201,
+  handler: async ({ ctx, auth, body }) =>
+    recordSeedHit(ctx, auth.actor, {
+      contact: body.contact,
+      channel: body.channel,
+      contactedAt: new Date(body.contactedAt),
+    }),
+});
+
+/** `GET /v1/alerts`: misuse and breach signals (seed hits out of window…), newest first. */
+export const listAlertsRoute = defineRoute({
+  operationId: 'listAlerts',
+  method: 'get',
+  path: '/v1/alerts',
+  summary: 'List alerts (seed hits out of window or channel)',
+  tag: 'selections',
+  roles: [...STAFF],
+  handler: async ({ ctx }) => listAlerts(ctx, {}),
+});
+
+export const selectionRoutes = [
+  createSelectionRoute,
+  listSelectionsRoute,
+  getSelectionRoute,
+  countSelectionRoute,
+  orderSelectionRoute,
+  approveSelectionRoute,
+  rejectSelectionRoute,
+  listDeliveriesRoute,
+  getDeliveryRoute,
+  getMemberUsageRoute,
+  recordSeedHitRoute,
+  listAlertsRoute,
+];

@@ -1,0 +1,16 @@
+export { cliEnv } from './cli-env.ts';
+export { CLI_MAIN_PATH } from './cli-main-path.ts';
+export { connectSftp } from './connect-sftp.ts';
+export { downloadFromOutbox } from './download-from-outbox.ts';
+export { gpgEncryptAndSign } from './gpg-encrypt-and-sign.ts';
+export { killProcess } from './kill-process.ts';
+export type { TDropView } from './list-drops.ts';
+export { listDrops } from './list-drops.ts';
+export { readSftpReport } from './read-sftp-report.ts';
+export type { CliResult } from './run-cli.ts';
+export { runCli } from './run-cli.ts';
+export type { TServe } from './start-serve.ts';
+export { startServe } from './start-serve.ts';
+export { stopProcess } from './stop-process.ts';
+export { uploadToInbox } from './upload-to-inbox.ts';
+export { waitForDrops } from './wait-for-drops.ts';

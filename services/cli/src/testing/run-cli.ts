@@ -1,0 +1,35 @@
+import { spawn } from 'node:child_process';
+import { CLI_MAIN_PATH } from './cli-main-path.ts';
+
+/** What one `alliage` run printed, and how it exited. */
+export interface CliResult {
+  code: number | null;
+  stdout: string;
+  stderr: string;
+}
+
+/**
+ * Runs `alliage ARGS` as a real child process (this Node, type stripping) with no
+ * standard input, and collects its output.
+ *
+ * @example
+ * const { code, stdout } = await runCli(['org', 'list', '--json'], cliEnv({ ALLIAGE_DATA_DIR: dir }));
+ */
+export function runCli(args: string[], env: Record<string, string>): Promise<CliResult> {
+  return new Promise((resolve, reject) => {
+    const child = spawn(process.execPath, [CLI_MAIN_PATH, ...args], {
+      env,
+      stdio: ['ignore', 'pipe', 'pipe'],
+    });
+    let stdout = '';
+    let stderr = '';
+    child.stdout.on('data', (chunk) => {
+      stdout += chunk;
+    });
+    child.stderr.on('data', (chunk) => {
+      stderr += chunk;
+    });
+    child.on('error', reject);
+    child.on('close', (code) => resolve({ code, stdout, stderr }));
+  });
+}

@@ -542,6 +542,14 @@ export async function runDemoStory(options: RunDemoStoryOptions): Promise<TDemoS
       if (!verification.ok)
         throw new Error(`the audit chain is broken at seq ${verification.firstBadSeq}`);
       summary.auditEvents = verification.eventCount;
+      // The client's SFTP download is on record as a delivery download (rule 8).
+      const downloads = await api<{ events: { objectId: string | null }[] }>(
+        complianceToken,
+        'GET',
+        '/v1/audit?action=delivery.downloaded',
+      );
+      if (!downloads.events.some((event) => event.objectId === delivery.id))
+        throw new Error('the SFTP download of the delivery is not in the audit chain');
     });
     return summary;
   } catch (error) {

@@ -1,0 +1,140 @@
+import {
+  completeDelivery,
+  createApiToken,
+  createDelivery,
+  createOrganisation,
+  createPrincipal,
+  SYSTEM_ACTOR,
+} from '@alliage/control';
+import { testControlDbKinds } from '@alliage/control/testing';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { startTestApi, type TestApi } from './api-test-env.ts';
+
+const REQUEST = {
+  name: 'Isolation test',
+  channel: 'postal',
+  purpose: 'targeting',
+  campaignStart: '2026-01-01',
+  campaignEnd: '2099-12-31',
+  criteria: { geography: { departements: ['69'] } },
+};
+
+describe.each(testControlDbKinds())('selections over HTTP (%s)', (kind) => {
+  let api: TestApi;
+  /** A marketer of a second client, C02. */
+  let otherClientToken: string;
+
+  beforeAll(async () => {
+    api = await startTestApi(kind);
+    await createOrganisation(api.ctx, SYSTEM_ACTOR, {
+      code: 'C02',
+      name: 'Other Client',
+      kind: 'client',
+      sector: 'banque_assurance',
+    });
+    const principal = await createPrincipal(api.ctx, SYSTEM_ACTOR, {
+      name: 'other marketer',
+      role: 'client_marketer',
+      organisationCode: 'C02',
+    });
+    otherClientToken = (await createApiToken(api.ctx, SYSTEM_ACTOR, { principalId: principal.id }))
+      .token;
+  });
+  afterAll(async () => {
+    await api?.close();
+  });
+
+  const asClient = (method: string, path: string, body?: unknown) =>
+    api.call(method, path, { token: api.tokens.c01Marketer, ...(body ? { body } : {}) });
+  const asOtherClient = (method: string, path: string, body?: unknown) =>
+    api.call(method, path, { token: otherClientToken, ...(body ? { body } : {}) });
+
+  it('runs create, count, order, approve, and keeps every step to its client', async () => {
+    const created = await asClient('POST', '/v1/selections', REQUEST);
+    expect(created.status, created.text).toBe(201);
+    const id = (created.json as { id: string }).id;
+
+    const counted = await asClient('POST', `/v1/selections/${id}/count`);
+    expect(counted.status, counted.text).toBe(200);
+    // An empty pool: below the threshold, never an exact small number.
+    expect(counted.json).toMatchObject({ total: '<20', blurred: false, channel: 'postal' });
+    expect((await api.latestEvents(1))[0]).toMatchObject({
+      action: 'selection.counted',
+      details: expect.objectContaining({ selectionId: id }),
+    });
+
+    // The other client cannot see, count or order it, and cannot tell it exists.
+    for (const [method, path, body] of [
+      ['GET', `/v1/selections/${id}`, undefined],
+      ['POST', `/v1/selections/${id}/count`, undefined],
+      ['POST', `/v1/selections/${id}/order`, { quantity: 20 }],
+    ] as const) {
+      const response = await asOtherClient(method, path, body);
+      expect(response.status, `${method} ${path}`).toBe(404);
+    }
+    const missing = await asOtherClient(
+      'GET',
+      '/v1/selections/00000000-0000-4000-8000-000000000000',
+    );
+    expect(missing.status).toBe(404);
+    expect(((await asOtherClient('GET', '/v1/selections')).json as unknown[]).length).toBe(0);
+
+    const tooFew = await asClient('POST', `/v1/selections/${id}/order`, { quantity: 5 });
+    expect(tooFew.status).toBe(400);
+    const ordered = await asClient('POST', `/v1/selections/${id}/order`, { quantity: 20 });
+    expect(ordered.status, ordered.text).toBe(200);
+    expect(ordered.json).toMatchObject({ status: 'ordered', orderedQuantity: 20 });
+
+    // Clients never approve; the operator does, with a reason, and the delivery is queued.
+    expect((await asClient('POST', `/v1/selections/${id}/approve`, { reason: 'me' })).status).toBe(
+      403,
+    );
+    const noReason = await api.call('POST', `/v1/selections/${id}/approve`, {
+      token: api.tokens.operator,
+      body: {},
+    });
+    expect(noReason.status).toBe(400);
+    const approved = await api.call('POST', `/v1/selections/${id}/approve`, {
+      token: api.tokens.operator,
+      body: { reason: 'brief checked' },
+    });
+    expect(approved.status, approved.text).toBe(200);
+    expect(approved.json).toMatchObject({ status: 'approved' });
+    expect(api.queuedDeliveries).toContain(id);
+    const twice = await api.call('POST', `/v1/selections/${id}/reject`, {
+      token: api.tokens.operator,
+      body: { reason: 'too late' },
+    });
+    expect(twice.status).toBe(409);
+
+    // Its delivery is the client's alone.
+    const delivery = await createDelivery(api.ctx, {
+      selectionId: id,
+      expiresAt: new Date(Date.now() + 86_400_000),
+    });
+    await completeDelivery(api.ctx, SYSTEM_ACTOR, {
+      deliveryId: delivery.id,
+      fileName: 'alliage-isolation.csv.gpg',
+      sizeBytes: 10,
+      sha256: 'a'.repeat(64),
+      rowCount: 23,
+      recipientKeyFingerprint: 'B'.repeat(40),
+      signerFingerprint: 'C'.repeat(40),
+      seeds: [],
+      memberUsage: [],
+    });
+    expect((await asClient('GET', `/v1/deliveries/${delivery.id}`)).status).toBe(200);
+    expect((await asOtherClient('GET', `/v1/deliveries/${delivery.id}`)).status).toBe(404);
+    expect(((await asOtherClient('GET', '/v1/deliveries')).json as unknown[]).length).toBe(0);
+    expect(((await asClient('GET', '/v1/deliveries')).json as unknown[]).length).toBe(1);
+  });
+
+  it('names the criterion at fault', async () => {
+    const response = await asClient('POST', '/v1/selections', {
+      ...REQUEST,
+      criteria: { geography: { departements: ['20'] } },
+    });
+    expect(response.status).toBe(400);
+    expect(JSON.stringify(response.json)).toContain('criteria.geography.departements.0');
+  });
+});

@@ -47,4 +47,44 @@ describe('loadConfig', () => {
       /ALLIAGE_SSH_CLIENT_KEY/,
     );
   });
+
+  it('reads the processor register settings, none configured by default', () => {
+    expect(loadConfig({}).register).toEqual({
+      processorName: 'Alliage (processor)',
+      processorAddress: null,
+      dpoContact: null,
+      transfersOutsideEu: null,
+    });
+    const config = loadConfig({
+      ALLIAGE_PROCESSOR_NAME: 'Alliage SAS',
+      ALLIAGE_DPO_CONTACT: 'dpo@alliage.invalid',
+      ALLIAGE_TRANSFERS_OUTSIDE_EU: 'Backups in Switzerland (adequacy decision)',
+    });
+    expect(config.register).toMatchObject({
+      processorName: 'Alliage SAS',
+      dpoContact: 'dpo@alliage.invalid',
+      transfersOutsideEu: 'Backups in Switzerland (adequacy decision)',
+    });
+  });
+
+  it('reads the alert settings: threshold 5 and no webhook by default, loopback http only', () => {
+    expect(loadConfig({}).alerts).toEqual({ deniedAccessThreshold: 5, webhookUrl: null });
+    expect(
+      loadConfig({
+        ALLIAGE_ALERT_DENIED_THRESHOLD: '3',
+        ALLIAGE_ALERT_WEBHOOK_URL: 'https://hooks.example.invalid/alliage',
+      }).alerts,
+    ).toEqual({ deniedAccessThreshold: 3, webhookUrl: 'https://hooks.example.invalid/alliage' });
+    expect(
+      loadConfig({ ALLIAGE_ALERT_WEBHOOK_URL: 'http://127.0.0.1:9999/hook' }).alerts.webhookUrl,
+    ).toBe('http://127.0.0.1:9999/hook');
+    for (const bad of ['http://hooks.example.invalid/x', 'ftp://127.0.0.1/x', 'not a url']) {
+      expect(() => loadConfig({ ALLIAGE_ALERT_WEBHOOK_URL: bad })).toThrow(
+        /ALLIAGE_ALERT_WEBHOOK_URL/,
+      );
+    }
+    expect(() => loadConfig({ ALLIAGE_ALERT_DENIED_THRESHOLD: '0' })).toThrow(
+      /ALLIAGE_ALERT_DENIED_THRESHOLD/,
+    );
+  });
 });

@@ -82,12 +82,32 @@ export const ZEnv = z.object({
     .string()
     .regex(/^(?=.{3,200}$)([a-z0-9-]+\.)+[a-z]{2,}$/, 'must be a lower-case domain name')
     .default('alliage-temoins.fr'),
+  /** `access.denied` of one principal within 10 minutes that raise an `access_denied_repeated` alert. */
+  ALLIAGE_ALERT_DENIED_THRESHOLD: z.coerce.number().int().min(1).max(10000).default(5),
+  /** Every raised alert is POSTed here as JSON (IDs and counts only); https, or http on the loopback. */
+  ALLIAGE_ALERT_WEBHOOK_URL: z
+    .url()
+    .refine(
+      (value) =>
+        /^https:\/\//.test(value) ||
+        /^http:\/\/(127\.0\.0\.1|localhost|\[::1\])(:\d+)?\//.test(value),
+      'must be an https:// URL (http:// only on 127.0.0.1, localhost or [::1])',
+    )
+    .optional(),
   ALLIAGE_BODY_LIMIT: z
     .string()
     .regex(/^\d+(b|kb|mb)$/i, 'must look like 100kb or 1mb')
     .default('100kb'),
   ALLIAGE_RATE_LIMIT_PER_MINUTE: z.coerce.number().int().min(1).default(600),
   ALLIAGE_TRUST_PROXY: z.enum(['true', 'false']).default('false'),
+  /** Name of the processor as the register of processing (GDPR Art. 30(2)) states it. */
+  ALLIAGE_PROCESSOR_NAME: z.string().trim().min(1).max(200).default('Alliage (processor)'),
+  /** Postal address of the processor, for the register. */
+  ALLIAGE_PROCESSOR_ADDRESS: z.string().trim().min(1).max(500).optional(),
+  /** Contact of the data protection officer, for the register. */
+  ALLIAGE_DPO_CONTACT: z.string().trim().min(1).max(500).optional(),
+  /** Transfers of personal data outside the EU and their safeguards (free text); unset: none. */
+  ALLIAGE_TRANSFERS_OUTSIDE_EU: z.string().trim().min(1).max(2000).optional(),
   ALLIAGE_LOG_LEVEL: z
     .enum(['fatal', 'error', 'warn', 'info', 'debug', 'trace', 'silent'])
     .default('info'),
@@ -122,6 +142,7 @@ export interface TConfig {
     seedEmailDomain: string;
   };
   worker: { concurrency: number; queuePrefix: string };
+  alerts: { deniedAccessThreshold: number; webhookUrl: string | null };
   secrets: {
     hmacSecret: string | null;
     pgpPrivateKey: string | null;
@@ -129,6 +150,14 @@ export interface TConfig {
     sshHostKey: string | null;
     sshClientKey: string | null;
     poolEncryptionKey: string | null;
+  };
+  /** What the processor register states of the processor (GDPR Art. 30(2)). */
+  register: {
+    processorName: string;
+    processorAddress: string | null;
+    dpoContact: string | null;
+    /** Null: no transfer outside the EU. */
+    transfersOutsideEu: string | null;
   };
   logLevel: TEnv['ALLIAGE_LOG_LEVEL'];
 }
@@ -206,6 +235,10 @@ export function loadConfig(env: Record<string, string | undefined>): TConfig {
       concurrency: parsed.ALLIAGE_WORKER_CONCURRENCY,
       queuePrefix: parsed.ALLIAGE_QUEUE_PREFIX,
     },
+    alerts: {
+      deniedAccessThreshold: parsed.ALLIAGE_ALERT_DENIED_THRESHOLD,
+      webhookUrl: parsed.ALLIAGE_ALERT_WEBHOOK_URL ?? null,
+    },
     secrets: {
       hmacSecret: parsed.ALLIAGE_HMAC_SECRET ?? null,
       pgpPrivateKey: parsed.ALLIAGE_PGP_PRIVATE_KEY ?? null,
@@ -213,6 +246,12 @@ export function loadConfig(env: Record<string, string | undefined>): TConfig {
       sshHostKey: parsed.ALLIAGE_SSH_HOST_KEY ?? null,
       sshClientKey: parsed.ALLIAGE_SSH_CLIENT_KEY ?? null,
       poolEncryptionKey: parsed.ALLIAGE_POOL_ENCRYPTION_KEY ?? null,
+    },
+    register: {
+      processorName: parsed.ALLIAGE_PROCESSOR_NAME,
+      processorAddress: parsed.ALLIAGE_PROCESSOR_ADDRESS ?? null,
+      dpoContact: parsed.ALLIAGE_DPO_CONTACT ?? null,
+      transfersOutsideEu: parsed.ALLIAGE_TRANSFERS_OUTSIDE_EU ?? null,
     },
     logLevel: parsed.ALLIAGE_LOG_LEVEL,
   };

@@ -1,14 +1,24 @@
 import type { TRole } from '@alliage/domain';
 import type { Kysely, Transaction } from 'kysely';
+import type { TAlert } from './alert.ts';
 import type { ControlSchema } from './schema.ts';
 
 /** The clock every rule reads; injectable so tests can move time. */
 export type TClock = () => Date;
 
-/** What control-plane operations run against: the database and the clock. */
+/** How alerts are raised and where they go once committed (see `raiseAlert`). */
+export interface TAlertPolicy {
+  /** `access.denied` of one principal within 10 minutes that raise `access_denied_repeated` (default 5). */
+  deniedAccessThreshold?: number;
+  /** Called once an alert is committed (the webhook); must neither throw nor block. */
+  notify?: (alert: TAlert) => void;
+}
+
+/** What control-plane operations run against: the database, the clock, the alert policy. */
 export interface ControlContext {
   db: Kysely<ControlSchema>;
   clock: TClock;
+  alerts?: TAlertPolicy;
 }
 
 /** A database handle or an open transaction on it. */

@@ -1,4 +1,10 @@
-export type { ControlContext, TActor, TClock, TExecutor } from './control-context.ts';
+export type {
+  ControlContext,
+  TActor,
+  TAlertPolicy,
+  TClock,
+  TExecutor,
+} from './control-context.ts';
 export { cliActor, SYSTEM_ACTOR } from './control-context.ts';
 export { migrateToLatest } from './migrate-to-latest.ts';
 export type { ControlDb, OpenControlDbOptions, TControlDbKind } from './open-control-db.ts';
@@ -14,6 +20,16 @@ export { computeAuditHash, GENESIS_HASH, toAuditRowForHash } from './audit-compu
 export type { TCheckpointSigner, TSignedCheckpoint } from './audit-create-checkpoint.ts';
 export { createAuditCheckpoint } from './audit-create-checkpoint.ts';
 export type { TAuditEvent, TAuditEventInput } from './audit-event.ts';
+export type { TAuditExportOptions } from './audit-export-events.ts';
+export { exportAuditEvents } from './audit-export-events.ts';
+export type { TAuditExportFormat } from './audit-export-format.ts';
+export {
+  AUDIT_CSV_COLUMNS,
+  AUDIT_EXPORT_CONTENT_TYPES,
+  auditExportHeader,
+  formatAuditExportLine,
+  ZAuditExportFormat,
+} from './audit-export-format.ts';
 export type { TAuditFilter } from './audit-filter.ts';
 export { DEFAULT_AUDIT_PAGE_SIZE, ZAuditFilter } from './audit-filter.ts';
 export type { TAuditEventPage } from './audit-list-events.ts';
@@ -22,6 +38,9 @@ export { listLatestAuditEvents } from './audit-list-latest-events.ts';
 export { readAuditCheckpoint } from './audit-read-checkpoint.ts';
 export type { TChainVerification, VerifyAuditChainOptions } from './audit-verify-chain.ts';
 export { verifyAuditChain } from './audit-verify-chain.ts';
+export type { TAuditExportVerification } from './audit-verify-export.ts';
+export { NOT_CONTIGUOUS_HINT, verifyAuditExport } from './audit-verify-export.ts';
+export { runAuditVerification } from './run-audit-verification.ts';
 // --- organisations, principals, tokens, keys, instructions ---
 
 export type { TOrganisationKeyInput } from './add-organisation-key.ts';
@@ -58,6 +77,7 @@ export type { TRepoussoirHash } from './list-active-repoussoir-hashes.ts';
 export { listActiveRepoussoirHashes } from './list-active-repoussoir-hashes.ts';
 export type { TApiTokenFilter } from './list-api-tokens.ts';
 export { listApiTokens } from './list-api-tokens.ts';
+export { listCustomerSuppressionHashes } from './list-customer-suppression-hashes.ts';
 export { listDuePullSources } from './list-due-pull-sources.ts';
 export type { TFileDropFilter } from './list-file-drops.ts';
 export { listFileDrops, ZFileDropFilter } from './list-file-drops.ts';
@@ -88,6 +108,8 @@ export { updateOrganisation } from './update-organisation.ts';
 export type { TAlert, TAlertKind, TAlertSeverity } from './alert.ts';
 export type { TCompleteDeliveryInput } from './complete-delivery.ts';
 export { completeDelivery } from './complete-delivery.ts';
+export type { TAlertWebhookOptions, TAlertWebhookPayload } from './create-alert-webhook.ts';
+export { createAlertWebhook, toAlertWebhookPayload } from './create-alert-webhook.ts';
 export { createDelivery } from './create-delivery.ts';
 export type { CreateSelectionInput } from './create-selection.ts';
 export { createSelection } from './create-selection.ts';
@@ -103,15 +125,26 @@ export { findDeliveryByFileName } from './find-delivery-by-file-name.ts';
 export { getDelivery } from './get-delivery.ts';
 export type { TMemberUsage } from './get-member-usage.ts';
 export { getMemberUsage } from './get-member-usage.ts';
+export type { TRepoussoirStats } from './get-repoussoir-stats.ts';
+export { getRepoussoirStats } from './get-repoussoir-stats.ts';
 export { getSelection } from './get-selection.ts';
 export { listAlerts } from './list-alerts.ts';
 export { listDeliveries } from './list-deliveries.ts';
 export { listExpiredDeliveries } from './list-expired-deliveries.ts';
 export { listRecentCounts } from './list-recent-counts.ts';
+export type { TRepoussoirEntryFilter } from './list-repoussoir-entries.ts';
+export { listRepoussoirEntries } from './list-repoussoir-entries.ts';
 export { listSelections } from './list-selections.ts';
 export { markDeliveryExpired } from './mark-delivery-expired.ts';
 export type { TOrderSelectionInput } from './order-selection.ts';
 export { orderSelection } from './order-selection.ts';
+export type { TRaiseAlertInput } from './raise-alert.ts';
+export { raiseAlert } from './raise-alert.ts';
+export {
+  DEFAULT_DENIED_ACCESS_THRESHOLD,
+  DENIED_ACCESS_WINDOW_MS,
+  raiseRepeatedDenialAlert,
+} from './raise-repeated-denial-alert.ts';
 export type { RecordDeliveryDownloadInput } from './record-delivery-download.ts';
 export { recordDeliveryDownload } from './record-delivery-download.ts';
 export type { TRecordSeedHitInput } from './record-seed-hit.ts';
@@ -125,3 +158,4 @@ export type {
   TSelectionCountShownInput,
 } from './selection-count-shown.ts';
 export { ZDisclosedCount, ZSelectionCountShown } from './selection-count-shown.ts';
+export { withdrawRepoussoirEntry } from './withdraw-repoussoir-entry.ts';

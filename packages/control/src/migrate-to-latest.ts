@@ -5,6 +5,7 @@ import * as fileDrops from './migrations/2026-11-23-0002-file-drops.ts';
 import * as pullSources from './migrations/2026-11-23-0003-pull-sources.ts';
 import * as repoussoir from './migrations/2026-11-23-0004-repoussoir.ts';
 import * as selections from './migrations/2026-12-03-0005-selections.ts';
+import * as rightsRequests from './migrations/2026-12-03-0006-rights-requests.ts';
 
 /** Migrations in order; names are timestamp-prefixed so they sort. */
 const MIGRATIONS: Record<string, Migration> = {
@@ -13,6 +14,7 @@ const MIGRATIONS: Record<string, Migration> = {
   '2026-11-23-0003-pull-sources': pullSources,
   '2026-11-23-0004-repoussoir': repoussoir,
   '2026-12-03-0005-selections': selections,
+  '2026-12-03-0006-rights-requests': rightsRequests,
 };
 
 // A static provider (rather than kysely's FileMigrationProvider) keeps migrations

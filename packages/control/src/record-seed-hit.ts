@@ -70,7 +70,7 @@ export async function recordSeedHit(
       fields: [{ path: 'contactedAt', message: 'must not be in the future' }],
     });
   }
-  return ctx.db.transaction().execute(async (trx) => {
+  const outcome = await ctx.db.transaction().execute(async (trx) => {
     const seed = await findSeed(trx, contact);
     const delivery = await selectDeliveryRow(trx, seed.delivery_id);
     const selection = await selectSelectionRow(trx, delivery.selection_id);
@@ -146,6 +146,9 @@ export async function recordSeedHit(
     });
     return { hit: toSeedHit(hitRow), alert: toAlert(alertRow) };
   });
+  // After commit: the webhook must never see an alert that was rolled back.
+  if (outcome.alert) ctx.alerts?.notify?.(outcome.alert);
+  return outcome;
 }
 
 /** The one seed a reported contact point designates. */

@@ -11,6 +11,10 @@ export interface TRepoussoirEntry {
   sourceReference: string | null;
   createdAt: Date;
   createdBy: string;
+  /** Set once an entry was withdrawn by a recorded decision (it then no longer applies). */
+  withdrawnAt: Date | null;
+  withdrawnBy: string | null;
+  withdrawalReason: string | null;
 }
 
 /** Maps a row of `repoussoir_entries` to its public shape (the hash stays inside). */
@@ -23,5 +27,8 @@ export function toRepoussoirEntry(row: Selectable<RepoussoirEntriesTable>): TRep
     sourceReference: row.source_reference,
     createdAt: row.created_at,
     createdBy: row.created_by,
+    withdrawnAt: row.withdrawn_at,
+    withdrawnBy: row.withdrawn_by,
+    withdrawalReason: row.withdrawal_reason,
   };
 }

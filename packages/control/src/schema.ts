@@ -259,6 +259,55 @@ export interface AlertsTable {
   acknowledged_by_ref: string | null;
 }
 
+export interface RightsRequestsTable {
+  id: Generated<string>;
+  type: 'access' | 'erasure' | 'opposition' | 'rectification' | 'portability';
+  status: 'open' | 'forwarded' | 'closed';
+  received_at: Timestamp;
+  due_at: Timestamp;
+  extension_months: Generated<number>;
+  extended_until: Timestamp | null;
+  extension_reason: string | null;
+  verification: string;
+  opposition_scope: 'all' | 'postal' | 'email' | 'sms' | 'phone' | null;
+  /** Keyed hashes of the identity's normalised contact points, never the values. */
+  identity_hashes: Json<{ kind: 'email' | 'phone' | 'postal'; hmac: string }[]>;
+  duplicate_of: string | null;
+  created_at: Timestamp;
+  created_by_ref: string;
+  closed_at: Timestamp | null;
+  close_reason: string | null;
+  updated_at: Timestamp;
+}
+
+export interface RightsRequestItemsTable {
+  id: Generated<string>;
+  request_id: string;
+  member_org_id: string;
+  /** The member's own customer IDs of the person. */
+  customer_ids: Json<string[]>;
+  status: 'pending' | 'forwarded' | 'answered' | 'erasure_confirmed' | 'failed';
+  report_file: string | null;
+  data_file: string | null;
+  error_code: string | null;
+  error_message: string | null;
+  confirmed_at: Timestamp | null;
+  confirmed_by_ref: string | null;
+  created_at: Timestamp;
+  updated_at: Timestamp;
+}
+
+export interface SuppressionsTable {
+  id: Generated<string>;
+  member_org_id: string;
+  /** HMAC of `MEMBER|CUSTOMER_ID` (customerSuppressionKey). */
+  customer_id_hmac: string;
+  contact_kind: 'email' | 'phone' | 'postal' | null;
+  contact_hmac: string | null;
+  request_id: string | null;
+  created_at: Timestamp;
+}
+
 /** The control-plane database as kysely sees it. */
 export interface ControlSchema {
   organisations: OrganisationsTable;
@@ -279,4 +328,7 @@ export interface ControlSchema {
   delivery_seeds: DeliverySeedsTable;
   seed_hits: SeedHitsTable;
   alerts: AlertsTable;
+  rights_requests: RightsRequestsTable;
+  rights_request_items: RightsRequestItemsTable;
+  suppressions: SuppressionsTable;
 }

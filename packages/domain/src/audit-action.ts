@@ -51,5 +51,6 @@ export const ZAuditAction = z.enum([
   'rights_request.updated',
   'member.offboarded',
   'personal_data.read',
+  'register.exported',
 ]);
 export type TAuditAction = z.infer<typeof ZAuditAction>;

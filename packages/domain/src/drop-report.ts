@@ -43,6 +43,8 @@ export const ZDropPoolCounts = z.object({
   held: z.number().int().min(0).default(0),
   /** Held customers this transactions file brought into the pool. */
   releasedFromHold: z.number().int().min(0).default(0),
+  /** Rows of customers erased on a rights request (suppressed): dropped, never loaded again. */
+  suppressed: z.number().int().min(0).default(0),
 });
 export type TDropPoolCounts = z.infer<typeof ZDropPoolCounts>;
 
@@ -90,7 +92,8 @@ export function formatDropReportText(report: TDropReport): string {
     lines.push(
       `pool      ${pool.inserted} added, ${pool.updated} updated, ${pool.removed} removed, ` +
         `${pool.expiredAtIntake} past retention (not loaded), ${pool.unknownCustomers} unknown customers, ` +
-        `${pool.held} held awaiting transactions, ${pool.releasedFromHold} released from hold`,
+        `${pool.held} held awaiting transactions, ${pool.releasedFromHold} released from hold` +
+        (pool.suppressed > 0 ? `, ${pool.suppressed} erased on request (not loaded)` : ''),
     );
   }
   if (report.duplicateOf)

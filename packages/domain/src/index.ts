@@ -1,3 +1,4 @@
+export { addCalendarMonths } from './add-calendar-months.ts';
 export type { AppErrorOptions, TErrorCode, TFieldIssue } from './app-error.ts';
 export { AppError, HTTP_STATUS_BY_CODE, isAppError } from './app-error.ts';
 export type { TAuditAction } from './audit-action.ts';
@@ -5,6 +6,7 @@ export { ZAuditAction } from './audit-action.ts';
 export { canonicalJson } from './canonical-json.ts';
 export type { THeaderCheck, THeaderIssue } from './check-file-header.ts';
 export { checkFileHeader } from './check-file-header.ts';
+export { customerSuppressionKey } from './customer-suppression-key.ts';
 export type { TDialectProfile, TDialectProfileInput } from './dialect-profile.ts';
 export { DEFAULT_DIALECT_PROFILE, ZDialectProfile } from './dialect-profile.ts';
 export type {
@@ -29,6 +31,8 @@ export {
   ZDropStatus,
   ZRowError,
 } from './drop-report.ts';
+export { formatRegisterCsv, REGISTER_CSV_COLUMNS } from './format-register-csv.ts';
+export { formatRegisterMarkdown } from './format-register-markdown.ts';
 export type { TIdentityGuardFields } from './identity-guard.ts';
 export { birthDatesCompatible, firstNamesCompatible, identityConflict } from './identity-guard.ts';
 export type { TChannel, TInstructionBody, TInstructionBodyInput, TPurpose } from './instruction.ts';
@@ -68,6 +72,21 @@ export {
   ZOrgStatus,
 } from './organisation.ts';
 export { parseInput, toFieldIssues } from './parse-input.ts';
+export type {
+  TBuildProcessorRegisterInput,
+  TProcessorRegister,
+  TRegisterController,
+  TRegisterMemberInput,
+  TRegisterProcessing,
+  TRegisterProcessor,
+  TRegisterRecipientSector,
+  TRegisterTransfers,
+} from './processor-register.ts';
+export {
+  ALWAYS_PERFORMED_PROCESSING,
+  buildProcessorRegister,
+  PROCESSING_BY_PURPOSE,
+} from './processor-register.ts';
 export type { TPullResult, TPullSourceFields, TPullSourceInput } from './pull-source.ts';
 export {
   isPullSourceDue,
@@ -112,10 +131,37 @@ export {
   isPastRetention,
   retentionCutoff,
 } from './retention-cutoff.ts';
+export type {
+  TRightsIdentity,
+  TRightsRequestClosure,
+  TRightsRequestExtension,
+  TRightsRequestInput,
+  TRightsRequestItemStatus,
+  TRightsRequestStatus,
+  TRightsRequestType,
+} from './rights-request.ts';
+export {
+  RIGHTS_REQUEST_MAX_EXTENSION_MONTHS,
+  rightsIdentityValues,
+  ZRightsIdentity,
+  ZRightsPostalIdentity,
+  ZRightsRequestClosure,
+  ZRightsRequestExtension,
+  ZRightsRequestInput,
+  ZRightsRequestItemStatus,
+  ZRightsRequestStatus,
+  ZRightsRequestType,
+} from './rights-request.ts';
 export type { TRole } from './role.ts';
 export { isStaffRole, roleFitsOrgKind, STAFF_ROLES, ZRole } from './role.ts';
 export type { TSector } from './sector.ts';
 export { CLIENT_ONLY_SECTORS, isMemberSector, MEMBER_SECTORS, ZSector } from './sector.ts';
+export type {
+  TMeasureState,
+  TSecurityFacts,
+  TSecurityMeasure,
+} from './security-measures.ts';
+export { describeSecurityMeasures } from './security-measures.ts';
 export type {
   TAgeBand,
   TRfmSegment,

@@ -10,6 +10,7 @@ import {
   getInstructionInForce,
   getMemberDialect,
   listActiveRepoussoirHashes,
+  listCustomerSuppressionHashes,
   listOrganisationKeys,
   listOrganisations,
   SYSTEM_ACTOR,
@@ -101,6 +102,7 @@ export async function processFileDrop(
           unknownCustomers: load.summary.unknownCustomers,
           held: load.summary.held ?? 0,
           releasedFromHold: load.summary.releasedFromHold ?? 0,
+          suppressed: load.summary.suppressed ?? 0,
         }
       : null,
   };
@@ -236,6 +238,7 @@ async function decideOutcome(
       memberSectors,
       repoussoir: await listActiveRepoussoirHashes(deps.ctx),
       hmacSecret: deps.hmacSecret,
+      suppressedCustomerHmacs: await listCustomerSuppressionHashes(deps.ctx, drop.organisationCode),
       now,
       receivedAt: drop.receivedAt,
     });

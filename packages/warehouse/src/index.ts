@@ -1,18 +1,31 @@
 export type { THouseholdChanges } from './assign-households.ts';
 export type { BuildPoolOptions } from './build-pool.ts';
 export { buildPool } from './build-pool.ts';
+export type { TWarehouseCompaction } from './compact-warehouse.ts';
+export { compactWarehouse } from './compact-warehouse.ts';
 export { compileSelectionCount } from './compile-selection.ts';
 export type { TSelectionCounts } from './count-selection.ts';
 export { countSelection } from './count-selection.ts';
+export type { DeleteMemberDataOptions, TMemberDataDeletion } from './delete-member-data.ts';
+export { deleteMemberData } from './delete-member-data.ts';
 export type { TCommuneReferenceStatus } from './ensure-commune-reference.ts';
 export { ensureCommuneReference } from './ensure-commune-reference.ts';
+export type { EraseMemberCustomersOptions, TErasureCounts } from './erase-member-customers.ts';
+export { eraseMemberCustomers } from './erase-member-customers.ts';
 export { exportIdentitiesCsv } from './export-identities.ts';
+export type { TMemberDataExport } from './export-member-data.ts';
+export { exportMemberData } from './export-member-data.ts';
 export type {
   TExtractedPerson,
   TExtraction,
   TExtractSelectionInput,
 } from './extract-selection.ts';
 export { compileSelectionExtract, extractSelection } from './extract-selection.ts';
+export type { TContactHash, TMatchedPerson } from './find-persons-by-contact-hashes.ts';
+export { findPersonsByContactHashes } from './find-persons-by-contact-hashes.ts';
+export { findValuesInPoolColumns } from './find-values-in-pool-columns.ts';
+export type { TPoolFileSearch } from './find-values-in-pool-files.ts';
+export { findValuesInPoolFiles } from './find-values-in-pool-files.ts';
 export type { TPoolStats } from './get-pool-stats.ts';
 export { getPoolStats } from './get-pool-stats.ts';
 export type { TReferenceColumn, TReferenceTableImport } from './import-reference-table.ts';
@@ -29,6 +42,8 @@ export type { OpenWarehouseOptions, TWarehouse } from './open-warehouse.ts';
 export { openWarehouse } from './open-warehouse.ts';
 export { refreshSelectionFacts } from './person-member-reach-sql.ts';
 export type { TPurgeCounts } from './purge-expired-records.ts';
+export type { TMemberCustomerData } from './read-member-customer-data.ts';
+export { readMemberCustomerData } from './read-member-customer-data.ts';
 export type { TRepoussoirHash } from './refresh-oppositions.ts';
 export { refreshOppositions } from './refresh-oppositions.ts';
 export type { TPoolChanges } from './refresh-pool.ts';
@@ -36,6 +51,8 @@ export { refreshPool } from './refresh-pool.ts';
 export type { RefreshSegmentsOptions, TSegmentChanges } from './refresh-segments.ts';
 export { refreshSegments } from './refresh-segments.ts';
 export type { TIdentityChanges } from './resolve-identities.ts';
+export type { TMemberCanaries } from './sample-member-canaries.ts';
+export { sampleMemberCanaries } from './sample-member-canaries.ts';
 export { segmentValueSql } from './segment-sql.ts';
 export type {
   TCompiledSelection,

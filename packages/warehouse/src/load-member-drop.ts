@@ -32,6 +32,11 @@ export interface LoadMemberDropOptions {
   repoussoir: readonly TRepoussoirHash[];
   /** The platform's HMAC secret: record contact points are hashed with it. */
   hmacSecret: string;
+  /**
+   * HMACs of `customerSuppressionKey(member, customerId)` of this member's customers erased
+   * on a rights request: their rows are dropped and counted as `suppressed`.
+   */
+  suppressedCustomerHmacs?: readonly string[];
   /** The platform clock's now. */
   now: Date;
   /** When the drop was received: the collection date of records without `created_at`. */
@@ -210,6 +215,7 @@ async function loadWithWriter(
     fileDropId: options.fileDropId,
     retentionMonths: options.retentionMonths,
     hmacSecret: options.hmacSecret,
+    suppressedCustomerHmacs: options.suppressedCustomerHmacs ?? [],
     today,
     now: options.now,
   };

@@ -2,6 +2,7 @@ import { HOLD_WITHOUT_ACTIVITY_DAYS, retentionCutoff } from '@alliage/domain';
 import type { DuckDBConnection } from '@duckdb/node-api';
 import { hmacSql } from './hmac-sql.ts';
 import { sqlIdentifier } from './sql-literal.ts';
+import { stageSuppressedCustomers } from './stage-suppressed-customers.ts';
 
 export interface MergeStagedOptions {
   connection: DuckDBConnection;
@@ -15,6 +16,11 @@ export interface MergeStagedOptions {
   now: Date;
   /** The platform's HMAC secret: contact points are hashed with it for the repoussoir. */
   hmacSecret: string;
+  /**
+   * The member's suppressions: HMACs of `customerSuppressionKey(member, customerId)` of
+   * customers erased on a rights request. Their rows are dropped (counted as `suppressed`).
+   */
+  suppressedCustomerHmacs?: readonly string[];
 }
 
 /** What a merge changed, and where the changed record IDs are (a TEMP table). */
@@ -31,6 +37,8 @@ export interface TMergeResult {
     held: number;
     /** Held customers whose transactions arrived and brought them into the pool. */
     releasedFromHold: number;
+    /** Rows of customers erased on a rights request: dropped, never loaded again. */
+    suppressed: number;
   };
   /** TEMP table of (`record_id`, previous `person_id`) inserted, changed or removed: identity resolution starts there. */
   changedRecordsTable: string;
@@ -76,6 +84,20 @@ export async function mergeStagedCustomers(
   const temp = (suffix: string) => sqlIdentifier(`${prefix}_${suffix}`);
   const cutoff = retentionCutoff(options.today, options.retentionMonths);
   const member = options.memberCode;
+  const isSuppressed = await stageSuppressedCustomers(connection, {
+    table: `${prefix}_suppressed`,
+    memberCode: member,
+    hmacSecret: options.hmacSecret,
+    hashes: options.suppressedCustomerHmacs ?? [],
+  });
+  const suppressed = Number(
+    (
+      await connection.runAndReadAll(
+        `SELECT count(*) FROM ${t('normalized')} n
+         WHERE n.line NOT IN (SELECT line FROM ${t('errors')} WHERE fatal) AND ${isSuppressed('n.customer_id')}`,
+      )
+    ).getRowsJS()[0]?.[0] ?? 0,
+  );
 
   // Accepted rows with their previous record (if any) and their activity.
   const identityHash = `md5(concat_ws('|', ${IDENTITY_FIELDS.map((field) => `coalesce(CAST(${field} AS VARCHAR), '')`).join(', ')}))`;
@@ -96,7 +118,9 @@ export async function mergeStagedCustomers(
      FROM ${t('normalized')} n
      LEFT JOIN member_records old ON old.member_code = $1 AND old.customer_id = n.customer_id
      LEFT JOIN record_activity ra ON ra.member_code = $1 AND ra.customer_id = n.customer_id
-     WHERE n.line NOT IN (SELECT line FROM ${t('errors')} WHERE fatal))`,
+     WHERE n.line NOT IN (SELECT line FROM ${t('errors')} WHERE fatal)
+       -- Customers erased on a rights request never come back.
+       AND NOT ${isSuppressed('n.customer_id')})`,
     [member, cutoff],
   );
   // Removed: expired at intake, or (full file) no longer listed at all, not even on a rejected line.
@@ -204,6 +228,7 @@ export async function mergeStagedCustomers(
       unknownCustomers: 0,
       held: Number(counts[4]),
       releasedFromHold: 0,
+      suppressed,
     },
     changedRecordsTable: temp('changed'),
   };

@@ -1,6 +1,7 @@
 import { retentionCutoff } from '@alliage/domain';
 import type { MergeStagedOptions, TMergeResult } from './merge-staged-customers.ts';
 import { sqlIdentifier } from './sql-literal.ts';
+import { stageSuppressedCustomers } from './stage-suppressed-customers.ts';
 
 /**
  * Merges a validated transactions file into `transactions`, inside the
@@ -20,6 +21,20 @@ export async function mergeStagedTransactions(options: MergeStagedOptions): Prom
   const t = (suffix: string) => `stage.${sqlIdentifier(`${prefix}_${suffix}`)}`;
   const temp = (suffix: string) => sqlIdentifier(`${prefix}_${suffix}`);
   const cutoff = retentionCutoff(options.today, options.retentionMonths);
+  const isSuppressed = await stageSuppressedCustomers(connection, {
+    table: `${prefix}_suppressed`,
+    memberCode: options.memberCode,
+    hmacSecret: options.hmacSecret,
+    hashes: options.suppressedCustomerHmacs ?? [],
+  });
+  const suppressed = Number(
+    (
+      await connection.runAndReadAll(
+        `SELECT count(*) FROM ${t('normalized')} n
+         WHERE n.line NOT IN (SELECT line FROM ${t('errors')} WHERE fatal) AND ${isSuppressed('n.customer_id')}`,
+      )
+    ).getRowsJS()[0]?.[0] ?? 0,
+  );
 
   // A customer unknown to the pool whose every transaction (here and already kept) is past
   // retention is not loaded.
@@ -28,6 +43,8 @@ export async function mergeStagedTransactions(options: MergeStagedOptions): Prom
      WITH accepted AS (
        SELECT n.* FROM ${t('normalized')} n
        WHERE n.line NOT IN (SELECT line FROM ${t('errors')} WHERE fatal)
+         -- Transactions of customers erased on a rights request are not kept.
+         AND NOT ${isSuppressed('n.customer_id')}
      ), known AS (
        SELECT DISTINCT customer_id FROM member_records WHERE member_code = $1
      ), recent AS (
@@ -116,6 +133,7 @@ export async function mergeStagedTransactions(options: MergeStagedOptions): Prom
       unknownCustomers: Math.max(Number(counts[2]) - released, 0),
       held: 0,
       releasedFromHold: released,
+      suppressed,
     },
     changedRecordsTable: temp('changed'),
   };

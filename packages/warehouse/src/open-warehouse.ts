@@ -6,6 +6,7 @@ import { type DuckDBConnection, DuckDBInstance } from '@duckdb/node-api';
 import { ensureCommuneReference } from './ensure-commune-reference.ts';
 import { migrateWarehouse } from './migrate-warehouse.ts';
 import { sqlString } from './sql-literal.ts';
+import { registerWarehouseAttachment } from './warehouse-attachment.ts';
 
 export interface OpenWarehouseOptions {
   /** The pool's DuckDB file, or ':memory:' for a throw-away pool. */
@@ -107,7 +108,7 @@ export async function openWarehouse(options: OpenWarehouseOptions): Promise<TWar
 
   let queue: Promise<unknown> = Promise.resolve();
   const readers: DuckDBConnection[] = [];
-  return {
+  const warehouse: TWarehouse = {
     databasePath: options.databasePath,
     encryptionAtRest,
     encryptionNote,
@@ -140,6 +141,10 @@ export async function openWarehouse(options: OpenWarehouseOptions): Promise<TWar
       instance.closeSync();
     },
   };
+  registerWarehouseAttachment(warehouse, {
+    attachOptions: keyClause ? `(${keyClause.slice(2)})` : '',
+  });
+  return warehouse;
 }
 
 async function loadOpenSslCrypto(

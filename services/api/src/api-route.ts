@@ -72,6 +72,36 @@ export function isTextReply(value: unknown): value is TTextReply {
   );
 }
 
+/**
+ * A reply written as it is produced (an export of any size): the mount pipes the
+ * chunks to the response with back-pressure, never holding them all.
+ */
+export interface TStreamReply {
+  readonly kind: 'stream';
+  readonly chunks: AsyncIterable<string>;
+  readonly contentType: string;
+  readonly headers: Readonly<Record<string, string>>;
+}
+
+/** Builds a streamed reply for a handler to return; errors before it is returned still answer problem+json. */
+export function streamReply(
+  chunks: AsyncIterable<string>,
+  contentType: string,
+  headers: Record<string, string> = {},
+): TStreamReply {
+  return { kind: 'stream', chunks, contentType, headers };
+}
+
+/** True when a handler's result is a `streamReply`. */
+export function isStreamReply(value: unknown): value is TStreamReply {
+  return (
+    typeof value === 'object' &&
+    value !== null &&
+    (value as { kind?: unknown }).kind === 'stream' &&
+    typeof (value as { chunks?: unknown }).chunks === 'object'
+  );
+}
+
 /** One entry of the route registry, as the app mounts it and the OpenAPI document lists it. */
 export interface TApiRoute {
   operationId: string;

@@ -1,5 +1,11 @@
 import type { ControlContext, TActor } from '@alliage/control';
-import { AppError, parseInput, type TPullResult } from '@alliage/domain';
+import {
+  AppError,
+  parseInput,
+  type TPullResult,
+  type TRegisterProcessor,
+  type TSecurityMeasure,
+} from '@alliage/domain';
 import type { TSelectionSettings } from '@alliage/selection';
 import type { TWarehouse } from '@alliage/warehouse';
 import express, { type Express } from 'express';
@@ -37,6 +43,18 @@ export interface ApiDeps {
   } | null;
   /** Runs a pull of a member's files now (absent: `POST /v1/members/:code/pull` answers 503). */
   pullMemberFiles?: (actor: TActor, memberCode: string) => Promise<TPullResult>;
+  /**
+   * What the processor register states from the running configuration (absent:
+   * `GET /v1/register` answers 503). Measures are read at each export: the pool's
+   * encryption is known once it is open.
+   */
+  register?: {
+    processor: TRegisterProcessor;
+    transfersOutsideEu: string | null;
+    securityMeasures: () => TSecurityMeasure[];
+  } | null;
+  /** Rights requests: where members' reports go (absent: the acting rights routes answer 503). */
+  rights?: { sftpRoot: string } | null;
   http: { bodyLimit: string; rateLimitPerMinute: number; trustProxy: boolean };
   /** Extra fields of `GET /healthz` (version, back-ends…). */
   health?: () => Record<string, unknown> | Promise<Record<string, unknown>>;

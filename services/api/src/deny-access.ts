@@ -1,4 +1,4 @@
-import { appendAuditEvent, type ControlContext } from '@alliage/control';
+import { appendAuditEvent, type ControlContext, raiseRepeatedDenialAlert } from '@alliage/control';
 import { AppError } from '@alliage/domain';
 import type { TAuthContext } from './api-route.ts';
 
@@ -14,7 +14,8 @@ export interface DenyAccessOptions {
 }
 
 /**
- * Appends `access.denied` (route, method, target, principal) and throws: 403 when
+ * Appends `access.denied` (route, method, target, principal), raises
+ * `access_denied_repeated` when the principal reaches the threshold, and throws: 403 when
  * the role may not use the route at all, 404 when the object belongs to another
  * organisation, so its existence is not confirmed.
  *
@@ -42,6 +43,8 @@ export async function denyAccess(
       principalOrganisationCode: auth.principal.organisationCode,
     },
   });
+  // A principal probing routes or other organisations: past the threshold, an alert.
+  await raiseRepeatedDenialAlert(ctx, auth.actor);
   if (options.reason === 'role') {
     throw new AppError('forbidden', 'this route is not open to your role');
   }

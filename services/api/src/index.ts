@@ -1,3 +1,4 @@
+export { hashRepoussoirValues } from '@alliage/rights';
 export type {
   TApiRoute,
   TAuthContext,
@@ -10,7 +11,6 @@ export type { BuildOpenApiDocumentOptions } from './build-openapi-document.ts';
 export { buildOpenApiDocument, toOpenApiPath } from './build-openapi-document.ts';
 export type { ApiDeps } from './create-api-app.ts';
 export { createApiApp } from './create-api-app.ts';
-export { hashRepoussoirValues } from './hash-repoussoir-values.ts';
 export { listApiRoutes } from './list-api-routes.ts';
 export type { TProblem } from './problem.ts';
 export { ZProblem } from './problem.ts';

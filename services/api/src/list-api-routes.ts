@@ -12,7 +12,9 @@ import { platformRoutes } from './routes/platform.ts';
 import { poolRoutes } from './routes/pool.ts';
 import { principalRoutes } from './routes/principals.ts';
 import { pullSourceRoutes } from './routes/pull-sources.ts';
+import { registerRoutes } from './routes/register.ts';
 import { repoussoirRoutes } from './routes/repoussoir.ts';
+import { rightsRequestRoutes } from './routes/rights-requests.ts';
 import { selectionRoutes } from './routes/selections.ts';
 import { tokenRoutes } from './routes/tokens.ts';
 
@@ -28,9 +30,11 @@ const API_ROUTES: readonly TApiRoute[] = Object.freeze([
   ...dialectRoutes,
   ...pullSourceRoutes,
   ...repoussoirRoutes,
+  ...rightsRequestRoutes,
   ...poolRoutes,
   ...selectionRoutes,
   ...auditRoutes,
+  ...registerRoutes,
   ...platformRoutes,
   ...openApiRoutes,
 ]);

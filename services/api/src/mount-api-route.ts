@@ -1,6 +1,8 @@
+import { Readable } from 'node:stream';
+import { pipeline } from 'node:stream/promises';
 import { AppError, isStaffRole, ZOrgCode } from '@alliage/domain';
 import type { Request, Response, Router } from 'express';
-import { isTextReply, type TApiRoute, type TAuthContext } from './api-route.ts';
+import { isStreamReply, isTextReply, type TApiRoute, type TAuthContext } from './api-route.ts';
 import { authenticateRequest } from './authenticate-request.ts';
 import type { ApiDeps } from './create-api-app.ts';
 import { denyAccess } from './deny-access.ts';
@@ -80,6 +82,17 @@ export function mountApiRoute(
       req,
       res,
     });
+    if (isStreamReply(result)) {
+      res.status(route.status).set(result.headers).type(result.contentType);
+      try {
+        await pipeline(Readable.from(result.chunks), res);
+      } catch (error) {
+        // The caller went away: the producer was stopped (and records so); nothing to answer.
+        if ((error as { code?: unknown }).code === 'ERR_STREAM_PREMATURE_CLOSE') return;
+        throw error;
+      }
+      return;
+    }
     if (isTextReply(result)) {
       res.status(route.status).set(result.headers).type(result.contentType).send(result.text);
       return;

@@ -12,7 +12,7 @@ import {
 } from '@alliage/control';
 import { createTestControlDb, type TestControlDb } from '@alliage/control/testing';
 import { generatePgpKeyPair, type TPgpKeyPair } from '@alliage/crypto';
-import type { TInstructionBodyInput, TRole } from '@alliage/domain';
+import { describeSecurityMeasures, type TInstructionBodyInput, type TRole } from '@alliage/domain';
 import type { TSelectionSettings } from '@alliage/selection';
 import type { TWarehouse } from '@alliage/warehouse';
 import { createTestWarehouse } from '@alliage/warehouse/testing';
@@ -129,7 +129,24 @@ export interface StartTestApiOptions {
    * puller itself is tested against a real SFTP server (services/cli/tests).
    */
   pullMemberFiles?: ApiDeps['pullMemberFiles'];
+  /** What `GET /v1/register` states of the processor (default: TEST_REGISTER). */
+  register?: ApiDeps['register'];
 }
+
+/** The processor register settings of the test API: defaults, the pool encrypted. */
+export const TEST_REGISTER: NonNullable<ApiDeps['register']> = {
+  processor: { name: 'Alliage (processor)', address: null, dpoContact: null },
+  transfersOutsideEu: null,
+  securityMeasures: () =>
+    describeSecurityMeasures({
+      databaseUrl: null,
+      redisUrl: null,
+      pool: { encryptionAtRest: true, encryptionNote: null },
+      countThreshold: 20,
+      seedCount: 3,
+      deliveryExpiryDays: 30,
+    }),
+};
 
 /**
  * A real API on a free port over a fresh control plane of `kind`, seeded through
@@ -205,6 +222,8 @@ export async function startTestApi(
     ...(options.health ? { health: options.health } : {}),
     sshClientPublicKey: TEST_SSH_CLIENT_PUBLIC_KEY,
     hmacSecret: TEST_HMAC_SECRET,
+    rights: { sftpRoot: `${pool.directory}/sftp` },
+    register: options.register === undefined ? TEST_REGISTER : options.register,
     pullMemberFiles:
       options.pullMemberFiles ??
       (async () => ({ fetched: 0, skipped: 0, ignored: 0, fileDropIds: [] })),

@@ -1,5 +1,10 @@
+import { randomBytes } from 'node:crypto';
+import { mkdtempSync } from 'node:fs';
+import os from 'node:os';
+import path from 'node:path';
 import {
   addOrganisationKey,
+  addRepoussoirEntry,
   completeDelivery,
   createApiToken,
   createAuditCheckpoint,
@@ -15,13 +20,16 @@ import {
   type TActor,
 } from '@alliage/control';
 import { testControlDbKinds } from '@alliage/control/testing';
-import { generatePgpKeyPair } from '@alliage/crypto';
+import { generatePgpKeyPair, hmacSha256Hex } from '@alliage/crypto';
 import { isStaffRole, type TRole, type TSelectionRequestInput } from '@alliage/domain';
+import { createRightsRequest } from '@alliage/rights';
+import { insertFixtureRecords } from '@alliage/warehouse/testing';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { listApiRoutes, type TApiRoute } from '../src/index.ts';
 import {
   SAMPLE_INSTRUCTION,
   startTestApi,
+  TEST_HMAC_SECRET,
   type TestApi,
   type TSeededCaller,
 } from './api-test-env.ts';
@@ -51,6 +59,45 @@ const SAMPLE_PULL_SOURCE = {
   hostKeySha256: 'SHA256:47DEQpj8HBSa+/TImW+5JCeuQeRkm5NMpJWZG3hSuFU',
   intervalMinutes: 60,
 };
+
+let fixtureRecordId = 900_000;
+
+/** A fresh rights request; with `memberCode`, an erasure forwarded to that member (one fixture record). */
+async function sampleRightsRequest(api: TestApi, memberCode?: string): Promise<string> {
+  const email = `${nextCode('s').toLowerCase()}@example.invalid`;
+  if (memberCode) {
+    fixtureRecordId += 1;
+    const id = fixtureRecordId;
+    await api.warehouse.withWriter((connection) =>
+      insertFixtureRecords(connection, [
+        {
+          recordId: id,
+          personId: id,
+          memberCode,
+          customerId: `RR${id}`,
+          createdAt: '2026-01-01',
+          emailHmac: hmacSha256Hex(TEST_HMAC_SECRET, email),
+        },
+      ]),
+    );
+  }
+  const request = await createRightsRequest(
+    {
+      ctx: api.ctx,
+      warehouse: api.warehouse,
+      hmacSecret: TEST_HMAC_SECRET,
+      sftpRoot: mkdtempSync(path.join(os.tmpdir(), 'alliage-rights-matrix-')),
+      signingKey: { armoredPrivateKey: api.platformKey.armoredPrivateKey },
+    },
+    SYSTEM_ACTOR,
+    {
+      type: memberCode ? 'erasure' : 'rectification',
+      identity: { email },
+      verification: 'test only',
+    },
+  );
+  return request.id;
+}
 
 /** One valid request per route of the registry; a new route without one fails the suite. */
 const SAMPLES: Record<string, TSample> = {
@@ -120,6 +167,10 @@ const SAMPLES: Record<string, TSample> = {
     return { path: '/v1/audit/verify', body: { checkpoint: signedText } };
   },
   createAuditCheckpoint: async () => ({ path: '/v1/audit/checkpoints' }),
+  exportAuditEvents: async () => ({
+    path: '/v1/audit/export?format=jsonl&action=organisation.created',
+  }),
+  listMemberAuditEvents: async (_api, code) => ({ path: `/v1/members/${code}/audit?limit=5` }),
   getPlatformPgpKey: async () => ({ path: '/v1/platform/pgp-key' }),
   listFiles: async () => ({ path: '/v1/files?limit=5' }),
   getFile: async (api, code) => {
@@ -159,6 +210,51 @@ const SAMPLES: Record<string, TSample> = {
   importRepoussoir: async () => ({
     path: '/v1/repoussoir/import',
     body: { entries: [{ kind: 'phone', value: '06 12 34 56 78' }], scope: 'sms' },
+  }),
+  createRightsRequest: async () => ({
+    path: '/v1/rights-requests',
+    body: {
+      type: 'rectification',
+      identity: { email: `${nextCode('s').toLowerCase()}@example.invalid` },
+      verification: 'test only',
+    },
+  }),
+  listRightsRequests: async () => ({ path: '/v1/rights-requests?overdue=1' }),
+  getRightsRequest: async (api) => ({
+    path: `/v1/rights-requests/${await sampleRightsRequest(api)}`,
+  }),
+  extendRightsRequest: async (api) => ({
+    path: `/v1/rights-requests/${await sampleRightsRequest(api)}/extend`,
+    body: { months: 1, reason: 'test only' },
+  }),
+  closeRightsRequest: async (api) => ({
+    path: `/v1/rights-requests/${await sampleRightsRequest(api)}/close`,
+    body: { reason: 'test only' },
+  }),
+  retryRightsRequest: async (api) => ({
+    path: `/v1/rights-requests/${await sampleRightsRequest(api)}/retry`,
+  }),
+  listMemberRightsRequests: async (_api, code) => ({ path: `/v1/members/${code}/rights-requests` }),
+  confirmRightsErasure: async (api, code) => ({
+    path: `/v1/members/${code}/rights-requests/${await sampleRightsRequest(api, code)}/confirm-erasure`,
+  }),
+  listRepoussoirEntries: async () => ({ path: '/v1/repoussoir/entries?limit=5' }),
+  withdrawRepoussoirEntry: async (api) => {
+    const entry = await addRepoussoirEntry(api.ctx, SYSTEM_ACTOR, {
+      kind: 'email',
+      hmac: randomBytes(32).toString('hex'),
+      scope: 'all',
+      source: 'operator',
+    });
+    return {
+      path: `/v1/repoussoir/entries/${entry.id}/withdraw`,
+      body: { reason: 'decision recorded in the test' },
+    };
+  },
+  getRepoussoirStats: async () => ({ path: '/v1/repoussoir/stats' }),
+  importMemberOptouts: async (_api, code) => ({
+    path: `/v1/members/${code}/optouts`,
+    body: { entries: [{ kind: 'email', value: `${nextCode('o').toLowerCase()}@example.invalid` }] },
   }),
   buildPool: async () => ({ path: '/v1/pool/build', body: {} }),
   getPoolStats: async () => ({ path: '/v1/pool/stats' }),
@@ -203,6 +299,7 @@ const SAMPLES: Record<string, TSample> = {
     };
   },
   listAlerts: async () => ({ path: '/v1/alerts' }),
+  getProcessorRegister: async () => ({ path: '/v1/register?format=csv' }),
   getPlatformSshKey: async () => ({ path: '/v1/platform/ssh-key' }),
   getOpenApiDocument: async () => ({ path: '/v1/openapi.json' }),
 };
@@ -403,7 +500,10 @@ describe.each(testControlDbKinds())('authorisation matrix (%s)', (kind) => {
       expect(response.headers.get('content-type')).toContain('application/problem+json');
     }
     if (entry.denial !== null && entry.caller !== 'anonymous') {
-      const [latest] = await api.latestEvents(1);
+      // The denial that reaches the threshold is followed by its `alert.raised`.
+      const latest = (await api.latestEvents(2)).findLast(
+        (event) => event.action !== 'alert.raised',
+      );
       expect(latest).toMatchObject({
         action: 'access.denied',
         actor: `principal:${api.principals[entry.caller].id}`,

@@ -177,4 +177,68 @@ describe.each(testControlDbKinds())('repoussoir over HTTP (%s)', (kind) => {
       expect.objectContaining({ hmac: hashOf('refused.caller@example.invalid') }),
     );
   });
+
+  it('lists entries without values, withdraws them by decision, counts them, takes member opt-outs', async () => {
+    const optouts = await api.call('POST', '/v1/members/M01/optouts', {
+      token: api.tokens.m01Admin,
+      body: {
+        entries: [{ kind: 'email', value: 'Optout.Lifecycle@Example.test' }],
+        scope: 'email',
+      },
+    });
+    expect(optouts.status, optouts.text).toBe(200);
+    expect(optouts.json).toEqual({ added: 1, alreadyPresent: 0 });
+    const other = await api.call('POST', '/v1/members/M02/optouts', {
+      token: api.tokens.m01Admin,
+      body: { entries: [{ kind: 'email', value: 'x@example.test' }] },
+    });
+    expect(other.status).toBe(404);
+
+    const listed = await api.call('GET', '/v1/repoussoir/entries?source=member_optout', {
+      token: api.tokens.compliance,
+    });
+    expect(listed.status).toBe(200);
+    const [entry] = listed.json as { id: string; sourceReference: string; scope: string }[];
+    expect(entry).toMatchObject({
+      source: 'member_optout',
+      sourceReference: 'M01',
+      scope: 'email',
+    });
+    expect(listed.text).not.toContain('optout.lifecycle');
+    expect(listed.text).not.toContain(hashOf('optout.lifecycle@example.test'));
+
+    // Withdrawal: compliance only, with a reason, once.
+    const byOperator = await api.call('POST', `/v1/repoussoir/entries/${entry?.id}/withdraw`, {
+      token: api.tokens.operator,
+      body: { reason: 'letter of withdrawal' },
+    });
+    expect(byOperator.status).toBe(403);
+    const withdrawn = await api.call('POST', `/v1/repoussoir/entries/${entry?.id}/withdraw`, {
+      token: api.tokens.compliance,
+      body: { reason: 'letter of withdrawal' },
+    });
+    expect(withdrawn.status, withdrawn.text).toBe(200);
+    expect(withdrawn.json).toMatchObject({ withdrawalReason: 'letter of withdrawal' });
+    expect(await listActiveRepoussoirHashes(api.ctx)).not.toContainEqual(
+      expect.objectContaining({ hmac: hashOf('optout.lifecycle@example.test') }),
+    );
+    const again = await api.call('POST', `/v1/repoussoir/entries/${entry?.id}/withdraw`, {
+      token: api.tokens.compliance,
+      body: { reason: 'twice' },
+    });
+    expect(again.status).toBe(409);
+    expect((await api.latestEvents(2)).map((event) => event.action)).toContain(
+      'repoussoir.changed',
+    );
+
+    const stats = await api.call('GET', '/v1/repoussoir/stats', { token: api.tokens.compliance });
+    expect(stats.status).toBe(200);
+    expect((stats.json as { bySourceAndScope: unknown[] }).bySourceAndScope).toContainEqual({
+      source: 'member_optout',
+      scope: 'email',
+      kind: 'email',
+      active: 0,
+      withdrawn: 1,
+    });
+  });
 });

@@ -3,6 +3,7 @@ import type {
   TAlert,
   TApiToken,
   TAuditEvent,
+  TAuditExportFormat,
   TChainVerification,
   TCheckpoint,
   TDelivery,
@@ -11,7 +12,9 @@ import type {
   TOrganisationKey,
   TPrincipal,
   TPullSource,
+  TRepoussoirEntry,
   TRepoussoirImportResult,
+  TRepoussoirStats,
   TSelection,
 } from '@alliage/control';
 import type {
@@ -19,12 +22,17 @@ import type {
   TDialectProfile,
   TInstructionBodyInput,
   TOrganisationInput,
+  TProcessorRegister,
   TPullResult,
   TPullSourceInput,
   TRepoussoirAddRequest,
   TRepoussoirImportRequest,
+  TRightsRequestClosure,
+  TRightsRequestExtension,
+  TRightsRequestInput,
   TRole,
 } from '@alliage/domain';
+import type { TRightsRequest } from '@alliage/rights';
 import type { TPoolStats, TReferenceTableImport, TSegmentListing } from '@alliage/warehouse';
 
 /** JSON form of a value as it crosses HTTP: dates become ISO strings. */
@@ -37,6 +45,18 @@ export type Jsonified<T> = T extends Date
       : T;
 
 type Result<T> = Promise<T | Jsonified<T>>;
+
+/** The filters of `alliage audit export`, as typed (validated by the platform). */
+export interface TAuditExportCliFilter {
+  action?: string;
+  organisation?: string;
+  actor?: string;
+  objectType?: string;
+  objectId?: string;
+  instructionVersion?: string;
+  from?: string;
+  to?: string;
+}
 
 /** A pull source as commands show it (the internal organisation id left out). */
 export type TPullSourceView = Omit<TPullSource, 'organisationId'>;
@@ -73,6 +93,11 @@ export interface AdminBackend {
   verifyAudit(signedCheckpoint: string | null): Result<TChainVerification>;
   checkpointAudit(): Result<{ checkpoint: TCheckpoint; signedText: string }>;
   tailAudit(count: number): Result<TAuditEvent[]>;
+  /** The audit events matching `filter` as export text, streamed (audited as `audit.read` via export). */
+  exportAudit(input: {
+    format: TAuditExportFormat;
+    filter: TAuditExportCliFilter;
+  }): Promise<AsyncIterable<string>>;
   setDialect(memberCode: string, profile: unknown): Result<TDialectProfile>;
   getDialect(memberCode: string): Result<TDialectProfile>;
   setPullSource(memberCode: string, input: TPullSourceInput): Result<TPullSourceView>;
@@ -82,6 +107,15 @@ export interface AdminBackend {
   addRepoussoirEntry(input: TRepoussoirAddRequest): Result<TAddedRepoussoirEntry>;
   /** Imports up to 10,000 contact points in one transaction (all or nothing). */
   importRepoussoir(input: TRepoussoirImportRequest): Result<TRepoussoirImportResult>;
+  /** Withdraws a repoussoir entry by a recorded decision. */
+  withdrawRepoussoirEntry(entryId: string, reason: string): Result<TRepoussoirEntry>;
+  repoussoirStats(): Result<TRepoussoirStats>;
+  /** Records a data subject's request: matched in the pool and forwarded to the members holding records. */
+  createRightsRequest(input: TRightsRequestInput): Result<TRightsRequest>;
+  listRightsRequests(overdue: boolean): Result<TRightsRequest[]>;
+  getRightsRequest(requestId: string): Result<TRightsRequest>;
+  extendRightsRequest(requestId: string, input: TRightsRequestExtension): Result<TRightsRequest>;
+  closeRightsRequest(requestId: string, input: TRightsRequestClosure): Result<TRightsRequest>;
   /** Rebuilds the pool (purge, identities, households, segments, repoussoir marks). */
   buildPool(full: boolean): Promise<unknown>;
   poolStats(): Promise<TPoolStats>;
@@ -109,6 +143,8 @@ export interface AdminBackend {
   }): Result<unknown>;
   listAlerts(): Result<TAlert[]>;
   platformPgpKey(): Promise<{ fingerprint: string; armoredPublicKey: string }>;
+  /** The processor register (Art. 30(2)): the object for `json`, the document for `markdown`/`csv`. Audited. */
+  exportRegister(format: 'json' | 'markdown' | 'csv'): Promise<TProcessorRegister | string>;
   /** The SSH client public key members authorise on their servers for pull mode. */
   platformSshKey(): Promise<{ fingerprint: string; publicKey: string }>;
   close(): Promise<void>;

@@ -1,4 +1,5 @@
 import os from 'node:os';
+import path from 'node:path';
 import { hashRepoussoirValues } from '@alliage/api';
 import type { TConfig } from '@alliage/config';
 import {
@@ -10,9 +11,11 @@ import {
   createOrganisation,
   createPrincipal,
   decideSelection,
+  exportAuditEvents,
   getInstruction,
   getMemberDialect,
   getPullSource,
+  getRepoussoirStats,
   importRepoussoirEntries,
   listAlerts,
   listApiTokens,
@@ -24,30 +27,45 @@ import {
   readAuditCheckpoint,
   recordSeedHit,
   revokeApiToken,
+  runAuditVerification,
   setInstruction,
   setMemberDialect,
   setPullSource,
   type TPullSource,
-  verifyAuditChain,
+  withdrawRepoussoirEntry,
 } from '@alliage/control';
 import { inspectSshPublicKey, sshPublicKeyFromPrivate } from '@alliage/crypto';
 import {
   AppError,
+  formatRegisterCsv,
+  formatRegisterMarkdown,
   parseInput,
   ZRepoussoirAddRequest,
   ZRepoussoirImportRequest,
+  ZRightsRequestClosure,
+  ZRightsRequestExtension,
+  ZRightsRequestInput,
 } from '@alliage/domain';
 import {
   exportPoolIdentities,
+  generateProcessorRegister,
   importPoolReference,
   listPoolSegments,
   runPoolBuild,
 } from '@alliage/pool';
+import {
+  closeRightsRequest,
+  createRightsRequest,
+  extendRightsRequest,
+  getRightsRequest,
+  listRightsRequests,
+} from '@alliage/rights';
 import { getPoolStats, type TWarehouse } from '@alliage/warehouse';
 import { destination, pino } from 'pino';
 import type { AdminBackend, TPullSourceView } from './admin-backend.ts';
 import { openPlatform } from './open-platform.ts';
 import { openPool } from './open-pool.ts';
+import { registerSettings } from './register-settings.ts';
 import { runDirectPull } from './run-direct-pull.ts';
 
 /** Admin commands run in this process against the data directory (the platform is stopped). */
@@ -87,8 +105,18 @@ export async function createDirectAdminBackend(config: TConfig): Promise<AdminBa
       const checkpoint = signedCheckpoint
         ? await readAuditCheckpoint(signedCheckpoint, [secrets.pgp.armoredPublicKey])
         : undefined;
-      return verifyAuditChain(ctx, checkpoint ? { checkpoint } : {});
+      // Recorded and, when broken, alerted on, as through the API.
+      return (await runAuditVerification(ctx, actor, { checkpoint })).verification;
     },
+    exportAudit: ({ format, filter: { organisation, action, ...filter } }) =>
+      exportAuditEvents(ctx, actor, {
+        format,
+        filter: {
+          ...filter,
+          ...(action === undefined ? {} : { action }),
+          ...(organisation === undefined ? {} : { organisationCode: organisation }),
+        },
+      }),
     checkpointAudit: () => createAuditCheckpoint(ctx, actor, secrets.pgp),
     tailAudit: (count) => listLatestAuditEvents(ctx, count),
     setDialect: (memberCode, profile) => setMemberDialect(ctx, actor, memberCode, profile as never),
@@ -107,6 +135,32 @@ export async function createDirectAdminBackend(config: TConfig): Promise<AdminBa
       const [hashed] = hashRepoussoirValues(secrets.hmacSecret, [{ kind, value }], () => 'value');
       return addRepoussoirEntry(ctx, actor, { ...entry, kind, hmac: hashed!.hmac });
     },
+    withdrawRepoussoirEntry: (entryId, reason) =>
+      withdrawRepoussoirEntry(ctx, actor, entryId, { reason }),
+    repoussoirStats: () => getRepoussoirStats(ctx),
+    createRightsRequest: (input) =>
+      withPool((warehouse) =>
+        createRightsRequest(
+          {
+            ctx,
+            warehouse,
+            hmacSecret: secrets.hmacSecret,
+            sftpRoot: path.join(config.dataDir, 'sftp'),
+            signingKey: {
+              armoredPrivateKey: secrets.pgp.armoredPrivateKey,
+              passphrase: secrets.pgp.passphrase,
+            },
+          },
+          actor,
+          parseInput(ZRightsRequestInput, input),
+        ),
+      ),
+    listRightsRequests: (overdue) => listRightsRequests(ctx, overdue ? { overdue } : {}),
+    getRightsRequest: (requestId) => getRightsRequest(ctx, requestId),
+    extendRightsRequest: (requestId, input) =>
+      extendRightsRequest(ctx, actor, requestId, parseInput(ZRightsRequestExtension, input)),
+    closeRightsRequest: (requestId, input) =>
+      closeRightsRequest(ctx, actor, requestId, parseInput(ZRightsRequestClosure, input)),
     importRepoussoir: async (input) => {
       const { entries, scope, ...provenance } = parseInput(ZRepoussoirImportRequest, input);
       const hashed = hashRepoussoirValues(
@@ -126,6 +180,19 @@ export async function createDirectAdminBackend(config: TConfig): Promise<AdminBa
         sshPublicKeyFromPrivate(secrets.sshClientKey),
       );
       return { fingerprint, publicKey: openssh };
+    },
+    exportRegister: async (format) => {
+      // The pool is not opened for this: its encryption is stated as unknown, not guessed.
+      const settings = registerSettings(config, () => null);
+      const register = await generateProcessorRegister(ctx, actor, {
+        processor: settings.processor,
+        transfersOutsideEu: settings.transfersOutsideEu,
+        securityMeasures: settings.securityMeasures(),
+        format,
+      });
+      if (format === 'markdown') return formatRegisterMarkdown(register);
+      if (format === 'csv') return formatRegisterCsv(register);
+      return register;
     },
     platformPgpKey: async () => ({
       fingerprint: secrets.pgp.fingerprint,

@@ -10,7 +10,8 @@ interface Problem {
 
 /** Admin commands sent to a running `serve` with the local operator credential. */
 export function createHttpAdminBackend(baseUrl: string, operatorToken: string): AdminBackend {
-  const call = async <T>(method: string, route: string, body?: unknown): Promise<T> => {
+  /** The successful response to a request; a problem document becomes its AppError. */
+  const send = async (method: string, route: string, body?: unknown): Promise<Response> => {
     let response: Response;
     try {
       response = await fetch(new URL(route, baseUrl), {
@@ -26,8 +27,8 @@ export function createHttpAdminBackend(baseUrl: string, operatorToken: string): 
         cause: error,
       });
     }
-    const text = await response.text();
     if (!response.ok) {
+      const text = await response.text();
       let problem: Problem = {};
       try {
         problem = JSON.parse(text) as Problem;
@@ -42,6 +43,11 @@ export function createHttpAdminBackend(baseUrl: string, operatorToken: string): 
         },
       );
     }
+    return response;
+  };
+  const call = async <T>(method: string, route: string, body?: unknown): Promise<T> => {
+    const response = await send(method, route, body);
+    const text = await response.text();
     const contentType = response.headers.get('content-type') ?? '';
     return (contentType.includes('json') ? JSON.parse(text) : text) as T;
   };
@@ -77,6 +83,17 @@ export function createHttpAdminBackend(baseUrl: string, operatorToken: string): 
         : call('GET', '/v1/audit/verify'),
     checkpointAudit: () => call('POST', '/v1/audit/checkpoints'),
     tailAudit: (count) => call('GET', `/v1/audit/tail?n=${count}`),
+    exportAudit: async ({ format, filter }) => {
+      const query = new URLSearchParams({ format });
+      for (const [name, value] of Object.entries(filter)) {
+        if (value !== undefined) query.set(name, value);
+      }
+      const response = await send('GET', `/v1/audit/export?${query}`);
+      // Decoded as it arrives: the export is never held whole.
+      return (response.body ?? new ReadableStream<Uint8Array>()).pipeThrough(
+        new TextDecoderStream(),
+      );
+    },
     setDialect: (memberCode, profile) =>
       call('PUT', `/v1/members/${code(memberCode)}/dialect`, profile),
     getDialect: (memberCode) => call('GET', `/v1/members/${code(memberCode)}/dialect`),
@@ -89,6 +106,17 @@ export function createHttpAdminBackend(baseUrl: string, operatorToken: string): 
     }),
     addRepoussoirEntry: (input) => call('POST', '/v1/repoussoir', input),
     importRepoussoir: (input) => call('POST', '/v1/repoussoir/import', input),
+    withdrawRepoussoirEntry: (entryId, reason) =>
+      call('POST', `/v1/repoussoir/entries/${code(entryId)}/withdraw`, { reason }),
+    repoussoirStats: () => call('GET', '/v1/repoussoir/stats'),
+    createRightsRequest: (input) => call('POST', '/v1/rights-requests', input),
+    listRightsRequests: (overdue) =>
+      call('GET', `/v1/rights-requests${overdue ? '?overdue=1' : ''}`),
+    getRightsRequest: (requestId) => call('GET', `/v1/rights-requests/${code(requestId)}`),
+    extendRightsRequest: (requestId, input) =>
+      call('POST', `/v1/rights-requests/${code(requestId)}/extend`, input),
+    closeRightsRequest: (requestId, input) =>
+      call('POST', `/v1/rights-requests/${code(requestId)}/close`, input),
     buildPool: (full) => call('POST', '/v1/pool/build', { full }),
     poolStats: () => call('GET', '/v1/pool/stats'),
     poolSegments: () => call('GET', '/v1/pool/segments'),
@@ -102,6 +130,7 @@ export function createHttpAdminBackend(baseUrl: string, operatorToken: string): 
     recordSeedHit: (input) => call('POST', '/v1/seeds/hits', input),
     listAlerts: () => call('GET', '/v1/alerts'),
     platformPgpKey: () => call('GET', '/v1/platform/pgp-key?format=json'),
+    exportRegister: (format) => call('GET', `/v1/register?format=${format}`),
     platformSshKey: () => call('GET', '/v1/platform/ssh-key?format=json'),
     close: async () => {},
   };

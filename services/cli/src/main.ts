@@ -4,10 +4,13 @@ import { registerInstructionCommands } from './commands/instruction-commands.ts'
 import { registerIntakeCommands } from './commands/intake-commands.ts';
 import { registerKeyCommands } from './commands/key-commands.ts';
 import { registerMemberCommands } from './commands/member-commands.ts';
+import { registerOffboardCommands } from './commands/offboard-commands.ts';
 import { registerOrgCommands } from './commands/org-commands.ts';
 import { registerPlatformCommands } from './commands/platform-commands.ts';
 import { registerPoolCommands } from './commands/pool-commands.ts';
+import { registerRegisterCommands } from './commands/register-commands.ts';
 import { registerRepoussoirCommands } from './commands/repoussoir-commands.ts';
+import { registerRightsRequestCommands } from './commands/rights-request-commands.ts';
 import { registerSelectionCommands } from './commands/selection-commands.ts';
 import { registerServeCommand } from './commands/serve-command.ts';
 import { registerTokenCommands } from './commands/token-commands.ts';
@@ -28,10 +31,13 @@ registerInstructionCommands(program);
 registerAuditCommands(program);
 registerPlatformCommands(program);
 registerMemberCommands(program);
+registerOffboardCommands(program);
 registerIntakeCommands(program);
 registerPoolCommands(program);
 registerSelectionCommands(program);
+registerRightsRequestCommands(program);
 registerRepoussoirCommands(program);
+registerRegisterCommands(program);
 
 try {
   await program.parseAsync(process.argv);

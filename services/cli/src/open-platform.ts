@@ -3,8 +3,10 @@ import type { TConfig } from '@alliage/config';
 import {
   type ControlContext,
   type ControlDb,
+  createAlertWebhook,
   migrateToLatest,
   openControlDb,
+  type TAlertPolicy,
 } from '@alliage/control';
 import type { Kysely } from 'kysely';
 import { acquireDataDirLock, type DataDirLock } from './data-dir-lock.ts';
@@ -41,7 +43,11 @@ export async function openPlatform(
       pgliteDir: path.join(config.dataDir, 'pglite'),
     });
     await migrateToLatest(control.db as Kysely<unknown>);
-    const ctx: ControlContext = { db: control.db, clock: options.clock ?? (() => new Date()) };
+    const ctx: ControlContext = {
+      db: control.db,
+      clock: options.clock ?? (() => new Date()),
+      alerts: alertPolicy(config),
+    };
     return {
       control,
       ctx,
@@ -56,4 +62,25 @@ export async function openPlatform(
     lock?.release();
     throw error;
   }
+}
+
+/** The alert threshold and, when configured, the webhook every raised alert is sent to. */
+function alertPolicy(config: TConfig): TAlertPolicy {
+  const webhookUrl = config.alerts.webhookUrl;
+  return {
+    deniedAccessThreshold: config.alerts.deniedAccessThreshold,
+    ...(webhookUrl === null
+      ? {}
+      : {
+          notify: createAlertWebhook({
+            url: webhookUrl,
+            // Fire and forget: a webhook that is down is logged, never fails the action.
+            onError: (error, alert) => {
+              process.stderr.write(
+                `${JSON.stringify({ level: 'warn', msg: 'alert webhook failed', alertId: alert.id, kind: alert.kind, error: error.message })}\n`,
+              );
+            },
+          }),
+        }),
+  };
 }

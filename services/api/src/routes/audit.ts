@@ -1,14 +1,19 @@
 import {
+  AUDIT_EXPORT_CONTENT_TYPES,
   appendAuditEvent,
   createAuditCheckpoint,
+  exportAuditEvents,
+  getOrganisation,
   listAuditEvents,
   listLatestAuditEvents,
   readAuditCheckpoint,
-  verifyAuditChain,
+  runAuditVerification,
+  ZAuditExportFormat,
 } from '@alliage/control';
-import { ZAuditAction, ZOrgCode } from '@alliage/domain';
+import { AppError, isAppError, ZAuditAction, ZOrgCode } from '@alliage/domain';
 import { z } from 'zod';
-import { defineRoute } from '../api-route.ts';
+import { defineRoute, streamReply } from '../api-route.ts';
+import { ZOrganisationCodeParams } from '../request-schemas.ts';
 
 const AUDIT_READERS = ['operator', 'compliance'] as const;
 
@@ -42,6 +47,16 @@ export const ZListAuditQuery = z
   })
   .strict();
 export type TListAuditQuery = z.infer<typeof ZListAuditQuery>;
+
+/** `GET /v1/audit/export`: the filters of `GET /v1/audit` (no paging) and the format. */
+export const ZExportAuditQuery = ZListAuditQuery.omit({ cursor: true, limit: true })
+  .extend({ format: ZAuditExportFormat })
+  .strict();
+export type TExportAuditQuery = z.infer<typeof ZExportAuditQuery>;
+
+/** `GET /v1/members/:code/audit`: the filters of `GET /v1/audit` but the organisation (it is the path's). */
+export const ZMemberAuditQuery = ZListAuditQuery.omit({ organisation: true }).strict();
+export type TMemberAuditQuery = z.infer<typeof ZMemberAuditQuery>;
 
 export const ZAuditTailQuery = z
   .object({ n: z.coerce.number().int().min(1).max(1000).default(20) })
@@ -100,7 +115,10 @@ export const tailAuditRoute = defineRoute({
   },
 });
 
-/** `GET /v1/audit/verify`: recomputes the whole chain; 200 with `ok: false` when broken. */
+/**
+ * `GET /v1/audit/verify`: recomputes the whole chain; 200 with `ok: false` when broken,
+ * which also raises an `audit_chain_failed` alert. `POST` takes a checkpoint file.
+ */
 export const verifyAuditRoute = defineRoute({
   operationId: 'verifyAuditChain',
   method: 'get',
@@ -108,15 +126,7 @@ export const verifyAuditRoute = defineRoute({
   summary: 'Verify the audit chain',
   tag: 'audit',
   roles: AUDIT_READERS,
-  handler: async ({ ctx, auth }) => {
-    const verification = await verifyAuditChain(ctx);
-    await appendAuditEvent(ctx.db, ctx.clock, {
-      action: 'audit.verified',
-      actor: auth.actor,
-      details: { ...verification, checkpointSeq: null },
-    });
-    return verification;
-  },
+  handler: async ({ ctx, auth }) => (await runAuditVerification(ctx, auth.actor)).verification,
 });
 
 /**
@@ -135,13 +145,7 @@ export const verifyAuditWithCheckpointRoute = defineRoute({
     const checkpoint = await readAuditCheckpoint(body.checkpoint, [
       deps.platformKey.armoredPublicKey,
     ]);
-    const verification = await verifyAuditChain(ctx, { checkpoint });
-    await appendAuditEvent(ctx.db, ctx.clock, {
-      action: 'audit.verified',
-      actor: auth.actor,
-      details: { ...verification, checkpointSeq: checkpoint.seq },
-    });
-    return verification;
+    return (await runAuditVerification(ctx, auth.actor, { checkpoint })).verification;
   },
 });
 
@@ -164,10 +168,85 @@ export const createCheckpointRoute = defineRoute({
     }),
 });
 
+/**
+ * `GET /v1/audit/export?format=csv|jsonl`: the events matching the filters of
+ * `GET /v1/audit`, streamed page by page (no size cap, nothing held in memory). An
+ * unfiltered JSONL export verifies offline (`scripts/verify-audit-export.ts`).
+ * Records `audit.read` (via `export`, filter and count) once the stream ends.
+ */
+export const exportAuditRoute = defineRoute({
+  operationId: 'exportAuditEvents',
+  method: 'get',
+  path: '/v1/audit/export',
+  summary: 'Export audit events as CSV or JSON Lines (streamed)',
+  tag: 'audit',
+  roles: AUDIT_READERS,
+  query: ZExportAuditQuery,
+  produces: Object.values(AUDIT_EXPORT_CONTENT_TYPES),
+  handler: async ({ ctx, auth, query }) => {
+    const { format, organisation, ...filter } = query;
+    const chunks = await exportAuditEvents(ctx, auth.actor, {
+      format,
+      filter: {
+        ...filter,
+        ...(organisation === undefined ? {} : { organisationCode: organisation }),
+      },
+    });
+    const stamp = ctx
+      .clock()
+      .toISOString()
+      .replaceAll(':', '')
+      .replace(/\.\d+Z$/, 'Z');
+    return streamReply(chunks, AUDIT_EXPORT_CONTENT_TYPES[format], {
+      'Content-Disposition': `attachment; filename="alliage-audit-${stamp}.${format}"`,
+    });
+  },
+});
+
+/**
+ * `GET /v1/members/:code/audit`: the events recorded about member `code`'s data
+ * (its organisation code on the event), paged like `GET /v1/audit`; a member admin
+ * sees only its own. Records `audit.read` (via `member`) under that member.
+ */
+export const listMemberAuditRoute = defineRoute({
+  operationId: 'listMemberAuditEvents',
+  method: 'get',
+  path: '/v1/members/:code/audit',
+  summary: "Audit events about a member's data (cursor paging)",
+  tag: 'audit',
+  roles: ['member_admin', ...AUDIT_READERS],
+  scope: { param: 'code', label: 'member' },
+  params: ZOrganisationCodeParams,
+  query: ZMemberAuditQuery,
+  handler: async ({ ctx, auth, params, query }) => {
+    const member = await getOrganisation(ctx, params.code).catch((error: unknown) => {
+      if (isAppError(error) && error.code === 'not_found') return null;
+      throw error;
+    });
+    // Staff naming a client or an unknown code get what a member gets for another member.
+    if (member?.kind !== 'member')
+      throw new AppError('not_found', `member ${params.code} not found`);
+    const page = await listAuditEvents(ctx, { ...query, organisationCode: member.code });
+    await appendAuditEvent(ctx.db, ctx.clock, {
+      action: 'audit.read',
+      actor: auth.actor,
+      organisationCode: member.code,
+      details: {
+        via: 'member',
+        filter: { ...query, from: query.from?.toISOString(), to: query.to?.toISOString() },
+        eventCount: page.events.length,
+      },
+    });
+    return page;
+  },
+});
+
 export const auditRoutes = [
   listAuditRoute,
   tailAuditRoute,
   verifyAuditRoute,
   verifyAuditWithCheckpointRoute,
   createCheckpointRoute,
+  exportAuditRoute,
+  listMemberAuditRoute,
 ];

@@ -1,7 +1,27 @@
-import { addRepoussoirEntry, importRepoussoirEntries } from '@alliage/control';
-import { ZRepoussoirAddRequest, ZRepoussoirImportRequest } from '@alliage/domain';
+import {
+  addRepoussoirEntry,
+  getRepoussoirStats,
+  importRepoussoirEntries,
+  listRepoussoirEntries,
+  withdrawRepoussoirEntry,
+} from '@alliage/control';
+import {
+  REPOUSSOIR_IMPORT_MAX_ENTRIES,
+  ZRepoussoirAddRequest,
+  ZRepoussoirImportRequest,
+  ZRepoussoirScope,
+  ZRepoussoirSource,
+  ZRepoussoirValue,
+} from '@alliage/domain';
+import { hashRepoussoirValues } from '@alliage/rights';
+import { z } from 'zod';
 import { defineRoute } from '../api-route.ts';
-import { hashRepoussoirValues } from '../hash-repoussoir-values.ts';
+import {
+  ZObjectId,
+  ZObjectIdParams,
+  ZOrganisationCodeParams,
+  ZQueryFlag,
+} from '../request-schemas.ts';
 
 /** Path of the import route, which accepts a larger body than the other routes. */
 export const REPOUSSOIR_IMPORT_PATH = '/v1/repoussoir/import';
@@ -56,4 +76,94 @@ export const importRepoussoirRoute = defineRoute({
   },
 });
 
-export const repoussoirRoutes = [addRepoussoirEntryRoute, importRepoussoirRoute];
+/**
+ * `GET /v1/repoussoir/entries`: entries with source, scope, dates, the request they
+ * came from and any withdrawal — never a hash or a value. Newest first, paged.
+ */
+export const listRepoussoirEntriesRoute = defineRoute({
+  operationId: 'listRepoussoirEntries',
+  method: 'get',
+  path: '/v1/repoussoir/entries',
+  summary: 'List repoussoir entries (provenance and dates; never values)',
+  tag: 'repoussoir',
+  roles: ['operator', 'compliance'],
+  query: z
+    .object({
+      source: ZRepoussoirSource.optional(),
+      sourceReference: z.string().min(1).max(200).optional(),
+      includeWithdrawn: ZQueryFlag.optional(),
+      limit: z.coerce.number().int().min(1).max(1000).optional(),
+      before: ZObjectId.optional(),
+    })
+    .strict(),
+  handler: async ({ ctx, query }) => listRepoussoirEntries(ctx, query),
+});
+
+/** `POST /v1/repoussoir/entries/:id/withdraw`: withdraws an entry by a recorded decision (compliance). */
+export const withdrawRepoussoirEntryRoute = defineRoute({
+  operationId: 'withdrawRepoussoirEntry',
+  method: 'post',
+  path: '/v1/repoussoir/entries/:id/withdraw',
+  summary: 'Withdraw a repoussoir entry, with the reason for the decision',
+  tag: 'repoussoir',
+  roles: ['compliance'],
+  params: ZObjectIdParams,
+  body: z.object({ reason: z.string().trim().min(1).max(1000) }).strict(),
+  handler: async ({ ctx, auth, params, body }) =>
+    withdrawRepoussoirEntry(ctx, auth.actor, params.id, body),
+});
+
+/** `GET /v1/repoussoir/stats`: counts by source, scope and kind, in force and withdrawn. */
+export const getRepoussoirStatsRoute = defineRoute({
+  operationId: 'getRepoussoirStats',
+  method: 'get',
+  path: '/v1/repoussoir/stats',
+  summary: 'Repoussoir counts by source and scope (never values)',
+  tag: 'repoussoir',
+  roles: ['operator', 'compliance'],
+  handler: async ({ ctx }) => getRepoussoirStats(ctx),
+});
+
+/**
+ * `POST /v1/members/:code/optouts`: a member submits its own opt-out list; entries
+ * are normalised and hashed like any repoussoir value and recorded with source
+ * `member_optout` and the member's code as reference. They apply to every client.
+ */
+export const importMemberOptoutsRoute = defineRoute({
+  operationId: 'importMemberOptouts',
+  method: 'post',
+  path: '/v1/members/:code/optouts',
+  summary: "Submit a member's own opt-out list to the repoussoir",
+  tag: 'repoussoir',
+  roles: ['member_admin', 'operator'],
+  scope: { param: 'code', label: 'member' },
+  params: ZOrganisationCodeParams,
+  body: z
+    .object({
+      entries: z.array(ZRepoussoirValue).min(1).max(REPOUSSOIR_IMPORT_MAX_ENTRIES),
+      scope: ZRepoussoirScope.default('all'),
+    })
+    .strict(),
+  handler: async ({ ctx, auth, deps, params, body }) => {
+    const hashed = hashRepoussoirValues(
+      deps.hmacSecret,
+      body.entries,
+      (index) => `body.entries.${index}.value`,
+    );
+    return importRepoussoirEntries(
+      ctx,
+      auth.actor,
+      hashed.map((entry) => ({ ...entry, scope: body.scope })),
+      { source: 'member_optout', sourceReference: params.code },
+    );
+  },
+});
+
+export const repoussoirRoutes = [
+  addRepoussoirEntryRoute,
+  importRepoussoirRoute,
+  listRepoussoirEntriesRoute,
+  withdrawRepoussoirEntryRoute,
+  getRepoussoirStatsRoute,
+  importMemberOptoutsRoute,
+];

@@ -1,4 +1,7 @@
-import { readFileSync, renameSync, writeFileSync } from 'node:fs';
+import { createWriteStream, readFileSync, renameSync, rmSync, writeFileSync } from 'node:fs';
+import { Readable, Transform } from 'node:stream';
+import { pipeline } from 'node:stream/promises';
+import { ZAuditExportFormat } from '@alliage/control';
 import { AppError, parseInput } from '@alliage/domain';
 import type { Command } from 'commander';
 import { z } from 'zod';
@@ -11,7 +14,9 @@ export function registerAuditCommands(program: Command): void {
   const audit = program.command('audit').description('the hash-chained audit log');
   audit
     .command('verify')
-    .description('verify the chain end to end (exit 1 and the first bad seq when broken)')
+    .description(
+      'verify the chain end to end (exit 1 and the first bad seq when broken; a broken chain raises an alert)',
+    )
     .option('--checkpoint <file>', 'signed checkpoint file written by `audit checkpoint`')
     .option('--json', 'machine-readable output')
     .action((options) =>
@@ -43,6 +48,66 @@ export function registerAuditCommands(program: Command): void {
         output.result(
           { checkpoint, file: options.out },
           () => `checkpoint at seq ${checkpoint.seq} written to ${options.out}`,
+        );
+        return EXIT_OK;
+      }),
+    );
+  audit
+    .command('export')
+    .description(
+      'export audit events as CSV or JSON Lines, streamed to a file (an unfiltered JSONL export verifies offline: scripts/verify-audit-export.ts)',
+    )
+    .requiredOption('--format <format>', 'csv or jsonl')
+    .requiredOption('--out <file>', 'file to write (replaced once complete)')
+    .option('--action <names>', 'audit actions, comma-separated (e.g. file.received,file.accepted)')
+    .option('--organisation <code>', 'organisation code on the event')
+    .option('--actor <ref>', 'actor ref (principal:<uuid>, cli:<user>, sftp:<code>, system)')
+    .option('--object-type <type>', 'object type')
+    .option('--object-id <id>', 'object id')
+    .option('--instruction-version <n>', 'instruction version')
+    .option('--from <time>', 'from this time (ISO 8601, inclusive)')
+    .option('--to <time>', 'up to this time (ISO 8601, exclusive)')
+    .option('--json', 'machine-readable output')
+    .action((options) =>
+      runAdminCommand(options, async (backend, output) => {
+        const format = parseInput(ZAuditExportFormat, options.format, '--format');
+        const chunks = await backend.exportAudit({
+          format,
+          filter: {
+            action: options.action,
+            organisation: options.organisation,
+            actor: options.actor,
+            objectType: options.objectType,
+            objectId: options.objectId,
+            instructionVersion: options.instructionVersion,
+            from: options.from,
+            to: options.to,
+          },
+        });
+        // Written beside the target and renamed: a failed export never looks complete.
+        const temporary = `${options.out}.tmp-${process.pid}`;
+        let lineCount = 0;
+        try {
+          await pipeline(
+            Readable.from(chunks),
+            new Transform({
+              transform(chunk: Buffer, _encoding, done) {
+                for (const byte of chunk) if (byte === 0x0a) lineCount += 1;
+                done(null, chunk);
+              },
+            }),
+            createWriteStream(temporary, { mode: 0o600 }),
+          );
+          renameSync(temporary, options.out);
+        } catch (error) {
+          rmSync(temporary, { force: true });
+          throw error;
+        }
+        // CSV ends lines with CRLF and starts with a header line.
+        const eventCount = format === 'csv' ? Math.max(lineCount - 1, 0) : lineCount;
+        output.result(
+          { file: options.out, format, eventCount },
+          () => `${eventCount} audit events written to ${options.out}`,
         );
         return EXIT_OK;
       }),

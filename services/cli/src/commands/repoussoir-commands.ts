@@ -10,6 +10,7 @@ import {
 import { repoussoirKey } from '@alliage/normalize';
 import type { Command } from 'commander';
 import { CsvError, parse } from 'csv-parse/sync';
+import { formatTable } from '../output.ts';
 import { runAdminCommand } from '../run-admin-command.ts';
 
 const SCOPE_HELP = 'channels closed: all, postal, email, sms or phone';
@@ -97,6 +98,44 @@ export function registerRepoussoirCommands(program: Command): void {
           { file: options.file, entries: lines.length, added, alreadyPresent },
           () =>
             `${options.file}: ${lines.length} entries, ${added} added, ${alreadyPresent} already in the repoussoir`,
+        );
+        return 0;
+      }),
+    );
+  repoussoir
+    .command('withdraw')
+    .description('withdraw an entry by a recorded decision (the reason stays on the entry)')
+    .requiredOption('--id <entryId>', 'the entry to withdraw')
+    .requiredOption('--reason <text>', 'the decision behind the withdrawal')
+    .option('--json', 'machine-readable output')
+    .action((options) =>
+      runAdminCommand(options, async (backend, output) => {
+        const entry = await backend.withdrawRepoussoirEntry(options.id, options.reason);
+        output.result(entry, () => `repoussoir entry ${entry.id} withdrawn`);
+        return 0;
+      }),
+    );
+  repoussoir
+    .command('stats')
+    .description('entries by source, scope and kind, in force and withdrawn (never values)')
+    .option('--json', 'machine-readable output')
+    .action((options) =>
+      runAdminCommand(options, async (backend, output) => {
+        const stats = await backend.repoussoirStats();
+        output.result(stats, () =>
+          [
+            `${stats.active} entries in force, ${stats.withdrawn} withdrawn`,
+            formatTable(
+              ['source', 'scope', 'kind', 'in force', 'withdrawn'],
+              stats.bySourceAndScope.map((row) => [
+                row.source,
+                row.scope,
+                row.kind,
+                String(row.active),
+                String(row.withdrawn),
+              ]),
+            ),
+          ].join('\n'),
         );
         return 0;
       }),

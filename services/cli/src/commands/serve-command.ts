@@ -1,3 +1,4 @@
+import path from 'node:path';
 import { createApiApp, startApiServer } from '@alliage/api';
 import { appendAuditEvent, SYSTEM_ACTOR } from '@alliage/control';
 import { sshPublicKeyFromPrivate } from '@alliage/crypto';
@@ -9,6 +10,7 @@ import { EXIT_CHECK_FAILED } from '../exit-codes.ts';
 import { ensureLocalOperatorToken } from '../local-operator.ts';
 import { openPlatform } from '../open-platform.ts';
 import { createOutput } from '../output.ts';
+import { registerSettings } from '../register-settings.ts';
 import { loadConfigOrExit, reportError } from '../run-admin-command.ts';
 import { selectionSettings, startRuntime } from '../start-runtime.ts';
 
@@ -49,6 +51,8 @@ export function registerServeCommand(program: Command): void {
               );
             },
           },
+          register: registerSettings(config, () => runtime.warehouse),
+          rights: { sftpRoot: path.join(config.dataDir, 'sftp') },
           http: config.http,
           health: () => ({
             version: VERSION,

@@ -1,0 +1,255 @@
+import { spawnSync } from 'node:child_process';
+import { mkdtempSync, readFileSync, rmSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import path from 'node:path';
+import { Readable } from 'node:stream';
+import {
+  addOrganisationKey,
+  type ControlContext,
+  cliActor,
+  createOrganisation,
+  getOrganisation,
+  listLatestAuditEvents,
+  verifyAuditChain,
+} from '@alliage/control';
+import {
+  createTestControlDb,
+  type TestControlDb,
+  testControlDbKinds,
+} from '@alliage/control/testing';
+import { generatePgpKeyPair, type TPgpKeyPair } from '@alliage/crypto';
+import { createGpgHome, type GpgHome, hasGpg } from '@alliage/crypto/testing';
+import { DEFAULT_DIALECT_PROFILE } from '@alliage/domain';
+import { loadMemberDrop, openWarehouse, type TWarehouse } from '@alliage/warehouse';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { offboardMember } from './offboard-member.ts';
+
+const CUSTOMER_HEADER =
+  'customer_id,civility,first_name,last_name,address_complement,address_building,street,address_locality,postcode,city,country,email,phone_mobile,phone_landline,birth_date,optin_email,optin_sms,optin_phone,created_at';
+const TRANSACTION_HEADER = 'customer_id,transaction_id,date,amount_eur,category,channel';
+const ONLY_M01 = 60;
+const SHARED = 5;
+const ONLY_M02 = 20;
+
+// Synthetic people: shared ones are the same person at both members (same identity, other IDs).
+// Distinct birth dates keep distinct people apart (the identity guards forbid merging them).
+const birthDate = (year: number, index: number) =>
+  new Date(Date.UTC(year, 0, 1) + index * 37 * 86_400_000).toISOString().slice(0, 10);
+const sharedLine = (member: string, index: number) =>
+  `${member}-SHARED-${index},MME,Claire,PARTAGEE${index},,,${10 + index} rue de la Paix,,75002,PARIS,FR,claire.partagee${index}@example.test,,,1980-01-0${index + 1},1,0,0,2026-06-01`;
+const m01Line = (index: number) =>
+  `M01-ONLY-${String(index).padStart(5, '0')},M,Jean,QWXOFFB${index}Z,,,${index + 1} avenue Victor Hugo,,69003,LYON,FR,offb.only.${index}@example-m01.test,,,${birthDate(1940, index)},1,0,0,2026-05-01`;
+const m02Line = (index: number) =>
+  `M02-ONLY-${String(index).padStart(5, '0')},M,Paul,RESTE${index}Z,,,${index + 1} boulevard Voltaire,,13001,MARSEILLE,FR,reste.${index}@example-m02.test,,,${birthDate(1990, index)},1,0,0,2026-05-01`;
+
+describe.skipIf(!hasGpg).each(testControlDbKinds())('offboardMember (%s)', (kind) => {
+  let control: TestControlDb;
+  let ctx: ControlContext;
+  let warehouse: TWarehouse;
+  let directory: string;
+  let home: GpgHome;
+  let platformKey: TPgpKeyPair;
+  // The real clock: gpg signs the member's key now, and a key from the future is refused.
+  const now = new Date();
+  const day = now.toISOString().slice(0, 10).replaceAll('-', '');
+  const actor = cliActor('test');
+
+  async function load(member: string, fileKind: 'customers' | 'transactions', lines: string[]) {
+    const header = fileKind === 'customers' ? CUSTOMER_HEADER : TRANSACTION_HEADER;
+    const result = await loadMemberDrop({
+      warehouse,
+      fileDropId: crypto.randomUUID(),
+      memberCode: member,
+      kind: fileKind,
+      delta: false,
+      dialect: DEFAULT_DIALECT_PROFILE,
+      plaintext: Readable.from([Buffer.from(`${[header, ...lines].join('\n')}\n`)]),
+      verified: Promise.resolve({}),
+      maxRejectedRowRatio: 0.05,
+      retentionMonths: 36,
+      memberSectors: new Map([
+        ['M01', 'automobile'],
+        ['M02', 'automobile'],
+      ]),
+      repoussoir: [],
+      hmacSecret: 'test-only-hmac-secret-0123456789abcdef',
+      now,
+      receivedAt: now,
+    });
+    expect(result.outcome).toBe('loaded');
+  }
+
+  async function query(sql: string): Promise<unknown[][]> {
+    const connection = await warehouse.connect();
+    try {
+      return (await connection.runAndReadAll(sql)).getRowsJS();
+    } finally {
+      connection.closeSync();
+    }
+  }
+
+  beforeAll(async () => {
+    control = await createTestControlDb(kind);
+    ctx = { db: control.db, clock: () => new Date() };
+    directory = mkdtempSync(path.join(tmpdir(), 'alliage-offboard-'));
+    // Unencrypted, so that the byte search below can see values at all.
+    warehouse = await openWarehouse({
+      databasePath: path.join(directory, 'pool', 'pool.duckdb'),
+      encryptionKey: null,
+      threads: 2,
+    });
+    home = createGpgHome();
+    platformKey = await generatePgpKeyPair({
+      name: 'Test Only Platform',
+      email: 'p@example.invalid',
+    });
+    home.run(['--import'], platformKey.armoredPublicKey);
+    const memberFingerprint = home.generateKey({
+      algorithm: 'ed25519',
+      usage: 'sign',
+      expire: '1y',
+      encryptionSubkey: 'cv25519',
+    });
+    for (const code of ['M01', 'M02']) {
+      await createOrganisation(ctx, actor, {
+        code,
+        name: `Member ${code}`,
+        kind: 'member',
+        sector: 'automobile',
+      });
+    }
+    await addOrganisationKey(ctx, actor, {
+      organisationCode: 'M01',
+      keyType: 'pgp',
+      publicKey: home.exportPublicKey(memberFingerprint),
+    });
+    await load('M01', 'customers', [
+      ...Array.from({ length: SHARED }, (_, index) => sharedLine('M01', index)),
+      ...Array.from({ length: ONLY_M01 }, (_, index) => m01Line(index)),
+    ]);
+    await load(
+      'M01',
+      'transactions',
+      Array.from(
+        { length: ONLY_M01 },
+        (_, index) =>
+          `M01-ONLY-${String(index).padStart(5, '0')},M01-TX-${index},${now.toISOString().slice(0, 10)},12.50,livres,web`,
+      ),
+    );
+    await load('M02', 'customers', [
+      ...Array.from({ length: SHARED }, (_, index) => sharedLine('M02', index)),
+      ...Array.from({ length: ONLY_M02 }, (_, index) => m02Line(index)),
+    ]);
+  }, 120_000);
+  afterAll(async () => {
+    await warehouse?.close();
+    home?.close();
+    await control?.close();
+    rmSync(directory, { recursive: true, force: true });
+  });
+
+  it('returns the data, removes every value of the member, keeps the other members persons, and certifies it', async () => {
+    const personsOf = async (member: string) =>
+      (await query(
+        `SELECT customer_id, person_id FROM member_records WHERE member_code = '${member}' ORDER BY 1`,
+      )) as [string, bigint][];
+    const m02Before = await personsOf('M02');
+    const sharedPersons = new Set(
+      (await personsOf('M01')).filter(([id]) => id.includes('SHARED')).map(([, person]) => person),
+    );
+    expect(sharedPersons.size).toBe(SHARED);
+    expect(m02Before.filter(([, person]) => sharedPersons.has(person))).toHaveLength(SHARED);
+    const [[personsBefore]] = (await query('SELECT count(*) FROM persons')) as [[bigint]];
+    expect(Number(personsBefore)).toBe(SHARED + ONLY_M01 + ONLY_M02);
+
+    const certificate = await offboardMember({
+      ctx,
+      warehouse,
+      actor,
+      memberCode: 'M01',
+      mode: 'export',
+      sftpRoot: path.join(directory, 'sftp'),
+      signingKey: { armoredPrivateKey: platformKey.armoredPrivateKey },
+    });
+
+    // Counts.
+    expect(certificate.deleted).toMatchObject({
+      records: SHARED + ONLY_M01,
+      transactions: ONLY_M01,
+      personsRemoved: ONLY_M01,
+    });
+    expect(certificate.canarySearch).toMatchObject({ found: 0, encryptedAtRest: false });
+    expect(certificate.canarySearch.canaries).toBeGreaterThanOrEqual(50);
+
+    // Every value of M01 is gone from the file's bytes, searched here independently.
+    const bytes = readFileSync(warehouse.databasePath);
+    const m01Values = Array.from({ length: ONLY_M01 }, (_, index) => [
+      `offb.only.${index}@example-m01.test`,
+      `QWXOFFB${index}Z`,
+      `M01-ONLY-${String(index).padStart(5, '0')}`,
+      `M01-TX-${index}`,
+    ]).flat();
+    m01Values.push(...Array.from({ length: SHARED }, (_, index) => `M01-SHARED-${index}`));
+    expect(m01Values.filter((value) => bytes.includes(Buffer.from(value)))).toEqual([]);
+    // The search sees what stays: M02's values are all there.
+    const m02Values = Array.from(
+      { length: ONLY_M02 },
+      (_, index) => `reste.${index}@example-m02.test`,
+    );
+    expect(m02Values.filter((value) => bytes.includes(Buffer.from(value)))).toHaveLength(ONLY_M02);
+
+    // M02 keeps its records and persons, shared ones with the same IDs.
+    expect(await personsOf('M02')).toEqual(m02Before);
+    expect(await personsOf('M01')).toEqual([]);
+    const [[personsAfter]] = (await query('SELECT count(*) FROM persons')) as [[bigint]];
+    expect(Number(personsAfter)).toBe(SHARED + ONLY_M02);
+    expect(await query("SELECT count(*) FROM transactions WHERE member_code = 'M01'")).toEqual([
+      [0n],
+    ]);
+
+    // The export decrypts with the member's key (real gpg), signed by the platform, and holds everything.
+    expect(certificate.export?.files.map((file) => file.fileName)).toEqual([
+      `offboarding-${day}-customers.csv.gpg`,
+      `offboarding-${day}-transactions.csv.gpg`,
+    ]);
+    const decrypt = (fileName: string): string[] => {
+      const out = home.run([
+        '--status-fd',
+        '2',
+        '--decrypt',
+        path.join(directory, 'sftp', 'M01', 'reports', fileName),
+      ]);
+      return out.toString('utf8').trimEnd().split('\n');
+    };
+    const customers = decrypt(`offboarding-${day}-customers.csv.gpg`);
+    expect(customers[0]).toBe(CUSTOMER_HEADER);
+    expect(customers).toHaveLength(1 + SHARED + ONLY_M01);
+    expect(customers.some((line) => line.includes('offb.only.7@example-m01.test'))).toBe(true);
+    const transactions = decrypt(`offboarding-${day}-transactions.csv.gpg`);
+    expect(transactions[0]).toBe(TRANSACTION_HEADER);
+    expect(transactions).toHaveLength(1 + ONLY_M01);
+    const status = spawnSync('gpg', [
+      '--batch',
+      '--homedir',
+      home.dir,
+      '--status-fd',
+      '1',
+      '--decrypt',
+      '--output',
+      '/dev/null',
+      path.join(directory, 'sftp', 'M01', 'reports', `offboarding-${day}-transactions.csv.gpg`),
+    ]);
+    expect(status.stdout.toString()).toContain(`VALIDSIG ${platformKey.fingerprint}`);
+
+    // Status, certificate in the chain, chain intact; no personal value in the certificate.
+    expect((await getOrganisation(ctx, 'M01')).status).toBe('offboarded');
+    const [event] = await listLatestAuditEvents(ctx, 1);
+    expect(event).toMatchObject({
+      action: 'member.offboarded',
+      organisationCode: 'M01',
+      details: { poolFile: { sha256: certificate.poolFile.sha256 } },
+    });
+    expect(JSON.stringify(event?.details)).not.toMatch(/QWXOFFB|example-m01|M01-ONLY/);
+    expect((await verifyAuditChain(ctx)).ok).toBe(true);
+  }, 120_000);
+});

@@ -1,0 +1,266 @@
+import path from 'node:path';
+import {
+  appendAuditEvent,
+  type ControlContext,
+  getOrganisation,
+  listActiveRepoussoirHashes,
+  listOrganisationKeys,
+  listOrganisations,
+  listPendingFileDrops,
+  type TActor,
+  type TOrganisationKey,
+  updateOrganisation,
+} from '@alliage/control';
+import { encryptAndSign, type TDecryptionKeyInput } from '@alliage/crypto';
+import { writeOutboxFile } from '@alliage/delivery';
+import { AppError, isMember } from '@alliage/domain';
+import {
+  compactWarehouse,
+  deleteMemberData,
+  exportMemberData,
+  findValuesInPoolColumns,
+  findValuesInPoolFiles,
+  sampleMemberCanaries,
+  type TWarehouse,
+} from '@alliage/warehouse';
+
+/** Canaries sampled per kind (customer IDs, emails, last names): at least 50 in all when the member has them. */
+const CANARIES_PER_KIND = 100;
+
+export interface OffboardMemberOptions {
+  ctx: ControlContext;
+  warehouse: TWarehouse;
+  actor: TActor;
+  memberCode: string;
+  /** `export`: return the data to the member (encrypted) before deleting it; `delete_only`: delete. */
+  mode: 'export' | 'delete_only';
+  /** SFTP storage root: the export goes to `<root>/<MEMBER>/reports/`. */
+  sftpRoot: string;
+  /** The platform key the export is signed with; needed with `export`. */
+  signingKey: TDecryptionKeyInput | null;
+}
+
+/** One file of the returned data, as recorded in the certificate. */
+export interface TOffboardingExportFile {
+  fileName: string;
+  sizeBytes: number;
+  sha256: string;
+  rows: number;
+}
+
+/** The deletion certificate, as recorded in the audit chain (`member.offboarded`): counts and hashes only. */
+export interface TOffboardingCertificate {
+  memberCode: string;
+  mode: 'export' | 'delete_only';
+  startedAt: string;
+  finishedAt: string;
+  deleted: {
+    records: number;
+    heldRecords: number;
+    transactions: number;
+    loadedDrops: number;
+    personsRemoved: number;
+    householdsRemoved: number;
+    deliveredPersonsRows: number;
+  };
+  personsAfter: number;
+  householdsAfter: number;
+  export: {
+    recipientKeyFingerprint: string;
+    signerFingerprint: string;
+    files: TOffboardingExportFile[];
+  } | null;
+  canarySearch: {
+    /** Values of the member looked for in the file's bytes (never recorded themselves). */
+    canaries: number;
+    /** Found and not explained by a value another member still rightly holds: 0, or the run fails. */
+    found: number;
+    /** Found, but part of a value the pool keeps for another member (e.g. MARTIN in MARTINEZ). */
+    explainedByRemainingValues: number;
+    filesSearched: number;
+    bytesSearched: number;
+    /** True: the file is encrypted, the search cannot see values and proves little. */
+    encryptedAtRest: boolean;
+  };
+  poolFile: { sha256: string; sizeBytesBefore: number; sizeBytesAfter: number };
+}
+
+/**
+ * Ends a member's contract (Art. 28(3)(g)): marks it `offboarded` first (its
+ * logins, tokens and new drops are refused from then on), refuses while one of
+ * its drops is still being processed, optionally returns its data (records and
+ * transactions in the canonical file format, encrypted to its valid PGP key and
+ * signed by the platform, in its SFTP `reports/`), deletes everything the pool
+ * holds of it and re-resolves the persons and households that depended on it,
+ * rewrites the pool file (compactWarehouse), then searches the file's bytes for
+ * a sample of its values taken before the delete and fails loudly if one is
+ * still there. Ends with the deletion certificate `member.offboarded` in the
+ * audit chain. Safe to run again after a failure: an offboarded member is
+ * processed again, and a member with nothing left yields zero counts.
+ *
+ * @example
+ * const certificate = await offboardMember({ ctx, warehouse, actor, memberCode: 'M01', mode: 'export', sftpRoot, signingKey });
+ */
+export async function offboardMember(
+  options: OffboardMemberOptions,
+): Promise<TOffboardingCertificate> {
+  const { ctx, warehouse, memberCode } = options;
+  const startedAt = ctx.clock();
+  const member = await getOrganisation(ctx, memberCode);
+  if (!isMember(member.kind)) {
+    throw new AppError('validation_failed', `organisation ${memberCode} is not a member`);
+  }
+  if (options.mode === 'export' && !options.signingKey) {
+    throw new AppError('internal', 'offboarding with an export needs the platform signing key');
+  }
+  // The recipient key is checked before anything changes: a member without one cannot get its export.
+  const recipientKey =
+    options.mode === 'export' ? await usableMemberKey(ctx, memberCode, startedAt) : null;
+  await updateOrganisation(ctx, options.actor, memberCode, { status: 'offboarded' });
+  // No new drop can be registered now; one already received would load after the delete.
+  const pending = (await listPendingFileDrops(ctx)).filter(
+    (drop) => drop.organisationCode === memberCode,
+  );
+  if (pending.length > 0) {
+    throw new AppError(
+      'conflict',
+      `member ${memberCode} has ${pending.length} file drop(s) still being processed: run the offboarding again once they are finished`,
+      { retry: true },
+    );
+  }
+
+  const exported =
+    recipientKey && options.signingKey
+      ? await exportToMember(options, recipientKey, options.signingKey, startedAt)
+      : null;
+
+  const canaries = await sampleMemberCanaries(warehouse, memberCode, CANARIES_PER_KIND);
+  const canaryValues = [...canaries.customerIds, ...canaries.emails, ...canaries.lastNames];
+  const memberSectors = new Map(
+    (await listOrganisations(ctx))
+      .filter((organisation) => isMember(organisation.kind) && organisation.code !== memberCode)
+      .map((organisation) => [organisation.code, organisation.sector as string]),
+  );
+  const deleted = await deleteMemberData({
+    warehouse,
+    memberCode,
+    memberSectors,
+    repoussoir: await listActiveRepoussoirHashes(ctx),
+    now: ctx.clock(),
+  });
+  const compaction = await compactWarehouse(warehouse);
+  const search = await findValuesInPoolFiles(warehouse, canaryValues);
+  const explained = await findValuesInPoolColumns(warehouse, search.found);
+  const unexplained = search.found.length - explained.length;
+  if (unexplained > 0) {
+    // Counts only: the values themselves are personal data.
+    throw new AppError(
+      'internal',
+      `offboarding ${memberCode}: ${unexplained} of ${canaryValues.length} sampled values of the member are still in the pool file after compaction`,
+      { retry: false },
+    );
+  }
+
+  const certificate: TOffboardingCertificate = {
+    memberCode,
+    mode: options.mode,
+    startedAt: startedAt.toISOString(),
+    finishedAt: ctx.clock().toISOString(),
+    deleted: {
+      records: deleted.records,
+      heldRecords: deleted.heldRecords,
+      transactions: deleted.transactions,
+      loadedDrops: deleted.loadedDrops,
+      personsRemoved: deleted.personsRemoved,
+      householdsRemoved: deleted.householdsRemoved,
+      deliveredPersonsRows: deleted.deliveredPersonsRows,
+    },
+    personsAfter: deleted.personsAfter,
+    householdsAfter: deleted.householdsAfter,
+    export: exported,
+    canarySearch: {
+      canaries: canaryValues.length,
+      found: unexplained,
+      explainedByRemainingValues: explained.length,
+      filesSearched: search.filesSearched,
+      bytesSearched: search.bytesSearched,
+      encryptedAtRest: warehouse.encryptionAtRest,
+    },
+    poolFile: {
+      sha256: compaction.sha256,
+      sizeBytesBefore: compaction.sizeBytesBefore,
+      sizeBytesAfter: compaction.sizeBytesAfter,
+    },
+  };
+  await ctx.db.transaction().execute(async (trx) => {
+    await appendAuditEvent(trx, ctx.clock, {
+      action: 'member.offboarded',
+      actor: options.actor,
+      objectType: 'organisation',
+      objectId: member.id,
+      organisationCode: memberCode,
+      details: { ...certificate },
+    });
+  });
+  return certificate;
+}
+
+async function exportToMember(
+  options: OffboardMemberOptions,
+  recipientKey: TOrganisationKey,
+  signingKey: TDecryptionKeyInput,
+  now: Date,
+): Promise<NonNullable<TOffboardingCertificate['export']>> {
+  const data = await exportMemberData(options.warehouse, options.memberCode);
+  const date = now.toISOString().slice(0, 10).replaceAll('-', '');
+  const directory = path.join(options.sftpRoot, options.memberCode, 'reports');
+  const files: TOffboardingExportFile[] = [];
+  let fingerprints = { recipient: '', signer: '' };
+  for (const [kind, csv, rows] of [
+    ['customers', data.customersCsv, data.records],
+    ['transactions', data.transactionsCsv, data.transactions],
+  ] as const) {
+    const fileName = `offboarding-${date}-${kind}.csv.gpg`;
+    const encrypted = await encryptAndSign({
+      data: Buffer.from(csv, 'utf8'),
+      recipientArmoredPublicKey: recipientKey.publicKey,
+      signingArmoredPrivateKey: signingKey.armoredPrivateKey,
+      passphrase: signingKey.passphrase,
+      fileName: fileName.replace(/\.gpg$/, ''),
+      now,
+    });
+    const written = await writeOutboxFile({ directory, fileName, data: encrypted.message });
+    files.push({ fileName, sizeBytes: written.sizeBytes, sha256: written.sha256, rows });
+    fingerprints = {
+      recipient: encrypted.recipientFingerprint,
+      signer: encrypted.signerFingerprint,
+    };
+  }
+  return {
+    recipientKeyFingerprint: fingerprints.recipient,
+    signerFingerprint: fingerprints.signer,
+    files,
+  };
+}
+
+/** The member's newest PGP key that is neither revoked nor expired at `now`. */
+async function usableMemberKey(
+  ctx: ControlContext,
+  memberCode: string,
+  now: Date,
+): Promise<TOrganisationKey> {
+  const keys = await listOrganisationKeys(ctx, { organisationCode: memberCode, keyType: 'pgp' });
+  const [key] = keys
+    .filter(
+      (entry) => entry.revokedAt === null && (entry.expiresAt === null || entry.expiresAt > now),
+    )
+    .sort((a, b) => b.createdAt.getTime() - a.createdAt.getTime());
+  if (!key) {
+    throw new AppError(
+      'validation_failed',
+      `member ${memberCode} has no valid PGP key to receive its export: register one, or offboard with --delete-only`,
+      { retry: false },
+    );
+  }
+  return key;
+}

@@ -1,0 +1,164 @@
+import { appendAuditEvent, listActiveRepoussoirHashes, type TActor } from '@alliage/control';
+import { hmacSha256Hex } from '@alliage/crypto';
+import { AppError, customerSuppressionKey, isAppError } from '@alliage/domain';
+import { collectMemberPolicies } from '@alliage/pool';
+import { eraseMemberCustomers } from '@alliage/warehouse';
+import { getRightsRequest } from './get-rights-request.ts';
+import type { TRightsDeps } from './rights-deps.ts';
+import type { TRightsRequestItem } from './rights-request.ts';
+
+/**
+ * A member confirms an erasure request for its customers: suppressions are recorded
+ * first (so a file arriving meanwhile cannot bring them back), then the member's records
+ * of those customers are deleted from the pool with their transactions and activity, and
+ * persons and households left with no record disappear. Other members' records stay.
+ * Idempotent; a failed pool step leaves the item `failed` (retry with
+ * `retryRightsRequest`) and throws.
+ *
+ * @example
+ * await confirmRightsErasure(deps, actor, { memberCode: 'M01', requestId });
+ */
+export async function confirmRightsErasure(
+  deps: TRightsDeps,
+  actor: TActor,
+  target: { memberCode: string; requestId: string },
+): Promise<TRightsRequestItem> {
+  const { ctx } = deps;
+  const request = await getRightsRequest(ctx, target.requestId);
+  const item = request.items.find((entry) => entry.memberCode === target.memberCode);
+  // Another member's request, or one this member holds nothing for, does not exist for it.
+  if (!item) throw new AppError('not_found', `rights request ${target.requestId} not found`);
+  if (request.type !== 'erasure') {
+    throw new AppError('conflict', `rights request ${request.id} is not an erasure request`);
+  }
+  if (item.status === 'erasure_confirmed') return item;
+  if (request.status === 'closed') {
+    throw new AppError('conflict', `rights request ${request.id} is closed`);
+  }
+  if (item.status === 'pending') {
+    throw new AppError(
+      'conflict',
+      `rights request ${request.id} is not forwarded to ${item.memberCode} yet`,
+    );
+  }
+  await ctx.db.transaction().execute(async (trx) => {
+    const now = ctx.clock();
+    const memberOrg = await trx
+      .selectFrom('organisations')
+      .select('id')
+      .where('code', '=', item.memberCode)
+      .executeTakeFirstOrThrow();
+    if (item.customerIds.length > 0) {
+      await trx
+        .insertInto('suppressions')
+        .values(
+          item.customerIds.map((customerId) => ({
+            member_org_id: memberOrg.id,
+            customer_id_hmac: hmacSha256Hex(
+              deps.hmacSecret,
+              customerSuppressionKey(item.memberCode, customerId),
+            ),
+            request_id: request.id,
+            created_at: now,
+          })),
+        )
+        .onConflict((conflict) =>
+          conflict.columns(['member_org_id', 'customer_id_hmac']).doNothing(),
+        )
+        .execute();
+    }
+    await trx
+      .updateTable('rights_request_items')
+      .set({ confirmed_at: now, confirmed_by_ref: actor.ref, updated_at: now })
+      .where('id', '=', item.id)
+      .where('confirmed_at', 'is', null)
+      .execute();
+    await appendAuditEvent(trx, ctx.clock, {
+      action: 'rights_request.updated',
+      actor,
+      objectType: 'rights_request',
+      objectId: request.id,
+      organisationCode: item.memberCode,
+      details: { step: 'erasure_confirmed', customerCount: item.customerIds.length },
+    });
+  });
+  return eraseConfirmedItem(deps, actor, request.id, item);
+}
+
+/**
+ * Deletes a confirmed erasure's customers from the pool and records the outcome (the
+ * second half of `confirmRightsErasure`, also run by a retry).
+ *
+ * @example
+ * await eraseConfirmedItem(deps, actor, requestId, item);
+ */
+export async function eraseConfirmedItem(
+  deps: TRightsDeps,
+  actor: TActor,
+  requestId: string,
+  item: TRightsRequestItem,
+): Promise<TRightsRequestItem> {
+  const { ctx } = deps;
+  const now = ctx.clock();
+  let outcome:
+    | { status: 'erasure_confirmed'; details: Record<string, unknown> }
+    | { status: 'failed'; code: string; message: string; error: unknown };
+  try {
+    const policies = await collectMemberPolicies(ctx, now);
+    const erased = await eraseMemberCustomers({
+      warehouse: deps.warehouse,
+      memberCode: item.memberCode,
+      customerIds: item.customerIds,
+      memberSectors: policies.memberSectors,
+      repoussoir: await listActiveRepoussoirHashes(ctx),
+      now,
+    });
+    outcome = {
+      status: 'erasure_confirmed',
+      details: {
+        step: 'erased',
+        records: erased.records,
+        heldRecords: erased.heldRecords,
+        transactions: erased.transactions,
+        personsGone: erased.pool.identities.personsGone,
+      },
+    };
+  } catch (error) {
+    outcome = {
+      status: 'failed',
+      code: isAppError(error) ? error.code : 'internal',
+      message: isAppError(error) ? error.message : 'the pool could not be updated; retry',
+      error,
+    };
+  }
+  await ctx.db.transaction().execute(async (trx) => {
+    await trx
+      .updateTable('rights_request_items')
+      .set({
+        status: outcome.status,
+        error_code: outcome.status === 'failed' ? outcome.code : null,
+        error_message: outcome.status === 'failed' ? outcome.message : null,
+        updated_at: ctx.clock(),
+      })
+      .where('id', '=', item.id)
+      .execute();
+    await appendAuditEvent(trx, ctx.clock, {
+      action: 'rights_request.updated',
+      actor,
+      objectType: 'rights_request',
+      objectId: requestId,
+      organisationCode: item.memberCode,
+      details:
+        outcome.status === 'failed'
+          ? { step: 'erasure_failed', errorCode: outcome.code }
+          : outcome.details,
+    });
+  });
+  if (outcome.status === 'failed') {
+    throw isAppError(outcome.error)
+      ? outcome.error
+      : new AppError('unavailable', outcome.message, { retry: true, cause: outcome.error });
+  }
+  const request = await getRightsRequest(ctx, requestId);
+  return request.items.find((entry) => entry.id === item.id) as TRightsRequestItem;
+}

@@ -1,0 +1,168 @@
+import {
+  appendAuditEvent,
+  listOrganisationKeys,
+  type TActor,
+  type TOrganisationKey,
+} from '@alliage/control';
+import { encryptAndSign } from '@alliage/crypto';
+import { AppError, isAppError } from '@alliage/domain';
+import { readMemberCustomerData } from '@alliage/warehouse';
+import type { TRightsDeps } from './rights-deps.ts';
+import type { TRightsRequest, TRightsRequestItem } from './rights-request.ts';
+import { writeMemberReportFile } from './write-member-report-file.ts';
+
+/** What each type asks of the member (the controller), in the report. */
+const MEMBER_ACTION: Record<TRightsRequest['type'], string> = {
+  access:
+    'access (Art. 15): answer the person; the encrypted data file holds what Alliage holds of these customers',
+  portability:
+    'portability (Art. 20): answer the person; the encrypted data file holds what Alliage holds of these customers',
+  erasure:
+    'erasure (Art. 17): decide; once erased on your side, confirm with POST /v1/members/{code}/rights-requests/{id}/confirm-erasure and Alliage deletes these customers from the pool',
+  opposition:
+    'opposition (Art. 21): Alliage already excludes the person from every selection; record the opposition on your side',
+  rectification:
+    'rectification (Art. 16): correct the data on your side and send the corrected file',
+};
+
+/**
+ * Forwards a request to one member holding records of the person: for access and
+ * portability, the person's data at that member (records and transactions from the
+ * pool) as JSON encrypted to the member's valid PGP key and signed by the platform,
+ * then a JSON report (request ID, type, deadline, the member's customer IDs) in the
+ * member's SFTP `reports/`. The item becomes `forwarded`, or `failed` with a safe error
+ * (retryable); audited `rights_request.updated` either way. Never throws for a
+ * member-side problem, so the other members are still served.
+ *
+ * @example
+ * const item = await forwardRightsRequestItem(deps, actor, request, request.items[0]);
+ */
+export async function forwardRightsRequestItem(
+  deps: TRightsDeps,
+  actor: TActor,
+  request: TRightsRequest,
+  item: TRightsRequestItem,
+): Promise<TRightsRequestItem['status']> {
+  const { ctx } = deps;
+  const reportFile = `rights-request-${request.id}.json`;
+  let dataFile: string | null = null;
+  try {
+    if (request.type === 'access' || request.type === 'portability') {
+      const key = await usableMemberKey(deps, item.memberCode);
+      const data = await readMemberCustomerData(deps.warehouse, item.memberCode, item.customerIds);
+      dataFile = `rights-request-${request.id}-data.json.gpg`;
+      const encrypted = await encryptAndSign({
+        data: Buffer.from(
+          `${JSON.stringify({ requestId: request.id, type: request.type, ...data }, null, 2)}\n`,
+        ),
+        recipientArmoredPublicKey: key.publicKey,
+        signingArmoredPrivateKey: deps.signingKey.armoredPrivateKey,
+        passphrase: deps.signingKey.passphrase,
+        fileName: dataFile.replace(/\.gpg$/, ''),
+        now: ctx.clock(),
+      });
+      await writeMemberReportFile(deps.sftpRoot, item.memberCode, dataFile, encrypted.message);
+    }
+    const report = {
+      requestId: request.id,
+      type: request.type,
+      memberCode: item.memberCode,
+      receivedAt: request.receivedAt.toISOString(),
+      dueAt: request.deadline.toISOString(),
+      customerIds: item.customerIds,
+      dataFile,
+      action: MEMBER_ACTION[request.type],
+    };
+    await writeMemberReportFile(
+      deps.sftpRoot,
+      item.memberCode,
+      reportFile,
+      Buffer.from(`${JSON.stringify(report, null, 2)}\n`),
+    );
+  } catch (error) {
+    const safe = isAppError(error)
+      ? { code: error.code, message: error.message }
+      : { code: 'internal', message: 'the request could not be forwarded to this member' };
+    await setItemOutcome(deps, actor, request, item, {
+      status: 'failed',
+      errorCode: safe.code,
+      errorMessage: safe.message,
+      step: 'forward_failed',
+    });
+    return 'failed';
+  }
+  await setItemOutcome(deps, actor, request, item, {
+    status: 'forwarded',
+    reportFile,
+    dataFile,
+    step: 'forwarded',
+  });
+  return 'forwarded';
+}
+
+async function setItemOutcome(
+  deps: TRightsDeps,
+  actor: TActor,
+  request: TRightsRequest,
+  item: TRightsRequestItem,
+  outcome: {
+    status: 'forwarded' | 'failed';
+    step: string;
+    reportFile?: string;
+    dataFile?: string | null;
+    errorCode?: string;
+    errorMessage?: string;
+  },
+): Promise<void> {
+  const { ctx } = deps;
+  await ctx.db.transaction().execute(async (trx) => {
+    await trx
+      .updateTable('rights_request_items')
+      .set({
+        status: outcome.status,
+        ...(outcome.status === 'forwarded'
+          ? { report_file: outcome.reportFile ?? null, data_file: outcome.dataFile ?? null }
+          : {}),
+        error_code: outcome.errorCode ?? null,
+        error_message: outcome.errorMessage ?? null,
+        updated_at: ctx.clock(),
+      })
+      .where('id', '=', item.id)
+      .execute();
+    await appendAuditEvent(trx, ctx.clock, {
+      action: 'rights_request.updated',
+      actor,
+      objectType: 'rights_request',
+      objectId: request.id,
+      organisationCode: item.memberCode,
+      details: {
+        step: outcome.step,
+        type: request.type,
+        customerCount: item.customerIds.length,
+        dataFile: Boolean(outcome.dataFile),
+        ...(outcome.errorCode ? { errorCode: outcome.errorCode } : {}),
+      },
+    });
+  });
+}
+
+/** The member's newest PGP key neither revoked nor expired (as deliveries pick a client's). */
+async function usableMemberKey(deps: TRightsDeps, memberCode: string): Promise<TOrganisationKey> {
+  const now = deps.ctx.clock();
+  const keys = await listOrganisationKeys(deps.ctx, {
+    organisationCode: memberCode,
+    keyType: 'pgp',
+  });
+  const key = keys
+    .filter(
+      (entry) => entry.revokedAt === null && (entry.expiresAt === null || entry.expiresAt > now),
+    )
+    .sort((a, b) => b.createdAt.getTime() - a.createdAt.getTime())[0];
+  if (!key) {
+    throw new AppError(
+      'validation_failed',
+      `member ${memberCode} has no valid PGP key (none registered, or all expired or revoked): register one, then retry`,
+    );
+  }
+  return key;
+}

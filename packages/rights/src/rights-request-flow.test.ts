@@ -1,0 +1,386 @@
+// Rights requests end to end on a real control plane (PGlite, and PostgreSQL when
+// DATABASE_URL is set), a real pool (DuckDB file, loaded through loadMemberDrop so the
+// contact points are normalised and hashed as in production) and real GnuPG: a canary
+// person submitted by M01 only is found, forwarded to M01 only, opposed, erased, and a
+// re-sent file does not bring it back; deadlines and duplicates on an injected clock.
+import { execFileSync } from 'node:child_process';
+import { existsSync, mkdtempSync, readFileSync, rmSync } from 'node:fs';
+import os from 'node:os';
+import path from 'node:path';
+import { Readable } from 'node:stream';
+import {
+  addOrganisationKey,
+  type ControlContext,
+  createOrganisation,
+  getRepoussoirFingerprint,
+  listActiveRepoussoirHashes,
+  listCustomerSuppressionHashes,
+  listLatestAuditEvents,
+  SYSTEM_ACTOR,
+  type TActor,
+  verifyAuditChain,
+} from '@alliage/control';
+import {
+  createTestControlDb,
+  type TestControlDb,
+  testControlDbKinds,
+} from '@alliage/control/testing';
+import { generatePgpKeyPair, type TPgpKeyPair } from '@alliage/crypto';
+import { createGpgHome, type GpgHome, hasGpg } from '@alliage/crypto/testing';
+import { DEFAULT_DIALECT_PROFILE, ZSelectionCriteria } from '@alliage/domain';
+import {
+  countSelection,
+  loadMemberDrop,
+  syncRepoussoirHashes,
+  type TWarehouse,
+} from '@alliage/warehouse';
+import { createTestWarehouse, scopeFor } from '@alliage/warehouse/testing';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { closeRightsRequest } from './close-rights-request.ts';
+import { confirmRightsErasure } from './confirm-rights-erasure.ts';
+import { createRightsRequest } from './create-rights-request.ts';
+import { extendRightsRequest } from './extend-rights-request.ts';
+import { listMemberRightsRequests } from './list-member-rights-requests.ts';
+import { listRightsRequests } from './list-rights-requests.ts';
+import { retryRightsRequest } from './retry-rights-request.ts';
+import type { TRightsDeps } from './rights-deps.ts';
+
+const HMAC_SECRET = 'test-only-hmac-secret-0123456789abcdef';
+const HEADER =
+  'customer_id,civility,first_name,last_name,address_complement,address_building,street,address_locality,postcode,city,country,email,phone_mobile,phone_landline,birth_date,optin_email,optin_sms,optin_phone,created_at';
+// The canary: only M01 holds it. M02 holds other persons (and one shared with nobody).
+const CANARY =
+  'C1,M,Jean,CANARI,,,12 avenue Victor Hugo,,75016,PARIS,FR,jean.canari@exemple.test,06 12 34 56 78,,1970-03-12,1,1,1,2026-01-10';
+const M01_OTHERS = [
+  'C2,MME,Marie,DURAND,,,3 rue de la Paix,,69002,LYON,FR,marie.durand@exemple.test,06 98 76 54 32,,1980-01-01,1,1,1,2026-01-10',
+];
+const M02_LINES = [
+  'X1,M,Paul,MARTIN,,,8 rue Nationale,,59000,LILLE,FR,paul.martin@exemple.test,07 11 22 33 44,,1975-05-05,1,1,1,2026-01-10',
+];
+const OPERATOR: TActor = {
+  ref: 'principal:operator-test',
+  principalId: null,
+  role: 'operator',
+  organisationId: null,
+  organisationCode: null,
+};
+const M01_ADMIN: TActor = {
+  ...OPERATOR,
+  ref: 'principal:m01-admin',
+  role: 'member_admin',
+  organisationCode: 'M01',
+};
+
+describe.skipIf(!hasGpg).each(testControlDbKinds())('rights requests (%s)', (kind) => {
+  let control: TestControlDb;
+  let ctx: ControlContext;
+  let pool: Awaited<ReturnType<typeof createTestWarehouse>>;
+  let warehouse: TWarehouse;
+  let gpg: GpgHome;
+  let platformKey: TPgpKeyPair;
+  let sftpRoot: string;
+  let deps: TRightsDeps;
+  let now = new Date('2026-12-10T10:00:00Z');
+  let drops = 0;
+
+  const load = async (memberCode: string, lines: string[], suppressed: string[] = []) => {
+    drops += 1;
+    return loadMemberDrop({
+      warehouse,
+      fileDropId: `00000000-0000-4000-8000-${String(drops).padStart(12, '0')}`,
+      memberCode,
+      kind: 'customers',
+      delta: false,
+      dialect: DEFAULT_DIALECT_PROFILE,
+      plaintext: Readable.from([Buffer.from(`${[HEADER, ...lines].join('\n')}\n`)]),
+      verified: Promise.resolve({}),
+      maxRejectedRowRatio: 0.5,
+      retentionMonths: 36,
+      repoussoir: await listActiveRepoussoirHashes(ctx),
+      hmacSecret: HMAC_SECRET,
+      suppressedCustomerHmacs: suppressed,
+      memberSectors: new Map([
+        ['M01', 'equipement_maison'],
+        ['M02', 'loisirs_voyages'],
+      ]),
+      now,
+      receivedAt: now,
+    });
+  };
+  const query = async (sql: string) => {
+    const connection = await warehouse.connect();
+    try {
+      return (await connection.runAndReadAll(sql)).getRowObjectsJS();
+    } finally {
+      connection.closeSync();
+    }
+  };
+  /** Persons reachable by email at any member, after mirroring the repoussoir as a count does. */
+  const emailAudience = async () => {
+    await syncRepoussoirHashes(warehouse, {
+      fingerprint: await getRepoussoirFingerprint(ctx),
+      load: () => listActiveRepoussoirHashes(ctx),
+    });
+    const counts = await countSelection(
+      warehouse,
+      ZSelectionCriteria.parse({}),
+      scopeFor({
+        today: now.toISOString().slice(0, 10),
+        clientCode: 'C01',
+        channel: 'email',
+        retentionByMember: { M01: 36, M02: 36 },
+      }),
+    );
+    return counts.total;
+  };
+
+  beforeAll(async () => {
+    control = await createTestControlDb(kind);
+    ctx = { db: control.db, clock: () => now };
+    pool = await createTestWarehouse();
+    warehouse = pool.warehouse;
+    gpg = createGpgHome();
+    sftpRoot = mkdtempSync(path.join(os.tmpdir(), 'alliage-rights-test-'));
+    platformKey = await generatePgpKeyPair({
+      name: 'Platform (test only)',
+      email: 'platform@alliage.invalid',
+    });
+    gpg.run(['--import'], platformKey.armoredPublicKey);
+    const memberFingerprint = gpg.generateKey({
+      algorithm: 'ed25519',
+      usage: 'sign',
+      encryptionSubkey: 'cv25519',
+    });
+    for (const [code, sector] of [
+      ['M01', 'equipement_maison'],
+      ['M02', 'loisirs_voyages'],
+    ] as const) {
+      await createOrganisation(ctx, SYSTEM_ACTOR, {
+        code,
+        name: `Member ${code}`,
+        kind: 'member',
+        sector,
+      });
+    }
+    await addOrganisationKey(ctx, SYSTEM_ACTOR, {
+      organisationCode: 'M01',
+      keyType: 'pgp',
+      publicKey: gpg.exportPublicKey(memberFingerprint),
+    });
+    deps = {
+      ctx,
+      warehouse,
+      hmacSecret: HMAC_SECRET,
+      sftpRoot,
+      signingKey: { armoredPrivateKey: platformKey.armoredPrivateKey },
+    };
+    expect((await load('M01', [CANARY, ...M01_OTHERS])).outcome).toBe('loaded');
+    expect((await load('M02', M02_LINES)).outcome).toBe('loaded');
+  });
+
+  afterAll(async () => {
+    await pool?.cleanup();
+    await control?.close();
+    gpg?.close();
+    if (sftpRoot) rmSync(sftpRoot, { recursive: true, force: true });
+  });
+
+  it('finds the canary by email, forwards only to M01 and exports its data encrypted to M01', async () => {
+    const request = await createRightsRequest(deps, OPERATOR, {
+      type: 'access',
+      identity: { email: '  Jean.Canari@Exemple.TEST ' },
+      verification: 'identity card copy seen, reply to the address on file',
+    });
+    expect(request.status).toBe('forwarded');
+    expect(request.identityKinds).toEqual(['email']);
+    expect(request.items.map((item) => [item.memberCode, item.customerIds, item.status])).toEqual([
+      ['M01', ['C1'], 'forwarded'],
+    ]);
+    const reportPath = path.join(sftpRoot, 'M01', 'reports', `rights-request-${request.id}.json`);
+    const report = JSON.parse(readFileSync(reportPath, 'utf8'));
+    expect(report).toMatchObject({ requestId: request.id, type: 'access', customerIds: ['C1'] });
+    expect(existsSync(path.join(sftpRoot, 'M02', 'reports'))).toBe(false);
+
+    const clear = execFileSync('gpg', [
+      ...['--homedir', gpg.dir, '--batch', '--trust-model', 'always', '--decrypt'],
+      path.join(sftpRoot, 'M01', 'reports', `rights-request-${request.id}-data.json.gpg`),
+    ]).toString('utf8');
+    const data = JSON.parse(clear);
+    expect(data.records.map((record: { customer_id: string }) => record.customer_id)).toEqual([
+      'C1',
+    ]);
+    expect(data.records[0].email).toBe('jean.canari@exemple.test');
+    expect(data.records[0]).not.toHaveProperty('email_hmac');
+    expect(clear).not.toContain('DURAND');
+
+    // M01's inbox shows it with its customer IDs; M02's is empty.
+    const inbox = await listMemberRightsRequests(ctx, 'M01');
+    expect(inbox.map((entry) => [entry.requestId, entry.customerIds])).toEqual([
+      [request.id, ['C1']],
+    ]);
+    expect(await listMemberRightsRequests(ctx, 'M02')).toEqual([]);
+
+    // The audit chain says what happened, without the identity.
+    const events = await listLatestAuditEvents(ctx, 5);
+    const serialised = JSON.stringify(events);
+    expect(serialised).not.toContain('canari');
+    expect(events.some((event) => event.action === 'rights_request.created')).toBe(true);
+    expect((await verifyAuditChain(ctx)).ok).toBe(true);
+  });
+
+  it('links a duplicate request for the same identity to the oldest open one', async () => {
+    const [first] = await listRightsRequests(ctx);
+    const duplicate = await createRightsRequest(deps, OPERATOR, {
+      type: 'rectification',
+      identity: { phone: '+33 6 12 34 56 78', email: 'JEAN.CANARI@exemple.test' },
+      verification: 'same letter, second copy',
+    });
+    expect(duplicate.duplicateOf).toBe(first?.id);
+    const other = await createRightsRequest(deps, OPERATOR, {
+      type: 'rectification',
+      identity: { email: 'nobody@exemple.test' },
+      verification: 'email reply',
+    });
+    expect(other.duplicateOf).toBeNull();
+    expect(other.items).toEqual([]);
+    expect(other.status).toBe('open');
+  });
+
+  it('fails the access export of a member without a key, and a retry succeeds once it has one', async () => {
+    const request = await createRightsRequest(deps, OPERATOR, {
+      type: 'portability',
+      identity: {
+        postal: {
+          lastName: 'Martin',
+          firstName: 'Paul',
+          postcode: '59000',
+          streetLine: '8 r Nationale',
+        },
+      },
+      verification: 'signed letter',
+    });
+    expect(request.items.map((item) => [item.memberCode, item.status, item.errorCode])).toEqual([
+      ['M02', 'failed', 'validation_failed'],
+    ]);
+    const memberKey = await generatePgpKeyPair({
+      name: 'M02 (test only)',
+      email: 'm02@alliage.invalid',
+    });
+    await addOrganisationKey(ctx, SYSTEM_ACTOR, {
+      organisationCode: 'M02',
+      keyType: 'pgp',
+      publicKey: memberKey.armoredPublicKey,
+    });
+    const retried = await retryRightsRequest(deps, OPERATOR, request.id);
+    expect(retried.items.map((item) => [item.memberCode, item.status])).toEqual([
+      ['M02', 'forwarded'],
+    ]);
+    expect(retried.status).toBe('forwarded');
+  });
+
+  it('an opposition stops the canary from the very next count', async () => {
+    const before = await emailAudience();
+    const request = await createRightsRequest(deps, OPERATOR, {
+      type: 'opposition',
+      identity: { email: 'jean.canari@exemple.test' },
+      oppositionScope: 'email',
+      verification: 'email from the address itself',
+    });
+    expect(request.oppositionScope).toBe('email');
+    expect(await emailAudience()).toBe(before - 1);
+    const entries = await ctx.db
+      .selectFrom('repoussoir_entries')
+      .select(['source', 'source_reference', 'scope'])
+      .where('source_reference', '=', request.id)
+      .execute();
+    expect(entries).toEqual([
+      { source: 'subject_request', source_reference: request.id, scope: 'email' },
+    ]);
+  });
+
+  it('an erasure confirmed by M01 removes the canary, and a re-sent file does not bring it back', async () => {
+    const request = await createRightsRequest(deps, OPERATOR, {
+      type: 'erasure',
+      identity: {
+        postal: {
+          lastName: 'CANARI',
+          firstName: 'Jean',
+          postcode: '75016',
+          streetLine: '12 av. Victor-Hugo',
+        },
+      },
+      verification: 'ID card copy',
+    });
+    expect(request.items.map((item) => [item.memberCode, item.customerIds])).toEqual([
+      ['M01', ['C1']],
+    ]);
+    const personsBefore = Number((await query('SELECT count(*) AS n FROM persons'))[0]?.n);
+    // Another member cannot confirm what it was not sent.
+    await expect(
+      confirmRightsErasure(deps, M01_ADMIN, { memberCode: 'M02', requestId: request.id }),
+    ).rejects.toMatchObject({ code: 'not_found' });
+    const item = await confirmRightsErasure(deps, M01_ADMIN, {
+      memberCode: 'M01',
+      requestId: request.id,
+    });
+    expect(item.status).toBe('erasure_confirmed');
+    expect(
+      await query(`SELECT customer_id FROM member_records WHERE member_code = 'M01' ORDER BY 1`),
+    ).toEqual([{ customer_id: 'C2' }]);
+    expect(Number((await query('SELECT count(*) AS n FROM persons'))[0]?.n)).toBe(
+      personsBefore - 1,
+    );
+    expect(await query(`SELECT * FROM record_activity WHERE customer_id = 'C1'`)).toEqual([]);
+
+    // The member re-sends its full base, canary included: dropped and counted.
+    const suppressed = await listCustomerSuppressionHashes(ctx, 'M01');
+    expect(suppressed).toHaveLength(1);
+    const resent = await load('M01', [CANARY, ...M01_OTHERS], suppressed);
+    expect(resent.outcome).toBe('loaded');
+    expect(resent.outcome === 'loaded' && resent.summary?.suppressed).toBe(1);
+    expect(await query(`SELECT customer_id FROM member_records WHERE customer_id = 'C1'`)).toEqual(
+      [],
+    );
+    // Without the suppression the same file would have brought it back (the test can fail).
+    expect(await listCustomerSuppressionHashes(ctx, 'M02')).toEqual([]);
+  });
+
+  it('tracks deadlines, extensions (two months at most) and overdue requests on the clock', async () => {
+    now = new Date('2027-01-31T09:00:00Z');
+    const request = await createRightsRequest(deps, OPERATOR, {
+      type: 'rectification',
+      identity: { email: 'late@exemple.test' },
+      verification: 'email reply',
+    });
+    expect(request.dueAt.toISOString()).toBe('2027-02-28T09:00:00.000Z');
+    now = new Date('2027-03-01T09:00:00Z');
+    const overdue = await listRightsRequests(ctx, { overdue: true });
+    expect(overdue.map((entry) => entry.id)).toContain(request.id);
+    const extended = await extendRightsRequest(ctx, OPERATOR, request.id, {
+      months: 1,
+      reason: 'complex',
+    });
+    expect(extended.deadline.toISOString()).toBe('2027-03-28T09:00:00.000Z');
+    expect(extended.overdue).toBe(false);
+    expect(
+      (await listRightsRequests(ctx, { overdue: true })).map((entry) => entry.id),
+    ).not.toContain(request.id);
+    await expect(
+      extendRightsRequest(ctx, OPERATOR, request.id, { months: 2, reason: 'more' }),
+    ).rejects.toMatchObject({ code: 'conflict' });
+    const again = await extendRightsRequest(ctx, OPERATOR, request.id, {
+      months: 1,
+      reason: 'more',
+    });
+    expect(again.deadline.toISOString()).toBe('2027-04-28T09:00:00.000Z');
+    const closed = await closeRightsRequest(ctx, OPERATOR, request.id, { reason: 'answered' });
+    expect(closed.status).toBe('closed');
+    now = new Date('2027-06-01T09:00:00Z');
+    expect(
+      (await listRightsRequests(ctx, { overdue: true })).map((entry) => entry.id),
+    ).not.toContain(request.id);
+    await expect(
+      extendRightsRequest(ctx, OPERATOR, request.id, { months: 1, reason: 'x' }),
+    ).rejects.toMatchObject({ code: 'conflict' });
+  });
+});

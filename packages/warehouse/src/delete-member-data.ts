@@ -1,0 +1,124 @@
+import type { TWarehouse } from './open-warehouse.ts';
+import type { TRepoussoirHash } from './refresh-oppositions.ts';
+import { refreshPool, type TPoolChanges } from './refresh-pool.ts';
+
+export interface DeleteMemberDataOptions {
+  warehouse: TWarehouse;
+  memberCode: string;
+  /** Sector of every remaining member (member_code → sector), for their segments. */
+  memberSectors: Map<string, string>;
+  /** The active repoussoir entries, to mark the remaining persons again. */
+  repoussoir: readonly TRepoussoirHash[];
+  now: Date;
+}
+
+/** What deleting a member's data removed, in counts (for the deletion certificate). */
+export interface TMemberDataDeletion {
+  records: number;
+  heldRecords: number;
+  transactions: number;
+  loadedDrops: number;
+  /** Persons that had no record left and disappeared. */
+  personsRemoved: number;
+  householdsRemoved: number;
+  /** Rows of "delivered to client X" about persons that disappeared. */
+  deliveredPersonsRows: number;
+  personsBefore: number;
+  personsAfter: number;
+  householdsBefore: number;
+  householdsAfter: number;
+  changes: TPoolChanges;
+}
+
+/**
+ * Deletes every row the pool holds for one member — records, held records,
+ * transactions, activity aggregates, per-member reach, loaded-drop markers —
+ * then, in the same transaction, re-resolves the persons and households that
+ * depended on those records (a person left without records disappears; one
+ * still held by another member stays, with its ID), refreshes their segments
+ * and repoussoir marks, and forgets deliveries of persons that are gone. The
+ * deleted rows' bytes stay in the DuckDB file until compactWarehouse.
+ *
+ * @example
+ * const deleted = await deleteMemberData({ warehouse, memberCode: 'M01', memberSectors, repoussoir, now });
+ */
+export async function deleteMemberData(
+  options: DeleteMemberDataOptions,
+): Promise<TMemberDataDeletion> {
+  const member = options.memberCode;
+  return options.warehouse.withWriter(async (connection) => {
+    const count = async (sql: string, params: string[] = [member]): Promise<number> =>
+      Number((await connection.runAndReadAll(sql, params)).getRowsJS()[0]?.[0] ?? 0);
+    await connection.run('BEGIN TRANSACTION');
+    try {
+      const personsBefore = await count('SELECT count(*) FROM persons', []);
+      const householdsBefore = await count('SELECT count(*) FROM households', []);
+      await connection.run(
+        'CREATE OR REPLACE TEMP TABLE off_changed (record_id BIGINT, person_id BIGINT)',
+      );
+      await connection.run(
+        'INSERT INTO off_changed SELECT record_id, person_id FROM member_records WHERE member_code = $1',
+        [member],
+      );
+      // Nobody's records change but the member's: segments follow the persons resolution touches.
+      await connection.run(
+        'CREATE OR REPLACE TEMP TABLE off_affected (member_code VARCHAR, customer_id VARCHAR)',
+      );
+      const records = await count('SELECT count(*) FROM off_changed', []);
+      const heldRecords = await count('SELECT count(*) FROM held_records WHERE member_code = $1');
+      const transactions = await count('SELECT count(*) FROM transactions WHERE member_code = $1');
+      const loadedDrops = await count('SELECT count(*) FROM loaded_drops WHERE member_code = $1');
+      for (const table of [
+        'transactions',
+        'record_activity',
+        'record_category_activity',
+        'held_records',
+        'person_member_reach',
+        'loaded_drops',
+        'member_records',
+      ]) {
+        await connection.run(`DELETE FROM ${table} WHERE member_code = $1`, [member]);
+      }
+      const changes = await refreshPool({
+        connection,
+        // No member's activity changes: no retention purge mixed into this deletion.
+        retentionMonthsByMember: new Map(),
+        changedRecordsTable: 'off_changed',
+        affectedCustomersTable: 'off_affected',
+        memberSectors: options.memberSectors,
+        repoussoir: options.repoussoir,
+        today: options.now.toISOString().slice(0, 10),
+        now: options.now,
+      });
+      // `ir_retired` is what the resolution just retired; a person merged into another
+      // keeps its delivery history under its successor's rows, a gone one loses it.
+      const deliveredPersonsRows = await count(
+        `SELECT count(*) FROM delivered_persons
+         WHERE person_id IN (SELECT person_id FROM ir_retired WHERE reason = 'gone')`,
+        [],
+      );
+      await connection.run(`DELETE FROM delivered_persons
+        WHERE person_id IN (SELECT person_id FROM ir_retired WHERE reason = 'gone')`);
+      const personsAfter = await count('SELECT count(*) FROM persons', []);
+      const householdsAfter = await count('SELECT count(*) FROM households', []);
+      await connection.run('COMMIT');
+      return {
+        records,
+        heldRecords,
+        transactions,
+        loadedDrops,
+        personsRemoved: changes.identities.personsGone,
+        householdsRemoved: changes.households.householdsGone,
+        deliveredPersonsRows,
+        personsBefore,
+        personsAfter,
+        householdsBefore,
+        householdsAfter,
+        changes,
+      };
+    } catch (error) {
+      await connection.run('ROLLBACK').catch(() => undefined);
+      throw error;
+    }
+  });
+}

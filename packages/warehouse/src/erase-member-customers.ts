@@ -1,0 +1,101 @@
+import { appendRows } from './append-rows.ts';
+import type { TWarehouse } from './open-warehouse.ts';
+import type { TRepoussoirHash } from './refresh-oppositions.ts';
+import { refreshPool, type TPoolChanges } from './refresh-pool.ts';
+
+export interface EraseMemberCustomersOptions {
+  warehouse: TWarehouse;
+  memberCode: string;
+  /** The member's customer IDs to erase. */
+  customerIds: readonly string[];
+  /** Sector of every member (member_code → sector), for the segments refreshed. */
+  memberSectors: Map<string, string>;
+  /** The active repoussoir entries, to mark the persons again. */
+  repoussoir: readonly TRepoussoirHash[];
+  /** The platform clock's now. */
+  now: Date;
+}
+
+/** What an erasure deleted, in counts. */
+export interface TErasureCounts {
+  records: number;
+  heldRecords: number;
+  transactions: number;
+  pool: TPoolChanges;
+}
+
+/**
+ * Erases some customers of one member from the pool (a confirmed erasure request) in ONE
+ * writer transaction: their records (and held records), transactions and activity, then
+ * the pool refresh, so persons and households left with no record disappear and the
+ * others are re-resolved without them. Other members' records are untouched. Idempotent:
+ * erasing customers already gone deletes nothing.
+ *
+ * @example
+ * const counts = await eraseMemberCustomers({ warehouse, memberCode: 'M01', customerIds: ['C42'],
+ *   memberSectors, repoussoir, now });
+ */
+export async function eraseMemberCustomers(
+  options: EraseMemberCustomersOptions,
+): Promise<TErasureCounts> {
+  const member = options.memberCode;
+  return options.warehouse.withWriter(async (connection) => {
+    await connection.run('BEGIN TRANSACTION');
+    try {
+      await connection.run('CREATE OR REPLACE TEMP TABLE er_customers (customer_id VARCHAR)');
+      await appendRows(connection, 'er_customers', options.customerIds.length, (index) => [
+        options.customerIds[index] as string,
+      ]);
+      const inList = 'customer_id IN (SELECT customer_id FROM er_customers)';
+      // Identity resolution starts from the removed records and their former persons.
+      await connection.run(
+        `CREATE OR REPLACE TEMP TABLE er_changed AS
+         SELECT record_id, person_id FROM member_records WHERE member_code = $1 AND ${inList}`,
+        [member],
+      );
+      await connection.run(
+        `CREATE OR REPLACE TEMP TABLE er_affected AS
+         SELECT DISTINCT $1 AS member_code, customer_id FROM er_customers`,
+        [member],
+      );
+      const count = async (table: string) =>
+        Number(
+          (
+            await connection.runAndReadAll(
+              `SELECT count(*) FROM ${table} WHERE member_code = $1 AND ${inList}`,
+              [member],
+            )
+          ).getRowsJS()[0]?.[0] ?? 0,
+        );
+      const records = await count('member_records');
+      const heldRecords = await count('held_records');
+      const transactions = await count('transactions');
+      for (const table of [
+        'member_records',
+        'held_records',
+        'transactions',
+        'record_activity',
+        'record_category_activity',
+      ]) {
+        await connection.run(`DELETE FROM ${table} WHERE member_code = $1 AND ${inList}`, [member]);
+      }
+      const today = options.now.toISOString().slice(0, 10);
+      const pool = await refreshPool({
+        connection,
+        // Activity rows were deleted with the records: no retention pass is needed.
+        retentionMonthsByMember: new Map(),
+        changedRecordsTable: 'er_changed',
+        affectedCustomersTable: 'er_affected',
+        memberSectors: options.memberSectors,
+        repoussoir: options.repoussoir,
+        today,
+        now: options.now,
+      });
+      await connection.run('COMMIT');
+      return { records, heldRecords, transactions, pool };
+    } catch (error) {
+      await connection.run('ROLLBACK').catch(() => undefined);
+      throw error;
+    }
+  });
+}

@@ -1,0 +1,108 @@
+// Verifies a JSON Lines audit export offline, with no server and no database:
+//
+//   npx node scripts/verify-audit-export.ts --events export.jsonl \
+//     --checkpoint cp.asc --public-key platform.asc [--json]
+//
+// It recomputes the hash chain over the exported events exactly as the platform
+// does (`computeAuditHash` from @alliage/control, through `verifyAuditExport`) and,
+// with a checkpoint, checks its signature with the platform public key
+// (`verifySignedText` from @alliage/crypto, through `readAuditCheckpoint`) and that
+// the export holds the checkpoint's seq with the signed hash. A filtered export is
+// not a contiguous chain: it fails, saying so. Exit 0: verified; 1: not verified;
+// 2: usage or unreadable input. See docs/compliance.md.
+import { createReadStream, readFileSync } from 'node:fs';
+import { createInterface } from 'node:readline';
+import { parseArgs } from 'node:util';
+import {
+  readAuditCheckpoint,
+  type TAuditExportVerification,
+  type TCheckpoint,
+  verifyAuditExport,
+} from '@alliage/control';
+import { isAppError } from '@alliage/domain';
+
+const USAGE =
+  'usage: npx node scripts/verify-audit-export.ts --events FILE.jsonl [--checkpoint FILE.asc --public-key FILE.asc] [--json]';
+
+function fail(message: string): never {
+  process.stderr.write(`error: ${message}\n${USAGE}\n`);
+  process.exit(2);
+}
+
+function readText(file: string, what: string): string {
+  try {
+    return readFileSync(file, 'utf8');
+  } catch {
+    return fail(`cannot read ${what} ${file}`);
+  }
+}
+
+function describe(result: TAuditExportVerification): string {
+  if (!result.ok) {
+    const where = result.firstBadSeq === null ? '' : ` at seq ${result.firstBadSeq}`;
+    return `audit export NOT VERIFIED${where} (line ${result.firstBadLine}): ${result.reason}`;
+  }
+  const range = result.eventCount === 0 ? 'no events' : `seq ${result.firstSeq}..${result.lastSeq}`;
+  const start = result.startsAtGenesis
+    ? 'from the genesis'
+    : result.eventCount === 0
+      ? ''
+      : 'a range: its first link to earlier events is not checked';
+  const signed =
+    result.checkpointSeq === null
+      ? 'no checkpoint given: proves the events are consistent, not that they are the platform’s'
+      : `matches the signed checkpoint at seq ${result.checkpointSeq}`;
+  return [
+    `audit export OK: ${result.eventCount} events, ${range}${start ? `, ${start}` : ''}`,
+    `last hash ${result.lastHash ?? '-'}`,
+    signed,
+  ].join('\n');
+}
+
+const { values } = (() => {
+  try {
+    return parseArgs({
+      options: {
+        events: { type: 'string' },
+        checkpoint: { type: 'string' },
+        'public-key': { type: 'string' },
+        json: { type: 'boolean', default: false },
+      },
+      strict: true,
+    });
+  } catch (error) {
+    return fail(error instanceof Error ? error.message : String(error));
+  }
+})();
+if (values.events === undefined) fail('--events is required');
+if ((values.checkpoint === undefined) !== (values['public-key'] === undefined)) {
+  fail('--checkpoint and --public-key go together');
+}
+
+let checkpoint: TCheckpoint | undefined;
+if (values.checkpoint !== undefined && values['public-key'] !== undefined) {
+  const signedText = readText(values.checkpoint, 'checkpoint');
+  const publicKey = readText(values['public-key'], 'public key');
+  try {
+    checkpoint = await readAuditCheckpoint(signedText, [publicKey]);
+  } catch (error) {
+    // A bad signature is a failed verification, not a usage error.
+    const reason = isAppError(error) ? error.message : 'the checkpoint cannot be read';
+    process.stdout.write(
+      values.json
+        ? `${JSON.stringify({ ok: false, reason: `checkpoint: ${reason}` })}\n`
+        : `audit export NOT VERIFIED: checkpoint: ${reason}\n`,
+    );
+    process.exit(1);
+  }
+}
+
+const input = createReadStream(values.events, 'utf8');
+const opened = new Promise<void>((resolve) => input.once('open', () => resolve()));
+input.once('error', () => fail(`cannot read events ${values.events}`));
+await opened;
+const result = await verifyAuditExport(createInterface({ input, crlfDelay: Infinity }), {
+  ...(checkpoint === undefined ? {} : { checkpoint }),
+});
+process.stdout.write(values.json ? `${JSON.stringify(result)}\n` : `${describe(result)}\n`);
+process.exitCode = result.ok ? 0 : 1;

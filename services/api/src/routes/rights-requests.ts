@@ -1,0 +1,169 @@
+import {
+  AppError,
+  ZRightsRequestClosure,
+  ZRightsRequestExtension,
+  ZRightsRequestInput,
+} from '@alliage/domain';
+import {
+  closeRightsRequest,
+  confirmRightsErasure,
+  createRightsRequest,
+  extendRightsRequest,
+  getRightsRequest,
+  listMemberRightsRequests,
+  listRightsRequests,
+  retryRightsRequest,
+  type TRightsDeps,
+} from '@alliage/rights';
+import { z } from 'zod';
+import { defineRoute } from '../api-route.ts';
+import type { ApiDeps } from '../create-api-app.ts';
+import {
+  ZObjectIdParams,
+  ZOrganisationCodeParams,
+  ZOrganisationObjectParams,
+  ZQueryFlag,
+} from '../request-schemas.ts';
+
+const STAFF = ['operator', 'compliance'] as const;
+
+/** What rights-request steps need: only the process that owns the pool has it. */
+function rightsDeps(deps: ApiDeps): TRightsDeps {
+  if (!deps.pool || !deps.rights) {
+    throw new AppError(
+      'unavailable',
+      'this API process does not own the pool (the process that runs the jobs does)',
+      { retry: true },
+    );
+  }
+  return {
+    ctx: deps.control,
+    warehouse: deps.pool.warehouse,
+    hmacSecret: deps.hmacSecret,
+    sftpRoot: deps.rights.sftpRoot,
+    signingKey: {
+      armoredPrivateKey: deps.platformKey.armoredPrivateKey,
+      passphrase: deps.platformKey.passphrase,
+    },
+  };
+}
+
+/** `POST /v1/rights-requests`: records a data subject's request and forwards it to the members holding records. */
+export const createRightsRequestRoute = defineRoute({
+  operationId: 'createRightsRequest',
+  method: 'post',
+  path: '/v1/rights-requests',
+  summary: 'Record a rights request (access, erasure, opposition, rectification, portability)',
+  tag: 'rights-requests',
+  roles: STAFF,
+  body: ZRightsRequestInput,
+  status: 201,
+  handler: async ({ deps, auth, body }) => createRightsRequest(rightsDeps(deps), auth.actor, body),
+});
+
+/** `GET /v1/rights-requests`: every request, oldest deadline first; `?overdue=1` keeps the late ones. */
+export const listRightsRequestsRoute = defineRoute({
+  operationId: 'listRightsRequests',
+  method: 'get',
+  path: '/v1/rights-requests',
+  summary: 'List rights requests (overdue ones with ?overdue=1)',
+  tag: 'rights-requests',
+  roles: STAFF,
+  query: z.object({ overdue: ZQueryFlag.optional() }).strict(),
+  handler: async ({ ctx, query }) =>
+    listRightsRequests(ctx, query.overdue === undefined ? {} : { overdue: query.overdue }),
+});
+
+/** `GET /v1/rights-requests/:id`: one request with where it stands at each member. */
+export const getRightsRequestRoute = defineRoute({
+  operationId: 'getRightsRequest',
+  method: 'get',
+  path: '/v1/rights-requests/:id',
+  summary: 'Get a rights request and its items per member',
+  tag: 'rights-requests',
+  roles: STAFF,
+  params: ZObjectIdParams,
+  handler: async ({ ctx, params }) => getRightsRequest(ctx, params.id),
+});
+
+/** `POST /v1/rights-requests/:id/extend`: one or two more months, with a reason (two in all). */
+export const extendRightsRequestRoute = defineRoute({
+  operationId: 'extendRightsRequest',
+  method: 'post',
+  path: '/v1/rights-requests/:id/extend',
+  summary: 'Extend a rights request deadline (at most two months in all, with a reason)',
+  tag: 'rights-requests',
+  roles: STAFF,
+  params: ZObjectIdParams,
+  body: ZRightsRequestExtension,
+  handler: async ({ ctx, auth, params, body }) =>
+    extendRightsRequest(ctx, auth.actor, params.id, body),
+});
+
+/** `POST /v1/rights-requests/:id/close`: closes a request with a reason. */
+export const closeRightsRequestRoute = defineRoute({
+  operationId: 'closeRightsRequest',
+  method: 'post',
+  path: '/v1/rights-requests/:id/close',
+  summary: 'Close a rights request with a reason',
+  tag: 'rights-requests',
+  roles: STAFF,
+  params: ZObjectIdParams,
+  body: ZRightsRequestClosure,
+  handler: async ({ ctx, auth, params, body }) =>
+    closeRightsRequest(ctx, auth.actor, params.id, body),
+});
+
+/** `POST /v1/rights-requests/:id/retry`: runs the failed or pending steps again. */
+export const retryRightsRequestRoute = defineRoute({
+  operationId: 'retryRightsRequest',
+  method: 'post',
+  path: '/v1/rights-requests/:id/retry',
+  summary: 'Retry the failed steps of a rights request',
+  tag: 'rights-requests',
+  roles: STAFF,
+  params: ZObjectIdParams,
+  handler: async ({ deps, auth, params }) =>
+    retryRightsRequest(rightsDeps(deps), auth.actor, params.id),
+});
+
+/** `GET /v1/members/:code/rights-requests`: a member's inbox, with its own customer IDs only. */
+export const listMemberRightsRequestsRoute = defineRoute({
+  operationId: 'listMemberRightsRequests',
+  method: 'get',
+  path: '/v1/members/:code/rights-requests',
+  summary: "A member's rights requests (its own customer IDs only)",
+  tag: 'rights-requests',
+  roles: ['member_admin', 'member_user', ...STAFF],
+  scope: { param: 'code', label: 'member' },
+  params: ZOrganisationCodeParams,
+  handler: async ({ ctx, params }) => listMemberRightsRequests(ctx, params.code),
+});
+
+/** `POST /v1/members/:code/rights-requests/:id/confirm-erasure`: the member confirms; the pool forgets its customers. */
+export const confirmRightsErasureRoute = defineRoute({
+  operationId: 'confirmRightsErasure',
+  method: 'post',
+  path: '/v1/members/:code/rights-requests/:id/confirm-erasure',
+  summary: 'Confirm an erasure: the member’s records of the person are deleted and suppressed',
+  tag: 'rights-requests',
+  roles: ['member_admin'],
+  scope: { param: 'code', label: 'member' },
+  params: ZOrganisationObjectParams,
+  handler: async ({ deps, auth, params }) =>
+    confirmRightsErasure(rightsDeps(deps), auth.actor, {
+      memberCode: params.code,
+      requestId: params.id,
+    }),
+});
+
+export const rightsRequestRoutes = [
+  createRightsRequestRoute,
+  listRightsRequestsRoute,
+  getRightsRequestRoute,
+  extendRightsRequestRoute,
+  closeRightsRequestRoute,
+  retryRightsRequestRoute,
+  listMemberRightsRequestsRoute,
+  confirmRightsErasureRoute,
+];

@@ -1,0 +1,210 @@
+import { createServer } from 'node:http';
+import type { AddressInfo } from 'node:net';
+import {
+  AUDIT_CSV_COLUMNS,
+  appendAuditEvent,
+  createAlertWebhook,
+  readAuditCheckpoint,
+  type TAlertWebhookPayload,
+  type TAuditEvent,
+  verifyAuditExport,
+} from '@alliage/control';
+import { testControlDbKinds } from '@alliage/control/testing';
+import { sql } from 'kysely';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { startTestApi, type TestApi } from './api-test-env.ts';
+
+const EVENT_COUNT = 5000;
+
+describe.each(testControlDbKinds())('audit explorer over HTTP (%s)', (kind) => {
+  let api: TestApi;
+
+  beforeAll(async () => {
+    api = await startTestApi(kind);
+    await api.ctx.db.transaction().execute(async (trx) => {
+      for (let index = 0; index < EVENT_COUNT; index += 1) {
+        await appendAuditEvent(trx, api.ctx.clock, {
+          action: 'file.received',
+          actor: index % 2 === 0 ? 'sftp:M01' : 'sftp:M02',
+          objectType: 'file_drop',
+          objectId: `drop-${index}`,
+          organisationCode: index % 2 === 0 ? 'M01' : 'M02',
+          details: { bytes: index },
+        });
+      }
+    });
+  }, 180_000);
+  afterAll(async () => {
+    await api?.close();
+  });
+
+  it('streams the whole chain as JSONL that verifies offline against a signed checkpoint', async () => {
+    const created = await api.call('POST', '/v1/audit/checkpoints', {
+      token: api.tokens.compliance,
+    });
+    expect(created.status).toBe(201);
+    const response = await api.call('GET', '/v1/audit/export?format=jsonl', {
+      token: api.tokens.compliance,
+    });
+    expect(response.status).toBe(200);
+    expect(response.headers.get('content-type')).toContain('application/jsonl');
+    expect(response.headers.get('content-disposition')).toMatch(
+      /^attachment; filename="alliage-audit-\d{4}-\d{2}-\d{2}T\d{6}Z\.jsonl"$/,
+    );
+    // Streamed: chunked transfer, no length computed up front.
+    expect(response.headers.get('transfer-encoding')).toBe('chunked');
+    const lines = response.text.split('\n').filter((line) => line !== '');
+    expect(lines.length).toBeGreaterThan(EVENT_COUNT);
+
+    const checkpoint = await readAuditCheckpoint(
+      (created.json as { signedText: string }).signedText,
+      [api.platformKey.armoredPublicKey],
+    );
+    const verification = await verifyAuditExport(lines, { checkpoint });
+    expect(verification).toMatchObject({
+      ok: true,
+      startsAtGenesis: true,
+      eventCount: lines.length,
+      checkpointSeq: checkpoint.seq,
+    });
+    const [read] = await api.latestEvents(1);
+    expect(read).toMatchObject({
+      action: 'audit.read',
+      actor: `principal:${api.principals.compliance.id}`,
+      details: { via: 'export', format: 'jsonl', eventCount: lines.length, completed: true },
+    });
+  }, 60_000);
+
+  it('exports CSV under the filters of GET /v1/audit; a filtered JSONL export says it cannot verify', async () => {
+    const csv = await api.call(
+      'GET',
+      '/v1/audit/export?format=csv&organisation=M02&action=file.received',
+      { token: api.tokens.operator },
+    );
+    expect(csv.status).toBe(200);
+    expect(csv.headers.get('content-type')).toContain('text/csv');
+    const records = csv.text.split('\r\n').filter((line) => line !== '');
+    expect(records[0]).toBe(AUDIT_CSV_COLUMNS.join(','));
+    expect(records).toHaveLength(1 + EVENT_COUNT / 2);
+    expect(records.slice(1).every((record) => record.split(',')[6] === 'M02')).toBe(true);
+    const [read] = await api.latestEvents(1);
+    expect(read?.details).toMatchObject({
+      via: 'export',
+      format: 'csv',
+      eventCount: EVENT_COUNT / 2,
+      filter: { organisationCode: 'M02', action: ['file.received'] },
+    });
+
+    const filtered = await api.call('GET', '/v1/audit/export?format=jsonl&organisation=M02', {
+      token: api.tokens.operator,
+    });
+    const result = await verifyAuditExport(filtered.text.split('\n'));
+    expect(result.ok).toBe(false);
+    expect(result.reason).toContain('unfiltered export');
+
+    const bad = await api.call('GET', '/v1/audit/export?format=xml', {
+      token: api.tokens.operator,
+    });
+    expect(bad.status).toBe(400);
+    expect(bad.headers.get('content-type')).toContain('application/problem+json');
+    const member = await api.call('GET', '/v1/audit/export?format=csv', {
+      token: api.tokens.m01Admin,
+    });
+    expect(member.status).toBe(403);
+  });
+
+  it('shows a member only the events about its own data', async () => {
+    const seen: TAuditEvent[] = [];
+    let cursor: string | null = null;
+    do {
+      const query: string = cursor === null ? '' : `&cursor=${cursor}`;
+      const page = await api.call('GET', `/v1/members/M01/audit?limit=1000${query}`, {
+        token: api.tokens.m01Admin,
+      });
+      expect(page.status).toBe(200);
+      const body = page.json as { events: TAuditEvent[]; nextCursor: string | null };
+      seen.push(...body.events);
+      cursor = body.nextCursor;
+    } while (cursor !== null);
+    expect(seen.length).toBeGreaterThanOrEqual(EVENT_COUNT / 2);
+    expect(seen.every((event) => event.organisationCode === 'M01')).toBe(true);
+    const [read] = await api.latestEvents(1);
+    expect(read).toMatchObject({
+      action: 'audit.read',
+      organisationCode: 'M01',
+      details: { via: 'member' },
+    });
+
+    const filtered = await api.call('GET', '/v1/members/M01/audit?action=file.received&limit=3', {
+      token: api.tokens.compliance,
+    });
+    expect((filtered.json as { events: TAuditEvent[] }).events.map((e) => e.objectId)).toEqual([
+      'drop-0',
+      'drop-2',
+      'drop-4',
+    ]);
+    const other = await api.call('GET', '/v1/members/M02/audit', { token: api.tokens.m01Admin });
+    expect(other.status).toBe(404);
+    const client = await api.call('GET', '/v1/members/C01/audit', { token: api.tokens.operator });
+    expect(client.status).toBe(404);
+    const notAFilter = await api.call('GET', '/v1/members/M01/audit?organisation=M02', {
+      token: api.tokens.m01Admin,
+    });
+    expect(notAFilter.status).toBe(400);
+  });
+
+  it('alerts on repeated denied accesses and on a broken chain, through the webhook', async () => {
+    const received: TAlertWebhookPayload[] = [];
+    const server = createServer((req, res) => {
+      let text = '';
+      req.on('data', (chunk) => {
+        text += String(chunk);
+      });
+      req.on('end', () => {
+        received.push(JSON.parse(text) as TAlertWebhookPayload);
+        res.writeHead(200).end('{}');
+      });
+    });
+    await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve));
+    const url = `http://127.0.0.1:${(server.address() as AddressInfo).port}/alerts`;
+    api.ctx.alerts = {
+      deniedAccessThreshold: 5,
+      notify: createAlertWebhook({ url, onError: () => undefined }),
+    };
+    try {
+      const principalId = api.principals.m02User.id;
+      for (let attempt = 1; attempt <= 6; attempt += 1) {
+        const denied = await api.call('GET', '/v1/audit', { token: api.tokens.m02User });
+        expect(denied.status).toBe(403);
+      }
+      const alerts = (await api.call('GET', '/v1/alerts', { token: api.tokens.compliance }))
+        .json as { kind: string; details: Record<string, unknown> }[];
+      const repeated = alerts.filter(
+        (alert) =>
+          alert.kind === 'access_denied_repeated' && alert.details.principalId === principalId,
+      );
+      expect(repeated).toHaveLength(1);
+      expect(repeated[0]?.details.count).toBe(5);
+      await expect
+        .poll(() => received.map((payload) => payload.kind))
+        .toContain('access_denied_repeated');
+
+      await api.ctx.db.transaction().execute(async (trx) => {
+        await sql`ALTER TABLE audit_events DISABLE TRIGGER ALL`.execute(trx);
+        await sql`UPDATE audit_events SET details = '{"bytes": -1}' WHERE seq = 100`.execute(trx);
+        await sql`ALTER TABLE audit_events ENABLE TRIGGER ALL`.execute(trx);
+      });
+      const verified = await api.call('GET', '/v1/audit/verify', { token: api.tokens.compliance });
+      expect(verified.json).toMatchObject({ ok: false, firstBadSeq: 100 });
+      await expect
+        .poll(() => received.map((payload) => payload.kind))
+        .toContain('audit_chain_failed');
+      expect(received.find((payload) => payload.kind === 'audit_chain_failed')?.ids).toMatchObject({
+        firstBadSeq: 100,
+      });
+    } finally {
+      delete api.ctx.alerts;
+      await new Promise<void>((resolve) => server.close(() => resolve()));
+    }
+  });
+});

@@ -99,11 +99,29 @@ export function buildSelectionSql(
     (options.precomputed ?? false) &&
     criteriaSql.personAggregates.length === 0 &&
     !criteriaSql.ctes.some((cte) => cte.includes('sel_records'));
+  // Conditions on the person's profile alone narrow the precomputed scan before it
+  // aggregates (DuckDB does not push them through the aggregation by itself).
+  const profileConditions = [
+    ...criteriaSql.conditions
+      .filter((condition) => condition.startsWith('pp.') && !/\b[sbo]\./.test(condition))
+      .map(
+        (condition) =>
+          `f.person_id IN (SELECT pp.person_id FROM person_profile pp WHERE ${condition})`,
+      ),
+    // Segment conditions are person-id semi-joins on profile tables: usable as they are.
+    ...criteriaSql.conditions
+      .filter((condition) =>
+        /^s\.person_id IN \(SELECT person_id FROM (person_profile|person_sector_profile)\b/.test(
+          condition,
+        ),
+      )
+      .map((condition) => condition.replace(/^s\.person_id/, 'f.person_id')),
+  ];
   const withClause = `WITH
   sel_permits AS (
     SELECT unnest(${parameters.add('varchar_list', members)}) AS member_code, ${cutoffColumns.join(', ')}
   ),
-${precomputed ? precomputedPersonsSql() : recordPersonsSql(inRetention, criteriaSql.personAggregates)}  ${criteriaSql.ctes.map((cte) => `${cte},\n  `).join('')}sel_candidates AS (
+${precomputed ? precomputedPersonsSql(profileConditions) : recordPersonsSql(inRetention, criteriaSql.personAggregates)}  ${criteriaSql.ctes.map((cte) => `${cte},\n  `).join('')}sel_candidates AS (
     SELECT s.person_id, pp.household_id, pp.departement, ${householdKey} AS household_key,
       ${CHANNELS.map((channel) => `${eligible(channel)} AS eligible_${channel}`).join(', ')}
     FROM sel_persons s
@@ -124,13 +142,15 @@ ${precomputed ? precomputedPersonsSql() : recordPersonsSql(inRetention, criteria
  * mirror): what counts use when no criterion needs the records themselves. Gives
  * the same persons as `recordPersonsSql` (tested).
  */
-function precomputedPersonsSql(): string {
+function precomputedPersonsSql(profileConditions: readonly string[]): string {
   const usable = (channel: TChannel) =>
     `bool_or(coalesce(f.last_${channel} >= p.cutoff_${channel}, false))`;
+  const narrow = profileConditions.length > 0 ? `WHERE ${profileConditions.join(' AND ')}` : '';
   return `  sel_persons AS (
     SELECT f.person_id, ${CHANNELS.map((channel) => `${usable(channel)} AS usable_${channel}`).join(', ')}
     FROM person_member_reach f
     JOIN sel_permits p ON p.member_code = f.member_code
+    ${narrow}
     GROUP BY f.person_id
     HAVING ${CHANNELS.map(usable).join(' OR ')}
   ),

@@ -2,7 +2,7 @@ import { appendAuditEvent, listActiveRepoussoirHashes, type TActor } from '@alli
 import { hmacSha256Hex } from '@alliage/crypto';
 import { AppError, customerSuppressionKey, isAppError } from '@alliage/domain';
 import { collectMemberPolicies } from '@alliage/pool';
-import { eraseMemberCustomers } from '@alliage/warehouse';
+import { compactWarehouse, eraseMemberCustomers } from '@alliage/warehouse';
 import { getRightsRequest } from './get-rights-request.ts';
 import type { TRightsDeps } from './rights-deps.ts';
 import type { TRightsRequestItem } from './rights-request.ts';
@@ -113,6 +113,9 @@ export async function eraseConfirmedItem(
       repoussoir: await listActiveRepoussoirHashes(ctx),
       now,
     });
+    // Deleted rows stay in the DuckDB file's old blocks until reused: rewrite the file
+    // so the erased values are gone from its bytes too.
+    const compaction = await compactWarehouse(deps.warehouse);
     outcome = {
       status: 'erasure_confirmed',
       details: {
@@ -121,6 +124,7 @@ export async function eraseConfirmedItem(
         heldRecords: erased.heldRecords,
         transactions: erased.transactions,
         personsGone: erased.pool.identities.personsGone,
+        poolSha256: compaction.sha256,
       },
     };
   } catch (error) {

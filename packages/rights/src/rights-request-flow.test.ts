@@ -30,6 +30,7 @@ import { createGpgHome, type GpgHome, hasGpg } from '@alliage/crypto/testing';
 import { DEFAULT_DIALECT_PROFILE, ZSelectionCriteria } from '@alliage/domain';
 import {
   countSelection,
+  findValuesInPoolFiles,
   loadMemberDrop,
   syncRepoussoirHashes,
   type TWarehouse,
@@ -331,6 +332,17 @@ describe.skipIf(!hasGpg).each(testControlDbKinds())('rights requests (%s)', (kin
       personsBefore - 1,
     );
     expect(await query(`SELECT * FROM record_activity WHERE customer_id = 'C1'`)).toEqual([]);
+    // Gone from the file's bytes too (the test pool is not encrypted without httpfs;
+    // encrypted, the search finds nothing either way).
+    const search = await findValuesInPoolFiles(pool.warehouse, [
+      'jean.canari@exemple.test',
+      'CANARI',
+      '+33612345678',
+      'marie.durand@exemple.test',
+    ]);
+    expect(search.filesSearched).toBeGreaterThan(0);
+    // A value still in the pool is found: the search can see values (the test can fail).
+    expect(search.found).toEqual(['marie.durand@exemple.test']);
 
     // The member re-sends its full base, canary included: dropped and counted.
     const suppressed = await listCustomerSuppressionHashes(ctx, 'M01');

@@ -163,7 +163,7 @@ try {
         onePerHousehold: true,
       },
     },
-    'postal, 35–64, four départements (reads records)': {
+    'postal, 35–64, four départements': {
       channel: 'postal',
       criteria: {
         age: { min: 35, max: 64 },

@@ -272,7 +272,9 @@ const MIGRATIONS: { version: number; name: string; sql: string }[] = [
         last_postal DATE,
         last_email DATE,
         last_sms DATE,
-        last_phone DATE
+        last_phone DATE,
+        -- The birth date as this member knows it (MEMBER_BIRTH_DATE_SQL), for age criteria.
+        birth_date DATE
       );
       INSERT INTO person_member_reach ${personMemberReachSql(ALL_RECORDS_WITH_ACTIVITY)};
       -- Marks are recomputed at the next selection.

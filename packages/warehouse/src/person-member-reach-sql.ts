@@ -1,6 +1,15 @@
 import type { DuckDBConnection } from '@duckdb/node-api';
 
 /**
+ * The person's birth date as one member knows it: that of its most recently
+ * active record giving one (ties: the earliest date). An aggregate over the
+ * person's records at one member, shared by the precomputed table and the exact
+ * selection path so both read the same birth date.
+ */
+export const MEMBER_BIRTH_DATE_SQL =
+  'arg_max(birth_date, (last_activity, -epoch(birth_date))) FILTER (WHERE birth_date IS NOT NULL)';
+
+/**
  * The rows of `person_member_reach` from `source`, a relation of member records
  * with `person_id`, `member_code`, `last_activity` and the contact columns: per
  * person and member, the latest activity, and per channel the latest activity
@@ -18,7 +27,8 @@ export function personMemberReachSql(source: string): string {
       max(last_activity) FILTER (WHERE phone_mobile IS NOT NULL
         AND coalesce(phone_mobile_type = 'mobile', false) AND optin_sms),
       max(last_activity) FILTER (WHERE (phone_mobile IS NOT NULL OR phone_landline IS NOT NULL)
-        AND optin_phone)
+        AND optin_phone),
+      ${MEMBER_BIRTH_DATE_SQL}
     FROM ${source} GROUP BY person_id, member_code`;
 }
 

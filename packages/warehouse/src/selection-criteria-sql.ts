@@ -7,6 +7,7 @@ import {
   type TReferenceCriterion,
   type TSelectionCriteria,
 } from '@alliage/domain';
+import { MEMBER_BIRTH_DATE_SQL } from './person-member-reach-sql.ts';
 import { segmentValueSql, wholeMonthsSql } from './segment-sql.ts';
 import type { SelectionParameters } from './selection-parameters.ts';
 import type { TSelectionScope } from './selection-scope.ts';
@@ -39,7 +40,14 @@ export function compileCriteriaSql(
   criteria: TSelectionCriteria,
   scope: TSelectionScope,
   parameters: SelectionParameters,
-  context: { today: () => string; eligible: (channel: TChannel) => string },
+  context: {
+    today: () => string;
+    eligible: (channel: TChannel) => string;
+    /** Read the precomputed `person_member_reach` instead of `sel_records`. */
+    precomputed: boolean;
+    /** SQL: a member-level last activity (column given) within the member's retention on a permitted channel. */
+    memberInRetention: (lastActivity: string) => string;
+  },
 ): TCriteriaSql {
   const pieces: TCriteriaSql = { ctes: [], personAggregates: [], joins: [], conditions: [] };
   const inList = (values: readonly string[]) =>
@@ -59,9 +67,17 @@ export function compileCriteriaSql(
   }
 
   if (criteria.age) {
-    // The person's birth date: most frequent among its criteria records, then most recent record.
+    // The person's birth date: per permitting member its own (MEMBER_BIRTH_DATE_SQL),
+    // then the one most members give, then the most recently active. The same
+    // definition on the precomputed table (counts) and on the records (extraction).
+    const perMember = context.precomputed
+      ? `SELECT f.person_id, f.birth_date, f.last_activity FROM person_member_reach f
+        JOIN sel_permits p ON p.member_code = f.member_code
+        WHERE f.birth_date IS NOT NULL AND (${context.memberInRetention('f.last_activity')})`
+      : `SELECT person_id, ${MEMBER_BIRTH_DATE_SQL} AS birth_date, max(last_activity) AS last_activity
+        FROM sel_records GROUP BY person_id, member_code`;
     pieces.ctes.push(`sel_birth AS (
-      SELECT person_id, birth_date FROM sel_records WHERE birth_date IS NOT NULL
+      SELECT person_id, birth_date FROM (${perMember}) WHERE birth_date IS NOT NULL
       GROUP BY person_id, birth_date
       QUALIFY row_number() OVER (PARTITION BY person_id
         ORDER BY count(*) DESC, max(last_activity) DESC, birth_date) = 1)`);

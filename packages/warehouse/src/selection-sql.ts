@@ -72,7 +72,30 @@ export function buildSelectionSql(
 
   const eligible = (channel: TChannel) =>
     `(s.usable_${channel} AND NOT coalesce(o.opposed_${channel}, false))`;
-  const criteriaSql = compileCriteriaSql(criteria, scope, parameters, { today, eligible });
+  // Criteria that need the records themselves (postcode prefixes, purchases, distinct
+  // buying members) take the exact path; the others can read the precomputed facts.
+  const precomputed =
+    (options.precomputed ?? false) &&
+    criteria.geography?.postcodePrefixes === undefined &&
+    criteria.purchases === undefined &&
+    criteria.minDistinctMembers === undefined;
+  const memberInRetention = (lastActivity: string) =>
+    CHANNELS.map((channel) => `coalesce(${lastActivity} >= p.cutoff_${channel}, false)`).join(
+      ' OR ',
+    );
+  const criteriaSql = compileCriteriaSql(criteria, scope, parameters, {
+    today,
+    eligible,
+    precomputed,
+    memberInRetention,
+  });
+  if (
+    precomputed &&
+    (criteriaSql.personAggregates.length > 0 ||
+      criteriaSql.ctes.some((cte) => cte.includes('sel_records')))
+  ) {
+    throw new Error('a criterion needs the records but the precomputed path was chosen');
+  }
 
   const conditions = [...criteriaSql.conditions];
   // Every parameter added must appear in the SQL (DuckDB refuses to bind an unused name).
@@ -95,10 +118,6 @@ export function buildSelectionSql(
     ? `row_number() OVER (PARTITION BY household_key, eligible_${scope.channel} ORDER BY person_id) = 1`
     : 'true';
 
-  const precomputed =
-    (options.precomputed ?? false) &&
-    criteriaSql.personAggregates.length === 0 &&
-    !criteriaSql.ctes.some((cte) => cte.includes('sel_records'));
   // Conditions on the person's profile alone narrow the precomputed scan before it
   // aggregates (DuckDB does not push them through the aggregation by itself).
   const profileConditions = [

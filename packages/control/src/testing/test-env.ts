@@ -44,6 +44,9 @@ export async function createTestControlDb(kind: TControlDbKind): Promise<TestCon
   await sql`CREATE SCHEMA ${sql.id(schema)}`.execute(admin);
   const control = await openControlDb({ databaseUrl, schema, maxConnections: 25 });
   try {
+    // Once seen under parallel test files: the migrator's first statement on the new
+    // pool found no schema. Ensuring it through the control pool itself settles it.
+    await sql`CREATE SCHEMA IF NOT EXISTS ${sql.id(schema)}`.execute(control.db);
     await migrateToLatest(control.db as Kysely<unknown>, { schema });
   } catch (error) {
     await control.close();

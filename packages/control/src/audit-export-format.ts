@@ -1,4 +1,6 @@
+import { formatCsvCell } from '@alliage/domain';
 import { z } from 'zod';
+import { toAuditRowForHash } from './audit-compute-hash.ts';
 import type { TAuditEvent } from './audit-event.ts';
 
 /** `csv` for people and spreadsheets; `jsonl` keeps every hashed field exactly, for offline verification. */
@@ -26,9 +28,6 @@ export const AUDIT_EXPORT_CONTENT_TYPES: Record<TAuditExportFormat, string> = {
   jsonl: 'application/jsonl; charset=utf-8',
 };
 
-// OWASP "CSV injection": a spreadsheet reads a cell starting with one of these as a formula.
-const FORMULA_TRIGGERS: ReadonlySet<string> = new Set(['=', '+', '-', '@', '\t', '\r']);
-
 /** What comes before the first event: the header line for CSV, nothing for JSONL. */
 export function auditExportHeader(format: TAuditExportFormat): string {
   return format === 'csv' ? `${AUDIT_CSV_COLUMNS.join(',')}\r\n` : '';
@@ -45,19 +44,8 @@ export function auditExportHeader(format: TAuditExportFormat): string {
  */
 export function formatAuditExportLine(event: TAuditEvent, format: TAuditExportFormat): string {
   if (format === 'jsonl') {
-    return `${JSON.stringify({
-      seq: event.seq,
-      occurredAt: event.occurredAt.toISOString(),
-      actor: event.actor,
-      action: event.action,
-      objectType: event.objectType,
-      objectId: event.objectId,
-      organisationCode: event.organisationCode,
-      instructionVersion: event.instructionVersion,
-      details: event.details,
-      prevHash: event.prevHash,
-      hash: event.hash,
-    })}\n`;
+    // Exactly the fields the hash covers (same order), then the hash.
+    return `${JSON.stringify({ ...toAuditRowForHash(event), hash: event.hash })}\n`;
   }
   const cells = [
     String(event.seq),
@@ -72,11 +60,5 @@ export function formatAuditExportLine(event: TAuditEvent, format: TAuditExportFo
     event.prevHash,
     event.hash,
   ];
-  return `${cells.map(csvCell).join(',')}\r\n`;
-}
-
-/** RFC 4180 quoting, after neutralising formula triggers. */
-function csvCell(value: string): string {
-  const safe = FORMULA_TRIGGERS.has(value.charAt(0)) ? `'${value}` : value;
-  return /[",\r\n]/.test(safe) ? `"${safe.replaceAll('"', '""')}"` : safe;
+  return `${cells.map(formatCsvCell).join(',')}\r\n`;
 }

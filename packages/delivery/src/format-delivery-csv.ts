@@ -1,6 +1,5 @@
-import { AppError, type TChannel } from '@alliage/domain';
+import { AppError, formatCsvCell, type TChannel } from '@alliage/domain';
 import type { TDeliveryRow } from './delivery-row.ts';
-import { neutraliseCsvCell } from './neutralise-csv-cell.ts';
 
 /** NF Z10-011 allows at most six address lines. */
 export const MAX_ADDRESS_LINES = 6;
@@ -12,7 +11,6 @@ const ADDRESS_LINE_COLUMNS = Array.from(
 );
 // Postcode and city repeat line 6 as their own columns: mail houses sort on them.
 const POSTAL_COLUMNS = [...ADDRESS_LINE_COLUMNS, 'postcode', 'city'];
-const NEEDS_QUOTES = /[",\r\n]/;
 
 /**
  * The columns of a delivery file for `channel`: the row ID, civility and names, then
@@ -81,9 +79,5 @@ function contactCells(row: TDeliveryRow, channel: TChannel, index: number): stri
 }
 
 function csvLine(values: readonly string[]): string {
-  return values.map((value) => quoteCell(neutraliseCsvCell(value))).join(',');
-}
-
-function quoteCell(value: string): string {
-  return NEEDS_QUOTES.test(value) ? `"${value.replaceAll('"', '""')}"` : value;
+  return values.map(formatCsvCell).join(',');
 }

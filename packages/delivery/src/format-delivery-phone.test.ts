@@ -1,6 +1,6 @@
+import { neutraliseCsvCell } from '@alliage/domain';
 import { describe, expect, it } from 'vitest';
 import { formatDeliveryPhone } from './format-delivery-phone.ts';
-import { neutraliseCsvCell } from './neutralise-csv-cell.ts';
 
 describe('formatDeliveryPhone', () => {
   it('writes French numbers in national form', () => {

@@ -17,6 +17,5 @@ export {
   generateSeedIdentities,
 } from './generate-seed-identities.ts';
 export { interleaveSeeds } from './interleave-seeds.ts';
-export { neutraliseCsvCell } from './neutralise-csv-cell.ts';
 export type { TOutboxFile, WriteOutboxFileOptions } from './write-outbox-file.ts';
 export { writeOutboxFile } from './write-outbox-file.ts';

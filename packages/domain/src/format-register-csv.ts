@@ -1,3 +1,4 @@
+import { formatCsvCell } from './neutralise-csv-cell.ts';
 import type { TProcessorRegister } from './processor-register.ts';
 
 /** Columns of the CSV register, in order. */
@@ -27,9 +28,6 @@ export const REGISTER_CSV_COLUMNS = [
   'security_measures',
   'instruction_history',
 ] as const;
-
-// OWASP "CSV Injection": a spreadsheet reads a cell starting with one of these as a formula.
-const FORMULA_TRIGGERS: ReadonlySet<string> = new Set(['=', '+', '-', '@', '\t', '\r']);
 
 /**
  * Renders the register as CSV (RFC 4180, CRLF), one row per controller × category
@@ -86,10 +84,5 @@ export function formatRegisterCsv(register: TProcessorRegister): string {
       ]);
     }
   }
-  return rows.map((cells) => `${cells.map(toCsvCell).join(',')}\r\n`).join('');
-}
-
-function toCsvCell(value: string): string {
-  const safe = FORMULA_TRIGGERS.has(value.charAt(0)) ? `'${value}` : value;
-  return /[",\r\n]/.test(safe) ? `"${safe.replaceAll('"', '""')}"` : safe;
+  return rows.map((cells) => `${cells.map(formatCsvCell).join(',')}\r\n`).join('');
 }

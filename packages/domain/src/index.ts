@@ -54,6 +54,7 @@ export {
   TRANSACTION_COLUMNS,
   ZMemberFileKind,
 } from './member-file.ts';
+export { formatCsvCell, neutraliseCsvCell } from './neutralise-csv-cell.ts';
 export type {
   TOrganisationFields,
   TOrganisationInput,

@@ -14,3 +14,17 @@ const FORMULA_TRIGGERS: ReadonlySet<string> = new Set(['=', '+', '-', '@', '\t',
 export function neutraliseCsvCell(value: string): string {
   return FORMULA_TRIGGERS.has(value.charAt(0)) ? `'${value}` : value;
 }
+
+/**
+ * One RFC 4180 CSV cell, neutralised first: quoted (inner quotes doubled) when it
+ * holds a quote, a comma or a line break. The one cell writer of every CSV the
+ * platform hands out (deliveries, audit exports, the register).
+ *
+ * @example
+ * formatCsvCell('=1+1') // "'=1+1"
+ * formatCsvCell('a,b') // '"a,b"'
+ */
+export function formatCsvCell(value: string): string {
+  const safe = neutraliseCsvCell(value);
+  return /[",\r\n]/.test(safe) ? `"${safe.replaceAll('"', '""')}"` : safe;
+}

@@ -170,9 +170,17 @@ try {
         geography: { departements: ['69', '75', '13', '33'] },
       },
     },
-    'email, bought in a sector in 12 months (reads records)': {
+    'email, bought in a sector in 12 months': {
       channel: 'email',
       criteria: { purchases: [{ sector: 'equipement_maison', withinMonths: 12 }] },
+    },
+    'postal, bought from 2 members': {
+      channel: 'postal',
+      criteria: { minDistinctMembers: 2 },
+    },
+    'postal, postcode prefixes (reads records)': {
+      channel: 'postal',
+      criteria: { geography: { postcodePrefixes: ['69', '750', '13'] } },
     },
   } as const;
   const rows: [string, string, string][] = [];

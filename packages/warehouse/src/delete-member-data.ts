@@ -74,6 +74,8 @@ export async function deleteMemberData(
         'record_category_activity',
         'held_records',
         'person_member_reach',
+        'person_purchase_facts',
+        'person_member_postcodes',
         'loaded_drops',
         'member_records',
       ]) {

@@ -1,5 +1,10 @@
 import type { DuckDBConnection } from '@duckdb/node-api';
-import { ALL_RECORDS_WITH_ACTIVITY, personMemberReachSql } from './person-member-reach-sql.ts';
+import {
+  ALL_RECORDS_WITH_ACTIVITY,
+  personMemberPostcodesSql,
+  personMemberReachSql,
+  personPurchaseFactsSql,
+} from './person-member-reach-sql.ts';
 
 /**
  * The pool schema, as ordered migrations. A migration never changes once
@@ -276,9 +281,47 @@ const MIGRATIONS: { version: number; name: string; sql: string }[] = [
         -- The birth date as this member knows it (MEMBER_BIRTH_DATE_SQL), for age criteria.
         birth_date DATE
       );
-      INSERT INTO person_member_reach ${personMemberReachSql(ALL_RECORDS_WITH_ACTIVITY)};
+      -- Filled by migration 7, which adds a column (this migration once filled it itself;
+      -- the schema and rows it leaves after 7 are the same either way).
       -- Marks are recomputed at the next selection.
       DELETE FROM repoussoir_sync;
+    `,
+  },
+  {
+    version: 7,
+    name: 'selection-facts',
+    sql: `
+      -- Per person and member: the latest activity of the records with a purchase, so a
+      -- "distinct members bought from" count reads this table instead of every record.
+      ALTER TABLE person_member_reach ADD COLUMN last_buying DATE;
+      DELETE FROM person_member_reach;
+      INSERT INTO person_member_reach ${personMemberReachSql(ALL_RECORDS_WITH_ACTIVITY)};
+      -- Per record's person, member and last activity (retention is decided per record),
+      -- category and day: the purchases and their amount, so purchase criteria of a count
+      -- read this table instead of joining transactions to every record. Kept in step
+      -- with the segment profiles.
+      CREATE TABLE person_purchase_facts (
+        person_id BIGINT NOT NULL,
+        member_code VARCHAR NOT NULL,
+        last_activity DATE NOT NULL,
+        category VARCHAR,
+        purchase_date DATE NOT NULL,
+        purchases INTEGER NOT NULL,
+        amount_eur DECIMAL(18, 2) NOT NULL
+      );
+      INSERT INTO person_purchase_facts ${personPurchaseFactsSql(ALL_RECORDS_WITH_ACTIVITY)};
+      -- Per person, member and postcode: the latest activity per channel (as in
+      -- person_member_reach), for postcode-prefix criteria of a count.
+      CREATE TABLE person_member_postcodes (
+        person_id BIGINT NOT NULL,
+        member_code VARCHAR NOT NULL,
+        postcode VARCHAR NOT NULL,
+        last_postal DATE,
+        last_email DATE,
+        last_sms DATE,
+        last_phone DATE
+      );
+      INSERT INTO person_member_postcodes ${personMemberPostcodesSql(ALL_RECORDS_WITH_ACTIVITY)};
     `,
   },
 ];

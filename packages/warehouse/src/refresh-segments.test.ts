@@ -4,6 +4,12 @@ import type { DuckDBConnection } from '@duckdb/node-api';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { ensureCommuneReference } from './ensure-commune-reference.ts';
 import type { TWarehouse } from './open-warehouse.ts';
+import {
+  ALL_RECORDS_WITH_ACTIVITY,
+  personMemberPostcodesSql,
+  personMemberReachSql,
+  personPurchaseFactsSql,
+} from './person-member-reach-sql.ts';
 import { refreshRecordActivity } from './refresh-record-activity.ts';
 import { refreshSegments } from './refresh-segments.ts';
 import { createTestWarehouse } from './testing/index.ts';
@@ -45,9 +51,10 @@ async function insertRecord(connection: DuckDBConnection, record: TRecordFixture
     `INSERT INTO member_records (record_id, member_code, customer_id, file_drop_id, loaded_at,
       civility, last_name, birth_date, insee_code, commune_status, address_key, dwelling_key, email,
       phone_mobile, phone_mobile_type, phone_landline, optin_email, optin_sms, optin_phone,
-      created_at, identity_hash, person_id)
+      created_at, identity_hash, person_id, postcode)
      VALUES ($1, $2, $3, 'drop-1', TIMESTAMP '2026-06-01 00:00:00', $4, $5, CAST($6 AS DATE), $7, $8,
-      $9, $10, $11, $12, $13, $14, $15, $16, $17, CAST($18 AS DATE), 'hash', $19)`,
+      $9, $10, $11, $12, $13, $14, $15, $16, $17, CAST($18 AS DATE), 'hash', $19,
+      CASE WHEN $8 = 'matched' THEN '42000' END)`,
     [
       record.recordId,
       record.memberCode,
@@ -263,8 +270,27 @@ describe('refreshSegments', () => {
   });
   afterAll(async () => cleanup());
 
+  // The selection facts a refresh maintains are exactly what a recomputation from
+  // every record gives (rows compared as multisets, both ways).
+  async function expectSelectionFactsCurrent(): Promise<void> {
+    const facts = {
+      person_member_reach: personMemberReachSql(ALL_RECORDS_WITH_ACTIVITY),
+      person_member_postcodes: personMemberPostcodesSql(ALL_RECORDS_WITH_ACTIVITY),
+      person_purchase_facts: personPurchaseFactsSql(ALL_RECORDS_WITH_ACTIVITY),
+    };
+    for (const [table, recomputed] of Object.entries(facts)) {
+      const rows = await query(`SELECT
+          (SELECT count(*) FROM ${table}) AS kept,
+          (SELECT count(*) FROM (SELECT * FROM ${table} EXCEPT ALL SELECT * FROM (${recomputed}))) AS stale,
+          (SELECT count(*) FROM (SELECT * FROM (${recomputed}) EXCEPT ALL SELECT * FROM ${table})) AS missing`);
+      expect(rows, table).toEqual([{ kept: expect.any(BigInt), stale: 0n, missing: 0n }]);
+      expect(Number(rows[0]?.kept), table).toBeGreaterThan(0);
+    }
+  }
+
   it('builds person, person-sector and household profiles in full', async () => {
     const changes = await refresh({ full: true, now: FIRST_BUILD });
+    await expectSelectionFactsCurrent();
     expect(changes).toEqual({ persons: 3, households: 1 });
     const saintEtienne = listCommuneReference().find((row) => row.inseeCode === '42218');
     const ajaccio = listCommuneReference().find((row) => row.inseeCode === '2A004');
@@ -383,6 +409,7 @@ describe('refreshSegments', () => {
     });
     const secondBuild = new Date('2026-06-30T02:00:00Z');
     const changes = await refresh({ full: false, memberCodes: ['M02'], now: secondBuild });
+    await expectSelectionFactsCurrent();
     // Person 2, and person 1 who shares its household; person 3 is left alone.
     expect(changes).toEqual({ persons: 2, households: 1 });
     expect((await personProfile(1))?.updated_at).toBe('2026-06-30 02:00:00');
@@ -422,6 +449,7 @@ describe('refreshSegments', () => {
       touched: [3],
       now: new Date('2026-06-30T03:00:00Z'),
     });
+    await expectSelectionFactsCurrent();
     expect(changes).toEqual({ persons: 2, households: 2 });
     expect(await personProfile(3)).toBeUndefined();
     expect(await sectorProfiles(3)).toEqual([]);

@@ -1,6 +1,10 @@
 import { SEGMENT_DEFINITIONS, SEGMENTS_VERSION } from '@alliage/domain';
 import { type DuckDBConnection, LIST, listValue, VARCHAR } from '@duckdb/node-api';
-import { personMemberReachSql } from './person-member-reach-sql.ts';
+import {
+  personMemberPostcodesSql,
+  personMemberReachSql,
+  personPurchaseFactsSql,
+} from './person-member-reach-sql.ts';
 import {
   ageBandSql,
   appetenceFromDecayedSpendSql,
@@ -36,7 +40,8 @@ export interface TSegmentChanges {
 
 /**
  * Recomputes the segment profiles (`person_profile`, `person_sector_profile`,
- * `household_profile`) inside the caller's transaction, scratch data in TEMP
+ * `household_profile`) and the selection facts (`person_member_reach`,
+ * `person_member_postcodes`, `person_purchase_facts`) inside the caller's transaction, scratch data in TEMP
  * tables only. Incremental unless `full`: the persons in TEMP table
  * `ir_touched_persons`, the persons with a record of `memberCodes`, the persons
  * whose household changed since their profile was written (the household pass
@@ -74,6 +79,8 @@ export async function refreshSegments(options: RefreshSegmentsOptions): Promise<
       'person_sector_profile',
       'household_profile',
       'person_member_reach',
+      'person_purchase_facts',
+      'person_member_postcodes',
     ]) {
       await connection.run(`DELETE FROM ${table}`);
     }
@@ -83,7 +90,13 @@ export async function refreshSegments(options: RefreshSegmentsOptions): Promise<
       options.memberCodes,
       options.affectedCustomersTable ?? null,
     );
-    for (const table of ['person_profile', 'person_sector_profile', 'person_member_reach']) {
+    for (const table of [
+      'person_profile',
+      'person_sector_profile',
+      'person_member_reach',
+      'person_purchase_facts',
+      'person_member_postcodes',
+    ]) {
       await connection.run(`DELETE FROM ${table}
         WHERE person_id IN (SELECT person_id FROM sg_scope_persons)
           OR person_id NOT IN (SELECT person_id FROM persons)`);
@@ -95,7 +108,7 @@ export async function refreshSegments(options: RefreshSegmentsOptions): Promise<
 
   // 2. The records of the persons in scope, with their activity.
   await connection.run(`CREATE OR REPLACE TEMP TABLE sg_records AS
-    SELECT r.record_id, r.person_id, r.member_code, r.customer_id, r.civility, r.birth_date,
+    SELECT r.record_id, r.person_id, r.member_code, r.customer_id, r.civility, r.birth_date, r.postcode,
       r.insee_code, r.dwelling_key, r.address_key, r.commune_status, r.last_name, r.email,
       r.optin_email, r.phone_mobile, r.phone_mobile_type, r.optin_sms, r.phone_landline, r.optin_phone,
       a.first_transaction, a.last_transaction,
@@ -110,6 +123,10 @@ export async function refreshSegments(options: RefreshSegmentsOptions): Promise<
   // What selections count from: per person and member, the latest activity of the
   // records that reach each channel (same contact rules as the reach_* flags below).
   await connection.run(`INSERT INTO person_member_reach ${personMemberReachSql('sg_records')}`);
+  await connection.run(`INSERT INTO person_purchase_facts ${personPurchaseFactsSql('sg_records')}`);
+  await connection.run(
+    `INSERT INTO person_member_postcodes ${personMemberPostcodesSql('sg_records')}`,
+  );
 
   // 3. Person facts: commune (the record of the person's dwelling, else the most recently
   // active record with a commune), most frequent civility and birth date, reachability.

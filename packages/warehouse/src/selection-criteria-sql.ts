@@ -6,6 +6,7 @@ import {
   type TPurchaseCriterion,
   type TReferenceCriterion,
   type TSelectionCriteria,
+  ZChannel,
 } from '@alliage/domain';
 import { MEMBER_BIRTH_DATE_SQL } from './person-member-reach-sql.ts';
 import { segmentValueSql, wholeMonthsSql } from './segment-sql.ts';
@@ -59,7 +60,16 @@ export function compileCriteriaSql(
     pieces.conditions.push(`pp.departement IN ${inList(geography.departements)}`);
   }
   if (geography?.communes) pieces.conditions.push(`pp.insee_code IN ${inList(geography.communes)}`);
-  if (geography?.postcodePrefixes) {
+  if (geography?.postcodePrefixes && context.precomputed) {
+    // A usable record (any channel) at a postcode starting with one of the prefixes.
+    const prefixes = parameters.add('varchar_list', geography.postcodePrefixes);
+    pieces.ctes.push(`sel_postcode AS (
+      SELECT DISTINCT f.person_id FROM person_member_postcodes f
+      JOIN sel_permits p ON p.member_code = f.member_code
+      WHERE len(list_filter(${prefixes}, prefix -> starts_with(f.postcode, prefix))) > 0
+        AND (${ZChannel.options.map((channel) => `coalesce(f.last_${channel} >= p.cutoff_${channel}, false)`).join(' OR ')}))`);
+    pieces.conditions.push('s.person_id IN (SELECT person_id FROM sel_postcode)');
+  } else if (geography?.postcodePrefixes) {
     const prefixes = parameters.add('varchar_list', geography.postcodePrefixes);
     pieces.personAggregates.push(`bool_or(r.usable_any AND r.postcode IS NOT NULL
       AND len(list_filter(${prefixes}, prefix -> starts_with(r.postcode, prefix))) > 0) AS postcode_match`);
@@ -70,27 +80,46 @@ export function compileCriteriaSql(
     // The person's birth date: per permitting member its own (MEMBER_BIRTH_DATE_SQL),
     // then the one most members give, then the most recently active. The same
     // definition on the precomputed table (counts) and on the records (extraction).
-    const perMember = context.precomputed
-      ? `SELECT f.person_id, f.birth_date, f.last_activity FROM person_member_reach f
-        JOIN sel_permits p ON p.member_code = f.member_code
-        WHERE f.birth_date IS NOT NULL AND (${context.memberInRetention('f.last_activity')})`
-      : `SELECT person_id, ${MEMBER_BIRTH_DATE_SQL} AS birth_date, max(last_activity) AS last_activity
-        FROM sel_records GROUP BY person_id, member_code`;
-    pieces.ctes.push(`sel_birth AS (
-      SELECT person_id, birth_date FROM (${perMember}) WHERE birth_date IS NOT NULL
-      GROUP BY person_id, birth_date
-      QUALIFY row_number() OVER (PARTITION BY person_id
-        ORDER BY count(*) DESC, max(last_activity) DESC, birth_date) = 1)`);
-    pieces.joins.push('LEFT JOIN sel_birth b ON b.person_id = s.person_id');
     const months = wholeMonthsSql('b.birth_date', context.today());
-    pieces.conditions.push(`b.birth_date <= ${context.today()}`);
+    const ageConditions = [`b.birth_date <= ${context.today()}`];
     if (criteria.age.min !== undefined) {
-      pieces.conditions.push(`${months} >= ${parameters.add('integer', criteria.age.min * 12)}`);
+      ageConditions.push(`${months} >= ${parameters.add('integer', criteria.age.min * 12)}`);
     }
     if (criteria.age.max !== undefined) {
-      pieces.conditions.push(
-        `${months} < ${parameters.add('integer', (criteria.age.max + 1) * 12)}`,
+      ageConditions.push(`${months} < ${parameters.add('integer', (criteria.age.max + 1) * 12)}`);
+    }
+    const chooseBirthDate = (relation: string) => `SELECT person_id, birth_date FROM ${relation}
+      GROUP BY person_id, birth_date
+      QUALIFY row_number() OVER (PARTITION BY person_id
+        ORDER BY count(*) DESC, max(last_activity) DESC, birth_date) = 1`;
+    if (context.precomputed) {
+      // Most persons are given one birth date by all their members: only those given
+      // several need the ranking.
+      pieces.ctes.push(`sel_member_birth AS (
+        SELECT f.person_id, f.birth_date, f.last_activity FROM person_member_reach f
+        JOIN sel_permits p ON p.member_code = f.member_code
+        WHERE f.birth_date IS NOT NULL AND (${context.memberInRetention('f.last_activity')}))`);
+      pieces.ctes.push(`sel_birth_span AS (
+        SELECT person_id, min(birth_date) AS earliest, max(birth_date) AS latest
+        FROM sel_member_birth GROUP BY person_id)`);
+      pieces.ctes.push(`sel_birth AS (
+        SELECT person_id, earliest AS birth_date FROM sel_birth_span WHERE earliest = latest
+        UNION ALL
+        ${chooseBirthDate(`(SELECT * FROM sel_member_birth WHERE person_id IN
+          (SELECT person_id FROM sel_birth_span WHERE earliest <> latest))`)})`);
+      // A semi-join, so it narrows the precomputed scan like the other facts.
+      pieces.ctes.push(
+        `sel_age AS (SELECT person_id FROM sel_birth b WHERE ${ageConditions.join(' AND ')})`,
       );
+      pieces.conditions.push('s.person_id IN (SELECT person_id FROM sel_age)');
+    } else {
+      pieces.ctes.push(
+        `sel_birth AS (${chooseBirthDate(`(
+        SELECT person_id, ${MEMBER_BIRTH_DATE_SQL} AS birth_date, max(last_activity) AS last_activity
+        FROM sel_records GROUP BY person_id, member_code) WHERE birth_date IS NOT NULL`)})`,
+      );
+      pieces.joins.push('LEFT JOIN sel_birth b ON b.person_id = s.person_id');
+      pieces.conditions.push(...ageConditions);
     }
   }
 
@@ -108,19 +137,30 @@ export function compileCriteriaSql(
       )}) AS sector)`);
   }
   for (const [index, purchase] of (criteria.purchases ?? []).entries()) {
-    pieces.ctes.push(
-      `sel_purchase_${index} AS (${purchaseSql(purchase, scope.today, parameters)})`,
-    );
+    const purchases = context.precomputed
+      ? precomputedPurchaseSql(purchase, scope.today, parameters, context.memberInRetention)
+      : purchaseSql(purchase, scope.today, parameters);
+    pieces.ctes.push(`sel_purchase_${index} AS (${purchases})`);
     pieces.conditions.push(`s.person_id IN (SELECT person_id FROM sel_purchase_${index})`);
   }
 
   if (criteria.minDistinctMembers !== undefined) {
-    pieces.personAggregates.push(
-      'count(DISTINCT r.member_code) FILTER (WHERE r.transaction_count > 0) AS buying_members',
-    );
-    pieces.conditions.push(
-      `s.buying_members >= ${parameters.add('integer', criteria.minDistinctMembers)}`,
-    );
+    const minimum = parameters.add('integer', criteria.minDistinctMembers);
+    if (context.precomputed) {
+      // A member counts when one of the person's records there with a purchase is
+      // within the member's retention: the latest such record decides (last_buying).
+      pieces.ctes.push(`sel_buying AS (
+        SELECT f.person_id FROM person_member_reach f
+        JOIN sel_permits p ON p.member_code = f.member_code
+        WHERE ${context.memberInRetention('f.last_buying')}
+        GROUP BY f.person_id HAVING count(*) >= ${minimum})`);
+      pieces.conditions.push('s.person_id IN (SELECT person_id FROM sel_buying)');
+    } else {
+      pieces.personAggregates.push(
+        'count(DISTINCT r.member_code) FILTER (WHERE r.transaction_count > 0) AS buying_members',
+      );
+      pieces.conditions.push(`s.buying_members >= ${minimum}`);
+    }
   }
 
   for (const channel of criteria.reachableChannels ?? []) {
@@ -155,6 +195,58 @@ export function compileCriteriaSql(
   return pieces;
 }
 
+// The pieces of a purchase criterion over a relation `a` (with `member_code`,
+// `category`, the date column and `amount_eur`): the sector join, the filters, and
+// the HAVING thresholds on the purchase count given.
+function purchasePieces(
+  purchase: TPurchaseCriterion,
+  today: string,
+  parameters: SelectionParameters,
+  columns: { date: string; count: string },
+): { sectorJoin: string; where: string; having: string } {
+  const filters: string[] = [];
+  let sectorJoin = '';
+  if (purchase.sector) {
+    sectorJoin = 'JOIN sel_member_sectors ms ON ms.member_code = a.member_code';
+    filters.push(`ms.sector = ${parameters.add('varchar', purchase.sector)}`);
+  }
+  if (purchase.category) {
+    filters.push(`a.category = ${parameters.add('varchar', purchase.category)}`);
+  }
+  if (purchase.withinMonths !== undefined) {
+    const since = retentionCutoff(today, purchase.withinMonths);
+    filters.push(`a.${columns.date} >= CAST(${parameters.add('varchar', since)} AS DATE)`);
+  }
+  const having = [`${columns.count} >= ${parameters.add('integer', purchase.minPurchases)}`];
+  if (purchase.minSpendEur !== undefined) {
+    having.push(`sum(a.amount_eur) >= ${parameters.add('double', purchase.minSpendEur)}`);
+  }
+  return {
+    sectorJoin,
+    where: filters.map((filter) => ` AND ${filter}`).join(''),
+    having: having.join(' AND '),
+  };
+}
+
+// The same persons as `purchaseSql`, from `person_purchase_facts`: the facts of the
+// permitting members' records within retention on a permitted channel (the criteria
+// records), windowed by day.
+function precomputedPurchaseSql(
+  purchase: TPurchaseCriterion,
+  today: string,
+  parameters: SelectionParameters,
+  memberInRetention: (lastActivity: string) => string,
+): string {
+  const { sectorJoin, where, having } = purchasePieces(purchase, today, parameters, {
+    date: 'purchase_date',
+    count: 'sum(a.purchases)',
+  });
+  return `SELECT a.person_id FROM person_purchase_facts a
+    JOIN sel_permits p ON p.member_code = a.member_code ${sectorJoin}
+    WHERE (${memberInRetention('a.last_activity')})${where}
+    GROUP BY a.person_id HAVING ${having}`;
+}
+
 // Persons whose criteria records hold these purchases: all-time totals from
 // record_category_activity, or the transactions themselves when a window is asked
 // (a count "within N months" must only count purchases in the window).
@@ -164,30 +256,15 @@ function purchaseSql(
   parameters: SelectionParameters,
 ): string {
   const windowed = purchase.withinMonths !== undefined;
-  const source = windowed
-    ? `transactions a ON a.member_code = r.member_code AND a.customer_id = r.customer_id`
-    : `record_category_activity a ON a.member_code = r.member_code AND a.customer_id = r.customer_id`;
-  const filters: string[] = [];
-  let sectorJoin = '';
-  if (purchase.sector) {
-    sectorJoin = 'JOIN sel_member_sectors ms ON ms.member_code = r.member_code';
-    filters.push(`ms.sector = ${parameters.add('varchar', purchase.sector)}`);
-  }
-  if (purchase.category) {
-    filters.push(`a.category = ${parameters.add('varchar', purchase.category)}`);
-  }
-  if (windowed) {
-    const since = retentionCutoff(today, purchase.withinMonths as number);
-    filters.push(`a.transaction_date >= CAST(${parameters.add('varchar', since)} AS DATE)`);
-  }
-  const count = windowed ? 'count(*)' : 'sum(a.transaction_count)';
-  const having = [`${count} >= ${parameters.add('integer', purchase.minPurchases)}`];
-  if (purchase.minSpendEur !== undefined) {
-    having.push(`sum(a.amount_eur) >= ${parameters.add('double', purchase.minSpendEur)}`);
-  }
-  return `SELECT r.person_id FROM sel_records r JOIN ${source} ${sectorJoin}
-    ${filters.length > 0 ? `WHERE ${filters.join(' AND ')}` : ''}
-    GROUP BY r.person_id HAVING ${having.join(' AND ')}`;
+  const source = windowed ? 'transactions' : 'record_category_activity';
+  const { sectorJoin, where, having } = purchasePieces(purchase, today, parameters, {
+    date: 'transaction_date',
+    count: windowed ? 'count(*)' : 'sum(a.transaction_count)',
+  });
+  return `SELECT r.person_id FROM sel_records r
+    JOIN ${source} a ON a.member_code = r.member_code AND a.customer_id = r.customer_id ${sectorJoin}
+    WHERE true${where}
+    GROUP BY r.person_id HAVING ${having}`;
 }
 
 // A reference table column, checked against the pool's metadata before it becomes an identifier.

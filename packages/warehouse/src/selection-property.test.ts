@@ -4,11 +4,11 @@ import { countSelection } from './count-selection.ts';
 import { extractSelection } from './extract-selection.ts';
 import type { TWarehouse } from './open-warehouse.ts';
 import type { TRepoussoirHash } from './refresh-oppositions.ts';
+import { refreshRecordActivity } from './refresh-record-activity.ts';
 import type { TSelectionScope } from './selection-scope.ts';
 import { syncRepoussoirHashes } from './sync-repoussoir-hashes.ts';
 import {
   createTestWarehouse,
-  insertFixtureActivity,
   insertFixturePersons,
   insertFixtureRecords,
   type TFixtureRecord,
@@ -18,6 +18,13 @@ const TODAY = '2026-06-30';
 const CHANNELS: TChannel[] = ['postal', 'email', 'sms', 'phone'];
 const MEMBERS = ['M01', 'M02', 'M03', 'M04'];
 const SCOPES = ['all', ...CHANNELS];
+const CATEGORIES = ['mobilier', 'jardin', 'voyage'];
+const MEMBER_SECTORS: Record<string, string> = {
+  M01: 'equipement_maison',
+  M02: 'equipement_maison',
+  M03: 'loisirs_voyages',
+  M04: 'presse_edition',
+};
 
 // mulberry32: a small seeded generator, so a failing seed can be replayed.
 function seededRandom(seed: number): () => number {
@@ -31,8 +38,16 @@ function seededRandom(seed: number): () => number {
   };
 }
 
+interface TGeneratedTransaction {
+  date: string;
+  amountEur: number;
+  category: string;
+}
+
 interface TGeneratedRecord extends TFixtureRecord {
   lastTransaction: string | null;
+  /** Ascending by date; the last one is on `lastTransaction`. */
+  transactions: TGeneratedTransaction[];
 }
 
 interface TGeneratedPool {
@@ -59,19 +74,35 @@ function generatePool(seed: number): TGeneratedPool {
       const n = recordId;
       const mobile = chance(0.6);
       const landline = chance(0.4);
+      const lastTransaction = chance(0.5) ? date(2021) : null;
+      const transactions: TGeneratedTransaction[] = [];
+      if (lastTransaction) {
+        const count = 1 + Math.floor(random() * 4);
+        for (let index = 0; index < count; index++) {
+          const day = index === 0 ? lastTransaction : date(2021);
+          transactions.push({
+            // Earlier purchases only: the last one is the record's last activity.
+            date: day.localeCompare(lastTransaction) > 0 ? lastTransaction : day,
+            amountEur: 5 + Math.floor(random() * 100),
+            category: pick(CATEGORIES),
+          });
+        }
+        transactions.sort((left, right) => left.date.localeCompare(right.date));
+      }
       records.push({
         recordId: n,
         personId,
         memberCode: pick(MEMBERS),
         customerId: `C${n}`,
         createdAt: date(2021),
-        lastTransaction: chance(0.5) ? date(2021) : null,
+        lastTransaction,
+        transactions,
         civility: pick(['M', 'MME', null]),
         firstName: `Prenom${n}`,
         lastName: chance(0.9) ? `NOM${n}` : null,
         streetName: `RUE TEST ${n}`,
         streetKey: `TEST ${n}`,
-        postcode: '42000',
+        postcode: pick(['42000', '69001', '69300', '75011', '13001']),
         city: 'SAINT ETIENNE',
         inseeCode: '42218',
         communeStatus: chance(0.85) ? 'matched' : 'unknown_postcode',
@@ -151,6 +182,81 @@ function opposed(pool: TGeneratedPool, records: TGeneratedRecord[], channel: TCh
   );
 }
 
+// A criteria record: its member permits at least one channel, and the record is
+// within that member's retention on one of them (contact or not).
+function criteriaRecord(pool: TGeneratedPool, record: TGeneratedRecord): boolean {
+  return CHANNELS.some((channel) => {
+    const cutoff = pool.permits[channel].get(record.memberCode);
+    return cutoff !== undefined && (record.lastTransaction ?? record.createdAt) >= cutoff;
+  });
+}
+
+interface TOracleCriterion {
+  label: string;
+  input: Record<string, unknown>;
+  matches: (records: TGeneratedRecord[]) => boolean;
+}
+
+// Criteria that read the records (purchases, postcode prefixes, distinct members)
+// with what they mean over a person's criteria records, written independently of the SQL.
+function recordCriteria(pool: TGeneratedPool): TOracleCriterion[] {
+  const purchasesOf = (
+    records: TGeneratedRecord[],
+    filter: (record: TGeneratedRecord, transaction: TGeneratedTransaction) => boolean,
+  ) =>
+    records.flatMap((record) =>
+      record.transactions.filter((transaction) => filter(record, transaction)),
+    );
+  const since = (months: number) => retentionCutoff(TODAY, months);
+  return [
+    {
+      label: 'bought in the last 6 months',
+      input: { purchases: [{ withinMonths: 6 }] },
+      matches: (records) => purchasesOf(records, (_, t) => t.date >= since(6)).length >= 1,
+    },
+    {
+      label: 'at least 2 purchases of furniture, all time',
+      input: { purchases: [{ category: 'mobilier', minPurchases: 2 }] },
+      matches: (records) => purchasesOf(records, (_, t) => t.category === 'mobilier').length >= 2,
+    },
+    {
+      label: 'spent 80 € in home equipment in 12 months',
+      input: { purchases: [{ sector: 'equipement_maison', withinMonths: 12, minSpendEur: 80 }] },
+      matches: (records) =>
+        purchasesOf(
+          records,
+          (r, t) => MEMBER_SECTORS[r.memberCode] === 'equipement_maison' && t.date >= since(12),
+        ).reduce((sum, t) => sum + t.amountEur, 0) >= 80,
+    },
+    {
+      label: 'bought travel in 24 months and furniture ever',
+      input: {
+        purchases: [{ category: 'voyage', withinMonths: 24 }, { category: 'mobilier' }],
+      },
+      matches: (records) =>
+        purchasesOf(records, (_, t) => t.category === 'voyage' && t.date >= since(24)).length >=
+          1 && purchasesOf(records, (_, t) => t.category === 'mobilier').length >= 1,
+    },
+    {
+      label: 'postcode prefixes 69 and 750',
+      input: { geography: { postcodePrefixes: ['69', '750'] } },
+      matches: (records) =>
+        records.some(
+          (record) =>
+            ['69', '750'].some((prefix) => record.postcode?.startsWith(prefix)) &&
+            CHANNELS.some((channel) => usable(pool, record, channel)),
+        ),
+    },
+    {
+      label: 'bought from 2 distinct members',
+      input: { minDistinctMembers: 2 },
+      matches: (records) =>
+        new Set(records.filter((record) => record.transactions.length > 0).map((r) => r.memberCode))
+          .size >= 2,
+    },
+  ];
+}
+
 function oracle(pool: TGeneratedPool, channel: TChannel): Map<number, TGeneratedRecord[]> {
   const byPerson = new Map<number, TGeneratedRecord[]>();
   for (const record of pool.records) {
@@ -179,19 +285,35 @@ describe('selections on generated pools (property)', () => {
       const pool = generatePool(seed);
       await warehouse.withWriter(async (connection) => {
         await connection.run('BEGIN TRANSACTION');
-        for (const table of ['member_records', 'record_activity', 'persons', 'delivered_persons']) {
+        for (const table of [
+          'member_records',
+          'transactions',
+          'record_activity',
+          'record_category_activity',
+          'persons',
+          'delivered_persons',
+        ]) {
           await connection.run(`DELETE FROM ${table}`);
         }
         await insertFixtureRecords(connection, pool.records);
+        let transactionId = 0;
         for (const record of pool.records) {
-          if (record.lastTransaction) {
-            await insertFixtureActivity(connection, {
-              memberCode: record.memberCode,
-              customerId: record.customerId,
-              lastTransaction: record.lastTransaction,
-            });
+          for (const transaction of record.transactions) {
+            await connection.run(
+              `INSERT INTO transactions VALUES ($1, $2, $3, CAST($4 AS DATE),
+                CAST($5 AS DECIMAL(14, 2)), $6, 'web', 'drop-fixture')`,
+              [
+                record.memberCode,
+                record.customerId,
+                `T${++transactionId}`,
+                transaction.date,
+                transaction.amountEur,
+                transaction.category,
+              ],
+            );
           }
         }
+        await refreshRecordActivity(connection, MEMBERS);
         await insertFixturePersons(
           connection,
           [...new Set(pool.records.map((record) => record.personId))].map((personId) => ({
@@ -268,6 +390,44 @@ describe('selections on generated pools (property)', () => {
               channel,
             ),
           ).toBe(false);
+        }
+      }
+
+      // Record-level criteria: the count (precomputed facts) and the extraction (the
+      // records themselves) both select exactly the oracle's persons.
+      for (const channel of ['postal', 'email'] as const) {
+        const scope: TSelectionScope = {
+          today: TODAY,
+          clientCode: 'C99',
+          channel,
+          permittingMembers,
+          memberSectors: MEMBER_SECTORS,
+        };
+        const eligible = oracle(pool, channel);
+        for (const criterion of recordCriteria(pool)) {
+          const expected = [...eligible.keys()]
+            .filter((personId) =>
+              criterion.matches(
+                pool.records.filter(
+                  (record) => record.personId === personId && criteriaRecord(pool, record),
+                ),
+              ),
+            )
+            .sort((a, b) => a - b);
+          const criteria = ZSelectionCriteria.parse(criterion.input);
+          const counts = await countSelection(warehouse, criteria, scope);
+          expect(counts.total, `${criterion.label} on ${channel}: count`).toBe(expected.length);
+          const { persons } = await extractSelection(warehouse, {
+            criteria,
+            scope,
+            quantity: 1000,
+            randomSeed: seed,
+            deliveryId: `D-${seed}-${channel}-${criterion.label}`,
+          });
+          expect(
+            persons.map((person) => person.personId).sort((a, b) => a - b),
+            `${criterion.label} on ${channel}: extraction`,
+          ).toEqual(expected);
         }
       }
     });

@@ -72,13 +72,8 @@ export function buildSelectionSql(
 
   const eligible = (channel: TChannel) =>
     `(s.usable_${channel} AND NOT coalesce(o.opposed_${channel}, false))`;
-  // Criteria that need the records themselves (postcode prefixes, purchases, distinct
-  // buying members) take the exact path; the others can read the precomputed facts.
-  const precomputed =
-    (options.precomputed ?? false) &&
-    criteria.geography?.postcodePrefixes === undefined &&
-    criteria.purchases === undefined &&
-    criteria.minDistinctMembers === undefined;
+  // Counts read the precomputed facts; extraction reads the records themselves.
+  const precomputed = options.precomputed ?? false;
   const memberInRetention = (lastActivity: string) =>
     CHANNELS.map((channel) => `coalesce(${lastActivity} >= p.cutoff_${channel}, false)`).join(
       ' OR ',
@@ -127,20 +122,29 @@ export function buildSelectionSql(
         (condition) =>
           `f.person_id IN (SELECT pp.person_id FROM person_profile pp WHERE ${condition})`,
       ),
-    // Segment conditions are person-id semi-joins on profile tables: usable as they are.
+    // Segment conditions, and the age, purchase, buying-member and postcode criteria of
+    // the precomputed path, are person-id semi-joins on tables or on CTEs placed before
+    // `sel_persons`: usable as they are.
     ...criteriaSql.conditions
       .filter((condition) =>
-        /^s\.person_id IN \(SELECT person_id FROM (person_profile|person_sector_profile)\b/.test(
+        /^s\.person_id IN \(SELECT person_id FROM (person_profile|person_sector_profile|sel_purchase_\d+|sel_buying|sel_postcode|sel_age)\b/.test(
           condition,
         ),
       )
       .map((condition) => condition.replace(/^s\.person_id/, 'f.person_id')),
   ];
+  const criteriaCtes = criteriaSql.ctes.map((cte) => `  ${cte},\n`).join('');
   const withClause = `WITH
   sel_permits AS (
     SELECT unnest(${parameters.add('varchar_list', members)}) AS member_code, ${cutoffColumns.join(', ')}
   ),
-${precomputed ? precomputedPersonsSql(profileConditions) : recordPersonsSql(inRetention, criteriaSql.personAggregates)}  ${criteriaSql.ctes.map((cte) => `${cte},\n  `).join('')}sel_candidates AS (
+${
+  // The precomputed path's criteria CTEs read only the facts and `sel_permits`, and
+  // narrow `sel_persons`; the exact path's read `sel_records`.
+  precomputed
+    ? `${criteriaCtes}${precomputedPersonsSql(profileConditions)}`
+    : `${recordPersonsSql(inRetention, criteriaSql.personAggregates)}${criteriaCtes}`
+}  sel_candidates AS (
     SELECT s.person_id, pp.household_id, pp.departement, ${householdKey} AS household_key,
       ${CHANNELS.map((channel) => `${eligible(channel)} AS eligible_${channel}`).join(', ')}
     FROM sel_persons s

@@ -1,3 +1,4 @@
+import type { TDeliveryPushStatus } from '@alliage/domain';
 import type { Selectable } from 'kysely';
 import type { DeliveriesTable } from './schema.ts';
 
@@ -25,6 +26,13 @@ export interface TDelivery {
   expiredAt: Date | null;
   errorCode: string | null;
   errorMessage: string | null;
+  /** Where the file stands with the client's own SFTP server (push mode). */
+  pushStatus: TDeliveryPushStatus;
+  pushedAt: Date | null;
+  pushErrorCode: string | null;
+  pushErrorMessage: string | null;
+  /** Final path on the client's server once pushed. */
+  remotePath: string | null;
 }
 
 /** A `deliveries` row with its client's code. */
@@ -51,5 +59,10 @@ export function toDelivery(row: TDeliveryRow): TDelivery {
     expiredAt: row.expired_at,
     errorCode: row.error_code,
     errorMessage: row.error_message,
+    pushStatus: row.push_status,
+    pushedAt: row.pushed_at,
+    pushErrorCode: row.push_error_code,
+    pushErrorMessage: row.push_error_message,
+    remotePath: row.remote_path,
   };
 }

@@ -1,8 +1,8 @@
 import type {
+  TDropFileKind,
   TDropRejectionReason,
   TDropReport,
   TDropStatus,
-  TMemberFileKind,
 } from '@alliage/domain';
 import type { Selectable } from 'kysely';
 import type { FileDropsTable } from './schema.ts';
@@ -20,7 +20,7 @@ export interface TFileDrop {
   storagePath: string;
   status: TDropStatus;
   attempts: number;
-  kind: TMemberFileKind | null;
+  kind: TDropFileKind | null;
   signerFingerprint: string | null;
   rowCount: number | null;
   rejectedRowCount: number | null;

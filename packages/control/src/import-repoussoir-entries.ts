@@ -21,7 +21,8 @@ const ZImportEntries = z.array(ZRepoussoirHashEntry).min(1, 'must hold at least 
 /**
  * Adds many hashed contact points in one transaction with one `repoussoir.changed`
  * event; entries already active (same kind, hash and scope) are counted, not duplicated.
- * One bad entry refuses the whole import.
+ * One bad entry refuses the whole import. `audit` ties the event to the member whose list
+ * it is and to what carried it (e.g. a file drop), for the member and compliance to find.
  *
  * @example
  * await importRepoussoirEntries(ctx, actor, [{ kind: 'phone', hmac, scope: 'sms' }],
@@ -32,6 +33,7 @@ export async function importRepoussoirEntries(
   actor: TActor,
   entries: readonly TRepoussoirHashEntryInput[],
   options: TRepoussoirProvenanceInput,
+  audit: { organisationCode?: string; details?: Record<string, unknown> } = {},
 ): Promise<TRepoussoirImportResult> {
   const parsed = parseInput(ZImportEntries, entries, 'entries');
   const provenance = parseInput(ZRepoussoirProvenance, options);
@@ -46,12 +48,16 @@ export async function importRepoussoirEntries(
       action: 'repoussoir.changed',
       actor,
       objectType: 'repoussoir',
-      details: repoussoirChangeDetails({
-        operation: 'import',
-        entries: parsed,
-        added: created.length,
-        source: provenance.source,
-      }),
+      organisationCode: audit.organisationCode ?? null,
+      details: {
+        ...audit.details,
+        ...repoussoirChangeDetails({
+          operation: 'import',
+          entries: parsed,
+          added: created.length,
+          source: provenance.source,
+        }),
+      },
     });
     return { added: created.length, alreadyPresent: parsed.length - created.length };
   });

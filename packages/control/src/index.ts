@@ -67,6 +67,7 @@ export { getInstructionInForce } from './get-instruction-in-force.ts';
 export { getOrganisation } from './get-organisation.ts';
 export { getPrincipal } from './get-principal.ts';
 export { getPullSource } from './get-pull-source.ts';
+export { getPushTarget } from './get-push-target.ts';
 export { getRepoussoirFingerprint } from './get-repoussoir-fingerprint.ts';
 export type { TRemoteFile } from './has-pulled-file.ts';
 export { hasPulledFile } from './has-pulled-file.ts';
@@ -94,14 +95,17 @@ export type { TOrganisation } from './organisation.ts';
 export type { TKeyType, TOrganisationKey } from './organisation-key.ts';
 export type { TPrincipal } from './principal.ts';
 export type { TPullSource } from './pull-source.ts';
+export type { TPushTarget } from './push-target.ts';
 export { recordPulledFile } from './record-pulled-file.ts';
 export type { TFileDropInput } from './register-file-drop.ts';
 export { registerFileDrop, ZFileDropInput } from './register-file-drop.ts';
+export { removePushTarget } from './remove-push-target.ts';
 export type { TRepoussoirEntry } from './repoussoir-entry.ts';
 export { revokeApiToken } from './revoke-api-token.ts';
 export { revokeOrganisationKey } from './revoke-organisation-key.ts';
 export { setInstruction } from './set-instruction.ts';
 export { setPullSource } from './set-pull-source.ts';
+export { setPushTarget } from './set-push-target.ts';
 export { updateOrganisation } from './update-organisation.ts';
 // --- selections, deliveries, seeds, alerts ---
 
@@ -131,6 +135,7 @@ export { getSelection } from './get-selection.ts';
 export { listAlerts } from './list-alerts.ts';
 export { listDeliveries } from './list-deliveries.ts';
 export { listExpiredDeliveries } from './list-expired-deliveries.ts';
+export { listPendingDeliveryPushes } from './list-pending-delivery-pushes.ts';
 export { listRecentCounts } from './list-recent-counts.ts';
 export type { TRepoussoirEntryFilter } from './list-repoussoir-entries.ts';
 export { listRepoussoirEntries } from './list-repoussoir-entries.ts';
@@ -147,10 +152,14 @@ export {
 } from './raise-repeated-denial-alert.ts';
 export type { RecordDeliveryDownloadInput } from './record-delivery-download.ts';
 export { recordDeliveryDownload } from './record-delivery-download.ts';
+export type { TRecordDeliveryPushInput } from './record-delivery-push.ts';
+export { recordDeliveryPush } from './record-delivery-push.ts';
 export type { TRecordSeedHitInput } from './record-seed-hit.ts';
 export { recordSeedHit } from './record-seed-hit.ts';
 export type { TRecordSelectionCountInput } from './record-selection-count.ts';
 export { recordSelectionCount } from './record-selection-count.ts';
+export type { RequestDeliveryPushOptions } from './request-delivery-push.ts';
+export { requestDeliveryPush } from './request-delivery-push.ts';
 export type { TSeedHit } from './seed-hit.ts';
 export type { TSelection, TSelectionStatus } from './selection.ts';
 export type {

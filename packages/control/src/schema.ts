@@ -91,7 +91,7 @@ export interface FileDropsTable {
   storage_path: string;
   status: 'received' | 'processing' | 'accepted' | 'rejected' | 'duplicate';
   attempts: Generated<number>;
-  file_kind: 'customers' | 'transactions' | null;
+  file_kind: 'customers' | 'transactions' | 'optouts' | null;
   signer_fingerprint: string | null;
   row_count: number | null;
   rejected_row_count: number | null;
@@ -123,6 +123,19 @@ export interface PullSourcesTable {
   enabled: boolean;
   /** When a scheduled run last claimed the source. */
   last_run_at: Timestamp | null;
+  updated_at: Timestamp;
+  updated_by: string;
+}
+
+export interface PushTargetsTable {
+  organisation_id: string;
+  host: string;
+  port: number;
+  username: string;
+  remote_dir: string;
+  /** Pinned host key fingerprint, `SHA256:…` as `ssh-keygen -lf` prints it. */
+  host_key_sha256: string;
+  enabled: boolean;
   updated_at: Timestamp;
   updated_by: string;
 }
@@ -206,6 +219,13 @@ export interface DeliveriesTable {
   error_code: string | null;
   /** Safe text only: no personal data, no internals. */
   error_message: string | null;
+  push_status: Generated<'not_configured' | 'pending' | 'pushed' | 'failed'>;
+  pushed_at: Timestamp | null;
+  push_error_code: string | null;
+  /** Safe text only, like `error_message`. */
+  push_error_message: string | null;
+  /** Final path on the client's own server once pushed. */
+  remote_path: string | null;
 }
 
 export interface DeliveryMemberUsageTable {
@@ -293,6 +313,11 @@ export interface RightsRequestItemsTable {
   error_message: string | null;
   confirmed_at: Timestamp | null;
   confirmed_by_ref: string | null;
+  /** When the member says it answered the person (status `answered`). */
+  answered_at: Timestamp | null;
+  answered_by_ref: string | null;
+  /** The member's short note with its answer: a reference, no personal data. */
+  answer_note: string | null;
   created_at: Timestamp;
   updated_at: Timestamp;
 }
@@ -320,6 +345,7 @@ export interface ControlSchema {
   member_dialects: MemberDialectsTable;
   pull_sources: PullSourcesTable;
   pulled_files: PulledFilesTable;
+  push_targets: PushTargetsTable;
   repoussoir_entries: RepoussoirEntriesTable;
   selections: SelectionsTable;
   selection_counts: SelectionCountsTable;

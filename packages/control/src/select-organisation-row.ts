@@ -1,4 +1,4 @@
-import { AppError, isMember, ZOrgCode } from '@alliage/domain';
+import { AppError, isClient, isMember, ZOrgCode } from '@alliage/domain';
 import type { TExecutor } from './control-context.ts';
 import type { TOrganisationRow } from './organisation.ts';
 
@@ -7,6 +7,8 @@ export interface SelectOrganisationRowOptions {
   forUpdate?: boolean;
   /** Treat a client-only organisation as absent: the caller looks up a member. */
   memberOnly?: boolean;
+  /** Treat a member-only organisation as absent: the caller looks up a client. */
+  clientOnly?: boolean;
 }
 
 /**
@@ -21,13 +23,17 @@ export async function selectOrganisationRow(
   code: string,
   options: SelectOrganisationRowOptions = {},
 ): Promise<TOrganisationRow> {
-  const label = options.memberOnly ? 'member' : 'organisation';
+  const label = options.memberOnly ? 'member' : options.clientOnly ? 'client' : 'organisation';
   // A malformed code cannot exist; it is not echoed back since it is arbitrary input.
   if (!ZOrgCode.safeParse(code).success) throw new AppError('not_found', `${label} not found`);
   let query = executor.selectFrom('organisations').selectAll().where('code', '=', code);
   if (options.forUpdate) query = query.forUpdate();
   const row = await query.executeTakeFirst();
-  if (!row || (options.memberOnly && !isMember(row.kind))) {
+  if (
+    !row ||
+    (options.memberOnly && !isMember(row.kind)) ||
+    (options.clientOnly && !isClient(row.kind))
+  ) {
     throw new AppError('not_found', `${label} ${code} not found`);
   }
   return row;

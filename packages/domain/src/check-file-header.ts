@@ -1,9 +1,19 @@
 import type { TDialectProfile } from './dialect-profile.ts';
-import {
-  canonicalColumns,
-  OPTIONAL_CUSTOMER_COLUMNS,
-  type TMemberFileKind,
-} from './member-file.ts';
+import { canonicalColumns, OPTIONAL_CUSTOMER_COLUMNS, type TDropFileKind } from './member-file.ts';
+
+/** Header names (lower case) a file may use besides the canonical ones, whatever its dialect. */
+const BUILT_IN_ALIASES: Record<TDropFileKind, Record<string, string>> = {
+  customers: {},
+  transactions: {},
+  optouts: { type: 'kind' },
+};
+
+/** Columns a file of each kind may leave out. */
+const OPTIONAL_COLUMNS: Record<TDropFileKind, readonly string[]> = {
+  customers: OPTIONAL_CUSTOMER_COLUMNS,
+  transactions: [],
+  optouts: ['scope'],
+};
 
 /** A header problem: which column (1-based) and why; never a data value. */
 export interface THeaderIssue {
@@ -26,22 +36,29 @@ export interface THeaderCheck {
  */
 export function checkFileHeader(
   header: readonly string[],
-  kind: TMemberFileKind,
+  kind: TDropFileKind,
   profile: TDialectProfile,
 ): THeaderCheck {
-  const mapping = profile.headers[kind] as Record<string, string>;
+  // Dialect profiles map the pool files' headers; an opt-out list uses canonical names.
+  const mapping: Record<string, string> = kind === 'optouts' ? {} : profile.headers[kind];
+  const aliases = BUILT_IN_ALIASES[kind];
   const known = new Set(canonicalColumns(kind));
   const issues: THeaderIssue[] = [];
   const columns: string[] = [];
   const seen = new Map<string, number>();
   header.forEach((rawName, index) => {
     const name = rawName.replace(/^\uFEFF/, '').trim();
-    const canonical = mapping[name] ?? (known.has(name.toLowerCase()) ? name.toLowerCase() : null);
+    const lower = name.toLowerCase();
+    const canonical = mapping[name] ?? (known.has(lower) ? lower : (aliases[lower] ?? null));
     const column = index + 1;
     if (!canonical) {
       issues.push({
         column,
-        reason: `unknown header "${truncate(name)}" (not a canonical column nor mapped in the dialect profile)`,
+        // An opt-out list without its header line starts with a contact point: never echo it.
+        reason:
+          kind === 'optouts'
+            ? `unknown header (expected ${[...known].join(', ')}; type may stand for kind)`
+            : `unknown header "${truncate(name)}" (not a canonical column nor mapped in the dialect profile)`,
       });
       columns.push('');
       return;
@@ -54,7 +71,7 @@ export function checkFileHeader(
     columns.push(canonical);
   });
   for (const required of canonicalColumns(kind)) {
-    if (kind === 'customers' && OPTIONAL_CUSTOMER_COLUMNS.includes(required)) continue;
+    if (OPTIONAL_COLUMNS[kind].includes(required)) continue;
     if (!seen.has(required))
       issues.push({ column: null, reason: `missing required column ${required}` });
   }

@@ -1,4 +1,5 @@
 import { z } from 'zod';
+import { ZDropFileKind } from './member-file.ts';
 
 export const ZDropStatus = z.enum(['received', 'processing', 'accepted', 'rejected', 'duplicate']);
 export type TDropStatus = z.infer<typeof ZDropStatus>;
@@ -48,6 +49,15 @@ export const ZDropPoolCounts = z.object({
 });
 export type TDropPoolCounts = z.infer<typeof ZDropPoolCounts>;
 
+/** What an accepted opt-out list added to the repoussoir, in counts. */
+export const ZDropRepoussoirCounts = z.object({
+  /** Entries created now. */
+  added: z.number().int().min(0),
+  /** Valid lines whose entry was already in force (or repeated in the file). */
+  alreadyPresent: z.number().int().min(0),
+});
+export type TDropRepoussoirCounts = z.infer<typeof ZDropRepoussoirCounts>;
+
 /** The report written to the member's `reports/<file>.report.json` for every drop. */
 export const ZDropReport = z.object({
   fileDropId: z.uuid(),
@@ -58,7 +68,7 @@ export const ZDropReport = z.object({
   receivedAt: z.string(),
   finishedAt: z.string(),
   signerFingerprint: z.string().nullable(),
-  kind: z.enum(['customers', 'transactions']).nullable(),
+  kind: ZDropFileKind.nullable(),
   rows: z
     .object({ total: z.number().int(), accepted: z.number().int(), rejected: z.number().int() })
     .nullable(),
@@ -67,6 +77,8 @@ export const ZDropReport = z.object({
   duplicateOf: z.uuid().nullable(),
   /** Set on accepted files: what the load changed in the pool. */
   pool: ZDropPoolCounts.nullable().default(null),
+  /** Set on accepted `optouts` files: what they added to the repoussoir. */
+  repoussoir: ZDropRepoussoirCounts.nullish(),
 });
 export type TDropReport = z.infer<typeof ZDropReport>;
 
@@ -94,6 +106,11 @@ export function formatDropReportText(report: TDropReport): string {
         `${pool.expiredAtIntake} past retention (not loaded), ${pool.unknownCustomers} unknown customers, ` +
         `${pool.held} held awaiting transactions, ${pool.releasedFromHold} released from hold` +
         (pool.suppressed > 0 ? `, ${pool.suppressed} erased on request (not loaded)` : ''),
+    );
+  }
+  if (report.repoussoir) {
+    lines.push(
+      `optouts   ${report.repoussoir.added} new entries, ${report.repoussoir.alreadyPresent} already present`,
     );
   }
   if (report.duplicateOf)

@@ -20,6 +20,7 @@ export type {
   TDropPoolCounts,
   TDropRejectionReason,
   TDropReport,
+  TDropRepoussoirCounts,
   TDropStatus,
   TRowError,
 } from './drop-report.ts';
@@ -28,6 +29,7 @@ export {
   ZDropPoolCounts,
   ZDropRejectionReason,
   ZDropReport,
+  ZDropRepoussoirCounts,
   ZDropStatus,
   ZRowError,
 } from './drop-report.ts';
@@ -45,13 +47,15 @@ export {
   matchWeight,
   NAME_SIMILARITY_BANDS,
 } from './match-weights.ts';
-export type { TDropFileName, TMemberFileKind } from './member-file.ts';
+export type { TDropFileKind, TDropFileName, TMemberFileKind } from './member-file.ts';
 export {
   CUSTOMER_COLUMNS,
   canonicalColumns,
   OPTIONAL_CUSTOMER_COLUMNS,
+  OPTOUT_COLUMNS,
   parseDropFileName,
   TRANSACTION_COLUMNS,
+  ZDropFileKind,
   ZMemberFileKind,
 } from './member-file.ts';
 export { formatCsvCell, neutraliseCsvCell } from './neutralise-csv-cell.ts';
@@ -73,6 +77,8 @@ export {
   ZOrgStatus,
 } from './organisation.ts';
 export { parseInput, toFieldIssues } from './parse-input.ts';
+export type { TOptoutRow, TOptoutRowIssue } from './parse-optout-row.ts';
+export { parseOptoutRow } from './parse-optout-row.ts';
 export type {
   TBuildProcessorRegisterInput,
   TProcessorRegister,
@@ -94,8 +100,18 @@ export {
   PULL_SCHEDULE_SLACK_MS,
   ZPullResult,
   ZPullSourceInput,
-  ZSshFingerprint,
 } from './pull-source.ts';
+export type {
+  TDeliveryPushStatus,
+  TPushTargetFields,
+  TPushTargetInput,
+} from './push-target.ts';
+export {
+  pushTempFileName,
+  remoteFilePath,
+  ZDeliveryPushStatus,
+  ZPushTargetInput,
+} from './push-target.ts';
 export type { TRelease, TReleaseRefusal } from './release-permission.ts';
 export { releaseRefusal } from './release-permission.ts';
 export type {
@@ -134,6 +150,7 @@ export {
 } from './retention-cutoff.ts';
 export type {
   TRightsIdentity,
+  TRightsRequestAnswer,
   TRightsRequestClosure,
   TRightsRequestExtension,
   TRightsRequestInput,
@@ -142,10 +159,12 @@ export type {
   TRightsRequestType,
 } from './rights-request.ts';
 export {
+  RIGHTS_ANSWER_NOTE_MAX_LENGTH,
   RIGHTS_REQUEST_MAX_EXTENSION_MONTHS,
   rightsIdentityValues,
   ZRightsIdentity,
   ZRightsPostalIdentity,
+  ZRightsRequestAnswer,
   ZRightsRequestClosure,
   ZRightsRequestExtension,
   ZRightsRequestInput,
@@ -207,3 +226,4 @@ export {
   ZSelectionCriteria,
   ZSelectionRequest,
 } from './selection-criteria.ts';
+export { SFTP_ENDPOINT_FIELDS, ZSshFingerprint } from './sftp-endpoint.ts';

@@ -8,6 +8,10 @@ describe('parseDropFileName', () => {
     ['M01-customers-delta-20261123.csv.asc', { kind: 'customers', delta: true, armoured: true }],
     ['transactions.asc', { kind: 'transactions', delta: false, armoured: true }],
     ['M01.TRANSACTIONS.2026.pgp', { kind: 'transactions', delta: false, armoured: false }],
+    ['M01_optouts_20261203.csv.pgp', { kind: 'optouts', delta: false, armoured: false }],
+    ['M01-OPTOUTS-2026-12.asc', { kind: 'optouts', delta: false, armoured: true }],
+    // Only a customers base has deltas: an opt-out list always adds.
+    ['optouts-delta.csv.gpg', { kind: 'optouts', delta: false, armoured: false }],
   ])('reads %s', (name, expected) => {
     expect(parseDropFileName(name)).toEqual(expected);
   });
@@ -18,6 +22,9 @@ describe('parseDropFileName', () => {
     'mycustomers.csv.pgp',
     'customers.zip',
     'customers.csv.pgp.part',
+    'optouts.csv',
+    'myoptouts.csv.pgp',
+    'optout.csv.pgp',
   ])('refuses %s', (name) => {
     expect(parseDropFileName(name)).toBeNull();
   });

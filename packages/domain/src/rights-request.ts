@@ -93,6 +93,23 @@ export const ZRightsRequestClosure = z
   .strict();
 export type TRightsRequestClosure = z.infer<typeof ZRightsRequestClosure>;
 
+/** Longest note a member may leave with its answer: a reference, not a copy of the answer. */
+export const RIGHTS_ANSWER_NOTE_MAX_LENGTH = 200;
+
+/**
+ * Body of `POST /v1/members/{code}/rights-requests/{id}/answer`: the member says it
+ * answered the person. `answeredAt` defaults to now and may not be in the future (checked
+ * against the platform clock); `note` is a short reference (ticket number, channel used),
+ * never personal data.
+ */
+export const ZRightsRequestAnswer = z
+  .object({
+    answeredAt: z.iso.datetime({ offset: true }).optional(),
+    note: z.string().trim().min(1).max(RIGHTS_ANSWER_NOTE_MAX_LENGTH).optional(),
+  })
+  .strict();
+export type TRightsRequestAnswer = z.infer<typeof ZRightsRequestAnswer>;
+
 /** At most this many months of extension beyond the first due date. */
 export const RIGHTS_REQUEST_MAX_EXTENSION_MONTHS = 2;
 

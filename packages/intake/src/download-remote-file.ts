@@ -1,7 +1,7 @@
 import { createHash } from 'node:crypto';
 import { createWriteStream } from 'node:fs';
 import { rm } from 'node:fs/promises';
-import { Transform } from 'node:stream';
+import { Transform, Writable } from 'node:stream';
 import { pipeline } from 'node:stream/promises';
 import { AppError } from '@alliage/domain';
 import type SftpClient from 'ssh2-sftp-client';
@@ -23,7 +23,8 @@ class TooLargeError extends Error {}
 
 /**
  * Streams a remote file into `localPath` (created exclusively, 0600, flushed to disk
- * before it resolves), hashing and counting the bytes as they pass. Stops at
+ * before it resolves), hashing and counting the bytes as they pass; with `localPath`
+ * null the bytes are only hashed and counted (a read-back check of an upload). Stops at
  * `maxBytes` (the file grew past the cap) and when the server sends nothing for
  * `idleTimeoutMs` (a stalled server must not hold the puller forever).
  *
@@ -33,7 +34,7 @@ class TooLargeError extends Error {}
 export async function downloadRemoteFile(
   client: SftpClient,
   remotePath: string,
-  localPath: string,
+  localPath: string | null,
   options: { maxBytes: number; idleTimeoutMs?: number },
 ): Promise<TDownloadOutcome> {
   const hash = createHash('sha256');
@@ -58,12 +59,14 @@ export async function downloadRemoteFile(
     await pipeline(
       client.createReadStream(remotePath),
       meter,
-      createWriteStream(localPath, { flags: 'wx', mode: 0o600, flush: true }),
+      localPath === null
+        ? new Writable({ write: (_chunk, _encoding, callback) => callback() })
+        : createWriteStream(localPath, { flags: 'wx', mode: 0o600, flush: true }),
       { signal: idle.signal },
     );
     return { ok: true, file: { size, sha256: hash.digest('hex') } };
   } catch (error) {
-    await rm(localPath, { force: true });
+    if (localPath !== null) await rm(localPath, { force: true });
     if (error instanceof TooLargeError) return { ok: false, reason: 'too_large' };
     if (idle.signal.aborted) {
       throw new AppError('unavailable', 'the remote server stopped sending a file', {

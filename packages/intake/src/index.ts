@@ -1,3 +1,11 @@
+export type {
+  ConnectPinnedSftpOptions,
+  TPinnedSftpEndpoint,
+  TPinnedSftpSession,
+} from './connect-pinned-sftp.ts';
+export { connectPinnedSftp, HostKeyMismatchError } from './connect-pinned-sftp.ts';
+export type { TDownloadedFile, TDownloadOutcome } from './download-remote-file.ts';
+export { downloadRemoteFile } from './download-remote-file.ts';
 export type { IntakeDeps } from './process-file-drop.ts';
 export { processFileDrop } from './process-file-drop.ts';
 export type { TScheduledPulls } from './pull-due-sources.ts';

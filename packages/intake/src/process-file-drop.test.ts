@@ -1,5 +1,4 @@
-import { createHash } from 'node:crypto';
-import { existsSync, mkdirSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
+import { existsSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
 import {
@@ -21,6 +20,7 @@ import { createGpgHome, type GpgHome, hasGpg } from '@alliage/crypto/testing';
 import { createTestWarehouse } from '@alliage/warehouse/testing';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { type IntakeDeps, processFileDrop } from './process-file-drop.ts';
+import { registerGpgDrop } from './testing/register-gpg-drop.ts';
 
 const actor = cliActor('test');
 const HEADER = 'customer_id,transaction_id,date,amount_eur,category,channel';
@@ -95,36 +95,22 @@ describe.skipIf(!hasGpg).each(testControlDbKinds())(
     });
 
     /** Encrypts `clear` with gpg as a member would, drops it in `in/` and registers it. */
-    async function drop(
+    const drop = (
       fileName: string,
       clear: string | Buffer,
       options: { signer?: string | null; armour?: boolean; member?: string } = {},
-    ) {
-      const member = options.member ?? 'M01';
-      const inbox = path.join(root, 'sftp', member, 'in');
-      mkdirSync(inbox, { recursive: true });
-      const target = path.join(inbox, fileName);
-      const signer = options.signer === undefined ? memberFingerprint : options.signer;
-      const args = ['--trust-model', 'always', '--encrypt', '-r', platform.fingerprint];
-      if (signer) args.push('--sign', '-u', signer);
-      if (options.armour) args.push('--armor');
-      const encrypted = gpg.run([...args, '--output', '-'], clear);
-      writeFileSync(target, encrypted);
-      const registered = await registerFileDrop(
+    ) =>
+      registerGpgDrop({
         ctx,
-        SYSTEM_ACTOR,
-        {
-          organisationCode: member,
-          fileName,
-          source: 'sftp',
-          sizeBytes: encrypted.length,
-          sha256: createHash('sha256').update(encrypted).digest('hex'),
-          storagePath: target,
-        },
-        async () => {},
-      );
-      return { registered, target, member };
-    }
+        gpg,
+        sftpRoot: path.join(root, 'sftp'),
+        member: options.member ?? 'M01',
+        fileName,
+        clear,
+        recipient: platform.fingerprint,
+        signer: options.signer === undefined ? memberFingerprint : options.signer,
+        armour: options.armour,
+      });
 
     const readReport = (member: string, fileName: string) =>
       readFileSync(path.join(root, 'sftp', member, 'reports', `${fileName}.report.json`), 'utf8');

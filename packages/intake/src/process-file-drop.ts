@@ -1,4 +1,4 @@
-import { createReadStream, existsSync } from 'node:fs';
+import { existsSync } from 'node:fs';
 import { mkdir, rename } from 'node:fs/promises';
 import path from 'node:path';
 import {
@@ -16,19 +16,18 @@ import {
   SYSTEM_ACTOR,
   type TFileDrop,
 } from '@alliage/control';
-import {
-  decryptVerifiedStream,
-  readDecryptRejection,
-  type TDecryptionKeyInput,
-} from '@alliage/crypto';
+import { readDecryptRejection, type TDecryptionKeyInput } from '@alliage/crypto';
 import {
   isMember,
   MAX_RETENTION_MONTHS,
   parseDropFileName,
+  type TDialectProfile,
   type TDropRejectionReason,
   type TDropReport,
 } from '@alliage/domain';
 import { loadMemberDrop, type TDropLoadSummary, type TWarehouse } from '@alliage/warehouse';
+import { importOptoutDrop } from './import-optout-drop.ts';
+import { openVerifiedDrop } from './open-verified-drop.ts';
 import { writeDropReport } from './write-drop-report.ts';
 
 /** What the intake engine needs; services pass their configuration and resources in. */
@@ -55,6 +54,8 @@ type TOutcome = Pick<
   TDropReport,
   'status' | 'signerFingerprint' | 'kind' | 'rows' | 'rejection' | 'rowErrors' | 'duplicateOf'
 > & {
+  /** What an opt-out list added to the repoussoir. */
+  repoussoir?: TDropReport['repoussoir'];
   /** What the pool load changed (null when nothing was loaded now). */
   load?: {
     summary: TDropLoadSummary | null;
@@ -67,7 +68,8 @@ type TOutcome = Pick<
  * Processes one received drop end to end: duplicate check, decrypt and verify
  * (streaming, clear text never on disk), parse, validate and normalise against
  * the member's dialect, load into the pool in one DuckDB transaction (only once
- * the signature is verified), then report (`reports/<file>.report.json` and
+ * the signature is verified) — or, for an `optouts` list, add its entries to the
+ * repoussoir without touching the pool — then report (`reports/<file>.report.json` and
  * `.txt`) and record the outcome with a `pool.built` audit event. A permanent problem with the file is a `rejected` report, not an
  * error; only transient failures throw (and the job is retried). Returns null
  * when the drop is unknown or already finished (idempotent on retries).
@@ -84,7 +86,7 @@ export async function processFileDrop(
   const archivePath = path.join(deps.dropStore, drop.organisationCode, drop.id);
   // A crash between archiving and recording leaves the file in the store already.
   const sourcePath = existsSync(drop.storagePath) ? drop.storagePath : archivePath;
-  const { load, ...outcome } = await decideOutcome(deps, drop, sourcePath);
+  const { load, repoussoir, ...outcome } = await decideOutcome(deps, drop, sourcePath);
   const report: TDropReport = {
     fileDropId: drop.id,
     fileName: drop.fileName,
@@ -105,6 +107,7 @@ export async function processFileDrop(
           suppressed: load.summary.suppressed ?? 0,
         }
       : null,
+    repoussoir: repoussoir ?? null,
   };
   await writeDropReport(path.join(deps.sftpRoot, drop.organisationCode, 'reports'), report);
   if (sourcePath !== archivePath && existsSync(sourcePath)) {
@@ -169,7 +172,7 @@ async function decideOutcome(
   if (!name) {
     return reject(
       'bad_file_name',
-      'the name must contain "customers" or "transactions" (optionally "-delta") and end in .csv.pgp, .csv.gpg, .pgp, .gpg or .asc',
+      'the name must contain "customers", "transactions" (optionally "-delta") or "optouts" and end in .csv.pgp, .csv.gpg, .pgp, .gpg or .asc',
     );
   }
   const accepted = await findAcceptedFileDrop(deps.ctx, drop.organisationId, drop.sha256);
@@ -198,6 +201,10 @@ async function decideOutcome(
     );
   }
   const dialect = await getMemberDialect(deps.ctx, drop.organisationCode);
+  if (name.kind === 'optouts') {
+    // An opt-out list only adds repoussoir entries (control DB); the pool is not touched.
+    return decideOptoutOutcome(deps, drop, sourcePath, signerKeys, dialect, reject);
+  }
   const instruction = await getInstructionInForce(deps.ctx, drop.organisationCode, now);
   const memberSectors = new Map(
     (await listOrganisations(deps.ctx))
@@ -209,18 +216,8 @@ async function decideOutcome(
     MAX_RETENTION_MONTHS,
   );
 
-  const { plaintext, verified } = decryptVerifiedStream({
-    input: createReadStream(sourcePath),
-    decryptionKeys: deps.decryptionKeys,
-    signerPublicKeys: signerKeys,
-    maxPlaintextBytes: deps.maxPlaintextBytes,
-  });
+  const { plaintext, verified, signer } = openVerifiedDrop(deps, sourcePath, signerKeys);
   const kind = name.kind;
-  let signerFingerprint: string | null = null;
-  const verifiedSigner = verified.then((result) => {
-    signerFingerprint = result.signerFingerprint;
-    return result;
-  });
   let loaded: Awaited<ReturnType<typeof loadMemberDrop>>;
   try {
     // Staged in memory while it decrypts; nothing reaches the pool unless `verified` resolves.
@@ -232,7 +229,7 @@ async function decideOutcome(
       delta: name.delta,
       dialect,
       plaintext,
-      verified: verifiedSigner,
+      verified,
       maxRejectedRowRatio: deps.maxRejectedRowRatio,
       retentionMonths,
       memberSectors,
@@ -243,15 +240,12 @@ async function decideOutcome(
       receivedAt: drop.receivedAt,
     });
   } catch (error) {
-    verifiedSigner.catch(() => undefined);
-    const reason = readDecryptRejection(error);
-    if (!reason || reason === 'cancelled') throw error;
-    return reject(reason, (error as Error).message, { kind });
+    return reject(decryptRejectionOf(error, verified), (error as Error).message, { kind });
   }
   if (loaded.outcome === 'rejected') {
     return reject(loaded.reason, loaded.detail, {
       kind,
-      signerFingerprint,
+      signerFingerprint: signer(),
       rows: loaded.rows,
       rowErrors: loaded.rowErrors,
     });
@@ -259,7 +253,7 @@ async function decideOutcome(
   return {
     status: 'accepted',
     kind,
-    signerFingerprint,
+    signerFingerprint: signer(),
     rows: loaded.rows,
     rejection: null,
     rowErrors: loaded.rowErrors,
@@ -270,4 +264,57 @@ async function decideOutcome(
       alreadyLoaded: loaded.outcome === 'already_loaded',
     },
   };
+}
+
+async function decideOptoutOutcome(
+  deps: IntakeDeps,
+  drop: TFileDrop,
+  sourcePath: string,
+  signerKeys: string[],
+  dialect: TDialectProfile,
+  reject: (reason: TDropRejectionReason, detail: string, extra?: Partial<TOutcome>) => TOutcome,
+): Promise<TOutcome> {
+  const { plaintext, verified, signer } = openVerifiedDrop(deps, sourcePath, signerKeys);
+  let imported: Awaited<ReturnType<typeof importOptoutDrop>>;
+  try {
+    imported = await importOptoutDrop({
+      ctx: deps.ctx,
+      drop,
+      dialect,
+      plaintext,
+      verified,
+      hmacSecret: deps.hmacSecret,
+      maxRejectedRowRatio: deps.maxRejectedRowRatio,
+    });
+  } catch (error) {
+    return reject(decryptRejectionOf(error, verified), (error as Error).message, {
+      kind: 'optouts',
+    });
+  }
+  if (imported.outcome === 'rejected') {
+    return reject(imported.reason, imported.detail, {
+      kind: 'optouts',
+      signerFingerprint: signer(),
+      rows: imported.rows,
+      rowErrors: imported.rowErrors,
+    });
+  }
+  return {
+    status: 'accepted',
+    kind: 'optouts',
+    signerFingerprint: signer(),
+    rows: imported.rows,
+    rejection: null,
+    rowErrors: imported.rowErrors,
+    duplicateOf: null,
+    repoussoir: imported.repoussoir,
+  };
+}
+
+/** A decryption or signature failure is the file's fault (a rejection); anything else throws (retried). */
+function decryptRejectionOf(error: unknown, verified: Promise<unknown>): TDropRejectionReason {
+  verified.catch(() => undefined);
+  const reason = readDecryptRejection(error);
+  if (!reason || reason === 'cancelled') throw error;
+  return reason;
 }

@@ -1,6 +1,5 @@
 import { randomBytes } from 'node:crypto';
 import { mkdir, rm } from 'node:fs/promises';
-import type { Socket } from 'node:net';
 import path from 'node:path';
 import {
   appendAuditEvent,
@@ -15,11 +14,14 @@ import {
   type TPullSource,
 } from '@alliage/control';
 import { AppError, isAppError, parseDropFileName, type TPullResult } from '@alliage/domain';
-import SftpClient from 'ssh2-sftp-client';
+import type SftpClient from 'ssh2-sftp-client';
+import {
+  connectPinnedSftp,
+  HostKeyMismatchError,
+  type TPinnedSftpSession,
+} from './connect-pinned-sftp.ts';
 import { downloadRemoteFile } from './download-remote-file.ts';
-import { openTcpSocket } from './open-tcp-socket.ts';
 import { publishPulledFile } from './publish-pulled-file.ts';
-import { sshKeyFingerprint } from './ssh-key-fingerprint.ts';
 
 /** Queues the intake job of a new drop, inside the transaction that registers it. */
 export type TEnqueueDrop = Parameters<typeof registerFileDrop>[3];
@@ -73,54 +75,21 @@ export async function pullMemberFiles(
   }
 
   const result: TPullResult = { fetched: 0, skipped: 0, ignored: 0, fileDropIds: [] };
-  let presentedKey: string | null = null;
-  const quiet = () => undefined;
-  // The library's default listeners print to the console; errors reach us through
-  // the promise of the operation that was running.
-  const client = new SftpClient(`pull-${memberCode}`, { error: quiet, end: quiet, close: quiet });
-  let socket: Socket | null = null;
+  let session: TPinnedSftpSession | null = null;
   try {
-    try {
-      const timeoutMs = deps.connectTimeoutMs ?? 20_000;
-      socket = await openTcpSocket(source.host, source.port, timeoutMs);
-      await client.connect({
-        sock: socket,
-        username: source.username,
-        privateKey: deps.clientPrivateKey,
-        readyTimeout: timeoutMs,
-        hostVerifier: (key: Buffer) => {
-          presentedKey = sshKeyFingerprint(key);
-          return presentedKey === source.hostKeySha256;
-        },
-      });
-    } catch (error) {
-      if (presentedKey !== null && presentedKey !== source.hostKeySha256) {
-        throw new AppError(
-          'conflict',
-          `the SFTP server of ${memberCode} presented host key ${presentedKey}, not the pinned ${source.hostKeySha256}; nothing was fetched`,
-          { cause: error },
-        );
-      }
-      throw new AppError(
-        'unavailable',
-        socket === null
-          ? `cannot reach the SFTP server of ${memberCode} at ${source.host}:${source.port}`
-          : `cannot log in to the SFTP server of ${memberCode}: does it authorise the platform's SSH key (alliage platform ssh-key)?`,
-        { retry: true, cause: error },
-      );
-    }
-    await fetchNewFiles(deps, client, source, actor, result);
+    session = await connectPinnedSftp({
+      endpoint: source,
+      privateKey: deps.clientPrivateKey,
+      timeoutMs: deps.connectTimeoutMs ?? 20_000,
+      label: `the SFTP server of ${memberCode}`,
+      consequence: 'nothing was fetched',
+    });
+    await fetchNewFiles(deps, session.client, source, actor, result);
   } catch (error) {
-    await raiseAlert(deps, actor, source, error, presentedKey, result);
+    await raiseAlert(deps, actor, source, error, result);
     throw error;
   } finally {
-    // Bounded: a server that vanished must not hold the puller in a polite goodbye.
-    await Promise.race([
-      client.end().catch(() => undefined),
-      new Promise((resolve) => setTimeout(resolve, 5000).unref()),
-    ]);
-    // A login that failed leaves no SFTP session for end() to close: drop the socket too.
-    socket?.destroy();
+    await session?.close();
   }
   deps.logger?.info(
     {
@@ -260,10 +229,9 @@ async function raiseAlert(
   actor: TActor,
   source: TPullSource,
   error: unknown,
-  presentedKey: string | null,
   result: TPullResult,
 ): Promise<void> {
-  const mismatch = presentedKey !== null && presentedKey !== source.hostKeySha256;
+  const mismatch = error instanceof HostKeyMismatchError;
   try {
     await appendAuditEvent(deps.ctx.db, deps.ctx.clock, {
       action: 'alert.raised',
@@ -277,7 +245,7 @@ async function raiseAlert(
             host: source.host,
             port: source.port,
             pinnedHostKey: source.hostKeySha256,
-            presentedHostKey: presentedKey,
+            presentedHostKey: error.presentedHostKey,
           }
         : {
             reason: 'pull_failed',

@@ -14,6 +14,8 @@ export const JOB_CATALOG = {
   'housekeeping.pool': z.object({ day: z.iso.date() }).strict(),
   /** Extracts, encrypts and writes the delivery of an approved selection (idempotent per selection). */
   'delivery.build': z.object({ selectionId: z.uuid() }).strict(),
+  /** Pushes a written delivery to its client's own SFTP server (push target), checked before its rename. */
+  'delivery.push': z.object({ deliveryId: z.uuid() }).strict(),
   /** Deletes delivery files past their expiry (hourly, keyed by the hour). */
   'housekeeping.deliveries': z
     .object({ hour: z.string().regex(/^\d{4}-\d{2}-\d{2}T\d{2}$/) })

@@ -11,18 +11,17 @@ import type { TRightsDeps } from './rights-deps.ts';
 import type { TRightsRequest, TRightsRequestItem } from './rights-request.ts';
 import { writeMemberReportFile } from './write-member-report-file.ts';
 
+const ANSWER_ROUTE =
+  'then record your answer with POST /v1/members/{code}/rights-requests/{id}/answer';
+
 /** What each type asks of the member (the controller), in the report. */
 const MEMBER_ACTION: Record<TRightsRequest['type'], string> = {
-  access:
-    'access (Art. 15): answer the person; the encrypted data file holds what Alliage holds of these customers',
-  portability:
-    'portability (Art. 20): answer the person; the encrypted data file holds what Alliage holds of these customers',
+  access: `access (Art. 15): answer the person; the encrypted data file holds what Alliage holds of these customers; ${ANSWER_ROUTE}`,
+  portability: `portability (Art. 20): answer the person; the encrypted data file holds what Alliage holds of these customers; ${ANSWER_ROUTE}`,
   erasure:
     'erasure (Art. 17): decide; once erased on your side, confirm with POST /v1/members/{code}/rights-requests/{id}/confirm-erasure and Alliage deletes these customers from the pool',
-  opposition:
-    'opposition (Art. 21): Alliage already excludes the person from every selection; record the opposition on your side',
-  rectification:
-    'rectification (Art. 16): correct the data on your side and send the corrected file',
+  opposition: `opposition (Art. 21): Alliage already excludes the person from every selection; record the opposition on your side, answer the person; ${ANSWER_ROUTE}`,
+  rectification: `rectification (Art. 16): correct the data on your side, send the corrected file and answer the person; ${ANSWER_ROUTE}`,
 };
 
 /**

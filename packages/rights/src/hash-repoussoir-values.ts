@@ -1,11 +1,10 @@
-import { hmacSha256Hex } from '@alliage/crypto';
 import {
   AppError,
   type TFieldIssue,
   type TRepoussoirKind,
   type TRepoussoirValue,
 } from '@alliage/domain';
-import { repoussoirKey } from '@alliage/normalize';
+import { hashRepoussoirValue } from './hash-repoussoir-value.ts';
 
 /** A refused import lists at most this many bad entries (and says how many more there were). */
 const MAX_LISTED_ISSUES = 100;
@@ -27,9 +26,9 @@ export function hashRepoussoirValues(
   const hashed: { kind: TRepoussoirKind; hmac: string }[] = [];
   const issues: TFieldIssue[] = [];
   values.forEach((entry, index) => {
-    const key = repoussoirKey(entry.kind, entry.value);
-    if (key.ok) hashed.push({ kind: entry.kind, hmac: hmacSha256Hex(hmacSecret, key.value) });
-    else issues.push({ path: pathOf(index), message: key.reason });
+    const result = hashRepoussoirValue(hmacSecret, entry);
+    if (result.ok) hashed.push({ kind: result.kind, hmac: result.hmac });
+    else issues.push({ path: pathOf(index), message: result.reason });
   });
   if (issues.length === 0) return hashed;
   const listed = issues.slice(0, MAX_LISTED_ISSUES);

@@ -1,3 +1,4 @@
+export { answerRightsRequest } from './answer-rights-request.ts';
 export { applyRightsOpposition } from './apply-rights-opposition.ts';
 export { closeRightsRequest } from './close-rights-request.ts';
 export { confirmRightsErasure, eraseConfirmedItem } from './confirm-rights-erasure.ts';
@@ -5,6 +6,7 @@ export { createRightsRequest, forwardPendingItems } from './create-rights-reques
 export { extendRightsRequest } from './extend-rights-request.ts';
 export { forwardRightsRequestItem } from './forward-rights-request-item.ts';
 export { getRightsRequest } from './get-rights-request.ts';
+export { hashRepoussoirValue } from './hash-repoussoir-value.ts';
 export { hashRepoussoirValues } from './hash-repoussoir-values.ts';
 export { hashRightsIdentity } from './hash-rights-identity.ts';
 export type { TMemberRightsRequest } from './list-member-rights-requests.ts';

@@ -14,6 +14,8 @@ export interface TMemberRightsRequest {
   customerIds: string[];
   reportFile: string | null;
   dataFile: string | null;
+  /** When this member said it answered the person (`POST …/answer`). */
+  answeredAt: Date | null;
 }
 
 /**
@@ -42,6 +44,7 @@ export async function listMemberRightsRequests(
       'item.customer_ids',
       'item.report_file',
       'item.data_file',
+      'item.answered_at',
     ])
     .where('member.code', '=', memberCode)
     // Not yet forwarded: the member has no report to read yet.
@@ -58,5 +61,6 @@ export async function listMemberRightsRequests(
     customerIds: row.customer_ids,
     reportFile: row.report_file,
     dataFile: row.data_file,
+    answeredAt: row.answered_at,
   }));
 }

@@ -11,6 +11,12 @@ import type { Selectable } from 'kysely';
 type TRequestRow = Selectable<ControlSchema['rights_requests']>;
 type TItemRow = Selectable<ControlSchema['rights_request_items']>;
 
+/** Item statuses that mean the member has dealt with the person (erasure: confirmed and done). */
+export const ANSWERED_ITEM_STATUSES = [
+  'answered',
+  'erasure_confirmed',
+] as const satisfies readonly TRightsRequestItemStatus[];
+
 /** A rights request at one member, as staff see it. */
 export interface TRightsRequestItem {
   id: string;
@@ -25,6 +31,11 @@ export interface TRightsRequestItem {
   errorCode: string | null;
   errorMessage: string | null;
   confirmedAt: Date | null;
+  /** When the member says it answered the person (status `answered`). */
+  answeredAt: Date | null;
+  answeredBy: string | null;
+  /** The member's short reference with its answer (no personal data). */
+  answerNote: string | null;
   updatedAt: Date;
 }
 
@@ -41,8 +52,16 @@ export interface TRightsRequest {
   extensionReason: string | null;
   /** The deadline in force: the extended one when extended. */
   deadline: Date;
-  /** Not closed and past its deadline at the platform clock's now. */
+  /**
+   * Not closed, not answered by every member, and past its deadline at the platform
+   * clock's now. A request every member has answered waits only for its closure.
+   */
   overdue: boolean;
+  /**
+   * Every member holding records has answered (or confirmed the erasure); false while
+   * no member was found. Derived: the request stays open until closed with a reason.
+   */
+  allItemsAnswered: boolean;
   verification: string;
   oppositionScope: TRepoussoirScope | null;
   identityKinds: TRepoussoirKind[];
@@ -54,13 +73,16 @@ export interface TRightsRequest {
   items: TRightsRequestItem[];
 }
 
-/** Maps a request row and its items to the public shape, `overdue` against `now`. */
+/** Maps a request row and its items to the public shape, `overdue` against `now` (mirrored in SQL by `listRightsRequests`). */
 export function toRightsRequest(
   row: TRequestRow,
   items: (TItemRow & { member_code: string })[],
   now: Date,
 ): TRightsRequest {
   const deadline = row.extended_until ?? row.due_at;
+  const allItemsAnswered =
+    items.length > 0 &&
+    items.every((item) => (ANSWERED_ITEM_STATUSES as readonly string[]).includes(item.status));
   return {
     id: row.id,
     type: row.type,
@@ -71,7 +93,8 @@ export function toRightsRequest(
     extendedUntil: row.extended_until,
     extensionReason: row.extension_reason,
     deadline,
-    overdue: row.status !== 'closed' && now.getTime() > deadline.getTime(),
+    overdue: row.status !== 'closed' && !allItemsAnswered && now.getTime() > deadline.getTime(),
+    allItemsAnswered,
     verification: row.verification,
     oppositionScope: row.opposition_scope,
     identityKinds: [...new Set(row.identity_hashes.map((hash) => hash.kind))].sort(),
@@ -96,6 +119,9 @@ export function toRightsRequestItem(row: TItemRow & { member_code: string }): TR
     errorCode: row.error_code,
     errorMessage: row.error_message,
     confirmedAt: row.confirmed_at,
+    answeredAt: row.answered_at,
+    answeredBy: row.answered_by_ref,
+    answerNote: row.answer_note,
     updatedAt: row.updated_at,
   };
 }

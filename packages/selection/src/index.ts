@@ -3,6 +3,8 @@ export { buildSelectionScope } from './build-selection-scope.ts';
 export type { CountSelectionAudienceOptions, TAudienceCount } from './count-selection-audience.ts';
 export { countSelectionAudience, syncPoolRepoussoir } from './count-selection-audience.ts';
 export { expireDeliveries } from './expire-deliveries.ts';
+export type { PushDeps } from './push-delivery-file.ts';
+export { pushDeliveryFile } from './push-delivery-file.ts';
 export type { RunDeliveryOptions } from './run-delivery.ts';
 export { runDelivery } from './run-delivery.ts';
 export type { TSelectionSettings } from './selection-settings.ts';

@@ -16,6 +16,11 @@ export interface CsvRecordScannerOptions {
   quote: string;
   /** Called once with the header's fields (decoded as UTF-8, unquoted). Returns the expected field count. */
   onHeader: (fields: string[]) => number;
+  /**
+   * When set, each well-formed record is handed over as fields (decoded as UTF-8,
+   * unquoted) with its starting line, instead of being forwarded as bytes.
+   */
+  onRecord?: (line: number, fields: string[]) => void;
 }
 
 /**
@@ -43,6 +48,7 @@ export class CsvRecordScanner {
   private readonly delimiter: number;
   private readonly quote: number;
   private readonly onHeader: (fields: string[]) => number;
+  private readonly onRecord: ((line: number, fields: string[]) => void) | undefined;
   private expectedFields = -1;
   private line = 1;
   private started = false;
@@ -64,6 +70,7 @@ export class CsvRecordScanner {
     this.delimiter = options.delimiter.charCodeAt(0);
     this.quote = options.quote.charCodeAt(0);
     this.onHeader = options.onHeader;
+    this.onRecord = options.onRecord;
   }
 
   /** Scans one chunk; returns the bytes to forward (possibly empty). Once `malformed` is set, input is ignored. */
@@ -209,7 +216,7 @@ export class CsvRecordScanner {
     if (empty) return;
     const bytes = record ?? chunk.subarray(start, recordEnd);
     if (this.expectedFields < 0) {
-      this.expectedFields = this.onHeader(splitHeader(bytes, this.delimiter, this.quote));
+      this.expectedFields = this.onHeader(splitFields(bytes, this.delimiter, this.quote));
       return;
     }
     if (badQuote) {
@@ -224,6 +231,10 @@ export class CsvRecordScanner {
       return;
     }
     this.forwarded += 1;
+    if (this.onRecord) {
+      this.onRecord(line, splitFields(bytes, this.delimiter, this.quote));
+      return;
+    }
     out.writeAscii(String(line));
     out.writeByte(this.delimiter);
     out.write(bytes);
@@ -236,7 +247,7 @@ export class CsvRecordScanner {
   }
 }
 
-function splitHeader(bytes: Uint8Array, delimiter: number, quote: number): string[] {
+function splitFields(bytes: Uint8Array, delimiter: number, quote: number): string[] {
   const text = Buffer.from(bytes).toString('utf8');
   const fields: string[] = [];
   let current = '';

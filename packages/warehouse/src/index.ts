@@ -42,6 +42,8 @@ export type { OpenWarehouseOptions, TWarehouse } from './open-warehouse.ts';
 export { openWarehouse } from './open-warehouse.ts';
 export { refreshSelectionFacts } from './person-member-reach-sql.ts';
 export type { TPurgeCounts } from './purge-expired-records.ts';
+export type { ReadCsvRecordsOptions, TCsvRecordsRead } from './read-csv-records.ts';
+export { readCsvRecords } from './read-csv-records.ts';
 export type { TMemberCustomerData } from './read-member-customer-data.ts';
 export { readMemberCustomerData } from './read-member-customer-data.ts';
 export type { TRepoussoirHash } from './refresh-oppositions.ts';

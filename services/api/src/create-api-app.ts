@@ -40,6 +40,8 @@ export interface ApiDeps {
   selections?: {
     settings: TSelectionSettings;
     enqueueDelivery: (selectionId: string) => Promise<void>;
+    /** Queues the push of a delivery to its client's own server (absent: `POST /v1/deliveries/:id/push` answers 503). */
+    enqueueDeliveryPush?: (deliveryId: string) => Promise<void>;
   } | null;
   /** Runs a pull of a member's files now (absent: `POST /v1/members/:code/pull` answers 503). */
   pullMemberFiles?: (actor: TActor, memberCode: string) => Promise<TPullResult>;

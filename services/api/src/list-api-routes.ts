@@ -12,6 +12,7 @@ import { platformRoutes } from './routes/platform.ts';
 import { poolRoutes } from './routes/pool.ts';
 import { principalRoutes } from './routes/principals.ts';
 import { pullSourceRoutes } from './routes/pull-sources.ts';
+import { pushTargetRoutes } from './routes/push-targets.ts';
 import { registerRoutes } from './routes/register.ts';
 import { repoussoirRoutes } from './routes/repoussoir.ts';
 import { rightsRequestRoutes } from './routes/rights-requests.ts';
@@ -33,6 +34,7 @@ const API_ROUTES: readonly TApiRoute[] = Object.freeze([
   ...rightsRequestRoutes,
   ...poolRoutes,
   ...selectionRoutes,
+  ...pushTargetRoutes,
   ...auditRoutes,
   ...registerRoutes,
   ...platformRoutes,

@@ -95,6 +95,8 @@ export interface TestApi {
   warehouse: TWarehouse;
   /** Selections whose delivery an approval queued, in order. */
   queuedDeliveries: string[];
+  /** Deliveries whose push the API queued (`POST /v1/deliveries/:id/push`). */
+  queuedPushes: string[];
   platformKey: TPgpKeyPair;
   tokens: Record<TSeededCaller, string>;
   principals: Record<TSeededCaller, TPrincipal>;
@@ -208,6 +210,7 @@ export async function startTestApi(
 
   const pool = await createTestWarehouse();
   const queuedDeliveries: string[] = [];
+  const queuedPushes: string[] = [];
   const app = createApiApp({
     control: options.control ?? ctx,
     pool: { warehouse: pool.warehouse, countThreshold: 20 },
@@ -215,6 +218,9 @@ export async function startTestApi(
       settings: TEST_SELECTION_SETTINGS,
       enqueueDelivery: async (selectionId) => {
         queuedDeliveries.push(selectionId);
+      },
+      enqueueDeliveryPush: async (deliveryId) => {
+        queuedPushes.push(deliveryId);
       },
     },
     platformKey,
@@ -236,6 +242,7 @@ export async function startTestApi(
     ctx,
     warehouse: pool.warehouse,
     queuedDeliveries,
+    queuedPushes,
     control,
     platformKey,
     tokens,

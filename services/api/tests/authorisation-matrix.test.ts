@@ -5,23 +5,17 @@ import path from 'node:path';
 import {
   addOrganisationKey,
   addRepoussoirEntry,
-  completeDelivery,
   createApiToken,
   createAuditCheckpoint,
-  createDelivery,
   createPrincipal,
-  createSelection,
-  decideSelection,
-  orderSelection,
-  recordSelectionCount,
   registerFileDrop,
   SYSTEM_ACTOR,
   setPullSource,
-  type TActor,
+  setPushTarget,
 } from '@alliage/control';
 import { testControlDbKinds } from '@alliage/control/testing';
 import { generatePgpKeyPair, hmacSha256Hex } from '@alliage/crypto';
-import { isStaffRole, type TRole, type TSelectionRequestInput } from '@alliage/domain';
+import { isStaffRole, type TRole } from '@alliage/domain';
 import { createRightsRequest } from '@alliage/rights';
 import { insertFixtureRecords } from '@alliage/warehouse/testing';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
@@ -33,6 +27,7 @@ import {
   type TestApi,
   type TSeededCaller,
 } from './api-test-env.ts';
+import { clientDelivery, clientSelection, SAMPLE_SELECTION } from './selection-samples.ts';
 
 /** A request that succeeds for an allowed caller, aimed at organisation `code`. */
 interface TSampleRequest {
@@ -60,10 +55,21 @@ const SAMPLE_PULL_SOURCE = {
   intervalMinutes: 60,
 };
 
+const SAMPLE_PUSH_TARGET = {
+  host: 'sftp.client.example.invalid',
+  username: 'alliage',
+  remoteDir: '/inbound',
+  hostKeySha256: 'SHA256:47DEQpj8HBSa+/TImW+5JCeuQeRkm5NMpJWZG3hSuFU',
+};
+
 let fixtureRecordId = 900_000;
 
-/** A fresh rights request; with `memberCode`, an erasure forwarded to that member (one fixture record). */
-async function sampleRightsRequest(api: TestApi, memberCode?: string): Promise<string> {
+/** A fresh rights request; with `memberCode`, one of `type` (default erasure) forwarded to that member (one fixture record). */
+async function sampleRightsRequest(
+  api: TestApi,
+  memberCode?: string,
+  type: 'erasure' | 'rectification' = 'erasure',
+): Promise<string> {
   const email = `${nextCode('s').toLowerCase()}@example.invalid`;
   if (memberCode) {
     fixtureRecordId += 1;
@@ -91,7 +97,7 @@ async function sampleRightsRequest(api: TestApi, memberCode?: string): Promise<s
     },
     SYSTEM_ACTOR,
     {
-      type: memberCode ? 'erasure' : 'rectification',
+      type: memberCode ? type : 'rectification',
       identity: { email },
       verification: 'test only',
     },
@@ -238,6 +244,10 @@ const SAMPLES: Record<string, TSample> = {
   confirmRightsErasure: async (api, code) => ({
     path: `/v1/members/${code}/rights-requests/${await sampleRightsRequest(api, code)}/confirm-erasure`,
   }),
+  answerRightsRequest: async (api, code) => ({
+    path: `/v1/members/${code}/rights-requests/${await sampleRightsRequest(api, code, 'rectification')}/answer`,
+    body: { note: 'ticket 42' },
+  }),
   listRepoussoirEntries: async () => ({ path: '/v1/repoussoir/entries?limit=5' }),
   withdrawRepoussoirEntry: async (api) => {
     const entry = await addRepoussoirEntry(api.ctx, SYSTEM_ACTOR, {
@@ -288,102 +298,38 @@ const SAMPLES: Record<string, TSample> = {
   getDelivery: async (api) => ({ path: `/v1/deliveries/${(await clientDelivery(api)).id}` }),
   getMemberUsage: async (_api, code) => ({ path: `/v1/members/${code}/usage` }),
   recordSeedHit: async (api) => {
-    await clientDelivery(api);
+    const { seedEmail } = await clientDelivery(api);
     return {
       path: '/v1/seeds/hits',
       body: {
-        contact: { kind: 'email', value: `seed-${sequence}@alliage-temoins.fr` },
+        contact: { kind: 'email', value: seedEmail },
         channel: 'email',
         contactedAt: new Date().toISOString(),
       },
     };
+  },
+  // Aimed at a member only when the caller is refused on its role (see buildCases).
+  getPushTarget: async (api, code) => {
+    if (code.startsWith('C')) await setPushTarget(api.ctx, SYSTEM_ACTOR, code, SAMPLE_PUSH_TARGET);
+    return { path: `/v1/clients/${code}/push-target` };
+  },
+  setPushTarget: async (_api, code) => ({
+    path: `/v1/clients/${code}/push-target`,
+    body: SAMPLE_PUSH_TARGET,
+  }),
+  removePushTarget: async (api, code) => {
+    if (code.startsWith('C')) await setPushTarget(api.ctx, SYSTEM_ACTOR, code, SAMPLE_PUSH_TARGET);
+    return { path: `/v1/clients/${code}/push-target` };
+  },
+  pushDelivery: async (api) => {
+    await setPushTarget(api.ctx, SYSTEM_ACTOR, 'C01', SAMPLE_PUSH_TARGET);
+    return { path: `/v1/deliveries/${(await clientDelivery(api)).id}/push` };
   },
   listAlerts: async () => ({ path: '/v1/alerts' }),
   getProcessorRegister: async () => ({ path: '/v1/register?format=csv' }),
   getPlatformSshKey: async () => ({ path: '/v1/platform/ssh-key' }),
   getOpenApiDocument: async () => ({ path: '/v1/openapi.json' }),
 };
-
-const SAMPLE_SELECTION: TSelectionRequestInput = {
-  name: 'Matrix sample',
-  channel: 'email',
-  purpose: 'targeting',
-  campaignStart: '2026-01-01',
-  campaignEnd: '2099-12-31',
-  criteria: { geography: { departements: ['69'] } },
-};
-
-/** The audit actor of a seeded principal, as the API authenticates it. */
-function actorOf(api: TestApi, caller: TSeededCaller): TActor {
-  const principal = api.principals[caller];
-  return {
-    ref: `principal:${principal.id}`,
-    principalId: principal.id,
-    role: principal.role,
-    organisationId: principal.organisationId,
-    organisationCode: principal.organisationCode,
-  };
-}
-
-/** A selection of client C01, created by its marketer and taken to `state`. */
-async function clientSelection(api: TestApi, state: 'draft' | 'counted' | 'ordered') {
-  const marketer = actorOf(api, 'c01Marketer');
-  const selection = await createSelection(api.ctx, marketer, {
-    clientOrgCode: 'C01',
-    request: SAMPLE_SELECTION,
-  });
-  if (state === 'draft') return selection;
-  const shown = { total: 40, byChannel: null, byDepartement: null };
-  await recordSelectionCount(api.ctx, marketer, {
-    selectionId: selection.id,
-    exactTotal: 42,
-    shown,
-    blurred: false,
-  });
-  if (state === 'counted') return selection;
-  return orderSelection(api.ctx, marketer, {
-    selectionId: selection.id,
-    quantity: 20,
-    minimum: 20,
-  });
-}
-
-/** A written delivery of client C01 carrying one seed (email `seed-<n>@alliage-temoins.fr`). */
-async function clientDelivery(api: TestApi) {
-  const ordered = await clientSelection(api, 'ordered');
-  await decideSelection(api.ctx, actorOf(api, 'operator'), {
-    selectionId: ordered.id,
-    decision: 'approve',
-    reason: 'sample',
-  });
-  const delivery = await createDelivery(api.ctx, {
-    selectionId: ordered.id,
-    expiresAt: new Date(Date.now() + 86_400_000),
-  });
-  sequence += 1;
-  return completeDelivery(api.ctx, SYSTEM_ACTOR, {
-    deliveryId: delivery.id,
-    fileName: `alliage-sample-${sequence}.csv.gpg`,
-    sizeBytes: 10,
-    sha256: 'a'.repeat(64),
-    rowCount: 21,
-    recipientKeyFingerprint: 'B'.repeat(40),
-    signerFingerprint: 'C'.repeat(40),
-    seeds: [
-      {
-        rowId: `RSEED${sequence}`,
-        civility: 'MME',
-        firstName: 'Claire',
-        lastName: 'Testseed',
-        addressLines: [],
-        postcode: null,
-        email: `seed-${sequence}@alliage-temoins.fr`,
-        phone: null,
-      },
-    ],
-    memberUsage: [{ memberCode: 'M01', personCount: 20 }],
-  });
-}
 
 type TCaller = TSeededCaller | 'anonymous';
 const CALLERS: TCaller[] = [
@@ -443,8 +389,10 @@ function buildCases(): TCase[] {
       }
       const allowed = access.roles.includes(role);
       const memberRoute = access.scope?.label === 'member';
-      // Aim at the caller's own organisation when it fits the route, else at a member.
-      const ownTarget = own !== null && !(memberRoute && own.startsWith('C')) ? own : 'M01';
+      // Aim at the caller's own organisation when it fits the route, else at a member
+      // (at a client for the client routes).
+      const fallback = route.path.startsWith('/v1/clients/') ? 'C01' : 'M01';
+      const ownTarget = own !== null && !(memberRoute && own.startsWith('C')) ? own : fallback;
       if (!allowed) {
         cases.push({ route, caller, code: ownTarget, expected: 403, denial: 'role' });
         continue;

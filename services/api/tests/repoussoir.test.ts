@@ -188,6 +188,12 @@ describe.each(testControlDbKinds())('repoussoir over HTTP (%s)', (kind) => {
     });
     expect(optouts.status, optouts.text).toBe(200);
     expect(optouts.json).toEqual({ added: 1, alreadyPresent: 0 });
+    // The import is audited as the member's, so the member can read it among its own events.
+    expect((await api.latestEvents(1))[0]).toMatchObject({
+      action: 'repoussoir.changed',
+      organisationCode: 'M01',
+      details: { source: 'member_optout', added: 1 },
+    });
     const other = await api.call('POST', '/v1/members/M02/optouts', {
       token: api.tokens.m01Admin,
       body: { entries: [{ kind: 'email', value: 'x@example.test' }] },

@@ -12,6 +12,7 @@ import type {
   TOrganisationKey,
   TPrincipal,
   TPullSource,
+  TPushTarget,
   TRepoussoirEntry,
   TRepoussoirImportResult,
   TRepoussoirStats,
@@ -25,6 +26,7 @@ import type {
   TProcessorRegister,
   TPullResult,
   TPullSourceInput,
+  TPushTargetInput,
   TRepoussoirAddRequest,
   TRepoussoirImportRequest,
   TRightsRequestClosure,
@@ -60,6 +62,9 @@ export interface TAuditExportCliFilter {
 
 /** A pull source as commands show it (the internal organisation id left out). */
 export type TPullSourceView = Omit<TPullSource, 'organisationId'>;
+
+/** A push target as commands show it (the internal organisation id left out). */
+export type TPushTargetView = Omit<TPushTarget, 'organisationId'>;
 
 /**
  * A pull's counts, and where the fetched drops' intake runs: `queued` for the
@@ -136,6 +141,14 @@ export interface AdminBackend {
     reason: string,
   ): Result<TSelection>;
   listDeliveries(): Result<TDelivery[]>;
+  setPushTarget(clientCode: string, input: TPushTargetInput): Result<TPushTargetView>;
+  getPushTarget(clientCode: string): Result<TPushTargetView>;
+  removePushTarget(clientCode: string): Promise<unknown>;
+  /**
+   * Pushes a written delivery to its client's own server again: queued for the
+   * running platform's workers (http), or pushed here before returning (direct).
+   */
+  pushDelivery(deliveryId: string): Result<TDelivery>;
   recordSeedHit(input: {
     contact: { kind: 'email' | 'phone' | 'postal'; value: string };
     channel: TChannel;

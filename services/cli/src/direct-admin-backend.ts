@@ -15,6 +15,7 @@ import {
   getInstruction,
   getMemberDialect,
   getPullSource,
+  getPushTarget,
   getRepoussoirStats,
   importRepoussoirEntries,
   listAlerts,
@@ -26,12 +27,16 @@ import {
   listSelections,
   readAuditCheckpoint,
   recordSeedHit,
+  removePushTarget,
+  requestDeliveryPush,
   revokeApiToken,
   runAuditVerification,
   setInstruction,
   setMemberDialect,
   setPullSource,
+  setPushTarget,
   type TPullSource,
+  type TPushTarget,
   withdrawRepoussoirEntry,
 } from '@alliage/control';
 import { inspectSshPublicKey, sshPublicKeyFromPrivate } from '@alliage/crypto';
@@ -60,9 +65,10 @@ import {
   getRightsRequest,
   listRightsRequests,
 } from '@alliage/rights';
+import { pushDeliveryFile } from '@alliage/selection';
 import { getPoolStats, type TWarehouse } from '@alliage/warehouse';
 import { destination, pino } from 'pino';
-import type { AdminBackend, TPullSourceView } from './admin-backend.ts';
+import type { AdminBackend, TPullSourceView, TPushTargetView } from './admin-backend.ts';
 import { openPlatform } from './open-platform.ts';
 import { openPool } from './open-pool.ts';
 import { registerSettings } from './register-settings.ts';
@@ -213,6 +219,30 @@ export async function createDirectAdminBackend(config: TConfig): Promise<AdminBa
     decideSelection: (selectionId, decision, reason) =>
       decideSelection(ctx, actor, { selectionId, decision, reason }),
     listDeliveries: () => listDeliveries(ctx, {}),
+    setPushTarget: async (clientCode, input) =>
+      toPushTargetView(await setPushTarget(ctx, actor, clientCode, input)),
+    getPushTarget: async (clientCode) => {
+      const target = await getPushTarget(ctx, clientCode);
+      if (!target) throw new AppError('not_found', `client ${clientCode} has no push target`);
+      return toPushTargetView(target);
+    },
+    removePushTarget: async (clientCode) => {
+      await removePushTarget(ctx, actor, clientCode);
+      return { removed: true };
+    },
+    // No worker runs while the platform is stopped: the push happens here.
+    pushDelivery: async (deliveryId) => {
+      await requestDeliveryPush(ctx, deliveryId);
+      return pushDeliveryFile(
+        {
+          ctx,
+          sftpRoot: path.join(config.dataDir, 'sftp'),
+          clientPrivateKey: secrets.sshClientKey,
+        },
+        deliveryId,
+        actor,
+      );
+    },
     recordSeedHit: (input) =>
       recordSeedHit(ctx, actor, {
         contact: input.contact,
@@ -240,6 +270,14 @@ function toPullSourceView({
   organisationId: _organisationId,
   ...view
 }: TPullSource): TPullSourceView {
+  return view;
+}
+
+/** What commands show of a push target: the internal organisation id stays inside. */
+function toPushTargetView({
+  organisationId: _organisationId,
+  ...view
+}: TPushTarget): TPushTargetView {
   return view;
 }
 

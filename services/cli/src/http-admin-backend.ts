@@ -127,6 +127,11 @@ export function createHttpAdminBackend(baseUrl: string, operatorToken: string): 
     decideSelection: (selectionId, decision, reason) =>
       call('POST', `/v1/selections/${code(selectionId)}/${decision}`, { reason }),
     listDeliveries: () => call('GET', '/v1/deliveries'),
+    setPushTarget: (clientCode, input) =>
+      call('PUT', `/v1/clients/${code(clientCode)}/push-target`, input),
+    getPushTarget: (clientCode) => call('GET', `/v1/clients/${code(clientCode)}/push-target`),
+    removePushTarget: (clientCode) => call('DELETE', `/v1/clients/${code(clientCode)}/push-target`),
+    pushDelivery: (deliveryId) => call('POST', `/v1/deliveries/${code(deliveryId)}/push`),
     recordSeedHit: (input) => call('POST', '/v1/seeds/hits', input),
     listAlerts: () => call('GET', '/v1/alerts'),
     platformPgpKey: () => call('GET', '/v1/platform/pgp-key?format=json'),

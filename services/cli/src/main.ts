@@ -1,5 +1,6 @@
 import { Command, CommanderError } from 'commander';
 import { registerAuditCommands } from './commands/audit-commands.ts';
+import { registerClientCommands } from './commands/client-commands.ts';
 import { registerInstructionCommands } from './commands/instruction-commands.ts';
 import { registerIntakeCommands } from './commands/intake-commands.ts';
 import { registerKeyCommands } from './commands/key-commands.ts';
@@ -35,6 +36,7 @@ registerOffboardCommands(program);
 registerIntakeCommands(program);
 registerPoolCommands(program);
 registerSelectionCommands(program);
+registerClientCommands(program);
 registerRightsRequestCommands(program);
 registerRepoussoirCommands(program);
 registerRegisterCommands(program);

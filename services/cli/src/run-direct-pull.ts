@@ -45,6 +45,7 @@ export async function runDirectPull(
         intake: createIntakeDeps(config, platform, logger, warehouse),
         queue,
         selections: selectionSettings(config),
+        push: { clientPrivateKey: platform.secrets.sshClientKey },
       });
       await queue.startWorker(handlers, { concurrency: config.worker.concurrency });
     }

@@ -69,6 +69,7 @@ export async function startRuntime(options: {
         intake: createIntakeDeps(config, platform, logger, warehouse),
         queue,
         selections: selectionSettings(config),
+        push: { clientPrivateKey: platform.secrets.sshClientKey },
       };
       await queue.startWorker(createJobHandlers(deps), { concurrency: config.worker.concurrency });
       const requeued = await dispatchPendingDrops(deps);

@@ -1,9 +1,21 @@
-import { getFileDrop, listPendingFileDrops, listSelections, SYSTEM_ACTOR } from '@alliage/control';
+import {
+  getFileDrop,
+  listPendingDeliveryPushes,
+  listPendingFileDrops,
+  listSelections,
+  requestDeliveryPush,
+  SYSTEM_ACTOR,
+} from '@alliage/control';
 import { AppError, isAppError } from '@alliage/domain';
 import { type IntakeDeps, processFileDrop } from '@alliage/intake';
 import { runPoolBuild } from '@alliage/pool';
 import type { JobQueue, TJobHandlers } from '@alliage/queue';
-import { expireDeliveries, runDelivery, type TSelectionSettings } from '@alliage/selection';
+import {
+  expireDeliveries,
+  pushDeliveryFile,
+  runDelivery,
+  type TSelectionSettings,
+} from '@alliage/selection';
 
 const VISIBILITY_POLLS = 20;
 const VISIBILITY_POLL_MS = 100;
@@ -29,6 +41,8 @@ export interface WorkerDeps {
   queue: JobQueue;
   /** Disclosure and delivery settings (seeds, expiry) for the delivery jobs. */
   selections: TSelectionSettings;
+  /** The platform's SSH client key, for pushes to clients' own servers (none: pushes fail). */
+  push?: { clientPrivateKey: string; connectTimeoutMs?: number };
 }
 
 /**
@@ -65,7 +79,7 @@ export function createJobHandlers(deps: WorkerDeps): TJobHandlers {
     'delivery.build': async ({ selectionId }) => {
       const signingKey = deps.intake.decryptionKeys[0];
       if (!signingKey) throw new AppError('internal', 'no platform key to sign deliveries with');
-      await runDelivery({
+      const delivery = await runDelivery({
         ctx: deps.intake.ctx,
         warehouse: deps.intake.warehouse,
         settings: deps.selections,
@@ -73,10 +87,30 @@ export function createJobHandlers(deps: WorkerDeps): TJobHandlers {
         signingKey,
         selectionId,
       });
+      // The local file is final: a push to the client's own server is a job of its own,
+      // so that its failure never fails the delivery and is retried on its own.
+      const pushing = await requestDeliveryPush(deps.intake.ctx, delivery.id, {
+        whenConfigured: true,
+      });
+      if (pushing.pushStatus === 'pending') await enqueueDeliveryPush(deps.queue, delivery.id);
+    },
+    'delivery.push': async ({ deliveryId }) => {
+      if (!deps.push) throw new AppError('internal', 'this worker has no SSH key to push with');
+      await pushDeliveryFile(
+        {
+          ctx: deps.intake.ctx,
+          sftpRoot: deps.intake.sftpRoot,
+          clientPrivateKey: deps.push.clientPrivateKey,
+          ...(deps.push.connectTimeoutMs ? { connectTimeoutMs: deps.push.connectTimeoutMs } : {}),
+          ...(deps.intake.logger ? { logger: deps.intake.logger } : {}),
+        },
+        deliveryId,
+      );
     },
     'housekeeping.deliveries': async () => {
       await expireDeliveries({ ctx: deps.intake.ctx, sftpRoot: deps.intake.sftpRoot });
       await dispatchApprovedSelections(deps);
+      await dispatchPendingPushes(deps);
     },
   };
 }
@@ -97,6 +131,27 @@ export async function dispatchApprovedSelections(deps: WorkerDeps): Promise<numb
       )
     )
       queued += 1;
+  }
+  return queued;
+}
+
+/**
+ * Queues the push of a delivery to its client's own server. The job id is the
+ * delivery's: a push queued or running is not queued twice, and a failed one
+ * (retries exhausted) can be queued again.
+ *
+ * @example
+ * await enqueueDeliveryPush(queue, delivery.id);
+ */
+export function enqueueDeliveryPush(queue: JobQueue, deliveryId: string): Promise<boolean> {
+  return queue.enqueue('delivery.push', { deliveryId }, { jobId: `push-${deliveryId}` });
+}
+
+/** Queues every pending push again (an enqueue lost to a crash or a Redis flush). */
+export async function dispatchPendingPushes(deps: WorkerDeps): Promise<number> {
+  let queued = 0;
+  for (const delivery of await listPendingDeliveryPushes(deps.intake.ctx)) {
+    if (await enqueueDeliveryPush(deps.queue, delivery.id)) queued += 1;
   }
   return queued;
 }

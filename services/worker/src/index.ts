@@ -3,6 +3,8 @@ export {
   createJobHandlers,
   dispatchApprovedSelections,
   dispatchPendingDrops,
+  dispatchPendingPushes,
+  enqueueDeliveryPush,
   scheduleDailyPoolHousekeeping,
   scheduleHourlyDeliveryHousekeeping,
 } from './create-job-handlers.ts';

@@ -155,6 +155,7 @@ export const importMemberOptoutsRoute = defineRoute({
       auth.actor,
       hashed.map((entry) => ({ ...entry, scope: body.scope })),
       { source: 'member_optout', sourceReference: params.code },
+      { organisationCode: params.code },
     );
   },
 });

@@ -1,10 +1,12 @@
 import {
   AppError,
+  ZRightsRequestAnswer,
   ZRightsRequestClosure,
   ZRightsRequestExtension,
   ZRightsRequestInput,
 } from '@alliage/domain';
 import {
+  answerRightsRequest,
   closeRightsRequest,
   confirmRightsErasure,
   createRightsRequest,
@@ -157,6 +159,22 @@ export const confirmRightsErasureRoute = defineRoute({
     }),
 });
 
+/** `POST /v1/members/:code/rights-requests/:id/answer`: the member says it answered the person (not for erasures). */
+export const answerRightsRequestRoute = defineRoute({
+  operationId: 'answerRightsRequest',
+  method: 'post',
+  path: '/v1/members/:code/rights-requests/:id/answer',
+  summary:
+    'Record that the member answered the person (access, portability, rectification, opposition)',
+  tag: 'rights-requests',
+  roles: ['member_admin'],
+  scope: { param: 'code', label: 'member' },
+  params: ZOrganisationObjectParams,
+  body: ZRightsRequestAnswer,
+  handler: async ({ ctx, auth, params, body }) =>
+    answerRightsRequest(ctx, auth.actor, { memberCode: params.code, requestId: params.id }, body),
+});
+
 export const rightsRequestRoutes = [
   createRightsRequestRoute,
   listRightsRequestsRoute,
@@ -166,4 +184,5 @@ export const rightsRequestRoutes = [
   retryRightsRequestRoute,
   listMemberRightsRequestsRoute,
   confirmRightsErasureRoute,
+  answerRightsRequestRoute,
 ];

@@ -22,7 +22,7 @@ interface TDeliveryRow {
 }
 
 /**
- * `alliage selection list|approve|reject`, `alliage delivery list`, `alliage seed hit`
+ * `alliage selection list|approve|reject`, `alliage delivery list|push`, `alliage seed hit`
  * and `alliage alert list`: the operator's side of the selection flow.
  */
 export function registerSelectionCommands(program: Command): void {
@@ -74,9 +74,8 @@ export function registerSelectionCommands(program: Command): void {
       );
   }
 
-  program
-    .command('delivery')
-    .description('delivery files')
+  const delivery = program.command('delivery').description('delivery files');
+  delivery
     .command('list')
     .description('every delivery with its status and expiry')
     .option('--json', 'machine-readable output')
@@ -95,6 +94,24 @@ export function registerSelectionCommands(program: Command): void {
               row.expiresAt ? new Date(row.expiresAt).toISOString() : '',
             ]),
           ),
+        );
+        return 0;
+      }),
+    );
+
+  delivery
+    .command('push <deliveryId>')
+    .description("push a written delivery to its client's own SFTP server again")
+    .option('--json', 'machine-readable output')
+    .action((deliveryId: string, options) =>
+      runAdminCommand(options, async (backend, output) => {
+        const pushed = (await backend.pushDelivery(deliveryId)) as TDeliveryRow & {
+          pushStatus: string;
+        };
+        output.result(pushed, () =>
+          backend.mode === 'http'
+            ? `push of delivery ${pushed.id} queued`
+            : `delivery ${pushed.id} is ${pushed.pushStatus}`,
         );
         return 0;
       }),

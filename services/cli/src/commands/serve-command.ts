@@ -3,6 +3,7 @@ import { createApiApp, startApiServer } from '@alliage/api';
 import { appendAuditEvent, SYSTEM_ACTOR } from '@alliage/control';
 import { sshPublicKeyFromPrivate } from '@alliage/crypto';
 import { isAppError } from '@alliage/domain';
+import { enqueueDeliveryPush } from '@alliage/worker';
 import type { Command } from 'commander';
 import { pino } from 'pino';
 import { updateDataDirLock } from '../data-dir-lock.ts';
@@ -49,6 +50,9 @@ export function registerServeCommand(program: Command): void {
                 { selectionId },
                 { jobId: `delivery-${selectionId}` },
               );
+            },
+            enqueueDeliveryPush: async (deliveryId) => {
+              await enqueueDeliveryPush(runtime.queue, deliveryId);
             },
           },
           register: registerSettings(config, () => runtime.warehouse),

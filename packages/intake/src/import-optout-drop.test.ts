@@ -1,0 +1,251 @@
+// A member's opt-out list through the real intake path (GnuPG-made file, real control
+// DB, real pool): entries reach the repoussoir only, and apply at the next count.
+import { mkdtempSync, readFileSync, rmSync } from 'node:fs';
+import os from 'node:os';
+import path from 'node:path';
+import {
+  addOrganisationKey,
+  type ControlContext,
+  cliActor,
+  createOrganisation,
+  getRepoussoirFingerprint,
+  listActiveRepoussoirHashes,
+  listAuditEvents,
+  listRepoussoirEntries,
+} from '@alliage/control';
+import {
+  createTestControlDb,
+  type TestControlDb,
+  testControlDbKinds,
+} from '@alliage/control/testing';
+import { generatePgpKeyPair, type TPgpKeyPair } from '@alliage/crypto';
+import { createGpgHome, type GpgHome, hasGpg } from '@alliage/crypto/testing';
+import { CUSTOMER_COLUMNS } from '@alliage/domain';
+import { syncRepoussoirHashes } from '@alliage/warehouse';
+import { createTestWarehouse } from '@alliage/warehouse/testing';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { type IntakeDeps, processFileDrop } from './process-file-drop.ts';
+import { registerGpgDrop } from './testing/register-gpg-drop.ts';
+
+const actor = cliActor('test');
+// Synthetic contact points; none may reach a report, a log or the control DB in clear.
+const OPPOSED_EMAIL = 'canary.opposed@example.test';
+const KEPT_EMAIL = 'canary.kept@example.test';
+const optoutLines = (count: number) =>
+  Array.from({ length: count }, (_, index) => `email,canary.list${index}@example.test,`);
+const OPTOUT_LIST = [
+  'type,value,scope',
+  ...optoutLines(28),
+  `email,${OPPOSED_EMAIL.toUpperCase()},`,
+  'phone,0612,sms', // line 31: cannot be normalised
+  'phone,+33 6 98 76 54 32,SMS',
+  '',
+].join('\n');
+
+describe.skipIf(!hasGpg).each(testControlDbKinds())('optouts drops on %s', (kind) => {
+  let control: TestControlDb;
+  let ctx: ControlContext;
+  let gpg: GpgHome;
+  let platform: TPgpKeyPair;
+  let memberFingerprint: string;
+  let root: string;
+  let deps: IntakeDeps;
+  let pool: Awaited<ReturnType<typeof createTestWarehouse>>;
+
+  beforeAll(async () => {
+    control = await createTestControlDb(kind);
+    // Real time: gpg stamps its keys with the machine clock.
+    ctx = { db: control.db, clock: () => new Date() };
+    root = mkdtempSync(path.join(os.tmpdir(), 'alliage-optouts-'));
+    gpg = createGpgHome();
+    platform = await generatePgpKeyPair({
+      name: 'Platform (test only)',
+      email: 'platform@example.invalid',
+    });
+    gpg.run(['--import'], platform.armoredPublicKey);
+    memberFingerprint = gpg.generateKey({
+      algorithm: 'ed25519',
+      usage: 'sign',
+      encryptionSubkey: 'cv25519',
+    });
+    await createOrganisation(ctx, actor, {
+      code: 'M01',
+      name: 'Member M01',
+      kind: 'member',
+      sector: 'automobile',
+    });
+    await addOrganisationKey(ctx, actor, {
+      organisationCode: 'M01',
+      keyType: 'pgp',
+      publicKey: gpg.exportPublicKey(memberFingerprint),
+    });
+    pool = await createTestWarehouse();
+    deps = {
+      ctx,
+      decryptionKeys: [{ armoredPrivateKey: platform.armoredPrivateKey }],
+      sftpRoot: path.join(root, 'sftp'),
+      dropStore: path.join(root, 'drops'),
+      maxPlaintextBytes: 10 * 1024 * 1024,
+      maxRejectedRowRatio: 0.05,
+      warehouse: pool.warehouse,
+      hmacSecret: 'test-only-hmac-secret-0123456789abcdef',
+    };
+  });
+  afterAll(async () => {
+    await pool?.cleanup();
+    gpg?.close();
+    rmSync(root, { recursive: true, force: true });
+    await control?.close();
+  });
+
+  const drop = (fileName: string, clear: string, signer: string | null = memberFingerprint) =>
+    registerGpgDrop({
+      ctx,
+      gpg,
+      sftpRoot: deps.sftpRoot,
+      member: 'M01',
+      fileName,
+      clear,
+      recipient: platform.fingerprint,
+      signer,
+    });
+  const readReport = (fileName: string, extension = 'json') =>
+    readFileSync(
+      path.join(deps.sftpRoot, 'M01', 'reports', `${fileName}.report.${extension}`),
+      'utf8',
+    );
+  const memberOptouts = () =>
+    listRepoussoirEntries(ctx, { source: 'member_optout', sourceReference: 'M01', limit: 1000 });
+  const loadedDrops = async () => {
+    const connection = await pool.warehouse.connect();
+    try {
+      return (await connection.runAndReadAll('SELECT file_drop_id FROM loaded_drops'))
+        .getRowsJS()
+        .map(([id]) => String(id));
+    } finally {
+      connection.closeSync();
+    }
+  };
+
+  it('adds the valid lines to the repoussoir, reports the bad one by line, and leaves the pool alone', async () => {
+    const customers = [
+      CUSTOMER_COLUMNS.join(','),
+      `C1,M,Jean,DUPONT,,,12 avenue Victor Hugo,,75016,PARIS,FR,${OPPOSED_EMAIL},,,1970-03-12,1,1,0,2025-01-10`,
+      `C2,MME,Anne,MARTIN,,,3 rue Lepic,,75018,PARIS,FR,${KEPT_EMAIL},,,1982-05-02,1,1,0,2025-02-11`,
+      '',
+    ].join('\n');
+    const base = await drop('M01_customers_1.csv.gpg', customers);
+    expect(await processFileDrop(deps, base.registered.id)).toMatchObject({ status: 'accepted' });
+
+    const fileName = 'M01_optouts_20261203.csv.pgp';
+    const { registered } = await drop(fileName, OPTOUT_LIST);
+    const finished = await processFileDrop(deps, registered.id);
+    expect(finished).toMatchObject({
+      status: 'accepted',
+      kind: 'optouts',
+      rowCount: 31,
+      rejectedRowCount: 1,
+      signerFingerprint: memberFingerprint,
+    });
+    const report = readReport(fileName);
+    expect(JSON.parse(report)).toMatchObject({
+      status: 'accepted',
+      kind: 'optouts',
+      rows: { total: 31, accepted: 30, rejected: 1 },
+      rowErrors: [{ line: 31, column: 'value', reason: expect.stringContaining('phone') }],
+      repoussoir: { added: 30, alreadyPresent: 0 },
+      pool: null,
+    });
+    expect(readReport(fileName, 'txt')).toContain('optouts   30 new entries, 0 already present');
+    expect(report).not.toMatch(/canary|0612|98 76/i);
+
+    const entries = await memberOptouts();
+    expect(entries).toHaveLength(30);
+    expect(new Set(entries.map((entry) => `${entry.source}/${entry.sourceReference}`))).toEqual(
+      new Set(['member_optout/M01']),
+    );
+    expect(entries.filter((entry) => entry.scope === 'sms')).toHaveLength(1);
+    const stored = await ctx.db.selectFrom('repoussoir_entries').selectAll().execute();
+    expect(JSON.stringify(stored)).not.toMatch(/canary|98 76/i);
+
+    const { events } = await listAuditEvents(ctx, {
+      action: ['repoussoir.changed'],
+      organisationCode: 'M01',
+    });
+    expect(events).toHaveLength(1);
+    expect(events[0]?.details).toMatchObject({
+      fileDropId: registered.id,
+      operation: 'import',
+      added: 30,
+      source: 'member_optout',
+    });
+    expect(JSON.stringify(events)).not.toMatch(/canary/i);
+    // An opt-out list never goes through the pool build.
+    expect(await loadedDrops()).toEqual([base.registered.id]);
+  });
+
+  it('applies to the pool at the next count (the repoussoir mirror is synced by fingerprint)', async () => {
+    const synced = await syncRepoussoirHashes(pool.warehouse, {
+      fingerprint: await getRepoussoirFingerprint(ctx),
+      load: () => listActiveRepoussoirHashes(ctx),
+    });
+    expect(synced).toBe(true);
+    const connection = await pool.warehouse.connect();
+    try {
+      const opposed = (
+        await connection.runAndReadAll(
+          `SELECT r.customer_id, o.scope FROM person_oppositions o
+           JOIN member_records r ON r.person_id = o.person_id ORDER BY 1`,
+        )
+      ).getRowsJS();
+      expect(opposed).toEqual([['C1', 'all']]);
+    } finally {
+      connection.closeSync();
+    }
+  });
+
+  it('adds nothing when the same list comes again, re-encrypted', async () => {
+    const fileName = 'M01_optouts_20261204.csv.pgp';
+    const { registered } = await drop(fileName, OPTOUT_LIST);
+    expect(await processFileDrop(deps, registered.id)).toMatchObject({ status: 'accepted' });
+    expect(JSON.parse(readReport(fileName)).repoussoir).toEqual({ added: 0, alreadyPresent: 30 });
+    expect(await memberOptouts()).toHaveLength(30);
+    // A retry of a finished drop does nothing at all.
+    expect(await processFileDrop(deps, registered.id)).toBeNull();
+  });
+
+  it.each([
+    [
+      'too many bad lines',
+      'M01_optouts_bad.csv.pgp',
+      'kind,value\nemail,canary.new1@example.test\nfax,canary\nphone,12\n',
+      true,
+      'too_many_bad_rows',
+    ],
+    [
+      'an unknown header',
+      'M01_optouts_header.csv.pgp',
+      'kind,email\nemail,canary.new2@example.test\n',
+      true,
+      'bad_header',
+    ],
+    [
+      'no signature',
+      'M01_optouts_unsigned.csv.pgp',
+      'kind,value\nemail,canary.new3@example.test\n',
+      false,
+      'unsigned',
+    ],
+  ])('rejects a list with %s and adds nothing', async (_label, fileName, clear, signed, reason) => {
+    const { registered } = await drop(fileName, clear, signed ? memberFingerprint : null);
+    expect(await processFileDrop(deps, registered.id)).toMatchObject({
+      status: 'rejected',
+      kind: 'optouts',
+      rejectionReason: reason,
+    });
+    const report = readReport(fileName);
+    expect(JSON.parse(report)).toMatchObject({ rejection: { reason }, repoussoir: null });
+    expect(report).not.toMatch(/canary/i);
+    expect(await memberOptouts()).toHaveLength(30);
+  });
+});

@@ -1,0 +1,79 @@
+import { Readable } from 'node:stream';
+import { hmacSha256Hex } from '@alliage/crypto';
+import { ZDialectProfile } from '@alliage/domain';
+import { repoussoirKey } from '@alliage/normalize';
+import { describe, expect, it } from 'vitest';
+import { readOptoutList } from './read-optout-list.ts';
+
+const SECRET = 'test-hmac-secret-of-at-least-32-chars!';
+const dialect = ZDialectProfile.parse({ encoding: 'windows-1252', delimiter: ';' });
+const hashOf = (kind: 'email' | 'phone' | 'postal', value: string) => {
+  const key = repoussoirKey(kind, value);
+  if (!key.ok) throw new Error(key.reason);
+  return hmacSha256Hex(SECRET, key.value);
+};
+const read = (text: string, encoding: BufferEncoding = 'latin1') =>
+  readOptoutList({
+    // Split in small chunks: a line never arrives whole.
+    plaintext: Readable.from(chunks(Buffer.from(text, encoding), 7)),
+    dialect,
+    hmacSecret: SECRET,
+  });
+
+function* chunks(bytes: Buffer, size: number) {
+  for (let start = 0; start < bytes.length; start += size)
+    yield bytes.subarray(start, start + size);
+}
+
+describe('readOptoutList', () => {
+  it('hashes each valid line and lists every refused one by line, column and reason', async () => {
+    const result = await read(
+      [
+        'type;value;scope',
+        'email;Jean.Secret@Example.FR;',
+        'phone;06 12 34 56 78;sms',
+        'phone;0612;all',
+        'fax;0145454545;',
+        '"postal";"DUPONT|Hélène|75016|12; rue de la Paix";postal',
+        'email;too;many;fields',
+        '',
+      ].join('\r\n'),
+    );
+    expect(result).toEqual({
+      outcome: 'read',
+      rows: { total: 6, accepted: 3, rejected: 3 },
+      rowErrors: [
+        { line: 4, column: 'value', reason: expect.stringContaining('not a valid phone number') },
+        { line: 5, column: 'kind', reason: 'must be one of email, phone, postal' },
+        { line: 7, column: null, reason: 'expected 3 fields, found 4' },
+      ],
+      entries: [
+        { kind: 'email', hmac: hashOf('email', 'jean.secret@example.fr'), scope: 'all' },
+        { kind: 'phone', hmac: hashOf('phone', '0612345678'), scope: 'sms' },
+        {
+          kind: 'postal',
+          hmac: hashOf('postal', 'Dupont|HELENE|75016|12 rue de la paix'),
+          scope: 'postal',
+        },
+      ],
+    });
+    expect(JSON.stringify(result)).not.toMatch(/Secret|0612|0145|DUPONT|H.l.ne|many/i);
+  });
+
+  it('refuses a wrong header and a file that is not text in the dialect', async () => {
+    expect(await read('email;value\nemail;a@b.fr\n')).toEqual({
+      outcome: 'rejected',
+      reason: 'bad_header',
+      detail: expect.stringContaining('missing required column kind'),
+    });
+    expect(await read('')).toMatchObject({ outcome: 'rejected', reason: 'bad_header' });
+    // A list sent without its header line: the first contact point is not echoed.
+    const headerless = await read('email;canary.first@example.test;\nemail;b@c.fr;\n');
+    expect(headerless).toMatchObject({ outcome: 'rejected', reason: 'bad_header' });
+    expect(JSON.stringify(headerless)).not.toContain('canary');
+    expect(await read('kind;value\nemail;"a@b.fr\n')).toMatchObject({
+      outcome: 'rejected',
+      reason: 'malformed',
+    });
+  });
+});

@@ -1,0 +1,104 @@
+import type { Readable } from 'node:stream';
+import {
+  checkFileHeader,
+  parseOptoutRow,
+  type TDialectProfile,
+  type TRepoussoirHashEntry,
+  type TRowError,
+} from '@alliage/domain';
+import { hashRepoussoirValue } from '@alliage/rights';
+import { readCsvRecords } from '@alliage/warehouse';
+
+/** What an opt-out list holds once read: hashed entries and refused lines (never a value). */
+export type TOptoutListRead =
+  | {
+      outcome: 'read';
+      rows: { total: number; accepted: number; rejected: number };
+      rowErrors: TRowError[];
+      /** One entry per accepted line, hashed as soon as it was read. */
+      entries: TRepoussoirHashEntry[];
+    }
+  | { outcome: 'rejected'; reason: 'malformed' | 'bad_header'; detail: string };
+
+/**
+ * Reads a member's `optouts` CSV (header `kind;value;scope` in its dialect's encoding,
+ * delimiter and quote; `type` may stand for `kind`) line by line: each line is checked
+ * against the repoussoir contract, normalised and hashed with the platform secret at
+ * once, so clear values never outlive their line. A refused line is listed with its
+ * line number, column and reason. The stream is always read to its end.
+ *
+ * @example
+ * const read = await readOptoutList({ plaintext, dialect, hmacSecret });
+ */
+export async function readOptoutList(options: {
+  plaintext: ReadableStream<Uint8Array> | Readable;
+  dialect: TDialectProfile;
+  hmacSecret: string;
+  /** Most row errors kept (the counts stay exact). */
+  maxRowErrors?: number;
+}): Promise<TOptoutListRead> {
+  const maxRowErrors = options.maxRowErrors ?? 1000;
+  let header: ReturnType<typeof checkFileHeader> = { columns: [], issues: [] };
+  const entries: TRepoussoirHashEntry[] = [];
+  const rowErrors: TRowError[] = [];
+  let rejectedLines = 0;
+  const refuse = (line: number, column: string | null, reason: string) => {
+    if (rowErrors.length < maxRowErrors) rowErrors.push({ line, column, reason });
+  };
+  const read = await readCsvRecords({
+    plaintext: options.plaintext,
+    dialect: options.dialect,
+    onHeader: (fields) => {
+      header = checkFileHeader(fields, 'optouts', options.dialect);
+      return header.issues.length === 0;
+    },
+    onRecord: (line, fields) => {
+      const parsed = parseOptoutRow(fields, header.columns);
+      if (!parsed.ok) {
+        rejectedLines += 1;
+        for (const issue of parsed.issues) refuse(line, issue.column, issue.reason);
+        return;
+      }
+      const hashed = hashRepoussoirValue(options.hmacSecret, parsed.row);
+      if (!hashed.ok) {
+        rejectedLines += 1;
+        refuse(line, 'value', hashed.reason);
+        return;
+      }
+      entries.push({ kind: hashed.kind, hmac: hashed.hmac, scope: parsed.row.scope });
+    },
+  });
+  if (read.malformed) return { outcome: 'rejected', reason: 'malformed', detail: read.malformed };
+  if (!read.headerSeen) {
+    return {
+      outcome: 'rejected',
+      reason: 'bad_header',
+      detail: 'the file is empty: no header line',
+    };
+  }
+  if (header.issues.length > 0) {
+    return {
+      outcome: 'rejected',
+      reason: 'bad_header',
+      detail: header.issues
+        .map((issue) => (issue.column ? `column ${issue.column}: ${issue.reason}` : issue.reason))
+        .join('; '),
+    };
+  }
+  const rejected = read.refusedCount + rejectedLines;
+  return {
+    outcome: 'read',
+    rows: { total: read.rowCount, accepted: read.rowCount - rejected, rejected },
+    rowErrors: [
+      ...read.recordErrors.map((error) => ({
+        line: error.line,
+        column: null,
+        reason: error.reason,
+      })),
+      ...rowErrors,
+    ]
+      .sort((a, b) => a.line - b.line)
+      .slice(0, maxRowErrors),
+    entries,
+  };
+}

@@ -1,0 +1,257 @@
+import { createHash, randomBytes } from 'node:crypto';
+import { createReadStream } from 'node:fs';
+import path from 'node:path';
+import { pipeline } from 'node:stream/promises';
+import {
+  type ControlContext,
+  getDelivery,
+  getPushTarget,
+  recordDeliveryPush,
+  SYSTEM_ACTOR,
+  type TActor,
+  type TDelivery,
+  type TPushTarget,
+} from '@alliage/control';
+import { AppError, isAppError, pushTempFileName, remoteFilePath } from '@alliage/domain';
+import {
+  connectPinnedSftp,
+  downloadRemoteFile,
+  HostKeyMismatchError,
+  type TPinnedSftpSession,
+} from '@alliage/intake';
+
+/** What the pusher needs; services pass their configuration and resources in. */
+export interface PushDeps {
+  ctx: ControlContext;
+  /** SFTP storage root: the delivery is read from `<root>/<CLIENT>/out/`. */
+  sftpRoot: string;
+  /** The platform's SSH client private key (clients authorise its public half). */
+  clientPrivateKey: string;
+  /** Handshake and login timeout; default 20 s. */
+  connectTimeoutMs?: number;
+  /** A read-back that receives nothing for this long fails; default 60 s. */
+  idleTimeoutMs?: number;
+  logger?: { info(obj: object, msg?: string): void; warn(obj: object, msg?: string): void };
+}
+
+/** Failures recorded before any connection: nothing was sent, and a retry changes nothing. */
+class NotPushable extends AppError {}
+
+/**
+ * Pushes a written delivery to its client's own SFTP server: connects with the
+ * pinned host key (another key: `conflict`, nothing sent), uploads the file from
+ * the client's `out/` under a hidden temporary name in the target directory,
+ * reads it back (size by stat, SHA-256 by streaming it) and only then renames it
+ * to its final name. On any failure the remote temporary file is removed when
+ * possible, the delivery's push is recorded `failed` with a safe message
+ * (`delivery.push_failed`) and the error is rethrown — `retry: true` when a later
+ * attempt may succeed. The local delivery stays available either way. Expired
+ * deliveries are not pushed; a pushed delivery is returned as it is.
+ *
+ * @example
+ * const delivery = await pushDeliveryFile({ ctx, sftpRoot, clientPrivateKey }, deliveryId);
+ */
+export async function pushDeliveryFile(
+  deps: PushDeps,
+  deliveryId: string,
+  actor: TActor = SYSTEM_ACTOR,
+): Promise<TDelivery> {
+  const delivery = await getDelivery(deps.ctx, deliveryId);
+  if (delivery.pushStatus === 'pushed') return delivery;
+  const client = delivery.clientOrgCode;
+  let target: TPushTarget | null = null;
+  try {
+    if (delivery.status !== 'written' || delivery.fileName === null) {
+      throw new NotPushable(
+        'conflict',
+        `delivery ${delivery.id} is ${delivery.status}; only a written delivery is pushed`,
+      );
+    }
+    target = await getPushTarget(deps.ctx, client);
+    if (!target?.enabled) {
+      throw new NotPushable('conflict', `client ${client} has no enabled push target`);
+    }
+    const remotePath = await uploadChecked(deps, delivery, target);
+    const pushed = await recordDeliveryPush(deps.ctx, actor, {
+      deliveryId: delivery.id,
+      outcome: 'pushed',
+      remotePath,
+      host: target.host,
+      port: target.port,
+    });
+    deps.logger?.info({ deliveryId: delivery.id, client }, 'delivery pushed');
+    return pushed;
+  } catch (error) {
+    const failure = toPushFailure(error, client);
+    await recordFailure(deps, actor, delivery, failure, error, target);
+    throw failure;
+  }
+}
+
+/** Uploads, reads back, renames; returns the final remote path. */
+async function uploadChecked(
+  deps: PushDeps,
+  delivery: TDelivery,
+  target: TPushTarget,
+): Promise<string> {
+  const fileName = delivery.fileName as string;
+  const localPath = path.join(deps.sftpRoot, delivery.clientOrgCode, 'out', fileName);
+  await checkLocalFile(localPath, delivery);
+  const label = `the SFTP server of ${delivery.clientOrgCode}`;
+  const session: TPinnedSftpSession = await connectPinnedSftp({
+    endpoint: target,
+    privateKey: deps.clientPrivateKey,
+    timeoutMs: deps.connectTimeoutMs ?? 20_000,
+    label,
+    consequence: 'nothing was pushed',
+  });
+  const sftp = session.client;
+  const tempPath = remoteFilePath(
+    target.remoteDir,
+    pushTempFileName(fileName, randomBytes(8).toString('hex')),
+  );
+  const finalPath = remoteFilePath(target.remoteDir, fileName);
+  const expected = { size: delivery.sizeBytes ?? -1, sha256: delivery.sha256 ?? '' };
+  let step = 'upload';
+  let tempMayExist = false;
+  try {
+    tempMayExist = true;
+    await sftp.put(createReadStream(localPath), tempPath);
+    step = 'read-back';
+    const stats = await sftp.stat(tempPath);
+    if (stats.size !== expected.size) {
+      throw new AppError(
+        'unavailable',
+        `${label} holds ${stats.size} bytes of the uploaded delivery ${delivery.id}, not ${expected.size}; it was not renamed`,
+        { retry: true },
+      );
+    }
+    if (!(await remoteMatches(deps, sftp, tempPath, expected))) {
+      throw new AppError(
+        'unavailable',
+        `the delivery ${delivery.id} read back from ${label} has another SHA-256 than the one sent; it was not renamed`,
+        { retry: true },
+      );
+    }
+    step = 'rename';
+    // A previous attempt may have renamed the file and died before recording it.
+    if ((await sftp.exists(finalPath)) !== false) {
+      if (!(await remoteMatches(deps, sftp, finalPath, expected))) {
+        throw new AppError(
+          'conflict',
+          `${label} already holds another file named ${fileName} in ${target.remoteDir}`,
+        );
+      }
+      await sftp.delete(tempPath, true);
+      tempMayExist = false;
+      return finalPath;
+    }
+    await sftp.rename(tempPath, finalPath);
+    tempMayExist = false;
+    return finalPath;
+  } catch (error) {
+    if (tempMayExist) await sftp.delete(tempPath, true).catch(() => undefined);
+    if (isAppError(error)) throw error;
+    throw new AppError('unavailable', `the ${step} of delivery ${delivery.id} to ${label} failed`, {
+      retry: true,
+      cause: error,
+    });
+  } finally {
+    await session.close();
+  }
+}
+
+/** The local file must still be the one recorded: it is what the client's key was checked for. */
+async function checkLocalFile(localPath: string, delivery: TDelivery): Promise<void> {
+  const hash = createHash('sha256');
+  let size = 0;
+  try {
+    await pipeline(createReadStream(localPath), async (source: AsyncIterable<Buffer>) => {
+      for await (const chunk of source) {
+        size += chunk.length;
+        hash.update(chunk);
+      }
+    });
+  } catch (error) {
+    throw new NotPushable(
+      'not_found',
+      `the file of delivery ${delivery.id} is missing from the outbox`,
+      {
+        cause: error,
+      },
+    );
+  }
+  if (size !== delivery.sizeBytes || hash.digest('hex') !== delivery.sha256) {
+    throw new NotPushable(
+      'internal',
+      `the file of delivery ${delivery.id} in the outbox no longer matches its recorded size and SHA-256`,
+    );
+  }
+}
+
+/** Streams a remote file back and compares size and SHA-256; nothing is written locally. */
+async function remoteMatches(
+  deps: PushDeps,
+  sftp: TPinnedSftpSession['client'],
+  remotePath: string,
+  expected: { size: number; sha256: string },
+): Promise<boolean> {
+  const outcome = await downloadRemoteFile(sftp, remotePath, null, {
+    maxBytes: expected.size,
+    ...(deps.idleTimeoutMs ? { idleTimeoutMs: deps.idleTimeoutMs } : {}),
+  });
+  return (
+    outcome.ok && outcome.file.size === expected.size && outcome.file.sha256 === expected.sha256
+  );
+}
+
+/** Every failure as an AppError whose message is safe to record and show. */
+function toPushFailure(error: unknown, client: string): AppError {
+  if (isAppError(error)) return error;
+  return new AppError('unavailable', `pushing a delivery of ${client} failed`, {
+    retry: true,
+    cause: error,
+  });
+}
+
+/** Records `failed`; an audit failure must not hide the first error. */
+async function recordFailure(
+  deps: PushDeps,
+  actor: TActor,
+  delivery: TDelivery,
+  failure: AppError,
+  error: unknown,
+  target: TPushTarget | null,
+): Promise<void> {
+  const mismatch = error instanceof HostKeyMismatchError;
+  try {
+    await recordDeliveryPush(deps.ctx, actor, {
+      deliveryId: delivery.id,
+      outcome: 'failed',
+      errorCode: failure.code,
+      errorMessage: failure.message,
+      details: mismatch
+        ? {
+            reason: 'push_host_key_mismatch',
+            host: target?.host ?? null,
+            port: target?.port ?? null,
+            pinnedHostKey: error.pinnedHostKey,
+            presentedHostKey: error.presentedHostKey,
+          }
+        : { reason: 'push_failed', retry: failure.retry ? 'yes' : 'no' },
+    });
+  } catch (recordError) {
+    deps.logger?.warn(
+      // The error's name only: database messages can quote the values they refused.
+      {
+        deliveryId: delivery.id,
+        err: recordError instanceof Error ? recordError.name : 'unknown',
+      },
+      'push failure could not be recorded',
+    );
+  }
+  deps.logger?.warn(
+    { deliveryId: delivery.id, client: delivery.clientOrgCode, code: failure.code },
+    'delivery push failed',
+  );
+}

@@ -1,0 +1,2 @@
+export type { PlainSftpServer, PlainSftpServerOptions } from './start-plain-sftp-server.ts';
+export { startPlainSftpServer } from './start-plain-sftp-server.ts';

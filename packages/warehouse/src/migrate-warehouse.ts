@@ -294,6 +294,9 @@ const MIGRATIONS: { version: number; name: string; sql: string }[] = [
       -- Per person and member: the latest activity of the records with a purchase, so a
       -- "distinct members bought from" count reads this table instead of every record.
       ALTER TABLE person_member_reach ADD COLUMN last_buying DATE;
+      -- How many members hold records of the person (its rows here): most persons have
+      -- one, and a count needs no aggregation for them.
+      ALTER TABLE person_member_reach ADD COLUMN member_count INTEGER;
       DELETE FROM person_member_reach;
       INSERT INTO person_member_reach ${personMemberReachSql(ALL_RECORDS_WITH_ACTIVITY)};
       -- Per record's person, member and last activity (retention is decided per record),

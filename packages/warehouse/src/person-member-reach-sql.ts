@@ -25,18 +25,20 @@ const CHANNEL_LAST_ACTIVITY_SQL = `max(last_activity) FILTER (WHERE address_key 
  * contact columns: per person and member, the latest activity, per channel the
  * latest activity of the records carrying that channel's contact with consent
  * (the rules of the reach_* segments and of the selection compiler's
- * CONTACT_SQL), the member's birth date of the person, and the latest activity
- * of the records with at least one purchase (for "distinct members bought from").
+ * CONTACT_SQL), the member's birth date of the person, the latest activity of
+ * the records with at least one purchase (for "distinct members bought from"),
+ * and how many members hold records of the person (rows of the person here).
  *
  * @example
  * await connection.run(`INSERT INTO person_member_reach ${personMemberReachSql('sg_records')}`);
  */
 export function personMemberReachSql(source: string): string {
-  return `SELECT person_id, member_code, max(last_activity),
+  return `SELECT *, count(*) OVER (PARTITION BY person_id) FROM (
+    SELECT person_id, member_code, max(last_activity),
       ${CHANNEL_LAST_ACTIVITY_SQL},
       ${MEMBER_BIRTH_DATE_SQL},
       max(last_activity) FILTER (WHERE transaction_count > 0)
-    FROM ${source} GROUP BY person_id, member_code`;
+    FROM ${source} GROUP BY person_id, member_code)`;
 }
 
 /**

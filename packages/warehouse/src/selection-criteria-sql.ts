@@ -64,7 +64,7 @@ export function compileCriteriaSql(
     // A usable record (any channel) at a postcode starting with one of the prefixes.
     const prefixes = parameters.add('varchar_list', geography.postcodePrefixes);
     pieces.ctes.push(`sel_postcode AS (
-      SELECT DISTINCT f.person_id FROM person_member_postcodes f
+      SELECT f.person_id FROM person_member_postcodes f
       JOIN sel_permits p ON p.member_code = f.member_code
       WHERE len(list_filter(${prefixes}, prefix -> starts_with(f.postcode, prefix))) > 0
         AND (${ZChannel.options.map((channel) => `coalesce(f.last_${channel} >= p.cutoff_${channel}, false)`).join(' OR ')}))`);
@@ -93,16 +93,18 @@ export function compileCriteriaSql(
       QUALIFY row_number() OVER (PARTITION BY person_id
         ORDER BY count(*) DESC, max(last_activity) DESC, birth_date) = 1`;
     if (context.precomputed) {
-      // Most persons are given one birth date by all their members: only those given
-      // several need the ranking.
+      // Most persons are held by one member, or given one birth date by all their
+      // members: only those given several need the ranking.
       pieces.ctes.push(`sel_member_birth AS (
-        SELECT f.person_id, f.birth_date, f.last_activity FROM person_member_reach f
+        SELECT f.person_id, f.birth_date, f.last_activity, f.member_count FROM person_member_reach f
         JOIN sel_permits p ON p.member_code = f.member_code
         WHERE f.birth_date IS NOT NULL AND (${context.memberInRetention('f.last_activity')}))`);
       pieces.ctes.push(`sel_birth_span AS (
         SELECT person_id, min(birth_date) AS earliest, max(birth_date) AS latest
-        FROM sel_member_birth GROUP BY person_id)`);
+        FROM sel_member_birth WHERE member_count > 1 GROUP BY person_id)`);
       pieces.ctes.push(`sel_birth AS (
+        SELECT person_id, birth_date FROM sel_member_birth WHERE member_count = 1
+        UNION ALL
         SELECT person_id, earliest AS birth_date FROM sel_birth_span WHERE earliest = latest
         UNION ALL
         ${chooseBirthDate(`(SELECT * FROM sel_member_birth WHERE person_id IN
@@ -149,11 +151,13 @@ export function compileCriteriaSql(
     if (context.precomputed) {
       // A member counts when one of the person's records there with a purchase is
       // within the member's retention: the latest such record decides (last_buying).
+      // Only persons held by at least that many members can qualify; for one member,
+      // the semi-join needs no count.
       pieces.ctes.push(`sel_buying AS (
         SELECT f.person_id FROM person_member_reach f
         JOIN sel_permits p ON p.member_code = f.member_code
-        WHERE ${context.memberInRetention('f.last_buying')}
-        GROUP BY f.person_id HAVING count(*) >= ${minimum})`);
+        WHERE ${context.memberInRetention('f.last_buying')} AND f.member_count >= ${minimum}
+        ${criteria.minDistinctMembers === 1 ? '' : `GROUP BY f.person_id HAVING count(*) >= ${minimum}`})`);
       pieces.conditions.push('s.person_id IN (SELECT person_id FROM sel_buying)');
     } else {
       pieces.personAggregates.push(
@@ -203,7 +207,7 @@ function purchasePieces(
   today: string,
   parameters: SelectionParameters,
   columns: { date: string; count: string },
-): { sectorJoin: string; where: string; having: string } {
+): { sectorJoin: string; where: string; having: () => string } {
   const filters: string[] = [];
   let sectorJoin = '';
   if (purchase.sector) {
@@ -217,15 +221,15 @@ function purchasePieces(
     const since = retentionCutoff(today, purchase.withinMonths);
     filters.push(`a.${columns.date} >= CAST(${parameters.add('varchar', since)} AS DATE)`);
   }
-  const having = [`${columns.count} >= ${parameters.add('integer', purchase.minPurchases)}`];
-  if (purchase.minSpendEur !== undefined) {
-    having.push(`sum(a.amount_eur) >= ${parameters.add('double', purchase.minSpendEur)}`);
-  }
-  return {
-    sectorJoin,
-    where: filters.map((filter) => ` AND ${filter}`).join(''),
-    having: having.join(' AND '),
+  // Bound only when used: DuckDB refuses a parameter the SQL does not use.
+  const having = () => {
+    const thresholds = [`${columns.count} >= ${parameters.add('integer', purchase.minPurchases)}`];
+    if (purchase.minSpendEur !== undefined) {
+      thresholds.push(`sum(a.amount_eur) >= ${parameters.add('double', purchase.minSpendEur)}`);
+    }
+    return thresholds.join(' AND ');
   };
+  return { sectorJoin, where: filters.map((filter) => ` AND ${filter}`).join(''), having };
 }
 
 // The same persons as `purchaseSql`, from `person_purchase_facts`: the facts of the
@@ -241,10 +245,12 @@ function precomputedPurchaseSql(
     date: 'purchase_date',
     count: 'sum(a.purchases)',
   });
+  // One purchase of any amount: any matching fact will do (each holds at least one).
+  const existence = purchase.minPurchases === 1 && purchase.minSpendEur === undefined;
   return `SELECT a.person_id FROM person_purchase_facts a
     JOIN sel_permits p ON p.member_code = a.member_code ${sectorJoin}
     WHERE (${memberInRetention('a.last_activity')})${where}
-    GROUP BY a.person_id HAVING ${having}`;
+    ${existence ? '' : `GROUP BY a.person_id HAVING ${having()}`}`;
 }
 
 // Persons whose criteria records hold these purchases: all-time totals from
@@ -264,7 +270,7 @@ function purchaseSql(
   return `SELECT r.person_id FROM sel_records r
     JOIN ${source} a ON a.member_code = r.member_code AND a.customer_id = r.customer_id ${sectorJoin}
     WHERE true${where}
-    GROUP BY r.person_id HAVING ${having}`;
+    GROUP BY r.person_id HAVING ${having()}`;
 }
 
 // A reference table column, checked against the pool's metadata before it becomes an identifier.

@@ -248,6 +248,11 @@ function recordCriteria(pool: TGeneratedPool): TOracleCriterion[] {
         ),
     },
     {
+      label: 'bought from a member',
+      input: { minDistinctMembers: 1 },
+      matches: (records) => records.some((record) => record.transactions.length > 0),
+    },
+    {
       label: 'bought from 2 distinct members',
       input: { minDistinctMembers: 2 },
       matches: (records) =>

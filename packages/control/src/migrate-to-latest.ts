@@ -9,6 +9,7 @@ import * as rightsRequests from './migrations/2026-12-03-0006-rights-requests.ts
 import * as rightsAnswers from './migrations/2026-12-03-0007-rights-answers.ts';
 import * as pushTargets from './migrations/2026-12-03-0008-push-targets.ts';
 import * as optoutDrops from './migrations/2026-12-03-0009-optout-drops.ts';
+import * as sftpAlerts from './migrations/2026-12-03-0010-sftp-alerts.ts';
 
 /** Migrations in order; names are timestamp-prefixed so they sort. */
 const MIGRATIONS: Record<string, Migration> = {
@@ -18,9 +19,10 @@ const MIGRATIONS: Record<string, Migration> = {
   '2026-11-23-0004-repoussoir': repoussoir,
   '2026-12-03-0005-selections': selections,
   '2026-12-03-0006-rights-requests': rightsRequests,
-  '2026-12-03-0008-push-targets': pushTargets,
   '2026-12-03-0007-rights-answers': rightsAnswers,
+  '2026-12-03-0008-push-targets': pushTargets,
   '2026-12-03-0009-optout-drops': optoutDrops,
+  '2026-12-03-0010-sftp-alerts': sftpAlerts,
 };
 
 // A static provider (rather than kysely's FileMigrationProvider) keeps migrations

@@ -12,6 +12,8 @@ const ZRaiseAlertInput = z.strictObject({
     'seed_hit_wrong_channel',
     'access_denied_repeated',
     'audit_chain_failed',
+    'sftp_host_key_mismatch',
+    'pull_failed',
   ]),
   severity: z.enum(['warning', 'critical']),
   /** IDs and counts only: they go to the audit chain and the webhook. */

@@ -268,7 +268,9 @@ export interface AlertsTable {
     | 'seed_hit_out_of_window'
     | 'seed_hit_wrong_channel'
     | 'access_denied_repeated'
-    | 'audit_chain_failed';
+    | 'audit_chain_failed'
+    | 'sftp_host_key_mismatch'
+    | 'pull_failed';
   severity: 'warning' | 'critical';
   delivery_id: string | null;
   client_org_id: string | null;

@@ -2,11 +2,11 @@ import { randomBytes } from 'node:crypto';
 import { mkdir, rm } from 'node:fs/promises';
 import path from 'node:path';
 import {
-  appendAuditEvent,
   type ControlContext,
   getOrganisation,
   getPullSource,
   hasPulledFile,
+  raiseAlert,
   recordPulledFile,
   registerFileDrop,
   SYSTEM_ACTOR,
@@ -86,7 +86,7 @@ export async function pullMemberFiles(
     });
     await fetchNewFiles(deps, session.client, source, actor, result);
   } catch (error) {
-    await raiseAlert(deps, actor, source, error, result);
+    await raisePullAlert(deps, actor, source, error, result);
     throw error;
   } finally {
     await session?.close();
@@ -223,46 +223,59 @@ async function isRegularFile(
   return stats?.isFile === true;
 }
 
-/** Appends `alert.raised` for a failed run; an audit failure must not hide the first error. */
-async function raiseAlert(
+/**
+ * Raises an alert for a failed run (listed by `GET /v1/alerts`, recorded as
+ * `alert.raised`): a host key other than the pinned one is critical, one per host
+ * and hour; any other failure a warning, one open alert per member and day. An
+ * alerting failure must not hide the first error.
+ */
+async function raisePullAlert(
   deps: PullDeps,
   actor: TActor,
   source: TPullSource,
   error: unknown,
   result: TPullResult,
 ): Promise<void> {
-  const mismatch = error instanceof HostKeyMismatchError;
   try {
-    await appendAuditEvent(deps.ctx.db, deps.ctx.clock, {
-      action: 'alert.raised',
-      actor,
-      objectType: 'pull_source',
-      objectId: source.organisationCode,
+    if (error instanceof HostKeyMismatchError) {
+      await raiseAlert(deps.ctx, actor, {
+        kind: 'sftp_host_key_mismatch',
+        severity: 'critical',
+        organisationCode: source.organisationCode,
+        details: {
+          reason: 'pull_host_key_mismatch',
+          organisation: source.organisationCode,
+          host: source.host,
+          port: source.port,
+          pinnedHostKey: source.hostKeySha256,
+          presentedHostKey: error.presentedHostKey,
+        },
+        dedupe: { detailKey: 'host', withinMs: 3_600_000 },
+      });
+      return;
+    }
+    await raiseAlert(deps.ctx, actor, {
+      kind: 'pull_failed',
+      severity: 'warning',
       organisationCode: source.organisationCode,
-      details: mismatch
-        ? {
-            reason: 'pull_host_key_mismatch',
-            host: source.host,
-            port: source.port,
-            pinnedHostKey: source.hostKeySha256,
-            presentedHostKey: error.presentedHostKey,
-          }
-        : {
-            reason: 'pull_failed',
-            code: isAppError(error) ? error.code : 'internal',
-            fetched: result.fetched,
-            skipped: result.skipped,
-            ignored: result.ignored,
-          },
+      details: {
+        reason: 'pull_failed',
+        organisation: source.organisationCode,
+        code: isAppError(error) ? error.code : 'internal',
+        fetched: result.fetched,
+        skipped: result.skipped,
+        ignored: result.ignored,
+      },
+      dedupe: { detailKey: 'organisation', withinMs: 86_400_000 },
     });
-  } catch (auditError) {
+  } catch (alertError) {
     deps.logger?.warn(
       // The error's name only: database messages can quote the values they refused.
       {
         organisation: source.organisationCode,
-        err: auditError instanceof Error ? auditError.name : 'unknown',
+        err: alertError instanceof Error ? alertError.name : 'unknown',
       },
-      'pull failure could not be audited',
+      'pull failure could not be alerted',
     );
   }
 }

@@ -6,6 +6,7 @@ import {
   type ControlContext,
   getDelivery,
   getPushTarget,
+  raiseAlert,
   recordDeliveryPush,
   SYSTEM_ACTOR,
   type TActor,
@@ -248,6 +249,32 @@ async function recordFailure(
         err: recordError instanceof Error ? recordError.name : 'unknown',
       },
       'push failure could not be recorded',
+    );
+  }
+  if (mismatch) {
+    // Another host key than the pinned one may be an interception: compliance sees it.
+    await raiseAlert(deps.ctx, actor, {
+      kind: 'sftp_host_key_mismatch',
+      severity: 'critical',
+      deliveryId: delivery.id,
+      clientOrgId: delivery.clientOrgId,
+      organisationCode: delivery.clientOrgCode,
+      details: {
+        reason: 'push_host_key_mismatch',
+        host: target?.host ?? null,
+        port: target?.port ?? null,
+        pinnedHostKey: error.pinnedHostKey,
+        presentedHostKey: error.presentedHostKey,
+      },
+      dedupe: { detailKey: 'host', withinMs: 3_600_000 },
+    }).catch((alertError: unknown) =>
+      deps.logger?.warn(
+        {
+          deliveryId: delivery.id,
+          err: alertError instanceof Error ? alertError.name : 'unknown',
+        },
+        'push host key mismatch could not be alerted',
+      ),
     );
   }
   deps.logger?.warn(

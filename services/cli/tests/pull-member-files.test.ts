@@ -16,6 +16,7 @@ import {
   cliActor,
   createOrganisation,
   getPullSource,
+  listAlerts,
   listFileDrops,
   listLatestAuditEvents,
   setPullSource,
@@ -216,10 +217,15 @@ describe.each(testControlDbKinds())('pulling member files over SFTP (%s)', (kind
       action: 'alert.raised',
       organisationCode: 'M01',
       details: {
+        kind: 'sftp_host_key_mismatch',
         reason: 'pull_host_key_mismatch',
         pinnedHostKey: pinned,
         presentedHostKey: fingerprintOf(hostKey),
       },
+    });
+    expect((await listAlerts(ctx))[0]).toMatchObject({
+      kind: 'sftp_host_key_mismatch',
+      severity: 'critical',
     });
   });
 
@@ -229,7 +235,11 @@ describe.each(testControlDbKinds())('pulling member files over SFTP (%s)', (kind
       pullMemberFiles({ ...deps, clientPrivateKey: generateSshHostKey() }, 'M01', actor),
     ).rejects.toMatchObject({ code: 'unavailable', retry: true });
     const [alert] = await listLatestAuditEvents(ctx, 1);
-    expect(alert).toMatchObject({ action: 'alert.raised', details: { reason: 'pull_failed' } });
+    expect(alert).toMatchObject({
+      action: 'alert.raised',
+      details: { kind: 'pull_failed', severity: 'warning', reason: 'pull_failed' },
+    });
+    const alertsBefore = (await listAlerts(ctx)).length;
     // Nobody listening at all.
     const closed = createSftpServer({
       hostKeys: [hostKey],
@@ -244,6 +254,8 @@ describe.each(testControlDbKinds())('pulling member files over SFTP (%s)', (kind
     await expect(pullMemberFiles(deps, 'M01', actor)).rejects.toMatchObject({
       code: 'unavailable',
     });
+    // A member whose server keeps failing makes one open alert a day, not one a run.
+    expect(await listAlerts(ctx)).toHaveLength(alertsBefore);
     await setPullSource(ctx, actor, 'M01', sourceFor());
   });
 

@@ -12,6 +12,7 @@ import {
   decideSelection,
   getDelivery,
   getPushTarget,
+  listAlerts,
   listLatestAuditEvents,
   listPendingDeliveryPushes,
   markDeliveryExpired,
@@ -257,7 +258,8 @@ describe.each(testControlDbKinds())('pushing deliveries to the client server (%s
     });
     expect(failed.pushErrorMessage).toContain('presented host key');
     expect(readdirSync(remoteIncoming()).sort()).toEqual(before);
-    expect(await latestEvent()).toMatchObject({
+    const [recorded, alerted] = await listLatestAuditEvents(ctx, 2);
+    expect(recorded).toMatchObject({
       action: 'delivery.push_failed',
       objectId: delivery.id,
       details: {
@@ -265,6 +267,16 @@ describe.each(testControlDbKinds())('pushing deliveries to the client server (%s
         pinnedHostKey: otherKey,
         presentedHostKey: fingerprintOf(hostKey),
       },
+    });
+    // A possible interception reaches compliance's alert list.
+    expect(alerted).toMatchObject({
+      action: 'alert.raised',
+      organisationCode: 'C01',
+      details: { kind: 'sftp_host_key_mismatch', severity: 'critical', pinnedHostKey: otherKey },
+    });
+    expect((await listAlerts(ctx))[0]).toMatchObject({
+      kind: 'sftp_host_key_mismatch',
+      deliveryId: delivery.id,
     });
     // The delivery itself is unaffected, and a failed push is not re-queued by the delivery job.
     expect((await requestDeliveryPush(ctx, delivery.id, { whenConfigured: true })).pushStatus).toBe(

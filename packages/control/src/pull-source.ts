@@ -1,17 +1,12 @@
 import type { Selectable } from 'kysely';
 import type { TExecutor } from './control-context.ts';
 import type { PullSourcesTable } from './schema.ts';
+import { type TSftpEndpoint, toSftpEndpoint } from './sftp-endpoint-columns.ts';
 
 /** Where a member's files wait on its own SFTP/MFT server, as the platform fetches them. */
-export interface TPullSource {
+export interface TPullSource extends TSftpEndpoint {
   organisationId: string;
   organisationCode: string;
-  host: string;
-  port: number;
-  username: string;
-  remoteDir: string;
-  /** Pinned host key fingerprint (`SHA256:…`); any other key is refused. */
-  hostKeySha256: string;
   /** Null: pulled on demand only. */
   intervalMinutes: number | null;
   enabled: boolean;
@@ -37,11 +32,7 @@ export function toPullSource(
   return {
     organisationId: row.organisation_id,
     organisationCode: row.organisation_code,
-    host: row.host,
-    port: row.port,
-    username: row.username,
-    remoteDir: row.remote_dir,
-    hostKeySha256: row.host_key_sha256,
+    ...toSftpEndpoint(row),
     intervalMinutes: row.interval_minutes,
     enabled: row.enabled,
     lastRunAt: row.last_run_at,

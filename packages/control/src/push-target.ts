@@ -1,17 +1,12 @@
 import type { Selectable } from 'kysely';
 import type { TExecutor } from './control-context.ts';
 import type { PushTargetsTable } from './schema.ts';
+import { type TSftpEndpoint, toSftpEndpoint } from './sftp-endpoint-columns.ts';
 
 /** Where a client's deliveries are pushed: its own SFTP server, host key pinned. */
-export interface TPushTarget {
+export interface TPushTarget extends TSftpEndpoint {
   organisationId: string;
   organisationCode: string;
-  host: string;
-  port: number;
-  username: string;
-  remoteDir: string;
-  /** Pinned host key fingerprint (`SHA256:…`); any other key is refused. */
-  hostKeySha256: string;
   enabled: boolean;
   updatedAt: Date;
   updatedBy: string;
@@ -33,11 +28,7 @@ export function toPushTarget(
   return {
     organisationId: row.organisation_id,
     organisationCode: row.organisation_code,
-    host: row.host,
-    port: row.port,
-    username: row.username,
-    remoteDir: row.remote_dir,
-    hostKeySha256: row.host_key_sha256,
+    ...toSftpEndpoint(row),
     enabled: row.enabled,
     updatedAt: row.updated_at,
     updatedBy: row.updated_by,

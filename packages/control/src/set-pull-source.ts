@@ -3,6 +3,7 @@ import { appendAuditEvent } from './audit-append-event.ts';
 import type { ControlContext, TActor } from './control-context.ts';
 import { selectPullSources, type TPullSource, toPullSource } from './pull-source.ts';
 import { selectOrganisationRow } from './select-organisation-row.ts';
+import { sftpEndpointColumns } from './sftp-endpoint-columns.ts';
 
 /**
  * Sets (creates or replaces) where the platform fetches a member's files and
@@ -26,11 +27,7 @@ export async function setPullSource(
     });
     const now = ctx.clock();
     const values = {
-      host: fields.host,
-      port: fields.port,
-      username: fields.username,
-      remote_dir: fields.remoteDir,
-      host_key_sha256: fields.hostKeySha256,
+      ...sftpEndpointColumns(fields),
       interval_minutes: fields.intervalMinutes,
       enabled: fields.enabled,
       // A new host or schedule is pulled at the next tick, not an old interval later.

@@ -3,6 +3,7 @@ import { appendAuditEvent } from './audit-append-event.ts';
 import type { ControlContext, TActor } from './control-context.ts';
 import { selectPushTargets, type TPushTarget, toPushTarget } from './push-target.ts';
 import { selectOrganisationRow } from './select-organisation-row.ts';
+import { sftpEndpointColumns } from './sftp-endpoint-columns.ts';
 
 /**
  * Sets (creates or replaces) the client's own SFTP server its deliveries are pushed
@@ -25,11 +26,7 @@ export async function setPushTarget(
       forUpdate: true,
     });
     const values = {
-      host: fields.host,
-      port: fields.port,
-      username: fields.username,
-      remote_dir: fields.remoteDir,
-      host_key_sha256: fields.hostKeySha256,
+      ...sftpEndpointColumns(fields),
       enabled: fields.enabled,
       updated_at: ctx.clock(),
       updated_by: actor.ref,

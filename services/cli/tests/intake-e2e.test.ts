@@ -2,7 +2,7 @@ import { execFile, spawnSync } from 'node:child_process';
 import { mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
-import { cliEnv, runCli, startServe, stopProcess } from '@alliage/cli/testing';
+import { cliEnv, runCli, startServe, stopProcess, useRealBackends } from '@alliage/cli/testing';
 import {
   createGpgHome,
   createSshKeyDir,
@@ -11,7 +11,6 @@ import {
   hasSshKeygen,
   type SshKeyDir,
 } from '@alliage/crypto/testing';
-import pg from 'pg';
 import SftpClient from 'ssh2-sftp-client';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 
@@ -34,22 +33,13 @@ describe.skipIf(!hasGpg || !hasSshKeygen).each(backends)(
     let sshKey: { privateKeyPath: string };
     let memberToken: string;
     let serve: Awaited<ReturnType<typeof startServe>>;
-    let databaseName: string | null = null;
+    let dropDatabase: (() => Promise<void>) | null = null;
 
     beforeAll(async () => {
       dataDir = mkdtempSync(path.join(os.tmpdir(), 'alliage-e2e-'));
       env = cliEnv({ ALLIAGE_DATA_DIR: dataDir, ALLIAGE_HTTP_PORT: '0' });
       if (backend === 'postgres+redis') {
-        databaseName = `alliage_e2e_${process.pid}_${Date.now()}`;
-        const admin = new pg.Client({ connectionString: process.env.DATABASE_URL });
-        await admin.connect();
-        await admin.query(`CREATE DATABASE ${databaseName}`);
-        await admin.end();
-        const url = new URL(process.env.DATABASE_URL ?? '');
-        url.pathname = `/${databaseName}`;
-        env.DATABASE_URL = url.toString();
-        env.REDIS_URL = process.env.REDIS_URL ?? '';
-        env.ALLIAGE_QUEUE_PREFIX = `alliage-e2e-${process.pid}`;
+        dropDatabase = await useRealBackends(env, 'e2e');
       }
       gpg = createGpgHome();
       keys = createSshKeyDir();
@@ -122,12 +112,7 @@ describe.skipIf(!hasGpg || !hasSshKeygen).each(backends)(
       gpg?.close();
       keys?.close();
       rmSync(dataDir, { recursive: true, force: true });
-      if (databaseName) {
-        const admin = new pg.Client({ connectionString: process.env.DATABASE_URL });
-        await admin.connect();
-        await admin.query(`DROP DATABASE IF EXISTS ${databaseName} WITH (FORCE)`);
-        await admin.end();
-      }
+      await dropDatabase?.();
     });
 
     async function connect(): Promise<SftpClient> {

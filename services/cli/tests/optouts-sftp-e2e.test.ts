@@ -15,6 +15,7 @@ import {
   stopProcess,
   type TServe,
   uploadToInbox,
+  useRealBackends,
   waitForDrops,
 } from '@alliage/cli/testing';
 import {
@@ -25,7 +26,6 @@ import {
   hasSshKeygen,
   type SshKeyDir,
 } from '@alliage/crypto/testing';
-import pg from 'pg';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 
 type TBackends = 'embedded' | 'postgres+redis';
@@ -61,7 +61,7 @@ describe.skipIf(!hasGpg || !hasSshKeygen).each(backends)(
     let platformFingerprint: string;
     let operatorToken: string;
     let serve: TServe;
-    let databaseName: string | null = null;
+    let dropDatabase: (() => Promise<void>) | null = null;
 
     const run = async (args: string[]): Promise<string> => {
       const result = await runCli(args, env);
@@ -103,16 +103,7 @@ describe.skipIf(!hasGpg || !hasSshKeygen).each(backends)(
       dataDir = await mkdtemp(path.join(os.tmpdir(), 'alliage-optouts-e2e-'));
       env = cliEnv({ ALLIAGE_DATA_DIR: dataDir, ALLIAGE_HTTP_PORT: '0' });
       if (backend === 'postgres+redis') {
-        databaseName = `alliage_optouts_e2e_${process.pid}_${Date.now()}`;
-        const admin = new pg.Client({ connectionString: process.env.DATABASE_URL });
-        await admin.connect();
-        await admin.query(`CREATE DATABASE ${databaseName}`);
-        await admin.end();
-        const url = new URL(process.env.DATABASE_URL ?? '');
-        url.pathname = `/${databaseName}`;
-        env.DATABASE_URL = url.toString();
-        env.REDIS_URL = process.env.REDIS_URL ?? '';
-        env.ALLIAGE_QUEUE_PREFIX = `alliage-optouts-e2e-${process.pid}-${Date.now()}`;
+        dropDatabase = await useRealBackends(env, 'optouts_e2e');
       }
       gpg = createGpgHome();
       keys = createSshKeyDir();
@@ -148,12 +139,7 @@ describe.skipIf(!hasGpg || !hasSshKeygen).each(backends)(
       gpg?.close();
       keys?.close();
       if (dataDir) rmSync(dataDir, { recursive: true, force: true });
-      if (databaseName) {
-        const admin = new pg.Client({ connectionString: process.env.DATABASE_URL });
-        await admin.connect();
-        await admin.query(`DROP DATABASE IF EXISTS ${databaseName} WITH (FORCE)`);
-        await admin.end();
-      }
+      await dropDatabase?.();
     });
 
     let firstUpload = '';

@@ -17,6 +17,7 @@ import {
   stopProcess,
   type TServe,
   uploadToInbox,
+  useRealBackends,
   waitForDrops,
 } from '@alliage/cli/testing';
 import {
@@ -28,7 +29,6 @@ import {
   type SshKeyDir,
 } from '@alliage/crypto/testing';
 import { parse } from 'csv-parse/sync';
-import pg from 'pg';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import {
   generatePoolData,
@@ -88,7 +88,7 @@ export function describePoolE2e(backend: TPoolE2eBackend): void {
       let memberFingerprint: string;
       let platformFingerprint: string;
       let operatorToken: string;
-      let databaseName: string | null = null;
+      let dropDatabase: (() => Promise<void>) | null = null;
       let manifest: TGeneratedManifest;
       /** A second generated set in M01's dialect: brand-new customers for a delta. */
       let newcomers: TGeneratedManifest;
@@ -189,16 +189,7 @@ export function describePoolE2e(backend: TPoolE2eBackend): void {
           ALLIAGE_POOL_MEMORY_LIMIT: '1GB',
         });
         if (backend === 'postgres+redis') {
-          databaseName = `alliage_pool_e2e_${process.pid}_${Date.now()}`;
-          const admin = new pg.Client({ connectionString: process.env.DATABASE_URL });
-          await admin.connect();
-          await admin.query(`CREATE DATABASE ${databaseName}`);
-          await admin.end();
-          const url = new URL(process.env.DATABASE_URL ?? '');
-          url.pathname = `/${databaseName}`;
-          env.DATABASE_URL = url.toString();
-          env.REDIS_URL = process.env.REDIS_URL ?? '';
-          env.ALLIAGE_QUEUE_PREFIX = `alliage-pool-e2e-${process.pid}-${Date.now()}`;
+          dropDatabase = await useRealBackends(env, 'pool_e2e');
         }
         gpg = createGpgHome();
         keys = createSshKeyDir();
@@ -287,12 +278,7 @@ export function describePoolE2e(backend: TPoolE2eBackend): void {
         gpg?.close();
         keys?.close();
         if (dataDir) rmSync(dataDir, { recursive: true, force: true });
-        if (databaseName) {
-          const admin = new pg.Client({ connectionString: process.env.DATABASE_URL });
-          await admin.connect();
-          await admin.query(`DROP DATABASE IF EXISTS ${databaseName} WITH (FORCE)`);
-          await admin.end();
-        }
+        await dropDatabase?.();
       });
 
       it('accepts every member file, customers then transactions, each in its dialect', async () => {

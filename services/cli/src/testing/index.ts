@@ -13,4 +13,5 @@ export type { TServe } from './start-serve.ts';
 export { startServe } from './start-serve.ts';
 export { stopProcess } from './stop-process.ts';
 export { uploadToInbox } from './upload-to-inbox.ts';
+export { useRealBackends } from './use-real-backends.ts';
 export { waitForDrops } from './wait-for-drops.ts';

@@ -178,7 +178,7 @@ try {
       channel: 'postal',
       criteria: { minDistinctMembers: 2 },
     },
-    'postal, postcode prefixes (reads records)': {
+    'postal, postcode prefixes': {
       channel: 'postal',
       criteria: { geography: { postcodePrefixes: ['69', '750', '13'] } },
     },

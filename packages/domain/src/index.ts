@@ -196,6 +196,7 @@ export {
   appetenceFromDecayedSpend,
   appetenceScore,
   frequencyScore,
+  latestStartForMonths,
   monetaryScore,
   RFM_SEGMENTS,
   recencyScore,

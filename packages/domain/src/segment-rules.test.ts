@@ -4,6 +4,7 @@ import {
   appetenceFromDecayedSpend,
   appetenceScore,
   frequencyScore,
+  latestStartForMonths,
   monetaryScore,
   recencyScore,
   rfmSegment,
@@ -11,6 +12,32 @@ import {
   SEGMENTS_VERSION,
   wholeMonthsBetween,
 } from './segment-rules.ts';
+
+describe('latestStartForMonths', () => {
+  it('is the last date with that many whole months, at month ends and leap days', () => {
+    expect(latestStartForMonths('2024-02-29', 12)).toBe('2023-02-28');
+    expect(latestStartForMonths('2024-03-31', 1)).toBe('2024-02-29');
+    expect(latestStartForMonths('2026-12-03', 0)).toBe('2026-12-03');
+    expect(latestStartForMonths('2026-12-03', 35 * 12)).toBe('1991-12-03');
+  });
+
+  it('splits the dates exactly where wholeMonthsBetween reaches the months', () => {
+    const day = (iso: string, offset: number) =>
+      new Date(Date.parse(iso) + offset * 86_400_000).toISOString().slice(0, 10);
+    for (const to of ['2024-02-29', '2025-02-28', '2026-03-31', '2026-12-03', '2027-01-30']) {
+      for (const months of [0, 1, 11, 12, 13, 25, 420, 780]) {
+        const latest = latestStartForMonths(to, months);
+        for (let offset = -40; offset <= 40; offset += 1) {
+          const from = day(latest, offset);
+          if (from > to) continue;
+          expect(wholeMonthsBetween(from, to) >= months, `${from} → ${to}, ${months}`).toBe(
+            offset <= 0,
+          );
+        }
+      }
+    }
+  });
+});
 
 describe('wholeMonthsBetween', () => {
   it('counts whole months, the day clamped to the end of a shorter month', () => {

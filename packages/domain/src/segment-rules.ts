@@ -76,6 +76,28 @@ export function wholeMonthsBetween(from: string, to: string): number {
 }
 
 /**
+ * The latest `from` date with at least `months` whole months to `to`
+ * (`wholeMonthsBetween`, which only decreases as `from` moves later): so
+ * `wholeMonthsBetween(d, to) >= months` exactly when `d <= latestStartForMonths(to, months)`.
+ * Lets an age criterion compare birth dates instead of computing each age.
+ *
+ * @example
+ * latestStartForMonths('2024-02-29', 12) // '2023-02-28'
+ */
+export function latestStartForMonths(to: string, months: number): string {
+  const end = parseIsoDate(to, 'to');
+  // `to` minus `months` months lands within a few days of the answer; walk back from past it.
+  const anchor = Date.UTC(end.year, end.month - 1 - months, 1);
+  for (let offset = 34; offset >= -4; offset -= 1) {
+    const candidate = new Date(anchor + offset * 86_400_000).toISOString().slice(0, 10);
+    if (candidate <= to.slice(0, 10) && wholeMonthsBetween(candidate, to) >= months) {
+      return candidate;
+    }
+  }
+  throw new Error(`no start date found for ${months} months before ${to}`);
+}
+
+/**
  * Age band of a person at `today`: age in whole years (whole months ÷ 12, so a
  * 29 February birthday turns a year older on 28 February of a common year);
  * 'unknown' without a birth date or with one after `today`.

@@ -23,16 +23,24 @@ export function compileSelectionCount(
   const { withClause, parameters } = buildSelectionSql(criteria, scope, {
     precomputed: options.precomputed ?? true,
   });
-  const perChannel = CHANNELS.map((channel) =>
-    criteria.onePerHousehold
-      ? `count(DISTINCT household_key) FILTER (WHERE eligible_${channel}) AS count_${channel}`
-      : `count(*) FILTER (WHERE eligible_${channel}) AS count_${channel}`,
+  const perChannel = CHANNELS.map(
+    (channel) => `count(*) FILTER (WHERE eligible_${channel}) AS count_${channel}`,
   );
+  // With one per household, each household is first reduced to one row: eligible on a
+  // channel when one of its persons is, in the département of its first person (by
+  // person_id) eligible on the scope channel — the person extraction keeps
+  // (`household_first`). Cheaper than distinct counts per channel over the persons.
+  const units = criteria.onePerHousehold
+    ? `(SELECT ${CHANNELS.map((channel) => `bool_or(eligible_${channel}) AS eligible_${channel}`).join(', ')},
+        arg_min(departement, person_id) FILTER (WHERE eligible_${scope.channel}) AS departement,
+        true AS household_first
+      FROM sel_candidates GROUP BY household_key)`
+    : 'sel_ranked';
   const sql = `${withClause}
   SELECT grouping(departement) = 1 AS is_total, departement,
     count(*) FILTER (WHERE eligible_${scope.channel} AND household_first) AS scope_count,
     ${perChannel.join(',\n    ')}
-  FROM (SELECT coalesce(departement, 'unknown') AS departement, * EXCLUDE (departement) FROM sel_ranked)
+  FROM (SELECT coalesce(departement, 'unknown') AS departement, * EXCLUDE (departement) FROM ${units})
   GROUP BY GROUPING SETS ((departement), ())`;
   return { sql, params: parameters.values, types: parameters.types };
 }

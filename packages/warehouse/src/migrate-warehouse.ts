@@ -297,8 +297,7 @@ const MIGRATIONS: { version: number; name: string; sql: string }[] = [
       -- How many members hold records of the person (its rows here): most persons have
       -- one, and a count needs no aggregation for them.
       ALTER TABLE person_member_reach ADD COLUMN member_count INTEGER;
-      DELETE FROM person_member_reach;
-      INSERT INTO person_member_reach ${personMemberReachSql(ALL_RECORDS_WITH_ACTIVITY)};
+      -- Filled by migration 8, which adds a column (this migration once filled it itself).
       -- Per record's person, member and last activity (retention is decided per record),
       -- category and day: the purchases and their amount, so purchase criteria of a count
       -- read this table instead of joining transactions to every record. Kept in step
@@ -325,6 +324,18 @@ const MIGRATIONS: { version: number; name: string; sql: string }[] = [
         last_phone DATE
       );
       INSERT INTO person_member_postcodes ${personMemberPostcodesSql(ALL_RECORDS_WITH_ACTIVITY)};
+    `,
+  },
+  {
+    version: 8,
+    name: 'birth-dates-agree',
+    sql: `
+      -- Whether all the members giving the person a birth date give the same one (the
+      -- same on each of the person's rows): such a person's birth date is that one
+      -- whichever members permit a release, so an age count ranks only the others.
+      ALTER TABLE person_member_reach ADD COLUMN birth_dates_agree BOOLEAN;
+      DELETE FROM person_member_reach;
+      INSERT INTO person_member_reach ${personMemberReachSql(ALL_RECORDS_WITH_ACTIVITY)};
     `,
   },
 ];

@@ -27,18 +27,22 @@ const CHANNEL_LAST_ACTIVITY_SQL = `max(last_activity) FILTER (WHERE address_key 
  * (the rules of the reach_* segments and of the selection compiler's
  * CONTACT_SQL), the member's birth date of the person, the latest activity of
  * the records with at least one purchase (for "distinct members bought from"),
- * and how many members hold records of the person (rows of the person here).
+ * how many members hold records of the person (rows of the person here), and
+ * whether all the members giving the person a birth date give the same one.
  *
  * @example
  * await connection.run(`INSERT INTO person_member_reach ${personMemberReachSql('sg_records')}`);
  */
 export function personMemberReachSql(source: string): string {
-  return `SELECT *, count(*) OVER (PARTITION BY person_id) FROM (
+  return `SELECT *, count(*) OVER person,
+      coalesce(min(birth_date) OVER person = max(birth_date) OVER person, true)
+    FROM (
     SELECT person_id, member_code, max(last_activity),
       ${CHANNEL_LAST_ACTIVITY_SQL},
-      ${MEMBER_BIRTH_DATE_SQL},
+      ${MEMBER_BIRTH_DATE_SQL} AS birth_date,
       max(last_activity) FILTER (WHERE transaction_count > 0)
-    FROM ${source} GROUP BY person_id, member_code)`;
+    FROM ${source} GROUP BY person_id, member_code)
+    WINDOW person AS (PARTITION BY person_id)`;
 }
 
 /**

@@ -1,5 +1,6 @@
 import {
   AppError,
+  latestStartForMonths,
   retentionCutoff,
   SEGMENT_DEFINITIONS,
   type TChannel,
@@ -9,7 +10,7 @@ import {
   ZChannel,
 } from '@alliage/domain';
 import { MEMBER_BIRTH_DATE_SQL } from './person-member-reach-sql.ts';
-import { segmentValueSql, wholeMonthsSql } from './segment-sql.ts';
+import { segmentValueSql } from './segment-sql.ts';
 import type { SelectionParameters } from './selection-parameters.ts';
 import type { TSelectionScope } from './selection-scope.ts';
 import { sqlIdentifier } from './sql-literal.ts';
@@ -18,8 +19,14 @@ import { sqlIdentifier } from './sql-literal.ts';
 export interface TCriteriaSql {
   /** Extra CTEs (each `name AS (...)`), after `sel_records`. */
   ctes: string[];
-  /** Extra aggregates of `sel_persons` over the person's criteria records `r`. */
+  /**
+   * Extra aggregates of `sel_persons`: over the person's criteria records `r` (exact
+   * path), or over the person's `person_member_reach` rows `f` of permitting members
+   * (precomputed path).
+   */
   personAggregates: string[];
+  /** Precomputed path: conditions on the `person_member_reach` rows `f` aggregated by `sel_persons`. */
+  reachFilters: string[];
   /** Extra LEFT JOINs of `sel_candidates`. */
   joins: string[];
   /** Conditions on `s` (sel_persons) and `pp` (person_profile), ANDed. */
@@ -50,7 +57,13 @@ export function compileCriteriaSql(
     memberInRetention: (lastActivity: string) => string;
   },
 ): TCriteriaSql {
-  const pieces: TCriteriaSql = { ctes: [], personAggregates: [], joins: [], conditions: [] };
+  const pieces: TCriteriaSql = {
+    ctes: [],
+    personAggregates: [],
+    reachFilters: [],
+    joins: [],
+    conditions: [],
+  };
   const inList = (values: readonly string[]) =>
     `(SELECT unnest(${parameters.add('varchar_list', values)}))`;
 
@@ -80,39 +93,37 @@ export function compileCriteriaSql(
     // The person's birth date: per permitting member its own (MEMBER_BIRTH_DATE_SQL),
     // then the one most members give, then the most recently active. The same
     // definition on the precomputed table (counts) and on the records (extraction).
-    const months = wholeMonthsSql('b.birth_date', context.today());
+    // Age in whole years at today (whole months ÷ 12, as the age bands): bounds on the
+    // birth date itself (latestStartForMonths), so no age is computed per row.
     const ageConditions = [`b.birth_date <= ${context.today()}`];
     if (criteria.age.min !== undefined) {
-      ageConditions.push(`${months} >= ${parameters.add('integer', criteria.age.min * 12)}`);
+      const latest = latestStartForMonths(scope.today, criteria.age.min * 12);
+      ageConditions.push(`b.birth_date <= CAST(${parameters.add('varchar', latest)} AS DATE)`);
     }
     if (criteria.age.max !== undefined) {
-      ageConditions.push(`${months} < ${parameters.add('integer', (criteria.age.max + 1) * 12)}`);
+      const tooOld = latestStartForMonths(scope.today, (criteria.age.max + 1) * 12);
+      ageConditions.push(`b.birth_date > CAST(${parameters.add('varchar', tooOld)} AS DATE)`);
     }
     const chooseBirthDate = (relation: string) => `SELECT person_id, birth_date FROM ${relation}
       GROUP BY person_id, birth_date
       QUALIFY row_number() OVER (PARTITION BY person_id
         ORDER BY count(*) DESC, max(last_activity) DESC, birth_date) = 1`;
     if (context.precomputed) {
-      // Most persons are held by one member, or given one birth date by all their
-      // members: only those given several need the ranking.
+      // Most persons are given one birth date by all the members holding them
+      // (birth_dates_agree): theirs is that date whichever members permit, and only
+      // the others need the ranking. A semi-join, so duplicates do no harm and it
+      // narrows the precomputed scan like the other facts.
       pieces.ctes.push(`sel_member_birth AS (
-        SELECT f.person_id, f.birth_date, f.last_activity, f.member_count FROM person_member_reach f
+        SELECT f.person_id, f.birth_date, f.last_activity, f.birth_dates_agree FROM person_member_reach f
         JOIN sel_permits p ON p.member_code = f.member_code
-        WHERE f.birth_date IS NOT NULL AND (${context.memberInRetention('f.last_activity')}))`);
-      pieces.ctes.push(`sel_birth_span AS (
-        SELECT person_id, min(birth_date) AS earliest, max(birth_date) AS latest
-        FROM sel_member_birth WHERE member_count > 1 GROUP BY person_id)`);
-      pieces.ctes.push(`sel_birth AS (
-        SELECT person_id, birth_date FROM sel_member_birth WHERE member_count = 1
+        WHERE f.birth_date IS NOT NULL AND ${context.memberInRetention('f.last_activity')})`);
+      pieces.ctes.push(`sel_age AS (
+        SELECT person_id FROM sel_member_birth b
+        WHERE b.birth_dates_agree AND ${ageConditions.join(' AND ')}
         UNION ALL
-        SELECT person_id, earliest AS birth_date FROM sel_birth_span WHERE earliest = latest
-        UNION ALL
-        ${chooseBirthDate(`(SELECT * FROM sel_member_birth WHERE person_id IN
-          (SELECT person_id FROM sel_birth_span WHERE earliest <> latest))`)})`);
-      // A semi-join, so it narrows the precomputed scan like the other facts.
-      pieces.ctes.push(
-        `sel_age AS (SELECT person_id FROM sel_birth b WHERE ${ageConditions.join(' AND ')})`,
-      );
+        SELECT person_id FROM (${chooseBirthDate(
+          '(SELECT * FROM sel_member_birth WHERE NOT birth_dates_agree)',
+        )}) b WHERE ${ageConditions.join(' AND ')})`);
       pieces.conditions.push('s.person_id IN (SELECT person_id FROM sel_age)');
     } else {
       pieces.ctes.push(
@@ -151,14 +162,13 @@ export function compileCriteriaSql(
     if (context.precomputed) {
       // A member counts when one of the person's records there with a purchase is
       // within the member's retention: the latest such record decides (last_buying).
-      // Only persons held by at least that many members can qualify; for one member,
-      // the semi-join needs no count.
-      pieces.ctes.push(`sel_buying AS (
-        SELECT f.person_id FROM person_member_reach f
-        JOIN sel_permits p ON p.member_code = f.member_code
-        WHERE ${context.memberInRetention('f.last_buying')} AND f.member_count >= ${minimum}
-        ${criteria.minDistinctMembers === 1 ? '' : `GROUP BY f.person_id HAVING count(*) >= ${minimum}`})`);
-      pieces.conditions.push('s.person_id IN (SELECT person_id FROM sel_buying)');
+      // Only persons held by at least that many members can qualify: `sel_persons`
+      // counts them in the same aggregation.
+      pieces.reachFilters.push(`f.member_count >= ${minimum}`);
+      pieces.personAggregates.push(
+        `count(*) FILTER (WHERE ${context.memberInRetention('f.last_buying')}) AS buying_members`,
+      );
+      pieces.conditions.push(`s.buying_members >= ${minimum}`);
     } else {
       pieces.personAggregates.push(
         'count(DISTINCT r.member_code) FILTER (WHERE r.transaction_count > 0) AS buying_members',

@@ -1,4 +1,9 @@
-import { retentionCutoff, type TChannel, ZSelectionCriteria } from '@alliage/domain';
+import {
+  retentionCutoff,
+  type TChannel,
+  wholeMonthsBetween,
+  ZSelectionCriteria,
+} from '@alliage/domain';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { countSelection } from './count-selection.ts';
 import { extractSelection } from './extract-selection.ts';
@@ -69,6 +74,15 @@ function generatePool(seed: number): TGeneratedPool {
   let recordId = 0;
   for (let personId = 1; personId <= 200; personId++) {
     const count = 1 + Math.floor(random() * 3);
+    // One birth date per person and member (so every definition of a member's birth date
+    // agrees), some members giving another date or none, and ages near the bounds tested.
+    const birthDate = `${1956 + Math.floor(random() * 40)}-${pick(['06', '07'])}-${pick(['29', '30', '01'])}`;
+    const memberBirthDates = new Map(
+      MEMBERS.map((member) => [
+        member,
+        chance(0.15) ? null : chance(0.2) ? `${1950 + Math.floor(random() * 50)}-06-30` : birthDate,
+      ]),
+    );
     for (let index = 0; index < count; index++) {
       recordId++;
       const n = recordId;
@@ -89,10 +103,12 @@ function generatePool(seed: number): TGeneratedPool {
         }
         transactions.sort((left, right) => left.date.localeCompare(right.date));
       }
+      const memberCode = pick(MEMBERS);
       records.push({
         recordId: n,
         personId,
-        memberCode: pick(MEMBERS),
+        memberCode,
+        birthDate: memberBirthDates.get(memberCode) ?? null,
         customerId: `C${n}`,
         createdAt: date(2021),
         lastTransaction,
@@ -246,6 +262,40 @@ function recordCriteria(pool: TGeneratedPool): TOracleCriterion[] {
             ['69', '750'].some((prefix) => record.postcode?.startsWith(prefix)) &&
             CHANNELS.some((channel) => usable(pool, record, channel)),
         ),
+    },
+    {
+      label: 'aged 35 to 49',
+      input: { age: { min: 35, max: 49 } },
+      matches: (records) => {
+        // Per member its birth date (latest record's, all alike here), then the date most
+        // members give, ties to the most recently active member, then the earliest date.
+        const byMember = new Map<string, { date: string; activity: string }>();
+        for (const record of records) {
+          if (!record.birthDate) continue;
+          const activity = record.lastTransaction ?? record.createdAt;
+          const known = byMember.get(record.memberCode);
+          if (!known || activity > known.activity) {
+            byMember.set(record.memberCode, { date: record.birthDate, activity });
+          }
+        }
+        const votes = new Map<string, { members: number; activity: string }>();
+        for (const { date, activity } of byMember.values()) {
+          const vote = votes.get(date) ?? { members: 0, activity: '' };
+          votes.set(date, {
+            members: vote.members + 1,
+            activity: activity > vote.activity ? activity : vote.activity,
+          });
+        }
+        const chosen = [...votes].sort(
+          ([leftDate, left], [rightDate, right]) =>
+            right.members - left.members ||
+            right.activity.localeCompare(left.activity) ||
+            leftDate.localeCompare(rightDate),
+        )[0]?.[0];
+        if (!chosen) return false;
+        const age = Math.floor(wholeMonthsBetween(chosen, TODAY) / 12);
+        return age >= 35 && age <= 49;
+      },
     },
     {
       label: 'bought from a member',

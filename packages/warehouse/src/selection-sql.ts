@@ -74,25 +74,33 @@ export function buildSelectionSql(
     `(s.usable_${channel} AND NOT coalesce(o.opposed_${channel}, false))`;
   // Counts read the precomputed facts; extraction reads the records themselves.
   const precomputed = options.precomputed ?? false;
+  // Parenthesised: it is ANDed with other conditions.
   const memberInRetention = (lastActivity: string) =>
-    CHANNELS.map((channel) => `coalesce(${lastActivity} >= p.cutoff_${channel}, false)`).join(
-      ' OR ',
-    );
+    `(${CHANNELS.map((channel) => `coalesce(${lastActivity} >= p.cutoff_${channel}, false)`).join(' OR ')})`;
   const criteriaSql = compileCriteriaSql(criteria, scope, parameters, {
     today,
     eligible,
     precomputed,
     memberInRetention,
   });
-  if (
-    precomputed &&
-    (criteriaSql.personAggregates.length > 0 ||
-      criteriaSql.ctes.some((cte) => cte.includes('sel_records')))
-  ) {
+  if (precomputed && criteriaSql.ctes.some((cte) => cte.includes('sel_records'))) {
     throw new Error('a criterion needs the records but the precomputed path was chosen');
   }
 
-  const conditions = [...criteriaSql.conditions];
+  // Precomputed path: conditions on the person's profile alone, and person-id
+  // semi-joins on tables or on the criteria CTEs placed before `sel_persons` (segments;
+  // age, purchases, postcodes), narrow the scan before it aggregates (DuckDB does not
+  // push them through the aggregation by itself); `sel_candidates` need not repeat them.
+  const narrowing = precomputed
+    ? criteriaSql.conditions.filter(
+        (condition) =>
+          (condition.startsWith('pp.') && !/\b[sbo]\./.test(condition)) ||
+          /^s\.person_id IN \(SELECT person_id FROM (person_profile|person_sector_profile|sel_purchase_\d+|sel_postcode|sel_age)\b/.test(
+            condition,
+          ),
+      )
+    : [];
+  const conditions = criteriaSql.conditions.filter((condition) => !narrowing.includes(condition));
   // Every parameter added must appear in the SQL (DuckDB refuses to bind an unused name).
   if (criteria.excludeOwnCustomers) {
     const client = parameters.add('varchar', scope.clientCode);
@@ -113,25 +121,13 @@ export function buildSelectionSql(
     ? `row_number() OVER (PARTITION BY household_key, eligible_${scope.channel} ORDER BY person_id) = 1`
     : 'true';
 
-  // Conditions on the person's profile alone narrow the precomputed scan before it
-  // aggregates (DuckDB does not push them through the aggregation by itself).
   const profileConditions = [
-    ...criteriaSql.conditions
-      .filter((condition) => condition.startsWith('pp.') && !/\b[sbo]\./.test(condition))
-      .map(
-        (condition) =>
-          `f.person_id IN (SELECT pp.person_id FROM person_profile pp WHERE ${condition})`,
-      ),
-    // Segment conditions, and the age, purchase, buying-member and postcode criteria of
-    // the precomputed path, are person-id semi-joins on tables or on CTEs placed before
-    // `sel_persons`: usable as they are.
-    ...criteriaSql.conditions
-      .filter((condition) =>
-        /^s\.person_id IN \(SELECT person_id FROM (person_profile|person_sector_profile|sel_purchase_\d+|sel_buying|sel_postcode|sel_age)\b/.test(
-          condition,
-        ),
-      )
-      .map((condition) => condition.replace(/^s\.person_id/, 'f.person_id')),
+    ...narrowing.map((condition) =>
+      condition.startsWith('pp.')
+        ? `f.person_id IN (SELECT pp.person_id FROM person_profile pp WHERE ${condition})`
+        : condition.replace(/^s\.person_id/, 'f.person_id'),
+    ),
+    ...criteriaSql.reachFilters,
   ];
   const criteriaCtes = criteriaSql.ctes.map((cte) => `  ${cte},\n`).join('');
   const withClause = `WITH
@@ -142,7 +138,7 @@ ${
   // The precomputed path's criteria CTEs read only the facts and `sel_permits`, and
   // narrow `sel_persons`; the exact path's read `sel_records`.
   precomputed
-    ? `${criteriaCtes}${precomputedPersonsSql(profileConditions)}`
+    ? `${criteriaCtes}${precomputedPersonsSql(profileConditions, criteriaSql.personAggregates)}`
     : `${recordPersonsSql(inRetention, criteriaSql.personAggregates)}${criteriaCtes}`
 }  sel_candidates AS (
     SELECT s.person_id, pp.household_id, pp.departement, ${householdKey} AS household_key,
@@ -165,12 +161,16 @@ ${
  * mirror): what counts use when no criterion needs the records themselves. Gives
  * the same persons as `recordPersonsSql` (tested).
  */
-function precomputedPersonsSql(profileConditions: readonly string[]): string {
+function precomputedPersonsSql(
+  profileConditions: readonly string[],
+  personAggregates: readonly string[],
+): string {
   const usable = (channel: TChannel) =>
     `bool_or(coalesce(f.last_${channel} >= p.cutoff_${channel}, false))`;
   const narrow = profileConditions.length > 0 ? `WHERE ${profileConditions.join(' AND ')}` : '';
   return `  sel_persons AS (
     SELECT f.person_id, ${CHANNELS.map((channel) => `${usable(channel)} AS usable_${channel}`).join(', ')}
+      ${personAggregates.map((aggregate) => `, ${aggregate}`).join('')}
     FROM person_member_reach f
     JOIN sel_permits p ON p.member_code = f.member_code
     ${narrow}

@@ -166,7 +166,11 @@ try {
     }
     return totals;
   };
+  // Peak RSS is monotonic: read after each phase, it shows which phase set it.
+  const peakGiB = () => (process.resourceUsage().maxRSS / 1024 / 1024).toFixed(2);
+  const peaks: string[] = [`floor ${peakGiB()}`];
   for (const generated of manifest.members) await load(generated, generated.code);
+  peaks.push(`intake ${peakGiB()}`);
   const retention = new Map(manifest.members.map((generated) => [generated.code, 36]));
   const build = await buildPool({
     warehouse,
@@ -180,7 +184,9 @@ try {
   // Quality of the full build against the truth.
   const quality = await measureQuality(warehouse, manifest.truthFile, manifest.mustNotMergeFile);
 
+  peaks.push(`build and quality ${peakGiB()}`);
   const increment = await load(delta.members[0] as TGeneratedMember, 'M99', true);
+  peaks.push(`drop ${peakGiB()}`);
 
   const floorMs = floor.gpgMs + floor.readCsvMs;
   const intakeMs = intake.stageMs + intake.normalizeMs + intake.mergeMs;
@@ -216,11 +222,7 @@ try {
       `${seconds(increment.totalMs)} s`,
       `of which persons+households ${seconds(increment.refreshMs)} s (target ≤ 15 s)`,
     ],
-    [
-      'peak RSS',
-      `${(process.resourceUsage().maxRSS / 1024 / 1024).toFixed(2)} GiB`,
-      'target ≤ 2 GiB',
-    ],
+    ['peak RSS', `${peakGiB()} GiB`, `target ≤ 2 GiB; after each phase: ${peaks.join(', ')} GiB`],
     [
       'person F1',
       quality.persons.f1.toFixed(4),

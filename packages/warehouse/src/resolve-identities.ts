@@ -6,6 +6,7 @@ import { assignStableIds, type TRetiredId } from './assign-stable-ids.ts';
 import { clusterRecords } from './cluster-records.ts';
 import {
   blockingKeysSql,
+  blockNeighboursSql,
   MAX_BLOCK_SIZE,
   scoreCandidatePairsSql,
 } from './score-candidate-pairs-sql.ts';
@@ -64,11 +65,8 @@ export async function resolveIdentities(
     await connection.run(`CREATE OR REPLACE TEMP TABLE ir_previous_persons AS
       SELECT person_id FROM ${changed} WHERE person_id IS NOT NULL
       UNION
-      SELECT DISTINCT o.person_id
-      FROM (${blockingKeysSql('ir_seed_nodes', 'record_id')}) s
-      JOIN (${blockingKeysSql('member_records', 'record_id')}) k ON k.block = s.block
-      JOIN member_records o ON o.record_id = k.idx
-      WHERE o.person_id IS NOT NULL`);
+      SELECT person_id FROM (${blockNeighboursSql('ir_seed_nodes', 'member_records')})
+      WHERE person_id IS NOT NULL`);
     await connection.run(`CREATE OR REPLACE TEMP TABLE ir_scope AS
       SELECT record_id FROM ir_seed_nodes
       UNION

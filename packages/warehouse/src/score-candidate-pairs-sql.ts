@@ -3,6 +3,27 @@ import { MATCH_THRESHOLD, MATCH_WEIGHTS, NAME_SIMILARITY_BANDS } from '@alliage/
 /** Blocks larger than this are skipped (a shared generic email, a tower block): they link nobody reliably. */
 export const MAX_BLOCK_SIZE = 200;
 
+// The blocking rules: a tag and the values (SQL over a row alias) that make the block
+// key; a record is in a rule's block only when all its values are known.
+const BLOCKING_RULES: { tag: string; parts: ((row: string) => string)[] }[] = [
+  { tag: 'E', parts: [(row) => `${row}.email`] },
+  { tag: 'M', parts: [(row) => `${row}.phone_mobile`] },
+  { tag: 'L', parts: [(row) => `${row}.phone_landline`] },
+  {
+    tag: 'N',
+    parts: [
+      (row) => `${row}.postcode`,
+      (row) => `${row}.last_name_phonetic`,
+      (row) => `left(${row}.first_name_key, 1)`,
+    ],
+  },
+  {
+    tag: 'B',
+    parts: [(row) => `${row}.birth_date`, (row) => `${row}.last_name_phonetic`],
+  },
+  { tag: 'A', parts: [(row) => `${row}.address_key`] },
+];
+
 /**
  * SQL producing `(idx, block)` rows for the records of `nodesTable` (`idx` read
  * from `idColumn`): the blocking rules. Only records sharing a block are ever compared, so the work
@@ -12,26 +33,29 @@ export const MAX_BLOCK_SIZE = 200;
  * connection.run(`CREATE TEMP TABLE keys AS ${blockingKeysSql('ir_nodes')}`)
  */
 export function blockingKeysSql(nodesTable: string, idColumn = 'idx'): string {
-  const rules = [
-    ['email', `'E' || email`],
-    ['phone_mobile', `'M' || phone_mobile`],
-    ['phone_landline', `'L' || phone_landline`],
-    [
-      'postcode IS NOT NULL AND last_name_phonetic IS NOT NULL AND first_name_key',
-      `'N' || postcode || '|' || last_name_phonetic || '|' || left(first_name_key, 1)`,
-    ],
-    [
-      'birth_date IS NOT NULL AND last_name_phonetic',
-      `'B' || CAST(birth_date AS VARCHAR) || '|' || last_name_phonetic`,
-    ],
-    ['address_key', `'A' || address_key`],
-  ];
-  return rules
-    .map(
-      ([notNull, key]) =>
-        `SELECT ${idColumn} AS idx, ${key} AS block FROM ${nodesTable} WHERE ${notNull} IS NOT NULL`,
-    )
-    .join('\nUNION ALL\n');
+  return BLOCKING_RULES.map(({ tag, parts }) => {
+    const values = parts.map((part) => part('n'));
+    const key = values.map((value) => `CAST(${value} AS VARCHAR)`).join(` || '|' || `);
+    return `SELECT n.${idColumn} AS idx, '${tag}' || ${key} AS block
+      FROM ${nodesTable} n WHERE ${values.map((value) => `${value} IS NOT NULL`).join(' AND ')}`;
+  }).join('\nUNION ALL\n');
+}
+
+/**
+ * SQL producing the `person_id` of every record of `poolTable` sharing a block
+ * with a record of `seedTable` (with repeats): the same rules as
+ * `blockingKeysSql`, joined value by value so no key is built for the whole pool.
+ *
+ * @example
+ * connection.run(`CREATE TEMP TABLE touched AS SELECT DISTINCT person_id FROM (${blockNeighboursSql('seeds', 'member_records')})`)
+ */
+export function blockNeighboursSql(seedTable: string, poolTable: string): string {
+  return BLOCKING_RULES.map(
+    ({ parts }) => `SELECT o.person_id FROM ${poolTable} o
+      JOIN (SELECT DISTINCT ${parts.map((part, index) => `${part('s')} AS v${index}`).join(', ')}
+        FROM ${seedTable} s) s
+      ON ${parts.map((part, index) => `${part('o')} = s.v${index}`).join(' AND ')}`,
+  ).join('\nUNION ALL\n');
 }
 
 function weightCase(comparison: keyof typeof MATCH_WEIGHTS, levelSql: string): string {

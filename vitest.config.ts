@@ -14,5 +14,9 @@ export default defineConfig({
     // Two files at a time: most suites wait on child processes, gpg, SFTP and databases,
     // so two overlap well even on the 2-core CI machine (the default would be one).
     maxWorkers: 2,
+    // PGlite's WebAssembly on V8's baseline compiler only: the optimising tier would
+    // recompile it in background threads in every worker (~2 s of CPU each, which a
+    // saturated 2-core machine pays for in wall time). See one-shot-node-flags.ts.
+    execArgv: ['--liftoff-only'],
   },
 });

@@ -1,4 +1,4 @@
-// Benchmark of the pool build: `npx node scripts/bench/pool.ts [--records N] [--incremental N] [--memory-limit 2GB] [--keep-pool FILE]`.
+// Benchmark of the pool build: `npx node scripts/bench/pool.ts [--records N] [--incremental N] [--memory-limit 2GB] [--checkpoint-threshold 16MB] [--keep-pool FILE]`.
 // Generates synthetic member files with ground truth (scripts/generate), encrypts and
 // signs them with gpg, then measures in one process:
 //   - the floor: `gpg --decrypt` of each file plus DuckDB's own read_csv of the clear file;
@@ -33,6 +33,7 @@ const { values } = parseArgs({
     incremental: { type: 'string', default: '50000' },
     'as-of': { type: 'string', default: '2026-11-23' },
     'memory-limit': { type: 'string', default: '2GB' },
+    'checkpoint-threshold': { type: 'string', default: '16MB' },
     /** Keep the built pool at this path (for scripts/bench/selection.ts). */
     'keep-pool': { type: 'string' },
   },
@@ -104,6 +105,7 @@ try {
     databasePath: path.join(work, 'pool.duckdb'),
     encryptionKey: 'bench-only-pool-key-0123456789abcdef',
     memoryLimit: values['memory-limit'] as string,
+    checkpointThreshold: values['checkpoint-threshold'] as string,
   });
   const sectorList = [
     'equipement_personne',

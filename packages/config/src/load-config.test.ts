@@ -33,6 +33,24 @@ describe('loadConfig', () => {
     }
   });
 
+  it('reads the pool memory limit and checkpoint threshold as DuckDB sizes', () => {
+    expect(loadConfig({}).pool).toMatchObject({ memoryLimit: '2GB', checkpointThreshold: '16MB' });
+    expect(loadConfig({ ALLIAGE_POOL_CHECKPOINT_THRESHOLD: '1GB' }).pool.checkpointThreshold).toBe(
+      '1GB',
+    );
+    expect(() => loadConfig({ ALLIAGE_POOL_CHECKPOINT_THRESHOLD: 'lots' })).toThrow(
+      /ALLIAGE_POOL_CHECKPOINT_THRESHOLD/,
+    );
+  });
+
+  it('reads how long a BullMQ worker may stay silent before its job is taken over', () => {
+    expect(loadConfig({}).worker.stalledSeconds).toBe(30);
+    expect(loadConfig({ ALLIAGE_QUEUE_STALLED_SECONDS: '10' }).worker.stalledSeconds).toBe(10);
+    expect(() => loadConfig({ ALLIAGE_QUEUE_STALLED_SECONDS: '1' })).toThrow(
+      /ALLIAGE_QUEUE_STALLED_SECONDS/,
+    );
+  });
+
   it('rejects an out-of-range port and a short HMAC secret', () => {
     expect(() => loadConfig({ ALLIAGE_SFTP_PORT: '70000' })).toThrow(/ALLIAGE_SFTP_PORT/);
     expect(() => loadConfig({ ALLIAGE_HMAC_SECRET: 'short' })).toThrow(/ALLIAGE_HMAC_SECRET/);

@@ -43,6 +43,8 @@ export const ZEnv = z.object({
     .string()
     .regex(/^[a-z][a-z0-9_-]{0,39}$/, 'must be 1-40 lower-case letters, digits, - or _')
     .default('alliage'),
+  /** BullMQ: a worker silent this long is presumed dead and its job is taken over (also how often that is checked). */
+  ALLIAGE_QUEUE_STALLED_SECONDS: z.coerce.number().int().min(5).max(3600).default(30),
   ALLIAGE_HMAC_SECRET: z.string().min(32, 'must be at least 32 characters').optional(),
   ALLIAGE_PGP_PRIVATE_KEY: z
     .string()
@@ -66,6 +68,11 @@ export const ZEnv = z.object({
     .string()
     .regex(/^\d+(\.\d+)?\s*(MB|MiB|GB|GiB)$/, 'must look like 512MB or 2GB')
     .default('2GB'),
+  /** Write-ahead log size that triggers a checkpoint of the pool (DuckDB's checkpoint_threshold). */
+  ALLIAGE_POOL_CHECKPOINT_THRESHOLD: z
+    .string()
+    .regex(/^\d+(\.\d+)?\s*(MB|MiB|GB|GiB)$/, 'must look like 16MB or 1GB')
+    .default('16MB'),
   ALLIAGE_POOL_THREADS: z.coerce.number().int().min(1).max(256).optional(),
   /** Counts below this are shown as "<k", never exactly (segments, audience counts). */
   ALLIAGE_COUNT_THRESHOLD: z.coerce.number().int().min(2).max(1000).default(20),
@@ -131,6 +138,7 @@ export interface TConfig {
   pool: {
     extensionDirectory: string | null;
     memoryLimit: string;
+    checkpointThreshold: string;
     threads: number | null;
     countThreshold: number;
   };
@@ -141,7 +149,7 @@ export interface TConfig {
     seedCount: number;
     seedEmailDomain: string;
   };
-  worker: { concurrency: number; queuePrefix: string };
+  worker: { concurrency: number; queuePrefix: string; stalledSeconds: number };
   alerts: { deniedAccessThreshold: number; webhookUrl: string | null };
   secrets: {
     hmacSecret: string | null;
@@ -221,6 +229,7 @@ export function loadConfig(env: Record<string, string | undefined>): TConfig {
         ? path.resolve(parsed.ALLIAGE_DUCKDB_EXTENSION_DIR)
         : null,
       memoryLimit: parsed.ALLIAGE_POOL_MEMORY_LIMIT,
+      checkpointThreshold: parsed.ALLIAGE_POOL_CHECKPOINT_THRESHOLD,
       threads: parsed.ALLIAGE_POOL_THREADS ?? null,
       countThreshold: parsed.ALLIAGE_COUNT_THRESHOLD,
     },
@@ -234,6 +243,7 @@ export function loadConfig(env: Record<string, string | undefined>): TConfig {
     worker: {
       concurrency: parsed.ALLIAGE_WORKER_CONCURRENCY,
       queuePrefix: parsed.ALLIAGE_QUEUE_PREFIX,
+      stalledSeconds: parsed.ALLIAGE_QUEUE_STALLED_SECONDS,
     },
     alerts: {
       deniedAccessThreshold: parsed.ALLIAGE_ALERT_DENIED_THRESHOLD,

@@ -16,6 +16,12 @@ export interface OpenWarehouseOptions {
   /** Folder holding DuckDB extensions for offline deployments (`<dir>/v<version>/<platform>/httpfs.duckdb_extension`). */
   extensionDirectory?: string | null;
   memoryLimit?: string;
+  /**
+   * Write-ahead log size that triggers an automatic checkpoint (DuckDB's
+   * `checkpoint_threshold`, default 16MB). Larger values make a drop's commits
+   * cheaper, at the cost of more committed data held in memory until the next checkpoint.
+   */
+  checkpointThreshold?: string;
   threads?: number | null;
   logger?: { warn(obj: object, msg?: string): void };
 }
@@ -65,6 +71,7 @@ export async function openWarehouse(options: OpenWarehouseOptions): Promise<TWar
     preserve_insertion_order: 'false',
     memory_limit: options.memoryLimit ?? '2GB',
   };
+  if (options.checkpointThreshold) settings.checkpoint_threshold = options.checkpointThreshold;
   if (options.threads) settings.threads = String(options.threads);
   if (options.extensionDirectory) settings.extension_directory = options.extensionDirectory;
   const instance = await DuckDBInstance.create(':memory:', settings);

@@ -283,6 +283,7 @@ function recordCriteria(pool: TGeneratedPool): TOracleCriterion[] {
           const vote = votes.get(date) ?? { members: 0, activity: '' };
           votes.set(date, {
             members: vote.members + 1,
+            // biome-ignore lint/complexity/useMathMinMax: ISO date strings, not numbers.
             activity: activity > vote.activity ? activity : vote.activity,
           });
         }

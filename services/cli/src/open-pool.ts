@@ -26,6 +26,7 @@ export async function openPool(
     encryptionKey: platform.secrets.poolEncryptionKey,
     extensionDirectory: config.pool.extensionDirectory,
     memoryLimit: config.pool.memoryLimit,
+    checkpointThreshold: config.pool.checkpointThreshold,
     threads: config.pool.threads,
     logger: logger.child({ component: 'pool' }),
   });

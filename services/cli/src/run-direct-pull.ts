@@ -35,6 +35,8 @@ export async function runDirectPull(
     redisUrl: config.redisUrl,
     // Deployments (and test runs) sharing one Redis keep their jobs apart.
     prefix: config.worker.queuePrefix,
+    lockDurationMs: config.worker.stalledSeconds * 1000,
+    stalledIntervalMs: config.worker.stalledSeconds * 1000,
     logger: logger.child({ component: 'queue' }),
   });
   const processHere = queue.kind === 'in-process';

@@ -54,6 +54,8 @@ export async function startRuntime(options: {
     redisUrl: config.redisUrl,
     // Deployments (and test runs) sharing one Redis keep their jobs apart.
     prefix: config.worker.queuePrefix,
+    lockDurationMs: config.worker.stalledSeconds * 1000,
+    stalledIntervalMs: config.worker.stalledSeconds * 1000,
     logger: logger.child({ component: 'queue' }),
   });
   const pullDeps = createPullDeps(config, platform, queue, logger);

@@ -187,6 +187,8 @@ export function describePoolE2e(backend: TPoolE2eBackend): void {
           ALLIAGE_DATA_DIR: dataDir,
           ALLIAGE_HTTP_PORT: '0',
           ALLIAGE_POOL_MEMORY_LIMIT: '1GB',
+          // BullMQ takes the killed serve's job over after this, not the default 30 s.
+          ALLIAGE_QUEUE_STALLED_SECONDS: '10',
         });
         if (backend === 'postgres+redis') {
           dropDatabase = await useRealBackends(env, 'pool_e2e');

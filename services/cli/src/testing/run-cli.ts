@@ -1,4 +1,5 @@
 import { spawn } from 'node:child_process';
+import { ONE_SHOT_NODE_FLAGS } from '../one-shot-node-flags.ts';
 import { CLI_MAIN_PATH } from './cli-main-path.ts';
 
 /** What one `alliage` run printed, and how it exited. */
@@ -9,15 +10,15 @@ export interface CliResult {
 }
 
 /**
- * Runs `alliage ARGS` as a real child process (this Node, type stripping) with no
- * standard input, and collects its output.
+ * Runs `alliage ARGS` as a real child process (this Node, type stripping, the flags
+ * `bin/alliage.js` gives one-shot commands) with no standard input, and collects its output.
  *
  * @example
  * const { code, stdout } = await runCli(['org', 'list', '--json'], cliEnv({ ALLIAGE_DATA_DIR: dir }));
  */
 export function runCli(args: string[], env: Record<string, string>): Promise<CliResult> {
   return new Promise((resolve, reject) => {
-    const child = spawn(process.execPath, [CLI_MAIN_PATH, ...args], {
+    const child = spawn(process.execPath, [...ONE_SHOT_NODE_FLAGS, CLI_MAIN_PATH, ...args], {
       env,
       stdio: ['ignore', 'pipe', 'pipe'],
     });

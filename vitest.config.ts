@@ -1,19 +1,4 @@
 import { defineConfig } from 'vitest/config';
-import { BaseSequencer, type TestSpecification } from 'vitest/node';
-
-// Suites known to run for minutes. On a clean clone vitest has no timings and orders
-// files by size, which put these small wrappers last, alone on the machine, for
-// ~200 s at the end of the run; started first, they overlap with everything else.
-const LONGEST_SUITES = [/services\/cli\/tests\/pool-e2e-[a-z]+\.test\.ts$/];
-
-class LongestFirstSequencer extends BaseSequencer {
-  override async sort(files: TestSpecification[]): Promise<TestSpecification[]> {
-    const sorted = await super.sort(files);
-    const isLongest = (file: TestSpecification) =>
-      LONGEST_SUITES.some((pattern) => pattern.test(file.moduleId));
-    return [...sorted.filter(isLongest), ...sorted.filter((file) => !isLongest(file))];
-  }
-}
 
 export default defineConfig({
   test: {
@@ -33,6 +18,5 @@ export default defineConfig({
     // recompile it in background threads in every worker (~2 s of CPU each, which a
     // saturated 2-core machine pays for in wall time). See one-shot-node-flags.ts.
     execArgv: ['--liftoff-only'],
-    sequence: { sequencer: LongestFirstSequencer },
   },
 });

@@ -170,9 +170,22 @@ try {
   };
   // Peak RSS is monotonic: read after each phase, it shows which phase set it.
   const peakGiB = () => (process.resourceUsage().maxRSS / 1024 / 1024).toFixed(2);
+  // The JavaScript heap's share of it, sampled (DuckDB's own memory is native).
+  let heapPeak = process.memoryUsage().heapUsed;
+  const heapSampler = setInterval(() => {
+    heapPeak = Math.max(heapPeak, process.memoryUsage().heapUsed);
+  }, 100);
+  heapSampler.unref();
+  const heapPeaks: string[] = [];
+  const phaseHeap = (phase: string) => {
+    heapPeaks.push(`${phase} ${(heapPeak / 2 ** 30).toFixed(2)}`);
+    heapPeak = 0;
+  };
   const peaks: string[] = [`floor ${peakGiB()}`];
+  phaseHeap('floor');
   for (const generated of manifest.members) await load(generated, generated.code);
   peaks.push(`intake ${peakGiB()}`);
+  phaseHeap('intake');
   const retention = new Map(manifest.members.map((generated) => [generated.code, 36]));
   const build = await buildPool({
     warehouse,
@@ -187,8 +200,11 @@ try {
   const quality = await measureQuality(warehouse, manifest.truthFile, manifest.mustNotMergeFile);
 
   peaks.push(`build and quality ${peakGiB()}`);
+  phaseHeap('build and quality');
   const increment = await load(delta.members[0] as TGeneratedMember, 'M99', true);
   peaks.push(`drop ${peakGiB()}`);
+  phaseHeap('drop');
+  clearInterval(heapSampler);
 
   const floorMs = floor.gpgMs + floor.readCsvMs;
   const intakeMs = intake.stageMs + intake.normalizeMs + intake.mergeMs;
@@ -225,6 +241,11 @@ try {
       `of which persons+households ${seconds(increment.refreshMs)} s (target ≤ 15 s)`,
     ],
     ['peak RSS', `${peakGiB()} GiB`, `target ≤ 2 GiB; after each phase: ${peaks.join(', ')} GiB`],
+    [
+      '  of which JS heap',
+      `${Math.max(...heapPeaks.map((peak) => Number(peak.split(' ').at(-1)))).toFixed(2)} GiB`,
+      `peak per phase: ${heapPeaks.join(', ')} GiB`,
+    ],
     [
       'person F1',
       quality.persons.f1.toFixed(4),

@@ -1,4 +1,5 @@
 import { defineConfig } from 'vitest/config';
+import { ONE_SHOT_NODE_FLAGS } from './services/cli/src/one-shot-node-flags.ts';
 
 export default defineConfig({
   test: {
@@ -16,7 +17,7 @@ export default defineConfig({
     maxWorkers: 2,
     // PGlite's WebAssembly on V8's baseline compiler only: the optimising tier would
     // recompile it in background threads in every worker (~2 s of CPU each, which a
-    // saturated 2-core machine pays for in wall time). See one-shot-node-flags.ts.
-    execArgv: ['--liftoff-only'],
+    // saturated 2-core machine pays for in wall time).
+    execArgv: [...ONE_SHOT_NODE_FLAGS],
   },
 });

@@ -168,24 +168,24 @@ try {
     }
     return totals;
   };
-  // Peak RSS is monotonic: read after each phase, it shows which phase set it.
-  const peakGiB = () => (process.resourceUsage().maxRSS / 1024 / 1024).toFixed(2);
-  // The JavaScript heap's share of it, sampled (DuckDB's own memory is native).
+  // Peak RSS is monotonic: read after each phase, it shows which phase set it. The
+  // JavaScript heap's share of it is sampled (DuckDB's own memory is native).
   let heapPeak = process.memoryUsage().heapUsed;
   const heapSampler = setInterval(() => {
     heapPeak = Math.max(heapPeak, process.memoryUsage().heapUsed);
   }, 100);
   heapSampler.unref();
-  const heapPeaks: string[] = [];
-  const phaseHeap = (phase: string) => {
-    heapPeaks.push(`${phase} ${(heapPeak / 2 ** 30).toFixed(2)}`);
+  const phases: { name: string; rss: number; heap: number }[] = [];
+  const endPhase = (name: string) => {
+    phases.push({ name, rss: process.resourceUsage().maxRSS * 1024, heap: heapPeak });
     heapPeak = 0;
   };
-  const peaks: string[] = [`floor ${peakGiB()}`];
-  phaseHeap('floor');
+  const gib = (bytes: number) => (bytes / 2 ** 30).toFixed(2);
+  const perPhase = (key: 'rss' | 'heap') =>
+    phases.map((phase) => `${phase.name} ${gib(phase[key])}`).join(', ');
+  endPhase('floor');
   for (const generated of manifest.members) await load(generated, generated.code);
-  peaks.push(`intake ${peakGiB()}`);
-  phaseHeap('intake');
+  endPhase('intake');
   const retention = new Map(manifest.members.map((generated) => [generated.code, 36]));
   const build = await buildPool({
     warehouse,
@@ -199,11 +199,9 @@ try {
   // Quality of the full build against the truth.
   const quality = await measureQuality(warehouse, manifest.truthFile, manifest.mustNotMergeFile);
 
-  peaks.push(`build and quality ${peakGiB()}`);
-  phaseHeap('build and quality');
+  endPhase('build and quality');
   const increment = await load(delta.members[0] as TGeneratedMember, 'M99', true);
-  peaks.push(`drop ${peakGiB()}`);
-  phaseHeap('drop');
+  endPhase('drop');
   clearInterval(heapSampler);
 
   const floorMs = floor.gpgMs + floor.readCsvMs;
@@ -240,11 +238,15 @@ try {
       `${seconds(increment.totalMs)} s`,
       `of which persons+households ${seconds(increment.refreshMs)} s (target ≤ 15 s)`,
     ],
-    ['peak RSS', `${peakGiB()} GiB`, `target ≤ 2 GiB; after each phase: ${peaks.join(', ')} GiB`],
+    [
+      'peak RSS',
+      `${gib(Math.max(...phases.map((phase) => phase.rss)))} GiB`,
+      `target ≤ 2 GiB; after each phase: ${perPhase('rss')} GiB`,
+    ],
     [
       '  of which JS heap',
-      `${Math.max(...heapPeaks.map((peak) => Number(peak.split(' ').at(-1)))).toFixed(2)} GiB`,
-      `peak per phase: ${heapPeaks.join(', ')} GiB`,
+      `${gib(Math.max(...phases.map((phase) => phase.heap)))} GiB`,
+      `peak per phase: ${perPhase('heap')} GiB`,
     ],
     [
       'person F1',

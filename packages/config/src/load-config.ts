@@ -2,6 +2,10 @@ import path from 'node:path';
 import { z } from 'zod';
 
 const ZPort = z.coerce.number().int().min(0).max(65535);
+/** A DuckDB memory size setting. */
+const ZDuckDbSize = z
+  .string()
+  .regex(/^\d+(\.\d+)?\s*(MB|MiB|GB|GiB)$/, 'must look like 512MB or 2GB');
 
 const ZPostgresUrl = z
   .string()
@@ -64,15 +68,9 @@ export const ZEnv = z.object({
   ALLIAGE_POOL_ENCRYPTION_KEY: z.string().min(32, 'must be at least 32 characters').optional(),
   /** Folder holding DuckDB extensions (httpfs) for offline deployments. */
   ALLIAGE_DUCKDB_EXTENSION_DIR: z.string().min(1).optional(),
-  ALLIAGE_POOL_MEMORY_LIMIT: z
-    .string()
-    .regex(/^\d+(\.\d+)?\s*(MB|MiB|GB|GiB)$/, 'must look like 512MB or 2GB')
-    .default('2GB'),
+  ALLIAGE_POOL_MEMORY_LIMIT: ZDuckDbSize.default('2GB'),
   /** Write-ahead log size that triggers a checkpoint of the pool (DuckDB's checkpoint_threshold). */
-  ALLIAGE_POOL_CHECKPOINT_THRESHOLD: z
-    .string()
-    .regex(/^\d+(\.\d+)?\s*(MB|MiB|GB|GiB)$/, 'must look like 16MB or 1GB')
-    .default('16MB'),
+  ALLIAGE_POOL_CHECKPOINT_THRESHOLD: ZDuckDbSize.default('16MB'),
   ALLIAGE_POOL_THREADS: z.coerce.number().int().min(1).max(256).optional(),
   /** Counts below this are shown as "<k", never exactly (segments, audience counts). */
   ALLIAGE_COUNT_THRESHOLD: z.coerce.number().int().min(2).max(1000).default(20),

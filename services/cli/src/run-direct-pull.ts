@@ -1,7 +1,6 @@
 import type { TConfig } from '@alliage/config';
 import type { TActor } from '@alliage/control';
 import { pullMemberFiles } from '@alliage/intake';
-import { createJobQueue } from '@alliage/queue';
 import { createJobHandlers } from '@alliage/worker';
 import { destination, pino } from 'pino';
 import type { TPullOutcome } from './admin-backend.ts';
@@ -9,7 +8,7 @@ import { createIntakeDeps } from './create-intake-deps.ts';
 import { createPullDeps } from './create-pull-deps.ts';
 import type { OpenedPlatform } from './open-platform.ts';
 import { openPool } from './open-pool.ts';
-import { selectionSettings } from './start-runtime.ts';
+import { createConfiguredQueue, selectionSettings } from './start-runtime.ts';
 
 /** Intake of a large file can take long; this only stops a wedged queue from hanging forever. */
 const DRAIN_TIMEOUT_MS = 6 * 3600_000;
@@ -31,14 +30,7 @@ export async function runDirectPull(
     { level: config.logLevel, base: { service: 'alliage-cli' } },
     destination({ dest: 2, sync: true }),
   );
-  const queue = createJobQueue({
-    redisUrl: config.redisUrl,
-    // Deployments (and test runs) sharing one Redis keep their jobs apart.
-    prefix: config.worker.queuePrefix,
-    lockDurationMs: config.worker.stalledSeconds * 1000,
-    stalledIntervalMs: config.worker.stalledSeconds * 1000,
-    logger: logger.child({ component: 'queue' }),
-  });
+  const queue = createConfiguredQueue(config, logger);
   const processHere = queue.kind === 'in-process';
   const warehouse = processHere ? await openPool(config, platform, logger) : null;
   try {

@@ -50,14 +50,7 @@ export async function startRuntime(options: {
   pullScheduleTickMs?: number;
 }): Promise<Runtime> {
   const { config, platform, logger } = options;
-  const queue = createJobQueue({
-    redisUrl: config.redisUrl,
-    // Deployments (and test runs) sharing one Redis keep their jobs apart.
-    prefix: config.worker.queuePrefix,
-    lockDurationMs: config.worker.stalledSeconds * 1000,
-    stalledIntervalMs: config.worker.stalledSeconds * 1000,
-    logger: logger.child({ component: 'queue' }),
-  });
+  const queue = createConfiguredQueue(config, logger);
   const pullDeps = createPullDeps(config, platform, queue, logger);
   let schedule: { stop(): Promise<void> } | null = null;
   let housekeeping: { stop(): void } | null = null;
@@ -183,6 +176,24 @@ function startDailyHousekeeping(deps: WorkerDeps, logger: Logger): { stop(): voi
   const timer = setInterval(tick, HOUSEKEEPING_TICK_MS);
   timer.unref();
   return { stop: () => clearInterval(timer) };
+}
+
+/**
+ * The job queue of the configuration: BullMQ on REDIS_URL (under the configured
+ * prefix and stalled-job timing), else in-process.
+ *
+ * @example
+ * const queue = createConfiguredQueue(config, logger);
+ */
+export function createConfiguredQueue(config: TConfig, logger: Logger): JobQueue {
+  return createJobQueue({
+    redisUrl: config.redisUrl,
+    // Deployments (and test runs) sharing one Redis keep their jobs apart.
+    prefix: config.worker.queuePrefix,
+    lockDurationMs: config.worker.stalledSeconds * 1000,
+    stalledIntervalMs: config.worker.stalledSeconds * 1000,
+    logger: logger.child({ component: 'queue' }),
+  });
 }
 
 /** The selection and delivery settings of the configuration. */

@@ -37,9 +37,10 @@ export async function assignHouseholds(options: {
       SELECT r.person_id, r.address_key, r.dwelling_key,
         CAST((r.building_key IS NOT NULL)::INT + (r.complement_key IS NOT NULL)::INT AS VARCHAR) AS detail,
         CAST(coalesce(a.last_transaction, r.created_at) AS VARCHAR) || lpad(CAST(r.record_id AS VARCHAR), 20, '0') AS recency
-      FROM member_records r
+      -- Persons filtered before the activity join, not after it over the whole pool.
+      FROM (SELECT * FROM member_records r
+        WHERE r.dwelling_key IS NOT NULL AND r.person_id IS NOT NULL ${personFilter}) r
       LEFT JOIN record_activity a USING (member_code, customer_id)
-      WHERE r.dwelling_key IS NOT NULL AND r.person_id IS NOT NULL ${personFilter}
     ), current_address AS (
       SELECT person_id, arg_max(address_key, recency) AS address_key FROM recs GROUP BY person_id
     )

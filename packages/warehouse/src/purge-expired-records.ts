@@ -1,5 +1,6 @@
 import { retentionCutoff } from '@alliage/domain';
 import { type DuckDBConnection, listValue } from '@duckdb/node-api';
+import { sqlString } from './sql-literal.ts';
 
 /** Counts of one purge, for its audit event. */
 export interface TPurgeCounts {
@@ -28,6 +29,7 @@ export async function purgeExpiredRecords(options: {
 }): Promise<TPurgeCounts> {
   const { connection } = options;
   const members = [...options.retentionMonthsByMember.keys()];
+  if (members.length === 0) return { records: 0, transactions: 0, heldExpired: 0 };
   const cutoffs = members.map((member) =>
     retentionCutoff(options.today, options.retentionMonthsByMember.get(member) as number),
   );
@@ -59,8 +61,11 @@ export async function purgeExpiredRecords(options: {
       UNION
       SELECT member_code, customer_id FROM orphans_expired
     )
+    -- Only the purged members' transactions are probed (every target is one of theirs); as
+    -- literals, so the scan skips the other members' row groups.
     SELECT t.member_code, t.transaction_id, t.customer_id
-    FROM transactions t JOIN targets USING (member_code, customer_id)`);
+    FROM transactions t SEMI JOIN targets USING (member_code, customer_id)
+    WHERE t.member_code IN (${members.map(sqlString).join(', ')})`);
   const transactions = Number(
     (
       await connection.runAndReadAll('SELECT count(*) FROM purge_transactions')

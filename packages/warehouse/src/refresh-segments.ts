@@ -115,10 +115,11 @@ export async function refreshSegments(options: RefreshSegmentsOptions): Promise<
       coalesce(a.transaction_count, 0) AS transaction_count,
       coalesce(a.amount_eur, 0) AS amount_eur,
       coalesce(a.last_transaction, r.created_at) AS last_activity
-    FROM member_records r
-    LEFT JOIN record_activity a ON a.member_code = r.member_code AND a.customer_id = r.customer_id
-    WHERE r.person_id IN (SELECT person_id FROM sg_scope_persons)
-      AND r.person_id IN (SELECT person_id FROM persons)`);
+    -- Persons filtered before the activity join, not after it over the whole pool.
+    FROM (SELECT * FROM member_records r
+      WHERE r.person_id IN (SELECT person_id FROM sg_scope_persons)
+        AND r.person_id IN (SELECT person_id FROM persons)) r
+    LEFT JOIN record_activity a ON a.member_code = r.member_code AND a.customer_id = r.customer_id`);
 
   // What selections count from: per person and member, the latest activity of the
   // records that reach each channel (same contact rules as the reach_* flags below).

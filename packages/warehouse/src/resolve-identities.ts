@@ -4,6 +4,7 @@ import { allocateIds } from './allocate-ids.ts';
 import { appendRows } from './append-rows.ts';
 import { assignStableIds, type TRetiredId } from './assign-stable-ids.ts';
 import { clusterRecords } from './cluster-records.ts';
+import { IDENTITY_FIELDS } from './merge-staged-customers.ts';
 import {
   blockingKeysSql,
   blockNeighboursSql,
@@ -49,6 +50,11 @@ export async function resolveIdentities(
 ): Promise<TIdentityChanges> {
   const { connection } = options;
   const changed = options.changedRecordsTable;
+  // Resolution reads only the identity fields: copying whole records would move every
+  // column of the scope (all of the pool in a full build) for nothing.
+  const nodeColumns = ['record_id', 'person_id', ...IDENTITY_FIELDS]
+    .map((column) => `r.${column}`)
+    .join(', ');
   // 1. The records to resolve again.
   if (options.full || !changed) {
     await connection.run(
@@ -59,7 +65,7 @@ export async function resolveIdentities(
     );
   } else {
     await connection.run(`CREATE OR REPLACE TEMP TABLE ir_seed_nodes AS
-      SELECT r.* FROM member_records r WHERE r.record_id IN (SELECT record_id FROM ${changed})`);
+      SELECT ${nodeColumns} FROM member_records r WHERE r.record_id IN (SELECT record_id FROM ${changed})`);
     // Persons the change touches: those the changed records belonged to, and those of any
     // record sharing a block with a changed record.
     await connection.run(`CREATE OR REPLACE TEMP TABLE ir_previous_persons AS
@@ -75,7 +81,7 @@ export async function resolveIdentities(
 
   // 2. Nodes (dense indices) and candidate pairs within the scope.
   await connection.run(`CREATE OR REPLACE TEMP TABLE ir_nodes AS
-    SELECT (row_number() OVER (ORDER BY r.record_id) - 1)::INTEGER AS idx, r.*
+    SELECT (row_number() OVER (ORDER BY r.record_id) - 1)::INTEGER AS idx, ${nodeColumns}
     FROM member_records r WHERE r.record_id IN (SELECT record_id FROM ir_scope)`);
   await connection.run(`CREATE OR REPLACE TEMP TABLE ir_keys AS ${blockingKeysSql('ir_nodes')}`);
   await connection.run(`CREATE OR REPLACE TEMP TABLE ir_pairs AS

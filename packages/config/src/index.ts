@@ -1,2 +1,8 @@
 export type { TConfig, TEnv } from './load-config.ts';
-export { ConfigError, loadConfig, loadConfigFromEnvironment, ZEnv } from './load-config.ts';
+export {
+  ConfigError,
+  loadConfig,
+  loadConfigFromEnvironment,
+  POOL_DEFAULTS,
+  ZEnv,
+} from './load-config.ts';

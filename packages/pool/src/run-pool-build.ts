@@ -4,7 +4,12 @@ import {
   listActiveRepoussoirHashes,
   type TActor,
 } from '@alliage/control';
-import { buildPool, type TPoolChanges, type TWarehouse } from '@alliage/warehouse';
+import {
+  buildPool,
+  checkpointWarehouse,
+  type TPoolChanges,
+  type TWarehouse,
+} from '@alliage/warehouse';
 import { collectMemberPolicies } from './collect-member-policies.ts';
 
 export interface RunPoolBuildOptions {
@@ -19,8 +24,9 @@ export interface RunPoolBuildOptions {
 /**
  * Rebuilds the pool under the members' instructions in force: retention purge
  * (deleted, not hidden), identities, households, segments and repoussoir
- * marks, in one DuckDB transaction; then appends `pool.built` (and
- * `pool.purged` when anything was deleted) with counts only.
+ * marks, in one DuckDB transaction (the housekeeping pass then checkpoints the
+ * pool file); then appends `pool.built` (and `pool.purged` when anything was
+ * deleted) with counts only.
  *
  * @example
  * const changes = await runPoolBuild({ ctx, warehouse, actor, full: true, trigger: 'operator' });
@@ -38,6 +44,9 @@ export async function runPoolBuild(
     full: options.full,
     now,
   });
+  // The daily pass also writes the day's commits into the pool file: drops then commit
+  // to the write-ahead log cheaply, and the log stays small (docs/operations.md).
+  if (options.trigger === 'housekeeping') await checkpointWarehouse(options.warehouse);
   await options.ctx.db.transaction().execute(async (trx) => {
     if (
       changes.purged.records > 0 ||

@@ -1,6 +1,7 @@
 export type { THouseholdChanges } from './assign-households.ts';
 export type { BuildPoolOptions } from './build-pool.ts';
 export { buildPool } from './build-pool.ts';
+export { checkpointWarehouse } from './checkpoint-warehouse.ts';
 export type { TWarehouseCompaction } from './compact-warehouse.ts';
 export { compactWarehouse } from './compact-warehouse.ts';
 export { compileSelectionCount } from './compile-selection.ts';

@@ -2,6 +2,7 @@ import { mkdtemp, rm, stat } from 'node:fs/promises';
 import os from 'node:os';
 import path from 'node:path';
 import { afterEach, describe, expect, it } from 'vitest';
+import { checkpointWarehouse } from './checkpoint-warehouse.ts';
 import { openWarehouse, type TWarehouse } from './open-warehouse.ts';
 
 describe('openWarehouse', () => {
@@ -32,5 +33,27 @@ describe('openWarehouse', () => {
       ['488.2 MiB', '244.1 MiB', path.join(directory, 'pool', 'spill')],
     ]);
     expect((await stat(path.join(directory, 'pool', 'spill'))).mode & 0o777).toBe(0o700);
+  });
+
+  it('keeps commits in the write-ahead log under a large threshold until checkpointWarehouse writes them to the file', async () => {
+    directory = await mkdtemp(path.join(os.tmpdir(), 'alliage-open-warehouse-test-'));
+    const databasePath = path.join(directory, 'pool.duckdb');
+    warehouse = await openWarehouse({
+      databasePath,
+      encryptionKey: null,
+      checkpointThreshold: '1GB',
+    });
+    await warehouse.withWriter(async (connection) => {
+      await connection.run('CREATE TABLE wal_probe AS SELECT range AS n FROM range(100000)');
+      await connection.run('UPDATE wal_probe SET n = n + 1 WHERE n % 2 = 0');
+    });
+    const walSize = async () => (await stat(`${databasePath}.wal`).catch(() => ({ size: 0 }))).size;
+    expect(await walSize()).toBeGreaterThan(0);
+    await checkpointWarehouse(warehouse);
+    expect(await walSize()).toBe(0);
+    const reader = await warehouse.connect();
+    const rows = await reader.runAndReadAll('SELECT count(*), sum(n) FROM wal_probe');
+    reader.closeSync();
+    expect(rows.getRowsJS()).toEqual([[100000n, 5000000000n]]);
   });
 });

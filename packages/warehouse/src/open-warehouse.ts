@@ -18,8 +18,9 @@ export interface OpenWarehouseOptions {
   memoryLimit?: string;
   /**
    * Write-ahead log size that triggers an automatic checkpoint (DuckDB's
-   * `checkpoint_threshold`, default 16MB). Larger values make a drop's commits
-   * cheaper, at the cost of more committed data held in memory until the next checkpoint.
+   * `checkpoint_threshold`; DuckDB's 16MB when unset, the platform's default is
+   * `POOL_DEFAULTS` of @alliage/config). Larger values make a drop's commits cheaper,
+   * at the cost of more committed data held in memory until the next checkpoint.
    */
   checkpointThreshold?: string;
   threads?: number | null;

@@ -1,4 +1,5 @@
-// Benchmark of the pool build: `npx node scripts/bench/pool.ts [--records N] [--incremental N] [--memory-limit 2GB] [--checkpoint-threshold 16MB] [--keep-pool FILE]`.
+// Benchmark of the pool build: `npx node scripts/bench/pool.ts [--records N] [--incremental N] [--memory-limit 2GB] [--checkpoint-threshold 256MB] [--keep-pool FILE]`
+// (the two DuckDB settings default to the platform's own).
 // Generates synthetic member files with ground truth (scripts/generate), encrypts and
 // signs them with gpg, then measures in one process:
 //   - the floor: `gpg --decrypt` of each file plus DuckDB's own read_csv of the clear file;
@@ -15,25 +16,22 @@ import { availableParallelism, loadavg, tmpdir } from 'node:os';
 import path from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { parseArgs } from 'node:util';
+import { POOL_DEFAULTS } from '@alliage/config';
 import { decryptVerifiedStream } from '@alliage/crypto';
 import { createGpgHome, type GpgHome } from '@alliage/crypto/testing';
 import { ZDialectProfile } from '@alliage/domain';
 import { buildPool, loadMemberDrop, openWarehouse, type TWarehouse } from '@alliage/warehouse';
 import { DuckDBInstance } from '@duckdb/node-api';
 import type { TGeneratedManifest, TGeneratedMember } from '../generate/generate-pool-data.ts';
-import {
-  computePairwiseQuality,
-  readMustNotMerge,
-  readTruth,
-} from '../generate/pairwise-quality.ts';
+import type { TPairwiseQuality } from '../generate/pairwise-quality.ts';
 
 const { values } = parseArgs({
   options: {
     records: { type: 'string', default: '1000000' },
     incremental: { type: 'string', default: '50000' },
     'as-of': { type: 'string', default: '2026-11-23' },
-    'memory-limit': { type: 'string', default: '2GB' },
-    'checkpoint-threshold': { type: 'string', default: '16MB' },
+    'memory-limit': { type: 'string', default: POOL_DEFAULTS.memoryLimit },
+    'checkpoint-threshold': { type: 'string', default: POOL_DEFAULTS.checkpointThreshold },
     /** Keep the built pool at this path (for scripts/bench/selection.ts). */
     'keep-pool': { type: 'string' },
   },
@@ -327,34 +325,38 @@ async function timeGpgDecrypt(gpg: GpgHome, file: string): Promise<number> {
   return performance.now() - started;
 }
 
-async function measureQuality(pool: TWarehouse, truthFile: string, mustNotMergeFile: string) {
-  const truth = await readTruth(truthFile);
+/**
+ * Quality of the built pool against the truth: DuckDB writes each record's person and
+ * household to a CSV in the work folder, and scripts/bench/measure-quality.ts scores it
+ * in a child process, so the truth's maps do not count in this process's peak RSS.
+ */
+async function measureQuality(
+  pool: TWarehouse,
+  truthFile: string,
+  mustNotMergeFile: string,
+): Promise<TQuality> {
+  const identities = path.join(work, 'identities.csv');
   const connection = await pool.connect();
-  const rows = (
-    await connection.runAndReadAll(
-      `SELECT r.member_code || ':' || r.customer_id, CAST(r.person_id AS VARCHAR), CAST(p.household_id AS VARCHAR)
-       FROM member_records r LEFT JOIN persons p USING (person_id)`,
-    )
-  ).getRowsJS() as [string, string, string | null][];
-  const persons = new Map<string, string>();
-  const households = new Map<string, string>();
-  for (const [key, person, household] of rows) {
-    persons.set(key, person);
-    // A person without a dwelling is a household of one.
-    households.set(key, household ?? `solo-${person}`);
-  }
-  const byCase: Record<string, number> = {};
-  let total = 0;
-  for (const pair of await readMustNotMerge(mustNotMergeFile)) {
-    const a = persons.get(pair.recordKeyA);
-    if (a !== undefined && a === persons.get(pair.recordKeyB)) {
-      byCase[pair.case] = (byCase[pair.case] ?? 0) + 1;
-      total += 1;
-    }
-  }
-  return {
-    persons: computePairwiseQuality(truth.persons, persons),
-    households: computePairwiseQuality(truth.households, households),
-    violations: { total, byCase },
-  };
+  await connection.run(
+    `COPY (SELECT r.member_code || ':' || r.customer_id AS record_key, r.person_id, p.household_id
+       FROM member_records r LEFT JOIN persons p USING (person_id))
+     TO '${identities.replaceAll("'", "''")}' (HEADER, DELIMITER ',')`,
+  );
+  const script = fileURLToPath(new URL('./measure-quality.ts', import.meta.url));
+  const output = execFileSync(
+    process.execPath,
+    [
+      script,
+      ...['--identities', identities, '--truth', truthFile, '--must-not-merge', mustNotMergeFile],
+    ],
+    { maxBuffer: 16 * 2 ** 20 },
+  );
+  await rm(identities, { force: true });
+  return JSON.parse(output.toString()) as TQuality;
+}
+
+interface TQuality {
+  persons: TPairwiseQuality;
+  households: TPairwiseQuality;
+  violations: { total: number; byCase: Record<string, number> };
 }

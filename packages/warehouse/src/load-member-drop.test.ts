@@ -68,6 +68,23 @@ describe('loadMemberDrop', () => {
   });
   afterEach(async () => cleanup());
 
+  it('leaves no scratch copy of records on the writer once a drop is loaded', async () => {
+    await load(warehouse, 'M01', 'customers', [
+      'C1,M,Jean,DUPONT,,,12 avenue Victor Hugo,,75016,PARIS,FR,jean.dupont@exemple.fr,06 12 34 56 78,,1970-03-12,1,1,0,2025-01-10',
+    ]);
+    await load(warehouse, 'M01', 'transactions', ['C1,T1,2026-10-01,12.50,maison,web']);
+    const tables = await warehouse.withWriter(async (connection) =>
+      (
+        await connection.runAndReadAll(
+          `SELECT database_name || '.' || table_name FROM duckdb_tables()
+           WHERE database_name IN ('temp', 'stage') ORDER BY 1`,
+        )
+      ).getRowsJS(),
+    );
+    // What was retired stays for the caller (deleteMemberData reads it); nothing else does.
+    expect(tables).toEqual([['temp.ir_retired']]);
+  });
+
   it('loads customers, resolves persons across members and keeps IDs stable', async () => {
     const first = await load(warehouse, 'M01', 'customers', [
       'C1,M,Jean,DUPONT,,,12 avenue Victor Hugo,,75016,PARIS,FR,jean.dupont@exemple.fr,06 12 34 56 78,,1970-03-12,1,1,0,2025-01-10',

@@ -5,6 +5,7 @@ import { refreshOppositions, type TRepoussoirHash } from './refresh-oppositions.
 import { refreshRecordActivity } from './refresh-record-activity.ts';
 import { refreshSegments, type TSegmentChanges } from './refresh-segments.ts';
 import { resolveIdentities, type TIdentityChanges } from './resolve-identities.ts';
+import { sqlIdentifier } from './sql-literal.ts';
 
 /** What one refresh of the pool changed, in counts (for audit events and reports). */
 export interface TPoolChanges {
@@ -92,5 +93,32 @@ export async function refreshPool(options: RefreshPoolOptions): Promise<TPoolCha
   // Person IDs may have changed: without entries to mark from, let the next
   // selection re-mirror the repoussoir and recompute the marks.
   if (!options.repoussoir) await connection.run('DELETE FROM repoussoir_sync');
+  await dropRefreshScratch(connection);
   return { purged, identities, households, segments, opposedPersons };
+}
+
+// TEMP tables the refresh steps leave, and the one a caller still reads afterwards
+// (what was retired: deleteMemberData erases their profiles).
+const SCRATCH_TABLE_PATTERN = '^(ir|hh|sg|purge|rp)_';
+const SCRATCH_TABLES_KEPT = new Set(['ir_retired']);
+
+/**
+ * Drops the refresh's scratch tables. They hold slices of the pool's records (all of
+ * it after a full build: nodes, blocking keys, pairs, profiles' inputs) and would
+ * otherwise stay in the writer's memory until the next refresh replaced them, leaving
+ * the next drop to work under DuckDB's memory limit with less room, and keeping copies
+ * of records longer than the work that needed them.
+ */
+async function dropRefreshScratch(connection: DuckDBConnection): Promise<void> {
+  const tables = (
+    await connection.runAndReadAll(
+      `SELECT table_name FROM duckdb_tables()
+       WHERE database_name = 'temp' AND regexp_matches(table_name, '${SCRATCH_TABLE_PATTERN}')`,
+    )
+  ).getRowsJS() as [string][];
+  for (const [table] of tables) {
+    if (!SCRATCH_TABLES_KEPT.has(table)) {
+      await connection.run(`DROP TABLE IF EXISTS temp.${sqlIdentifier(table)}`);
+    }
+  }
 }

@@ -99,15 +99,16 @@ export async function assignHouseholds(options: {
     FROM persons p
     LEFT JOIN chosen d USING (person_id)
     WHERE p.person_id IN (SELECT person_id FROM hh_scope)`);
-  const [dwellings = [], previous = [], ranks = []] = (
+  // Whether each person has a dwelling, not the key itself: a full build reads 1M rows.
+  const [hasDwelling = [], previous = [], ranks = []] = (
     await connection.runAndReadAll(
-      `SELECT dwelling_key, CAST(previous_household_id AS DOUBLE), CAST(dwelling_rank AS DOUBLE)
+      `SELECT dwelling_key IS NOT NULL, CAST(previous_household_id AS DOUBLE), CAST(dwelling_rank AS DOUBLE)
        FROM hh_people ORDER BY idx`,
     )
-  ).getColumnsJS() as [(string | null)[]?, (number | null)[]?, number[]?];
-  const count = dwellings.length;
+  ).getColumnsJS() as [boolean[]?, (number | null)[]?, number[]?];
+  const count = hasDwelling.length;
   const placed: number[] = [];
-  for (let index = 0; index < count; index++) if (dwellings[index] !== null) placed.push(index);
+  for (let index = 0; index < count; index++) if (hasDwelling[index]) placed.push(index);
   const orphaned = (
     await connection.runAndReadAll(
       options.full

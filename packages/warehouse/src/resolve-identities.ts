@@ -5,6 +5,7 @@ import { appendRows } from './append-rows.ts';
 import { assignStableIds, type TRetiredId } from './assign-stable-ids.ts';
 import { clusterRecords } from './cluster-records.ts';
 import { IDENTITY_FIELDS } from './merge-staged-customers.ts';
+import { readColumnsInterned } from './read-columns-interned.ts';
 import {
   blockingKeysSql,
   blockNeighboursSql,
@@ -93,17 +94,12 @@ export async function resolveIdentities(
   const links = (
     await connection.runAndReadAll(scoreCandidatePairsSql('ir_pairs', 'ir_nodes'))
   ).getColumnsJS() as number[][];
-  const nodes = (
-    await connection.runAndReadAll(
-      `SELECT civility, first_name_key, CAST(birth_date AS VARCHAR), CAST(person_id AS DOUBLE)
-       FROM ir_nodes ORDER BY idx`,
-    )
-  ).getColumnsJS() as [
-    (string | null)[]?,
-    (string | null)[]?,
-    (string | null)[]?,
-    (number | null)[]?,
-  ];
+  // Interned: civilities, first names and birth dates repeat across the scope (1M rows in a full build).
+  const nodes = (await readColumnsInterned(
+    connection,
+    `SELECT civility, first_name_key, CAST(birth_date AS VARCHAR), CAST(person_id AS DOUBLE)
+     FROM ir_nodes ORDER BY idx`,
+  )) as [(string | null)[]?, (string | null)[]?, (string | null)[]?, (number | null)[]?];
   const [civilities = [], firstNames = [], birthDates = [], previousPersons = []] = nodes;
   const recordCount = civilities.length;
 

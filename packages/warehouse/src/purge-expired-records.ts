@@ -30,6 +30,8 @@ export async function purgeExpiredRecords(options: {
   const { connection } = options;
   const members = [...options.retentionMonthsByMember.keys()];
   if (members.length === 0) return { records: 0, transactions: 0, heldExpired: 0 };
+  // The members as literals: scans then skip the other members' row groups.
+  const memberList = members.map(sqlString).join(', ');
   const cutoffs = members.map((member) =>
     retentionCutoff(options.today, options.retentionMonthsByMember.get(member) as number),
   );
@@ -40,9 +42,10 @@ export async function purgeExpiredRecords(options: {
   );
   await connection.run(`CREATE OR REPLACE TEMP TABLE purge_records AS
     SELECT r.record_id, r.person_id, r.member_code, r.customer_id
-    FROM member_records r
+    FROM (SELECT * FROM member_records WHERE member_code IN (${memberList})) r
     JOIN purge_cutoffs c USING (member_code)
-    LEFT JOIN record_activity a USING (member_code, customer_id)
+    LEFT JOIN (SELECT * FROM record_activity WHERE member_code IN (${memberList})) a
+      USING (member_code, customer_id)
     WHERE coalesce(a.last_transaction, r.created_at) < c.cutoff`);
   const records = Number(
     (await connection.runAndReadAll('SELECT count(*) FROM purge_records')).getRowsJS()[0]?.[0] ?? 0,
@@ -61,11 +64,10 @@ export async function purgeExpiredRecords(options: {
       UNION
       SELECT member_code, customer_id FROM orphans_expired
     )
-    -- Only the purged members' transactions are probed (every target is one of theirs); as
-    -- literals, so the scan skips the other members' row groups.
+    -- Only the purged members' transactions are probed (every target is one of theirs).
     SELECT t.member_code, t.transaction_id, t.customer_id
     FROM transactions t SEMI JOIN targets USING (member_code, customer_id)
-    WHERE t.member_code IN (${members.map(sqlString).join(', ')})`);
+    WHERE t.member_code IN (${memberList})`);
   const transactions = Number(
     (
       await connection.runAndReadAll('SELECT count(*) FROM purge_transactions')

@@ -1,3 +1,4 @@
+import { stat } from 'node:fs/promises';
 import { Readable } from 'node:stream';
 import {
   type ControlContext,
@@ -119,5 +120,16 @@ describe.each(testControlDbKinds())('runPoolBuild (%s)', (kind) => {
       details: { trigger: 'housekeeping', records: 1, retentionMonthsByMember: { M01: 24 } },
     });
     expect(JSON.stringify(purged?.details)).not.toContain('DUPONT');
+  });
+
+  it('checkpoints the pool file after the housekeeping pass, not after an operator build', async () => {
+    const walBytes = async () =>
+      (await stat(`${pool.databasePath}.wal`).catch(() => ({ size: 0 }))).size;
+    const build = (trigger: 'operator' | 'housekeeping') =>
+      runPoolBuild({ ctx, warehouse: pool.warehouse, actor: SYSTEM_ACTOR, full: false, trigger });
+    await build('operator');
+    expect(await walBytes()).toBeGreaterThan(0);
+    await build('housekeeping');
+    expect(await walBytes()).toBe(0);
   });
 });

@@ -19,10 +19,6 @@ const ZRedisUrl = z
   .refine((value) => /^rediss?:\/\//.test(value), 'must be a redis:// or rediss:// URL');
 
 /**
- * Every environment variable Alliage reads, with its default. The README's
- * configuration table mirrors this list.
- */
-/**
  * Defaults of the pool's DuckDB settings, also used by `npm run bench`. The checkpoint
  * threshold is well above DuckDB's 16MB: a drop into a large pool then commits to the
  * write-ahead log instead of rewriting the tables it touched (a 50,000-record drop into
@@ -31,6 +27,10 @@ const ZRedisUrl = z
  */
 export const POOL_DEFAULTS = { memoryLimit: '2GB', checkpointThreshold: '256MB' } as const;
 
+/**
+ * Every environment variable Alliage reads, with its default. The README's
+ * configuration table mirrors this list.
+ */
 export const ZEnv = z.object({
   ALLIAGE_DATA_DIR: z.string().min(1).default('./.alliage'),
   DATABASE_URL: ZPostgresUrl.optional(),

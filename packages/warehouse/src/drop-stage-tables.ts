@@ -2,13 +2,18 @@ import type { DuckDBConnection } from '@duckdb/node-api';
 import { sqlIdentifier } from './sql-literal.ts';
 
 /**
- * Drops every staging table (in-memory `stage` catalog) and TEMP table of one
- * drop, so no clear data outlives its load.
+ * Drops every staging table (in-memory `stage` catalog) and TEMP table named
+ * `<prefix>_…` — one drop's, or one refresh step's scratch — except those in
+ * `keep`, so no clear data outlives the work that needed it.
  *
  * @example
  * await dropStageTables(connection, 'd_0f3a…');
  */
-export async function dropStageTables(connection: DuckDBConnection, prefix: string): Promise<void> {
+export async function dropStageTables(
+  connection: DuckDBConnection,
+  prefix: string,
+  keep: readonly string[] = [],
+): Promise<void> {
   const tables = (
     await connection.runAndReadAll(
       `SELECT database_name, table_name FROM duckdb_tables()
@@ -17,6 +22,7 @@ export async function dropStageTables(connection: DuckDBConnection, prefix: stri
     )
   ).getRowsJS() as [string, string][];
   for (const [database, table] of tables) {
+    if (keep.includes(table)) continue;
     await connection.run(`DROP TABLE IF EXISTS ${database}.${sqlIdentifier(table)}`);
   }
 }

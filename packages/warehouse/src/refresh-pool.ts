@@ -1,11 +1,11 @@
 import type { DuckDBConnection } from '@duckdb/node-api';
 import { assignHouseholds, type THouseholdChanges } from './assign-households.ts';
+import { dropStageTables } from './drop-stage-tables.ts';
 import { purgeExpiredRecords, type TPurgeCounts } from './purge-expired-records.ts';
 import { refreshOppositions, type TRepoussoirHash } from './refresh-oppositions.ts';
 import { refreshRecordActivity } from './refresh-record-activity.ts';
 import { refreshSegments, type TSegmentChanges } from './refresh-segments.ts';
 import { resolveIdentities, type TIdentityChanges } from './resolve-identities.ts';
-import { sqlIdentifier } from './sql-literal.ts';
 
 /** What one refresh of the pool changed, in counts (for audit events and reports). */
 export interface TPoolChanges {
@@ -97,10 +97,10 @@ export async function refreshPool(options: RefreshPoolOptions): Promise<TPoolCha
   return { purged, identities, households, segments, opposedPersons };
 }
 
-// TEMP tables the refresh steps leave, and the one a caller still reads afterwards
-// (what was retired: deleteMemberData erases their profiles).
-const SCRATCH_TABLE_PATTERN = '^(ir|hh|sg|purge|rp)_';
-const SCRATCH_TABLES_KEPT = new Set(['ir_retired']);
+// Prefixes of the TEMP tables the refresh steps leave, and the one table a caller still
+// reads afterwards (what was retired: deleteMemberData erases their profiles).
+const SCRATCH_PREFIXES = ['ir', 'hh', 'sg', 'purge', 'rp'];
+const SCRATCH_TABLES_KEPT = ['ir_retired'];
 
 /**
  * Drops the refresh's scratch tables. They hold slices of the pool's records (all of
@@ -110,15 +110,7 @@ const SCRATCH_TABLES_KEPT = new Set(['ir_retired']);
  * of records longer than the work that needed them.
  */
 async function dropRefreshScratch(connection: DuckDBConnection): Promise<void> {
-  const tables = (
-    await connection.runAndReadAll(
-      `SELECT table_name FROM duckdb_tables()
-       WHERE database_name = 'temp' AND regexp_matches(table_name, '${SCRATCH_TABLE_PATTERN}')`,
-    )
-  ).getRowsJS() as [string][];
-  for (const [table] of tables) {
-    if (!SCRATCH_TABLES_KEPT.has(table)) {
-      await connection.run(`DROP TABLE IF EXISTS temp.${sqlIdentifier(table)}`);
-    }
+  for (const prefix of SCRATCH_PREFIXES) {
+    await dropStageTables(connection, prefix, SCRATCH_TABLES_KEPT);
   }
 }

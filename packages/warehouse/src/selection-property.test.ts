@@ -16,6 +16,7 @@ import {
   createTestWarehouse,
   insertFixturePersons,
   insertFixtureRecords,
+  seededRandom,
   type TFixtureRecord,
 } from './testing/index.ts';
 
@@ -30,18 +31,6 @@ const MEMBER_SECTORS: Record<string, string> = {
   M03: 'loisirs_voyages',
   M04: 'presse_edition',
 };
-
-// mulberry32: a small seeded generator, so a failing seed can be replayed.
-function seededRandom(seed: number): () => number {
-  let state = seed >>> 0;
-  return () => {
-    state = (state + 0x6d2b79f5) >>> 0;
-    let t = state;
-    t = Math.imul(t ^ (t >>> 15), t | 1);
-    t ^= t + Math.imul(t ^ (t >>> 7), t | 61);
-    return ((t ^ (t >>> 14)) >>> 0) / 4294967296;
-  };
-}
 
 interface TGeneratedTransaction {
   date: string;

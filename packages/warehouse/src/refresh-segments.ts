@@ -97,13 +97,14 @@ export async function refreshSegments(options: RefreshSegmentsOptions): Promise<
       'person_purchase_facts',
       'person_member_postcodes',
     ]) {
+      // Persons who are gone are in scope (they are touched), so no anti-join over the
+      // whole table with `persons` is needed to find their profiles.
       await connection.run(`DELETE FROM ${table}
-        WHERE person_id IN (SELECT person_id FROM sg_scope_persons)
-          OR person_id NOT IN (SELECT person_id FROM persons)`);
+        WHERE person_id IN (SELECT person_id FROM sg_scope_persons)`);
     }
+    // A household that is gone was some scope person's (its persons left or are gone).
     await connection.run(`DELETE FROM household_profile
-      WHERE household_id IN (SELECT household_id FROM sg_scope_households)
-        OR household_id NOT IN (SELECT household_id FROM households)`);
+      WHERE household_id IN (SELECT household_id FROM sg_scope_households)`);
   }
 
   // 2. The records of the persons in scope, with their activity.

@@ -122,14 +122,18 @@ describe.each(testControlDbKinds())('runPoolBuild (%s)', (kind) => {
     expect(JSON.stringify(purged?.details)).not.toContain('DUPONT');
   });
 
-  it('checkpoints the pool file after the housekeeping pass, not after an operator build', async () => {
+  it('checkpoints the pool file after the housekeeping pass and a full build, not after an incremental operator build', async () => {
     const walBytes = async () =>
       (await stat(`${pool.databasePath}.wal`).catch(() => ({ size: 0 }))).size;
-    const build = (trigger: 'operator' | 'housekeeping') =>
-      runPoolBuild({ ctx, warehouse: pool.warehouse, actor: SYSTEM_ACTOR, full: false, trigger });
+    const build = (trigger: 'operator' | 'housekeeping', full = false) =>
+      runPoolBuild({ ctx, warehouse: pool.warehouse, actor: SYSTEM_ACTOR, full, trigger });
     await build('operator');
     expect(await walBytes()).toBeGreaterThan(0);
     await build('housekeeping');
+    expect(await walBytes()).toBe(0);
+    await build('operator');
+    expect(await walBytes()).toBeGreaterThan(0);
+    await build('operator', true);
     expect(await walBytes()).toBe(0);
   });
 });

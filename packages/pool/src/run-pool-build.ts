@@ -25,7 +25,7 @@ export interface RunPoolBuildOptions {
  * Rebuilds the pool under the members' instructions in force: retention purge
  * (deleted, not hidden), identities, households, segments and repoussoir
  * marks, in one DuckDB transaction (the housekeeping pass then checkpoints the
- * pool file); then appends `pool.built` (and `pool.purged` when anything was
+ * pool file, as a full build does itself); then appends `pool.built` (and `pool.purged` when anything was
  * deleted) with counts only.
  *
  * @example

@@ -10,6 +10,7 @@ import { tmpdir } from 'node:os';
 import path from 'node:path';
 import { parseArgs } from 'node:util';
 import { createApiApp, startApiServer } from '@alliage/api';
+import { POOL_DEFAULTS } from '@alliage/config';
 import {
   addOrganisationKey,
   createApiToken,
@@ -72,7 +73,7 @@ const ctx = { db: control.db, clock: () => new Date() };
 const warehouse = await openWarehouse({
   databasePath: values.pool,
   encryptionKey: 'bench-only-pool-key-0123456789abcdef',
-  memoryLimit: '2GB',
+  memoryLimit: POOL_DEFAULTS.memoryLimit,
 });
 let server: Awaited<ReturnType<typeof startApiServer>> | null = null;
 try {

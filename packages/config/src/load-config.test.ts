@@ -34,7 +34,7 @@ describe('loadConfig', () => {
   });
 
   it('reads the pool memory limit and checkpoint threshold as DuckDB sizes', () => {
-    expect(loadConfig({}).pool).toMatchObject({ memoryLimit: '2GB', checkpointThreshold: '256MB' });
+    expect(loadConfig({}).pool).toMatchObject({ memoryLimit: '1GB', checkpointThreshold: '256MB' });
     expect(loadConfig({ ALLIAGE_POOL_CHECKPOINT_THRESHOLD: '1GB' }).pool.checkpointThreshold).toBe(
       '1GB',
     );

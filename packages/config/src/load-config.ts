@@ -19,13 +19,17 @@ const ZRedisUrl = z
   .refine((value) => /^rediss?:\/\//.test(value), 'must be a redis:// or rediss:// URL');
 
 /**
- * Defaults of the pool's DuckDB settings, also used by `npm run bench`. The checkpoint
+ * Defaults of the pool's DuckDB settings, also used by `npm run bench`. The memory limit
+ * keeps the whole process (DuckDB, the JavaScript heap, Node itself) within the 2 GiB
+ * budget on a 1M-record pool: DuckDB's own usage comes on top of ~0.8 GiB of the rest
+ * (a 1GB limit peaks at ~1.9 GiB of RSS, 2GB at ~2.7 GiB); larger work spills to disk.
+ * The checkpoint
  * threshold is well above DuckDB's 16MB: a drop into a large pool then commits to the
  * write-ahead log instead of rewriting the tables it touched (a 50,000-record drop into
  * 1M records: 8 s of commits at 16MB, under 1 s at 256MB), and the daily housekeeping
  * checkpoints the log away (docs/operations.md).
  */
-export const POOL_DEFAULTS = { memoryLimit: '2GB', checkpointThreshold: '256MB' } as const;
+export const POOL_DEFAULTS = { memoryLimit: '1GB', checkpointThreshold: '256MB' } as const;
 
 /**
  * Every environment variable Alliage reads, with its default. The README's

@@ -70,7 +70,7 @@ export async function openWarehouse(options: OpenWarehouseOptions): Promise<TWar
     temp_directory: spillDirectory,
     // Row order is carried by explicit columns (line numbers), never by insertion order.
     preserve_insertion_order: 'false',
-    memory_limit: options.memoryLimit ?? '2GB',
+    memory_limit: options.memoryLimit ?? '1GB',
   };
   if (options.checkpointThreshold) settings.checkpoint_threshold = options.checkpointThreshold;
   if (options.threads) settings.threads = String(options.threads);

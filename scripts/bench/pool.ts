@@ -119,7 +119,7 @@ try {
   );
   const intake = { stageMs: 0, normalizeMs: 0, mergeMs: 0, refreshMs: 0, rows: 0 };
   const load = async (generated: TGeneratedMember, memberCode: string, delta = false) => {
-    const totals = { rows: 0, refreshMs: 0, totalMs: 0 };
+    const totals = { rows: 0, refreshMs: 0, totalMs: 0, steps: [] as string[] };
     for (const [kind, file] of [
       ['customers', generated.customersFile],
       ['transactions', generated.transactionsFile],
@@ -156,6 +156,10 @@ try {
       totals.rows += result.rows.total;
       totals.refreshMs += result.timings.refreshMs;
       totals.totalMs += performance.now() - t;
+      const { stageMs, normalizeMs, mergeMs, refreshMs } = result.timings;
+      totals.steps.push(
+        `${kind} ${[stageMs, normalizeMs, mergeMs, refreshMs].map(seconds).join(' / ')}`,
+      );
       if (!delta) {
         intake.stageMs += result.timings.stageMs;
         intake.normalizeMs += result.timings.normalizeMs;
@@ -236,6 +240,7 @@ try {
       `${seconds(increment.totalMs)} s`,
       `of which persons+households ${seconds(increment.refreshMs)} s (target ≤ 15 s)`,
     ],
+    ['  stage / normalise / merge / refresh', '', `${increment.steps.join('; ')} s`],
     [
       'peak RSS',
       `${gib(Math.max(...phases.map((phase) => phase.rss)))} GiB`,

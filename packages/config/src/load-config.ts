@@ -23,8 +23,7 @@ const ZRedisUrl = z
  * keeps the whole process (DuckDB, the JavaScript heap, Node itself) within the 2 GiB
  * budget on a 1M-record pool: DuckDB's own usage comes on top of ~0.8 GiB of the rest
  * (a 1GB limit peaks at ~1.9 GiB of RSS, 2GB at ~2.7 GiB); larger work spills to disk.
- * The checkpoint
- * threshold is well above DuckDB's 16MB: a drop into a large pool then commits to the
+ * The checkpoint threshold is well above DuckDB's 16MB: a drop into a large pool then commits to the
  * write-ahead log instead of rewriting the tables it touched (a 50,000-record drop into
  * 1M records: 8 s of commits at 16MB, under 1 s at 256MB), and the daily housekeeping
  * checkpoints the log away (docs/operations.md).

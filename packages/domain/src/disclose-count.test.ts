@@ -1,17 +1,6 @@
 import { describe, expect, it } from 'vitest';
 import { discloseCount, type TDisclosedCount, type TRecentCount } from './disclose-count.ts';
-
-/** Deterministic PRNG (mulberry32): random inputs that replay identically on failure. */
-function prng(seed: number): () => number {
-  let state = seed >>> 0;
-  return () => {
-    state = (state + 0x6d2b79f5) >>> 0;
-    let t = state;
-    t = Math.imul(t ^ (t >>> 15), t | 1);
-    t ^= t + Math.imul(t ^ (t >>> 7), t | 61);
-    return ((t ^ (t >>> 14)) >>> 0) / 4294967296;
-  };
-}
+import { seededRandom } from './testing/index.ts';
 
 describe('discloseCount', () => {
   it('shows a count below the threshold as "<threshold", never as a number', () => {
@@ -80,7 +69,7 @@ describe('discloseCount', () => {
   });
 
   it('never lets a client difference two counts closer than the threshold (random sessions)', () => {
-    const random = prng(20261203);
+    const random = seededRandom(20261203);
     const int = (min: number, max: number) => min + Math.floor(random() * (max - min + 1));
     for (let session = 0; session < 300; session += 1) {
       const threshold = int(1, 50);
@@ -119,7 +108,7 @@ describe('discloseCount', () => {
   });
 
   it('never shows a small count as a number, whatever the recent counts (random inputs)', () => {
-    const random = prng(7);
+    const random = seededRandom(7);
     const int = (min: number, max: number) => min + Math.floor(random() * (max - min + 1));
     for (let index = 0; index < 2000; index += 1) {
       const threshold = int(1, 100);

@@ -1,7 +1,7 @@
 import { describe, expect, it } from 'vitest';
 import { assignStableIds, type TRetiredId } from './assign-stable-ids.ts';
 import { clusterRecords } from './cluster-records.ts';
-import { seededRandom } from './testing/seeded-random.ts';
+import { seededRandom } from './testing/index.ts';
 
 function counter(start: number) {
   let next = start;

@@ -3,26 +3,26 @@ import { sqlIdentifier } from './sql-literal.ts';
 
 /**
  * Drops every staging table (in-memory `stage` catalog) and TEMP table named
- * `<prefix>_…` — one drop's, or one refresh step's scratch — except those in
- * `keep`, so no clear data outlives the work that needed it.
+ * `<prefix>_…` for any of `prefixes` — one drop's, or the refresh steps' scratch —
+ * except those in `keep`, so no clear data outlives the work that needed it.
  *
  * @example
- * await dropStageTables(connection, 'd_0f3a…');
+ * await dropStageTables(connection, ['d_0f3a…']);
  */
 export async function dropStageTables(
   connection: DuckDBConnection,
-  prefix: string,
+  prefixes: readonly string[],
   keep: readonly string[] = [],
 ): Promise<void> {
   const tables = (
     await connection.runAndReadAll(
-      `SELECT database_name, table_name FROM duckdb_tables()
-       WHERE database_name IN ('stage', 'temp') AND starts_with(table_name, $1)`,
-      [`${prefix}_`],
+      `SELECT database_name, table_name FROM duckdb_tables() WHERE database_name IN ('stage', 'temp')`,
     )
   ).getRowsJS() as [string, string][];
   for (const [database, table] of tables) {
-    if (keep.includes(table)) continue;
+    if (keep.includes(table) || !prefixes.some((prefix) => table.startsWith(`${prefix}_`))) {
+      continue;
+    }
     await connection.run(`DROP TABLE IF EXISTS ${database}.${sqlIdentifier(table)}`);
   }
 }

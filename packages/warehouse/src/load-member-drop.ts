@@ -91,7 +91,7 @@ export async function loadMemberDrop(options: LoadMemberDropOptions): Promise<TD
     try {
       return await loadWithWriter(connection, options, prefix);
     } finally {
-      await dropStageTables(connection, prefix);
+      await dropStageTables(connection, [prefix]);
     }
   });
 }

@@ -110,7 +110,5 @@ const SCRATCH_TABLES_KEPT = ['ir_retired'];
  * of records longer than the work that needed them.
  */
 async function dropRefreshScratch(connection: DuckDBConnection): Promise<void> {
-  for (const prefix of SCRATCH_PREFIXES) {
-    await dropStageTables(connection, prefix, SCRATCH_TABLES_KEPT);
-  }
+  await dropStageTables(connection, SCRATCH_PREFIXES, SCRATCH_TABLES_KEPT);
 }

@@ -20,7 +20,7 @@ import {
   sqlDate,
   wholeMonthsSql,
 } from './segment-sql.ts';
-import { seededRandom } from './testing/seeded-random.ts';
+import { seededRandom } from './testing/index.ts';
 
 function isoDate(year: number, month: number, day: number): string {
   return `${year}-${String(month).padStart(2, '0')}-${String(day).padStart(2, '0')}`;

@@ -1,5 +1,5 @@
+export { seededRandom } from '@alliage/domain/testing';
 export { createTestWarehouse } from './create-test-warehouse.ts';
 export type { TFixtureRecord } from './insert-pool-fixtures.ts';
 export { insertFixtureActivity, insertFixtureRecords } from './insert-pool-fixtures.ts';
-export { seededRandom } from './seeded-random.ts';
 export { insertFixturePersons, reachableRecord, scopeFor } from './selection-fixtures.ts';

@@ -1,11 +1,12 @@
 /**
- * A small seeded PRNG (mulberry32) so delivery tests are deterministic.
+ * A small seeded PRNG (mulberry32), so randomised tests check the same cases on
+ * every run and a failing seed can be replayed.
  *
  * @example
- * const random = mulberry32(42);
- * random() // always the same first value for seed 42
+ * const random = seededRandom(42);
+ * random() // always the same first value for seed 42, in [0, 1)
  */
-export function mulberry32(seed: number): () => number {
+export function seededRandom(seed: number): () => number {
   let state = seed >>> 0;
   return () => {
     state = (state + 0x6d2b79f5) >>> 0;

@@ -42,7 +42,7 @@ describe('compactWarehouse', () => {
       await insertFixtureRecords(connection, records);
       await connection.run("SELECT nextval('record_id_seq') FROM range(500)");
       await connection.run('CHECKPOINT pool');
-      await connection.run("DELETE FROM member_records WHERE member_code = 'M01'");
+      await connection.run("DELETE FROM customer_records WHERE member_code = 'M01'");
       await connection.run('CHECKPOINT pool');
     });
     const reader = await open.connect();

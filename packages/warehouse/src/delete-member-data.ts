@@ -72,12 +72,12 @@ export async function deleteMemberData(
         'transactions',
         'record_activity',
         'record_category_activity',
-        'held_records',
         'person_member_reach',
         'person_purchase_facts',
         'person_member_postcodes',
         'loaded_drops',
-        'member_records',
+        // Pooled and held records alike (member_records and held_records are its views).
+        'customer_records',
       ]) {
         await connection.run(`DELETE FROM ${table} WHERE member_code = $1`, [member]);
       }

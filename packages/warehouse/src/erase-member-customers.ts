@@ -71,8 +71,8 @@ export async function eraseMemberCustomers(
       const heldRecords = await count('held_records');
       const transactions = await count('transactions');
       for (const table of [
-        'member_records',
-        'held_records',
+        // Pooled and held records alike (member_records and held_records are its views).
+        'customer_records',
         'transactions',
         'record_activity',
         'record_category_activity',

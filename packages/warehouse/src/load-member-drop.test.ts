@@ -178,6 +178,11 @@ describe('loadMemberDrop', () => {
       held: 2,
     });
     expect(await query(warehouse, 'SELECT count(*) AS n FROM member_records')).toEqual([{ n: 0n }]);
+    const held = await query(
+      warehouse,
+      'SELECT customer_id, record_id, file_drop_id FROM held_records ORDER BY customer_id',
+    );
+    expect(held.map((row) => row.customer_id)).toEqual(['C1', 'C2']);
     const transactions = await load(warehouse, 'M01', 'transactions', [
       'C1,T1,2026-10-01,12.50,livres,web',
     ]);
@@ -190,6 +195,13 @@ describe('loadMemberDrop', () => {
       'SELECT customer_id, person_id IS NOT NULL AS resolved FROM member_records',
     );
     expect(records).toEqual([{ customer_id: 'C1', resolved: true }]);
+    // Released in place: the record keeps the ID and the drop (its line's file) it was held with.
+    expect(
+      await query(warehouse, 'SELECT customer_id, record_id, file_drop_id FROM member_records'),
+    ).toEqual([held[0]]);
+    expect(await query(warehouse, 'SELECT customer_id FROM held_records')).toEqual([
+      { customer_id: 'C2' },
+    ]);
     // C2 never gets a transaction: deleted once the holding time is over.
     await load(warehouse, 'M01', 'transactions', [], { now: new Date('2026-12-10T10:00:00Z') });
     expect(await query(warehouse, 'SELECT customer_id FROM held_records')).toEqual([]);

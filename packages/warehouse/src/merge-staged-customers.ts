@@ -67,8 +67,8 @@ export const IDENTITY_FIELDS = [
  * transaction: new customers get a record ID, known ones are replaced in place
  * (keeping record and person IDs), records already past retention are not
  * loaded (and deleted if present) — except new ones with no transaction known
- * yet, which wait in `held_records` (outside the pool: no person, no segment,
- * no selection) for their transactions file, at most
+ * yet, which are held (`held_until` set: in `held_records`, not in the pool's
+ * `member_records` — no person, no segment, no selection) for their transactions file, at most
  * `HOLD_WITHOUT_ACTIVITY_DAYS` — and a full (non-delta) file removes the
  * member's customers it no longer lists, with their transactions. Rows
  * rejected in this file leave an existing record untouched.
@@ -156,10 +156,15 @@ export async function mergeStagedCustomers(
      SELECT record_id, person_id FROM ${temp('incoming')}
      WHERE NOT expired AND record_id IS NOT NULL AND previous_hash <> identity_hash`,
   );
+  // Replaced and removed records go; so do held ones, which each file replaces (and a
+  // full base drops when it no longer lists them).
   await connection.run(
-    `DELETE FROM member_records WHERE member_code = $1 AND (
+    `DELETE FROM customer_records WHERE member_code = $1 AND (
        record_id IN (SELECT record_id FROM ${temp('removed')})
-       OR record_id IN (SELECT record_id FROM ${temp('incoming')} WHERE NOT expired AND record_id IS NOT NULL))`,
+       OR record_id IN (SELECT record_id FROM ${temp('incoming')} WHERE NOT expired AND record_id IS NOT NULL)
+       OR held_until IS NOT NULL AND (
+         customer_id IN (SELECT customer_id FROM ${temp('incoming')})
+         ${options.delta ? '' : `OR customer_id NOT IN (SELECT customer_id FROM ${t('listed')})`}))`,
     [member],
   );
   await connection.run(
@@ -185,25 +190,13 @@ export async function mergeStagedCustomers(
          `CASE WHEN last_name_key IS NULL OR postcode IS NULL OR street_key IS NULL THEN NULL
             ELSE last_name_key || '|' || coalesce(first_name_key, '') || '|' || postcode || '|' || street_key END`,
        )} AS postal_hmac`;
+  // Records in the pool and held ones (held_until set: outside the pool until their
+  // transactions come), written once.
   await connection.run(
-    `INSERT INTO member_records BY NAME
-     SELECT coalesce(record_id, nextval('record_id_seq')) AS record_id, ${recordColumns}
-     FROM ${temp('incoming')} WHERE NOT expired`,
-    [member, options.fileDropId, options.now.toISOString()],
-  );
-  // The holding area: replaced by each file, emptied of whoever is now in the pool, and
-  // (full base) of whoever the member no longer lists.
-  await connection.run(
-    `DELETE FROM held_records WHERE member_code = $1 AND (
-       customer_id IN (SELECT customer_id FROM ${temp('incoming')})
-       ${options.delta ? '' : `OR customer_id NOT IN (SELECT customer_id FROM ${t('listed')})`})`,
-    [member],
-  );
-  await connection.run(
-    `INSERT INTO held_records BY NAME
-     SELECT NULL::BIGINT AS record_id, ${recordColumns},
-       CAST($4 AS DATE) + INTERVAL (${HOLD_WITHOUT_ACTIVITY_DAYS}) DAY AS held_until
-     FROM ${temp('incoming')} WHERE held`,
+    `INSERT INTO customer_records BY NAME
+     SELECT coalesce(record_id, nextval('record_id_seq')) AS record_id, ${recordColumns},
+       CASE WHEN held THEN CAST($4 AS DATE) + INTERVAL (${HOLD_WITHOUT_ACTIVITY_DAYS}) DAY END AS held_until
+     FROM ${temp('incoming')} WHERE NOT expired OR held`,
     [member, options.fileDropId, options.now.toISOString(), options.today],
   );
   // New records have no person yet.

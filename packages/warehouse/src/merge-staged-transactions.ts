@@ -93,14 +93,12 @@ export async function mergeStagedTransactions(options: MergeStagedOptions): Prom
      GROUP BY h.customer_id`,
     [options.memberCode, cutoff],
   );
+  // Released in place: the record keeps the ID, drop and line its customers file gave it.
   await connection.run(
-    `INSERT INTO member_records BY NAME
-     SELECT * EXCLUDE (record_id, held_until, file_drop_id), nextval('record_id_seq') AS record_id,
-       $2 AS file_drop_id
-     FROM held_records
-     WHERE member_code = $1
+    `UPDATE customer_records SET held_until = NULL
+     WHERE member_code = $1 AND held_until IS NOT NULL
        AND customer_id IN (SELECT customer_id FROM ${temp('held_activity')} WHERE active)`,
-    [options.memberCode, options.fileDropId],
+    [options.memberCode],
   );
   const released = Number(
     (
@@ -108,7 +106,7 @@ export async function mergeStagedTransactions(options: MergeStagedOptions): Prom
     ).getRowsJS()[0]?.[0] ?? 0,
   );
   await connection.run(
-    `DELETE FROM held_records WHERE member_code = $1 AND (
+    `DELETE FROM customer_records WHERE member_code = $1 AND held_until IS NOT NULL AND (
        customer_id IN (SELECT customer_id FROM ${temp('held_activity')})
        OR customer_id IN (SELECT customer_id FROM ${temp('incoming')} WHERE expired))`,
     [options.memberCode],

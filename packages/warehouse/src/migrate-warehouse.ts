@@ -338,15 +338,40 @@ const MIGRATIONS: { version: number; name: string; sql: string }[] = [
       INSERT INTO person_member_reach ${personMemberReachSql(ALL_RECORDS_WITH_ACTIVITY)};
     `,
   },
+  {
+    version: 9,
+    name: 'held-records-in-place',
+    sql: `
+      -- Every record kept, in the pool or held, in one table: a held record (see
+      -- migration 4) is written once, and its transactions release it by clearing
+      -- held_until instead of copying its row into the pool.
+      ALTER TABLE member_records RENAME TO customer_records;
+      ALTER TABLE customer_records ADD COLUMN held_until DATE;
+      INSERT INTO customer_records BY NAME
+        SELECT * EXCLUDE (record_id), nextval('record_id_seq') AS record_id FROM held_records;
+      DROP TABLE held_records;
+      -- Every read of the pool goes through this view, so a held record is never in a
+      -- person, a segment or a selection. Writes go to customer_records. A migration
+      -- that adds a column to customer_records re-creates both views.
+      CREATE VIEW member_records AS
+        SELECT * EXCLUDE (held_until) FROM customer_records WHERE held_until IS NULL;
+      CREATE VIEW held_records AS
+        SELECT * FROM customer_records WHERE held_until IS NOT NULL;
+    `,
+  },
 ];
 
 /**
- * Brings the pool schema up to date inside one transaction per migration.
+ * Brings the pool schema up to date (or up to `upTo`, for tests of an upgrade)
+ * inside one transaction per migration.
  *
  * @example
  * await migrateWarehouse(connection);
  */
-export async function migrateWarehouse(connection: DuckDBConnection): Promise<void> {
+export async function migrateWarehouse(
+  connection: DuckDBConnection,
+  upTo = Number.POSITIVE_INFINITY,
+): Promise<void> {
   await connection.run(
     'CREATE TABLE IF NOT EXISTS schema_migrations (version INTEGER NOT NULL, name VARCHAR NOT NULL, applied_at TIMESTAMP NOT NULL DEFAULT current_timestamp)',
   );
@@ -356,7 +381,7 @@ export async function migrateWarehouse(connection: DuckDBConnection): Promise<vo
       .map((row) => Number(row[0])),
   );
   for (const migration of MIGRATIONS) {
-    if (applied.has(migration.version)) continue;
+    if (applied.has(migration.version) || migration.version > upTo) continue;
     await connection.run('BEGIN TRANSACTION');
     try {
       await connection.run(migration.sql);

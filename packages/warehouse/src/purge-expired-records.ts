@@ -85,7 +85,7 @@ export async function purgeExpiredRecords(options: {
   );
   if (heldExpired > 0) {
     await connection.run(
-      `DELETE FROM held_records WHERE held_until < CAST($1 AS DATE)
+      `DELETE FROM customer_records WHERE held_until < CAST($1 AS DATE)
          AND member_code IN (SELECT member_code FROM purge_cutoffs)`,
       [options.today],
     );
@@ -103,7 +103,7 @@ export async function purgeExpiredRecords(options: {
       WHERE a.member_code = p.member_code AND a.customer_id = p.customer_id`);
   }
   await connection.run(
-    'DELETE FROM member_records WHERE record_id IN (SELECT record_id FROM purge_records)',
+    'DELETE FROM customer_records WHERE record_id IN (SELECT record_id FROM purge_records)',
   );
   return { records, transactions, heldExpired };
 }

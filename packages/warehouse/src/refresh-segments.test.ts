@@ -48,7 +48,7 @@ interface TRecordFixture {
 // Synthetic records only: example.test emails, fictitious names and numbers.
 async function insertRecord(connection: DuckDBConnection, record: TRecordFixture): Promise<void> {
   await connection.run(
-    `INSERT INTO member_records (record_id, member_code, customer_id, file_drop_id, loaded_at,
+    `INSERT INTO customer_records (record_id, member_code, customer_id, file_drop_id, loaded_at,
       civility, last_name, birth_date, insee_code, commune_status, address_key, dwelling_key, email,
       phone_mobile, phone_mobile_type, phone_landline, optin_email, optin_sms, optin_phone,
       created_at, identity_hash, person_id, postcode)
@@ -441,7 +441,7 @@ describe('refreshSegments', () => {
       );
       await insertHousehold(connection, 11, 'D2', 1);
       await connection.run('UPDATE households SET person_count = 1 WHERE household_id = 10');
-      await connection.run('DELETE FROM member_records WHERE person_id = 3');
+      await connection.run('DELETE FROM customer_records WHERE person_id = 3');
       await connection.run('DELETE FROM persons WHERE person_id = 3');
     });
     const changes = await refresh({

@@ -132,7 +132,7 @@ export async function resolveIdentities(
     index,
     assignment.idOf[index] as number,
   ]);
-  await connection.run(`UPDATE member_records m SET person_id = a.person_id
+  await connection.run(`UPDATE customer_records m SET person_id = a.person_id
     FROM ir_assign a JOIN ir_nodes n ON n.idx = a.idx
     WHERE m.record_id = n.record_id AND m.person_id IS DISTINCT FROM a.person_id`);
   await recordPersonChanges(connection, assignment.retired, assignment.created, options.now);

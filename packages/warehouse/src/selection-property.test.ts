@@ -331,7 +331,7 @@ describe('selections on generated pools (property)', () => {
       await warehouse.withWriter(async (connection) => {
         await connection.run('BEGIN TRANSACTION');
         for (const table of [
-          'member_records',
+          'customer_records',
           'transactions',
           'record_activity',
           'record_category_activity',

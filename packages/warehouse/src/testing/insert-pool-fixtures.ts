@@ -77,7 +77,7 @@ const COLUMNS: [string, keyof TFixtureRecord, string?][] = [
 ];
 
 /**
- * Inserts hand-made member records straight into `member_records` (no
+ * Inserts hand-made member records straight into the pool (`customer_records`, no
  * normalisation; missing consents are false, the commune status follows the
  * INSEE code), for tests of what reads the pool.
  *
@@ -91,7 +91,7 @@ export async function insertFixtureRecords(
   const placeholders = COLUMNS.map(([, , type], index) =>
     type ? `CAST($${index + 1} AS ${type})` : `$${index + 1}`,
   );
-  const sql = `INSERT INTO member_records (${COLUMNS.map(([column]) => column).join(', ')},
+  const sql = `INSERT INTO customer_records (${COLUMNS.map(([column]) => column).join(', ')},
       file_drop_id, loaded_at, identity_hash)
     VALUES (${placeholders.join(', ')}, 'drop-fixture', TIMESTAMP '2026-01-01 00:00:00', 'hash')`;
   for (const record of records) {

@@ -17,6 +17,11 @@ import { sqlIdentifier, sqlString } from './sql-literal.ts';
 import { transcodeToUtf8 } from './transcode-to-utf8.ts';
 
 const execFileAsync = promisify(execFile);
+/**
+ * How far the scanner may run ahead of DuckDB reading the pipe: with Node's default
+ * (16 KiB) it waited for DuckDB after nearly every chunk, so the two did not overlap.
+ */
+const PIPE_BUFFER_BYTES = 4 * 2 ** 20;
 
 export interface StageMemberFileOptions {
   connection: DuckDBConnection;
@@ -124,7 +129,7 @@ export async function stageMemberFile(options: StageMemberFileOptions): Promise<
        quote = ${sqlString(options.dialect.quote)}, escape = ${sqlString(options.dialect.quote)},
        new_line = '\\n', strict_mode = true, parallel = false)`,
   );
-  const pipe = createWriteStream(pipePath);
+  const pipe = createWriteStream(pipePath, { highWaterMark: PIPE_BUFFER_BYTES });
   let pipeFailed = false;
   pipe.on('error', () => {
     pipeFailed = true;

@@ -1,3 +1,4 @@
+import { dropStageTables } from './drop-stage-tables.ts';
 import type { TWarehouse } from './open-warehouse.ts';
 import type { TRepoussoirHash } from './refresh-oppositions.ts';
 import { refreshPool, type TPoolChanges } from './refresh-pool.ts';
@@ -121,6 +122,8 @@ export async function deleteMemberData(
     } catch (error) {
       await connection.run('ROLLBACK').catch(() => undefined);
       throw error;
+    } finally {
+      await dropStageTables(connection, ['off']);
     }
   });
 }

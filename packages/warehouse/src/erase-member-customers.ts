@@ -1,4 +1,5 @@
 import { appendRows } from './append-rows.ts';
+import { dropStageTables } from './drop-stage-tables.ts';
 import type { TWarehouse } from './open-warehouse.ts';
 import type { TRepoussoirHash } from './refresh-oppositions.ts';
 import { refreshPool, type TPoolChanges } from './refresh-pool.ts';
@@ -96,6 +97,9 @@ export async function eraseMemberCustomers(
     } catch (error) {
       await connection.run('ROLLBACK').catch(() => undefined);
       throw error;
+    } finally {
+      // The erased customer IDs and their record IDs do not outlive the erasure.
+      await dropStageTables(connection, ['er']);
     }
   });
 }

@@ -2,6 +2,8 @@ import { createHmac } from 'node:crypto';
 import { Readable } from 'node:stream';
 import { DEFAULT_DIALECT_PROFILE } from '@alliage/domain';
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
+import { deleteMemberData } from './delete-member-data.ts';
+import { eraseMemberCustomers } from './erase-member-customers.ts';
 import { loadMemberDrop } from './load-member-drop.ts';
 import type { TWarehouse } from './open-warehouse.ts';
 import { createTestWarehouse } from './testing/index.ts';
@@ -83,6 +85,39 @@ describe('loadMemberDrop', () => {
     );
     // What was retired stays for the caller (deleteMemberData reads it); nothing else does.
     expect(tables).toEqual([['temp.ir_retired']]);
+  });
+
+  it('leaves no scratch copy on the writer once customers are erased or a member offboarded', async () => {
+    const lines = [
+      'C1,M,Jean,DUPONT,,,12 avenue Victor Hugo,,75016,PARIS,FR,jean.dupont@exemple.fr,,,1970-03-12,1,1,0,2025-01-10',
+      'C2,M,Paul,MARTIN,,,3 rue de la Paix,,69003,LYON,FR,paul@exemple.fr,,,1980-01-01,1,0,0,2025-06-01',
+    ];
+    await load(warehouse, 'M01', 'customers', lines);
+    await load(warehouse, 'M02', 'customers', lines);
+    const scratch = () =>
+      warehouse.withWriter(async (connection) =>
+        (
+          await connection.runAndReadAll(
+            `SELECT table_name FROM duckdb_tables()
+             WHERE database_name IN ('temp', 'stage') AND table_name <> 'ir_retired' ORDER BY 1`,
+          )
+        ).getRowsJS(),
+      );
+    const pool = { memberSectors: new Map([['M02', 'loisirs_voyages']]), repoussoir: [], now: NOW };
+    const erased = await eraseMemberCustomers({
+      warehouse,
+      memberCode: 'M01',
+      customerIds: ['C1'],
+      ...pool,
+    });
+    expect(erased.records).toBe(1);
+    expect(await scratch()).toEqual([]);
+    const deleted = await deleteMemberData({ warehouse, memberCode: 'M01', ...pool });
+    expect(deleted.records).toBe(1);
+    expect(await scratch()).toEqual([]);
+    expect(await query(warehouse, 'SELECT DISTINCT member_code FROM member_records')).toEqual([
+      { member_code: 'M02' },
+    ]);
   });
 
   it('loads customers, resolves persons across members and keeps IDs stable', async () => {

@@ -20,8 +20,10 @@ export async function findValuesInPoolColumns(
   try {
     const columns = (
       await connection.runAndReadAll(
-        `SELECT table_name, column_name FROM duckdb_columns()
-         WHERE database_name = 'pool' AND NOT internal AND data_type = 'VARCHAR'`,
+        // Tables only: the views (member_records, held_records) show rows of customer_records.
+        `SELECT c.table_name, c.column_name FROM duckdb_columns() c
+         SEMI JOIN duckdb_tables() t USING (database_name, schema_name, table_name)
+         WHERE c.database_name = 'pool' AND NOT c.internal AND c.data_type = 'VARCHAR'`,
       )
     ).getRowsJS() as [string, string][];
     const explained = new Set<string>();

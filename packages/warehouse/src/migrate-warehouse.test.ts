@@ -35,6 +35,9 @@ describe('migrateWarehouse', () => {
         .flat()
         .includes('held_until'),
     ).toBe(false);
+    // A column added later shows through the view without re-creating it.
+    await connection.run('ALTER TABLE customer_records ADD COLUMN later_column VARCHAR');
+    expect(await rows('SELECT later_column FROM member_records')).toEqual([[null]]);
     connection.closeSync();
     instance.closeSync();
   });

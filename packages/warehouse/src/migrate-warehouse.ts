@@ -351,8 +351,8 @@ const MIGRATIONS: { version: number; name: string; sql: string }[] = [
         SELECT * EXCLUDE (record_id), nextval('record_id_seq') AS record_id FROM held_records;
       DROP TABLE held_records;
       -- Every read of the pool goes through this view, so a held record is never in a
-      -- person, a segment or a selection. Writes go to customer_records. A migration
-      -- that adds a column to customer_records re-creates both views.
+      -- person, a segment or a selection. Writes go to customer_records. The views
+      -- expand * when read: a column added to customer_records appears in both.
       CREATE VIEW member_records AS
         SELECT * EXCLUDE (held_until) FROM customer_records WHERE held_until IS NULL;
       CREATE VIEW held_records AS

@@ -1,7 +1,7 @@
+import { seededRandom } from '@alliage/domain/testing';
 import { describe, expect, it } from 'vitest';
 import { assignRowIds } from './assign-row-ids.ts';
 import { createSecureRandom } from './create-secure-random.ts';
-import { mulberry32 } from './testing/index.ts';
 
 describe('assignRowIds', () => {
   it('gives every row a unique R + 10 Crockford base32 ID and keeps the rest', () => {
@@ -10,7 +10,7 @@ describe('assignRowIds', () => {
       lastName: `N${index}`,
       ...(index % 1000 === 0 ? { seed: true as const } : {}),
     }));
-    const withIds = assignRowIds(rows, mulberry32(1));
+    const withIds = assignRowIds(rows, seededRandom(1));
     expect(withIds).toHaveLength(rows.length);
     for (const row of withIds) expect(row.rowId).toMatch(/^R[0-9A-HJKMNP-TV-Z]{10}$/);
     expect(new Set(withIds.map((row) => row.rowId)).size).toBe(rows.length);

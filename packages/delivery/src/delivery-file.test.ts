@@ -4,6 +4,7 @@ import { tmpdir } from 'node:os';
 import path from 'node:path';
 import { encryptAndSign, generatePgpKeyPair, type TPgpKeyPair } from '@alliage/crypto';
 import { createGpgHome, type GpgHome, hasGpg } from '@alliage/crypto/testing';
+import { seededRandom } from '@alliage/domain/testing';
 import { parse } from 'csv-parse/sync';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { assignRowIds } from './assign-row-ids.ts';
@@ -12,7 +13,6 @@ import type { TDeliveryRow } from './delivery-row.ts';
 import { formatDeliveryCsv } from './format-delivery-csv.ts';
 import { generateSeedIdentities } from './generate-seed-identities.ts';
 import { interleaveSeeds } from './interleave-seeds.ts';
-import { mulberry32 } from './testing/index.ts';
 import { writeOutboxFile } from './write-outbox-file.ts';
 
 // The whole documented path of docs/delivery-file.md, read back the way a client does.
@@ -40,7 +40,7 @@ describe.skipIf(!hasGpg)('a delivery file, end to end', () => {
   });
 
   it('decrypts and verifies with the documented gpg command, seeds hidden among the rows', async () => {
-    const random = mulberry32(11);
+    const random = seededRandom(11);
     const deliveryId = '9b2f4c1a-5d6e-4f70-8a9b-0c1d2e3f4a5b';
     const extracted: TDeliveryRow[] = Array.from({ length: 40 }, (_, index) => ({
       rowId: '',

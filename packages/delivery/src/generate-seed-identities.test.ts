@@ -1,3 +1,4 @@
+import { seededRandom } from '@alliage/domain/testing';
 import { addressLineLength, resolveCommune } from '@alliage/normalize';
 import { describe, expect, it } from 'vitest';
 import { formatDeliveryCsv } from './format-delivery-csv.ts';
@@ -7,7 +8,6 @@ import {
   SEED_FEMALE_FIRST_NAMES,
   SEED_MALE_FIRST_NAMES,
 } from './seed-vocabulary.ts';
-import { mulberry32 } from './testing/index.ts';
 
 const DELIVERY_ID = '3f1c9a2e-0000-4000-8000-000000000001';
 
@@ -22,7 +22,7 @@ describe('generateSeedIdentities', () => {
     const seeds = generateSeedIdentities({
       count: 20,
       deliveryId: DELIVERY_ID,
-      random: mulberry32(1),
+      random: seededRandom(1),
       channel: 'postal',
     });
     expect(seeds).toHaveLength(20);
@@ -59,7 +59,7 @@ describe('generateSeedIdentities', () => {
       generateSeedIdentities({
         count: 3,
         deliveryId: DELIVERY_ID,
-        random: mulberry32(seed),
+        random: seededRandom(seed),
         channel: 'email',
       });
     expect(draw(7)).toEqual(draw(7));
@@ -70,7 +70,7 @@ describe('generateSeedIdentities', () => {
     const seeds = generateSeedIdentities({
       count: 10,
       deliveryId: DELIVERY_ID,
-      random: mulberry32(2),
+      random: seededRandom(2),
       channel: 'email',
     });
     for (const seed of seeds) {
@@ -90,7 +90,7 @@ describe('generateSeedIdentities', () => {
     const custom = generateSeedIdentities({
       count: 1,
       deliveryId: DELIVERY_ID,
-      random: mulberry32(2),
+      random: seededRandom(2),
       channel: 'email',
       seedEmailDomain: 'Example-Witness.FR',
     });
@@ -102,7 +102,7 @@ describe('generateSeedIdentities', () => {
       const seeds = generateSeedIdentities({
         count: 5,
         deliveryId: DELIVERY_ID,
-        random: mulberry32(3),
+        random: seededRandom(3),
         channel,
       });
       for (const seed of seeds) {
@@ -115,7 +115,7 @@ describe('generateSeedIdentities', () => {
     const custom = generateSeedIdentities({
       count: 2,
       deliveryId: DELIVERY_ID,
-      random: mulberry32(3),
+      random: seededRandom(3),
       channel: 'sms',
       seedPhonePrefix: '+33757',
     });
@@ -126,7 +126,7 @@ describe('generateSeedIdentities', () => {
     const monitored = generateSeedIdentities({
       count: 4,
       deliveryId: DELIVERY_ID,
-      random: mulberry32(4),
+      random: seededRandom(4),
       channel: 'postal',
       seedPostalAddresses: [
         { street: '5 bd Gambetta', complement: 'Boîte 12', postcode: '38000', city: 'Grenoble' },
@@ -144,7 +144,7 @@ describe('generateSeedIdentities', () => {
     const local = generateSeedIdentities({
       count: 5,
       deliveryId: DELIVERY_ID,
-      random: mulberry32(5),
+      random: seededRandom(5),
       channel: 'postal',
       communes: [
         { postcode: '69003', city: 'Lyon' },
@@ -158,7 +158,7 @@ describe('generateSeedIdentities', () => {
     const seeds = generateSeedIdentities({
       count: 3,
       deliveryId: DELIVERY_ID,
-      random: mulberry32(6),
+      random: seededRandom(6),
       channel: 'sms',
     }).map((seed, index) => ({ ...seed, rowId: `R${index}` }));
     const text = new TextDecoder().decode(formatDeliveryCsv(seeds, 'sms'));
@@ -168,7 +168,7 @@ describe('generateSeedIdentities', () => {
   });
 
   it('refuses bad options, without naming a person', () => {
-    const base = { deliveryId: DELIVERY_ID, random: mulberry32(1), channel: 'email' as const };
+    const base = { deliveryId: DELIVERY_ID, random: seededRandom(1), channel: 'email' as const };
     expect(() => generateSeedIdentities({ ...base, count: -1 })).toThrow(/seed count/);
     expect(() => generateSeedIdentities({ ...base, count: 1.5 })).toThrow(/seed count/);
     expect(() =>

@@ -1,3 +1,4 @@
+import { seededRandom } from '@alliage/domain/testing';
 import { type CountryCode, parsePhoneNumberFromString } from 'libphonenumber-js/max';
 import { describe, expect, it } from 'vitest';
 import { normalizePhone, type TPhone } from './normalize-phone.ts';
@@ -8,19 +9,10 @@ function phone(e164: string, type: TPhone['type']) {
   return { ok: true, value: { e164, type } };
 }
 
-// Deterministic pseudo-random digits (mulberry32), so a failure can be replayed.
+// Deterministic pseudo-random digits, so a failure can be replayed.
 function seededDigits(seed: number): (count: number) => string {
-  let state = seed;
-  return (count) => {
-    let digits = '';
-    for (let index = 0; index < count; index++) {
-      state = (state + 0x6d2b79f5) | 0;
-      let mixed = Math.imul(state ^ (state >>> 15), 1 | state);
-      mixed = (mixed + Math.imul(mixed ^ (mixed >>> 7), 61 | mixed)) ^ mixed;
-      digits += String(((mixed ^ (mixed >>> 14)) >>> 0) % 10);
-    }
-    return digits;
-  };
+  const random = seededRandom(seed);
+  return (count) => Array.from({ length: count }, () => String(Math.floor(random() * 10))).join('');
 }
 
 function plainLibphonenumber(text: string, defaultCountry?: CountryCode): TPhone | null {

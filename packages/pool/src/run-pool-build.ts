@@ -25,8 +25,8 @@ export interface RunPoolBuildOptions {
  * Rebuilds the pool under the members' instructions in force: retention purge
  * (deleted, not hidden), identities, households, segments and repoussoir
  * marks, in one DuckDB transaction (the housekeeping pass then checkpoints the
- * pool file, as a full build does itself); then appends `pool.built` (and `pool.purged` when anything was
- * deleted) with counts only.
+ * pool file, as a full build does itself); then appends `pool.built` (and
+ * `pool.purged` when anything was deleted) with counts only.
  *
  * @example
  * const changes = await runPoolBuild({ ctx, warehouse, actor, full: true, trigger: 'operator' });

@@ -68,10 +68,11 @@ export const IDENTITY_FIELDS = [
  * (keeping record and person IDs), records already past retention are not
  * loaded (and deleted if present) — except new ones with no transaction known
  * yet, which are held (`held_until` set: in `held_records`, not in the pool's
- * `member_records` — no person, no segment, no selection) for their transactions file, at most
- * `HOLD_WITHOUT_ACTIVITY_DAYS` — and a full (non-delta) file removes the
- * member's customers it no longer lists, with their transactions. Rows
- * rejected in this file leave an existing record untouched.
+ * `member_records` — no person, no segment, no selection) for their
+ * transactions file, at most `HOLD_WITHOUT_ACTIVITY_DAYS` — and a full
+ * (non-delta) file removes the member's customers it no longer lists, with
+ * their transactions. Rows rejected in this file leave an existing record
+ * untouched.
  *
  * @example
  * const merged = await mergeStagedCustomers({ ...options, delta: false });

@@ -1,3 +1,5 @@
+import { testDatabaseUrl } from '@alliage/control/testing';
+import { testRedisUrl } from '@alliage/queue/testing';
 import pg from 'pg';
 
 /**
@@ -14,7 +16,12 @@ export async function useRealBackends(
   env: Record<string, string>,
   label: string,
 ): Promise<() => Promise<void>> {
-  const adminUrl = process.env.DATABASE_URL ?? '';
+  // Read and validated by the config module, like every other suite's real back-ends.
+  const adminUrl = testDatabaseUrl();
+  const redisUrl = testRedisUrl();
+  if (!adminUrl || !redisUrl) {
+    throw new Error('useRealBackends needs DATABASE_URL and REDIS_URL to be set');
+  }
   const unique = `${process.pid}_${Date.now()}`;
   const databaseName = `alliage_${label}_${unique}`;
   const admin = new pg.Client({ connectionString: adminUrl });
@@ -24,7 +31,7 @@ export async function useRealBackends(
   const url = new URL(adminUrl);
   url.pathname = `/${databaseName}`;
   env.DATABASE_URL = url.toString();
-  env.REDIS_URL = process.env.REDIS_URL ?? '';
+  env.REDIS_URL = redisUrl;
   env.ALLIAGE_QUEUE_PREFIX = `alliage-${label}-${unique}`;
   return async () => {
     const dropper = new pg.Client({ connectionString: adminUrl });

@@ -54,9 +54,12 @@ export async function purgeExpiredRecords(options: {
   await connection.run(`CREATE OR REPLACE TEMP TABLE purge_transactions AS
     WITH orphans_expired AS (
       SELECT t.member_code, t.customer_id
-      FROM transactions t
+      FROM (SELECT * FROM transactions WHERE member_code IN (${memberList})) t
       JOIN purge_cutoffs c USING (member_code)
-      ANTI JOIN member_records r ON r.member_code = t.member_code AND r.customer_id = t.customer_id
+      -- The purged members' records only: the anti-join otherwise hashes the whole pool.
+      ANTI JOIN (SELECT member_code, customer_id FROM member_records
+        WHERE member_code IN (${memberList})) r
+        ON r.member_code = t.member_code AND r.customer_id = t.customer_id
       GROUP BY t.member_code, t.customer_id, c.cutoff
       HAVING max(t.transaction_date) < c.cutoff
     ), targets AS (

@@ -107,6 +107,12 @@ export async function refreshSegments(options: RefreshSegmentsOptions): Promise<
       WHERE household_id IN (SELECT household_id FROM sg_scope_households)`);
   }
 
+  // The persons in scope that exist (gone ones are in scope only for their profiles'
+  // deletion): the statements below start from this slice, not from the whole table.
+  await connection.run(`CREATE OR REPLACE TEMP TABLE sg_live_persons AS
+    SELECT person_id, household_id, dwelling_key FROM persons
+    WHERE person_id IN (SELECT person_id FROM sg_scope_persons)`);
+
   // 2. The records of the persons in scope, with their activity.
   await connection.run(`CREATE OR REPLACE TEMP TABLE sg_records AS
     SELECT r.record_id, r.person_id, r.member_code, r.customer_id, r.civility, r.birth_date, r.postcode,
@@ -118,8 +124,7 @@ export async function refreshSegments(options: RefreshSegmentsOptions): Promise<
       coalesce(a.last_transaction, r.created_at) AS last_activity
     -- Persons filtered before the activity join, not after it over the whole pool.
     FROM (SELECT * FROM member_records r
-      WHERE r.person_id IN (SELECT person_id FROM sg_scope_persons)
-        AND r.person_id IN (SELECT person_id FROM persons)) r
+      WHERE r.person_id IN (SELECT person_id FROM sg_live_persons)) r
     LEFT JOIN record_activity a ON a.member_code = r.member_code AND a.customer_id = r.customer_id`);
 
   // What selections count from: per person and member, the latest activity of the
@@ -134,7 +139,7 @@ export async function refreshSegments(options: RefreshSegmentsOptions): Promise<
   // active record with a commune), most frequent civility and birth date, reachability.
   await connection.run(`CREATE OR REPLACE TEMP TABLE sg_person_commune AS
     SELECT r.person_id, r.insee_code
-    FROM sg_records r JOIN persons p ON p.person_id = r.person_id
+    FROM sg_records r JOIN sg_live_persons p ON p.person_id = r.person_id
     WHERE r.insee_code IS NOT NULL
     QUALIFY row_number() OVER (PARTITION BY r.person_id ORDER BY
       coalesce(r.dwelling_key = p.dwelling_key, false) DESC, r.last_activity DESC, r.record_id DESC) = 1`);
@@ -166,14 +171,13 @@ export async function refreshSegments(options: RefreshSegmentsOptions): Promise<
       coalesce(f.reach_postal, false), coalesce(f.reach_email, false),
       coalesce(f.reach_sms, false), coalesce(f.reach_phone, false),
       ${SEGMENTS_VERSION}, CAST($1 AS TIMESTAMP)
-    FROM persons p
+    FROM sg_live_persons p
     LEFT JOIN sg_person_civility c ON c.person_id = p.person_id
     LEFT JOIN sg_person_birth_date b ON b.person_id = p.person_id
     LEFT JOIN sg_person_commune pc ON pc.person_id = p.person_id
     LEFT JOIN ref_communes rc ON rc.insee_code = pc.insee_code
     LEFT JOIN households h ON h.household_id = p.household_id
-    LEFT JOIN sg_person_facts f ON f.person_id = p.person_id
-    WHERE p.person_id IN (SELECT person_id FROM sg_scope_persons)`,
+    LEFT JOIN sg_person_facts f ON f.person_id = p.person_id`,
     [options.now.toISOString()],
   );
 
@@ -222,11 +226,12 @@ export async function refreshSegments(options: RefreshSegmentsOptions): Promise<
     )
     SELECT h.household_id, h.person_count, c.insee_code, rc.departement, rc.region,
       rc.population_class, coalesce(r.reach_postal, false)
-    FROM households h
+    -- The households in scope first, not after joining the whole table.
+    FROM (SELECT * FROM households
+      WHERE household_id IN (SELECT household_id FROM sg_scope_households)) h
     LEFT JOIN communes c ON c.household_id = h.household_id
     LEFT JOIN ref_communes rc ON rc.insee_code = c.insee_code
-    LEFT JOIN reach r ON r.household_id = h.household_id
-    WHERE h.household_id IN (SELECT household_id FROM sg_scope_households)`,
+    LEFT JOIN reach r ON r.household_id = h.household_id`,
     [],
   );
   return { persons, households };

@@ -63,3 +63,4 @@ export type {
   TSelectionScope,
 } from './selection-scope.ts';
 export { syncRepoussoirHashes } from './sync-repoussoir-hashes.ts';
+export { type TWarmResult, warmWarehouse } from './warm-warehouse.ts';

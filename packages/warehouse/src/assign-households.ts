@@ -35,17 +35,23 @@ export async function assignHouseholds(options: {
   const dwellingOf = (personFilter: string) => `
     WITH recs AS (
       SELECT r.person_id, r.address_key, r.dwelling_key,
-        CAST((r.building_key IS NOT NULL)::INT + (r.complement_key IS NOT NULL)::INT AS VARCHAR) AS detail,
-        CAST(coalesce(a.last_transaction, r.created_at) AS VARCHAR) || lpad(CAST(r.record_id AS VARCHAR), 20, '0') AS recency
+        (r.building_key IS NOT NULL)::INT + (r.complement_key IS NOT NULL)::INT AS detail,
+        coalesce(a.last_transaction, r.created_at) AS active_on, r.record_id
       -- Persons filtered before the activity join, not after it over the whole pool.
       FROM (SELECT * FROM member_records r
         WHERE r.dwelling_key IS NOT NULL AND r.person_id IS NOT NULL ${personFilter}) r
       LEFT JOIN record_activity a USING (member_code, customer_id)
     ), current_address AS (
-      SELECT person_id, arg_max(address_key, recency) AS address_key FROM recs GROUP BY person_id
+      -- Latest activity, then highest record ID (structs compare field by field; a record
+      -- with no date at all ranks nowhere, as arg_max skips NULL).
+      SELECT person_id, arg_max(address_key,
+        CASE WHEN active_on IS NOT NULL THEN {'on': active_on, 'id': record_id} END) AS address_key
+      FROM recs GROUP BY person_id
     )
-    SELECT c.person_id, c.address_key, arg_max(r.dwelling_key, r.detail || r.recency) AS dwelling_key,
-      max(r.detail) > '0' AS detailed
+    SELECT c.person_id, c.address_key,
+      arg_max(r.dwelling_key,
+        CASE WHEN r.active_on IS NOT NULL THEN {'detail': r.detail, 'on': r.active_on, 'id': r.record_id} END) AS dwelling_key,
+      max(r.detail) > 0 AS detailed
     FROM current_address c JOIN recs r USING (person_id, address_key)
     GROUP BY c.person_id, c.address_key`;
   /** The address part of a dwelling key (it ends with `|building|complement`). */

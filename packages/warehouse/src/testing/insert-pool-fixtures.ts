@@ -26,6 +26,8 @@ export interface TFixtureRecord {
   communeStatus?: string | null;
   addressKey?: string | null;
   dwellingKey?: string | null;
+  buildingKey?: string | null;
+  complementKey?: string | null;
   email?: string | null;
   phoneMobile?: string | null;
   phoneMobileType?: string | null;
@@ -63,6 +65,8 @@ const COLUMNS: [string, keyof TFixtureRecord, string?][] = [
   ['commune_status', 'communeStatus'],
   ['address_key', 'addressKey'],
   ['dwelling_key', 'dwellingKey'],
+  ['building_key', 'buildingKey'],
+  ['complement_key', 'complementKey'],
   ['email', 'email'],
   ['phone_mobile', 'phoneMobile'],
   ['phone_mobile_type', 'phoneMobileType'],

@@ -50,8 +50,7 @@ export async function assignHouseholds(options: {
     )
     SELECT c.person_id, c.address_key,
       arg_max(r.dwelling_key,
-        CASE WHEN r.active_on IS NOT NULL THEN {'detail': r.detail, 'on': r.active_on, 'id': r.record_id} END) AS dwelling_key,
-      max(r.detail) > 0 AS detailed
+        CASE WHEN r.active_on IS NOT NULL THEN {'detail': r.detail, 'on': r.active_on, 'id': r.record_id} END) AS dwelling_key
     FROM current_address c JOIN recs r USING (person_id, address_key)
     GROUP BY c.person_id, c.address_key`;
   /** The address part of a dwelling key (it ends with `|building|complement`). */

@@ -2,6 +2,7 @@ import { mkdtempSync, rmSync } from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
 import { loadConfig } from '@alliage/config';
+import { waitFor } from '@alliage/queue/testing';
 import { pino } from 'pino';
 import { afterEach, describe, expect, it } from 'vitest';
 import { type OpenedPlatform, openPlatform } from '../src/open-platform.ts';
@@ -33,15 +34,14 @@ describe('a worker runtime reads the pool into memory when it starts (embedded)'
   it('logs what it read, in counts only', async () => {
     const lines: Record<string, unknown>[] = [];
     runtime = await start(lines);
-    const deadline = Date.now() + 30_000;
-    let warmed: Record<string, unknown> | undefined;
-    while (!warmed && Date.now() < deadline) {
-      warmed = lines.find((line) => line.msg === 'pool read into memory');
-      if (!warmed) await new Promise((resolve) => setTimeout(resolve, 50));
-    }
+    const warmed = await waitFor(() => lines.find((line) => line.msg === 'pool read into memory'), {
+      message: 'the pool read into memory',
+      timeoutMs: 30_000,
+      intervalMs: 50,
+    });
     expect(warmed).toMatchObject({ complete: true });
-    expect(warmed?.tables).toBeGreaterThan(5);
-    expect(Object.keys(warmed ?? {})).toEqual(
+    expect(warmed.tables).toBeGreaterThan(5);
+    expect(Object.keys(warmed)).toEqual(
       expect.arrayContaining(['tables', 'complete', 'durationMs']),
     );
   }, 60_000);

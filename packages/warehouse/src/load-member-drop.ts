@@ -2,8 +2,8 @@ import type { Readable } from 'node:stream';
 import type { TDialectProfile, TMemberFileKind, TRowError } from '@alliage/domain';
 import type { DuckDBConnection } from '@duckdb/node-api';
 import { dropStageTables } from './drop-stage-tables.ts';
-import { mergeStagedCustomers, type TMergeResult } from './merge-staged-customers.ts';
-import { mergeStagedTransactions } from './merge-staged-transactions.ts';
+import { prepareCustomerMerge, type TMergeResult } from './merge-staged-customers.ts';
+import { prepareTransactionMerge } from './merge-staged-transactions.ts';
 import { normalizeStagedCustomers } from './normalize-staged-customers.ts';
 import { normalizeStagedTransactions } from './normalize-staged-transactions.ts';
 import type { TWarehouse } from './open-warehouse.ts';
@@ -219,13 +219,16 @@ async function loadWithWriter(
     today,
     now: options.now,
   };
+  // The merge's reads land in TEMP tables before the transaction opens (the one writer
+  // holds the pool meanwhile), so DuckDB scans them on every thread.
+  const applyMerge =
+    options.kind === 'customers'
+      ? await prepareCustomerMerge({ ...merge, delta: options.delta })
+      : await prepareTransactionMerge(merge);
   // One transaction for every pool write (scratch work goes to TEMP tables, allowed inside it).
   await connection.run('BEGIN TRANSACTION');
   try {
-    const merged =
-      options.kind === 'customers'
-        ? await mergeStagedCustomers({ ...merge, delta: options.delta })
-        : await mergeStagedTransactions(merge);
+    const merged = await applyMerge();
     const mergeMs = lap();
     const pool = await refreshPool({
       connection,

@@ -1,22 +1,27 @@
 import { retentionCutoff } from '@alliage/domain';
-import type { MergeStagedOptions, TMergeResult } from './merge-staged-customers.ts';
+import type { MergeStagedOptions, TApplyMerge } from './merge-staged-customers.ts';
 import { sqlIdentifier } from './sql-literal.ts';
 import { stageSuppressedCustomers } from './stage-suppressed-customers.ts';
 
 /**
- * Merges a validated transactions file into `transactions`, inside the
- * caller's transaction. A transaction_id already known for the member is
- * replaced, so re-sending a file never counts twice. Transactions of customers
- * not (yet) in the pool are kept — the customers file may come later — unless
- * they are already past retention, and they are counted in `unknownCustomers`.
+ * Merges a validated transactions file into `transactions`, in two steps like
+ * `prepareCustomerMerge`: the incoming rows are read into a TEMP table before the
+ * caller opens the pool transaction (DuckDB scans a TEMP table filled inside it on
+ * one thread), and the function returned writes inside it. A transaction_id
+ * already known for the member is replaced, so re-sending a file never counts
+ * twice. Transactions of customers not (yet) in the pool are kept — the customers
+ * file may come later — unless they are already past retention, and they are
+ * counted in `unknownCustomers`.
  * Customers held for lack of activity (customers file first) join the pool
  * when their transactions show activity within retention; the changed-records
  * table lists them for identity resolution.
  *
  * @example
- * const merged = await mergeStagedTransactions(options);
+ * const applyMerge = await prepareTransactionMerge(options);
+ * await connection.run('BEGIN TRANSACTION');
+ * const merged = await applyMerge();
  */
-export async function mergeStagedTransactions(options: MergeStagedOptions): Promise<TMergeResult> {
+export async function prepareTransactionMerge(options: MergeStagedOptions): Promise<TApplyMerge> {
   const { connection, prefix } = options;
   const t = (suffix: string) => `stage.${sqlIdentifier(`${prefix}_${suffix}`)}`;
   const temp = (suffix: string) => sqlIdentifier(`${prefix}_${suffix}`);
@@ -70,69 +75,72 @@ export async function mergeStagedTransactions(options: MergeStagedOptions): Prom
     )
   ).getRowsJS()[0] as bigint[];
   await connection.run(
-    `DELETE FROM transactions WHERE member_code = $1
-       AND transaction_id IN (SELECT transaction_id FROM ${temp('incoming')} WHERE NOT expired)`,
+    `CREATE OR REPLACE TEMP TABLE ${temp('affected')} AS
+     SELECT DISTINCT $1 AS member_code, customer_id FROM ${temp('incoming')} WHERE NOT expired`,
     [options.memberCode],
   );
-  await connection.run(
-    `INSERT INTO transactions BY NAME
+
+  return async () => {
+    await connection.run(
+      `DELETE FROM transactions WHERE member_code = $1
+       AND transaction_id IN (SELECT transaction_id FROM ${temp('incoming')} WHERE NOT expired)`,
+      [options.memberCode],
+    );
+    await connection.run(
+      `INSERT INTO transactions BY NAME
      SELECT $1 AS member_code, customer_id, transaction_id, transaction_date, amount_eur,
        category, channel, $2 AS file_drop_id
      FROM ${temp('incoming')} WHERE NOT expired`,
-    [options.memberCode, options.fileDropId],
-  );
-  // Held customers (their customers file came first) whose transactions now show activity
-  // within retention join the pool as new records; those whose transactions are all past
-  // retention are deleted.
-  await connection.run(
-    `CREATE OR REPLACE TEMP TABLE ${temp('held_activity')} AS
+      [options.memberCode, options.fileDropId],
+    );
+    // Held customers (their customers file came first) whose transactions now show activity
+    // within retention join the pool as new records; those whose transactions are all past
+    // retention are deleted.
+    await connection.run(
+      `CREATE OR REPLACE TEMP TABLE ${temp('held_activity')} AS
      SELECT h.customer_id, max(t.transaction_date) >= CAST($2 AS DATE) AS active
      FROM held_records h
      JOIN transactions t ON t.member_code = h.member_code AND t.customer_id = h.customer_id
      WHERE h.member_code = $1
      GROUP BY h.customer_id`,
-    [options.memberCode, cutoff],
-  );
-  // Released in place: the record keeps the ID, drop and line its customers file gave it.
-  await connection.run(
-    `UPDATE customer_records SET held_until = NULL
+      [options.memberCode, cutoff],
+    );
+    // Released in place: the record keeps the ID, drop and line its customers file gave it.
+    await connection.run(
+      `UPDATE customer_records SET held_until = NULL
      WHERE member_code = $1 AND held_until IS NOT NULL
        AND customer_id IN (SELECT customer_id FROM ${temp('held_activity')} WHERE active)`,
-    [options.memberCode],
-  );
-  const released = Number(
-    (
-      await connection.runAndReadAll(`SELECT count(*) FROM ${temp('held_activity')} WHERE active`)
-    ).getRowsJS()[0]?.[0] ?? 0,
-  );
-  await connection.run(
-    `DELETE FROM customer_records WHERE member_code = $1 AND held_until IS NOT NULL AND (
+      [options.memberCode],
+    );
+    const released = Number(
+      (
+        await connection.runAndReadAll(`SELECT count(*) FROM ${temp('held_activity')} WHERE active`)
+      ).getRowsJS()[0]?.[0] ?? 0,
+    );
+    await connection.run(
+      `DELETE FROM customer_records WHERE member_code = $1 AND held_until IS NOT NULL AND (
        customer_id IN (SELECT customer_id FROM ${temp('held_activity')})
        OR customer_id IN (SELECT customer_id FROM ${temp('incoming')} WHERE expired))`,
-    [options.memberCode],
-  );
-  await connection.run(
-    `CREATE OR REPLACE TEMP TABLE ${temp('changed')} AS
+      [options.memberCode],
+    );
+    await connection.run(
+      `CREATE OR REPLACE TEMP TABLE ${temp('changed')} AS
      SELECT record_id, person_id FROM member_records WHERE member_code = $1 AND person_id IS NULL`,
-    [options.memberCode],
-  );
-  await connection.run(
-    `CREATE OR REPLACE TEMP TABLE ${temp('affected')} AS
-     SELECT DISTINCT $1 AS member_code, customer_id FROM ${temp('incoming')} WHERE NOT expired`,
-    [options.memberCode],
-  );
-  return {
-    affectedCustomersTable: temp('affected'),
-    counts: {
-      inserted: Number(counts[0]),
-      updated: 0,
-      removed: 0,
-      expiredAtIntake: Number(counts[1]),
-      unknownCustomers: Math.max(Number(counts[2]) - released, 0),
-      held: 0,
-      releasedFromHold: released,
-      suppressed,
-    },
-    changedRecordsTable: temp('changed'),
+      [options.memberCode],
+    );
+    return {
+      affectedCustomersTable: temp('affected'),
+      counts: {
+        inserted: Number(counts[0]),
+        updated: 0,
+        removed: 0,
+        expiredAtIntake: Number(counts[1]),
+        unknownCustomers: Math.max(Number(counts[2]) - released, 0),
+        held: 0,
+        releasedFromHold: released,
+        suppressed,
+      },
+      changedRecordsTable: temp('changed'),
+    };
   };
 }

@@ -70,9 +70,9 @@ export type TApplyMerge = () => Promise<TMergeResult>;
  * `prepareCustomerMerge` reads what the merge needs into TEMP tables BEFORE the
  * caller opens the pool transaction (one writer: nothing changes the pool in
  * between), because DuckDB scans a TEMP table filled inside an open transaction
- * on one thread only — the records' INSERT took ~65% longer when its source was
- * built in the transaction. The function it returns does the writes, inside the
- * caller's transaction: new customers get a record ID, known ones are replaced in
+ * on one thread only (as in duckdb/duckdb#18074) — the records' INSERT took ~65%
+ * longer when its source was built in the transaction. The function it returns
+ * does the writes, inside the caller's transaction: new customers get a record ID, known ones are replaced in
  * place (keeping record and person IDs), records already past retention are not
  * loaded (and deleted if present) — except new ones with no transaction known
  * yet, which are held (`held_until` set: in `held_records`, not in the pool's

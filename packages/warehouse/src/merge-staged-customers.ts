@@ -72,14 +72,14 @@ export type TApplyMerge = () => Promise<TMergeResult>;
  * between), because DuckDB scans a TEMP table filled inside an open transaction
  * on one thread only (as in duckdb/duckdb#18074) — the records' INSERT took ~65%
  * longer when its source was built in the transaction. The function it returns
- * does the writes, inside the caller's transaction: new customers get a record ID, known ones are replaced in
- * place (keeping record and person IDs), records already past retention are not
- * loaded (and deleted if present) — except new ones with no transaction known
- * yet, which are held (`held_until` set: in `held_records`, not in the pool's
- * `member_records` — no person, no segment, no selection) for their
- * transactions file, at most `HOLD_WITHOUT_ACTIVITY_DAYS` — and a full
- * (non-delta) file removes the member's customers it no longer lists, with
- * their transactions. Rows rejected in this file leave an existing record
+ * does the writes, inside the caller's transaction: new customers get a record
+ * ID, known ones are replaced in place (keeping record and person IDs), records
+ * already past retention are not loaded (and deleted if present) — except new
+ * ones with no transaction known yet, which are held (`held_until` set: in
+ * `held_records`, not in the pool's `member_records` — no person, no segment, no
+ * selection) for their transactions file, at most `HOLD_WITHOUT_ACTIVITY_DAYS` —
+ * and a full (non-delta) file removes the member's customers it no longer lists,
+ * with their transactions. Rows rejected in this file leave an existing record
  * untouched.
  *
  * @example

@@ -1,5 +1,10 @@
 import { Readable } from 'node:stream';
-import { DEFAULT_DIALECT_PROFILE, type TMemberFileKind } from '@alliage/domain';
+import {
+  CUSTOMER_COLUMNS,
+  DEFAULT_DIALECT_PROFILE,
+  type TMemberFileKind,
+  TRANSACTION_COLUMNS,
+} from '@alliage/domain';
 import type { DuckDBConnection } from '@duckdb/node-api';
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
 import { loadMemberDrop } from './load-member-drop.ts';
@@ -11,9 +16,6 @@ import type { TWarehouse } from './open-warehouse.ts';
 import { stageMemberFile } from './stage-member-file.ts';
 import { createTestWarehouse } from './testing/index.ts';
 
-const CUSTOMER_HEADER =
-  'customer_id,civility,first_name,last_name,address_complement,address_building,street,address_locality,postcode,city,country,email,phone_mobile,phone_landline,birth_date,optin_email,optin_sms,optin_phone,created_at';
-const TRANSACTION_HEADER = 'customer_id,transaction_id,date,amount_eur,category,channel';
 const NOW = new Date('2026-11-23T10:00:00Z');
 const HMAC_SECRET = 'test-only-hmac-secret-0123456789abcdef';
 const JEAN =
@@ -22,7 +24,7 @@ const PAUL =
   'C2,M,Paul,MARTIN,,,3 rue de la Paix,,69003,LYON,FR,paul@exemple.fr,,,1980-01-01,1,0,0,2025-06-01';
 
 function file(kind: TMemberFileKind, lines: string[]) {
-  const header = kind === 'customers' ? CUSTOMER_HEADER : TRANSACTION_HEADER;
+  const header = (kind === 'customers' ? CUSTOMER_COLUMNS : TRANSACTION_COLUMNS).join(',');
   return Readable.from([Buffer.from(`${[header, ...lines].join('\n')}\n`)]);
 }
 

@@ -70,6 +70,43 @@ describe('stageMemberFile', () => {
     ]);
   });
 
+  it('stages a file larger than the reader parses per thread exactly, quoted newlines in every record', async () => {
+    // ~40 MB: DuckDB's reader splits it across buffers and threads, often inside a quoted
+    // field; every record must still come out whole, with its starting line.
+    const records = 320_000;
+    const padding = 'x'.repeat(60);
+    const parts = ['customer_id,transaction_id,date,amount_eur,category,channel\r\n'];
+    for (let index = 0; index < records; index++) {
+      parts.push(
+        `C${index},T${index},2025-01-01,1,"cat ${index} ${padding}\r\nline, ""two""",web\r\n`,
+      );
+    }
+    const staged = await warehouse.withWriter((connection) =>
+      stageMemberFile({
+        connection,
+        plaintext: chunked(Buffer.from(parts.join('')), 1 << 20),
+        kind: 'transactions',
+        dialect: DEFAULT_DIALECT_PROFILE,
+        table: 'raw_test_5',
+      }),
+    );
+    expect(staged.malformed).toBeNull();
+    expect(staged.rowCount).toBe(records);
+    const [counts] = await warehouse.withWriter(async (connection) =>
+      (
+        await connection.runAndReadAll(
+          `SELECT count(*), count(*) FILTER (WHERE
+             category = 'cat ' || substr(customer_id, 2) || ' ${padding}' || chr(13) || chr(10) || 'line, "two"'
+             AND transaction_id = 'T' || substr(customer_id, 2) AND channel = 'web'
+             AND line = 2 + 2 * CAST(substr(customer_id, 2) AS INTEGER)),
+           count(DISTINCT customer_id)
+           FROM ${staged.stagedTable}`,
+        )
+      ).getRowsJS(),
+    );
+    expect(counts?.map(Number)).toEqual([records, records, records]);
+  });
+
   it('reports a bad header without staging anything', async () => {
     const staged = await warehouse.withWriter((connection) =>
       stageMemberFile({

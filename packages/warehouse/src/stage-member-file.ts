@@ -57,6 +57,10 @@ export interface TStagedFile {
  * malformed records by line and tags each good one with its line number) and
  * fed through a named pipe to DuckDB's own CSV reader, which fills an in-memory
  * staging table with all-VARCHAR columns. Validation happens afterwards, in bulk.
+ * The reader runs in parallel even on the pipe (it parses buffers it has read on
+ * every thread; quoted newlines across buffers come out the same as with one
+ * thread), and the staged row count must equal the scanner's, so any disagreement
+ * on record boundaries rejects the file rather than guessing.
  *
  * @example
  * const staged = await stageMemberFile({ connection, plaintext, kind: 'customers', dialect, table: 'raw_1' });
@@ -127,7 +131,7 @@ export async function stageMemberFile(options: StageMemberFileOptions): Promise<
      SELECT * FROM read_csv(${sqlString(pipePath)}, columns = {${columnsSpec}}, header = false,
        auto_detect = false, delim = ${sqlString(options.dialect.delimiter)},
        quote = ${sqlString(options.dialect.quote)}, escape = ${sqlString(options.dialect.quote)},
-       new_line = '\\n', strict_mode = true, parallel = false)`,
+       new_line = '\\n', strict_mode = true, parallel = true)`,
   );
   const pipe = createWriteStream(pipePath, { highWaterMark: PIPE_BUFFER_BYTES });
   let pipeFailed = false;

@@ -14,7 +14,7 @@ describe('openWarehouse', () => {
     if (directory) await rm(directory, { recursive: true, force: true });
   });
 
-  it('applies the memory limit and checkpoint threshold, spilling only to a private folder beside the pool', async () => {
+  it('applies the memory limit and checkpoint threshold, returns freed memory in the background, spilling only to a private folder beside the pool', async () => {
     directory = await mkdtemp(path.join(os.tmpdir(), 'alliage-open-warehouse-test-'));
     const databasePath = path.join(directory, 'pool', 'pool.duckdb');
     warehouse = await openWarehouse({
@@ -27,10 +27,10 @@ describe('openWarehouse', () => {
     const reader = await warehouse.connect();
     const settings = await reader.runAndReadAll(`SELECT
       current_setting('memory_limit'), current_setting('checkpoint_threshold'),
-      current_setting('temp_directory')`);
+      current_setting('temp_directory'), current_setting('allocator_background_threads')`);
     reader.closeSync();
     expect(settings.getRowsJS()).toEqual([
-      ['488.2 MiB', '244.1 MiB', path.join(directory, 'pool', 'spill')],
+      ['488.2 MiB', '244.1 MiB', path.join(directory, 'pool', 'spill'), true],
     ]);
     expect((await stat(path.join(directory, 'pool', 'spill'))).mode & 0o777).toBe(0o700);
   });

@@ -71,6 +71,10 @@ export async function openWarehouse(options: OpenWarehouseOptions): Promise<TWar
     // Row order is carried by explicit columns (line numbers), never by insertion order.
     preserve_insertion_order: 'false',
     memory_limit: options.memoryLimit ?? '1GB',
+    // DuckDB's allocator (jemalloc) then returns freed pages to the system in the
+    // background instead of keeping them until a flush threshold: the bench's peak RSS
+    // went from 1.88–1.95 to 1.68 GiB (the full build after the intake), speed unchanged.
+    allocator_background_threads: 'true',
   };
   if (options.checkpointThreshold) settings.checkpoint_threshold = options.checkpointThreshold;
   if (options.threads) settings.threads = String(options.threads);

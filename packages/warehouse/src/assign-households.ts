@@ -41,18 +41,20 @@ export async function assignHouseholds(options: {
       FROM (SELECT * FROM member_records r
         WHERE r.dwelling_key IS NOT NULL AND r.person_id IS NOT NULL ${personFilter}) r
       LEFT JOIN record_activity a USING (member_code, customer_id)
+    ), dated AS (
+      -- A record with no date at all ranks nowhere.
+      SELECT * FROM recs WHERE active_on IS NOT NULL
     ), current_address AS (
-      -- Latest activity, then highest record ID (structs compare field by field; a record
-      -- with no date at all ranks nowhere, as arg_max skips NULL).
-      SELECT person_id, arg_max(address_key,
-        CASE WHEN active_on IS NOT NULL THEN {'on': active_on, 'id': record_id} END) AS address_key
-      FROM recs GROUP BY person_id
+      -- Latest activity, then highest record ID. Windows rather than arg_max over strings
+      -- and structs: with arg_max a member's first base of 2M records ran out of the 1GB
+      -- limit here (its states did not spill); windows spill.
+      SELECT person_id, address_key FROM dated
+      QUALIFY row_number() OVER (PARTITION BY person_id ORDER BY active_on DESC, record_id DESC) = 1
     )
-    SELECT c.person_id, c.address_key,
-      arg_max(r.dwelling_key,
-        CASE WHEN r.active_on IS NOT NULL THEN {'detail': r.detail, 'on': r.active_on, 'id': r.record_id} END) AS dwelling_key
-    FROM current_address c JOIN recs r USING (person_id, address_key)
-    GROUP BY c.person_id, c.address_key`;
+    SELECT c.person_id, c.address_key, r.dwelling_key
+    FROM current_address c JOIN dated r USING (person_id, address_key)
+    QUALIFY row_number() OVER (
+      PARTITION BY c.person_id ORDER BY r.detail DESC, r.active_on DESC, r.record_id DESC) = 1`;
   /** The address part of a dwelling key (it ends with `|building|complement`). */
   const addressOf = (dwellingSql: string) =>
     `regexp_replace(${dwellingSql}, '\\|[^|]*\\|[^|]*$', '')`;

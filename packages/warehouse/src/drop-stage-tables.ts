@@ -1,5 +1,5 @@
 import type { DuckDBConnection } from '@duckdb/node-api';
-import { sqlIdentifier } from './sql-literal.ts';
+import { sqlIdentifier, sqlString } from './sql-literal.ts';
 
 /**
  * Drops every staging table (in-memory `stage` catalog) and TEMP table named
@@ -18,7 +18,7 @@ export async function dropStageTables(
 ): Promise<void> {
   const tables = (
     await connection.runAndReadAll(
-      `SELECT database_name, table_name FROM duckdb_tables() WHERE database_name IN (${catalogs.map((catalog) => `'${catalog}'`).join(', ')})`,
+      `SELECT database_name, table_name FROM duckdb_tables() WHERE database_name IN (${catalogs.map(sqlString).join(', ')})`,
     )
   ).getRowsJS() as [string, string][];
   for (const [database, table] of tables) {

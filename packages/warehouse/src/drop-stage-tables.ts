@@ -2,7 +2,7 @@ import type { DuckDBConnection } from '@duckdb/node-api';
 import { sqlIdentifier, sqlString } from './sql-literal.ts';
 
 /**
- * Drops every staging table (in-memory `stage` catalog) and TEMP table named
+ * Drops every staging table or view (in-memory `stage` catalog) and TEMP table named
  * `<prefix>_…` for any of `prefixes` — one drop's, or the refresh steps' scratch —
  * except those in `keep`, so no clear data outlives the work that needed it.
  * `catalogs` narrows it to one of the two.
@@ -16,15 +16,19 @@ export async function dropStageTables(
   keep: readonly string[] = [],
   catalogs: readonly ('stage' | 'temp')[] = ['stage', 'temp'],
 ): Promise<void> {
-  const tables = (
+  const inCatalogs = `database_name IN (${catalogs.map(sqlString).join(', ')})`;
+  // Views first: a view of a staged table (the normalisers' input) outlives it only on failure.
+  const relations = (
     await connection.runAndReadAll(
-      `SELECT database_name, table_name FROM duckdb_tables() WHERE database_name IN (${catalogs.map(sqlString).join(', ')})`,
+      `SELECT 'VIEW', database_name, view_name FROM duckdb_views() WHERE ${inCatalogs} AND NOT internal
+       UNION ALL
+       SELECT 'TABLE', database_name, table_name FROM duckdb_tables() WHERE ${inCatalogs}`,
     )
-  ).getRowsJS() as [string, string][];
-  for (const [database, table] of tables) {
-    if (keep.includes(table) || !prefixes.some((prefix) => table.startsWith(`${prefix}_`))) {
+  ).getRowsJS() as ['VIEW' | 'TABLE', string, string][];
+  for (const [kind, database, name] of relations) {
+    if (keep.includes(name) || !prefixes.some((prefix) => name.startsWith(`${prefix}_`))) {
       continue;
     }
-    await connection.run(`DROP TABLE IF EXISTS ${database}.${sqlIdentifier(table)}`);
+    await connection.run(`DROP ${kind} IF EXISTS ${database}.${sqlIdentifier(name)}`);
   }
 }

@@ -45,17 +45,16 @@ export interface NormalizeStagedOptions {
 export async function normalizeStagedCustomers(options: NormalizeStagedOptions): Promise<void> {
   const { connection, prefix } = options;
   const present = new Set(options.columns);
-  const raw = (column: string) =>
-    present.has(column) ? `nullif(trim(${sqlIdentifier(column)}), '')` : 'NULL::VARCHAR';
+  // Staging trimmed the fields already (blank as NULL).
+  const raw = (column: string) => (present.has(column) ? sqlIdentifier(column) : 'NULL::VARCHAR');
   const t = (suffix: string) => `stage.${sqlIdentifier(`${prefix}_${suffix}`)}`;
   const name = (suffix: string) => `${prefix}_${suffix}`;
 
-  // 1. One tidy row per line, every canonical column present (NULL when the file lacks it).
-  await connection.run(`CREATE OR REPLACE TABLE ${t('input')} AS
+  // 1. One row per line, every canonical column present (NULL when the file lacks it): a
+  // view of the staged table, not a copy, so one copy of the rows lives at a time.
+  await connection.run(`CREATE OR REPLACE VIEW ${t('input')} AS
     SELECT line, ${CUSTOMER_COLUMNS.map((column) => `${raw(column)} AS ${column}`).join(', ')}
     FROM ${options.stagedTable}`);
-  // Staging lives in memory (nothing spills to disk): keep one copy of the rows at a time.
-  await connection.run(`DROP TABLE ${options.stagedTable}`);
   const distinct = (...columns: string[]) =>
     `SELECT DISTINCT v FROM (${columns
       .map((column) => `SELECT ${column} AS v FROM ${t('input')} WHERE ${column} IS NOT NULL`)
@@ -267,5 +266,6 @@ export async function normalizeStagedCustomers(options: NormalizeStagedOptions):
   await connection.run(
     `CREATE OR REPLACE TABLE ${t('listed')} AS SELECT DISTINCT customer_id FROM ${t('input')} WHERE customer_id IS NOT NULL`,
   );
-  await connection.run(`DROP TABLE ${t('input')}`);
+  await connection.run(`DROP VIEW ${t('input')}`);
+  await connection.run(`DROP TABLE ${options.stagedTable}`);
 }

@@ -17,15 +17,14 @@ import { sqlIdentifier } from './sql-literal.ts';
 export async function normalizeStagedTransactions(options: NormalizeStagedOptions): Promise<void> {
   const { connection, prefix } = options;
   const present = new Set(options.columns);
-  const raw = (column: string) =>
-    present.has(column) ? `nullif(trim(${sqlIdentifier(column)}), '')` : 'NULL::VARCHAR';
+  // Staging trimmed the fields already (blank as NULL).
+  const raw = (column: string) => (present.has(column) ? sqlIdentifier(column) : 'NULL::VARCHAR');
   const t = (suffix: string) => `stage.${sqlIdentifier(`${prefix}_${suffix}`)}`;
 
-  await connection.run(`CREATE OR REPLACE TABLE ${t('input')} AS
+  // One row per line, every canonical column present: a view of the staged table, not a copy.
+  await connection.run(`CREATE OR REPLACE VIEW ${t('input')} AS
     SELECT line, ${TRANSACTION_COLUMNS.map((column) => `${raw(column)} AS ${column}`).join(', ')}
     FROM ${options.stagedTable}`);
-  // Staging lives in memory (nothing spills to disk): keep one copy of the rows at a time.
-  await connection.run(`DROP TABLE ${options.stagedTable}`);
   await mapFieldResults({
     connection,
     distinctSql: `SELECT DISTINCT date FROM ${t('input')} WHERE date IS NOT NULL`,
@@ -72,5 +71,6 @@ export async function normalizeStagedTransactions(options: NormalizeStagedOption
       FROM (SELECT line, min(line) OVER (PARTITION BY transaction_id) AS first_line
             FROM ${t('normalized')} WHERE transaction_id IS NOT NULL)
       WHERE line <> first_line`);
-  await connection.run(`DROP TABLE ${t('input')}`);
+  await connection.run(`DROP VIEW ${t('input')}`);
+  await connection.run(`DROP TABLE ${options.stagedTable}`);
 }

@@ -36,13 +36,13 @@ describe('stageMemberFile', () => {
   });
   afterAll(async () => cleanup());
 
-  it('stages a Windows-1252, semicolon, CRLF file with quoted newlines and line numbers', async () => {
+  it('stages a Windows-1252, semicolon, CRLF file with quoted newlines and line numbers, fields trimmed', async () => {
     const text =
       'NUMCLIENT;transaction_id;date;MONTANT;category;channel\r\n' +
       'C1;T1;01/02/2025;"12,50";cœur;web\r\n' +
       'C2;T2;01/02/2025;3;"a\r\nb";magasin\r\n' +
       'C3;T3;bad\r\n' +
-      'C4;T4;02/02/2025;"1 000,00 €";x;vad\r\n';
+      ' C4 ;T4;02/02/2025;"1 000,00 €";" x ";  \r\n';
     const staged = await warehouse.withWriter((connection) =>
       stageMemberFile({
         connection,
@@ -59,14 +59,15 @@ describe('stageMemberFile', () => {
     const rows = await warehouse.withWriter(async (connection) =>
       (
         await connection.runAndReadAll(
-          `SELECT line, customer_id, amount_eur, category FROM ${staged.stagedTable} ORDER BY line`,
+          `SELECT line, customer_id, amount_eur, category, channel FROM ${staged.stagedTable} ORDER BY line`,
         )
       ).getRowsJS(),
     );
+    // Outer spaces go (quoted or not), inner ones and newlines stay, a blank field is NULL.
     expect(rows).toEqual([
-      [2, 'C1', '12,50', 'cœur'],
-      [3, 'C2', '3', 'a\r\nb'],
-      [6, 'C4', '1 000,00 €', 'x'],
+      [2, 'C1', '12,50', 'cœur', 'web'],
+      [3, 'C2', '3', 'a\r\nb', 'magasin'],
+      [6, 'C4', '1 000,00 €', 'x', null],
     ]);
   });
 

@@ -47,7 +47,7 @@ export interface TStagedFile {
   refusedCount: number;
   /** The file as a whole cannot be read (encoding, unterminated quote…). */
   malformed: string | null;
-  /** `stage.<table>` holds `line` plus one VARCHAR column per canonical column present. */
+  /** `stage.<table>` holds `line` plus one VARCHAR column per canonical column present (trimmed, blank as NULL). */
   stagedTable: string | null;
 }
 
@@ -56,7 +56,8 @@ export interface TStagedFile {
  * bytes are transcoded to UTF-8, split by `CsvRecordScanner` (which refuses
  * malformed records by line and tags each good one with its line number) and
  * fed through a named pipe to DuckDB's own CSV reader, which fills an in-memory
- * staging table with all-VARCHAR columns. Validation happens afterwards, in bulk.
+ * staging table with all-VARCHAR columns, each field trimmed and a blank one NULL.
+ * Validation happens afterwards, in bulk.
  * The reader runs in parallel even on the pipe (it parses buffers it has read on
  * every thread; quoted newlines across buffers come out the same as with one
  * thread), and the staged row count must equal the scanner's, so any disagreement
@@ -126,9 +127,13 @@ export async function stageMemberFile(options: StageMemberFileOptions): Promise<
     `'line': 'INTEGER'`,
     ...staged.columns.map((column) => `${sqlString(column)}: 'VARCHAR'`),
   ].join(', ');
+  // Trimmed, blank as NULL, as the parallel reader goes: a copy of the rows less afterwards.
+  const tidyColumns = staged.columns
+    .map((column) => `nullif(trim(${sqlIdentifier(column)}), '') AS ${sqlIdentifier(column)}`)
+    .join(', ');
   const loading = options.connection.run(
     `CREATE OR REPLACE TABLE stage.${sqlIdentifier(options.table)} AS
-     SELECT * FROM read_csv(${sqlString(pipePath)}, columns = {${columnsSpec}}, header = false,
+     SELECT line, ${tidyColumns} FROM read_csv(${sqlString(pipePath)}, columns = {${columnsSpec}}, header = false,
        auto_detect = false, delim = ${sqlString(options.dialect.delimiter)},
        quote = ${sqlString(options.dialect.quote)}, escape = ${sqlString(options.dialect.quote)},
        new_line = '\\n', strict_mode = true, parallel = true)`,

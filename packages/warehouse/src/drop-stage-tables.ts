@@ -22,7 +22,8 @@ export async function dropStageTables(
     await connection.runAndReadAll(
       `SELECT 'VIEW', database_name, view_name FROM duckdb_views() WHERE ${inCatalogs} AND NOT internal
        UNION ALL
-       SELECT 'TABLE', database_name, table_name FROM duckdb_tables() WHERE ${inCatalogs}`,
+       SELECT 'TABLE', database_name, table_name FROM duckdb_tables() WHERE ${inCatalogs}
+       ORDER BY 1 DESC`,
     )
   ).getRowsJS() as ['VIEW' | 'TABLE', string, string][];
   for (const [kind, database, name] of relations) {

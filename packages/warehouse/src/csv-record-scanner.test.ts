@@ -70,6 +70,20 @@ describe('CsvRecordScanner', () => {
     expect(whole.output).toBe('2;"é\n;x";2\n5;3;"4"\n7;"8""";9\n');
   });
 
+  it('numbers thousands of unquoted records right, empty-field and CR-only lines included', () => {
+    // Whole records in one chunk take the fast path; split per byte, none does.
+    const lines = ['a,b'];
+    const expected: string[] = [];
+    for (let line = 2; line <= 1205; line++) {
+      const record = line % 97 === 0 ? '\r' : line % 89 === 0 ? ',' : `v${line},w`;
+      lines.push(record);
+      if (record !== '\r') expected.push(`${line},${record}\n`);
+    }
+    const text = `${lines.join('\r\n')}\r\n`;
+    expect(scan(text).output).toBe(expected.join(''));
+    expect(scan(text, { split: 1 }).output).toBe(expected.join(''));
+  });
+
   it('bounds memory on a file with no line breaks', () => {
     const scanner = new CsvRecordScanner({ delimiter: ',', quote: '"', onHeader: () => 2 });
     scanner.push(new TextEncoder().encode('a,b\n'));

@@ -95,19 +95,25 @@ export class CsvRecordScanner {
         // Fast path: a whole record in this chunk with no quote at all (most records).
         const end = chunk.indexOf(LF, index);
         if (end !== -1) {
-          let fields = 1;
-          let blank = true;
-          let at = index;
-          for (; at < end; at++) {
-            const byte = chunk[at] as number;
-            if (byte === delimiter) fields += 1;
-            else if (byte === quote) break;
-            else if (byte !== CR) blank = false;
-          }
-          if (at === end) {
-            this.fields = fields;
-            this.recordEmpty = blank && fields === 1;
-            this.finishRecord(chunk, recordStart, end, out);
+          const counted = countPlainFields(chunk, index, end, delimiter, quote);
+          if (counted !== QUOTED) {
+            const blank = counted === BLANK;
+            const fields = blank ? 1 : counted;
+            if (!blank && fields === this.expectedFields && !this.onRecord) {
+              // The common case, forwarded here without finishRecord's allocations:
+              // line number, delimiter, the record without its CR, LF.
+              const recordEnd = end > index && chunk[end - 1] === CR ? end - 1 : end;
+              out.writeDecimal(this.recordLine);
+              out.writeByte(delimiter);
+              out.writeRange(chunk, index, recordEnd);
+              out.writeByte(LF);
+              this.forwarded += 1;
+              this.recordLine = this.line + 1;
+            } else {
+              this.fields = fields;
+              this.recordEmpty = blank && fields === 1;
+              this.finishRecord(chunk, recordStart, end, out);
+            }
             this.line += 1;
             recordStart = end + 1;
             index = end;
@@ -247,6 +253,32 @@ export class CsvRecordScanner {
   }
 }
 
+const QUOTED = -1;
+const BLANK = 0;
+
+/**
+ * Fields of `bytes[start, end)` when it holds no quote: their count, `BLANK` when
+ * there is nothing but CRs, `QUOTED` when a quote appears (the slow path decides).
+ * Small and monomorphic so the engine optimises the per-byte loop.
+ */
+function countPlainFields(
+  bytes: Uint8Array,
+  start: number,
+  end: number,
+  delimiter: number,
+  quote: number,
+): number {
+  let fields = 1;
+  let blank = true;
+  for (let at = start; at < end; at++) {
+    const byte = bytes[at] as number;
+    if (byte === delimiter) fields += 1;
+    else if (byte === quote) return QUOTED;
+    else if (byte !== CR) blank = false;
+  }
+  return blank && fields === 1 ? BLANK : fields;
+}
+
 function splitFields(bytes: Uint8Array, delimiter: number, quote: number): string[] {
   const text = Buffer.from(bytes).toString('utf8');
   const fields: string[] = [];
@@ -298,6 +330,28 @@ class OutputBuffer {
   writeByte(byte: number): void {
     this.reserve(1);
     this.buffer[this.length++] = byte;
+  }
+
+  /** Copies `bytes[start, end)` without a subarray view per call. */
+  writeRange(bytes: Uint8Array, start: number, end: number): void {
+    this.reserve(end - start);
+    const buffer = this.buffer;
+    let length = this.length;
+    for (let index = start; index < end; index++) buffer[length++] = bytes[index] as number;
+    this.length = length;
+  }
+
+  /** Writes a non-negative integer in decimal ASCII. */
+  writeDecimal(value: number): void {
+    let digits = 1;
+    for (let rest = value; rest >= 10; rest = Math.floor(rest / 10)) digits += 1;
+    this.reserve(digits);
+    let rest = value;
+    for (let at = this.length + digits - 1; at >= this.length; at--) {
+      this.buffer[at] = 0x30 + (rest % 10);
+      rest = Math.floor(rest / 10);
+    }
+    this.length += digits;
   }
 
   writeAscii(text: string): void {

@@ -103,11 +103,7 @@ export class CsvRecordScanner {
               // The common case, forwarded here without finishRecord's allocations:
               // line number, delimiter, the record without its CR, LF.
               const recordEnd = end > index && chunk[end - 1] === CR ? end - 1 : end;
-              out.writeDecimal(this.recordLine);
-              out.writeByte(delimiter);
-              out.writeRange(chunk, index, recordEnd);
-              out.writeByte(LF);
-              this.forwarded += 1;
+              this.forward(out, this.recordLine, chunk, index, recordEnd);
               this.recordLine = this.line + 1;
             } else {
               this.fields = fields;
@@ -236,14 +232,26 @@ export class CsvRecordScanner {
       this.reject(line, `expected ${this.expectedFields} fields, found ${fields}`);
       return;
     }
-    this.forwarded += 1;
     if (this.onRecord) {
+      this.forwarded += 1;
       this.onRecord(line, splitFields(bytes, this.delimiter, this.quote));
       return;
     }
-    out.writeAscii(String(line));
+    this.forward(out, line, bytes, 0, bytes.length);
+  }
+
+  /** Forwards a well-formed record: its line number, the delimiter, `bytes[start, end)`, LF. */
+  private forward(
+    out: OutputBuffer,
+    line: number,
+    bytes: Uint8Array,
+    start: number,
+    end: number,
+  ): void {
+    this.forwarded += 1;
+    out.writeDecimal(line);
     out.writeByte(this.delimiter);
-    out.write(bytes);
+    out.writeRange(bytes, start, end);
     out.writeByte(LF);
   }
 
@@ -321,12 +329,6 @@ class OutputBuffer {
     this.buffer = new Uint8Array(Math.max(capacity, 64));
   }
 
-  write(bytes: Uint8Array): void {
-    this.reserve(bytes.length);
-    this.buffer.set(bytes, this.length);
-    this.length += bytes.length;
-  }
-
   writeByte(byte: number): void {
     this.reserve(1);
     this.buffer[this.length++] = byte;
@@ -352,13 +354,6 @@ class OutputBuffer {
       rest = Math.floor(rest / 10);
     }
     this.length += digits;
-  }
-
-  writeAscii(text: string): void {
-    this.reserve(text.length);
-    for (let index = 0; index < text.length; index++) {
-      this.buffer[this.length++] = text.charCodeAt(index);
-    }
   }
 
   bytes(): Uint8Array {

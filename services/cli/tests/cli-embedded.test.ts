@@ -39,6 +39,29 @@ describe('alliage CLI on embedded defaults (PGlite data directory)', () => {
     expect((await runCli(['org', 'add', '--code', 'M01'], env)).code).toBe(2);
   });
 
+  it('refuses to read a data directory that holds no platform, and creates nothing there', async () => {
+    const mistyped = path.join(dataDir, 'mistyped');
+    for (const command of [
+      ['audit', 'verify'],
+      ['pool', 'stats'],
+      ['org', 'list', '--json'],
+    ]) {
+      const result = await runCli(command, { ...env, ALLIAGE_DATA_DIR: mistyped });
+      expect(result.code).toBe(2);
+      expect(result.stdout).toBe('');
+    }
+    const result = await runCli(['audit', 'verify', '--json'], {
+      ...env,
+      ALLIAGE_DATA_DIR: mistyped,
+    });
+    expect(JSON.parse(result.stderr)).toMatchObject({
+      code: 'no_platform',
+      dataDir: mistyped,
+      error: expect.stringContaining(`no platform in ${mistyped} (ALLIAGE_DATA_DIR)`),
+    });
+    expect(existsSync(mistyped)).toBe(false);
+  });
+
   it('registers organisations directly and generates 0600 secrets', async () => {
     const added = await runCli(
       [
@@ -56,7 +79,11 @@ describe('alliage CLI on embedded defaults (PGlite data directory)', () => {
       ],
       env,
     );
-    expect(added.stderr).toBe('');
+    // The first command on a new data directory creates the platform, and says so.
+    expect(JSON.parse(added.stderr)).toEqual({
+      notice: expect.stringMatching(/held no platform: a new one was created there/),
+      dataDir,
+    });
     expect(added.code).toBe(0);
     expect(JSON.parse(added.stdout)).toMatchObject({ code: 'M01', kind: 'member' });
     for (const file of [

@@ -41,7 +41,8 @@ describe('alliage repoussoir on embedded defaults (PGlite data directory)', () =
       ],
       env,
     );
-    expect(added.stderr).toBe('');
+    // The first command on this data directory: it creates the platform and says so.
+    expect(JSON.parse(added.stderr)).toMatchObject({ notice: expect.any(String), dataDir });
     expect(added.code).toBe(0);
     expect(JSON.parse(added.stdout)).toMatchObject({
       kind: 'phone',

@@ -7,7 +7,7 @@ import type { Command } from 'commander';
 import { z } from 'zod';
 import { EXIT_CHECK_FAILED, EXIT_OK } from '../exit-codes.ts';
 import { formatTable } from '../output.ts';
-import { runAdminCommand } from '../run-admin-command.ts';
+import { runReadCommand } from '../run-admin-command.ts';
 
 /** `alliage audit verify|checkpoint|tail`. */
 export function registerAuditCommands(program: Command): void {
@@ -20,7 +20,7 @@ export function registerAuditCommands(program: Command): void {
     .option('--checkpoint <file>', 'signed checkpoint file written by `audit checkpoint`')
     .option('--json', 'machine-readable output')
     .action((options) =>
-      runAdminCommand(options, async (backend, output) => {
+      runReadCommand(options, async (backend, output) => {
         const checkpoint = options.checkpoint ? readCheckpointFile(options.checkpoint) : null;
         const verification = await backend.verifyAudit(checkpoint);
         output.result(verification, () =>
@@ -40,7 +40,7 @@ export function registerAuditCommands(program: Command): void {
     )
     .option('--json', 'machine-readable output')
     .action((options) =>
-      runAdminCommand(options, async (backend, output) => {
+      runReadCommand(options, async (backend, output) => {
         const { checkpoint, signedText } = await backend.checkpointAudit();
         const temporary = `${options.out}.tmp-${process.pid}`;
         writeFileSync(temporary, signedText, { mode: 0o644 });
@@ -69,7 +69,7 @@ export function registerAuditCommands(program: Command): void {
     .option('--to <time>', 'up to this time (ISO 8601, exclusive)')
     .option('--json', 'machine-readable output')
     .action((options) =>
-      runAdminCommand(options, async (backend, output) => {
+      runReadCommand(options, async (backend, output) => {
         const format = parseInput(ZAuditExportFormat, options.format, '--format');
         const chunks = await backend.exportAudit({
           format,
@@ -118,7 +118,7 @@ export function registerAuditCommands(program: Command): void {
     .option('-n, --count <n>', 'how many', '20')
     .option('--json', 'machine-readable output')
     .action((options) =>
-      runAdminCommand(options, async (backend, output) => {
+      runReadCommand(options, async (backend, output) => {
         const count = parseInput(
           z.coerce.number().int().min(1).max(1000),
           options.count,

@@ -1,6 +1,6 @@
 import type { Command } from 'commander';
 import type { TPushTargetView } from '../admin-backend.ts';
-import { runAdminCommand } from '../run-admin-command.ts';
+import { runAdminCommand, runReadCommand } from '../run-admin-command.ts';
 
 /** `alliage client push-target set|show|remove`: push deliveries to a client's own SFTP server. */
 export function registerClientCommands(program: Command): void {
@@ -45,7 +45,7 @@ export function registerClientCommands(program: Command): void {
     .requiredOption('--client <code>', 'client code')
     .option('--json', 'machine-readable output')
     .action((options) =>
-      runAdminCommand(options, async (backend, output) => {
+      runReadCommand(options, async (backend, output) => {
         const shown = await backend.getPushTarget(options.client);
         output.result(shown, () => describePushTarget(shown));
         return 0;

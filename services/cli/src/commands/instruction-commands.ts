@@ -1,7 +1,7 @@
 import { readFileSync } from 'node:fs';
 import { AppError } from '@alliage/domain';
 import type { Command } from 'commander';
-import { runAdminCommand } from '../run-admin-command.ts';
+import { runAdminCommand, runReadCommand } from '../run-admin-command.ts';
 
 /** `alliage instruction set|show`. */
 export function registerInstructionCommands(program: Command): void {
@@ -32,7 +32,7 @@ export function registerInstructionCommands(program: Command): void {
     .option('--history', 'every version, newest first')
     .option('--json', 'machine-readable output')
     .action((options) =>
-      runAdminCommand(options, async (backend, output) => {
+      runReadCommand(options, async (backend, output) => {
         const versions = await backend.showInstructions(options.member, Boolean(options.history));
         output.result(options.history ? versions : versions[0], () =>
           versions

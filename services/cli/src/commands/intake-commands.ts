@@ -1,6 +1,6 @@
 import type { Command } from 'commander';
 import type { TPullSourceView } from '../admin-backend.ts';
-import { runAdminCommand } from '../run-admin-command.ts';
+import { runAdminCommand, runReadCommand } from '../run-admin-command.ts';
 
 /** `alliage intake pull` and `alliage intake source set|show`: pull mode. */
 export function registerIntakeCommands(program: Command): void {
@@ -70,7 +70,7 @@ export function registerIntakeCommands(program: Command): void {
     .requiredOption('--member <code>', 'member code')
     .option('--json', 'machine-readable output')
     .action((options) =>
-      runAdminCommand(options, async (backend, output) => {
+      runReadCommand(options, async (backend, output) => {
         const shown = await backend.getPullSource(options.member);
         output.result(shown, () => describePullSource(shown));
         return 0;

@@ -1,7 +1,7 @@
 import { readFileSync } from 'node:fs';
 import { AppError } from '@alliage/domain';
 import type { Command } from 'commander';
-import { runAdminCommand } from '../run-admin-command.ts';
+import { runAdminCommand, runReadCommand } from '../run-admin-command.ts';
 
 /** `alliage member dialect set|show`. */
 export function registerMemberCommands(program: Command): void {
@@ -40,7 +40,7 @@ export function registerMemberCommands(program: Command): void {
     .requiredOption('--member <code>', 'member code')
     .option('--json', 'machine-readable output')
     .action((options) =>
-      runAdminCommand(options, async (backend, output) => {
+      runReadCommand(options, async (backend, output) => {
         const profile = await backend.getDialect(options.member);
         output.result(profile, () => JSON.stringify(profile, null, 2));
         return 0;

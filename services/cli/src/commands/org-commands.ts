@@ -1,7 +1,7 @@
 import { ZOrgKind, ZSector } from '@alliage/domain';
 import type { Command } from 'commander';
 import { formatTable } from '../output.ts';
-import { runAdminCommand } from '../run-admin-command.ts';
+import { runAdminCommand, runReadCommand } from '../run-admin-command.ts';
 
 /** `alliage org add|list`. */
 export function registerOrgCommands(program: Command): void {
@@ -38,7 +38,7 @@ export function registerOrgCommands(program: Command): void {
     .description('list organisations')
     .option('--json', 'machine-readable output')
     .action((options) =>
-      runAdminCommand(options, async (backend, output) => {
+      runReadCommand(options, async (backend, output) => {
         const organisations = await backend.listOrganisations();
         output.result(organisations, () =>
           formatTable(

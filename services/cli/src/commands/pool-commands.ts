@@ -3,7 +3,7 @@ import path from 'node:path';
 import { AppError } from '@alliage/domain';
 import type { Command } from 'commander';
 import { formatTable } from '../output.ts';
-import { runAdminCommand } from '../run-admin-command.ts';
+import { runAdminCommand, runReadCommand } from '../run-admin-command.ts';
 
 /** `alliage pool build|stats|segments|export-identities` and `alliage reference import`. */
 export function registerPoolCommands(program: Command): void {
@@ -37,7 +37,7 @@ export function registerPoolCommands(program: Command): void {
     .description('counts of records, persons and households')
     .option('--json', 'machine-readable output')
     .action((options) =>
-      runAdminCommand(options, async (backend, output) => {
+      runReadCommand(options, async (backend, output) => {
         const stats = await backend.poolStats();
         output.result(stats, () =>
           [
@@ -61,7 +61,7 @@ export function registerPoolCommands(program: Command): void {
     .description('segment definitions with their counts (small counts shown as "<k")')
     .option('--json', 'machine-readable output')
     .action((options) =>
-      runAdminCommand(options, async (backend, output) => {
+      runReadCommand(options, async (backend, output) => {
         const segments = await backend.poolSegments();
         output.result(segments, () =>
           segments
@@ -82,7 +82,7 @@ export function registerPoolCommands(program: Command): void {
     .requiredOption('--out <file>', 'CSV file to write (created 0600)')
     .option('--json', 'machine-readable output')
     .action((options) =>
-      runAdminCommand(options, async (backend, output) => {
+      runReadCommand(options, async (backend, output) => {
         const csv = await backend.exportPoolIdentities();
         writeFileSync(options.out, csv, { mode: 0o600 });
         const rows = Math.max(csv.split('\n').length - 2, 0);

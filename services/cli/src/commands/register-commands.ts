@@ -3,7 +3,7 @@ import { parseInput, type TProcessorRegister } from '@alliage/domain';
 import type { Command } from 'commander';
 import { z } from 'zod';
 import { EXIT_OK } from '../exit-codes.ts';
-import { runAdminCommand } from '../run-admin-command.ts';
+import { runReadCommand } from '../run-admin-command.ts';
 
 const ZRegisterFormat = z.enum(['markdown', 'csv', 'json']);
 
@@ -21,7 +21,7 @@ export function registerRegisterCommands(program: Command): void {
     .option('--out <file>', 'write it to this file instead of standard output')
     .option('--json', 'machine-readable output (with --out: the outcome)')
     .action((options) =>
-      runAdminCommand(options, async (backend, output) => {
+      runReadCommand(options, async (backend, output) => {
         const format = parseInput(ZRegisterFormat, options.format, '--format');
         const exported = await backend.exportRegister(format);
         const text =

@@ -11,7 +11,7 @@ import { repoussoirKey } from '@alliage/normalize';
 import type { Command } from 'commander';
 import { CsvError, parse } from 'csv-parse/sync';
 import { formatTable } from '../output.ts';
-import { runAdminCommand } from '../run-admin-command.ts';
+import { runAdminCommand, runReadCommand } from '../run-admin-command.ts';
 
 const SCOPE_HELP = 'channels closed: all, postal, email, sms or phone';
 const SOURCE_HELP =
@@ -120,7 +120,7 @@ export function registerRepoussoirCommands(program: Command): void {
     .description('entries by source, scope and kind, in force and withdrawn (never values)')
     .option('--json', 'machine-readable output')
     .action((options) =>
-      runAdminCommand(options, async (backend, output) => {
+      runReadCommand(options, async (backend, output) => {
         const stats = await backend.repoussoirStats();
         output.result(stats, () =>
           [

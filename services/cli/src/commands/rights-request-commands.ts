@@ -1,7 +1,7 @@
 import { AppError } from '@alliage/domain';
 import type { Command } from 'commander';
 import { formatTable } from '../output.ts';
-import { runAdminCommand } from '../run-admin-command.ts';
+import { runAdminCommand, runReadCommand } from '../run-admin-command.ts';
 
 interface TRightsRequestRow {
   id: string;
@@ -81,7 +81,7 @@ export function registerRightsRequestCommands(program: Command): void {
     .option('--overdue', 'only the requests past their deadline')
     .option('--json', 'machine-readable output')
     .action((options) =>
-      runAdminCommand(options, async (backend, output) => {
+      runReadCommand(options, async (backend, output) => {
         const requests = (await backend.listRightsRequests(
           Boolean(options.overdue),
         )) as TRightsRequestRow[];
@@ -106,7 +106,7 @@ export function registerRightsRequestCommands(program: Command): void {
     .description('one request with its items per member')
     .option('--json', 'machine-readable output')
     .action((requestId: string, options) =>
-      runAdminCommand(options, async (backend, output) => {
+      runReadCommand(options, async (backend, output) => {
         const request = await backend.getRightsRequest(requestId);
         output.result(request, () => JSON.stringify(request, null, 2));
         return 0;

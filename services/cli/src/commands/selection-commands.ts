@@ -1,6 +1,6 @@
 import type { Command } from 'commander';
 import { formatTable } from '../output.ts';
-import { runAdminCommand } from '../run-admin-command.ts';
+import { runAdminCommand, runReadCommand } from '../run-admin-command.ts';
 
 interface TSelectionRow {
   id: string;
@@ -32,7 +32,7 @@ export function registerSelectionCommands(program: Command): void {
     .description('every selection with its status')
     .option('--json', 'machine-readable output')
     .action((options) =>
-      runAdminCommand(options, async (backend, output) => {
+      runReadCommand(options, async (backend, output) => {
         const selections = (await backend.listSelections()) as TSelectionRow[];
         output.result(selections, () =>
           formatTable(
@@ -80,7 +80,7 @@ export function registerSelectionCommands(program: Command): void {
     .description('every delivery with its status and expiry')
     .option('--json', 'machine-readable output')
     .action((options) =>
-      runAdminCommand(options, async (backend, output) => {
+      runReadCommand(options, async (backend, output) => {
         const deliveries = (await backend.listDeliveries()) as TDeliveryRow[];
         output.result(deliveries, () =>
           formatTable(
@@ -146,7 +146,7 @@ export function registerSelectionCommands(program: Command): void {
     .description('alerts, newest first')
     .option('--json', 'machine-readable output')
     .action((options) =>
-      runAdminCommand(options, async (backend, output) => {
+      runReadCommand(options, async (backend, output) => {
         const alerts = await backend.listAlerts();
         output.result(alerts, () => JSON.stringify(alerts, null, 2));
         return 0;

@@ -2,7 +2,7 @@ import { parseInput, ZRole } from '@alliage/domain';
 import type { Command } from 'commander';
 import { z } from 'zod';
 import { formatTable } from '../output.ts';
-import { runAdminCommand } from '../run-admin-command.ts';
+import { runAdminCommand, runReadCommand } from '../run-admin-command.ts';
 
 const ZExpiresDays = z.coerce.number().int().min(1).max(3650);
 
@@ -70,7 +70,7 @@ export function registerTokenCommands(program: Command): void {
     .option('--org <code>', 'only tokens of this organisation')
     .option('--json', 'machine-readable output')
     .action((options) =>
-      runAdminCommand(options, async (backend, output) => {
+      runReadCommand(options, async (backend, output) => {
         const tokens = await backend.listTokens(options.org ?? null);
         output.result(tokens, () =>
           formatTable(

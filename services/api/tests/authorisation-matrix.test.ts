@@ -1,5 +1,5 @@
 import { randomBytes } from 'node:crypto';
-import { mkdtempSync } from 'node:fs';
+import { mkdtempSync, rmSync } from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
 import {
@@ -63,6 +63,14 @@ const SAMPLE_PUSH_TARGET = {
 };
 
 let fixtureRecordId = 900_000;
+/** The SFTP roots the sample rights requests forward into, removed after the suite. */
+const sftpRoots: string[] = [];
+
+function tempSftpRoot(): string {
+  const root = mkdtempSync(path.join(os.tmpdir(), 'alliage-rights-matrix-'));
+  sftpRoots.push(root);
+  return root;
+}
 
 /** A fresh rights request; with `memberCode`, one of `type` (default erasure) forwarded to that member (one fixture record). */
 async function sampleRightsRequest(
@@ -92,7 +100,7 @@ async function sampleRightsRequest(
       ctx: api.ctx,
       warehouse: api.warehouse,
       hmacSecret: TEST_HMAC_SECRET,
-      sftpRoot: mkdtempSync(path.join(os.tmpdir(), 'alliage-rights-matrix-')),
+      sftpRoot: tempSftpRoot(),
       signingKey: { armoredPrivateKey: api.platformKey.armoredPrivateKey },
     },
     SYSTEM_ACTOR,
@@ -417,6 +425,7 @@ describe.each(testControlDbKinds())('authorisation matrix (%s)', (kind) => {
   });
   afterAll(async () => {
     await api?.close();
+    for (const root of sftpRoots.splice(0)) rmSync(root, { recursive: true, force: true });
   });
 
   it('has a sample request for every registered route', () => {

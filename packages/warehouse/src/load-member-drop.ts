@@ -119,6 +119,7 @@ async function loadWithWriter(
     kind: options.kind,
     dialect: options.dialect,
     table: `${prefix}_raw`,
+    pipeDirectory: options.warehouse.pipeDirectory ?? undefined,
   });
   let staged: Awaited<typeof staging>;
   try {

@@ -1,6 +1,10 @@
-import { mkdtemp, rm, stat } from 'node:fs/promises';
+import { execFile } from 'node:child_process';
+import { existsSync } from 'node:fs';
+import { mkdir, mkdtemp, readdir, rm, stat, writeFile } from 'node:fs/promises';
 import os from 'node:os';
 import path from 'node:path';
+import { fileURLToPath } from 'node:url';
+import { promisify } from 'node:util';
 import { afterEach, describe, expect, it } from 'vitest';
 import { checkpointWarehouse } from './checkpoint-warehouse.ts';
 import { openWarehouse, type TWarehouse } from './open-warehouse.ts';
@@ -33,6 +37,41 @@ describe('openWarehouse', () => {
       ['488.2 MiB', '244.1 MiB', path.join(directory, 'pool', 'spill'), true],
     ]);
     expect((await stat(path.join(directory, 'pool', 'spill'))).mode & 0o777).toBe(0o700);
+  });
+
+  it('empties the spill and pipe folders a dead process left, once it owns the pool', async () => {
+    directory = await mkdtemp(path.join(os.tmpdir(), 'alliage-open-warehouse-test-'));
+    const databasePath = path.join(directory, 'pool', 'pool.duckdb');
+    for (const folder of ['spill', 'pipes']) {
+      await mkdir(path.join(directory, 'pool', folder), { recursive: true, mode: 0o755 });
+      await writeFile(path.join(directory, 'pool', folder, 'left-by-a-crash'), 'x');
+    }
+    warehouse = await openWarehouse({ databasePath, encryptionKey: null });
+    expect(warehouse.pipeDirectory).toBe(path.join(directory, 'pool', 'pipes'));
+    for (const folder of ['spill', 'pipes']) {
+      expect(await readdir(path.join(directory, 'pool', folder))).toEqual([]);
+      expect((await stat(path.join(directory, 'pool', folder))).mode & 0o777).toBe(0o700);
+    }
+  });
+
+  it('leaves the folders of the process that owns the pool alone when a second one cannot open it', async () => {
+    directory = await mkdtemp(path.join(os.tmpdir(), 'alliage-open-warehouse-test-'));
+    const databasePath = path.join(directory, 'pool', 'pool.duckdb');
+    warehouse = await openWarehouse({ databasePath, encryptionKey: null });
+    const inUse = path.join(directory, 'pool', 'spill', 'in-use-by-the-owner');
+    await writeFile(inUse, 'x');
+    // Another process: DuckDB's file lock is per process.
+    const module = fileURLToPath(new URL('./open-warehouse.ts', import.meta.url));
+    const script = `const { openWarehouse } = await import(${JSON.stringify(module)});
+      try { await openWarehouse({ databasePath: ${JSON.stringify(databasePath)}, encryptionKey: null }); console.log('opened'); }
+      catch (error) { console.log(error.code); }`;
+    const { stdout } = await promisify(execFile)(process.execPath, [
+      '--input-type=module',
+      '--eval',
+      script,
+    ]);
+    expect(stdout.trim()).toBe('conflict');
+    expect(existsSync(inUse)).toBe(true);
   });
 
   it('keeps commits in the write-ahead log under a large threshold until checkpointWarehouse writes them to the file', async () => {

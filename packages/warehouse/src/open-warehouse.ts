@@ -1,5 +1,5 @@
 import { existsSync } from 'node:fs';
-import { mkdir, rm } from 'node:fs/promises';
+import { chmod, mkdir, readdir, rm } from 'node:fs/promises';
 import path from 'node:path';
 import { AppError } from '@alliage/domain';
 import { type DuckDBConnection, DuckDBInstance } from '@duckdb/node-api';
@@ -30,6 +30,8 @@ export interface OpenWarehouseOptions {
 /** The single-writer pool database, with its encryption status. */
 export interface TWarehouse {
   databasePath: string;
+  /** A private (0700) folder beside the pool for staging's named pipes; null in memory. */
+  pipeDirectory: string | null;
   /** True only when the database file is encrypted with OpenSSL-backed crypto. */
   encryptionAtRest: boolean;
   /** Why it is not encrypted, when it is not. */
@@ -56,12 +58,16 @@ export interface TWarehouse {
  */
 export async function openWarehouse(options: OpenWarehouseOptions): Promise<TWarehouse> {
   const inMemory = options.databasePath === ':memory:';
-  // Large loads may spill: only next to the pool file, in a private folder emptied at
-  // each open — encrypted by DuckDB when the pool is, else on the pool's own volume.
+  // Large loads may spill: only next to the pool file, in a private folder — encrypted by
+  // DuckDB when the pool is, else on the pool's own volume. Staging's named pipes live
+  // beside it. What a process that died left in them goes once this one owns the pool.
   const spillDirectory = inMemory ? '' : path.join(path.dirname(options.databasePath), 'spill');
-  if (spillDirectory) {
-    await rm(spillDirectory, { recursive: true, force: true });
-    await mkdir(spillDirectory, { recursive: true, mode: 0o700 });
+  const pipeDirectory = inMemory ? null : path.join(path.dirname(options.databasePath), 'pipes');
+  const leftovers: string[] = [];
+  for (const directory of inMemory ? [] : [spillDirectory, pipeDirectory as string]) {
+    await mkdir(directory, { recursive: true, mode: 0o700 });
+    await chmod(directory, 0o700);
+    leftovers.push(...(await readdir(directory)).map((entry) => path.join(directory, entry)));
   }
   const settings: Record<string, string> = {
     autoinstall_known_extensions: 'false',
@@ -98,6 +104,8 @@ export async function openWarehouse(options: OpenWarehouseOptions): Promise<TWar
     instance.closeSync();
     throw describeAttachError(error, existed, keyClause !== '');
   }
+  // Only now: before the ATTACH, another process may still own the pool and these files.
+  for (const leftover of leftovers) await rm(leftover, { recursive: true, force: true });
   await writer.run('USE pool');
   await writer.run(`ATTACH ':memory:' AS stage`);
   await migrateWarehouse(writer);
@@ -122,6 +130,7 @@ export async function openWarehouse(options: OpenWarehouseOptions): Promise<TWar
   const readers: DuckDBConnection[] = [];
   const warehouse: TWarehouse = {
     databasePath: options.databasePath,
+    pipeDirectory,
     encryptionAtRest,
     encryptionNote,
     async connect() {

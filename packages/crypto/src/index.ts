@@ -34,6 +34,8 @@ export { inspectSshPublicKey } from './inspect-ssh-public-key.ts';
 export type { SignTextOptions } from './sign-text.ts';
 export { signText } from './sign-text.ts';
 export { sshPublicKeyFromPrivate } from './ssh-public-key-from-private.ts';
+export type { SweepOrphanGpgHomesOptions } from './sweep-orphan-gpg-homes.ts';
+export { sweepOrphanGpgHomes } from './sweep-orphan-gpg-homes.ts';
 export type { TEncryptedInput } from './to-binary-pgp-chunks.ts';
 export type { TDecryptionKeyInput } from './unlock-decryption-keys.ts';
 export { verifyApiToken } from './verify-api-token.ts';

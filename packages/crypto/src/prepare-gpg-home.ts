@@ -7,6 +7,7 @@ import { promisify } from 'node:util';
 import { AppError } from '@alliage/domain';
 import { encryptKey, enums, type PrivateKey, type PublicKey } from 'openpgp';
 import type { TGpgInstallation } from './detect-gpg.ts';
+import { currentGpgHomeOwner, gpgHomePrefix } from './gpg-home-owner.ts';
 
 const execFileAsync = promisify(execFile);
 
@@ -41,8 +42,9 @@ export interface PrepareGpgHomeOptions {
  */
 export async function prepareGpgHome(options: PrepareGpgHomeOptions): Promise<TGpgSessionHome> {
   const passphrase = randomBytes(32).toString('base64url');
-  // A short path: gpg-agent's socket path must stay under the 108-byte limit.
-  const dir = await mkdtemp(path.join(tmpdir(), 'alliage-gpg-'));
+  // A short path: gpg-agent's socket path must stay under the 108-byte limit. The owner
+  // in the name lets sweepOrphanGpgHomes remove it if this process dies before dispose.
+  const dir = await mkdtemp(path.join(tmpdir(), gpgHomePrefix(currentGpgHomeOwner())));
   let disposed = false;
   const dispose = async (): Promise<void> => {
     if (disposed) return;

@@ -1,5 +1,6 @@
 import type { TConfig } from '@alliage/config';
 import type { TActor } from '@alliage/control';
+import { detectGpg, sweepOrphanGpgHomes } from '@alliage/crypto';
 import type { TPullResult } from '@alliage/domain';
 import { type PullDeps, pullDueSources, pullMemberFiles } from '@alliage/intake';
 import { createJobQueue, type JobQueue } from '@alliage/queue';
@@ -60,6 +61,11 @@ export async function startRuntime(options: {
   let warming: { stop(): Promise<void> } | null = null;
   try {
     if (options.worker) {
+      // Homes a killed worker of this machine left mid-decryption, with their gpg-agents.
+      const orphanGpgHomes = await sweepOrphanGpgHomes({ gpg: await detectGpg() });
+      if (orphanGpgHomes > 0) {
+        logger.info({ removed: orphanGpgHomes }, 'temporary GnuPG homes of dead processes removed');
+      }
       warehouse = await openPool(config, platform, logger);
       warming = startWarming(warehouse, logger);
       const deps = {

@@ -41,16 +41,22 @@ export async function createTestControlDb(kind: TControlDbKind): Promise<TestCon
   const admin = new Kysely<unknown>({
     dialect: new PostgresDialect({ pool: new pg.Pool({ connectionString: databaseUrl, max: 1 }) }),
   });
+  const dropSchema = () =>
+    withSchemaLock(admin, 'exclusive', (session) =>
+      sql`DROP SCHEMA IF EXISTS ${sql.id(schema)} CASCADE`.execute(session),
+    );
   await sql`CREATE SCHEMA ${sql.id(schema)}`.execute(admin);
   const control = await openControlDb({ databaseUrl, schema, maxConnections: 25 });
   try {
-    // Once seen under parallel test files: the migrator's first statement on the new
-    // pool found no schema. Ensuring it through the control pool itself settles it.
-    await sql`CREATE SCHEMA IF NOT EXISTS ${sql.id(schema)}`.execute(control.db);
-    await migrateToLatest(control.db as Kysely<unknown>, { schema });
+    await withSchemaLock(admin, 'shared', async () => {
+      // Once seen under parallel test files, before the lock: the migrator's first
+      // statement found no schema (likely the race the lock now prevents). Harmless.
+      await sql`CREATE SCHEMA IF NOT EXISTS ${sql.id(schema)}`.execute(control.db);
+      await migrateToLatest(control.db as Kysely<unknown>, { schema });
+    });
   } catch (error) {
     await control.close();
-    await sql`DROP SCHEMA IF EXISTS ${sql.id(schema)} CASCADE`.execute(admin);
+    await dropSchema();
     await admin.destroy();
     throw error;
   }
@@ -59,8 +65,36 @@ export async function createTestControlDb(kind: TControlDbKind): Promise<TestCon
     schema,
     close: async () => {
       await control.close();
-      await sql`DROP SCHEMA ${sql.id(schema)} CASCADE`.execute(admin);
+      await dropSchema();
       await admin.destroy();
     },
   };
+}
+
+/** Advisory lock key shared by every test schema's migration and drop. */
+const TEST_SCHEMA_LOCK = 0x616c6c69;
+
+/**
+ * Runs `work` holding the test-schema lock on one session of `admin`: migrations take
+ * it shared, schema drops exclusive. Kysely's migrator lists the tables of EVERY schema
+ * and calls `has_schema_privilege(name)` on each: a schema another test file dropped
+ * meanwhile then fails it with `schema "t_…" does not exist` (seen in CI). Drops wait
+ * for the migrations running and migrations for the drop; migrations run side by side.
+ */
+async function withSchemaLock<T>(
+  admin: Kysely<unknown>,
+  mode: 'shared' | 'exclusive',
+  work: (session: Kysely<unknown>) => Promise<T>,
+): Promise<T> {
+  const suffix = mode === 'shared' ? '_shared' : '';
+  return admin.connection().execute(async (session) => {
+    await sql`SELECT ${sql.raw(`pg_advisory_lock${suffix}`)}(${TEST_SCHEMA_LOCK})`.execute(session);
+    try {
+      return await work(session);
+    } finally {
+      await sql`SELECT ${sql.raw(`pg_advisory_unlock${suffix}`)}(${TEST_SCHEMA_LOCK})`.execute(
+        session,
+      );
+    }
+  });
 }

@@ -3,7 +3,7 @@
 // contact points are normalised and hashed as in production) and real GnuPG: a canary
 // person submitted by M01 only is found, forwarded to M01 only, opposed, erased, and a
 // re-sent file does not bring it back; deadlines and duplicates on an injected clock.
-import { execFileSync } from 'node:child_process';
+import { type ExecFileSyncOptions, execFileSync } from 'node:child_process';
 import { existsSync, mkdtempSync, readFileSync, rmSync } from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
@@ -45,6 +45,9 @@ import { listMemberRightsRequests } from './list-member-rights-requests.ts';
 import { listRightsRequests } from './list-rights-requests.ts';
 import { retryRightsRequest } from './retry-rights-request.ts';
 import type { TRightsDeps } from './rights-deps.ts';
+
+// gpg's human messages (key holders, signature notes) stay out of the test output.
+const GPG_QUIET: ExecFileSyncOptions = { stdio: ['ignore', 'pipe', 'pipe'] };
 
 const HMAC_SECRET = 'test-only-hmac-secret-0123456789abcdef';
 const HEADER =
@@ -202,10 +205,14 @@ describe.skipIf(!hasGpg).each(testControlDbKinds())('rights requests (%s)', (kin
     expect(report).toMatchObject({ requestId: request.id, type: 'access', customerIds: ['C1'] });
     expect(existsSync(path.join(sftpRoot, 'M02', 'reports'))).toBe(false);
 
-    const clear = execFileSync('gpg', [
-      ...['--homedir', gpg.dir, '--batch', '--trust-model', 'always', '--decrypt'],
-      path.join(sftpRoot, 'M01', 'reports', `rights-request-${request.id}-data.json.gpg`),
-    ]).toString('utf8');
+    const clear = execFileSync(
+      'gpg',
+      [
+        ...['--homedir', gpg.dir, '--batch', '--trust-model', 'always', '--decrypt'],
+        path.join(sftpRoot, 'M01', 'reports', `rights-request-${request.id}-data.json.gpg`),
+      ],
+      GPG_QUIET,
+    ).toString('utf8');
     const data = JSON.parse(clear);
     expect(data.records.map((record: { customer_id: string }) => record.customer_id)).toEqual([
       'C1',

@@ -3,7 +3,7 @@
 // disclosure, order, four eyes, the delivery job (provenance, seeds, encryption to the
 // client's key, signature, atomic outbox write), the repoussoir applied at delivery
 // time, key problems, expiry and seed hits.
-import { execFileSync } from 'node:child_process';
+import { type ExecFileSyncOptions, execFileSync } from 'node:child_process';
 import { existsSync, mkdtempSync, readdirSync, readFileSync, rmSync } from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
@@ -50,6 +50,9 @@ import { countSelectionAudience } from './count-selection-audience.ts';
 import { expireDeliveries } from './expire-deliveries.ts';
 import { runDelivery } from './run-delivery.ts';
 import type { TSelectionSettings } from './selection-settings.ts';
+
+// gpg's human messages (key holders, signature notes) stay out of the test output.
+const GPG_QUIET: ExecFileSyncOptions = { stdio: ['ignore', 'pipe', 'pipe'] };
 
 const SETTINGS: TSelectionSettings = {
   countThreshold: 20,
@@ -123,10 +126,14 @@ describe.skipIf(!hasGpg).each(testControlDbKinds())('selection flow (%s)', (kind
   const openDelivery = (fileName: string) => {
     const file = path.join(sftpRoot, 'C01', 'out', fileName);
     const status = path.join(gpg.dir, 'status.txt');
-    const clear = execFileSync('gpg', [
-      ...['--homedir', gpg.dir, '--batch', '--trust-model', 'always'],
-      ...['--status-file', status, '--decrypt', file],
-    ]);
+    const clear = execFileSync(
+      'gpg',
+      [
+        ...['--homedir', gpg.dir, '--batch', '--trust-model', 'always'],
+        ...['--status-file', status, '--decrypt', file],
+      ],
+      GPG_QUIET,
+    );
     const rows = parse(clear, { columns: true, bom: true }) as Record<string, string>[];
     return { rows, status: readFileSync(status, 'utf8') };
   };

@@ -2,7 +2,7 @@ import { createHash } from 'node:crypto';
 import { hostname } from 'node:os';
 
 /** Prefix of the temporary GnuPG homes, before the owner tag. */
-export const GPG_HOME_PREFIX = 'alliage-gpg-';
+const GPG_HOME_PREFIX = 'alliage-gpg-';
 
 /** Who made a temporary GnuPG home: the machine (a hash of its host name) and the process. */
 export interface TGpgHomeOwner {
@@ -10,7 +10,7 @@ export interface TGpgHomeOwner {
   pid: number;
 }
 
-const OWNED_HOME = /^alliage-gpg-([0-9a-f]{8})-([1-9]\d{0,9})-/;
+const OWNED_HOME = new RegExp(`^${GPG_HOME_PREFIX}([0-9a-f]{8})-([1-9]\\d{0,9})-`);
 
 /** This process as a home's owner. */
 export function currentGpgHomeOwner(): TGpgHomeOwner {

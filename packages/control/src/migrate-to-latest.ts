@@ -1,5 +1,11 @@
+import { setTimeout as delay } from 'node:timers/promises';
 import type { Kysely } from 'kysely';
-import { type Migration, type MigrationProvider, Migrator } from 'kysely/migration';
+import {
+  type Migration,
+  type MigrationProvider,
+  type MigrationResultSet,
+  Migrator,
+} from 'kysely/migration';
 import * as controlPlane from './migrations/2026-11-23-0001-control-plane.ts';
 import * as fileDrops from './migrations/2026-11-23-0002-file-drops.ts';
 import * as pullSources from './migrations/2026-11-23-0003-pull-sources.ts';
@@ -31,9 +37,31 @@ const provider: MigrationProvider = {
   getMigrations: async () => MIGRATIONS,
 };
 
+/** Tries of a migration whose bookkeeping tripped over a schema dropped meanwhile. */
+const CATALOG_RACE_ATTEMPTS = 3;
+
+/**
+ * Whether a failed run failed in Kysely's bookkeeping, before any migration ran (no
+ * results), on a catalog race: its introspection lists the tables of every schema of
+ * the database and looks each schema up by name (`has_schema_privilege`), so a schema
+ * or table another session drops meanwhile fails it with `3F000` (no such schema) or
+ * `42P01` (no such table). Running it again is safe: nothing was migrated.
+ *
+ * @example
+ * isCatalogRace({ error: { code: '3F000' } }) // true
+ * isCatalogRace({ error: { code: '3F000' }, results: [] }) // false: a migration's own failure
+ */
+export function isCatalogRace(outcome: MigrationResultSet): boolean {
+  if (!outcome.error || outcome.results !== undefined) return false;
+  const code = (outcome.error as { code?: unknown }).code;
+  return code === '3F000' || code === '42P01';
+}
+
 /**
  * Brings the control-plane schema to the latest migration. Run at start or by a
- * command, never as an import side effect.
+ * command, never as an import side effect. A run that failed on a catalog race
+ * (`isCatalogRace`: another tenant of the database dropped a schema while this one
+ * looked its tables up) is tried again, up to three times in all.
  *
  * @example
  * await migrateToLatest(db);
@@ -49,7 +77,12 @@ export async function migrateToLatest(
     provider,
     ...(options.schema ? { migrationTableSchema: options.schema } : {}),
   });
-  const { error, results } = await migrator.migrateToLatest();
+  let outcome = await migrator.migrateToLatest();
+  for (let attempt = 2; attempt <= CATALOG_RACE_ATTEMPTS && isCatalogRace(outcome); attempt++) {
+    await delay(50 * attempt);
+    outcome = await migrator.migrateToLatest();
+  }
+  const { error, results } = outcome;
   if (error) {
     const failed = results?.find((result) => result.status === 'Error');
     throw new Error(`control-plane migration ${failed?.migrationName ?? '(unknown)'} failed`, {

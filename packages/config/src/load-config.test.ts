@@ -33,6 +33,18 @@ describe('loadConfig', () => {
     }
   });
 
+  it('keeps processed drop files 7 days unless told, at most 90', () => {
+    expect(loadConfig({}).intake.dropFileRetentionDays).toBe(7);
+    expect(loadConfig({ ALLIAGE_DROP_FILE_RETENTION_DAYS: '0' }).intake.dropFileRetentionDays).toBe(
+      0,
+    );
+    for (const bad of ['91', '-1', '1.5', 'week']) {
+      expect(() => loadConfig({ ALLIAGE_DROP_FILE_RETENTION_DAYS: bad })).toThrow(
+        /ALLIAGE_DROP_FILE_RETENTION_DAYS/,
+      );
+    }
+  });
+
   it('reads the pool memory limit and checkpoint threshold as DuckDB sizes', () => {
     expect(loadConfig({}).pool).toMatchObject({ memoryLimit: '1GB', checkpointThreshold: '256MB' });
     expect(loadConfig({ ALLIAGE_POOL_CHECKPOINT_THRESHOLD: '1GB' }).pool.checkpointThreshold).toBe(

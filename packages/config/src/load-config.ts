@@ -1,4 +1,5 @@
 import path from 'node:path';
+import { DEFAULT_DROP_FILE_RETENTION_DAYS, MAX_DROP_FILE_RETENTION_DAYS } from '@alliage/domain';
 import { z } from 'zod';
 
 const ZPort = z.coerce.number().int().min(0).max(65535);
@@ -54,6 +55,13 @@ export const ZEnv = z.object({
     .min(1)
     .default(16 * 1024 ** 3),
   ALLIAGE_INTAKE_MAX_REJECTED_RATIO: z.coerce.number().min(0).max(1).default(0.05),
+  /** Days a processed drop's encrypted file is kept before the daily housekeeping deletes it. */
+  ALLIAGE_DROP_FILE_RETENTION_DAYS: z.coerce
+    .number()
+    .int()
+    .min(0)
+    .max(MAX_DROP_FILE_RETENTION_DAYS)
+    .default(DEFAULT_DROP_FILE_RETENTION_DAYS),
   ALLIAGE_WORKER_CONCURRENCY: z.coerce.number().int().min(1).max(64).default(1),
   ALLIAGE_QUEUE_PREFIX: z
     .string()
@@ -144,7 +152,7 @@ export interface TConfig {
     trustProxy: boolean;
   };
   sftp: { host: string; port: number; maxUploadBytes: number; maxSessionsPerOrganisation: number };
-  intake: { maxPlaintextBytes: number; maxRejectedRowRatio: number };
+  intake: { maxPlaintextBytes: number; maxRejectedRowRatio: number; dropFileRetentionDays: number };
   pool: {
     extensionDirectory: string | null;
     memoryLimit: string;
@@ -233,6 +241,7 @@ export function loadConfig(env: Record<string, string | undefined>): TConfig {
     intake: {
       maxPlaintextBytes: parsed.ALLIAGE_INTAKE_MAX_PLAINTEXT_BYTES,
       maxRejectedRowRatio: parsed.ALLIAGE_INTAKE_MAX_REJECTED_RATIO,
+      dropFileRetentionDays: parsed.ALLIAGE_DROP_FILE_RETENTION_DAYS,
     },
     pool: {
       extensionDirectory: parsed.ALLIAGE_DUCKDB_EXTENSION_DIR

@@ -82,6 +82,7 @@ export { listCustomerSuppressionHashes } from './list-customer-suppression-hashe
 export { listDuePullSources } from './list-due-pull-sources.ts';
 export type { TFileDropFilter } from './list-file-drops.ts';
 export { listFileDrops, ZFileDropFilter } from './list-file-drops.ts';
+export { listFileDropsByIds } from './list-file-drops-by-ids.ts';
 export { listInstructionVersions } from './list-instruction-versions.ts';
 export type { TOrganisationKeyFilter } from './list-organisation-keys.ts';
 export { listOrganisationKeys } from './list-organisation-keys.ts';

@@ -30,6 +30,7 @@ export const ZAuditAction = z.enum([
   'file.duplicate',
   'file.downloaded',
   'file.pulled',
+  'file.purged',
   'dialect.changed',
   'pull_source.changed',
   'push_target.changed',

@@ -16,6 +16,11 @@ export type {
   TRecentCount,
 } from './disclose-count.ts';
 export { discloseCount } from './disclose-count.ts';
+export {
+  DEFAULT_DROP_FILE_RETENTION_DAYS,
+  isDropFileDisposable,
+  MAX_DROP_FILE_RETENTION_DAYS,
+} from './drop-file-retention.ts';
 export type {
   TDropPoolCounts,
   TDropRejectionReason,

@@ -17,6 +17,7 @@ const FACTS: TSecurityFacts = {
   countThreshold: 20,
   seedCount: 3,
   deliveryExpiryDays: 30,
+  dropFileRetentionDays: 7,
 };
 
 const M01: TRegisterMemberInput = {

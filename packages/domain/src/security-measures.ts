@@ -26,6 +26,8 @@ export interface TSecurityFacts {
   seedCount: number;
   /** Days a delivery stays in the client's out/ before it is deleted. */
   deliveryExpiryDays: number;
+  /** Days a processed drop's encrypted file stays in the drop store before it is deleted. */
+  dropFileRetentionDays: number;
 }
 
 /**
@@ -34,7 +36,7 @@ export interface TSecurityFacts {
  *
  * @example
  * const measures = describeSecurityMeasures({ databaseUrl: null, redisUrl: null,
- *   pool: null, countThreshold: 20, seedCount: 3, deliveryExpiryDays: 30 });
+ *   pool: null, countThreshold: 20, seedCount: 3, deliveryExpiryDays: 30, dropFileRetentionDays: 7 });
  */
 export function describeSecurityMeasures(facts: TSecurityFacts): TSecurityMeasure[] {
   return [
@@ -74,6 +76,13 @@ export function describeSecurityMeasures(facts: TSecurityFacts): TSecurityMeasur
       label: 'Data minimisation (Minimisation): counts',
       state: 'in_force',
       detail: `audience counts below ${facts.countThreshold} are shown as "<${facts.countThreshold}", never exactly`,
+    },
+    {
+      key: 'received_files',
+      label: 'Storage limitation (Limitation de la conservation): received files',
+      // purgeDropFiles, run by the daily housekeeping, the offboarding and the erasure.
+      state: 'in_force',
+      detail: `members' encrypted files deleted ${facts.dropFileRetentionDays === 0 ? 'at the first daily housekeeping after processing' : `${facts.dropFileRetentionDays} days after processing`}, and at once on an erasure or an offboarding of the member; clear text never written to disk`,
     },
     {
       key: 'seed_records',

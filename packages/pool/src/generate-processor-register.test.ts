@@ -50,6 +50,7 @@ const FACTS: TSecurityFacts = {
   countThreshold: 20,
   seedCount: 3,
   deliveryExpiryDays: 30,
+  dropFileRetentionDays: 7,
 };
 
 function options(

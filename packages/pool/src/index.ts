@@ -14,5 +14,11 @@ export type {
   TOffboardingExportFile,
 } from './offboard-member.ts';
 export { offboardMember } from './offboard-member.ts';
+export type {
+  PurgeDropFilesOptions,
+  TDropFilePurge,
+  TDropFilePurgeReason,
+} from './purge-drop-files.ts';
+export { purgeDropFiles } from './purge-drop-files.ts';
 export type { RunPoolBuildOptions } from './run-pool-build.ts';
 export { runPoolBuild } from './run-pool-build.ts';

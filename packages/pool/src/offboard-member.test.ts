@@ -1,5 +1,5 @@
 import { spawnSync } from 'node:child_process';
-import { mkdtempSync, readFileSync, rmSync } from 'node:fs';
+import { mkdtempSync, readdirSync, readFileSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import path from 'node:path';
 import { Readable } from 'node:stream';
@@ -14,6 +14,7 @@ import {
 } from '@alliage/control';
 import {
   createTestControlDb,
+  storeTestDrop,
   type TestControlDb,
   testControlDbKinds,
 } from '@alliage/control/testing';
@@ -88,6 +89,8 @@ describe.skipIf(!hasGpg).each(testControlDbKinds())('offboardMember (%s)', (kind
     }
   }
 
+  const dropStore = () => path.join(directory, 'drops');
+
   beforeAll(async () => {
     control = await createTestControlDb(kind);
     ctx = { db: control.db, clock: () => new Date() };
@@ -140,6 +143,14 @@ describe.skipIf(!hasGpg).each(testControlDbKinds())('offboardMember (%s)', (kind
       ...Array.from({ length: SHARED }, (_, index) => sharedLine('M02', index)),
       ...Array.from({ length: ONLY_M02 }, (_, index) => m02Line(index)),
     ]);
+    // The encrypted files intake kept of what the members sent (placeholders here).
+    for (const [organisationCode, status] of [
+      ['M01', 'accepted'],
+      ['M01', 'rejected'],
+      ['M02', 'accepted'],
+    ] as const) {
+      await storeTestDrop(ctx, { organisationCode, dropStore: dropStore(), status });
+    }
   }, 120_000);
   afterAll(async () => {
     await warehouse?.close();
@@ -169,6 +180,7 @@ describe.skipIf(!hasGpg).each(testControlDbKinds())('offboardMember (%s)', (kind
       memberCode: 'M01',
       mode: 'export',
       sftpRoot: path.join(directory, 'sftp'),
+      dropStore: dropStore(),
       signingKey: { armoredPrivateKey: platformKey.armoredPrivateKey },
     });
 
@@ -179,6 +191,11 @@ describe.skipIf(!hasGpg).each(testControlDbKinds())('offboardMember (%s)', (kind
       personsRemoved: ONLY_M01,
     });
     expect(certificate.canarySearch).toMatchObject({ found: 0, encryptedAtRest: false });
+    // Its encrypted files are gone from the drop store; M02's stays.
+    expect(certificate.deleted.dropFiles).toBe(2);
+    expect(certificate.dropFilesLeft).toBe(0);
+    expect(readdirSync(path.join(dropStore(), 'M01'))).toEqual([]);
+    expect(readdirSync(path.join(dropStore(), 'M02'))).toHaveLength(1);
     expect(certificate.canarySearch.canaries).toBeGreaterThanOrEqual(50);
 
     // Every value of M01 is gone from the file's bytes, searched here independently.
@@ -243,7 +260,12 @@ describe.skipIf(!hasGpg).each(testControlDbKinds())('offboardMember (%s)', (kind
 
     // Status, certificate in the chain, chain intact; no personal value in the certificate.
     expect((await getOrganisation(ctx, 'M01')).status).toBe('offboarded');
-    const [event] = await listLatestAuditEvents(ctx, 1);
+    const [purged, event] = await listLatestAuditEvents(ctx, 2);
+    expect(purged).toMatchObject({
+      action: 'file.purged',
+      organisationCode: 'M01',
+      details: { reason: 'offboarding', removed: 2 },
+    });
     expect(event).toMatchObject({
       action: 'member.offboarded',
       organisationCode: 'M01',

@@ -23,6 +23,7 @@ import {
   sampleMemberCanaries,
   type TWarehouse,
 } from '@alliage/warehouse';
+import { purgeDropFiles } from './purge-drop-files.ts';
 
 /** Canaries sampled per kind (customer IDs, emails, last names): at least 50 in all when the member has them. */
 const CANARIES_PER_KIND = 100;
@@ -36,6 +37,8 @@ export interface OffboardMemberOptions {
   mode: 'export' | 'delete_only';
   /** SFTP storage root: the export goes to `<root>/<MEMBER>/reports/`. */
   sftpRoot: string;
+  /** The drop store: the member's processed encrypted files (`<dropStore>/<MEMBER>/`) are deleted. */
+  dropStore: string;
   /** The platform key the export is signed with; needed with `export`. */
   signingKey: TDecryptionKeyInput | null;
 }
@@ -62,7 +65,11 @@ export interface TOffboardingCertificate {
     personsRemoved: number;
     householdsRemoved: number;
     deliveredPersonsRows: number;
+    /** The member's processed encrypted files deleted from the drop store. */
+    dropFiles: number;
   };
+  /** Files left in the member's drop store folder that no drop of it knows (an operator's to check). */
+  dropFilesLeft: number;
   personsAfter: number;
   householdsAfter: number;
   export: {
@@ -94,7 +101,7 @@ export interface TOffboardingCertificate {
  * holds of it and re-resolves the persons and households that depended on it,
  * rewrites the pool file (compactWarehouse), then searches the file's bytes for
  * a sample of its values taken before the delete and fails loudly if one is
- * still there. Ends with the deletion certificate `member.offboarded` in the
+ * still there, and deletes its processed encrypted files from the drop store. Ends with the deletion certificate `member.offboarded` in the
  * audit chain. Safe to run again after a failure: an offboarded member is
  * processed again, and a member with nothing left yields zero counts.
  *
@@ -160,6 +167,15 @@ export async function offboardMember(
       { retry: false },
     );
   }
+  // Its encrypted files hold everything it ever sent: they go too (none is still in process).
+  const dropFiles = await purgeDropFiles({
+    ctx,
+    actor: options.actor,
+    dropStore: options.dropStore,
+    retentionDays: 0,
+    organisationCode: memberCode,
+    reason: 'offboarding',
+  });
 
   const certificate: TOffboardingCertificate = {
     memberCode,
@@ -174,7 +190,9 @@ export async function offboardMember(
       personsRemoved: deleted.personsRemoved,
       householdsRemoved: deleted.householdsRemoved,
       deliveredPersonsRows: deleted.deliveredPersonsRows,
+      dropFiles: dropFiles.removed,
     },
+    dropFilesLeft: dropFiles.kept + dropFiles.unknown,
     personsAfter: deleted.personsAfter,
     householdsAfter: deleted.householdsAfter,
     export: exported,

@@ -79,6 +79,8 @@ describe.each(testControlDbKinds())('answering rights requests (%s)', (kind) => 
       warehouse: pool.warehouse,
       hmacSecret: HMAC_SECRET,
       sftpRoot,
+      // No erasure runs here: the drop store is never read.
+      dropStore: path.join(sftpRoot, 'drop-store'),
       signingKey: { armoredPrivateKey: platformKey.armoredPrivateKey },
     };
     for (const code of ['M01', 'M02', 'M03']) {

@@ -1,7 +1,7 @@
 import { appendAuditEvent, listActiveRepoussoirHashes, type TActor } from '@alliage/control';
 import { hmacSha256Hex } from '@alliage/crypto';
 import { AppError, customerSuppressionKey, isAppError } from '@alliage/domain';
-import { collectMemberPolicies } from '@alliage/pool';
+import { collectMemberPolicies, purgeDropFiles } from '@alliage/pool';
 import { compactWarehouse, eraseMemberCustomers } from '@alliage/warehouse';
 import { getRightsRequest } from './get-rights-request.ts';
 import type { TRightsDeps } from './rights-deps.ts';
@@ -12,6 +12,9 @@ import type { TRightsRequestItem } from './rights-request.ts';
  * first (so a file arriving meanwhile cannot bring them back), then the member's records
  * of those customers are deleted from the pool with their transactions and activity, and
  * persons and households left with no record disappear. Other members' records stay.
+ * The member's processed encrypted files, which hold those customers too, are deleted
+ * from the drop store (`purgeDropFiles`; files of drops still in process stay, and their
+ * rows are dropped as suppressed when they load).
  * Idempotent; a failed pool step leaves the item `failed` (retry with
  * `retryRightsRequest`) and throws.
  *
@@ -116,6 +119,15 @@ export async function eraseConfirmedItem(
     // Deleted rows stay in the DuckDB file's old blocks until reused: rewrite the file
     // so the erased values are gone from its bytes too.
     const compaction = await compactWarehouse(deps.warehouse);
+    // The member's processed encrypted files still hold those customers: they go as well.
+    const dropFiles = await purgeDropFiles({
+      ctx,
+      actor,
+      dropStore: deps.dropStore,
+      retentionDays: 0,
+      organisationCode: item.memberCode,
+      reason: 'erasure',
+    });
     outcome = {
       status: 'erasure_confirmed',
       details: {
@@ -125,6 +137,7 @@ export async function eraseConfirmedItem(
         transactions: erased.transactions,
         personsGone: erased.pool.identities.personsGone,
         poolSha256: compaction.sha256,
+        dropFiles: dropFiles.removed,
       },
     };
   } catch (error) {

@@ -11,6 +11,8 @@ export interface TRightsDeps {
   hmacSecret: string;
   /** SFTP storage root: reports go to `<root>/<MEMBER>/reports/`. */
   sftpRoot: string;
+  /** The drop store (`<dropStore>/<MEMBER>/<drop id>`): an erasure deletes the member's processed files. */
+  dropStore: string;
   /** The platform key access exports are signed with (the current one). */
   signingKey: TDecryptionKeyInput;
 }

@@ -22,6 +22,7 @@ import {
 } from '@alliage/control';
 import {
   createTestControlDb,
+  storeTestDrop,
   type TestControlDb,
   testControlDbKinds,
 } from '@alliage/control/testing';
@@ -83,6 +84,7 @@ describe.skipIf(!hasGpg).each(testControlDbKinds())('rights requests (%s)', (kin
   let gpg: GpgHome;
   let platformKey: TPgpKeyPair;
   let sftpRoot: string;
+  let dropStore: string;
   let deps: TRightsDeps;
   let now = new Date('2026-12-10T10:00:00Z');
   let drops = 0;
@@ -145,6 +147,7 @@ describe.skipIf(!hasGpg).each(testControlDbKinds())('rights requests (%s)', (kin
     warehouse = pool.warehouse;
     gpg = createGpgHome();
     sftpRoot = mkdtempSync(path.join(os.tmpdir(), 'alliage-rights-test-'));
+    dropStore = mkdtempSync(path.join(os.tmpdir(), 'alliage-rights-drops-test-'));
     platformKey = await generatePgpKeyPair({
       name: 'Platform (test only)',
       email: 'platform@alliage.invalid',
@@ -176,6 +179,7 @@ describe.skipIf(!hasGpg).each(testControlDbKinds())('rights requests (%s)', (kin
       warehouse,
       hmacSecret: HMAC_SECRET,
       sftpRoot,
+      dropStore,
       signingKey: { armoredPrivateKey: platformKey.armoredPrivateKey },
     };
     expect((await load('M01', [CANARY, ...M01_OTHERS])).outcome).toBe('loaded');
@@ -187,6 +191,7 @@ describe.skipIf(!hasGpg).each(testControlDbKinds())('rights requests (%s)', (kin
     await control?.close();
     gpg?.close();
     if (sftpRoot) rmSync(sftpRoot, { recursive: true, force: true });
+    if (dropStore) rmSync(dropStore, { recursive: true, force: true });
   });
 
   it('finds the canary by email, forwards only to M01 and exports its data encrypted to M01', async () => {
@@ -323,6 +328,22 @@ describe.skipIf(!hasGpg).each(testControlDbKinds())('rights requests (%s)', (kin
       ['M01', ['C1']],
     ]);
     const personsBefore = Number((await query('SELECT count(*) AS n FROM persons'))[0]?.n);
+    // The encrypted files intake kept of the members' drops (placeholders): M01's hold the canary.
+    const m01Drop = await storeTestDrop(ctx, {
+      organisationCode: 'M01',
+      dropStore,
+      status: 'accepted',
+    });
+    const m01Pending = await storeTestDrop(ctx, {
+      organisationCode: 'M01',
+      dropStore,
+      status: 'received',
+    });
+    const m02Drop = await storeTestDrop(ctx, {
+      organisationCode: 'M02',
+      dropStore,
+      status: 'accepted',
+    });
     // Another member cannot confirm what it was not sent.
     await expect(
       confirmRightsErasure(deps, M01_ADMIN, { memberCode: 'M02', requestId: request.id }),
@@ -335,6 +356,15 @@ describe.skipIf(!hasGpg).each(testControlDbKinds())('rights requests (%s)', (kin
     expect(
       await query(`SELECT customer_id FROM member_records WHERE member_code = 'M01' ORDER BY 1`),
     ).toEqual([{ customer_id: 'C2' }]);
+    // M01's processed file is deleted; one still to load stays (its canary row will be
+    // dropped as suppressed), and M02's files are not M01's to erase.
+    expect(existsSync(path.join(dropStore, 'M01', m01Drop.id))).toBe(false);
+    expect(existsSync(path.join(dropStore, 'M01', m01Pending.id))).toBe(true);
+    expect(existsSync(path.join(dropStore, 'M02', m02Drop.id))).toBe(true);
+    const erased = (await listLatestAuditEvents(ctx, 5)).find(
+      (event) => event.details.step === 'erased',
+    );
+    expect(erased?.details).toMatchObject({ dropFiles: 1 });
     expect(Number((await query('SELECT count(*) AS n FROM persons'))[0]?.n)).toBe(
       personsBefore - 1,
     );

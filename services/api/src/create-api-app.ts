@@ -56,7 +56,7 @@ export interface ApiDeps {
     securityMeasures: () => TSecurityMeasure[];
   } | null;
   /** Rights requests: where members' reports go (absent: the acting rights routes answer 503). */
-  rights?: { sftpRoot: string } | null;
+  rights?: { sftpRoot: string; dropStore: string } | null;
   http: { bodyLimit: string; rateLimitPerMinute: number; trustProxy: boolean };
   /** Extra fields of `GET /healthz` (version, back-ends…). */
   health?: () => Record<string, unknown> | Promise<Record<string, unknown>>;

@@ -147,6 +147,7 @@ export const TEST_REGISTER: NonNullable<ApiDeps['register']> = {
       countThreshold: 20,
       seedCount: 3,
       deliveryExpiryDays: 30,
+      dropFileRetentionDays: 7,
     }),
 };
 
@@ -228,7 +229,7 @@ export async function startTestApi(
     ...(options.health ? { health: options.health } : {}),
     sshClientPublicKey: TEST_SSH_CLIENT_PUBLIC_KEY,
     hmacSecret: TEST_HMAC_SECRET,
-    rights: { sftpRoot: `${pool.directory}/sftp` },
+    rights: { sftpRoot: `${pool.directory}/sftp`, dropStore: `${pool.directory}/drops` },
     register: options.register === undefined ? TEST_REGISTER : options.register,
     pullMemberFiles:
       options.pullMemberFiles ??

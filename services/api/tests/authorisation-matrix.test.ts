@@ -95,12 +95,15 @@ async function sampleRightsRequest(
       ]),
     );
   }
+  const root = tempSftpRoot();
   const request = await createRightsRequest(
     {
       ctx: api.ctx,
       warehouse: api.warehouse,
       hmacSecret: TEST_HMAC_SECRET,
-      sftpRoot: tempSftpRoot(),
+      sftpRoot: root,
+      // Only creates the request: the drop store is never read.
+      dropStore: path.join(root, 'drop-store'),
       signingKey: { armoredPrivateKey: api.platformKey.armoredPrivateKey },
     },
     SYSTEM_ACTOR,

@@ -26,6 +26,7 @@ describe.each(testControlDbKinds())('processor register over HTTP (%s)', (kind) 
             countThreshold: 50,
             seedCount: 3,
             deliveryExpiryDays: 30,
+            dropFileRetentionDays: 7,
           }),
       },
     });

@@ -152,6 +152,7 @@ export async function createDirectAdminBackend(config: TConfig): Promise<AdminBa
             warehouse,
             hmacSecret: secrets.hmacSecret,
             sftpRoot: path.join(config.dataDir, 'sftp'),
+            dropStore: path.join(config.dataDir, 'drops'),
             signingKey: {
               armoredPrivateKey: secrets.pgp.armoredPrivateKey,
               passphrase: secrets.pgp.passphrase,

@@ -26,6 +26,7 @@ describe('registerSettings', () => {
     expect(markdown).toContain('in-process queue');
     expect(markdown).toContain('| unknown | unknown: the pool is not open in this process |');
     expect(markdown).toContain('Personal data transferred outside the European Union: no');
+    expect(markdown).toContain("members' encrypted files deleted 7 days after processing");
   });
 
   it('changes with the configuration and the opened pool', () => {
@@ -39,6 +40,7 @@ describe('registerSettings', () => {
         REDIS_URL: 'redis://queue.invalid:6379',
         ALLIAGE_COUNT_THRESHOLD: '50',
         ALLIAGE_SEED_COUNT: '5',
+        ALLIAGE_DROP_FILE_RETENTION_DAYS: '0',
       },
       () => ({ encryptionAtRest: true, encryptionNote: null }),
     );
@@ -51,6 +53,9 @@ describe('registerSettings', () => {
     expect(markdown).toContain('BullMQ on Redis');
     expect(markdown).toContain('&lt;50');
     expect(markdown).toContain('5 seed records');
+    expect(markdown).toContain(
+      "members' encrypted files deleted at the first daily housekeeping after processing",
+    );
     expect(markdown).toContain('| yes | the pool database file is encrypted');
   });
 

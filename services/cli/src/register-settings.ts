@@ -48,6 +48,7 @@ export function registerSettings(
         countThreshold: config.pool.countThreshold,
         seedCount: config.selections.seedCount,
         deliveryExpiryDays: config.selections.deliveryExpiryDays,
+        dropFileRetentionDays: config.intake.dropFileRetentionDays,
       });
     },
   };

@@ -40,6 +40,7 @@ export async function runDirectPull(
         queue,
         selections: selectionSettings(config),
         push: { clientPrivateKey: platform.secrets.sshClientKey },
+        dropFileRetentionDays: config.intake.dropFileRetentionDays,
       });
       await queue.startWorker(handlers, { concurrency: config.worker.concurrency });
     }

@@ -73,6 +73,7 @@ export async function startRuntime(options: {
         queue,
         selections: selectionSettings(config),
         push: { clientPrivateKey: platform.secrets.sshClientKey },
+        dropFileRetentionDays: config.intake.dropFileRetentionDays,
       };
       await queue.startWorker(createJobHandlers(deps), { concurrency: config.worker.concurrency });
       const requeued = await dispatchPendingDrops(deps);

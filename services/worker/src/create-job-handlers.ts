@@ -8,7 +8,7 @@ import {
 } from '@alliage/control';
 import { AppError, isAppError } from '@alliage/domain';
 import { type IntakeDeps, processFileDrop } from '@alliage/intake';
-import { runPoolBuild } from '@alliage/pool';
+import { purgeDropFiles, runPoolBuild } from '@alliage/pool';
 import type { JobQueue, TJobHandlers } from '@alliage/queue';
 import {
   expireDeliveries,
@@ -43,6 +43,8 @@ export interface WorkerDeps {
   selections: TSelectionSettings;
   /** The platform's SSH client key, for pushes to clients' own servers (none: pushes fail). */
   push?: { clientPrivateKey: string; connectTimeoutMs?: number };
+  /** Days a finished drop's encrypted file stays in the drop store (`ALLIAGE_DROP_FILE_RETENTION_DAYS`). */
+  dropFileRetentionDays: number;
 }
 
 /**
@@ -75,6 +77,15 @@ export function createJobHandlers(deps: WorkerDeps): TJobHandlers {
         full: false,
         trigger: 'housekeeping',
       });
+      // The encrypted files of finished drops hold what the purge just deleted from the pool.
+      const files = await purgeDropFiles({
+        ctx: deps.intake.ctx,
+        actor: SYSTEM_ACTOR,
+        dropStore: deps.intake.dropStore,
+        retentionDays: deps.dropFileRetentionDays,
+        reason: 'retention',
+      });
+      deps.intake.logger?.info({ ...files }, 'drop store housekeeping');
     },
     'delivery.build': async ({ selectionId }) => {
       const signingKey = deps.intake.decryptionKeys[0];

@@ -43,6 +43,7 @@ function rightsDeps(deps: ApiDeps): TRightsDeps {
     warehouse: deps.pool.warehouse,
     hmacSecret: deps.hmacSecret,
     sftpRoot: deps.rights.sftpRoot,
+    dropStore: deps.rights.dropStore,
     signingKey: {
       armoredPrivateKey: deps.platformKey.armoredPrivateKey,
       passphrase: deps.platformKey.passphrase,

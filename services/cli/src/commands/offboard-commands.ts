@@ -65,6 +65,7 @@ export function registerOffboardCommands(program: Command): void {
               memberCode: options.member,
               mode: options.export ? 'export' : 'delete_only',
               sftpRoot: path.join(config.dataDir, 'sftp'),
+              dropStore: path.join(config.dataDir, 'drops'),
               signingKey: platform.secrets.pgp,
             });
             output.result(certificate, () =>
@@ -79,6 +80,10 @@ export function registerOffboardCommands(program: Command): void {
                 `canary search: ${certificate.canarySearch.canaries} values, ${certificate.canarySearch.found} found` +
                   (certificate.canarySearch.encryptedAtRest
                     ? ' (the pool file is encrypted: the byte search proves little)'
+                    : ''),
+                `drop store: ${certificate.deleted.dropFiles} encrypted files deleted` +
+                  (certificate.dropFilesLeft > 0
+                    ? `, ${certificate.dropFilesLeft} other files left in drops/${certificate.memberCode}/ to check`
                     : ''),
                 `pool file sha256 ${certificate.poolFile.sha256}; certificate recorded as member.offboarded`,
               ].join('\n'),

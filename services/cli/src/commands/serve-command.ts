@@ -56,7 +56,10 @@ export function registerServeCommand(program: Command): void {
             },
           },
           register: registerSettings(config, () => runtime.warehouse),
-          rights: { sftpRoot: path.join(config.dataDir, 'sftp') },
+          rights: {
+            sftpRoot: path.join(config.dataDir, 'sftp'),
+            dropStore: path.join(config.dataDir, 'drops'),
+          },
           http: config.http,
           health: () => ({
             version: VERSION,

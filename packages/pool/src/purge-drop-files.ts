@@ -1,0 +1,93 @@
+import { readdir, rm } from 'node:fs/promises';
+import path from 'node:path';
+import {
+  appendAuditEvent,
+  type ControlContext,
+  listFileDropsByIds,
+  type TActor,
+} from '@alliage/control';
+import { isDropFileDisposable } from '@alliage/domain';
+
+/** Why drop files are deleted: the daily retention pass, an offboarding, an erasure. */
+export type TDropFilePurgeReason = 'retention' | 'offboarding' | 'erasure';
+
+export interface PurgeDropFilesOptions {
+  ctx: ControlContext;
+  actor: TActor;
+  /** Where processed encrypted files are kept: `<dropStore>/<ORG>/<dropId>`. */
+  dropStore: string;
+  /** Files of drops finished fewer days ago stay (0: every finished drop's file goes). */
+  retentionDays: number;
+  /** Only this organisation's files (offboarding, erasure); every organisation's otherwise. */
+  organisationCode?: string;
+  reason: TDropFilePurgeReason;
+}
+
+/** What a purge did, in counts. */
+export interface TDropFilePurge {
+  /** Files of finished drops deleted. */
+  removed: number;
+  /** Files kept: their drop is not finished, or finished too recently. */
+  kept: number;
+  /** Files in the store that are no drop's (kept, for an operator to look at). */
+  unknown: number;
+}
+
+/**
+ * Deletes the encrypted files of finished drops (accepted, rejected, duplicate)
+ * from the drop store once `retentionDays` have passed since they finished
+ * (`isDropFileDisposable`). A processed file holds every record the member
+ * sent: kept for ever, it would outlive the pool's 36-month purge, erasures and
+ * offboardings. Files of drops a retry may still read stay, whatever their age;
+ * a file no drop knows is kept and counted. Appends `file.purged` (counts, the
+ * reason, the retention) when it deleted anything. Safe to run again.
+ *
+ * @example
+ * await purgeDropFiles({ ctx, actor: SYSTEM_ACTOR, dropStore, retentionDays: 7, reason: 'retention' });
+ */
+export async function purgeDropFiles(options: PurgeDropFilesOptions): Promise<TDropFilePurge> {
+  const outcome: TDropFilePurge = { removed: 0, kept: 0, unknown: 0 };
+  const organisations = options.organisationCode
+    ? [options.organisationCode]
+    : await listDirectory(options.dropStore);
+  const now = options.ctx.clock();
+  for (const organisation of organisations) {
+    const directory = path.join(options.dropStore, organisation);
+    const names = await listDirectory(directory);
+    const drops = new Map(
+      (await listFileDropsByIds(options.ctx, names)).map((drop) => [drop.id, drop]),
+    );
+    for (const name of names) {
+      // A file is its drop's when it is named by the drop's ID, in its organisation's folder.
+      const drop = drops.get(name);
+      if (!drop || drop.organisationCode !== organisation) {
+        outcome.unknown += 1;
+      } else if (isDropFileDisposable(drop, { now, retentionDays: options.retentionDays })) {
+        await rm(path.join(directory, name), { force: true });
+        outcome.removed += 1;
+      } else {
+        outcome.kept += 1;
+      }
+    }
+  }
+  if (outcome.removed > 0) {
+    await appendAuditEvent(options.ctx.db, options.ctx.clock, {
+      action: 'file.purged',
+      actor: options.actor,
+      objectType: 'drop_store',
+      ...(options.organisationCode ? { organisationCode: options.organisationCode } : {}),
+      details: { reason: options.reason, retentionDays: options.retentionDays, ...outcome },
+    });
+  }
+  return outcome;
+}
+
+/** Entry names of a directory; none when it does not exist (no drop received yet). */
+async function listDirectory(directory: string): Promise<string[]> {
+  try {
+    return await readdir(directory);
+  } catch (error) {
+    if ((error as NodeJS.ErrnoException).code === 'ENOENT') return [];
+    throw error;
+  }
+}

@@ -12,6 +12,8 @@ export const JOB_CATALOG = {
   'housekeeping.dispatch-pending': z.object({}).strict(),
   /** The daily pool pass: retention purge and what it changes (identities, households, segments). */
   'housekeeping.pool': z.object({ day: z.iso.date() }).strict(),
+  /** The daily drop-store pass: deletes the encrypted files of drops finished past their retention. */
+  'housekeeping.drop-files': z.object({ day: z.iso.date() }).strict(),
   /** Extracts, encrypts and writes the delivery of an approved selection (idempotent per selection). */
   'delivery.build': z.object({ selectionId: z.uuid() }).strict(),
   /** Pushes a written delivery to its client's own SFTP server (push target), checked before its rename. */

@@ -11,6 +11,7 @@ import {
   createJobHandlers,
   dispatchApprovedSelections,
   dispatchPendingDrops,
+  scheduleDailyDropFileHousekeeping,
   scheduleDailyPoolHousekeeping,
   scheduleHourlyDeliveryHousekeeping,
   type WorkerDeps,
@@ -187,24 +188,26 @@ function startPullSchedule(
 const HOUSEKEEPING_TICK_MS = 3600_000;
 
 /**
- * Queues the pool housekeeping (retention purge) of the day now and then every
- * hour; the job id is the day, so it runs once a day whatever the restarts. The
- * delivery housekeeping (expiry, catch-up of approved selections) runs every hour.
+ * Queues the pool housekeeping (retention purge) and the drop-store housekeeping
+ * (processed files past their retention) of the day now and then every hour; the
+ * job ids are the day, so each runs once a day whatever the restarts. The delivery
+ * housekeeping (expiry, catch-up of approved selections) runs every hour.
  */
 function startDailyHousekeeping(deps: WorkerDeps, logger: Logger): { stop(): void } {
+  const schedules = [
+    [scheduleDailyPoolHousekeeping, 'pool housekeeping'],
+    [scheduleDailyDropFileHousekeeping, 'drop store housekeeping'],
+    [scheduleHourlyDeliveryHousekeeping, 'delivery housekeeping'],
+  ] as const;
   const tick = () => {
-    scheduleDailyPoolHousekeeping(deps).catch((error: unknown) => {
-      logger.warn(
-        { err: error instanceof Error ? error.name : 'unknown' },
-        'pool housekeeping could not be queued',
-      );
-    });
-    scheduleHourlyDeliveryHousekeeping(deps).catch((error: unknown) => {
-      logger.warn(
-        { err: error instanceof Error ? error.name : 'unknown' },
-        'delivery housekeeping could not be queued',
-      );
-    });
+    for (const [schedule, name] of schedules) {
+      schedule(deps).catch((error: unknown) => {
+        logger.warn(
+          { err: error instanceof Error ? error.name : 'unknown' },
+          `${name} could not be queued`,
+        );
+      });
+    }
   };
   tick();
   const timer = setInterval(tick, HOUSEKEEPING_TICK_MS);

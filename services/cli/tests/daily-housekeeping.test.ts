@@ -14,12 +14,16 @@ import {
 } from '@alliage/control/testing';
 import { createInProcessQueue, type JobQueue, silentQueueLogger } from '@alliage/queue';
 import { createTestWarehouse } from '@alliage/warehouse/testing';
-import { createJobHandlers, scheduleDailyPoolHousekeeping, type WorkerDeps } from '@alliage/worker';
+import {
+  createJobHandlers,
+  scheduleDailyDropFileHousekeeping,
+  type WorkerDeps,
+} from '@alliage/worker';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 
 const DAY_MS = 24 * 60 * 60 * 1000;
 
-describe.each(testControlDbKinds())('the daily housekeeping job on %s', (kind) => {
+describe.each(testControlDbKinds())('the daily drop-store housekeeping job on %s', (kind) => {
   let control: TestControlDb;
   let pool: Awaited<ReturnType<typeof createTestWarehouse>>;
   let queue: JobQueue;
@@ -88,19 +92,22 @@ describe.each(testControlDbKinds())('the daily housekeeping job on %s', (kind) =
 
     // Eight days after the first drop finished: its file goes, the others stay.
     now = new Date(now.getTime() + 3 * DAY_MS);
-    expect(await scheduleDailyPoolHousekeeping(deps)).toBe(true);
+    expect(await scheduleDailyDropFileHousekeeping(deps)).toBe(true);
     await queue.drain(60_000);
     expect(existsSync(fileOf(old.id))).toBe(false);
     expect(existsSync(fileOf(waiting.id))).toBe(true);
     expect(existsSync(fileOf(recent.id))).toBe(true);
-    const actions = (await listLatestAuditEvents(deps.intake.ctx, 3)).map((event) => event.action);
-    expect(actions).toEqual(expect.arrayContaining(['pool.built', 'file.purged']));
+    const [event] = await listLatestAuditEvents(deps.intake.ctx, 1);
+    expect(event).toMatchObject({
+      action: 'file.purged',
+      details: { reason: 'retention', retentionDays: 7, removed: 1, kept: 2, unknown: 0 },
+    });
 
     // The same day's job is not run twice; four days later, the rejected file's 7 days are
     // over and that day's job takes it too.
-    expect(await scheduleDailyPoolHousekeeping(deps)).toBe(false);
+    expect(await scheduleDailyDropFileHousekeeping(deps)).toBe(false);
     now = new Date(now.getTime() + 4 * DAY_MS);
-    expect(await scheduleDailyPoolHousekeeping(deps)).toBe(true);
+    expect(await scheduleDailyDropFileHousekeeping(deps)).toBe(true);
     await queue.drain(60_000);
     expect(existsSync(fileOf(recent.id))).toBe(false);
     expect(existsSync(fileOf(waiting.id))).toBe(true);

@@ -77,7 +77,9 @@ export function createJobHandlers(deps: WorkerDeps): TJobHandlers {
         full: false,
         trigger: 'housekeeping',
       });
-      // The encrypted files of finished drops hold what the purge just deleted from the pool.
+    },
+    // A job of its own: a failing file system does not make the pool build run again.
+    'housekeeping.drop-files': async () => {
       const files = await purgeDropFiles({
         ctx: deps.intake.ctx,
         actor: SYSTEM_ACTOR,
@@ -198,4 +200,13 @@ export async function dispatchPendingDrops(deps: WorkerDeps): Promise<number> {
 export async function scheduleDailyPoolHousekeeping(deps: WorkerDeps): Promise<boolean> {
   const day = deps.intake.ctx.clock().toISOString().slice(0, 10);
   return deps.queue.enqueue('housekeeping.pool', { day }, { jobId: `pool-${day}` });
+}
+
+/**
+ * Queues today's drop-store housekeeping (encrypted files of finished drops past
+ * `dropFileRetentionDays`) once, keyed by the day like the pool's.
+ */
+export async function scheduleDailyDropFileHousekeeping(deps: WorkerDeps): Promise<boolean> {
+  const day = deps.intake.ctx.clock().toISOString().slice(0, 10);
+  return deps.queue.enqueue('housekeeping.drop-files', { day }, { jobId: `drop-files-${day}` });
 }

@@ -5,6 +5,7 @@ export {
   dispatchPendingDrops,
   dispatchPendingPushes,
   enqueueDeliveryPush,
+  scheduleDailyDropFileHousekeeping,
   scheduleDailyPoolHousekeeping,
   scheduleHourlyDeliveryHousekeeping,
 } from './create-job-handlers.ts';

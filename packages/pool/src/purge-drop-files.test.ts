@@ -66,6 +66,7 @@ describe.each(testControlDbKinds())('purgeDropFiles on %s', (kind) => {
     // Files no drop knows: kept for an operator to look at.
     writeFileSync(path.join(dropStore, 'M01', 'notes.txt'), 'test-only');
     writeFileSync(path.join(dropStore, 'M01', '00000000-0000-4000-8000-000000000000'), 'test-only');
+    writeFileSync(path.join(dropStore, 'README'), 'test-only: no organisation folder');
     now = new Date('2026-11-10T10:00:00Z');
   });
   afterAll(async () => {
@@ -75,7 +76,7 @@ describe.each(testControlDbKinds())('purgeDropFiles on %s', (kind) => {
 
   it('deletes the files of drops finished before the retention, keeps the rest, and audits counts', async () => {
     const outcome = await purge();
-    expect(outcome).toEqual({ removed: 2, kept: 2, unknown: 2 });
+    expect(outcome).toEqual({ removed: 2, kept: 2, unknown: 3 });
     expect(existsSync(fileOf(drops['M01-accepted'] as TFileDrop))).toBe(false);
     expect(existsSync(fileOf(drops['M01-rejected'] as TFileDrop))).toBe(false);
     // Still to be processed: a retry reads it, whatever its age.
@@ -90,7 +91,7 @@ describe.each(testControlDbKinds())('purgeDropFiles on %s', (kind) => {
       action: 'file.purged',
       objectType: 'drop_store',
       organisationCode: null,
-      details: { reason: 'retention', retentionDays: 7, removed: 2, kept: 2, unknown: 2 },
+      details: { reason: 'retention', retentionDays: 7, removed: 2, kept: 2, unknown: 3 },
     });
     expect((await verifyAuditChain(ctx)).ok).toBe(true);
   });
@@ -98,7 +99,7 @@ describe.each(testControlDbKinds())('purgeDropFiles on %s', (kind) => {
   it('does nothing more, and audits nothing, when run again', async () => {
     const [before] = await listLatestAuditEvents(ctx, 1);
     const outcome = await purge();
-    expect(outcome).toEqual({ removed: 0, kept: 2, unknown: 2 });
+    expect(outcome).toEqual({ removed: 0, kept: 2, unknown: 3 });
     const [after] = await listLatestAuditEvents(ctx, 1);
     expect(after?.seq).toBe(before?.seq);
   });

@@ -1,3 +1,4 @@
+import type { Dirent } from 'node:fs';
 import { readdir, rm } from 'node:fs/promises';
 import path from 'node:path';
 import {
@@ -47,13 +48,17 @@ export interface TDropFilePurge {
  */
 export async function purgeDropFiles(options: PurgeDropFilesOptions): Promise<TDropFilePurge> {
   const outcome: TDropFilePurge = { removed: 0, kept: 0, unknown: 0 };
-  const organisations = options.organisationCode
-    ? [options.organisationCode]
-    : await listDirectory(options.dropStore);
+  let organisations = options.organisationCode ? [options.organisationCode] : [];
+  if (!options.organisationCode) {
+    const entries = await listDirectory(options.dropStore);
+    organisations = entries.filter((entry) => entry.isDirectory()).map((entry) => entry.name);
+    // Anything else at the top of the store is no organisation's folder.
+    outcome.unknown += entries.length - organisations.length;
+  }
   const now = options.ctx.clock();
   for (const organisation of organisations) {
     const directory = path.join(options.dropStore, organisation);
-    const names = await listDirectory(directory);
+    const names = (await listDirectory(directory)).map((entry) => entry.name);
     const drops = new Map(
       (await listFileDropsByIds(options.ctx, names)).map((drop) => [drop.id, drop]),
     );
@@ -82,10 +87,10 @@ export async function purgeDropFiles(options: PurgeDropFilesOptions): Promise<TD
   return outcome;
 }
 
-/** Entry names of a directory; none when it does not exist (no drop received yet). */
-async function listDirectory(directory: string): Promise<string[]> {
+/** Entries of a directory; none when it does not exist (no drop received yet). */
+async function listDirectory(directory: string): Promise<Dirent[]> {
   try {
-    return await readdir(directory);
+    return await readdir(directory, { withFileTypes: true });
   } catch (error) {
     if ((error as NodeJS.ErrnoException).code === 'ENOENT') return [];
     throw error;

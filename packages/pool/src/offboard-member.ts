@@ -101,12 +101,13 @@ export interface TOffboardingCertificate {
  * holds of it and re-resolves the persons and households that depended on it,
  * rewrites the pool file (compactWarehouse), then searches the file's bytes for
  * a sample of its values taken before the delete and fails loudly if one is
- * still there, and deletes its processed encrypted files from the drop store. Ends with the deletion certificate `member.offboarded` in the
- * audit chain. Safe to run again after a failure: an offboarded member is
+ * still there, and deletes its processed encrypted files from the drop store.
+ * Ends with the deletion certificate `member.offboarded` in the audit chain.
+ * Safe to run again after a failure: an offboarded member is
  * processed again, and a member with nothing left yields zero counts.
  *
  * @example
- * const certificate = await offboardMember({ ctx, warehouse, actor, memberCode: 'M01', mode: 'export', sftpRoot, signingKey });
+ * const certificate = await offboardMember({ ctx, warehouse, actor, memberCode: 'M01', mode: 'export', sftpRoot, dropStore, signingKey });
  */
 export async function offboardMember(
   options: OffboardMemberOptions,

@@ -1,4 +1,4 @@
-import type { TDropStatus } from './drop-report.ts';
+import { isFinishedDropStatus, type TDropStatus } from './drop-report.ts';
 
 /** Days a processed drop's encrypted file is kept by default (for support on a rejected file). */
 export const DEFAULT_DROP_FILE_RETENTION_DAYS = 7;
@@ -6,9 +6,6 @@ export const DEFAULT_DROP_FILE_RETENTION_DAYS = 7;
 export const MAX_DROP_FILE_RETENTION_DAYS = 90;
 
 const DAY_MS = 24 * 60 * 60 * 1000;
-
-/** Statuses after which nothing reads a drop's file again (no retry, no reprocessing). */
-const FINISHED: ReadonlySet<TDropStatus> = new Set(['accepted', 'rejected', 'duplicate']);
 
 /**
  * Whether a drop's encrypted file may be deleted: its drop is finished (accepted,
@@ -25,7 +22,8 @@ export function isDropFileDisposable(
   drop: { status: TDropStatus; finishedAt: Date | null; receivedAt: Date },
   options: { now: Date; retentionDays: number },
 ): boolean {
-  if (!FINISHED.has(drop.status)) return false;
+  // Nothing reads a finished drop's file again (no retry, no reprocessing).
+  if (!isFinishedDropStatus(drop.status)) return false;
   const finishedAt = drop.finishedAt ?? drop.receivedAt;
   return options.now.getTime() - finishedAt.getTime() >= options.retentionDays * DAY_MS;
 }

@@ -4,6 +4,19 @@ import { ZDropFileKind } from './member-file.ts';
 export const ZDropStatus = z.enum(['received', 'processing', 'accepted', 'rejected', 'duplicate']);
 export type TDropStatus = z.infer<typeof ZDropStatus>;
 
+/** The statuses of a finished drop: its outcome is recorded and no job works on it again. */
+export const ZFinishedDropStatus = ZDropStatus.exclude(['received', 'processing']);
+
+/**
+ * Whether a drop with this status is finished (accepted, rejected or a duplicate).
+ *
+ * @example
+ * isFinishedDropStatus('processing') // false
+ */
+export function isFinishedDropStatus(status: TDropStatus): boolean {
+  return ZFinishedDropStatus.safeParse(status).success;
+}
+
 /** Why a whole drop was rejected: stable codes members can act on. */
 export const ZDropRejectionReason = z.enum([
   'bad_file_name',
@@ -62,7 +75,7 @@ export type TDropRepoussoirCounts = z.infer<typeof ZDropRepoussoirCounts>;
 export const ZDropReport = z.object({
   fileDropId: z.uuid(),
   fileName: z.string(),
-  status: ZDropStatus.exclude(['received', 'processing']),
+  status: ZFinishedDropStatus,
   sha256: z.string(),
   sizeBytes: z.number().int().min(0),
   receivedAt: z.string(),

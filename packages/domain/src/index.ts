@@ -31,6 +31,7 @@ export type {
 } from './drop-report.ts';
 export {
   formatDropReportText,
+  isFinishedDropStatus,
   ZDropPoolCounts,
   ZDropRejectionReason,
   ZDropReport,

@@ -1,4 +1,3 @@
-import path from 'node:path';
 import type { TConfig } from '@alliage/config';
 import {
   appendAuditEvent,
@@ -13,6 +12,7 @@ import {
 import { isAppError } from '@alliage/domain';
 import type { JobQueue } from '@alliage/queue';
 import { createSftpServer, type SftpLogger, type SftpServer } from '@alliage/sftp';
+import { sftpRootIn } from './data-dir-paths.ts';
 
 /** The actor recorded for what an organisation does over SFTP. */
 function sftpActor(organisationCode: string | null): TActor {
@@ -40,7 +40,7 @@ export function createDropZone(options: {
   const { config, ctx, queue } = options;
   return createSftpServer({
     hostKeys: [options.hostKey],
-    storageRoot: path.join(config.dataDir, 'sftp'),
+    storageRoot: sftpRootIn(config.dataDir),
     maxUploadBytes: config.sftp.maxUploadBytes,
     maxSessionsPerOrganisation: config.sftp.maxSessionsPerOrganisation,
     logger: options.logger,

@@ -1,8 +1,8 @@
-import path from 'node:path';
 import type { TConfig } from '@alliage/config';
 import type { IntakeDeps } from '@alliage/intake';
 import type { TWarehouse } from '@alliage/warehouse';
 import type { Logger } from 'pino';
+import { dropStoreIn, sftpRootIn } from './data-dir-paths.ts';
 import type { OpenedPlatform } from './open-platform.ts';
 import { readPreviousPgpKeys } from './rotate-platform-pgp-key.ts';
 
@@ -22,8 +22,8 @@ export function createIntakeDeps(
       platform.secrets.pgp,
       ...readPreviousPgpKeys(config.dataDir, config.secrets.pgpPassphrase),
     ],
-    sftpRoot: path.join(config.dataDir, 'sftp'),
-    dropStore: path.join(config.dataDir, 'drops'),
+    sftpRoot: sftpRootIn(config.dataDir),
+    dropStore: dropStoreIn(config.dataDir),
     maxPlaintextBytes: config.intake.maxPlaintextBytes,
     maxRejectedRowRatio: config.intake.maxRejectedRowRatio,
     logger: logger.child({ component: 'intake' }),

@@ -1,8 +1,8 @@
-import path from 'node:path';
 import type { TConfig } from '@alliage/config';
 import type { PullDeps } from '@alliage/intake';
 import type { JobQueue } from '@alliage/queue';
 import type { Logger } from 'pino';
+import { sftpRootIn } from './data-dir-paths.ts';
 import type { OpenedPlatform } from './open-platform.ts';
 
 /**
@@ -17,7 +17,7 @@ export function createPullDeps(
 ): PullDeps {
   return {
     ctx: platform.ctx,
-    sftpRoot: path.join(config.dataDir, 'sftp'),
+    sftpRoot: sftpRootIn(config.dataDir),
     clientPrivateKey: platform.secrets.sshClientKey,
     maxFileBytes: config.sftp.maxUploadBytes,
     enqueue: (drop) =>

@@ -1,5 +1,4 @@
 import os from 'node:os';
-import path from 'node:path';
 import { hashRepoussoirValues } from '@alliage/api';
 import type { TConfig } from '@alliage/config';
 import {
@@ -69,6 +68,7 @@ import { pushDeliveryFile } from '@alliage/selection';
 import { getPoolStats, type TWarehouse } from '@alliage/warehouse';
 import { destination, pino } from 'pino';
 import type { AdminBackend, TPullSourceView, TPushTargetView } from './admin-backend.ts';
+import { dropStoreIn, sftpRootIn } from './data-dir-paths.ts';
 import { openPlatform } from './open-platform.ts';
 import { openPool } from './open-pool.ts';
 import { registerSettings } from './register-settings.ts';
@@ -151,8 +151,8 @@ export async function createDirectAdminBackend(config: TConfig): Promise<AdminBa
             ctx,
             warehouse,
             hmacSecret: secrets.hmacSecret,
-            sftpRoot: path.join(config.dataDir, 'sftp'),
-            dropStore: path.join(config.dataDir, 'drops'),
+            sftpRoot: sftpRootIn(config.dataDir),
+            dropStore: dropStoreIn(config.dataDir),
             signingKey: {
               armoredPrivateKey: secrets.pgp.armoredPrivateKey,
               passphrase: secrets.pgp.passphrase,
@@ -237,7 +237,7 @@ export async function createDirectAdminBackend(config: TConfig): Promise<AdminBa
       return pushDeliveryFile(
         {
           ctx,
-          sftpRoot: path.join(config.dataDir, 'sftp'),
+          sftpRoot: sftpRootIn(config.dataDir),
           clientPrivateKey: secrets.sshClientKey,
         },
         deliveryId,

@@ -6,7 +6,7 @@ import {
   requestDeliveryPush,
   SYSTEM_ACTOR,
 } from '@alliage/control';
-import { AppError, isAppError } from '@alliage/domain';
+import { AppError, isAppError, isFinishedDropStatus } from '@alliage/domain';
 import { type IntakeDeps, processFileDrop } from '@alliage/intake';
 import { purgeDropFiles, runPoolBuild } from '@alliage/pool';
 import type { JobQueue, TJobHandlers } from '@alliage/queue';
@@ -28,7 +28,7 @@ const VISIBILITY_POLL_MS = 100;
 async function isFileDropFinished(deps: WorkerDeps, fileDropId: string): Promise<boolean> {
   try {
     const drop = await getFileDrop(deps.intake.ctx, fileDropId);
-    return drop.status !== 'received' && drop.status !== 'processing';
+    return isFinishedDropStatus(drop.status);
   } catch (error) {
     if (isAppError(error) && error.code === 'not_found') return false;
     throw error;

@@ -1,11 +1,11 @@
 import os from 'node:os';
-import path from 'node:path';
 import { cliActor } from '@alliage/control';
 import { AppError, isAppError } from '@alliage/domain';
 import { offboardMember } from '@alliage/pool';
 import { type Command, Option } from 'commander';
 import { destination, pino } from 'pino';
 import { readDataDirLock } from '../data-dir-lock.ts';
+import { dropStoreIn, sftpRootIn } from '../data-dir-paths.ts';
 import { EXIT_CHECK_FAILED, EXIT_OK, EXIT_USAGE, exitCodeFor } from '../exit-codes.ts';
 import { openPlatform } from '../open-platform.ts';
 import { openPool } from '../open-pool.ts';
@@ -64,8 +64,8 @@ export function registerOffboardCommands(program: Command): void {
               actor: cliActor(os.userInfo().username),
               memberCode: options.member,
               mode: options.export ? 'export' : 'delete_only',
-              sftpRoot: path.join(config.dataDir, 'sftp'),
-              dropStore: path.join(config.dataDir, 'drops'),
+              sftpRoot: sftpRootIn(config.dataDir),
+              dropStore: dropStoreIn(config.dataDir),
               signingKey: platform.secrets.pgp,
             });
             output.result(certificate, () =>

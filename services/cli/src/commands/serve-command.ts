@@ -1,4 +1,3 @@
-import path from 'node:path';
 import { createApiApp, startApiServer } from '@alliage/api';
 import { appendAuditEvent, SYSTEM_ACTOR } from '@alliage/control';
 import { sshPublicKeyFromPrivate } from '@alliage/crypto';
@@ -7,6 +6,7 @@ import { enqueueDeliveryPush } from '@alliage/worker';
 import type { Command } from 'commander';
 import { pino } from 'pino';
 import { updateDataDirLock } from '../data-dir-lock.ts';
+import { dropStoreIn, sftpRootIn } from '../data-dir-paths.ts';
 import { EXIT_CHECK_FAILED } from '../exit-codes.ts';
 import { ensureLocalOperatorToken } from '../local-operator.ts';
 import { openPlatform } from '../open-platform.ts';
@@ -57,8 +57,8 @@ export function registerServeCommand(program: Command): void {
           },
           register: registerSettings(config, () => runtime.warehouse),
           rights: {
-            sftpRoot: path.join(config.dataDir, 'sftp'),
-            dropStore: path.join(config.dataDir, 'drops'),
+            sftpRoot: sftpRootIn(config.dataDir),
+            dropStore: dropStoreIn(config.dataDir),
           },
           http: config.http,
           health: () => ({

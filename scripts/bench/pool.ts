@@ -21,6 +21,7 @@ import { decryptVerifiedStream } from '@alliage/crypto';
 import { createGpgHome, type GpgHome } from '@alliage/crypto/testing';
 import { ZDialectProfile } from '@alliage/domain';
 import { buildPool, loadMemberDrop, openWarehouse, type TWarehouse } from '@alliage/warehouse';
+import { fixedRepoussoirFeed } from '@alliage/warehouse/testing';
 import { DuckDBInstance } from '@duckdb/node-api';
 import type { TGeneratedManifest, TGeneratedMember } from '../generate/generate-pool-data.ts';
 import type { TPairwiseQuality } from '../generate/pairwise-quality.ts';
@@ -165,7 +166,7 @@ try {
         maxRejectedRowRatio: 0.05,
         retentionMonths: 36,
         memberSectors: sectors,
-        repoussoir: [],
+        repoussoir: fixedRepoussoirFeed([]),
         hmacSecret: 'bench-only-hmac-secret-0123456789abcdef',
         now,
         receivedAt: now,
@@ -216,7 +217,7 @@ try {
     warehouse,
     retentionMonthsByMember: retention,
     memberSectors: sectors,
-    repoussoir: [],
+    repoussoir: fixedRepoussoirFeed([]),
     full: true,
     now,
   });

@@ -25,22 +25,21 @@ export async function addRepoussoirEntry(
   const { kind, hmac, scope, ...provenance } = parseInput(ZRepoussoirEntryInput, input);
   const entries = [{ kind, hmac, scope }];
   return ctx.db.transaction().execute(async (trx) => {
-    const [created] = await insertRepoussoirEntries(trx, {
+    const created = await insertRepoussoirEntries(trx, {
       actor,
       now: ctx.clock(),
       entries,
       provenance,
     });
-    const row =
-      created ??
-      (await trx
-        .selectFrom('repoussoir_entries')
-        .selectAll()
-        .where('kind', '=', kind)
-        .where('hmac', '=', hmac)
-        .where('scope', '=', scope)
-        .where('withdrawn_at', 'is', null)
-        .executeTakeFirstOrThrow());
+    // The entry in force now: the one just created, or the one that was already there.
+    const row = await trx
+      .selectFrom('repoussoir_entries')
+      .selectAll()
+      .where('kind', '=', kind)
+      .where('hmac', '=', hmac)
+      .where('scope', '=', scope)
+      .where('withdrawn_at', 'is', null)
+      .executeTakeFirstOrThrow();
     await appendAuditEvent(trx, ctx.clock, {
       action: 'repoussoir.changed',
       actor,
@@ -49,10 +48,10 @@ export async function addRepoussoirEntry(
       details: repoussoirChangeDetails({
         operation: 'add',
         entries,
-        added: created ? 1 : 0,
+        added: created,
         source: provenance.source,
       }),
     });
-    return { ...toRepoussoirEntry(row), alreadyPresent: created === undefined };
+    return { ...toRepoussoirEntry(row), alreadyPresent: created === 0 };
   });
 }

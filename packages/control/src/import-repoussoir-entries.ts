@@ -54,11 +54,11 @@ export async function importRepoussoirEntries(
         ...repoussoirChangeDetails({
           operation: 'import',
           entries: parsed,
-          added: created.length,
+          added: created,
           source: provenance.source,
         }),
       },
     });
-    return { added: created.length, alreadyPresent: parsed.length - created.length };
+    return { added: created, alreadyPresent: parsed.length - created };
   });
 }

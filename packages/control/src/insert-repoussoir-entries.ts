@@ -1,17 +1,20 @@
 import type { TRepoussoirHashEntry, TRepoussoirProvenance } from '@alliage/domain';
-import type { Selectable, Transaction } from 'kysely';
+import type { Transaction } from 'kysely';
 import type { TActor } from './control-context.ts';
-import type { ControlSchema, RepoussoirEntriesTable } from './schema.ts';
+import { nextRepoussoirVersion } from './next-repoussoir-version.ts';
+import type { ControlSchema } from './schema.ts';
 
 // 7 bound values a row: 1,000 rows stay far below PostgreSQL's 65,535 parameters.
 const INSERT_CHUNK_ROWS = 1_000;
 
 /**
- * Inserts, inside `trx`, the entries not already active (same kind, hash and scope) and
- * returns the rows it created. Entries repeated in `entries` are inserted once.
+ * Inserts, inside `trx`, the entries not already active (same kind, hash and scope),
+ * stamped with the change's repoussoir version, and returns how many it created (not
+ * the rows: a national list adds millions). Entries repeated in `entries` are inserted
+ * once.
  *
  * @example
- * const created = await insertRepoussoirEntries(trx, { actor, now, entries, provenance });
+ * const created = await insertRepoussoirEntries(trx, { actor, now, entries, provenance }); // 1
  */
 export async function insertRepoussoirEntries(
   trx: Transaction<ControlSchema>,
@@ -21,7 +24,8 @@ export async function insertRepoussoirEntries(
     entries: readonly TRepoussoirHashEntry[];
     provenance: TRepoussoirProvenance;
   },
-): Promise<Selectable<RepoussoirEntriesTable>[]> {
+): Promise<number> {
+  const version = await nextRepoussoirVersion(trx);
   const unique = new Map<string, TRepoussoirHashEntry>();
   for (const entry of options.entries) {
     unique.set(`${entry.kind}:${entry.scope}:${entry.hmac}`, entry);
@@ -34,8 +38,9 @@ export async function insertRepoussoirEntries(
     source_reference: options.provenance.sourceReference,
     created_at: options.now,
     created_by: options.actor.ref,
+    change_version: version,
   }));
-  const created: Selectable<RepoussoirEntriesTable>[] = [];
+  let created = 0;
   for (let start = 0; start < rows.length; start += INSERT_CHUNK_ROWS) {
     const chunk = await trx
       .insertInto('repoussoir_entries')
@@ -44,9 +49,9 @@ export async function insertRepoussoirEntries(
       .onConflict((conflict) =>
         conflict.columns(['kind', 'hmac', 'scope']).where('withdrawn_at', 'is', null).doNothing(),
       )
-      .returningAll()
+      .returning('id')
       .execute();
-    created.push(...chunk);
+    created += chunk.length;
   }
   return created;
 }

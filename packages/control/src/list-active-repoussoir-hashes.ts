@@ -10,8 +10,9 @@ export interface TRepoussoirHash {
 }
 
 /**
- * Every entry in force (not withdrawn), for the pool to mark matching persons; ordered
- * by kind, hash and scope so two reads of the same list compare equal.
+ * Every entry in force (not withdrawn), ordered by kind, hash and scope so two reads of
+ * the same list compare equal. The whole list in memory: the pool does not use it (a
+ * national list holds millions of entries) but catches up through `repoussoirFeed`.
  *
  * @example
  * const hashes = await listActiveRepoussoirHashes(ctx); // [{ kind: 'email', hmac: '5b1c…', scope: 'all' }]

@@ -16,6 +16,7 @@ import * as rightsAnswers from './migrations/2026-12-03-0007-rights-answers.ts';
 import * as pushTargets from './migrations/2026-12-03-0008-push-targets.ts';
 import * as optoutDrops from './migrations/2026-12-03-0009-optout-drops.ts';
 import * as sftpAlerts from './migrations/2026-12-03-0010-sftp-alerts.ts';
+import * as repoussoirVersions from './migrations/2026-12-05-0011-repoussoir-versions.ts';
 
 /** Migrations in order; names are timestamp-prefixed so they sort. */
 const MIGRATIONS: Record<string, Migration> = {
@@ -29,6 +30,7 @@ const MIGRATIONS: Record<string, Migration> = {
   '2026-12-03-0008-push-targets': pushTargets,
   '2026-12-03-0009-optout-drops': optoutDrops,
   '2026-12-03-0010-sftp-alerts': sftpAlerts,
+  '2026-12-05-0011-repoussoir-versions': repoussoirVersions,
 };
 
 // A static provider (rather than kysely's FileMigrationProvider) keeps migrations

@@ -213,6 +213,7 @@ describe.each(testControlDbKinds())('repoussoir on %s', (kind) => {
           source_reference: null,
           created_at: T0,
           created_by: 'cli:test',
+          change_version: 1,
         })
         .execute(),
     ).rejects.toThrow();

@@ -163,6 +163,15 @@ export interface RepoussoirEntriesTable {
   withdrawn_at: Timestamp | null;
   withdrawn_by: string | null;
   withdrawal_reason: string | null;
+  /** The version of the change that last touched the entry (repoussoir_state). */
+  change_version: ColumnType<string | number | bigint, number, number>;
+}
+
+/** The one row (id 1) whose version every repoussoir change takes the next of. */
+export interface RepoussoirStateTable {
+  id: number;
+  epoch: Generated<string>;
+  version: ColumnType<string | number | bigint, number, number>;
 }
 
 export interface SelectionsTable {
@@ -349,6 +358,7 @@ export interface ControlSchema {
   pulled_files: PulledFilesTable;
   push_targets: PushTargetsTable;
   repoussoir_entries: RepoussoirEntriesTable;
+  repoussoir_state: RepoussoirStateTable;
   selections: SelectionsTable;
   selection_counts: SelectionCountsTable;
   deliveries: DeliveriesTable;

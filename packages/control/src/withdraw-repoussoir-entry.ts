@@ -2,6 +2,7 @@ import { AppError } from '@alliage/domain';
 import { appendAuditEvent } from './audit-append-event.ts';
 import type { ControlContext, TActor } from './control-context.ts';
 import { isUuid } from './is-uuid.ts';
+import { nextRepoussoirVersion } from './next-repoussoir-version.ts';
 import { type TRepoussoirEntry, toRepoussoirEntry } from './repoussoir-entry.ts';
 
 /**
@@ -28,9 +29,15 @@ export async function withdrawRepoussoirEntry(
   if (!isUuid(entryId)) throw new AppError('not_found', `repoussoir entry ${entryId} not found`);
   return ctx.db.transaction().execute(async (trx) => {
     const now = ctx.clock();
+    const version = await nextRepoussoirVersion(trx);
     const row = await trx
       .updateTable('repoussoir_entries')
-      .set({ withdrawn_at: now, withdrawn_by: actor.ref, withdrawal_reason: reason })
+      .set({
+        withdrawn_at: now,
+        withdrawn_by: actor.ref,
+        withdrawal_reason: reason,
+        change_version: version,
+      })
       .where('id', '=', entryId)
       .where('withdrawn_at', 'is', null)
       .returningAll()

@@ -122,10 +122,13 @@ export type { TRelease, TReleaseRefusal } from './release-permission.ts';
 export { releaseRefusal } from './release-permission.ts';
 export type {
   TRepoussoirAddRequest,
+  TRepoussoirChange,
   TRepoussoirEntryFields,
   TRepoussoirEntryInput,
+  TRepoussoirFeed,
   TRepoussoirHashEntry,
   TRepoussoirHashEntryInput,
+  TRepoussoirHead,
   TRepoussoirImportRequest,
   TRepoussoirKind,
   TRepoussoirProvenance,

@@ -96,3 +96,41 @@ export const ZRepoussoirImportRequest = z
   })
   .strict();
 export type TRepoussoirImportRequest = z.input<typeof ZRepoussoirImportRequest>;
+
+/**
+ * Where the repoussoir stands: `epoch` names the control plane's list (a new one, e.g.
+ * a control plane restored or replaced, has another) and `version` grows by one with
+ * every committed change (entries added, an entry withdrawn), in commit order.
+ */
+export interface TRepoussoirHead {
+  epoch: string;
+  version: number;
+}
+
+/** An entry as a change left it: still in force (`active`) or withdrawn. */
+export interface TRepoussoirChange {
+  id: string;
+  /** The version of the change that last touched the entry. */
+  version: number;
+  kind: TRepoussoirKind;
+  hmac: string;
+  scope: TRepoussoirScope;
+  active: boolean;
+}
+
+/**
+ * The repoussoir as a feed of changes, for a copy (the pool's mirror) to catch up by
+ * versions instead of reading the whole list each time: a national list holds millions
+ * of entries. `changes` answers, oldest first by (version, id), the entries whose last
+ * change is after `after` and at most `upTo`, `limit` at a time: `after` without `id`
+ * is after every entry of that version (`{ version: 0 }` reads from the start), with
+ * the last entry of a page it is where the next page starts.
+ */
+export interface TRepoussoirFeed {
+  head(): Promise<TRepoussoirHead>;
+  changes(request: {
+    after: { version: number; id?: string };
+    upTo: number;
+    limit: number;
+  }): Promise<TRepoussoirChange[]>;
+}

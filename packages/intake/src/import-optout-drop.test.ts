@@ -8,10 +8,9 @@ import {
   type ControlContext,
   cliActor,
   createOrganisation,
-  getRepoussoirFingerprint,
-  listActiveRepoussoirHashes,
   listAuditEvents,
   listRepoussoirEntries,
+  repoussoirFeed,
 } from '@alliage/control';
 import {
   createTestControlDb,
@@ -184,11 +183,8 @@ describe.skipIf(!hasGpg).each(testControlDbKinds())('optouts drops on %s', (kind
     expect(await loadedDrops()).toEqual([base.registered.id]);
   });
 
-  it('applies to the pool at the next count (the repoussoir mirror is synced by fingerprint)', async () => {
-    const synced = await syncRepoussoirHashes(pool.warehouse, {
-      fingerprint: await getRepoussoirFingerprint(ctx),
-      load: () => listActiveRepoussoirHashes(ctx),
-    });
+  it('applies to the pool at the next count (the repoussoir mirror catches up by version)', async () => {
+    const synced = await syncRepoussoirHashes(pool.warehouse, repoussoirFeed(ctx));
     expect(synced).toBe(true);
     const connection = await pool.warehouse.connect();
     try {

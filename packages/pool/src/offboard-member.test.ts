@@ -10,6 +10,7 @@ import {
   createOrganisation,
   getOrganisation,
   listLatestAuditEvents,
+  repoussoirFeed,
   verifyAuditChain,
 } from '@alliage/control';
 import {
@@ -72,7 +73,7 @@ describe.skipIf(!hasGpg).each(testControlDbKinds())('offboardMember (%s)', (kind
         ['M01', 'automobile'],
         ['M02', 'automobile'],
       ]),
-      repoussoir: [],
+      repoussoir: repoussoirFeed(ctx),
       hmacSecret: 'test-only-hmac-secret-0123456789abcdef',
       now,
       receivedAt: now,

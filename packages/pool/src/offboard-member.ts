@@ -3,10 +3,10 @@ import {
   appendAuditEvent,
   type ControlContext,
   getOrganisation,
-  listActiveRepoussoirHashes,
   listOrganisationKeys,
   listOrganisations,
   listPendingFileDrops,
+  repoussoirFeed,
   type TActor,
   type TOrganisationKey,
   updateOrganisation,
@@ -153,7 +153,7 @@ export async function offboardMember(
     warehouse,
     memberCode,
     memberSectors,
-    repoussoir: await listActiveRepoussoirHashes(ctx),
+    repoussoir: repoussoirFeed(ctx),
     now: ctx.clock(),
   });
   const compaction = await compactWarehouse(warehouse);

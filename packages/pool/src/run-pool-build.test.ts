@@ -5,6 +5,7 @@ import {
   cliActor,
   createOrganisation,
   listLatestAuditEvents,
+  repoussoirFeed,
   SYSTEM_ACTOR,
   setInstruction,
 } from '@alliage/control';
@@ -66,7 +67,7 @@ describe.each(testControlDbKinds())('runPoolBuild (%s)', (kind) => {
       maxRejectedRowRatio: 0.05,
       retentionMonths: 24,
       memberSectors: new Map([['M01', 'automobile']]),
-      repoussoir: [],
+      repoussoir: repoussoirFeed(ctx),
       hmacSecret: 'test-only-hmac-secret-0123456789abcdef',
       now,
       receivedAt: now,

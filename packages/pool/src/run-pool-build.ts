@@ -1,7 +1,7 @@
 import {
   appendAuditEvent,
   type ControlContext,
-  listActiveRepoussoirHashes,
+  repoussoirFeed,
   type TActor,
 } from '@alliage/control';
 import {
@@ -40,7 +40,7 @@ export async function runPoolBuild(
     warehouse: options.warehouse,
     retentionMonthsByMember: policies.retentionMonthsByMember,
     memberSectors: policies.memberSectors,
-    repoussoir: await listActiveRepoussoirHashes(options.ctx),
+    repoussoir: repoussoirFeed(options.ctx),
     full: options.full,
     now,
   });

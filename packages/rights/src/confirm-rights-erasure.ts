@@ -1,4 +1,4 @@
-import { appendAuditEvent, listActiveRepoussoirHashes, type TActor } from '@alliage/control';
+import { appendAuditEvent, repoussoirFeed, type TActor } from '@alliage/control';
 import { hmacSha256Hex } from '@alliage/crypto';
 import { AppError, customerSuppressionKey, isAppError } from '@alliage/domain';
 import { collectMemberPolicies, purgeDropFiles } from '@alliage/pool';
@@ -113,7 +113,7 @@ export async function eraseConfirmedItem(
       memberCode: item.memberCode,
       customerIds: item.customerIds,
       memberSectors: policies.memberSectors,
-      repoussoir: await listActiveRepoussoirHashes(ctx),
+      repoussoir: repoussoirFeed(ctx),
       now,
     });
     // Deleted rows stay in the DuckDB file's old blocks until reused: rewrite the file

@@ -12,10 +12,9 @@ import {
   addOrganisationKey,
   type ControlContext,
   createOrganisation,
-  getRepoussoirFingerprint,
-  listActiveRepoussoirHashes,
   listCustomerSuppressionHashes,
   listLatestAuditEvents,
+  repoussoirFeed,
   SYSTEM_ACTOR,
   type TActor,
   verifyAuditChain,
@@ -102,7 +101,7 @@ describe.skipIf(!hasGpg).each(testControlDbKinds())('rights requests (%s)', (kin
       verified: Promise.resolve({}),
       maxRejectedRowRatio: 0.5,
       retentionMonths: 36,
-      repoussoir: await listActiveRepoussoirHashes(ctx),
+      repoussoir: repoussoirFeed(ctx),
       hmacSecret: HMAC_SECRET,
       suppressedCustomerHmacs: suppressed,
       memberSectors: new Map([
@@ -123,10 +122,7 @@ describe.skipIf(!hasGpg).each(testControlDbKinds())('rights requests (%s)', (kin
   };
   /** Persons reachable by email at any member, after mirroring the repoussoir as a count does. */
   const emailAudience = async () => {
-    await syncRepoussoirHashes(warehouse, {
-      fingerprint: await getRepoussoirFingerprint(ctx),
-      load: () => listActiveRepoussoirHashes(ctx),
-    });
+    await syncRepoussoirHashes(warehouse, repoussoirFeed(ctx));
     const counts = await countSelection(
       warehouse,
       ZSelectionCriteria.parse({}),

@@ -1,10 +1,9 @@
 import {
   type ControlContext,
-  getRepoussoirFingerprint,
   getSelection,
-  listActiveRepoussoirHashes,
   listRecentCounts,
   recordSelectionCount,
+  repoussoirFeed,
   type TActor,
 } from '@alliage/control';
 import { discloseCount, type TChannel, type TDisclosedCount, ZChannel } from '@alliage/domain';
@@ -107,13 +106,13 @@ export async function countSelectionAudience(
   return response;
 }
 
-/** Mirrors the active repoussoir into the pool when it changed since the last mirror. */
+/**
+ * Catches the pool's repoussoir mirror up with the control plane and marks the persons
+ * again when the list changed (or the marks went stale) since the last time.
+ */
 export async function syncPoolRepoussoir(
   ctx: ControlContext,
   warehouse: TWarehouse,
 ): Promise<void> {
-  await syncRepoussoirHashes(warehouse, {
-    fingerprint: await getRepoussoirFingerprint(ctx),
-    load: () => listActiveRepoussoirHashes(ctx),
-  });
+  await syncRepoussoirHashes(warehouse, repoussoirFeed(ctx));
 }

@@ -1,5 +1,5 @@
+import type { TRepoussoirFeed } from '@alliage/domain';
 import type { TWarehouse } from './open-warehouse.ts';
-import type { TRepoussoirHash } from './refresh-oppositions.ts';
 import { refreshPool, type TPoolChanges } from './refresh-pool.ts';
 
 export interface BuildPoolOptions {
@@ -10,8 +10,8 @@ export interface BuildPoolOptions {
   full: boolean;
   /** Sector of every member (member_code → sector). */
   memberSectors: Map<string, string>;
-  /** The active repoussoir entries (hashes), to mark the persons they match. */
-  repoussoir: readonly TRepoussoirHash[];
+  /** The repoussoir, for the mirror to catch up and the persons it matches to be marked. */
+  repoussoir: TRepoussoirFeed;
   now: Date;
 }
 

@@ -1,6 +1,6 @@
+import type { TRepoussoirFeed } from '@alliage/domain';
 import { dropStageTables } from './drop-stage-tables.ts';
 import type { TWarehouse } from './open-warehouse.ts';
-import type { TRepoussoirHash } from './refresh-oppositions.ts';
 import { refreshPool, type TPoolChanges } from './refresh-pool.ts';
 
 export interface DeleteMemberDataOptions {
@@ -8,8 +8,8 @@ export interface DeleteMemberDataOptions {
   memberCode: string;
   /** Sector of every remaining member (member_code → sector), for their segments. */
   memberSectors: Map<string, string>;
-  /** The active repoussoir entries, to mark the remaining persons again. */
-  repoussoir: readonly TRepoussoirHash[];
+  /** The repoussoir, for the mirror to catch up and the remaining persons to be marked again. */
+  repoussoir: TRepoussoirFeed;
   now: Date;
 }
 

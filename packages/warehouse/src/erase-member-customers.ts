@@ -1,7 +1,7 @@
+import type { TRepoussoirFeed } from '@alliage/domain';
 import { appendRows } from './append-rows.ts';
 import { dropStageTables } from './drop-stage-tables.ts';
 import type { TWarehouse } from './open-warehouse.ts';
-import type { TRepoussoirHash } from './refresh-oppositions.ts';
 import { refreshPool, type TPoolChanges } from './refresh-pool.ts';
 
 export interface EraseMemberCustomersOptions {
@@ -11,8 +11,8 @@ export interface EraseMemberCustomersOptions {
   customerIds: readonly string[];
   /** Sector of every member (member_code → sector), for the segments refreshed. */
   memberSectors: Map<string, string>;
-  /** The active repoussoir entries, to mark the persons again. */
-  repoussoir: readonly TRepoussoirHash[];
+  /** The repoussoir, for the mirror to catch up and the persons to be marked again. */
+  repoussoir: TRepoussoirFeed;
   /** The platform clock's now. */
   now: Date;
 }

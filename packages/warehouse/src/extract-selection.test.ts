@@ -1,4 +1,4 @@
-import { type TSelectionCriteria, ZSelectionCriteria } from '@alliage/domain';
+import { type TRepoussoirFeed, type TSelectionCriteria, ZSelectionCriteria } from '@alliage/domain';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { countSelection } from './count-selection.ts';
 import { extractSelection } from './extract-selection.ts';
@@ -8,6 +8,7 @@ import type { TSelectionScope } from './selection-scope.ts';
 import { syncRepoussoirHashes } from './sync-repoussoir-hashes.ts';
 import {
   createTestWarehouse,
+  fixedRepoussoirFeed,
   insertFixtureActivity,
   insertFixturePersons,
   insertFixtureRecords,
@@ -143,14 +144,17 @@ describe('extractSelection and countSelection: eligibility', () => {
         now: new Date('2026-06-30T01:00:00Z'),
       });
     });
-    await syncRepoussoirHashes(warehouse, {
-      fingerprint: 'v1',
-      load: async () => [
-        { kind: 'email', hmac: 'rp-email-6', scope: 'email' },
-        { kind: 'phone', hmac: 'rp-phone-7', scope: 'all' },
-        { kind: 'postal', hmac: 'rp-postal-8', scope: 'sms' },
-      ],
-    });
+    await syncRepoussoirHashes(
+      warehouse,
+      fixedRepoussoirFeed(
+        [
+          { kind: 'email', hmac: 'rp-email-6', scope: 'email' },
+          { kind: 'phone', hmac: 'rp-phone-7', scope: 'all' },
+          { kind: 'postal', hmac: 'rp-postal-8', scope: 'sms' },
+        ],
+        'v1',
+      ),
+    );
   });
   afterAll(async () => cleanup());
 
@@ -321,16 +325,29 @@ describe('extractSelection and countSelection: eligibility', () => {
     expect(ids).not.toContain(14);
   });
 
-  it('re-mirrors the repoussoir only when its fingerprint changes', async () => {
-    let loads = 0;
-    const load = async () => {
-      loads++;
-      return [{ kind: 'email' as const, hmac: 'email-1', scope: 'all' }];
-    };
-    expect(await syncRepoussoirHashes(warehouse, { fingerprint: 'v1', load })).toBe(false);
-    expect(loads).toBe(0);
-    expect(await syncRepoussoirHashes(warehouse, { fingerprint: 'v2', load })).toBe(true);
-    expect(loads).toBe(1);
+  it('re-mirrors the repoussoir only when its head changes', async () => {
+    let pages = 0;
+    const counted = (feed: TRepoussoirFeed): TRepoussoirFeed => ({
+      head: feed.head,
+      changes: (request) => {
+        pages++;
+        return feed.changes(request);
+      },
+    });
+    const entries = [{ kind: 'email' as const, hmac: 'email-1', scope: 'all' }];
+    const v1 = [
+      { kind: 'email' as const, hmac: 'rp-email-6', scope: 'email' },
+      { kind: 'phone' as const, hmac: 'rp-phone-7', scope: 'all' },
+      { kind: 'postal' as const, hmac: 'rp-postal-8', scope: 'sms' },
+    ];
+    expect(await syncRepoussoirHashes(warehouse, counted(fixedRepoussoirFeed(v1, 'v1')))).toBe(
+      false,
+    );
+    expect(pages).toBe(0);
+    expect(await syncRepoussoirHashes(warehouse, counted(fixedRepoussoirFeed(entries, 'v2')))).toBe(
+      true,
+    );
+    expect(pages).toBe(1);
     // Person 1's email is now on the repoussoir for all channels; the old entries are gone.
     const ids = await extractIds('sms');
     expect(ids).not.toContain(1);

@@ -47,7 +47,6 @@ export type { ReadCsvRecordsOptions, TCsvRecordsRead } from './read-csv-records.
 export { readCsvRecords } from './read-csv-records.ts';
 export type { TMemberCustomerData } from './read-member-customer-data.ts';
 export { readMemberCustomerData } from './read-member-customer-data.ts';
-export type { TRepoussoirHash } from './refresh-oppositions.ts';
 export { refreshOppositions } from './refresh-oppositions.ts';
 export type { TPoolChanges } from './refresh-pool.ts';
 export { refreshPool } from './refresh-pool.ts';
@@ -63,4 +62,6 @@ export type {
   TSelectionScope,
 } from './selection-scope.ts';
 export { syncRepoussoirHashes } from './sync-repoussoir-hashes.ts';
+export type { TRepoussoirMirrorSync } from './sync-repoussoir-mirror.ts';
+export { readRepoussoirMirrorHead, syncRepoussoirMirror } from './sync-repoussoir-mirror.ts';
 export { type TWarmResult, warmWarehouse } from './warm-warehouse.ts';

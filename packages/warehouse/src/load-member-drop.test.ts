@@ -6,7 +6,7 @@ import { deleteMemberData } from './delete-member-data.ts';
 import { eraseMemberCustomers } from './erase-member-customers.ts';
 import { loadMemberDrop } from './load-member-drop.ts';
 import type { TWarehouse } from './open-warehouse.ts';
-import { createTestWarehouse } from './testing/index.ts';
+import { createTestWarehouse, fixedRepoussoirFeed } from './testing/index.ts';
 
 const CUSTOMER_HEADER =
   'customer_id,civility,first_name,last_name,address_complement,address_building,street,address_locality,postcode,city,country,email,phone_mobile,phone_landline,birth_date,optin_email,optin_sms,optin_phone,created_at';
@@ -46,7 +46,7 @@ async function load(
     verified: Promise.resolve({}),
     maxRejectedRowRatio: 0.5,
     retentionMonths: extra.retentionMonths ?? 36,
-    repoussoir: extra.repoussoir ?? [],
+    repoussoir: fixedRepoussoirFeed(extra.repoussoir ?? []),
     hmacSecret: HMAC_SECRET,
     memberSectors: new Map([
       ['M01', 'equipement_maison'],
@@ -103,7 +103,11 @@ describe('loadMemberDrop', () => {
           )
         ).getRowsJS(),
       );
-    const pool = { memberSectors: new Map([['M02', 'loisirs_voyages']]), repoussoir: [], now: NOW };
+    const pool = {
+      memberSectors: new Map([['M02', 'loisirs_voyages']]),
+      repoussoir: fixedRepoussoirFeed([]),
+      now: NOW,
+    };
     const erased = await eraseMemberCustomers({
       warehouse,
       memberCode: 'M01',

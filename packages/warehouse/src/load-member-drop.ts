@@ -1,5 +1,5 @@
 import type { Readable } from 'node:stream';
-import type { TDialectProfile, TMemberFileKind, TRowError } from '@alliage/domain';
+import type { TDialectProfile, TMemberFileKind, TRepoussoirFeed, TRowError } from '@alliage/domain';
 import type { DuckDBConnection } from '@duckdb/node-api';
 import { dropStageTables } from './drop-stage-tables.ts';
 import { prepareCustomerMerge, type TMergeResult } from './merge-staged-customers.ts';
@@ -7,7 +7,6 @@ import { prepareTransactionMerge } from './merge-staged-transactions.ts';
 import { normalizeStagedCustomers } from './normalize-staged-customers.ts';
 import { normalizeStagedTransactions } from './normalize-staged-transactions.ts';
 import type { TWarehouse } from './open-warehouse.ts';
-import type { TRepoussoirHash } from './refresh-oppositions.ts';
 import { refreshPool, type TPoolChanges } from './refresh-pool.ts';
 import { sqlIdentifier } from './sql-literal.ts';
 import { stageMemberFile } from './stage-member-file.ts';
@@ -28,8 +27,8 @@ export interface LoadMemberDropOptions {
   retentionMonths: number;
   /** Sector of every member (member_code → sector), for per-sector segments. */
   memberSectors: Map<string, string>;
-  /** The active repoussoir entries (hashes), to mark the persons they match. */
-  repoussoir: readonly TRepoussoirHash[];
+  /** The repoussoir, for the mirror to catch up and the persons it matches to be marked. */
+  repoussoir: TRepoussoirFeed;
   /** The platform's HMAC secret: record contact points are hashed with it. */
   hmacSecret: string;
   /**

@@ -359,6 +359,26 @@ const MIGRATIONS: { version: number; name: string; sql: string }[] = [
         SELECT * FROM customer_records WHERE held_until IS NOT NULL;
     `,
   },
+  {
+    version: 10,
+    name: 'repoussoir-mirror-by-version',
+    sql: `
+      -- The mirror catches up by the control plane's repoussoir versions instead of
+      -- being replaced whole (a national list holds millions of entries): each entry
+      -- keeps its id, so a withdrawal removes exactly it, and repoussoir_mirror holds
+      -- the head (epoch, version) the mirror stands at. Emptied here: the next sync
+      -- reads the list from the start, and the marks are recomputed then.
+      DROP TABLE repoussoir_hashes;
+      CREATE TABLE repoussoir_hashes (
+        entry_id VARCHAR NOT NULL,
+        kind VARCHAR NOT NULL,
+        hmac VARCHAR NOT NULL,
+        scope VARCHAR NOT NULL
+      );
+      CREATE TABLE repoussoir_mirror (epoch VARCHAR NOT NULL, version BIGINT NOT NULL);
+      DELETE FROM repoussoir_sync;
+    `,
+  },
 ];
 
 /**

@@ -14,7 +14,7 @@ import { normalizeStagedCustomers } from './normalize-staged-customers.ts';
 import { normalizeStagedTransactions } from './normalize-staged-transactions.ts';
 import type { TWarehouse } from './open-warehouse.ts';
 import { stageMemberFile } from './stage-member-file.ts';
-import { createTestWarehouse } from './testing/index.ts';
+import { createTestWarehouse, fixedRepoussoirFeed } from './testing/index.ts';
 
 const NOW = new Date('2026-11-23T10:00:00Z');
 const HMAC_SECRET = 'test-only-hmac-secret-0123456789abcdef';
@@ -97,7 +97,7 @@ describe('prepareCustomerMerge and prepareTransactionMerge', () => {
         verified: Promise.resolve({}),
         maxRejectedRowRatio: 0.5,
         retentionMonths: 36,
-        repoussoir: [],
+        repoussoir: fixedRepoussoirFeed([]),
         hmacSecret: HMAC_SECRET,
         memberSectors: new Map([['M01', 'equipement_maison']]),
         now: NOW,

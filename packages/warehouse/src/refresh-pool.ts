@@ -1,8 +1,9 @@
+import type { TRepoussoirFeed } from '@alliage/domain';
 import type { DuckDBConnection } from '@duckdb/node-api';
 import { assignHouseholds, type THouseholdChanges } from './assign-households.ts';
 import { dropStageTables } from './drop-stage-tables.ts';
 import { purgeExpiredRecords, type TPurgeCounts } from './purge-expired-records.ts';
-import { refreshOppositions, type TRepoussoirHash } from './refresh-oppositions.ts';
+import { refreshOppositions } from './refresh-oppositions.ts';
 import { refreshRecordActivity } from './refresh-record-activity.ts';
 import { refreshSegments, type TSegmentChanges } from './refresh-segments.ts';
 import { resolveIdentities, type TIdentityChanges } from './resolve-identities.ts';
@@ -13,7 +14,7 @@ export interface TPoolChanges {
   identities: TIdentityChanges;
   households: THouseholdChanges;
   segments: TSegmentChanges;
-  /** Persons marked by the repoussoir (null when the entries were not given). */
+  /** Persons marked by the repoussoir (null when no feed was given). */
   opposedPersons: number | null;
 }
 
@@ -32,8 +33,8 @@ export interface RefreshPoolOptions {
   full?: boolean;
   /** Sector of every member (member_code → sector): per-sector segments. */
   memberSectors: Map<string, string>;
-  /** The active repoussoir entries; the persons they match are marked again. */
-  repoussoir: readonly TRepoussoirHash[] | null;
+  /** The repoussoir: the mirror catches up and the persons it matches are marked again. */
+  repoussoir: TRepoussoirFeed | null;
   /** ISO date of the platform clock. */
   today: string;
   now: Date;
@@ -90,8 +91,8 @@ export async function refreshPool(options: RefreshPoolOptions): Promise<TPoolCha
   const opposedPersons = options.repoussoir
     ? await refreshOppositions(connection, options.repoussoir)
     : null;
-  // Person IDs may have changed: without entries to mark from, let the next
-  // selection re-mirror the repoussoir and recompute the marks.
+  // Person IDs may have changed: without a feed to catch up from, let the next
+  // selection catch the mirror up and recompute the marks.
   if (!options.repoussoir) await connection.run('DELETE FROM repoussoir_sync');
   await dropRefreshScratch(connection);
   return { purged, identities, households, segments, opposedPersons };

@@ -1,6 +1,7 @@
 import {
   retentionCutoff,
   type TChannel,
+  type TRepoussoirKind,
   wholeMonthsBetween,
   ZSelectionCriteria,
 } from '@alliage/domain';
@@ -8,12 +9,12 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { countSelection } from './count-selection.ts';
 import { extractSelection } from './extract-selection.ts';
 import type { TWarehouse } from './open-warehouse.ts';
-import type { TRepoussoirHash } from './refresh-oppositions.ts';
 import { refreshRecordActivity } from './refresh-record-activity.ts';
 import type { TSelectionScope } from './selection-scope.ts';
 import { syncRepoussoirHashes } from './sync-repoussoir-hashes.ts';
 import {
   createTestWarehouse,
+  fixedRepoussoirFeed,
   insertFixturePersons,
   insertFixtureRecords,
   seededRandom,
@@ -47,7 +48,7 @@ interface TGeneratedRecord extends TFixtureRecord {
 interface TGeneratedPool {
   records: TGeneratedRecord[];
   permits: Record<TChannel, Map<string, string>>;
-  repoussoir: TRepoussoirHash[];
+  repoussoir: { kind: TRepoussoirKind; hmac: string; scope: string }[];
 }
 
 function generatePool(seed: number): TGeneratedPool {
@@ -139,7 +140,7 @@ function generatePool(seed: number): TGeneratedPool {
       ),
     ]),
   ) as Record<TChannel, Map<string, string>>;
-  const repoussoir: TRepoussoirHash[] = [];
+  const repoussoir: TGeneratedPool['repoussoir'] = [];
   for (let index = 0; index < 60; index++) {
     const kind = pick(['email', 'phone', 'postal'] as const);
     const prefix = { email: 'e', phone: 'p', postal: 'a' }[kind];
@@ -367,10 +368,7 @@ describe('selections on generated pools (property)', () => {
         );
         await connection.run('COMMIT');
       });
-      await syncRepoussoirHashes(warehouse, {
-        fingerprint: `seed-${seed}`,
-        load: async () => pool.repoussoir,
-      });
+      await syncRepoussoirHashes(warehouse, fixedRepoussoirFeed(pool.repoussoir, `seed-${seed}`));
       const permitsOf = (channel: TChannel) =>
         [...pool.permits[channel]].map(([memberCode, cutoff]) => ({
           memberCode,

@@ -1,50 +1,37 @@
-import { type DuckDBConnection, LIST, listValue, VARCHAR } from '@duckdb/node-api';
+import type { TRepoussoirFeed } from '@alliage/domain';
+import type { DuckDBConnection } from '@duckdb/node-api';
 import type { TWarehouse } from './open-warehouse.ts';
-import { markOppositions, type TRepoussoirHash } from './refresh-oppositions.ts';
+import { refreshOppositions } from './refresh-oppositions.ts';
+import { repoussoirMarksFingerprint } from './sync-repoussoir-mirror.ts';
 
 /**
- * Mirrors the control plane's active repoussoir entries into `repoussoir_hashes`
- * and recomputes the persons they mark (`person_oppositions`, what counts read),
- * on the writer and in one transaction, only when `fingerprint` differs from the
- * one last mirrored (the pool build clears it): a count then costs one read and
- * no write — and never waits for a load holding the writer — when nothing
- * changed. Returns whether it replaced the mirror.
+ * Before a count or a delivery: when the repoussoir moved past the head the persons'
+ * marks follow (or a build, a drop or an erasure made them stale), catches the mirror
+ * up from the feed and marks the persons again, on the writer and in one transaction.
+ * When nothing changed a count costs one read of the control plane and one of the pool,
+ * and never waits for a load holding the writer. Returns whether it refreshed.
  *
  * @example
- * await syncRepoussoirHashes(warehouse, { fingerprint, load: () => listActiveRepoussoirHashes(ctx) });
+ * await syncRepoussoirHashes(warehouse, repoussoirFeed(ctx));
  */
 export async function syncRepoussoirHashes(
   warehouse: TWarehouse,
-  input: { fingerprint: string; load: () => Promise<readonly TRepoussoirHash[]> },
+  feed: TRepoussoirFeed,
 ): Promise<boolean> {
+  const current = repoussoirMarksFingerprint(await feed.head());
   const reader = await warehouse.connect();
   try {
-    if ((await storedFingerprint(reader)) === input.fingerprint) return false;
+    if ((await storedFingerprint(reader)) === current) return false;
   } finally {
     reader.closeSync();
   }
   return warehouse.withWriter(async (connection) => {
-    if ((await storedFingerprint(connection)) === input.fingerprint) return false;
-    const entries = await input.load();
+    if ((await storedFingerprint(connection)) === repoussoirMarksFingerprint(await feed.head())) {
+      return false;
+    }
     await connection.run('BEGIN TRANSACTION');
     try {
-      await connection.run('DELETE FROM repoussoir_hashes');
-      await connection.run(
-        `INSERT INTO repoussoir_hashes
-         SELECT unnest($kinds), unnest($hmacs), unnest($scopes)`,
-        {
-          kinds: listValue(entries.map((entry) => entry.kind)),
-          hmacs: listValue(entries.map((entry) => entry.hmac)),
-          scopes: listValue(entries.map((entry) => entry.scope)),
-        },
-        { kinds: LIST(VARCHAR), hmacs: LIST(VARCHAR), scopes: LIST(VARCHAR) },
-      );
-      await markOppositions(connection, 'repoussoir_hashes');
-      await connection.run('DELETE FROM repoussoir_sync');
-      await connection.run(
-        'INSERT INTO repoussoir_sync VALUES ($fingerprint, current_timestamp::TIMESTAMP)',
-        { fingerprint: input.fingerprint },
-      );
+      await refreshOppositions(connection, feed);
       await connection.run('COMMIT');
       return true;
     } catch (error) {

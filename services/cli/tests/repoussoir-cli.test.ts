@@ -196,4 +196,43 @@ describe('alliage repoussoir on embedded defaults (PGlite data directory)', () =
       expect(await stopProcess(serve.child)).toBe(0);
     }
   });
+
+  it('imports a list larger than one request in batches of 10,000, each audited', async () => {
+    const numbers = Array.from(
+      { length: 25_000 },
+      (_, index) => `phone,0${612_000_000 + index * 3}`,
+    );
+    // One number repeated in the file: counted once, as already there.
+    const file = writeCsv('national.csv', ['kind,value', numbers[1], ...numbers, ''].join('\n'));
+    const result = await runCli(
+      [
+        'repoussoir',
+        'import',
+        '--file',
+        file,
+        '--source',
+        'national_list',
+        '--scope',
+        'sms',
+        '--json',
+      ],
+      env,
+    );
+    expect(result.stderr).toBe('');
+    expect(result.code).toBe(0);
+    expect(JSON.parse(result.stdout)).toMatchObject({
+      entries: 25_001,
+      added: 25_000,
+      alreadyPresent: 1,
+    });
+    const tail = await runCli(['audit', 'tail', '-n', '3', '--json'], env);
+    const imports = (JSON.parse(tail.stdout) as { action: string; details: { added: number } }[])
+      .filter((event) => event.action === 'repoussoir.changed')
+      .map((event) => event.details.added);
+    expect(imports).toEqual([10_000 - 1, 10_000, 5_001]);
+    const stats = JSON.parse((await runCli(['repoussoir', 'stats', '--json'], env)).stdout);
+    expect(stats.bySourceAndScope).toContainEqual(
+      expect.objectContaining({ source: 'national_list', scope: 'sms', active: 25_000 }),
+    );
+  });
 });

@@ -1,5 +1,6 @@
 export { seededRandom } from '@alliage/domain/testing';
 export { createTestWarehouse } from './create-test-warehouse.ts';
+export { fixedRepoussoirFeed } from './fixed-repoussoir-feed.ts';
 export type { TFixtureRecord } from './insert-pool-fixtures.ts';
 export { insertFixtureActivity, insertFixtureRecords } from './insert-pool-fixtures.ts';
 export { insertFixturePersons, reachableRecord, scopeFor } from './selection-fixtures.ts';

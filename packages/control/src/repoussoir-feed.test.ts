@@ -1,10 +1,11 @@
 import { hmacSha256Hex } from '@alliage/crypto';
 import type { TRepoussoirChange } from '@alliage/domain';
-import { sql } from 'kysely';
+import { type Kysely, sql } from 'kysely';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { addRepoussoirEntry } from './add-repoussoir-entry.ts';
 import { type ControlContext, cliActor } from './control-context.ts';
 import { importRepoussoirEntries } from './import-repoussoir-entries.ts';
+import * as repoussoirVersions from './migrations/2026-12-05-0011-repoussoir-versions.ts';
 import { nextRepoussoirVersion } from './next-repoussoir-version.ts';
 import { readRepoussoirHead, repoussoirFeed } from './repoussoir-feed.ts';
 import { createTestControlDb, type TestControlDb, testControlDbKinds } from './testing/index.ts';
@@ -124,4 +125,33 @@ describe.each(testControlDbKinds())('repoussoir feed on %s', (kind) => {
       expect((await readRepoussoirHead(ctx)).version).toBe(version + 1);
     },
   );
+});
+
+describe.each(testControlDbKinds())('repoussoir versions migration on %s', (kind) => {
+  let control: TestControlDb;
+  beforeAll(async () => {
+    control = await createTestControlDb(kind);
+  });
+  afterAll(async () => {
+    await control?.close();
+  });
+
+  it('makes the entries already there version 1, so a mirror reads them all', async () => {
+    const db = control.db as unknown as Kysely<unknown>;
+    await repoussoirVersions.down(db);
+    await sql`
+      INSERT INTO repoussoir_entries (kind, hmac, scope, source, created_at, created_by)
+      VALUES ('email', ${hashOf('old@example.invalid')}, 'all', 'operator', now(), 'cli:test')`.execute(
+      db,
+    );
+    await repoussoirVersions.up(db);
+    const ctx = { db: control.db, clock: () => new Date() };
+    expect((await readRepoussoirHead(ctx)).version).toBe(1);
+    expect(
+      await repoussoirFeed(ctx).changes({ after: { version: 0 }, upTo: 1, limit: 10 }),
+    ).toEqual([expect.objectContaining({ kind: 'email', version: 1, active: true })]);
+    // The next change is version 2.
+    await addRepoussoirEntry(ctx, actor, { kind: 'phone', hmac: hashOf('+33612345678') });
+    expect((await readRepoussoirHead(ctx)).version).toBe(2);
+  });
 });

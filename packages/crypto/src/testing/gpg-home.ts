@@ -1,5 +1,5 @@
 import { execFileSync, spawnSync } from 'node:child_process';
-import { mkdtempSync, rmSync } from 'node:fs';
+import { existsSync, mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import path from 'node:path';
 
@@ -80,7 +80,12 @@ export function createGpgHome(): GpgHome {
     exportPublicKey: (fingerprint) => run(['--armor', '--export', fingerprint]).toString('utf8'),
     close: () => {
       execFileSync('gpgconf', ['--homedir', dir, '--kill', 'gpg-agent'], { stdio: 'ignore' });
-      rmSync(dir, { recursive: true, force: true });
+      // The agent may still be removing its sockets as it exits. A removal racing it was
+      // seen to stop part-way without an error (a CI run left a home holding test keys),
+      // so the folder is removed again until it is gone.
+      for (let attempt = 0; attempt < 5 && existsSync(dir); attempt++) {
+        rmSync(dir, { recursive: true, force: true, maxRetries: 5, retryDelay: 50 });
+      }
     },
   };
 }

@@ -61,6 +61,7 @@ export type { TPrincipalInput } from './create-principal.ts';
 export { createPrincipal, ZPrincipalInput } from './create-principal.ts';
 export type { TFileDrop } from './file-drop.ts';
 export { findAcceptedFileDrop } from './find-accepted-file-drop.ts';
+export { findDropRepoussoirImport } from './find-drop-repoussoir-import.ts';
 export { getFileDrop } from './get-file-drop.ts';
 export { getInstruction } from './get-instruction.ts';
 export { getInstructionInForce } from './get-instruction-in-force.ts';

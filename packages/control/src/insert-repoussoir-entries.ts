@@ -26,25 +26,24 @@ export async function insertRepoussoirEntries(
   },
 ): Promise<number> {
   const version = await nextRepoussoirVersion(trx);
-  const unique = new Map<string, TRepoussoirHashEntry>();
-  for (const entry of options.entries) {
-    unique.set(`${entry.kind}:${entry.scope}:${entry.hmac}`, entry);
-  }
-  const rows = [...unique.values()].map((entry) => ({
-    kind: entry.kind,
-    hmac: entry.hmac,
-    scope: entry.scope,
-    source: options.provenance.source,
-    source_reference: options.provenance.sourceReference,
-    created_at: options.now,
-    created_by: options.actor.ref,
-    change_version: version,
-  }));
   let created = 0;
-  for (let start = 0; start < rows.length; start += INSERT_CHUNK_ROWS) {
+  // Rows are built a chunk at a time (a member's opt-out list may hold a million lines).
+  // A contact point repeated in `entries`, in one chunk or two, meets the active entry
+  // its first occurrence created and is counted as already there.
+  for (let start = 0; start < options.entries.length; start += INSERT_CHUNK_ROWS) {
+    const rows = options.entries.slice(start, start + INSERT_CHUNK_ROWS).map((entry) => ({
+      kind: entry.kind,
+      hmac: entry.hmac,
+      scope: entry.scope,
+      source: options.provenance.source,
+      source_reference: options.provenance.sourceReference,
+      created_at: options.now,
+      created_by: options.actor.ref,
+      change_version: version,
+    }));
     const chunk = await trx
       .insertInto('repoussoir_entries')
-      .values(rows.slice(start, start + INSERT_CHUNK_ROWS))
+      .values(rows)
       // The partial unique index decides, so a concurrent identical add cannot duplicate.
       .onConflict((conflict) =>
         conflict.columns(['kind', 'hmac', 'scope']).where('withdrawn_at', 'is', null).doNothing(),

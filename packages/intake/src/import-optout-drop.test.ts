@@ -1,6 +1,6 @@
 // A member's opt-out list through the real intake path (GnuPG-made file, real control
 // DB, real pool): entries reach the repoussoir only, and apply at the next count.
-import { mkdtempSync, readFileSync, rmSync } from 'node:fs';
+import { mkdirSync, mkdtempSync, readFileSync, rmSync } from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
 import {
@@ -243,5 +243,28 @@ describe.skipIf(!hasGpg).each(testControlDbKinds())('optouts drops on %s', (kind
     expect(JSON.parse(report)).toMatchObject({ rejection: { reason }, repoussoir: null });
     expect(report).not.toMatch(/canary/i);
     expect(await memberOptouts()).toHaveLength(30);
+  });
+
+  it('reports what a list added when its drop runs again after the import committed', async () => {
+    const fileName = 'M01_optouts_20261205.csv.pgp';
+    const { registered } = await drop(
+      fileName,
+      [
+        'kind,value',
+        'email,canary.retry1@example.test',
+        'email,canary.retry2@example.test',
+        '',
+      ].join('\n'),
+    );
+    // The report cannot be written (a folder stands where it goes): the run fails after
+    // the import committed, as a crash between the two would leave it.
+    const reportPath = path.join(deps.sftpRoot, 'M01', 'reports', `${fileName}.report.json`);
+    mkdirSync(reportPath, { recursive: true });
+    await expect(processFileDrop(deps, registered.id)).rejects.toThrow();
+    expect(await memberOptouts()).toHaveLength(32);
+    rmSync(reportPath, { recursive: true });
+    expect(await processFileDrop(deps, registered.id)).toMatchObject({ status: 'accepted' });
+    expect(JSON.parse(readReport(fileName)).repoussoir).toEqual({ added: 2, alreadyPresent: 0 });
+    expect(await memberOptouts()).toHaveLength(32);
   });
 });

@@ -1,6 +1,7 @@
 import type { Readable } from 'node:stream';
 import {
   type ControlContext,
+  findDropRepoussoirImport,
   importRepoussoirEntries,
   SYSTEM_ACTOR,
   type TFileDrop,
@@ -32,7 +33,8 @@ export type TOptoutDropResult =
  * signature verifies and the share of refused lines stays within `maxRejectedRowRatio`,
  * then the entries go in with source `member_optout` and the member's code as reference,
  * in one transaction with a `repoussoir.changed` event naming the member and the drop.
- * Entries already in force are counted, not added again, so a retry adds nothing.
+ * Entries already in force are counted, not added again, so a retry adds nothing; a
+ * retry after the import committed reports what that import added.
  *
  * @example
  * const result = await importOptoutDrop({ ctx, drop, dialect, plaintext, verified, hmacSecret, maxRejectedRowRatio: 0.05 });
@@ -71,8 +73,15 @@ export async function importOptoutDrop(options: {
       rowErrors,
     };
   }
+  // A run after a crash between the import and the report finds the entries in force:
+  // what the first run added is what the member is told.
+  const earlier = await findDropRepoussoirImport(options.ctx, {
+    organisationCode: options.drop.organisationCode,
+    fileDropId: options.drop.id,
+  });
   const repoussoir =
-    entries.length === 0
+    earlier ??
+    (entries.length === 0
       ? { added: 0, alreadyPresent: 0 }
       : await importRepoussoirEntries(
           options.ctx,
@@ -83,6 +92,6 @@ export async function importOptoutDrop(options: {
             organisationCode: options.drop.organisationCode,
             details: { fileDropId: options.drop.id },
           },
-        );
+        ));
   return { outcome: 'imported', rows, rowErrors, repoussoir };
 }

@@ -14,6 +14,12 @@ export const JOB_CATALOG = {
   'housekeeping.pool': z.object({ day: z.iso.date() }).strict(),
   /** The daily drop-store pass: deletes the encrypted files of drops finished past their retention. */
   'housekeeping.drop-files': z.object({ day: z.iso.date() }).strict(),
+  /**
+   * Catches the pool's repoussoir mirror up with the control plane and marks the persons
+   * again (keyed by the list's epoch and version, so each change is caught up once, off
+   * the path of a drop or a count: a national list brings millions of changes).
+   */
+  'pool.repoussoir-sync': z.object({ version: z.number().int().min(0) }).strict(),
   /** Extracts, encrypts and writes the delivery of an approved selection (idempotent per selection). */
   'delivery.build': z.object({ selectionId: z.uuid() }).strict(),
   /** Pushes a written delivery to its client's own SFTP server (push target), checked before its rename. */

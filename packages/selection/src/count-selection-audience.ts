@@ -108,11 +108,12 @@ export async function countSelectionAudience(
 
 /**
  * Catches the pool's repoussoir mirror up with the control plane and marks the persons
- * again when the list changed (or the marks went stale) since the last time.
+ * again when the list changed (or the marks went stale) since the last time; returns
+ * whether it did.
  */
 export async function syncPoolRepoussoir(
   ctx: ControlContext,
   warehouse: TWarehouse,
-): Promise<void> {
-  await syncRepoussoirHashes(warehouse, repoussoirFeed(ctx));
+): Promise<boolean> {
+  return syncRepoussoirHashes(warehouse, repoussoirFeed(ctx));
 }

@@ -14,6 +14,7 @@ import {
   scheduleDailyDropFileHousekeeping,
   scheduleDailyPoolHousekeeping,
   scheduleHourlyDeliveryHousekeeping,
+  scheduleRepoussoirSync,
   type WorkerDeps,
 } from '@alliage/worker';
 import type { Logger } from 'pino';
@@ -55,6 +56,7 @@ export async function startRuntime(options: {
   const queue = createConfiguredQueue(config, logger);
   const pullDeps = createPullDeps(config, platform, queue, logger);
   let schedule: { stop(): Promise<void> } | null = null;
+  let repoussoirSync: { stop(): Promise<void> } | null = null;
   let housekeeping: { stop(): void } | null = null;
   let sftp: SftpServer | null = null;
   let sftpPort: number | null = null;
@@ -87,6 +89,7 @@ export async function startRuntime(options: {
         options.pullScheduleTickMs ?? PULL_SCHEDULE_TICK_MS,
       );
       housekeeping = startDailyHousekeeping(deps, logger);
+      repoussoirSync = startRepoussoirSync(deps, logger);
     }
     if (options.sftp) {
       sftp = createDropZone({
@@ -101,6 +104,7 @@ export async function startRuntime(options: {
   } catch (error) {
     await warming?.stop();
     housekeeping?.stop();
+    await repoussoirSync?.stop();
     await schedule?.stop();
     await sftp?.close();
     await queue.close();
@@ -115,6 +119,7 @@ export async function startRuntime(options: {
     stop: async () => {
       await warming?.stop();
       housekeeping?.stop();
+      await repoussoirSync?.stop();
       await schedule?.stop();
       await sftp?.close();
       await queue.close();
@@ -147,19 +152,16 @@ function startWarming(warehouse: TWarehouse, logger: Logger): { stop(): Promise<
 }
 
 /**
- * Every `tickMs`, pulls the scheduled sources that are due, one at a time. A tick
- * never overlaps the previous one, never keeps the process alive, and never
- * throws: failures are logged here and audited by the puller.
+ * Every `tickMs`, pulls the scheduled sources that are due, one at a time. Failures
+ * are logged here and audited by the puller.
  */
 function startPullSchedule(
   deps: PullDeps,
   logger: Logger,
   tickMs: number,
 ): { stop(): Promise<void> } {
-  let running: Promise<void> | null = null;
-  const tick = () => {
-    if (running) return;
-    running = pullDueSources(deps, deps.ctx.clock())
+  return startTicking(tickMs, () =>
+    pullDueSources(deps, deps.ctx.clock())
       .then((outcome) => {
         if (outcome.pulled + outcome.failed > 0) logger.info(outcome, 'scheduled pulls done');
       })
@@ -169,11 +171,47 @@ function startPullSchedule(
           { err: error instanceof Error ? error.name : 'unknown' },
           'pull schedule tick failed',
         );
-      })
-      .finally(() => {
-        running = null;
+      }),
+  );
+}
+
+/** How often the runtime looks whether the repoussoir changed since the pool's mirror. */
+const REPOUSSOIR_SYNC_TICK_MS = 60_000;
+
+/**
+ * Now and every minute, queues the catch-up of the pool's repoussoir mirror when the
+ * list has a version not queued yet (`scheduleRepoussoirSync`).
+ */
+function startRepoussoirSync(deps: WorkerDeps, logger: Logger): { stop(): Promise<void> } {
+  const run = () =>
+    scheduleRepoussoirSync(deps)
+      .then(() => undefined)
+      .catch((error: unknown) => {
+        logger.warn(
+          { err: error instanceof Error ? error.name : 'unknown' },
+          'repoussoir catch-up could not be queued',
+        );
       });
+  return startTicking(REPOUSSOIR_SYNC_TICK_MS, run, { now: true });
+}
+
+/**
+ * Runs `run` every `tickMs` (and at once with `now`): a tick never overlaps the
+ * previous one and never keeps the process alive; `run` must not throw.
+ */
+function startTicking(
+  tickMs: number,
+  run: () => Promise<void>,
+  options: { now?: boolean } = {},
+): { stop(): Promise<void> } {
+  let running: Promise<void> | null = null;
+  const tick = () => {
+    if (running) return;
+    running = run().finally(() => {
+      running = null;
+    });
   };
+  if (options.now) tick();
   const timer = setInterval(tick, tickMs);
   timer.unref();
   return {

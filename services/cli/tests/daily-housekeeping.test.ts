@@ -1,5 +1,6 @@
 import { existsSync } from 'node:fs';
 import path from 'node:path';
+import { testWorkerDeps } from '@alliage/cli/testing';
 import {
   type ControlContext,
   createOrganisation,
@@ -35,28 +36,7 @@ describe.each(testControlDbKinds())('the daily drop-store housekeeping job on %s
     const ctx: ControlContext = { db: control.db, clock: () => now };
     pool = await createTestWarehouse();
     queue = createInProcessQueue({ logger: silentQueueLogger });
-    deps = {
-      intake: {
-        ctx,
-        decryptionKeys: [],
-        sftpRoot: path.join(pool.directory, 'sftp'),
-        dropStore: path.join(pool.directory, 'drops'),
-        maxPlaintextBytes: 1024 ** 2,
-        maxRejectedRowRatio: 0.05,
-        warehouse: pool.warehouse,
-        hmacSecret: 'test-only-hmac-secret-0123456789abcdef',
-      },
-      queue,
-      selections: {
-        countThreshold: 20,
-        countRounding: 10,
-        countDifferencingHours: 0,
-        deliveryExpiryDays: 30,
-        seedCount: 3,
-        seedEmailDomain: 'example.invalid',
-      },
-      dropFileRetentionDays: 7,
-    };
+    deps = testWorkerDeps({ ctx, warehouse: pool.warehouse, directory: pool.directory, queue });
     await createOrganisation(ctx, SYSTEM_ACTOR, {
       code: 'M01',
       name: 'Member M01',

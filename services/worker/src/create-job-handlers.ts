@@ -3,6 +3,7 @@ import {
   listPendingDeliveryPushes,
   listPendingFileDrops,
   listSelections,
+  readRepoussoirHead,
   requestDeliveryPush,
   SYSTEM_ACTOR,
 } from '@alliage/control';
@@ -14,6 +15,7 @@ import {
   expireDeliveries,
   pushDeliveryFile,
   runDelivery,
+  syncPoolRepoussoir,
   type TSelectionSettings,
 } from '@alliage/selection';
 
@@ -88,6 +90,10 @@ export function createJobHandlers(deps: WorkerDeps): TJobHandlers {
         reason: 'retention',
       });
       deps.intake.logger?.info({ ...files }, 'drop store housekeeping');
+    },
+    'pool.repoussoir-sync': async ({ version }) => {
+      const refreshed = await syncPoolRepoussoir(deps.intake.ctx, deps.intake.warehouse);
+      deps.intake.logger?.info({ version, refreshed }, 'repoussoir mirror caught up');
     },
     'delivery.build': async ({ selectionId }) => {
       const signingKey = deps.intake.decryptionKeys[0];
@@ -200,6 +206,21 @@ export async function dispatchPendingDrops(deps: WorkerDeps): Promise<number> {
 export async function scheduleDailyPoolHousekeeping(deps: WorkerDeps): Promise<boolean> {
   const day = deps.intake.ctx.clock().toISOString().slice(0, 10);
   return deps.queue.enqueue('housekeeping.pool', { day }, { jobId: `pool-${day}` });
+}
+
+/**
+ * Queues the catch-up of the pool's repoussoir mirror to the list's current version,
+ * once per version (the job id is the epoch and version): called every minute, it
+ * adds a job only after the repoussoir changed, so the drop or count that follows an
+ * import of a national list finds the mirror current instead of reading the changes.
+ */
+export async function scheduleRepoussoirSync(deps: WorkerDeps): Promise<boolean> {
+  const head = await readRepoussoirHead(deps.intake.ctx);
+  return deps.queue.enqueue(
+    'pool.repoussoir-sync',
+    { version: head.version },
+    { jobId: `repoussoir-${head.epoch}-${head.version}` },
+  );
 }
 
 /**

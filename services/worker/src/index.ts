@@ -8,4 +8,5 @@ export {
   scheduleDailyDropFileHousekeeping,
   scheduleDailyPoolHousekeeping,
   scheduleHourlyDeliveryHousekeeping,
+  scheduleRepoussoirSync,
 } from './create-job-handlers.ts';

@@ -12,6 +12,7 @@ export { runCli } from './run-cli.ts';
 export type { TServe } from './start-serve.ts';
 export { startServe } from './start-serve.ts';
 export { stopProcess } from './stop-process.ts';
+export { testWorkerDeps } from './test-worker-deps.ts';
 export { uploadToInbox } from './upload-to-inbox.ts';
 export { useRealBackends } from './use-real-backends.ts';
 export { waitForDrops } from './wait-for-drops.ts';

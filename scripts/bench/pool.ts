@@ -218,6 +218,7 @@ try {
     retentionMonthsByMember: retention,
     memberSectors: sectors,
     repoussoir: fixedRepoussoirFeed([]),
+    suppressions: { hmacSecret: 'bench-only-hmac-secret-0123456789abcdef', members: [] },
     full: true,
     now,
   });

@@ -20,6 +20,7 @@ import { createTestWarehouse } from '@alliage/warehouse/testing';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { runPoolBuild } from './run-pool-build.ts';
 
+const HMAC_SECRET = 'test-only-hmac-secret-0123456789abcdef';
 const HEADER =
   'customer_id,civility,first_name,last_name,address_complement,address_building,street,address_locality,postcode,city,country,email,phone_mobile,phone_landline,birth_date,optin_email,optin_sms,optin_phone,created_at';
 
@@ -68,7 +69,7 @@ describe.each(testControlDbKinds())('runPoolBuild (%s)', (kind) => {
       retentionMonths: 24,
       memberSectors: new Map([['M01', 'automobile']]),
       repoussoir: repoussoirFeed(ctx),
-      hmacSecret: 'test-only-hmac-secret-0123456789abcdef',
+      hmacSecret: HMAC_SECRET,
       now,
       receivedAt: now,
     });
@@ -95,6 +96,7 @@ describe.each(testControlDbKinds())('runPoolBuild (%s)', (kind) => {
       actor: SYSTEM_ACTOR,
       full: false,
       trigger: 'housekeeping',
+      hmacSecret: HMAC_SECRET,
     });
     expect(await customers()).toEqual(['C1', 'C2']);
 
@@ -106,6 +108,7 @@ describe.each(testControlDbKinds())('runPoolBuild (%s)', (kind) => {
       actor: SYSTEM_ACTOR,
       full: false,
       trigger: 'housekeeping',
+      hmacSecret: HMAC_SECRET,
     });
     expect(changes.purged.records).toBe(1);
     expect(changes.identities.personsGone).toBe(1);
@@ -127,7 +130,14 @@ describe.each(testControlDbKinds())('runPoolBuild (%s)', (kind) => {
     const walBytes = async () =>
       (await stat(`${pool.databasePath}.wal`).catch(() => ({ size: 0 }))).size;
     const build = (trigger: 'operator' | 'housekeeping', full = false) =>
-      runPoolBuild({ ctx, warehouse: pool.warehouse, actor: SYSTEM_ACTOR, full, trigger });
+      runPoolBuild({
+        ctx,
+        warehouse: pool.warehouse,
+        actor: SYSTEM_ACTOR,
+        full,
+        trigger,
+        hmacSecret: HMAC_SECRET,
+      });
     await build('operator');
     expect(await walBytes()).toBeGreaterThan(0);
     await build('housekeeping');

@@ -28,6 +28,7 @@ import {
 import { generatePgpKeyPair, type TPgpKeyPair } from '@alliage/crypto';
 import { createGpgHome, type GpgHome, hasGpg } from '@alliage/crypto/testing';
 import { DEFAULT_DIALECT_PROFILE, ZSelectionCriteria } from '@alliage/domain';
+import { runPoolBuild } from '@alliage/pool';
 import {
   countSelection,
   findValuesInPoolFiles,
@@ -388,6 +389,52 @@ describe.skipIf(!hasGpg).each(testControlDbKinds())('rights requests (%s)', (kin
     );
     // Without the suppression the same file would have brought it back (the test can fail).
     expect(await listCustomerSuppressionHashes(ctx, 'M02')).toEqual([]);
+  });
+
+  it('deletes an erased customer again at the next build when the pool holds it again', async () => {
+    const housekeepingBuild = () =>
+      runPoolBuild({
+        ctx,
+        warehouse,
+        actor: SYSTEM_ACTOR,
+        full: false,
+        trigger: 'housekeeping',
+        hmacSecret: HMAC_SECRET,
+      });
+    // As a pool restored from a backup taken before the erasure would: the canary's
+    // record is back (loaded without the suppression list).
+    expect((await load('M01', [CANARY, ...M01_OTHERS])).outcome).toBe('loaded');
+    expect(await query(`SELECT customer_id FROM member_records WHERE customer_id = 'C1'`)).toEqual([
+      { customer_id: 'C1' },
+    ]);
+    const changes = await housekeepingBuild();
+    expect(changes.suppressed).toEqual({
+      customers: 1,
+      records: 1,
+      heldRecords: 0,
+      transactions: 0,
+    });
+    expect(await query(`SELECT customer_id FROM member_records WHERE customer_id = 'C1'`)).toEqual(
+      [],
+    );
+    expect(await query(`SELECT * FROM record_activity WHERE customer_id = 'C1'`)).toEqual([]);
+    const purged = (await listLatestAuditEvents(ctx, 2)).find(
+      (event) => event.action === 'pool.purged',
+    );
+    expect(purged?.details).toMatchObject({
+      reason: 'suppressed_customers',
+      customers: 1,
+      records: 1,
+    });
+    expect(JSON.stringify(purged)).not.toMatch(/C1|CANARI|canari/);
+    // The pool file was rewritten: the canary's values are gone from its bytes again.
+    const search = await findValuesInPoolFiles(pool.warehouse, [
+      'jean.canari@exemple.test',
+      'marie.durand@exemple.test',
+    ]);
+    expect(search.found).toEqual(['marie.durand@exemple.test']);
+    // Nothing left to delete: the next build finds nothing.
+    expect((await housekeepingBuild()).suppressed.customers).toBe(0);
   });
 
   it('tracks deadlines, extensions (two months at most) and overdue requests on the clock', async () => {

@@ -1,5 +1,11 @@
 import type { TRepoussoirFeed } from '@alliage/domain';
+import { dropStageTables } from './drop-stage-tables.ts';
 import type { TWarehouse } from './open-warehouse.ts';
+import {
+  purgeSuppressedCustomers,
+  type TMemberSuppressions,
+  type TSuppressedCounts,
+} from './purge-suppressed-customers.ts';
 import { refreshPool, type TPoolChanges } from './refresh-pool.ts';
 
 export interface BuildPoolOptions {
@@ -12,12 +18,18 @@ export interface BuildPoolOptions {
   memberSectors: Map<string, string>;
   /** The repoussoir, for the mirror to catch up and the persons it matches to be marked. */
   repoussoir: TRepoussoirFeed;
+  /**
+   * Every member's suppressions (erased customers) and the HMAC secret they are keyed
+   * with: what the pool still holds of them is deleted first (`purgeSuppressedCustomers`).
+   */
+  suppressions: { hmacSecret: string; members: readonly TMemberSuppressions[] };
   now: Date;
 }
 
 /**
- * Rebuilds the derived pool in one transaction: activity, the retention purge,
- * identities and households. `full` re-resolves everyone (stable IDs are kept
+ * Rebuilds the derived pool in one transaction: suppressed customers still held (a pool
+ * restored from before an erasure), activity, the retention purge, identities and
+ * households. `full` re-resolves everyone (stable IDs are kept
  * wherever they still describe the same people); otherwise it is the daily
  * housekeeping pass that only re-resolves what the purge removed. A full build
  * then checkpoints (its time includes it): it rewrote most of the pool, and its
@@ -30,15 +42,23 @@ export interface BuildPoolOptions {
  */
 export async function buildPool(
   options: BuildPoolOptions,
-): Promise<TPoolChanges & { durationMs: number }> {
+): Promise<TPoolChanges & { durationMs: number; suppressed: TSuppressedCounts }> {
   return options.warehouse.withWriter(async (connection) => {
     const started = performance.now();
     await connection.run('BEGIN TRANSACTION');
     try {
+      await connection.run(
+        'CREATE OR REPLACE TEMP TABLE sp_changed (record_id BIGINT, person_id BIGINT)',
+      );
+      const suppressed = await purgeSuppressedCustomers(connection, {
+        hmacSecret: options.suppressions.hmacSecret,
+        suppressions: options.suppressions.members,
+        changedRecordsTable: 'sp_changed',
+      });
       const changes = await refreshPool({
         connection,
         retentionMonthsByMember: options.retentionMonthsByMember,
-        changedRecordsTable: null,
+        changedRecordsTable: 'sp_changed',
         full: options.full,
         memberSectors: options.memberSectors,
         repoussoir: options.repoussoir,
@@ -48,10 +68,13 @@ export async function buildPool(
       await connection.run('COMMIT');
       // FORCE waits for readers' running transactions (a plain CHECKPOINT fails on them).
       if (options.full) await connection.run('FORCE CHECKPOINT pool');
-      return { ...changes, durationMs: Math.round(performance.now() - started) };
+      return { ...changes, suppressed, durationMs: Math.round(performance.now() - started) };
     } catch (error) {
       await connection.run('ROLLBACK').catch(() => undefined);
       throw error;
+    } finally {
+      // The suppressed customers' IDs and record IDs do not outlive the build.
+      await dropStageTables(connection, ['sp'], [], ['temp']);
     }
   });
 }

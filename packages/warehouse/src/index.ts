@@ -43,6 +43,7 @@ export type { OpenWarehouseOptions, TWarehouse } from './open-warehouse.ts';
 export { openWarehouse } from './open-warehouse.ts';
 export { refreshSelectionFacts } from './person-member-reach-sql.ts';
 export type { TPurgeCounts } from './purge-expired-records.ts';
+export type { TMemberSuppressions, TSuppressedCounts } from './purge-suppressed-customers.ts';
 export type { ReadCsvRecordsOptions, TCsvRecordsRead } from './read-csv-records.ts';
 export { readCsvRecords } from './read-csv-records.ts';
 export type { TMemberCustomerData } from './read-member-customer-data.ts';

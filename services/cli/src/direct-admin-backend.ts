@@ -206,7 +206,16 @@ export async function createDirectAdminBackend(config: TConfig): Promise<AdminBa
       armoredPublicKey: secrets.pgp.armoredPublicKey,
     }),
     buildPool: (full) =>
-      withPool((warehouse) => runPoolBuild({ ctx, warehouse, actor, full, trigger: 'operator' })),
+      withPool((warehouse) =>
+        runPoolBuild({
+          ctx,
+          warehouse,
+          actor,
+          full,
+          trigger: 'operator',
+          hmacSecret: secrets.hmacSecret,
+        }),
+      ),
     poolStats: () => withPool((warehouse) => getPoolStats(warehouse)),
     poolSegments: () =>
       withPool((warehouse) => listPoolSegments(warehouse, config.pool.countThreshold)),

@@ -78,6 +78,7 @@ export function createJobHandlers(deps: WorkerDeps): TJobHandlers {
         actor: SYSTEM_ACTOR,
         full: false,
         trigger: 'housekeeping',
+        hmacSecret: deps.intake.hmacSecret,
       });
     },
     // A job of its own: a failing file system does not make the pool build run again.

@@ -43,6 +43,7 @@ export const buildPoolRoute = defineRoute({
       actor: auth.actor,
       full: body.full,
       trigger: 'operator',
+      hmacSecret: deps.hmacSecret,
     }),
 });
 

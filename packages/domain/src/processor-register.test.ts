@@ -184,6 +184,10 @@ describe('describeSecurityMeasures', () => {
     expect(state({ ...FACTS, redisUrl: 'redis://x' }, 'queue')?.detail).toMatch(/BullMQ/);
     expect(state({ ...FACTS, countThreshold: 50 }, 'disclosure_control')?.detail).toContain('50');
     expect(state(FACTS, 'key_only_sftp')?.state).toBe('in_force');
+    expect(state(FACTS, 'erasure_enforcement')).toMatchObject({
+      state: 'in_force',
+      detail: expect.stringContaining('every pool build'),
+    });
   });
 });
 

@@ -85,6 +85,14 @@ export function describeSecurityMeasures(facts: TSecurityFacts): TSecurityMeasur
       detail: `members' encrypted files deleted ${facts.dropFileRetentionDays === 0 ? 'at the first daily housekeeping after processing' : `${facts.dropFileRetentionDays} days after processing`}, and at once on an erasure or an offboarding of the member; clear text never written to disk`,
     },
     {
+      key: 'erasure_enforcement',
+      label: "Data subjects' rights (Droits des personnes): erasures",
+      // Suppressions: intake drops re-sent customers; purgeSuppressedCustomers in every build.
+      state: 'in_force',
+      detail:
+        'an erased customer is kept as a keyed hash only (suppression): a member file re-sending it has its rows dropped, and every pool build deletes whatever the pool holds of it again (a pool restored from an older backup); the pool file is rewritten so the values leave its bytes',
+    },
+    {
       key: 'seed_records',
       label: 'Misuse detection (Détection des usages abusifs): seed records',
       state: 'in_force',

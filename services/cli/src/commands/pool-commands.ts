@@ -11,7 +11,7 @@ export function registerPoolCommands(program: Command): void {
   pool
     .command('build')
     .description(
-      'purge records past retention, resolve identities and households, refresh segments and repoussoir marks',
+      'delete erased customers held again, purge records past retention, resolve identities and households, refresh segments and repoussoir marks',
     )
     .option('--full', 're-resolve every identity (stable IDs are kept), not only what changed')
     .option('--json', 'machine-readable output')
@@ -20,6 +20,7 @@ export function registerPoolCommands(program: Command): void {
         const changes = (await backend.buildPool(Boolean(options.full))) as {
           durationMs: number;
           purged: { records: number };
+          suppressed: { customers: number; records: number };
           identities: { recordsResolved: number; personsCreated: number; personsMerged: number };
         };
         output.result(
@@ -27,7 +28,11 @@ export function registerPoolCommands(program: Command): void {
           () =>
             `pool built in ${(changes.durationMs / 1000).toFixed(1)} s: ${changes.purged.records} records purged, ` +
             `${changes.identities.recordsResolved} records resolved, ${changes.identities.personsCreated} persons created, ` +
-            `${changes.identities.personsMerged} merged`,
+            `${changes.identities.personsMerged} merged` +
+            // Erased customers the pool held again (restored from an older backup).
+            (changes.suppressed.customers > 0
+              ? `; ${changes.suppressed.customers} erased customers deleted again (${changes.suppressed.records} records)`
+              : ''),
         );
         return 0;
       }),

@@ -5,6 +5,8 @@ import { formatTable } from '../output.ts';
 import { checkRepoussoirCsv, repoussoirCsvBatches } from '../read-repoussoir-csv.ts';
 import { runAdminCommand, runReadCommand } from '../run-admin-command.ts';
 
+/** An import of a larger file says how far it got every this many entries. */
+const PROGRESS_EVERY_ENTRIES = 200_000;
 const SCOPE_HELP = 'channels closed: all, postal, email, sms or phone';
 const SOURCE_HELP =
   'where it comes from: operator, subject_request, member_optout or national_list';
@@ -82,6 +84,11 @@ export function registerRepoussoirCommands(program: Command): void {
           added += result.added;
           alreadyPresent += result.alreadyPresent;
           lastImported = batch.at(-1)?.line ?? lastImported;
+          // A national list takes minutes: say how far it got.
+          const sent = added + alreadyPresent;
+          if (sent % PROGRESS_EVERY_ENTRIES === 0 && sent < csv.entries) {
+            output.info(`${sent} of ${csv.entries} entries imported`);
+          }
         }
         output.result(
           { file: options.file, entries: csv.entries, added, alreadyPresent },

@@ -172,6 +172,48 @@ describe.each(testControlDbKinds())('the pool repoussoir mirror on %s', (kind) =
     expect(await mirrored()).toEqual(await inForce());
   });
 
+  it('leaves the mirror as it was when the control plane fails part-way through a catch-up', async () => {
+    const before = await mirrored();
+    const heldBefore = await warehouse.withWriter((connection) =>
+      readRepoussoirMirrorHead(connection),
+    );
+    await importRepoussoirEntries(
+      ctx,
+      actor,
+      Array.from({ length: 5 }, (_, index) => ({ kind: 'phone', hmac: emailHash(9000 + index) })),
+      {},
+    );
+    const real = repoussoirFeed(ctx);
+    let pages = 0;
+    const failing: TRepoussoirFeed = {
+      head: real.head,
+      changes: async (request) => {
+        pages += 1;
+        if (pages === 2) throw new Error('control plane unreachable (test)');
+        return real.changes(request);
+      },
+    };
+    await expect(
+      warehouse.withWriter(async (connection) => {
+        await connection.run('BEGIN TRANSACTION');
+        try {
+          await syncRepoussoirMirror(connection, failing, { pageSize: 2 });
+          await connection.run('COMMIT');
+        } catch (error) {
+          await connection.run('ROLLBACK');
+          throw error;
+        }
+      }),
+    ).rejects.toThrow('control plane unreachable');
+    expect(await mirrored()).toEqual(before);
+    expect(
+      await warehouse.withWriter((connection) => readRepoussoirMirrorHead(connection)),
+    ).toEqual(heldBefore);
+    // The next catch-up reads the same changes again and completes.
+    expect(await catchUp(repoussoirFeed(ctx), 2)).toMatchObject({ full: false, changed: 5 });
+    expect(await mirrored()).toEqual(await inForce());
+  });
+
   it('reads the list again from the start for another control plane or an older one', async () => {
     // Another control plane (restored elsewhere, replaced): another epoch.
     const other = await createTestControlDb(kind);

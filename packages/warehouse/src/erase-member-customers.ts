@@ -1,5 +1,6 @@
 import type { TRepoussoirFeed } from '@alliage/domain';
 import { appendRows } from './append-rows.ts';
+import { deleteCustomerData } from './delete-customer-data.ts';
 import { dropStageTables } from './drop-stage-tables.ts';
 import type { TWarehouse } from './open-warehouse.ts';
 import { refreshPool, type TPoolChanges } from './refresh-pool.ts';
@@ -43,43 +44,24 @@ export async function eraseMemberCustomers(
   return options.warehouse.withWriter(async (connection) => {
     await connection.run('BEGIN TRANSACTION');
     try {
-      await connection.run('CREATE OR REPLACE TEMP TABLE er_customers (customer_id VARCHAR)');
+      await connection.run(
+        'CREATE OR REPLACE TEMP TABLE er_customers (member_code VARCHAR, customer_id VARCHAR)',
+      );
       await appendRows(connection, 'er_customers', options.customerIds.length, (index) => [
+        member,
         options.customerIds[index] as string,
       ]);
-      const inList = 'customer_id IN (SELECT customer_id FROM er_customers)';
       // Identity resolution starts from the removed records and their former persons.
       await connection.run(
-        `CREATE OR REPLACE TEMP TABLE er_changed AS
-         SELECT record_id, person_id FROM member_records WHERE member_code = $1 AND ${inList}`,
-        [member],
+        'CREATE OR REPLACE TEMP TABLE er_changed (record_id BIGINT, person_id BIGINT)',
       );
       await connection.run(
-        `CREATE OR REPLACE TEMP TABLE er_affected AS
-         SELECT DISTINCT $1 AS member_code, customer_id FROM er_customers`,
-        [member],
+        'CREATE OR REPLACE TEMP TABLE er_affected AS SELECT DISTINCT member_code, customer_id FROM er_customers',
       );
-      const count = async (table: string) =>
-        Number(
-          (
-            await connection.runAndReadAll(
-              `SELECT count(*) FROM ${table} WHERE member_code = $1 AND ${inList}`,
-              [member],
-            )
-          ).getRowsJS()[0]?.[0] ?? 0,
-        );
-      const records = await count('member_records');
-      const heldRecords = await count('held_records');
-      const transactions = await count('transactions');
-      for (const table of [
-        // Pooled and held records alike (member_records and held_records are its views).
-        'customer_records',
-        'transactions',
-        'record_activity',
-        'record_category_activity',
-      ]) {
-        await connection.run(`DELETE FROM ${table} WHERE member_code = $1 AND ${inList}`, [member]);
-      }
+      const { records, heldRecords, transactions } = await deleteCustomerData(connection, {
+        customersTable: 'er_customers',
+        changedRecordsTable: 'er_changed',
+      });
       const today = options.now.toISOString().slice(0, 10);
       const pool = await refreshPool({
         connection,

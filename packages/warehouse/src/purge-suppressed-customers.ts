@@ -1,4 +1,5 @@
 import type { DuckDBConnection } from '@duckdb/node-api';
+import { deleteCustomerData } from './delete-customer-data.ts';
 import { stageSuppressedCustomers } from './stage-suppressed-customers.ts';
 
 /** One member's suppression hashes (customers erased on a rights request). */
@@ -57,34 +58,13 @@ export async function purgeSuppressedCustomers(
       [memberCode],
     );
   }
-  const count = async (sql: string) =>
-    Number((await connection.runAndReadAll(sql)).getRowsJS()[0]?.[0] ?? 0);
-  const customers = await count('SELECT count(*) FROM sp_customers');
-  if (customers === 0) return { customers, records: 0, heldRecords: 0, transactions: 0 };
-  const matching = (table: string) =>
-    `SELECT count(*) FROM ${table} t SEMI JOIN sp_customers s
-     ON t.member_code = s.member_code AND t.customer_id = s.customer_id`;
-  const counts = {
-    customers,
-    records: await count(matching('member_records')),
-    heldRecords: await count(matching('held_records')),
-    transactions: await count(matching('transactions')),
-  };
-  await connection.run(
-    `INSERT INTO ${options.changedRecordsTable}
-     SELECT t.record_id, t.person_id FROM member_records t SEMI JOIN sp_customers s
-     ON t.member_code = s.member_code AND t.customer_id = s.customer_id`,
+  const customers = Number(
+    (await connection.runAndReadAll('SELECT count(*) FROM sp_customers')).getRowsJS()[0]?.[0] ?? 0,
   );
-  for (const table of [
-    'customer_records',
-    'transactions',
-    'record_activity',
-    'record_category_activity',
-  ]) {
-    await connection.run(
-      `DELETE FROM ${table} USING sp_customers s
-       WHERE ${table}.member_code = s.member_code AND ${table}.customer_id = s.customer_id`,
-    );
-  }
-  return counts;
+  if (customers === 0) return { customers, records: 0, heldRecords: 0, transactions: 0 };
+  const deleted = await deleteCustomerData(connection, {
+    customersTable: 'sp_customers',
+    changedRecordsTable: options.changedRecordsTable,
+  });
+  return { customers, ...deleted };
 }

@@ -9,9 +9,9 @@ export type TAddedRepoussoirEntry = TRepoussoirEntry & { alreadyPresent: boolean
 
 /**
  * Adds one hashed contact point to the repoussoir and records `repoussoir.changed`.
- * Idempotent: when an active entry with the same kind, hash and scope exists, that entry
- * is returned (`alreadyPresent: true`) and nothing is duplicated; the request is audited
- * all the same.
+ * Idempotent: when an entry in force has the same kind, hash, scope, source and reference,
+ * that entry is returned (`alreadyPresent: true`) and nothing is duplicated; the request
+ * is audited all the same. Another source or reference gets an entry of its own.
  *
  * @example
  * await addRepoussoirEntry(ctx, actor, { kind: 'email', hmac, scope: 'all', source: 'subject_request',
@@ -38,6 +38,12 @@ export async function addRepoussoirEntry(
       .where('kind', '=', kind)
       .where('hmac', '=', hmac)
       .where('scope', '=', scope)
+      .where('source', '=', provenance.source)
+      .where((eb) =>
+        provenance.sourceReference === null
+          ? eb('source_reference', 'is', null)
+          : eb('source_reference', '=', provenance.sourceReference),
+      )
       .where('withdrawn_at', 'is', null)
       .executeTakeFirstOrThrow();
     await appendAuditEvent(trx, ctx.clock, {

@@ -170,3 +170,7 @@ export type {
 } from './selection-count-shown.ts';
 export { ZDisclosedCount, ZSelectionCountShown } from './selection-count-shown.ts';
 export { withdrawRepoussoirEntry } from './withdraw-repoussoir-entry.ts';
+export {
+  type TRepoussoirProvenanceWithdrawalResult,
+  withdrawRepoussoirProvenance,
+} from './withdraw-repoussoir-provenance.ts';

@@ -1,17 +1,20 @@
 import type { TRepoussoirHashEntry, TRepoussoirProvenance } from '@alliage/domain';
-import type { Transaction } from 'kysely';
+import { sql, type Transaction } from 'kysely';
 import type { TActor } from './control-context.ts';
 import { nextRepoussoirVersion } from './next-repoussoir-version.ts';
 import type { ControlSchema } from './schema.ts';
 
 // 7 bound values a row: 1,000 rows stay far below PostgreSQL's 65,535 parameters.
 const INSERT_CHUNK_ROWS = 1_000;
+/** The columns of the unique index `repoussoir_entries_active` (control migration 0012). */
+const ACTIVE_ENTRY_KEY = sql`kind, hmac, scope, source, (coalesce(source_reference, ''))`;
 
 /**
- * Inserts, inside `trx`, the entries not already active (same kind, hash and scope),
- * stamped with the change's repoussoir version, and returns how many it created (not
- * the rows: a national list adds millions). Entries repeated in `entries` are inserted
- * once.
+ * Inserts, inside `trx`, the entries not already in force with the same kind, hash, scope
+ * AND provenance (source and reference), stamped with the change's repoussoir version, and
+ * returns how many it created (not the rows: a national list adds millions). Entries
+ * repeated in `entries` are inserted once. The same contact point from another source or
+ * reference gets its own entry, so withdrawing one provenance never lifts another.
  *
  * @example
  * const created = await insertRepoussoirEntries(trx, { actor, now, entries, provenance }); // 1
@@ -46,7 +49,7 @@ export async function insertRepoussoirEntries(
       .values(rows)
       // The partial unique index decides, so a concurrent identical add cannot duplicate.
       .onConflict((conflict) =>
-        conflict.columns(['kind', 'hmac', 'scope']).where('withdrawn_at', 'is', null).doNothing(),
+        conflict.expression(ACTIVE_ENTRY_KEY).where('withdrawn_at', 'is', null).doNothing(),
       )
       .returning('id')
       .execute();

@@ -10,8 +10,9 @@ export interface TRepoussoirHash {
 }
 
 /**
- * Every entry in force (not withdrawn), ordered by kind, hash and scope so two reads of
- * the same list compare equal. The whole list in memory: the pool does not use it (a
+ * Every contact point and scope in force (an entry not withdrawn; once, however many
+ * provenances hold it), ordered by kind, hash and scope so two reads of the same list
+ * compare equal. The whole list in memory: the pool does not use it (a
  * national list holds millions of entries) but catches up through `repoussoirFeed`.
  *
  * @example
@@ -21,6 +22,7 @@ export async function listActiveRepoussoirHashes(ctx: ControlContext): Promise<T
   return ctx.db
     .selectFrom('repoussoir_entries')
     .select(['kind', 'hmac', 'scope'])
+    .distinct()
     .where('withdrawn_at', 'is', null)
     .orderBy('kind')
     .orderBy('hmac')

@@ -1,5 +1,6 @@
 import type { TRepoussoirKind, TRepoussoirScope, TRepoussoirSource } from '@alliage/domain';
 import type { Selectable } from 'kysely';
+import type { TActor } from './control-context.ts';
 import type { RepoussoirEntriesTable } from './schema.ts';
 
 /** A repoussoir (do-not-contact) entry as the control plane returns it: never its hash. */
@@ -30,5 +31,26 @@ export function toRepoussoirEntry(row: Selectable<RepoussoirEntriesTable>): TRep
     withdrawnAt: row.withdrawn_at,
     withdrawnBy: row.withdrawn_by,
     withdrawalReason: row.withdrawal_reason,
+  };
+}
+
+/**
+ * The columns a withdrawal sets: who, when and why stay on the entry, and the change's
+ * repoussoir version so the pool's mirror sees it.
+ *
+ * @example
+ * trx.updateTable('repoussoir_entries').set(withdrawalStamp({ actor, now, reason, version }))
+ */
+export function withdrawalStamp(withdrawal: {
+  actor: TActor;
+  now: Date;
+  reason: string;
+  version: number;
+}) {
+  return {
+    withdrawn_at: withdrawal.now,
+    withdrawn_by: withdrawal.actor.ref,
+    withdrawal_reason: withdrawal.reason,
+    change_version: withdrawal.version,
   };
 }

@@ -7,6 +7,7 @@ import { type ControlContext, cliActor } from './control-context.ts';
 import { importRepoussoirEntries } from './import-repoussoir-entries.ts';
 import { listActiveRepoussoirHashes } from './list-active-repoussoir-hashes.ts';
 import { createTestControlDb, type TestControlDb, testControlDbKinds } from './testing/index.ts';
+import { withdrawRepoussoirProvenance } from './withdraw-repoussoir-provenance.ts';
 
 const actor = cliActor('test');
 const SECRET = 'test-only-hmac-secret';
@@ -74,7 +75,12 @@ describe.each(testControlDbKinds())('repoussoir on %s', (kind) => {
   });
 
   it('returns the active identical entry instead of duplicating it', async () => {
-    const again = await addRepoussoirEntry(ctx, actor, { kind: 'email', hmac: EMAIL });
+    const again = await addRepoussoirEntry(ctx, actor, {
+      kind: 'email',
+      hmac: EMAIL,
+      source: 'subject_request',
+      sourceReference: 'DSAR-0001',
+    });
     expect(again).toMatchObject({ alreadyPresent: true, source: 'subject_request' });
     const rows = await control.db
       .selectFrom('repoussoir_entries')
@@ -92,6 +98,8 @@ describe.each(testControlDbKinds())('repoussoir on %s', (kind) => {
       kind: 'email',
       hmac: EMAIL,
       scope: 'email',
+      source: 'subject_request',
+      sourceReference: 'DSAR-0001',
     });
     expect(smsOnly).toMatchObject({ alreadyPresent: false, scope: 'email' });
     expect(smsOnly.id).not.toBe(again.id);
@@ -110,7 +118,9 @@ describe.each(testControlDbKinds())('repoussoir on %s', (kind) => {
       ],
       { source: 'national_list', sourceReference: 'list 2026-11' },
     );
-    expect(result).toEqual({ added: 2, alreadyPresent: 2 });
+    // The email is in force already, from a subject's request: the list gets its own entry
+    // (another provenance); only the repeated phone is counted as already there.
+    expect(result).toEqual({ added: 3, alreadyPresent: 1 });
     const events = await repoussoirEvents();
     expect(events).toHaveLength(before + 1);
     expect(events.at(-1)).toMatchObject({
@@ -118,8 +128,8 @@ describe.each(testControlDbKinds())('repoussoir on %s', (kind) => {
       object_id: null,
       details: {
         operation: 'import',
-        added: 2,
-        alreadyPresent: 2,
+        added: 3,
+        alreadyPresent: 1,
         kinds: { email: 1, phone: 2, postal: 1 },
         scopes: ['all', 'postal'],
         source: 'national_list',
@@ -241,5 +251,101 @@ describe.each(testControlDbKinds())('repoussoir on %s', (kind) => {
         {},
       ),
     ).toEqual({ added: 2_500, alreadyPresent: 1 });
+  });
+
+  it('keeps each provenance: withdrawing a list version never lifts another source', async () => {
+    const phoneBoth = hashOf('+33698765432');
+    const phoneLeft = hashOf('+33698765433');
+    const november = { source: 'national_list', sourceReference: 'Bloctel 2026-11' } as const;
+    await importRepoussoirEntries(
+      ctx,
+      actor,
+      [
+        { kind: 'phone', hmac: phoneBoth },
+        { kind: 'phone', hmac: phoneLeft },
+      ],
+      november,
+    );
+    // The subject's own opposition, on a number the list holds already: its own entry.
+    const request = await addRepoussoirEntry(ctx, actor, {
+      kind: 'phone',
+      hmac: phoneBoth,
+      source: 'subject_request',
+      sourceReference: 'DSAR-0009',
+    });
+    expect(request.alreadyPresent).toBe(false);
+    // The next version of the list: one number stays, the other left it.
+    expect(
+      await importRepoussoirEntries(ctx, actor, [{ kind: 'phone', hmac: phoneBoth }], {
+        source: 'national_list',
+        sourceReference: 'Bloctel 2026-12',
+      }),
+    ).toEqual({ added: 1, alreadyPresent: 0 });
+    const versionOf = async () =>
+      Number(
+        (
+          await control.db
+            .selectFrom('repoussoir_state')
+            .select('version')
+            .executeTakeFirstOrThrow()
+        ).version,
+      );
+    const before = await versionOf();
+
+    const result = await withdrawRepoussoirProvenance(ctx, actor, {
+      ...november,
+      reason: '  Superseded by Bloctel 2026-12 ',
+    });
+    expect(result).toEqual({ withdrawn: 2, kinds: { phone: 2 } });
+    expect(await versionOf()).toBe(before + 1);
+    const active = (await listActiveRepoussoirHashes(ctx)).map((entry) => entry.hmac);
+    expect(active.filter((hmac) => hmac === phoneBoth)).toHaveLength(1);
+    expect(active).not.toContain(phoneLeft);
+    const withdrawnRows = await control.db
+      .selectFrom('repoussoir_entries')
+      .selectAll()
+      .where('source_reference', '=', 'Bloctel 2026-11')
+      .execute();
+    expect(withdrawnRows).toHaveLength(2);
+    for (const row of withdrawnRows) {
+      expect(row).toMatchObject({
+        withdrawn_by: 'cli:test',
+        withdrawal_reason: 'Superseded by Bloctel 2026-12',
+      });
+      expect(Number(row.change_version)).toBe(before + 1);
+      expect(row.withdrawn_at?.toISOString()).toBe(T0.toISOString());
+    }
+    const event = (await repoussoirEvents()).at(-1);
+    expect(event).toMatchObject({
+      object_type: 'repoussoir',
+      object_id: null,
+      details: {
+        operation: 'withdraw',
+        withdrawn: 2,
+        kinds: { phone: 2 },
+        scopes: ['all'],
+        source: 'national_list',
+      },
+    });
+    expect(JSON.stringify(event?.details)).not.toMatch(/Bloctel|Superseded|[0-9a-f]{64}/);
+
+    // Nothing left of that version: refused, and no version taken.
+    const eventsBefore = (await repoussoirEvents()).length;
+    await expect(
+      withdrawRepoussoirProvenance(ctx, actor, { ...november, reason: 'again' }),
+    ).rejects.toMatchObject({ code: 'not_found' });
+    expect(await versionOf()).toBe(before + 1);
+    expect((await repoussoirEvents()).length).toBe(eventsBefore);
+    await expect(
+      withdrawRepoussoirProvenance(ctx, actor, { ...november, reason: ' ' }),
+    ).rejects.toMatchObject({ code: 'validation_failed', fields: [{ path: 'reason' }] });
+
+    // December withdrawn too: the subject's opposition still holds the number.
+    await withdrawRepoussoirProvenance(ctx, actor, {
+      source: 'national_list',
+      sourceReference: 'Bloctel 2026-12',
+      reason: 'list no longer used',
+    });
+    expect((await listActiveRepoussoirHashes(ctx)).map((entry) => entry.hmac)).toContain(phoneBoth);
   });
 });

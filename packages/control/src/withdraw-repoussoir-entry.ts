@@ -3,7 +3,7 @@ import { appendAuditEvent } from './audit-append-event.ts';
 import type { ControlContext, TActor } from './control-context.ts';
 import { isUuid } from './is-uuid.ts';
 import { nextRepoussoirVersion } from './next-repoussoir-version.ts';
-import { type TRepoussoirEntry, toRepoussoirEntry } from './repoussoir-entry.ts';
+import { type TRepoussoirEntry, toRepoussoirEntry, withdrawalStamp } from './repoussoir-entry.ts';
 
 /**
  * Withdraws a repoussoir entry by a recorded decision: who, when and why stay on
@@ -32,12 +32,7 @@ export async function withdrawRepoussoirEntry(
     const version = await nextRepoussoirVersion(trx);
     const row = await trx
       .updateTable('repoussoir_entries')
-      .set({
-        withdrawn_at: now,
-        withdrawn_by: actor.ref,
-        withdrawal_reason: reason,
-        change_version: version,
-      })
+      .set(withdrawalStamp({ actor, now, reason, version }))
       .where('id', '=', entryId)
       .where('withdrawn_at', 'is', null)
       .returningAll()

@@ -133,6 +133,7 @@ export type {
   TRepoussoirKind,
   TRepoussoirProvenance,
   TRepoussoirProvenanceInput,
+  TRepoussoirProvenanceWithdrawal,
   TRepoussoirScope,
   TRepoussoirSource,
   TRepoussoirValue,
@@ -147,10 +148,12 @@ export {
   ZRepoussoirImportRequest,
   ZRepoussoirKind,
   ZRepoussoirProvenance,
+  ZRepoussoirProvenanceWithdrawal,
   ZRepoussoirScope,
   ZRepoussoirSource,
   ZRepoussoirSourceReference,
   ZRepoussoirValue,
+  ZRepoussoirWithdrawalReason,
 } from './repoussoir.ts';
 export {
   HOLD_WITHOUT_ACTIVITY_DAYS,

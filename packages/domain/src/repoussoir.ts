@@ -97,6 +97,24 @@ export const ZRepoussoirImportRequest = z
   .strict();
 export type TRepoussoirImportRequest = z.input<typeof ZRepoussoirImportRequest>;
 
+/** The reason recorded on a withdrawal: a compliance decision, in staff words. */
+export const ZRepoussoirWithdrawalReason = z.string().trim().min(1).max(1000);
+
+/**
+ * Body of `POST /v1/repoussoir/withdrawals`: withdraws every entry in force from one
+ * source and reference at once (a national list version superseded by the next one, a
+ * request reversed), with the reason for the decision. Entries of any other provenance,
+ * even for the same contact points, stay in force.
+ */
+export const ZRepoussoirProvenanceWithdrawal = z
+  .object({
+    source: ZRepoussoirSource,
+    sourceReference: z.string().trim().min(1).max(200),
+    reason: ZRepoussoirWithdrawalReason,
+  })
+  .strict();
+export type TRepoussoirProvenanceWithdrawal = z.output<typeof ZRepoussoirProvenanceWithdrawal>;
+
 /**
  * Where the repoussoir stands: `epoch` names the control plane's list (a new one, e.g.
  * a control plane restored or replaced, has another) and `version` grows by one with

@@ -272,6 +272,20 @@ const SAMPLES: Record<string, TSample> = {
       body: { reason: 'decision recorded in the test' },
     };
   },
+  withdrawRepoussoirProvenance: async (api) => {
+    const sourceReference = `list ${nextCode('v')}`;
+    await addRepoussoirEntry(api.ctx, SYSTEM_ACTOR, {
+      kind: 'phone',
+      hmac: randomBytes(32).toString('hex'),
+      scope: 'all',
+      source: 'national_list',
+      sourceReference,
+    });
+    return {
+      path: '/v1/repoussoir/withdrawals',
+      body: { source: 'national_list', sourceReference, reason: 'version superseded' },
+    };
+  },
   getRepoussoirStats: async () => ({ path: '/v1/repoussoir/stats' }),
   importMemberOptouts: async (_api, code) => ({
     path: `/v1/members/${code}/optouts`,

@@ -15,6 +15,7 @@ import type {
   TPushTarget,
   TRepoussoirEntry,
   TRepoussoirImportResult,
+  TRepoussoirProvenanceWithdrawalResult,
   TRepoussoirStats,
   TSelection,
 } from '@alliage/control';
@@ -29,6 +30,7 @@ import type {
   TPushTargetInput,
   TRepoussoirAddRequest,
   TRepoussoirImportRequest,
+  TRepoussoirProvenanceWithdrawal,
   TRightsRequestClosure,
   TRightsRequestExtension,
   TRightsRequestInput,
@@ -114,6 +116,10 @@ export interface AdminBackend {
   importRepoussoir(input: TRepoussoirImportRequest): Result<TRepoussoirImportResult>;
   /** Withdraws a repoussoir entry by a recorded decision. */
   withdrawRepoussoirEntry(entryId: string, reason: string): Result<TRepoussoirEntry>;
+  /** Withdraws every entry in force from one source and reference (e.g. a superseded list version). */
+  withdrawRepoussoirProvenance(
+    input: TRepoussoirProvenanceWithdrawal,
+  ): Result<TRepoussoirProvenanceWithdrawalResult>;
   repoussoirStats(): Result<TRepoussoirStats>;
   /** Records a data subject's request: matched in the pool and forwarded to the members holding records. */
   createRightsRequest(input: TRightsRequestInput): Result<TRightsRequest>;

@@ -37,6 +37,7 @@ import {
   type TPullSource,
   type TPushTarget,
   withdrawRepoussoirEntry,
+  withdrawRepoussoirProvenance,
 } from '@alliage/control';
 import { inspectSshPublicKey, sshPublicKeyFromPrivate } from '@alliage/crypto';
 import {
@@ -143,6 +144,7 @@ export async function createDirectAdminBackend(config: TConfig): Promise<AdminBa
     },
     withdrawRepoussoirEntry: (entryId, reason) =>
       withdrawRepoussoirEntry(ctx, actor, entryId, { reason }),
+    withdrawRepoussoirProvenance: (input) => withdrawRepoussoirProvenance(ctx, actor, input),
     repoussoirStats: () => getRepoussoirStats(ctx),
     createRightsRequest: (input) =>
       withPool((warehouse) =>

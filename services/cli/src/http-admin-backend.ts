@@ -108,6 +108,7 @@ export function createHttpAdminBackend(baseUrl: string, operatorToken: string): 
     importRepoussoir: (input) => call('POST', '/v1/repoussoir/import', input),
     withdrawRepoussoirEntry: (entryId, reason) =>
       call('POST', `/v1/repoussoir/entries/${code(entryId)}/withdraw`, { reason }),
+    withdrawRepoussoirProvenance: (input) => call('POST', '/v1/repoussoir/withdrawals', input),
     repoussoirStats: () => call('GET', '/v1/repoussoir/stats'),
     createRightsRequest: (input) => call('POST', '/v1/rights-requests', input),
     listRightsRequests: (overdue) =>

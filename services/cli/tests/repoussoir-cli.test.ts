@@ -51,8 +51,20 @@ describe('alliage repoussoir on embedded defaults (PGlite data directory)', () =
       sourceReference: 'DSAR-0001',
       alreadyPresent: false,
     });
+    // The same request again, with another spelling of the number: the same entry.
     const again = await runCli(
-      ['repoussoir', 'add', '--kind', 'phone', '--value', '06.12.34.56.78'],
+      [
+        'repoussoir',
+        'add',
+        '--kind',
+        'phone',
+        '--value',
+        '06.12.34.56.78',
+        '--source',
+        'subject_request',
+        '--reference',
+        'DSAR-0001',
+      ],
       env,
     );
     expect(again.code).toBe(0);
@@ -123,7 +135,10 @@ describe('alliage repoussoir on embedded defaults (PGlite data directory)', () =
     );
     expect(result.stderr).toBe('');
     expect(result.code).toBe(0);
-    expect(JSON.parse(result.stdout)).toMatchObject({ entries: 4, added: 2, alreadyPresent: 2 });
+    // The phone is in force from the subject's request already: the member's list gets its
+    // own entry for it (another provenance); only the second spelling of the postal identity
+    // is the same entry again.
+    expect(JSON.parse(result.stdout)).toMatchObject({ entries: 4, added: 3, alreadyPresent: 1 });
 
     const tail = await runCli(['audit', 'tail', '-n', '10', '--json'], env);
     const events = JSON.parse(tail.stdout) as {
@@ -140,7 +155,7 @@ describe('alliage repoussoir on embedded defaults (PGlite data directory)', () =
     ]);
     expect(changes.find((event) => event.details.operation === 'import')).toMatchObject({
       actor: expect.stringMatching(/^cli:/),
-      details: { added: 2, alreadyPresent: 2, source: 'member_optout' },
+      details: { added: 3, alreadyPresent: 1, source: 'member_optout' },
     });
     expect(tail.stdout).not.toMatch(/612345678|jean\.test|FONTAINE/i);
     expect((await runCli(['audit', 'verify'], env)).code).toBe(0);
@@ -151,7 +166,7 @@ describe('alliage repoussoir on embedded defaults (PGlite data directory)', () =
     const db = await PGlite.create(path.join(dataDir, 'pglite'));
     try {
       const { rows } = await db.query<{ kind: string; hmac: string }>(
-        'SELECT kind, hmac FROM repoussoir_entries ORDER BY kind, hmac',
+        'SELECT DISTINCT kind, hmac FROM repoussoir_entries ORDER BY kind, hmac',
       );
       expect(rows).toEqual(
         [
@@ -172,7 +187,15 @@ describe('alliage repoussoir on embedded defaults (PGlite data directory)', () =
     const serve = await startServe({ ...env, ALLIAGE_HTTP_PORT: '0' });
     try {
       const again = await runCli(
-        ['repoussoir', 'add', '--kind', 'email', '--value', 'JEAN.TEST@example.invalid', '--json'],
+        [
+          'repoussoir',
+          'add',
+          '--kind',
+          'email',
+          '--value',
+          'JEAN.TEST@example.invalid',
+          ...['--source', 'member_optout', '--reference', 'M01 2026-11', '--json'],
+        ],
         env,
       );
       expect(again.stderr).toBe('');
@@ -182,7 +205,13 @@ describe('alliage repoussoir on embedded defaults (PGlite data directory)', () =
         'kind,value\nphone,+33612345678\nemail,another.person@example.invalid\n',
       );
       const imported = await runCli(
-        ['repoussoir', 'import', '--file', file, '--scope', 'all', '--json'],
+        [
+          'repoussoir',
+          'import',
+          '--file',
+          file,
+          ...['--source', 'member_optout', '--reference', 'M01 2026-11', '--json'],
+        ],
         env,
       );
       expect(imported.stderr).toBe('');
@@ -212,6 +241,8 @@ describe('alliage repoussoir on embedded defaults (PGlite data directory)', () =
         file,
         '--source',
         'national_list',
+        '--reference',
+        'Bloctel 2026-11',
         '--scope',
         'sms',
         '--json',
@@ -234,5 +265,75 @@ describe('alliage repoussoir on embedded defaults (PGlite data directory)', () =
     expect(stats.bySourceAndScope).toContainEqual(
       expect.objectContaining({ source: 'national_list', scope: 'sms', active: 25_000 }),
     );
+  });
+
+  it('withdraws a superseded list version as a whole, leaving the next version in force', async () => {
+    // The next version keeps two numbers of November's and adds one.
+    const december = writeCsv(
+      'national-december.csv',
+      ['kind,value', 'phone,0612000000', 'phone,0612000003', 'phone,0699000001', ''].join('\n'),
+    );
+    const imported = await runCli(
+      [
+        'repoussoir',
+        'import',
+        '--file',
+        december,
+        ...['--source', 'national_list', '--reference', 'Bloctel 2026-12', '--scope', 'sms'],
+        '--json',
+      ],
+      env,
+    );
+    expect(imported.stderr).toBe('');
+    expect(JSON.parse(imported.stdout)).toMatchObject({ added: 3, alreadyPresent: 0 });
+
+    const usage = await runCli(['repoussoir', 'withdraw', '--reason', 'superseded'], env);
+    expect(usage.code).toBe(2);
+    expect(usage.stderr).toContain('--id, or --source with --reference');
+    const half = await runCli(
+      ['repoussoir', 'withdraw', '--source', 'national_list', '--reason', 'superseded'],
+      env,
+    );
+    expect(half.code).toBe(2);
+    const mistyped = await runCli(
+      [
+        'repoussoir',
+        'withdraw',
+        ...['--source', 'national_list', '--reference', 'Bloctel 2026-1'],
+        ...['--reason', 'superseded'],
+      ],
+      env,
+    );
+    expect(mistyped.code).toBe(1);
+    expect(mistyped.stderr).toContain('no repoussoir entry in force');
+
+    const withdrawn = await runCli(
+      [
+        'repoussoir',
+        'withdraw',
+        ...['--source', 'national_list', '--reference', 'Bloctel 2026-11'],
+        ...['--reason', 'Superseded by Bloctel 2026-12', '--json'],
+      ],
+      env,
+    );
+    expect(withdrawn.stderr).toBe('');
+    expect(withdrawn.code).toBe(0);
+    expect(JSON.parse(withdrawn.stdout)).toEqual({ withdrawn: 25_000, kinds: { phone: 25_000 } });
+    const stats = JSON.parse((await runCli(['repoussoir', 'stats', '--json'], env)).stdout);
+    expect(stats.bySourceAndScope).toContainEqual(
+      expect.objectContaining({
+        source: 'national_list',
+        scope: 'sms',
+        active: 3,
+        withdrawn: 25_000,
+      }),
+    );
+    const tail = await runCli(['audit', 'tail', '-n', '1', '--json'], env);
+    expect(JSON.parse(tail.stdout)[0]).toMatchObject({
+      action: 'repoussoir.changed',
+      details: { operation: 'withdraw', withdrawn: 25_000, source: 'national_list' },
+    });
+    expect(tail.stdout).not.toContain('Bloctel');
+    expect((await runCli(['audit', 'verify'], env)).code).toBe(0);
   });
 });

@@ -4,14 +4,17 @@ import {
   importRepoussoirEntries,
   listRepoussoirEntries,
   withdrawRepoussoirEntry,
+  withdrawRepoussoirProvenance,
 } from '@alliage/control';
 import {
   REPOUSSOIR_IMPORT_MAX_ENTRIES,
   ZRepoussoirAddRequest,
   ZRepoussoirImportRequest,
+  ZRepoussoirProvenanceWithdrawal,
   ZRepoussoirScope,
   ZRepoussoirSource,
   ZRepoussoirValue,
+  ZRepoussoirWithdrawalReason,
 } from '@alliage/domain';
 import { hashRepoussoirValues } from '@alliage/rights';
 import { z } from 'zod';
@@ -108,9 +111,25 @@ export const withdrawRepoussoirEntryRoute = defineRoute({
   tag: 'repoussoir',
   roles: ['compliance'],
   params: ZObjectIdParams,
-  body: z.object({ reason: z.string().trim().min(1).max(1000) }).strict(),
+  body: z.object({ reason: ZRepoussoirWithdrawalReason }).strict(),
   handler: async ({ ctx, auth, params, body }) =>
     withdrawRepoussoirEntry(ctx, auth.actor, params.id, body),
+});
+
+/**
+ * `POST /v1/repoussoir/withdrawals`: withdraws every entry in force from one source and
+ * reference (a national list version the next one supersedes) by one recorded decision
+ * (compliance). Entries of other provenances, for the same contact points too, stay.
+ */
+export const withdrawRepoussoirProvenanceRoute = defineRoute({
+  operationId: 'withdrawRepoussoirProvenance',
+  method: 'post',
+  path: '/v1/repoussoir/withdrawals',
+  summary: 'Withdraw every repoussoir entry of one source and reference, with the reason',
+  tag: 'repoussoir',
+  roles: ['compliance'],
+  body: ZRepoussoirProvenanceWithdrawal,
+  handler: async ({ ctx, auth, body }) => withdrawRepoussoirProvenance(ctx, auth.actor, body),
 });
 
 /** `GET /v1/repoussoir/stats`: counts by source, scope and kind, in force and withdrawn. */
@@ -165,6 +184,7 @@ export const repoussoirRoutes = [
   importRepoussoirRoute,
   listRepoussoirEntriesRoute,
   withdrawRepoussoirEntryRoute,
+  withdrawRepoussoirProvenanceRoute,
   getRepoussoirStatsRoute,
   importMemberOptoutsRoute,
 ];

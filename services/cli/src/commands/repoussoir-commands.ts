@@ -1,5 +1,5 @@
 import { readFileSync } from 'node:fs';
-import { REPOUSSOIR_IMPORT_MAX_ENTRIES } from '@alliage/domain';
+import { AppError, REPOUSSOIR_IMPORT_MAX_ENTRIES } from '@alliage/domain';
 import type { Command } from 'commander';
 import { formatTable } from '../output.ts';
 import { checkRepoussoirCsv, repoussoirCsvBatches } from '../read-repoussoir-csv.ts';
@@ -100,14 +100,43 @@ export function registerRepoussoirCommands(program: Command): void {
     );
   repoussoir
     .command('withdraw')
-    .description('withdraw an entry by a recorded decision (the reason stays on the entry)')
-    .requiredOption('--id <entryId>', 'the entry to withdraw')
+    .description(
+      'withdraw by a recorded decision (the reason stays on each entry): one entry by --id, or every entry in force of one --source and --reference (a superseded list version)',
+    )
+    .option('--id <entryId>', 'the entry to withdraw')
+    .option('--source <source>', 'with --reference: the provenance whose entries are withdrawn')
+    .option('--reference <reference>', 'with --source: the request or list version withdrawn')
     .requiredOption('--reason <text>', 'the decision behind the withdrawal')
     .option('--json', 'machine-readable output')
     .action((options) =>
       runAdminCommand(options, async (backend, output) => {
-        const entry = await backend.withdrawRepoussoirEntry(options.id, options.reason);
-        output.result(entry, () => `repoussoir entry ${entry.id} withdrawn`);
+        const byProvenance = options.source !== undefined || options.reference !== undefined;
+        if (byProvenance === (options.id !== undefined)) {
+          throw new AppError(
+            'validation_failed',
+            'name what to withdraw: --id, or --source with --reference (not both)',
+          );
+        }
+        if (!byProvenance) {
+          const entry = await backend.withdrawRepoussoirEntry(options.id, options.reason);
+          output.result(entry, () => `repoussoir entry ${entry.id} withdrawn`);
+          return 0;
+        }
+        if (options.source === undefined || options.reference === undefined) {
+          throw new AppError('validation_failed', '--source and --reference go together');
+        }
+        const result = await backend.withdrawRepoussoirProvenance({
+          source: options.source,
+          sourceReference: options.reference,
+          reason: options.reason,
+        });
+        output.result(
+          result,
+          () =>
+            `${result.withdrawn} repoussoir entries withdrawn (${Object.entries(result.kinds)
+              .map(([kind, count]) => `${kind} ${count}`)
+              .join(', ')}); entries of other sources and references stay in force`,
+        );
         return 0;
       }),
     );

@@ -45,6 +45,18 @@ describe('loadConfig', () => {
     }
   });
 
+  it('keeps exports to members 30 days unless told, at most 92', () => {
+    expect(loadConfig({}).intake.memberExportRetentionDays).toBe(30);
+    expect(
+      loadConfig({ ALLIAGE_MEMBER_EXPORT_RETENTION_DAYS: '92' }).intake.memberExportRetentionDays,
+    ).toBe(92);
+    for (const bad of ['93', '-1', '2.5', 'month']) {
+      expect(() => loadConfig({ ALLIAGE_MEMBER_EXPORT_RETENTION_DAYS: bad })).toThrow(
+        /ALLIAGE_MEMBER_EXPORT_RETENTION_DAYS/,
+      );
+    }
+  });
+
   it('reads the pool memory limit and checkpoint threshold as DuckDB sizes', () => {
     expect(loadConfig({}).pool).toMatchObject({ memoryLimit: '1GB', checkpointThreshold: '256MB' });
     expect(loadConfig({ ALLIAGE_POOL_CHECKPOINT_THRESHOLD: '1GB' }).pool.checkpointThreshold).toBe(

@@ -1,5 +1,10 @@
 import path from 'node:path';
-import { DEFAULT_DROP_FILE_RETENTION_DAYS, MAX_DROP_FILE_RETENTION_DAYS } from '@alliage/domain';
+import {
+  DEFAULT_DROP_FILE_RETENTION_DAYS,
+  DEFAULT_MEMBER_EXPORT_RETENTION_DAYS,
+  MAX_DROP_FILE_RETENTION_DAYS,
+  MAX_MEMBER_EXPORT_RETENTION_DAYS,
+} from '@alliage/domain';
 import { z } from 'zod';
 
 const ZPort = z.coerce.number().int().min(0).max(65535);
@@ -62,6 +67,13 @@ export const ZEnv = z.object({
     .min(0)
     .max(MAX_DROP_FILE_RETENTION_DAYS)
     .default(DEFAULT_DROP_FILE_RETENTION_DAYS),
+  /** Days a personal-data export (rights request, offboarding) stays in a member's reports/. */
+  ALLIAGE_MEMBER_EXPORT_RETENTION_DAYS: z.coerce
+    .number()
+    .int()
+    .min(0)
+    .max(MAX_MEMBER_EXPORT_RETENTION_DAYS)
+    .default(DEFAULT_MEMBER_EXPORT_RETENTION_DAYS),
   ALLIAGE_WORKER_CONCURRENCY: z.coerce.number().int().min(1).max(64).default(1),
   ALLIAGE_QUEUE_PREFIX: z
     .string()
@@ -152,7 +164,12 @@ export interface TConfig {
     trustProxy: boolean;
   };
   sftp: { host: string; port: number; maxUploadBytes: number; maxSessionsPerOrganisation: number };
-  intake: { maxPlaintextBytes: number; maxRejectedRowRatio: number; dropFileRetentionDays: number };
+  intake: {
+    maxPlaintextBytes: number;
+    maxRejectedRowRatio: number;
+    dropFileRetentionDays: number;
+    memberExportRetentionDays: number;
+  };
   pool: {
     extensionDirectory: string | null;
     memoryLimit: string;
@@ -242,6 +259,7 @@ export function loadConfig(env: Record<string, string | undefined>): TConfig {
       maxPlaintextBytes: parsed.ALLIAGE_INTAKE_MAX_PLAINTEXT_BYTES,
       maxRejectedRowRatio: parsed.ALLIAGE_INTAKE_MAX_REJECTED_RATIO,
       dropFileRetentionDays: parsed.ALLIAGE_DROP_FILE_RETENTION_DAYS,
+      memberExportRetentionDays: parsed.ALLIAGE_MEMBER_EXPORT_RETENTION_DAYS,
     },
     pool: {
       extensionDirectory: parsed.ALLIAGE_DUCKDB_EXTENSION_DIR

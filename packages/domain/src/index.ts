@@ -53,6 +53,12 @@ export {
   matchWeight,
   NAME_SIMILARITY_BANDS,
 } from './match-weights.ts';
+export {
+  DEFAULT_MEMBER_EXPORT_RETENTION_DAYS,
+  isMemberExportDisposable,
+  isMemberExportFile,
+  MAX_MEMBER_EXPORT_RETENTION_DAYS,
+} from './member-export-retention.ts';
 export type { TDropFileKind, TDropFileName, TMemberFileKind } from './member-file.ts';
 export {
   CUSTOMER_COLUMNS,

@@ -18,6 +18,7 @@ const FACTS: TSecurityFacts = {
   seedCount: 3,
   deliveryExpiryDays: 30,
   dropFileRetentionDays: 7,
+  memberExportRetentionDays: 30,
 };
 
 const M01: TRegisterMemberInput = {

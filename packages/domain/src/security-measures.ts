@@ -28,6 +28,8 @@ export interface TSecurityFacts {
   deliveryExpiryDays: number;
   /** Days a processed drop's encrypted file stays in the drop store before it is deleted. */
   dropFileRetentionDays: number;
+  /** Days a personal-data export stays in a member's reports/ before it is deleted. */
+  memberExportRetentionDays: number;
 }
 
 /**
@@ -36,7 +38,8 @@ export interface TSecurityFacts {
  *
  * @example
  * const measures = describeSecurityMeasures({ databaseUrl: null, redisUrl: null,
- *   pool: null, countThreshold: 20, seedCount: 3, deliveryExpiryDays: 30, dropFileRetentionDays: 7 });
+ *   pool: null, countThreshold: 20, seedCount: 3, deliveryExpiryDays: 30, dropFileRetentionDays: 7,
+ *   memberExportRetentionDays: 30 });
  */
 export function describeSecurityMeasures(facts: TSecurityFacts): TSecurityMeasure[] {
   return [
@@ -83,6 +86,13 @@ export function describeSecurityMeasures(facts: TSecurityFacts): TSecurityMeasur
       // purgeDropFiles, run by the daily housekeeping, the offboarding and the erasure.
       state: 'in_force',
       detail: `members' encrypted files deleted ${facts.dropFileRetentionDays === 0 ? 'at the first daily housekeeping after processing' : `${facts.dropFileRetentionDays} days after processing`}, and at once on an erasure or an offboarding of the member; clear text never written to disk`,
+    },
+    {
+      key: 'member_exports',
+      label: 'Storage limitation (Limitation de la conservation): exports to members',
+      // purgeMemberExports, run by the daily housekeeping.
+      state: 'in_force',
+      detail: `rights request notices and data exports and offboarding exports written to a member's SFTP reports/ deleted ${facts.memberExportRetentionDays === 0 ? 'at the first daily housekeeping' : `${facts.memberExportRetentionDays} days after they were written`}`,
     },
     {
       key: 'erasure_enforcement',

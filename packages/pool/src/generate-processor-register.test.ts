@@ -51,6 +51,7 @@ const FACTS: TSecurityFacts = {
   seedCount: 3,
   deliveryExpiryDays: 30,
   dropFileRetentionDays: 7,
+  memberExportRetentionDays: 30,
 };
 
 function options(

@@ -20,5 +20,10 @@ export type {
   TDropFilePurgeReason,
 } from './purge-drop-files.ts';
 export { purgeDropFiles } from './purge-drop-files.ts';
+export {
+  type PurgeMemberExportsOptions,
+  purgeMemberExports,
+  type TMemberExportPurge,
+} from './purge-member-exports.ts';
 export type { RunPoolBuildOptions } from './run-pool-build.ts';
 export { runPoolBuild } from './run-pool-build.ts';

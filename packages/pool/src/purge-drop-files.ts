@@ -1,5 +1,4 @@
-import type { Dirent } from 'node:fs';
-import { readdir, rm } from 'node:fs/promises';
+import { rm } from 'node:fs/promises';
 import path from 'node:path';
 import {
   appendAuditEvent,
@@ -8,6 +7,7 @@ import {
   type TActor,
 } from '@alliage/control';
 import { isDropFileDisposable } from '@alliage/domain';
+import { listDirectory } from './list-directory.ts';
 
 /** Why drop files are deleted: the daily retention pass, an offboarding, an erasure. */
 export type TDropFilePurgeReason = 'retention' | 'offboarding' | 'erasure';
@@ -85,14 +85,4 @@ export async function purgeDropFiles(options: PurgeDropFilesOptions): Promise<TD
     });
   }
   return outcome;
-}
-
-/** Entries of a directory; none when it does not exist (no drop received yet). */
-async function listDirectory(directory: string): Promise<Dirent[]> {
-  try {
-    return await readdir(directory, { withFileTypes: true });
-  } catch (error) {
-    if ((error as NodeJS.ErrnoException).code === 'ENOENT') return [];
-    throw error;
-  }
 }

@@ -148,6 +148,7 @@ export const TEST_REGISTER: NonNullable<ApiDeps['register']> = {
       seedCount: 3,
       deliveryExpiryDays: 30,
       dropFileRetentionDays: 7,
+      memberExportRetentionDays: 30,
     }),
 };
 

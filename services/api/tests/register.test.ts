@@ -27,6 +27,7 @@ describe.each(testControlDbKinds())('processor register over HTTP (%s)', (kind) 
             seedCount: 3,
             deliveryExpiryDays: 30,
             dropFileRetentionDays: 7,
+            memberExportRetentionDays: 30,
           }),
       },
     });

@@ -49,6 +49,7 @@ export function registerSettings(
         seedCount: config.selections.seedCount,
         deliveryExpiryDays: config.selections.deliveryExpiryDays,
         dropFileRetentionDays: config.intake.dropFileRetentionDays,
+        memberExportRetentionDays: config.intake.memberExportRetentionDays,
       });
     },
   };

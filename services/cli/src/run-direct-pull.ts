@@ -41,6 +41,7 @@ export async function runDirectPull(
         selections: selectionSettings(config),
         push: { clientPrivateKey: platform.secrets.sshClientKey },
         dropFileRetentionDays: config.intake.dropFileRetentionDays,
+        memberExportRetentionDays: config.intake.memberExportRetentionDays,
       });
       await queue.startWorker(handlers, { concurrency: config.worker.concurrency });
     }

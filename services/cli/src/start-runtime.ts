@@ -77,6 +77,7 @@ export async function startRuntime(options: {
         selections: selectionSettings(config),
         push: { clientPrivateKey: platform.secrets.sshClientKey },
         dropFileRetentionDays: config.intake.dropFileRetentionDays,
+        memberExportRetentionDays: config.intake.memberExportRetentionDays,
       };
       await queue.startWorker(createJobHandlers(deps), { concurrency: config.worker.concurrency });
       const requeued = await dispatchPendingDrops(deps);

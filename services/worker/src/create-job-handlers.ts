@@ -9,7 +9,7 @@ import {
 } from '@alliage/control';
 import { AppError, isAppError, isFinishedDropStatus } from '@alliage/domain';
 import { type IntakeDeps, processFileDrop } from '@alliage/intake';
-import { purgeDropFiles, runPoolBuild } from '@alliage/pool';
+import { purgeDropFiles, purgeMemberExports, runPoolBuild } from '@alliage/pool';
 import type { JobQueue, TJobHandlers } from '@alliage/queue';
 import {
   expireDeliveries,
@@ -47,6 +47,8 @@ export interface WorkerDeps {
   push?: { clientPrivateKey: string; connectTimeoutMs?: number };
   /** Days a finished drop's encrypted file stays in the drop store (`ALLIAGE_DROP_FILE_RETENTION_DAYS`). */
   dropFileRetentionDays: number;
+  /** Days a personal-data export stays in a member's `reports/` (`ALLIAGE_MEMBER_EXPORT_RETENTION_DAYS`). */
+  memberExportRetentionDays: number;
 }
 
 /**
@@ -91,6 +93,13 @@ export function createJobHandlers(deps: WorkerDeps): TJobHandlers {
         reason: 'retention',
       });
       deps.intake.logger?.info({ ...files }, 'drop store housekeeping');
+      const exports = await purgeMemberExports({
+        ctx: deps.intake.ctx,
+        actor: SYSTEM_ACTOR,
+        sftpRoot: deps.intake.sftpRoot,
+        retentionDays: deps.memberExportRetentionDays,
+      });
+      deps.intake.logger?.info({ ...exports }, 'member exports housekeeping');
     },
     'pool.repoussoir-sync': async ({ version }) => {
       const refreshed = await syncPoolRepoussoir(deps.intake.ctx, deps.intake.warehouse);

@@ -39,5 +39,6 @@ export function testWorkerDeps(options: {
       seedEmailDomain: 'example.invalid',
     },
     dropFileRetentionDays: 7,
+    memberExportRetentionDays: 30,
   };
 }

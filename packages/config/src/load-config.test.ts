@@ -57,6 +57,18 @@ describe('loadConfig', () => {
     }
   });
 
+  it('takes a seed phone prefix of French numbers the operator owns', () => {
+    expect(loadConfig({}).selections.seedPhonePrefix).toBe('+3363998');
+    expect(loadConfig({ ALLIAGE_SEED_PHONE_PREFIX: '+33755' }).selections.seedPhonePrefix).toBe(
+      '+33755',
+    );
+    for (const bad of ['0755', '+32470', '+33', '+33123456789']) {
+      expect(() => loadConfig({ ALLIAGE_SEED_PHONE_PREFIX: bad })).toThrow(
+        /ALLIAGE_SEED_PHONE_PREFIX/,
+      );
+    }
+  });
+
   it('reads the pool memory limit and checkpoint threshold as DuckDB sizes', () => {
     expect(loadConfig({}).pool).toMatchObject({ memoryLimit: '1GB', checkpointThreshold: '256MB' });
     expect(loadConfig({ ALLIAGE_POOL_CHECKPOINT_THRESHOLD: '1GB' }).pool.checkpointThreshold).toBe(

@@ -119,6 +119,14 @@ export const ZEnv = z.object({
     .string()
     .regex(/^(?=.{3,200}$)([a-z0-9-]+\.)+[a-z]{2,}$/, 'must be a lower-case domain name')
     .default('alliage-temoins.fr'),
+  /**
+   * E.164 prefix of seed phone numbers (+33 and up to 8 digits): numbers the operator
+   * owns, so SMS and calls to seeds are seen; default: a block reserved for fiction.
+   */
+  ALLIAGE_SEED_PHONE_PREFIX: z
+    .string()
+    .regex(/^\+33\d{1,8}$/, 'must be +33 followed by 1 to 8 digits')
+    .default('+3363998'),
   /** `access.denied` of one principal within 10 minutes that raise an `access_denied_repeated` alert. */
   ALLIAGE_ALERT_DENIED_THRESHOLD: z.coerce.number().int().min(1).max(10000).default(5),
   /** Every raised alert is POSTed here as JSON (IDs and counts only); https, or http on the loopback. */
@@ -183,6 +191,7 @@ export interface TConfig {
     deliveryExpiryDays: number;
     seedCount: number;
     seedEmailDomain: string;
+    seedPhonePrefix: string;
   };
   worker: { concurrency: number; queuePrefix: string; stalledSeconds: number };
   alerts: { deniedAccessThreshold: number; webhookUrl: string | null };
@@ -276,6 +285,7 @@ export function loadConfig(env: Record<string, string | undefined>): TConfig {
       deliveryExpiryDays: parsed.ALLIAGE_DELIVERY_EXPIRY_DAYS,
       seedCount: parsed.ALLIAGE_SEED_COUNT,
       seedEmailDomain: parsed.ALLIAGE_SEED_EMAIL_DOMAIN,
+      seedPhonePrefix: parsed.ALLIAGE_SEED_PHONE_PREFIX,
     },
     worker: {
       concurrency: parsed.ALLIAGE_WORKER_CONCURRENCY,

@@ -2,7 +2,11 @@ import { seededRandom } from '@alliage/domain/testing';
 import { addressLineLength, resolveCommune } from '@alliage/normalize';
 import { describe, expect, it } from 'vitest';
 import { formatDeliveryCsv } from './format-delivery-csv.ts';
-import { DEFAULT_SEED_EMAIL_DOMAIN, generateSeedIdentities } from './generate-seed-identities.ts';
+import {
+  DEFAULT_SEED_EMAIL_DOMAIN,
+  generateSeedIdentities,
+  seedCommunesOf,
+} from './generate-seed-identities.ts';
 import {
   SEED_DEFAULT_COMMUNES,
   SEED_FEMALE_FIRST_NAMES,
@@ -194,5 +198,30 @@ describe('generateSeedIdentities', () => {
       }),
     ).toThrow('seed communes: none is a known postcode and city pair');
     expect(generateSeedIdentities({ ...base, count: 0 })).toEqual([]);
+  });
+
+  it("takes a delivery's own communes for its seeds, once each, known ones only", () => {
+    const rows = [
+      { postcode: '42000', city: 'ST ETIENNE' },
+      { postcode: '42000', city: 'ST ETIENNE' },
+      { postcode: '24200', city: 'SARLAT LA CANEDA' },
+      { postcode: '99999', city: 'NOWHERE' },
+      { postcode: null, city: 'PARIS' },
+      { postcode: '75016', city: null },
+    ];
+    const communes = seedCommunesOf(rows);
+    expect(communes).toEqual([
+      { postcode: '42000', city: 'ST ETIENNE' },
+      { postcode: '24200', city: 'SARLAT LA CANEDA' },
+    ]);
+    const seeds = generateSeedIdentities({
+      count: 6,
+      deliveryId: DELIVERY_ID,
+      random: seededRandom(7),
+      channel: 'postal',
+      communes,
+    });
+    for (const seed of seeds) expect(['42000', '24200']).toContain(seed.postcode);
+    expect(seedCommunesOf([{ postcode: '99999', city: 'NOWHERE' }])).toEqual([]);
   });
 });

@@ -242,6 +242,26 @@ function uniquenessKeys(seed: TSeedIdentity): string[] {
   return keys;
 }
 
+/**
+ * The communes of a delivery's own rows (distinct postcode and city pairs that match a
+ * real commune), for its postal seeds to sit where its real rows do: seeds in large
+ * towns only, in a delivery to one département, stand out.
+ *
+ * @example
+ * seedCommunesOf([{ postcode: '42000', city: 'ST ETIENNE', … }]) // [{ postcode: '42000', city: 'ST ETIENNE' }]
+ */
+export function seedCommunesOf(
+  rows: readonly Pick<TDeliveryRow, 'postcode' | 'city'>[],
+): TSeedCommune[] {
+  const communes = new Map<string, TSeedCommune>();
+  for (const { postcode, city } of rows) {
+    if (!postcode || !city) continue;
+    const key = `${postcode}|${city}`;
+    if (!communes.has(key)) communes.set(key, { postcode, city });
+  }
+  return [...communes.values()].filter((commune) => resolveCommune(commune).status === 'matched');
+}
+
 function usableCommunes(communes: readonly TSeedCommune[]): TSeedCommune[] {
   const usable = communes.filter(
     (commune) =>

@@ -15,6 +15,7 @@ export {
   DEFAULT_SEED_EMAIL_DOMAIN,
   DEFAULT_SEED_PHONE_PREFIX,
   generateSeedIdentities,
+  seedCommunesOf,
 } from './generate-seed-identities.ts';
 export { interleaveSeeds } from './interleave-seeds.ts';
 export type { TOutboxFile, WriteOutboxFileOptions } from './write-outbox-file.ts';

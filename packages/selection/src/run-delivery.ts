@@ -19,6 +19,7 @@ import {
   formatDeliveryCsv,
   generateSeedIdentities,
   interleaveSeeds,
+  seedCommunesOf,
   type TSeedIdentity,
   writeOutboxFile,
 } from '@alliage/delivery';
@@ -86,21 +87,19 @@ export async function runDelivery(options: RunDeliveryOptions): Promise<TDeliver
       randomSeed: Math.floor(random() * 2 ** 31),
       deliveryId: delivery.id,
     });
+    const realRows = extracted.persons.map((person) => toDeliveryRow(person, selection.channel));
+    // Postal seeds in the delivery's own communes, so geography does not single them out.
+    const communes = selection.channel === 'postal' ? seedCommunesOf(realRows) : [];
     const seeds = generateSeedIdentities({
       count: settings.seedCount,
       deliveryId: delivery.id,
       random,
       channel: selection.channel,
       seedEmailDomain: settings.seedEmailDomain,
+      ...(settings.seedPhonePrefix ? { seedPhonePrefix: settings.seedPhonePrefix } : {}),
+      ...(communes.length > 0 ? { communes } : {}),
     });
-    const rows = assignRowIds(
-      interleaveSeeds(
-        extracted.persons.map((person) => toDeliveryRow(person, selection.channel)),
-        seeds,
-        random,
-      ),
-      random,
-    );
+    const rows = assignRowIds(interleaveSeeds(realRows, seeds, random), random);
     const fileName = deliveryFileName({ deliveryId: delivery.id, createdAt: now });
     const encrypted = await encryptAndSign({
       data: formatDeliveryCsv(rows, selection.channel),

@@ -7,4 +7,6 @@ export interface TSelectionSettings {
   deliveryExpiryDays: number;
   seedCount: number;
   seedEmailDomain: string;
+  /** E.164 prefix of seed phones (ALLIAGE_SEED_PHONE_PREFIX); the generator's default when unset. */
+  seedPhonePrefix?: string;
 }

@@ -211,3 +211,129 @@ describe('countSelection: criteria', () => {
     expect(await select({})).toEqual([1, 2, 3, 4]);
   });
 });
+
+// DESIGN.md rule 1: a member whose instruction forbids the client (the "no competitor in
+// my sector" deny-list) must not be used to find its customers for that client — by a
+// purchase criterion, a per-sector segment or a best_score ranking alike.
+describe('countSelection and extractSelection: a member that forbids the client', () => {
+  const sectors = {
+    M01: 'equipement_maison',
+    M02: 'loisirs_voyages',
+    M03: 'equipement_maison',
+  };
+  // M01 denies C99's sector: only M02 and M03 permit.
+  const competitorScope = scopeFor({
+    today: TODAY,
+    clientCode: 'C99',
+    channel: 'postal',
+    retentionByMember: { M02: 36, M03: 36 },
+    memberSectors: sectors,
+  });
+  let warehouse: TWarehouse;
+  let cleanup: () => Promise<void>;
+  let deliveries = 0;
+
+  async function select(input: TSelectionCriteriaInput, quantity = 100) {
+    const criteria = ZSelectionCriteria.parse(input);
+    const counts = await countSelection(warehouse, criteria, competitorScope);
+    const { persons } = await extractSelection(warehouse, {
+      criteria,
+      scope: competitorScope,
+      quantity,
+      randomSeed: 3,
+      deliveryId: `D-refusal-${++deliveries}`,
+    });
+    expect(persons).toHaveLength(Math.min(quantity, counts.total));
+    const ids = persons.map((person) => person.personId);
+    return {
+      total: counts.total,
+      persons: input.sampling === 'best_score' ? ids : ids.sort((a, b) => a - b),
+      sources: persons.map((person) => person.sourceMemberCode),
+    };
+  }
+
+  beforeAll(async () => {
+    ({ warehouse, cleanup } = await createTestWarehouse());
+    await warehouse.withWriter(async (connection) => {
+      await insertFixtureRecords(connection, [
+        // Person 1: a big recent buyer at M01 only, also known (no purchase) to M02.
+        reachableRecord({ recordId: 1, personId: 1, memberCode: 'M01' }),
+        reachableRecord({ recordId: 11, personId: 1, memberCode: 'M02' }),
+        // Person 2: one small, old purchase at M03.
+        reachableRecord({ recordId: 2, personId: 2, memberCode: 'M03' }),
+        // Person 3: one recent purchase at M03, and big ones at M01.
+        reachableRecord({ recordId: 3, personId: 3, memberCode: 'M03' }),
+        reachableRecord({ recordId: 31, personId: 3, memberCode: 'M01' }),
+        // Person 4: a customer of M03 with no purchase (a prospect there).
+        reachableRecord({ recordId: 4, personId: 4, memberCode: 'M03' }),
+      ]);
+      const transactions: [string, string, string, string, string][] = [
+        ['M01', 'C1', 'T1', '2026-05-01', '500.00'],
+        ['M01', 'C1', 'T2', '2026-06-01', '500.00'],
+        ['M01', 'C1', 'T3', '2026-06-15', '500.00'],
+        ['M03', 'C2', 'T4', '2024-03-01', '10.00'],
+        ['M03', 'C3', 'T5', '2026-06-01', '60.00'],
+        ['M01', 'C31', 'T6', '2026-05-01', '900.00'],
+        ['M01', 'C31', 'T7', '2026-06-01', '900.00'],
+      ];
+      for (const [member, customer, id, date, amount] of transactions) {
+        await connection.run(
+          `INSERT INTO transactions VALUES ($1, $2, $3, CAST($4 AS DATE), CAST($5 AS DECIMAL(14, 2)), 'mobilier', 'web', 'drop-t')`,
+          [member, customer, id, date, amount],
+        );
+      }
+      await refreshRecordActivity(connection, ['M01', 'M02', 'M03']);
+      await insertFixturePersons(
+        connection,
+        [1, 2, 3, 4].map((personId) => ({ personId })),
+      );
+      await connection.run('CREATE OR REPLACE TEMP TABLE ir_touched_persons (person_id BIGINT)');
+      await refreshSegments({
+        connection,
+        full: true,
+        memberSectors: new Map(Object.entries(sectors)),
+        memberCodes: [],
+        today: TODAY,
+        now: new Date('2026-06-30T01:00:00Z'),
+      });
+    });
+  });
+  afterAll(async () => cleanup());
+
+  it('finds no customer through the forbidding member purchases', async () => {
+    expect(await select({ purchases: [{ sector: 'equipement_maison' }] })).toMatchObject({
+      total: 2,
+      persons: [2, 3],
+    });
+  });
+
+  it('computes a sector segment from the permitting members activity only', async () => {
+    const rfm = (values: string[]) =>
+      select({ segments: [{ name: 'rfm_segment', sector: 'equipement_maison', values }] });
+    expect(await rfm(['active', 'active_high_value', 'lapsing'])).toMatchObject({
+      total: 1,
+      persons: [3],
+    });
+    // Person 3 is a high-value buyer only through M01's purchases.
+    expect(await rfm(['active_high_value'])).toMatchObject({ total: 0, persons: [] });
+    expect(await rfm(['lapsed'])).toMatchObject({ total: 1, persons: [2] });
+    // Person 1 holds no permitting record in the sector: no segment there at all.
+    expect(await rfm(['prospect'])).toMatchObject({ total: 1, persons: [4] });
+    expect(
+      await select({
+        segments: [{ name: 'appetence_score', sector: 'equipement_maison', values: ['80-100'] }],
+      }),
+    ).toMatchObject({ total: 0, persons: [] });
+    expect(
+      await select({
+        segments: [{ name: 'monetary_score', sector: 'equipement_maison', values: ['2'] }],
+      }),
+    ).toMatchObject({ total: 1, persons: [3] });
+  });
+
+  it('ranks best_score by the permitting members purchases only', async () => {
+    const ranked = await select({ sampling: 'best_score', scoreSector: 'equipement_maison' }, 2);
+    expect(ranked.persons).toEqual([3, 2]);
+    expect(ranked.sources).toEqual(['M03', 'M03']);
+  });
+});

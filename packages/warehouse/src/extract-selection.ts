@@ -2,6 +2,8 @@ import { AppError, type TChannel, type TSelectionCriteria } from '@alliage/domai
 import { BIGINT, LIST, listValue } from '@duckdb/node-api';
 import type { TWarehouse } from './open-warehouse.ts';
 import { readReferenceTables } from './read-reference-tables.ts';
+import { sectorProfileSql } from './sector-profile-sql.ts';
+import { sectorMembersOf } from './selection-criteria-sql.ts';
 import type { TCompiledSelection, TSelectionScope } from './selection-scope.ts';
 import { buildSelectionSql } from './selection-sql.ts';
 
@@ -60,8 +62,8 @@ const CHANNEL_FIELDS: Record<TChannel, string> = {
 /**
  * Compiles the extraction: the persons eligible on the scope channel matching
  * the criteria (one per household if asked), ordered by `hash(person_id, seed)`
- * for `random` or by appetence in `scoreSector`, then last transaction in it,
- * then person_id for `best_score`; at most `quantity`. Each comes with the
+ * for `random` or by appetence in `scoreSector`, then last transaction in it
+ * (both from the permitting members' records only), then person_id for `best_score`; at most `quantity`. Each comes with the
  * fields of ONE record usable for the channel: the one with the latest last
  * activity (ties: the highest record_id).
  *
@@ -73,17 +75,26 @@ export function compileSelectionExtract(
   scope: TSelectionScope,
   options: { quantity: number; randomSeed: number },
 ): TCompiledSelection {
-  const { withClause, parameters } = buildSelectionSql(criteria, scope);
+  const { withClause, parameters, today } = buildSelectionSql(criteria, scope);
   const channel = scope.channel;
   let sortColumns: string;
+  let scoreCte = '';
   let scoreJoin = '';
   let order: string;
   if (criteria.sampling === 'best_score') {
     if (!criteria.scoreSector) {
       throw new AppError('validation_failed', 'best_score sampling needs a scoreSector');
     }
-    scoreJoin = `LEFT JOIN person_sector_profile sp ON sp.person_id = c.person_id
-      AND sp.sector = ${parameters.add('varchar', criteria.scoreSector)}`;
+    // The appetence of the permitting members' activity in the sector only, never
+    // `person_sector_profile` (every member's): a member that forbids this client does
+    // not decide whom it gets first (DESIGN.md rule 1).
+    scoreCte = `
+  sel_score AS (${sectorProfileSql({
+    sectorMembers: parameters.add('varchar_list', sectorMembersOf(scope, criteria.scoreSector)),
+    today: today(),
+    precomputed: false,
+  })}),`;
+    scoreJoin = 'LEFT JOIN sel_score sp ON sp.person_id = c.person_id';
     sortColumns =
       'coalesce(sp.appetence_score, -1) AS sort_score, sp.last_transaction AS sort_recency';
     order = 'sort_score DESC, sort_recency DESC NULLS LAST';
@@ -91,7 +102,7 @@ export function compileSelectionExtract(
     sortColumns = `hash(c.person_id, ${parameters.add('bigint', options.randomSeed)}) AS sort_hash`;
     order = 'sort_hash';
   }
-  const sql = `${withClause},
+  const sql = `${withClause},${scoreCte}
   sel_picked AS (
     SELECT c.person_id, c.household_id, ${sortColumns}
     FROM sel_ranked c ${scoreJoin}

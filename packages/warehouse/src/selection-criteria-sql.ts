@@ -10,6 +10,7 @@ import {
   ZChannel,
 } from '@alliage/domain';
 import { MEMBER_BIRTH_DATE_SQL } from './person-member-reach-sql.ts';
+import { sectorProfileSql } from './sector-profile-sql.ts';
 import { segmentValueSql } from './segment-sql.ts';
 import type { SelectionParameters } from './selection-parameters.ts';
 import type { TSelectionScope } from './selection-scope.ts';
@@ -181,7 +182,7 @@ export function compileCriteriaSql(
     pieces.conditions.push(context.eligible(channel));
   }
 
-  for (const segment of criteria.segments ?? []) {
+  for (const [index, segment] of (criteria.segments ?? []).entries()) {
     const definition = SEGMENT_DEFINITIONS.find((candidate) => candidate.name === segment.name);
     if (!definition) {
       throw new AppError('validation_failed', `unknown segment ${segment.name}`);
@@ -197,9 +198,17 @@ export function compileCriteriaSql(
         `pp.household_id IN (SELECT household_id FROM household_profile WHERE (${value}) IN ${values})`,
       );
     } else {
-      const sector = parameters.add('varchar', segment.sector ?? null);
-      pieces.conditions.push(`s.person_id IN (SELECT person_id FROM person_sector_profile
-        WHERE sector = ${sector} AND (${value}) IN ${values})`);
+      // Not `person_sector_profile` (built from every member's records): the profile of
+      // the permitting members' activity in the sector only (DESIGN.md rule 1).
+      const profile = sectorProfileSql({
+        sectorMembers: parameters.add('varchar_list', sectorMembersOf(scope, segment.sector)),
+        today: context.today(),
+        precomputed: context.precomputed,
+        memberInRetention: context.memberInRetention,
+      });
+      pieces.ctes.push(`sel_sector_${index} AS (SELECT person_id FROM (${profile})
+        WHERE (${value}) IN ${values})`);
+      pieces.conditions.push(`s.person_id IN (SELECT person_id FROM sel_sector_${index})`);
     }
   }
 
@@ -207,6 +216,19 @@ export function compileCriteriaSql(
     pieces.conditions.push(referenceSql(reference, scope, parameters));
   }
   return pieces;
+}
+
+/**
+ * The member codes of a sector in the scope (sorted; none without a sector).
+ *
+ * @example
+ * sectorMembersOf(scope, 'equipement_maison') // ['M01', 'M03']
+ */
+export function sectorMembersOf(scope: TSelectionScope, sector: string | undefined): string[] {
+  return Object.entries(scope.memberSectors ?? {})
+    .filter(([, memberSector]) => sector !== undefined && memberSector === sector)
+    .map(([member]) => member)
+    .sort();
 }
 
 // The pieces of a purchase criterion over a relation `a` (with `member_code`,

@@ -1,5 +1,10 @@
 import {
+  appetenceScore,
+  frequencyScore,
+  monetaryScore,
+  recencyScore,
   retentionCutoff,
+  rfmSegment,
   type TChannel,
   type TRepoussoirKind,
   wholeMonthsBetween,
@@ -197,6 +202,33 @@ function criteriaRecord(pool: TGeneratedPool, record: TGeneratedRecord): boolean
   });
 }
 
+// A person's profile in a sector from the given (criteria) records only: none when
+// no record is at a member of the sector (docs/selections.md, per-sector segments).
+function sectorProfile(records: TGeneratedRecord[], sector: string) {
+  const atSector = records.filter((record) => MEMBER_SECTORS[record.memberCode] === sector);
+  if (atSector.length === 0) return null;
+  const transactions = atSector.flatMap((record) => record.transactions);
+  const last = transactions.reduce<string | null>(
+    (latest, t) => (latest === null || t.date > latest ? t.date : latest),
+    null,
+  );
+  const amount = transactions.reduce((sum, t) => sum + t.amountEur, 0);
+  return {
+    last,
+    rfm: rfmSegment(
+      recencyScore(last, TODAY),
+      frequencyScore(transactions.length),
+      monetaryScore(amount),
+    ),
+    appetence: appetenceScore(
+      transactions.map((t) => ({
+        ageMonths: wholeMonthsBetween(t.date, TODAY),
+        amountEur: t.amountEur,
+      })),
+    ),
+  };
+}
+
 interface TOracleCriterion {
   label: string;
   input: Record<string, unknown>;
@@ -287,6 +319,45 @@ function recordCriteria(pool: TGeneratedPool): TOracleCriterion[] {
         const age = Math.floor(wholeMonthsBetween(chosen, TODAY) / 12);
         return age >= 35 && age <= 49;
       },
+    },
+    {
+      label: 'active in home equipment (RFM)',
+      input: {
+        segments: [
+          {
+            name: 'rfm_segment',
+            sector: 'equipement_maison',
+            values: ['active', 'active_high_value'],
+          },
+        ],
+      },
+      matches: (records) =>
+        ['active', 'active_high_value'].includes(
+          sectorProfile(records, 'equipement_maison')?.rfm ?? '',
+        ),
+    },
+    {
+      label: 'prospect or lapsed in home equipment (RFM)',
+      input: {
+        segments: [
+          { name: 'rfm_segment', sector: 'equipement_maison', values: ['prospect', 'lapsed'] },
+        ],
+      },
+      matches: (records) =>
+        ['prospect', 'lapsed'].includes(sectorProfile(records, 'equipement_maison')?.rfm ?? ''),
+    },
+    {
+      label: 'appetence 20 or more in home equipment',
+      input: {
+        segments: [
+          {
+            name: 'appetence_score',
+            sector: 'equipement_maison',
+            values: ['20-39', '40-59', '60-79', '80-100'],
+          },
+        ],
+      },
+      matches: (records) => (sectorProfile(records, 'equipement_maison')?.appetence ?? 0) >= 20,
     },
     {
       label: 'bought from a member',
@@ -472,6 +543,40 @@ describe('selections on generated pools (property)', () => {
             `${criterion.label} on ${channel}: extraction`,
           ).toEqual(expected);
         }
+
+        // best_score: by appetence in the sector, then its last purchase, then person ID,
+        // from the criteria records only (a person without one there ranks last).
+        const ranked = [...eligible.keys()]
+          .map((personId) => ({
+            personId,
+            profile: sectorProfile(
+              pool.records.filter(
+                (record) => record.personId === personId && criteriaRecord(pool, record),
+              ),
+              'equipement_maison',
+            ),
+          }))
+          .sort(
+            (left, right) =>
+              (right.profile?.appetence ?? -1) - (left.profile?.appetence ?? -1) ||
+              (right.profile?.last ?? '').localeCompare(left.profile?.last ?? '') ||
+              left.personId - right.personId,
+          )
+          .map((entry) => entry.personId);
+        const { persons: best } = await extractSelection(warehouse, {
+          criteria: ZSelectionCriteria.parse({
+            sampling: 'best_score',
+            scoreSector: 'equipement_maison',
+          }),
+          scope,
+          quantity: 1000,
+          randomSeed: seed,
+          deliveryId: `D-${seed}-${channel}-best-score`,
+        });
+        expect(
+          best.map((person) => person.personId),
+          `best_score on ${channel}`,
+        ).toEqual(ranked);
       }
     });
   }

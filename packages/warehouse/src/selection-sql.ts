@@ -22,6 +22,8 @@ export interface TSelectionSql {
   /** `WITH ... sel_ranked AS (...)`: one row per candidate person (criteria applied). */
   withClause: string;
   parameters: SelectionParameters;
+  /** SQL: today's date, bound among `parameters` on first use. */
+  today: () => string;
 }
 
 /**
@@ -95,7 +97,7 @@ export function buildSelectionSql(
     ? criteriaSql.conditions.filter(
         (condition) =>
           (condition.startsWith('pp.') && !/\b[sbo]\./.test(condition)) ||
-          /^s\.person_id IN \(SELECT person_id FROM (person_profile|person_sector_profile|sel_purchase_\d+|sel_postcode|sel_age)\b/.test(
+          /^s\.person_id IN \(SELECT person_id FROM (person_profile|sel_sector_\d+|sel_purchase_\d+|sel_postcode|sel_age)\b/.test(
             condition,
           ),
       )
@@ -152,7 +154,7 @@ ${
   sel_ranked AS (
     SELECT *, ${householdFirst} AS household_first FROM sel_candidates
   )`;
-  return { withClause, parameters };
+  return { withClause, parameters, today };
 }
 
 /**

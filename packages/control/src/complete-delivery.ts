@@ -29,6 +29,11 @@ const ZCompleteDeliveryInput = z
     memberUsage: z
       .array(z.object({ memberCode: ZOrgCode, personCount: z.number().int().min(1) }).strict())
       .max(10_000),
+    /**
+     * The instruction version in force per member whose records the extraction read (the
+     * members permitting the release); every member of `memberUsage` must be listed.
+     */
+    instructionVersions: z.record(ZOrgCode, z.number().int().min(1)).default({}),
   })
   .strict()
   .superRefine((value, ctx) => {
@@ -40,19 +45,30 @@ const ZCompleteDeliveryInput = z
     if (members.size !== value.memberUsage.length) {
       ctx.addIssue({ code: 'custom', path: ['memberUsage'], message: 'must not repeat a member' });
     }
+    for (const [index, usage] of value.memberUsage.entries()) {
+      if (!Object.hasOwn(value.instructionVersions, usage.memberCode)) {
+        ctx.addIssue({
+          code: 'custom',
+          path: ['memberUsage', index, 'memberCode'],
+          message: 'has no instruction version in instructionVersions',
+        });
+      }
+    }
   });
 export type TCompleteDeliveryInput = z.input<typeof ZCompleteDeliveryInput>;
 
 /**
  * Records a written delivery file, in one transaction: the delivery becomes `written`,
- * its seeds and per-member usage are stored, the selection becomes `delivered`, and
- * `delivery.created` is appended (IDs, counts, hash and fingerprints). AppError conflict
+ * its seeds and per-member usage (with each member's instruction version) are stored,
+ * the selection becomes `delivered`, and `delivery.created` is appended (IDs, counts,
+ * hash, fingerprints and the instruction versions it ran under). AppError conflict
  * when the delivery is not pending, or (retry: true) when a seed contact is already
  * another delivery's — the job then generates new seeds.
  *
  * @example
  * await completeDelivery(ctx, SYSTEM_ACTOR, { deliveryId, fileName: `${deliveryId}.csv.gpg`, sizeBytes, sha256,
- *   rowCount, recipientKeyFingerprint, signerFingerprint, seeds, memberUsage: [{ memberCode: 'M01', personCount: 120 }] });
+ *   rowCount, recipientKeyFingerprint, signerFingerprint, seeds, memberUsage: [{ memberCode: 'M01', personCount: 120 }],
+ *   instructionVersions: { M01: 3 } });
  */
 export async function completeDelivery(
   ctx: ControlContext,
@@ -126,6 +142,7 @@ export async function completeDelivery(
               delivery_id: delivery.id,
               member_org_id: memberIds.get(usage.memberCode) as string,
               person_count: usage.personCount,
+              instruction_version: fields.instructionVersions[usage.memberCode] as number,
             })),
           )
           .execute();
@@ -154,6 +171,7 @@ export async function completeDelivery(
           members: Object.fromEntries(
             fields.memberUsage.map((usage) => [usage.memberCode, usage.personCount]),
           ),
+          instructionVersions: fields.instructionVersions,
         },
       });
       return toDelivery({ ...row, client_org_code: delivery.client_org_code });

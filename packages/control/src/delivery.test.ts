@@ -117,6 +117,7 @@ describe.each(testControlDbKinds())('deliveries on %s', (kind) => {
         { memberCode: 'M01', personCount: 70 },
         { memberCode: 'M02', personCount: 40 },
       ],
+      instructionVersions: { M01: 3, M02: 1 },
       ...patch,
     } satisfies TCompleteDeliveryInput;
   }
@@ -200,8 +201,12 @@ describe.each(testControlDbKinds())('deliveries on %s', (kind) => {
       .selectFrom('delivery_member_usage')
       .selectAll()
       .where('delivery_id', '=', pending.id)
+      .orderBy('person_count', 'desc')
       .execute();
-    expect(usage).toHaveLength(2);
+    expect(usage.map((row) => [row.person_count, row.instruction_version])).toEqual([
+      [70, 3],
+      [40, 1],
+    ]);
 
     const event = await control.db
       .selectFrom('audit_events')
@@ -221,6 +226,7 @@ describe.each(testControlDbKinds())('deliveries on %s', (kind) => {
         recipientKeyFingerprint: FPR_CLIENT,
         signerFingerprint: FPR_PLATFORM,
         members: { M01: 70, M02: 40 },
+        instructionVersions: { M01: 3, M02: 1 },
       },
     });
     // No seed identity in the chain.
@@ -261,7 +267,10 @@ describe.each(testControlDbKinds())('deliveries on %s', (kind) => {
       completeDelivery(
         ctx,
         SYSTEM_ACTOR,
-        completion(pending.id, { memberUsage: [{ memberCode: 'M99', personCount: 3 }] }),
+        completion(pending.id, {
+          memberUsage: [{ memberCode: 'M99', personCount: 3 }],
+          instructionVersions: { M99: 1 },
+        }),
       ),
     ).rejects.toMatchObject({ code: 'not_found' });
     // A client is not a member.
@@ -269,9 +278,23 @@ describe.each(testControlDbKinds())('deliveries on %s', (kind) => {
       completeDelivery(
         ctx,
         SYSTEM_ACTOR,
-        completion(pending.id, { memberUsage: [{ memberCode: 'C02', personCount: 3 }] }),
+        completion(pending.id, {
+          memberUsage: [{ memberCode: 'C02', personCount: 3 }],
+          instructionVersions: { C02: 1 },
+        }),
       ),
     ).rejects.toMatchObject({ code: 'not_found' });
+    // A member that supplied persons without the instruction version it ran under.
+    await expect(
+      completeDelivery(
+        ctx,
+        SYSTEM_ACTOR,
+        completion(pending.id, { instructionVersions: { M01: 3 } }),
+      ),
+    ).rejects.toMatchObject({
+      code: 'validation_failed',
+      fields: [{ path: 'memberUsage.1.memberCode' }],
+    });
     await expect(
       completeDelivery(ctx, SYSTEM_ACTOR, completion(pending.id, { sha256: 'XYZ' })),
     ).rejects.toMatchObject({ code: 'validation_failed', fields: [{ path: 'sha256' }] });
@@ -454,6 +477,7 @@ describe.each(testControlDbKinds())('deliveries on %s', (kind) => {
       purpose: 'targeting',
       deliveredAt: new Date(T0.getTime() + DAY_MS),
       personCount: 7,
+      instructionVersion: 1,
       deliveryId: pending.id,
     });
     const m01 = await getMemberUsage(ctx, 'M01');
@@ -466,6 +490,7 @@ describe.each(testControlDbKinds())('deliveries on %s', (kind) => {
       'clientSector',
       'deliveredAt',
       'deliveryId',
+      'instructionVersion',
       'personCount',
       'purpose',
     ]);

@@ -11,6 +11,8 @@ export interface TMemberUsage {
   deliveredAt: Date;
   /** Delivered persons that came through this member's permitting records. */
   personCount: number;
+  /** The member's instruction version the delivery ran under (null: not recorded then). */
+  instructionVersion: number | null;
   deliveryId: string;
 }
 
@@ -38,6 +40,7 @@ export async function getMemberUsage(
       'selections.purpose',
       'deliveries.written_at',
       'usage.person_count',
+      'usage.instruction_version',
       'deliveries.id as delivery_id',
     ])
     .where('usage.member_org_id', '=', member.id)
@@ -53,6 +56,7 @@ export async function getMemberUsage(
     // Usage rows are written with the delivery, so written_at is set (filtered above).
     deliveredAt: row.written_at as Date,
     personCount: row.person_count,
+    instructionVersion: row.instruction_version,
     deliveryId: row.delivery_id,
   }));
 }

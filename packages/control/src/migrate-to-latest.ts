@@ -18,6 +18,7 @@ import * as optoutDrops from './migrations/2026-12-03-0009-optout-drops.ts';
 import * as sftpAlerts from './migrations/2026-12-03-0010-sftp-alerts.ts';
 import * as repoussoirVersions from './migrations/2026-12-05-0011-repoussoir-versions.ts';
 import * as repoussoirProvenance from './migrations/2026-12-06-0012-repoussoir-provenance.ts';
+import * as usageInstructionVersions from './migrations/2026-12-06-0013-usage-instruction-versions.ts';
 
 /** Migrations in order; names are timestamp-prefixed so they sort. */
 const MIGRATIONS: Record<string, Migration> = {
@@ -33,6 +34,7 @@ const MIGRATIONS: Record<string, Migration> = {
   '2026-12-03-0010-sftp-alerts': sftpAlerts,
   '2026-12-05-0011-repoussoir-versions': repoussoirVersions,
   '2026-12-06-0012-repoussoir-provenance': repoussoirProvenance,
+  '2026-12-06-0013-usage-instruction-versions': usageInstructionVersions,
 };
 
 // A static provider (rather than kysely's FileMigrationProvider) keeps migrations

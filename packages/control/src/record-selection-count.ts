@@ -1,4 +1,4 @@
-import { parseInput } from '@alliage/domain';
+import { parseInput, ZOrgCode } from '@alliage/domain';
 import { z } from 'zod';
 import { appendAuditEvent } from './audit-append-event.ts';
 import type { ControlContext, TActor } from './control-context.ts';
@@ -12,13 +12,15 @@ const ZRecordSelectionCountInput = z.object({
   exactTotal: z.number().int().min(0).max(2_147_483_647),
   shown: ZSelectionCountShown,
   blurred: z.boolean(),
+  /** The instruction version in force per member whose records the count read. */
+  instructionVersions: z.record(ZOrgCode, z.number().int().min(1)).default({}),
 });
 export type TRecordSelectionCountInput = z.input<typeof ZRecordSelectionCountInput>;
 
 /**
  * Records a count a client was shown (with the exact total, kept for the anti-differencing
  * rule) and `selection.counted` — whose details carry only what was shown, never the exact
- * total.
+ * total, and the instruction versions the count ran under.
  *
  * @example
  * const disclosed = discloseCount({ exact, threshold: 20, rounding: 10, recent });
@@ -30,7 +32,7 @@ export async function recordSelectionCount(
   actor: TActor,
   input: TRecordSelectionCountInput,
 ): Promise<{ id: string }> {
-  const { selectionId, clientOrgId, exactTotal, shown, blurred } = parseInput(
+  const { selectionId, clientOrgId, exactTotal, shown, blurred, instructionVersions } = parseInput(
     ZRecordSelectionCountInput,
     input,
   );
@@ -55,7 +57,13 @@ export async function recordSelectionCount(
       objectType: 'selection',
       objectId: selection.id,
       organisationCode: selection.client_org_code,
-      details: { selectionId: selection.id, countId: row.id, shown: shown.total, blurred },
+      details: {
+        selectionId: selection.id,
+        countId: row.id,
+        shown: shown.total,
+        blurred,
+        instructionVersions,
+      },
     });
     return { id: row.id };
   });

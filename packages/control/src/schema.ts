@@ -241,6 +241,8 @@ export interface DeliveryMemberUsageTable {
   delivery_id: string;
   member_org_id: string;
   person_count: number;
+  /** The member's instruction version in force at delivery (null: written before it was kept). */
+  instruction_version: number | null;
 }
 
 export interface DeliverySeedsTable {

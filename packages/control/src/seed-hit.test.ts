@@ -97,6 +97,7 @@ describe.each(testControlDbKinds())('seed hits on %s', (kind) => {
         { ...seedBase, rowId: 'S4', lastName: 'Gardien', email: null, phone: null },
       ],
       memberUsage: [{ memberCode: 'M01', personCount: 50 }],
+      instructionVersions: { M01: 1 },
     });
   });
   afterAll(async () => {

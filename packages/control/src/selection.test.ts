@@ -242,6 +242,7 @@ describe.each(testControlDbKinds())('selections on %s', (kind) => {
       exactTotal: 1237,
       shown: { total: second.shown, byChannel: null, byDepartement: null },
       blurred: second.blurred,
+      instructionVersions: { M01: 2 },
     });
     const counted = (await eventsOf(selection.id)).filter(
       (event) => event.action === 'selection.counted',
@@ -252,6 +253,7 @@ describe.each(testControlDbKinds())('selections on %s', (kind) => {
       countId: id,
       shown: 1230,
       blurred: true,
+      instructionVersions: { M01: 2 },
     });
     for (const event of counted) {
       expect(JSON.stringify(event.details)).not.toMatch(/1234|1237/);

@@ -152,6 +152,7 @@ describe.each(testControlDbKinds())('generateProcessorRegister (%s)', (kind) => 
       signerFingerprint: 'C'.repeat(40),
       seeds: [],
       memberUsage: [{ memberCode: 'M01', personCount: 20 }],
+      instructionVersions: { M01: 1 },
     });
   });
   afterAll(async () => {

@@ -18,8 +18,14 @@ import type { TPermittingMember, TSelectionScope } from '@alliage/warehouse';
 /** The scope a selection runs in, and why each member is left out of it. */
 export interface TBuiltScope {
   scope: TSelectionScope;
-  /** Instruction version in force per member (null: none), recorded with the delivery. */
+  /** Instruction version in force per member (null: none). */
   instructionVersions: Record<string, number | null>;
+  /**
+   * Instruction version in force per member permitting the release on at least one
+   * channel: the members whose records the selection reads. Recorded with each count
+   * (`selection.counted`) and delivery (member usage, `delivery.created`).
+   */
+  permittingInstructionVersions: Record<string, number>;
   /** Members that do not permit the ordered release, with the reason (for operators). */
   refusals: Record<string, TReleaseRefusal>;
 }
@@ -46,6 +52,7 @@ export async function buildSelectionScope(
   const memberSectors: Record<string, string> = {};
   const instructionVersions: Record<string, number | null> = {};
   const refusals: Record<string, TReleaseRefusal> = {};
+  const permittingInstructionVersions: Record<string, number> = {};
   const members = (await listOrganisations(ctx)).filter((org) => isMember(org.kind));
   for (const member of members) {
     memberSectors[member.code] = member.sector;
@@ -64,6 +71,7 @@ export async function buildSelectionScope(
         { memberCode: member.code, memberActive: member.status === 'active' },
       );
       if (refusal === null && instruction) {
+        permittingInstructionVersions[member.code] = instruction.version;
         permittingMembers[channel].push({
           memberCode: member.code,
           retentionCutoff: retentionCutoff(today, instruction.body.retentionMonths),
@@ -82,6 +90,7 @@ export async function buildSelectionScope(
       memberSectors,
     },
     instructionVersions,
+    permittingInstructionVersions,
     refusals,
   };
 }

@@ -56,7 +56,7 @@ export async function countSelectionAudience(
     clientOrgId: options.clientOrgId,
   });
   const now = ctx.clock();
-  const { scope } = await buildSelectionScope(ctx, selection, now);
+  const { scope, permittingInstructionVersions } = await buildSelectionScope(ctx, selection, now);
   await syncPoolRepoussoir(ctx, options.warehouse);
   const exact = await countSelection(options.warehouse, selection.criteria, scope);
   const recent = await listRecentCounts(ctx, {
@@ -102,6 +102,7 @@ export async function countSelectionAudience(
       byDepartement: response.byDepartement,
     },
     blurred: total.blurred,
+    instructionVersions: permittingInstructionVersions,
   });
   return response;
 }

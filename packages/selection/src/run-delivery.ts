@@ -77,7 +77,7 @@ export async function runDelivery(options: RunDeliveryOptions): Promise<TDeliver
   const delivery = existing;
   try {
     const recipientKey = await usableClientKey(ctx, selection.clientOrgCode, now);
-    const { scope } = await buildSelectionScope(ctx, selection, now);
+    const { scope, permittingInstructionVersions } = await buildSelectionScope(ctx, selection, now);
     await syncPoolRepoussoir(ctx, options.warehouse);
     const quantity = selection.orderedQuantity ?? settings.countThreshold;
     const extracted = await extractSelection(options.warehouse, {
@@ -137,6 +137,7 @@ export async function runDelivery(options: RunDeliveryOptions): Promise<TDeliver
         phone: seed.phone === null ? null : e164FromDeliveryPhone(seed.phone),
       })),
       memberUsage: extracted.memberUsage,
+      instructionVersions: permittingInstructionVersions,
     });
   } catch (error) {
     // Permanent problems (no usable key, nothing to deliver) fail the delivery; transient

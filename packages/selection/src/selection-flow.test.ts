@@ -362,6 +362,48 @@ describe.skipIf(!hasGpg).each(testControlDbKinds())('selection flow (%s)', (kind
     expect((await verifyAuditChain(ctx)).ok).toBe(true);
   });
 
+  it('records the instruction version each count and delivery ran under', async () => {
+    const selection = await newSelection('postal', 'instruction versions');
+    const count = await countSelectionAudience({
+      ctx,
+      warehouse,
+      settings: SETTINGS,
+      actor: MARKETER,
+      selectionId: selection.id,
+    });
+    expect(count.total).not.toBe('<20');
+    // M01 changes its instruction between the count and the delivery: version 2.
+    await setInstruction(ctx, SYSTEM_ACTOR, 'M01', instruction(['automobile']));
+    await approve(selection.id, 20);
+    const delivery = await deliver(selection.id);
+    expect(delivery.status).toBe('written');
+
+    expect(
+      (await getMemberUsage(ctx, 'M01')).find((usage) => usage.deliveryId === delivery.id),
+    ).toMatchObject({ personCount: 20, instructionVersion: 2 });
+    const detailsOf = async (action: string, objectId: string) =>
+      (
+        await ctx.db
+          .selectFrom('audit_events')
+          .select('details')
+          .where('action', '=', action)
+          .where('object_id', '=', objectId)
+          .orderBy('seq', 'desc')
+          .executeTakeFirstOrThrow()
+      ).details;
+    // The count read only M01 (M02 denies the client's sector), under version 1.
+    expect(await detailsOf('selection.counted', selection.id)).toMatchObject({
+      instructionVersions: { M01: 1 },
+    });
+    expect(await detailsOf('delivery.created', delivery.id)).toMatchObject({
+      members: { M01: 20 },
+      instructionVersions: { M01: 2 },
+    });
+    expect(
+      (await detailsOf('selection.counted', selection.id)).instructionVersions,
+    ).not.toHaveProperty('M02');
+  });
+
   it('fails the delivery with a clear error when the client has no valid key', async () => {
     const selection = await newSelection('postal', 'no key');
     await countSelectionAudience({

@@ -92,6 +92,7 @@ export async function clientDelivery(api: TestApi) {
       },
     ],
     memberUsage: [{ memberCode: 'M01', personCount: 20 }],
+    instructionVersions: { M01: 1 },
   });
   return { ...written, seedEmail };
 }

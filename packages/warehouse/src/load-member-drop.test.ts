@@ -246,6 +246,45 @@ describe('loadMemberDrop', () => {
     expect(await query(warehouse, 'SELECT customer_id FROM held_records')).toEqual([]);
   });
 
+  it('never extends a hold when the member re-sends a held customer', async () => {
+    // A prospect collected in 2020, no transaction: held on 2026-11-23 until 2026-11-30.
+    const prospect =
+      'P1,M,Jean,ANCIEN,,,12 avenue Victor Hugo,,75016,PARIS,FR,p1@exemple.fr,,,,1,0,0,2020-01-10';
+    const heldRows = () =>
+      query(
+        warehouse,
+        'SELECT customer_id, record_id, CAST(held_until AS VARCHAR) AS held_until FROM held_records',
+      );
+    await load(warehouse, 'M01', 'customers', [prospect]);
+    const first = await heldRows();
+    expect(first).toMatchObject([{ customer_id: 'P1', held_until: '2026-11-30' }]);
+    // Re-sent within the hold: still held, with the same record and the same end of hold.
+    const again = await load(warehouse, 'M01', 'customers', [prospect], {
+      now: new Date('2026-11-28T10:00:00Z'),
+    });
+    expect(again.outcome === 'loaded' && again.summary).toMatchObject({ held: 1, inserted: 0 });
+    expect(await heldRows()).toEqual(first);
+    // The purge deletes it once the hold is over, however often it was re-sent.
+    await load(warehouse, 'M01', 'transactions', [], { now: new Date('2026-12-01T10:00:00Z') });
+    expect(await heldRows()).toEqual([]);
+  });
+
+  it('deletes a held customer re-sent after its hold lapsed, as any expired record', async () => {
+    const prospect =
+      'P1,M,Jean,ANCIEN,,,12 avenue Victor Hugo,,75016,PARIS,FR,p1@exemple.fr,,,,1,0,0,2020-01-10';
+    await load(warehouse, 'M01', 'customers', [prospect]);
+    // No purge ran in between (no housekeeping, no other drop): the re-send itself decides.
+    const late = await load(warehouse, 'M01', 'customers', [prospect], {
+      now: new Date('2026-12-02T10:00:00Z'),
+    });
+    expect(late.outcome === 'loaded' && late.summary).toMatchObject({
+      held: 0,
+      inserted: 0,
+      expiredAtIntake: 1,
+    });
+    expect(await query(warehouse, 'SELECT customer_id FROM customer_records')).toEqual([]);
+  });
+
   it('marks persons matching the repoussoir by any contact point, and keeps them marked on a re-send', async () => {
     const repoussoir = [
       { kind: 'phone' as const, hmac: hmac('+33612345678'), scope: 'all' },

@@ -77,7 +77,8 @@ export type TApplyMerge = () => Promise<TMergeResult>;
  * already past retention are not loaded (and deleted if present) — except new
  * ones with no transaction known yet, which are held (`held_until` set: in
  * `held_records`, not in the pool's `member_records` — no person, no segment, no
- * selection) for their transactions file, at most `HOLD_WITHOUT_ACTIVITY_DAYS` —
+ * selection) for their transactions file, at most `HOLD_WITHOUT_ACTIVITY_DAYS` after the
+ * file that first held them (a re-send never extends a hold) —
  * and a full (non-delta) file removes the member's customers it no longer lists,
  * with their transactions. Rows rejected in this file leave an existing record
  * untouched.
@@ -114,25 +115,32 @@ export async function prepareCustomerMerge(
   const identityHash = `md5(concat_ws('|', ${IDENTITY_FIELDS.map((field) => `coalesce(CAST(${field} AS VARCHAR), '')`).join(', ')}))`;
   await connection.run(
     `CREATE OR REPLACE TEMP TABLE ${temp('incoming')} AS
-     SELECT *, ${identityHash} AS identity_hash FROM (
+     SELECT *, ${identityHash} AS identity_hash,
+       coalesce(last_transaction, created_at) < CAST($2 AS DATE) AS expired,
+       -- New to the pool, no transaction known yet, collected before the cutoff: an active
+       -- customer whose transactions file has not arrived, or a prospect past retention.
+       -- Held (out of the pool) until the transactions decide, at most HOLD_WITHOUT_ACTIVITY_DAYS
+       -- from the first file that held it: a re-send never extends the hold, and once it
+       -- has lapsed the customer is expired like any other.
+       coalesce(last_transaction, created_at) < CAST($2 AS DATE)
+         AND last_transaction IS NULL AND record_id IS NULL
+         AND (held_until_before IS NULL OR held_until_before >= CAST($3 AS DATE)) AS held
+     FROM (
      SELECT n.*,
        -- Mirrors dwellingKey().
        CASE WHEN n.address_key IS NOT NULL
             THEN n.address_key || '|' || coalesce(n.building_key, '') || '|' || coalesce(n.complement_key, '') END AS dwelling_key,
        old.record_id, old.person_id, old.identity_hash AS previous_hash,
-       coalesce(ra.last_transaction, n.created_at) < CAST($2 AS DATE) AS expired,
-       -- New to the pool, no transaction known yet, collected before the cutoff: an active
-       -- customer whose transactions file has not arrived, or a prospect past retention.
-       -- Held (out of the pool) until the transactions decide, at most HOLD_WITHOUT_ACTIVITY_DAYS.
-       coalesce(ra.last_transaction, n.created_at) < CAST($2 AS DATE)
-         AND ra.last_transaction IS NULL AND old.record_id IS NULL AS held
+       held.record_id AS held_record_id, held.held_until AS held_until_before,
+       ra.last_transaction
      FROM ${t('normalized')} n
      LEFT JOIN member_records old ON old.member_code = $1 AND old.customer_id = n.customer_id
+     LEFT JOIN held_records held ON held.member_code = $1 AND held.customer_id = n.customer_id
      LEFT JOIN record_activity ra ON ra.member_code = $1 AND ra.customer_id = n.customer_id
      WHERE n.line NOT IN (SELECT line FROM ${t('errors')} WHERE fatal)
        -- Customers erased on a rights request never come back.
-       AND NOT ${isSuppressed('n.customer_id')})`,
-    [member, cutoff],
+       AND NOT ${isSuppressed('n.customer_id')}) accepted`,
+    [member, cutoff, options.today],
   );
   // Removed: expired at intake, or (full file) no longer listed at all, not even on a rejected line.
   await connection.run(
@@ -174,8 +182,8 @@ export async function prepareCustomerMerge(
   );
 
   return async () => {
-    // Replaced and removed records go; so do held ones, which each file replaces (and a
-    // full base drops when it no longer lists them).
+    // Replaced and removed records go; so do held ones, which each file replaces with its
+    // record ID and end of hold (and a full base drops when it no longer lists them).
     await connection.run(
       `DELETE FROM customer_records WHERE member_code = $1 AND (
        record_id IN (SELECT record_id FROM ${temp('removed')})
@@ -212,8 +220,9 @@ export async function prepareCustomerMerge(
     // transactions come), written once.
     await connection.run(
       `INSERT INTO customer_records BY NAME
-     SELECT coalesce(record_id, nextval('record_id_seq')) AS record_id, ${recordColumns},
-       CASE WHEN held THEN CAST($4 AS DATE) + INTERVAL (${HOLD_WITHOUT_ACTIVITY_DAYS}) DAY END AS held_until
+     SELECT coalesce(record_id, held_record_id, nextval('record_id_seq')) AS record_id, ${recordColumns},
+       CASE WHEN held THEN coalesce(held_until_before,
+         CAST($4 AS DATE) + INTERVAL (${HOLD_WITHOUT_ACTIVITY_DAYS}) DAY) END AS held_until
      FROM ${temp('incoming')} WHERE NOT expired OR held`,
       [member, options.fileDropId, options.now.toISOString(), options.today],
     );

@@ -285,6 +285,51 @@ describe('loadMemberDrop', () => {
     expect(await query(warehouse, 'SELECT customer_id FROM customer_records')).toEqual([]);
   });
 
+  it('keeps the earliest collection date of a known customer re-sent without created_at', async () => {
+    const withoutDate = (id: string, createdAt: string) =>
+      `${id},M,Luc,SANSDATE,,,8 rue Nationale,,59000,LILLE,FR,${id.toLowerCase()}@exemple.fr,,,,1,0,0,${createdAt}`;
+    const created = () =>
+      query(
+        warehouse,
+        'SELECT customer_id, CAST(created_at AS VARCHAR) AS created_at FROM customer_records ORDER BY 1',
+      );
+    // F3 has no created_at: collected the day its first file came. F4 is held (2020).
+    await load(warehouse, 'M01', 'customers', [
+      withoutDate('F3', ''),
+      withoutDate('F4', '2020-01-10'),
+    ]);
+    expect(await created()).toEqual([
+      { customer_id: 'F3', created_at: '2026-11-23' },
+      { customer_id: 'F4', created_at: '2020-01-10' },
+    ]);
+    // Both re-sent without created_at: they keep their earlier date (F4 stays held).
+    const resent = await load(
+      warehouse,
+      'M01',
+      'customers',
+      [withoutDate('F3', ''), withoutDate('F4', '')],
+      {
+        now: new Date('2026-11-25T10:00:00Z'),
+      },
+    );
+    expect(resent.outcome === 'loaded' && resent.summary).toMatchObject({ held: 1, updated: 1 });
+    expect(await created()).toEqual([
+      { customer_id: 'F3', created_at: '2026-11-23' },
+      { customer_id: 'F4', created_at: '2020-01-10' },
+    ]);
+    // A date the file gives replaces the known one.
+    await load(warehouse, 'M01', 'customers', [withoutDate('F3', '2026-01-10')], {
+      now: new Date('2026-11-26T10:00:00Z'),
+    });
+    expect(await created()).toEqual([{ customer_id: 'F3', created_at: '2026-01-10' }]);
+    // Still re-sent without a date 36 months later: past retention, deleted.
+    const expired = await load(warehouse, 'M01', 'customers', [withoutDate('F3', '')], {
+      now: new Date('2029-01-11T10:00:00Z'),
+    });
+    expect(expired.outcome === 'loaded' && expired.summary).toMatchObject({ removed: 1 });
+    expect(await created()).toEqual([]);
+  });
+
   it('marks persons matching the repoussoir by any contact point, and keeps them marked on a re-send', async () => {
     const repoussoir = [
       { kind: 'phone' as const, hmac: hmac('+33612345678'), scope: 'all' },

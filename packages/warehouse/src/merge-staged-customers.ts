@@ -126,7 +126,13 @@ export async function prepareCustomerMerge(
          AND last_transaction IS NULL AND record_id IS NULL
          AND (held_until_before IS NULL OR held_until_before >= CAST($3 AS DATE)) AS held
      FROM (
-     SELECT n.*,
+     SELECT n.* REPLACE (
+         -- A blank created_at is the reception date: for a customer already known (in the
+         -- pool or held) the earliest collection date known stays, or a prospect re-sent
+         -- in every full base would never reach the retention cutoff.
+         CASE WHEN n.created_at_from_reception
+              THEN least(n.created_at, coalesce(old.created_at, held.created_at, n.created_at))
+              ELSE n.created_at END AS created_at),
        -- Mirrors dwellingKey().
        CASE WHEN n.address_key IS NOT NULL
             THEN n.address_key || '|' || coalesce(n.building_key, '') || '|' || coalesce(n.complement_key, '') END AS dwelling_key,

@@ -25,7 +25,10 @@ export interface NormalizeStagedOptions {
   dialect: TDialectProfile;
   /** Prefix of the stage tables this drop creates. */
   prefix: string;
-  /** Used as the collection date of records whose file has no `created_at`. */
+  /**
+   * Used as the collection date of records whose file has no `created_at` (flagged
+   * `created_at_from_reception`: the merge keeps a known customer's earlier date).
+   */
   receivedDate: string;
 }
 
@@ -204,6 +207,8 @@ export async function normalizeStagedCustomers(options: NormalizeStagedOptions):
       coalesce(os.consent, false) AS optin_sms, os.reason AS optin_sms_reason,
       coalesce(op.consent, false) AS optin_phone, op.reason AS optin_phone_reason,
       CAST(coalesce(ca.iso, CASE WHEN i.created_at IS NULL THEN ${sqlString(options.receivedDate)} END) AS DATE) AS created_at,
+      -- The merge keeps a known customer's earlier collection date over the reception date.
+      i.created_at IS NULL AS created_at_from_reception,
       ca.reason AS created_at_reason
     FROM ${t('input')} i
     JOIN emails e USING (line)

@@ -64,7 +64,8 @@ export const REPOUSSOIR_VALUE_MAX_LENGTH = 300;
 
 /**
  * A contact point in clear, as a caller sends it to be normalised and hashed by the
- * platform: an email, a phone, or a postal identity `LAST NAME|FIRST NAME|POSTCODE|STREET LINE`.
+ * platform: an email, a phone, or a postal identity `LAST NAME|FIRST NAME|POSTCODE|STREET LINE`
+ * (the locality in place of the street line for an address that has none, a lieu-dit).
  */
 export const ZRepoussoirValue = z
   .object({

@@ -38,6 +38,7 @@ export const ZRightsPostalIdentity = z
     lastName: ZIdentityPart.pipe(z.string().min(1)),
     firstName: ZIdentityPart.optional(),
     postcode: ZIdentityPart.pipe(z.string().min(1)),
+    /** Line 4 of the address; for an address with no street line (lieu-dit), the locality. */
     streetLine: ZIdentityPart.pipe(z.string().min(1)),
   })
   .strict();

@@ -30,6 +30,7 @@ export { parseOptin } from './parse-optin.ts';
 export type { TStreetLine } from './parse-street-line.ts';
 export { parseStreetLine } from './parse-street-line.ts';
 export { phoneticKey } from './phonetic-key.ts';
+export { postalPlaceKey } from './postal-place-key.ts';
 export type { TPostalIdentityKeys, TRepoussoirKeyKind } from './repoussoir-key.ts';
 export { postalRepoussoirKey, repoussoirKey } from './repoussoir-key.ts';
 export type { TCommune, TCommuneResolution, TResolveCommuneInput } from './resolve-commune.ts';

@@ -3,6 +3,7 @@ import { normalizeEmail } from './normalize-email.ts';
 import { normalizePersonName } from './normalize-person-name.ts';
 import { normalizePostcode } from './normalize-postcode.ts';
 import { parseStreetLine } from './parse-street-line.ts';
+import { postalPlaceKey } from './postal-place-key.ts';
 import { postalRepoussoirKey, repoussoirKey } from './repoussoir-key.ts';
 
 function keyOf(kind: 'email' | 'phone' | 'postal', value: string): string | undefined {
@@ -56,10 +57,38 @@ describe('repoussoirKey', () => {
       lastNameKey: normalizePersonName('Dupont')?.match ?? null,
       firstNameKey: normalizePersonName('Jean')?.match ?? null,
       postcode: postcode.ok ? postcode.value : null,
-      streetKey: parseStreetLine('12 av Victor Hugo')?.matchKey ?? null,
+      placeKey: parseStreetLine('12 av Victor Hugo')?.matchKey ?? null,
     });
     expect(key).not.toBeNull();
     expect(keyOf('postal', 'Dupont|Jean|75016|12 av Victor Hugo')).toBe(key);
+  });
+
+  it('takes the locality in part 4 for an address with no street line (lieu-dit)', () => {
+    expect(keyOf('postal', 'Lieudit|Paul|24200|Le Bourg')).toBe('LIEUDIT|PAUL|24200|LE BOURG');
+    expect(keyOf('postal', 'Lieudit|Paul|24200|LD les Granges')).toBe(
+      'LIEUDIT|PAUL|24200|LIEU DIT LES GRANGES',
+    );
+    // A record with a house number and a locality but no street name.
+    expect(keyOf('postal', 'Lieudit|Paul|24200|4 bis Le Bourg')).toBe(
+      'LIEUDIT|PAUL|24200|4BIS LE BOURG',
+    );
+  });
+
+  it('equals the key of a record at a locality-only address', () => {
+    for (const [street, locality, value] of [
+      [null, 'Le Bourg', 'Lieudit|Paul|24200|LE BOURG'],
+      [null, 'Lieu-dit Les Granges', 'Lieudit|Paul|24200|LD Les Granges'],
+      ['4B', 'La Croix St Jean', 'Lieudit|Paul|24200|4 bis la croix saint jean'],
+    ] as const) {
+      const record = postalRepoussoirKey({
+        lastNameKey: normalizePersonName('LIEUDIT')?.match ?? null,
+        firstNameKey: normalizePersonName('Paul')?.match ?? null,
+        postcode: '24200',
+        placeKey: postalPlaceKey(street, locality),
+      });
+      expect(record, value).not.toBeNull();
+      expect(keyOf('postal', value), value).toBe(record);
+    }
   });
 
   it('refuses what cannot be normalised, never quoting the value', () => {
@@ -93,20 +122,24 @@ describe('repoussoirKey', () => {
       ok: false,
       reason: 'last name (part 1) is blank',
     });
+    expect(repoussoirKey('postal', 'Dupont|Jean|75016| ')).toEqual({
+      ok: false,
+      reason: 'street line or locality (part 4) is blank',
+    });
   });
 });
 
 describe('postalRepoussoirKey', () => {
-  it('has no key without a last name, postcode or street', () => {
+  it('has no key without a last name, postcode or street line or locality', () => {
     const keys = {
       lastNameKey: 'DUPONT',
       firstNameKey: null,
       postcode: '75016',
-      streetKey: '12 AVENUE VICTOR HUGO',
+      placeKey: '12 AVENUE VICTOR HUGO',
     };
     expect(postalRepoussoirKey(keys)).toBe('DUPONT||75016|12 AVENUE VICTOR HUGO');
     expect(postalRepoussoirKey({ ...keys, lastNameKey: null })).toBeNull();
     expect(postalRepoussoirKey({ ...keys, postcode: '' })).toBeNull();
-    expect(postalRepoussoirKey({ ...keys, streetKey: null })).toBeNull();
+    expect(postalRepoussoirKey({ ...keys, placeKey: null })).toBeNull();
   });
 });

@@ -61,6 +61,8 @@ const M01_OTHERS = [
 ];
 const M02_LINES = [
   'X1,M,Paul,MARTIN,,,8 rue Nationale,,59000,LILLE,FR,paul.martin@exemple.test,07 11 22 33 44,,1975-05-05,1,1,1,2026-01-10',
+  // At a lieu-dit: no street line, the locality only; reachable by post alone.
+  'X2,MME,Lucie,LIEUDIT,,,,Lieu-dit Le Bourg,24200,SARLAT LA CANEDA,FR,,,,1985-02-02,1,1,1,2026-01-10',
 ];
 const OPERATOR: TActor = {
   ref: 'principal:operator-test',
@@ -121,8 +123,8 @@ describe.skipIf(!hasGpg).each(testControlDbKinds())('rights requests (%s)', (kin
       connection.closeSync();
     }
   };
-  /** Persons reachable by email at any member, after mirroring the repoussoir as a count does. */
-  const emailAudience = async () => {
+  /** Persons reachable on a channel at any member, after mirroring the repoussoir as a count does. */
+  const audience = async (channel: 'email' | 'postal') => {
     await syncRepoussoirHashes(warehouse, repoussoirFeed(ctx));
     const counts = await countSelection(
       warehouse,
@@ -130,7 +132,7 @@ describe.skipIf(!hasGpg).each(testControlDbKinds())('rights requests (%s)', (kin
       scopeFor({
         today: now.toISOString().slice(0, 10),
         clientCode: 'C01',
-        channel: 'email',
+        channel,
         retentionByMember: { M01: 36, M02: 36 },
       }),
     );
@@ -289,7 +291,7 @@ describe.skipIf(!hasGpg).each(testControlDbKinds())('rights requests (%s)', (kin
   });
 
   it('an opposition stops the canary from the very next count', async () => {
-    const before = await emailAudience();
+    const before = await audience('email');
     const request = await createRightsRequest(deps, OPERATOR, {
       type: 'opposition',
       identity: { email: 'jean.canari@exemple.test' },
@@ -297,7 +299,7 @@ describe.skipIf(!hasGpg).each(testControlDbKinds())('rights requests (%s)', (kin
       verification: 'email from the address itself',
     });
     expect(request.oppositionScope).toBe('email');
-    expect(await emailAudience()).toBe(before - 1);
+    expect(await audience('email')).toBe(before - 1);
     const entries = await ctx.db
       .selectFrom('repoussoir_entries')
       .select(['source', 'source_reference', 'scope'])
@@ -306,6 +308,27 @@ describe.skipIf(!hasGpg).each(testControlDbKinds())('rights requests (%s)', (kin
     expect(entries).toEqual([
       { source: 'subject_request', source_reference: request.id, scope: 'email' },
     ]);
+  });
+
+  it('a postal opposition at a lieu-dit (locality, no street line) stops the person from the next count', async () => {
+    const before = await audience('postal');
+    const request = await createRightsRequest(deps, OPERATOR, {
+      type: 'opposition',
+      identity: {
+        postal: {
+          lastName: 'Lieudit',
+          firstName: 'Lucie',
+          postcode: '24200',
+          streetLine: 'LD le Bourg',
+        },
+      },
+      oppositionScope: 'postal',
+      verification: 'signed letter',
+    });
+    expect(request.items.map((item) => [item.memberCode, item.customerIds])).toEqual([
+      ['M02', ['X2']],
+    ]);
+    expect(await audience('postal')).toBe(before - 1);
   });
 
   it('an erasure confirmed by M01 removes the canary, and a re-sent file does not bring it back', async () => {

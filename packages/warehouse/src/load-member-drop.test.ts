@@ -1,6 +1,7 @@
 import { createHmac } from 'node:crypto';
 import { Readable } from 'node:stream';
 import { DEFAULT_DIALECT_PROFILE } from '@alliage/domain';
+import { repoussoirKey } from '@alliage/normalize';
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
 import { deleteMemberData } from './delete-member-data.ts';
 import { eraseMemberCustomers } from './erase-member-customers.ts';
@@ -355,5 +356,40 @@ describe('loadMemberDrop', () => {
     expect(await marked()).toEqual(['C1:all', 'C3:postal']);
     await load(warehouse, 'M01', 'customers', lines, { repoussoir });
     expect(await marked()).toEqual(['C1:all', 'C3:postal']);
+  });
+
+  it('gives an address with no street line (lieu-dit) a postal identity from its locality', async () => {
+    const postal = (value: string, scope: string) => {
+      const key = repoussoirKey('postal', value);
+      if (!key.ok) throw new Error(`postal entry refused: ${key.reason}`);
+      return { kind: 'postal' as const, hmac: hmac(key.value), scope };
+    };
+    const repoussoir = [
+      postal('Lieudit|Paul|24200|Le Bourg', 'postal'),
+      postal('Hameau|Anne|24200|4 bis LD Les Granges', 'all'),
+      // A street line wins over the locality: this one names no record.
+      postal('Ruebourg|Luc|24200|Le Bourg', 'all'),
+    ];
+    const lines = [
+      'L1,M,Paul,LIEUDIT,,,,LE BOURG,24200,SARLAT LA CANEDA,FR,,,,1970-01-01,1,1,1,2026-01-10',
+      'L2,MME,Anne,HAMEAU,,,4B,Lieu-dit les Granges,24200,SARLAT LA CANEDA,FR,,,,1971-01-01,1,1,1,2026-01-10',
+      'L3,M,Luc,RUEBOURG,,,3 rue de la Paix,Le Bourg,24200,SARLAT LA CANEDA,FR,,,,1972-01-01,1,1,1,2026-01-10',
+    ];
+    await load(warehouse, 'M01', 'customers', lines, { repoussoir });
+    expect(
+      await query(
+        warehouse,
+        'SELECT customer_id, postal_hmac IS NOT NULL AS has_postal FROM member_records ORDER BY 1',
+      ),
+    ).toEqual([
+      { customer_id: 'L1', has_postal: true },
+      { customer_id: 'L2', has_postal: true },
+      { customer_id: 'L3', has_postal: true },
+    ]);
+    const marked = await query(
+      warehouse,
+      `SELECT r.customer_id, o.scope FROM person_oppositions o JOIN member_records r USING (person_id) ORDER BY 1`,
+    );
+    expect(marked.map((row) => `${row.customer_id}:${row.scope}`)).toEqual(['L1:postal', 'L2:all']);
   });
 });

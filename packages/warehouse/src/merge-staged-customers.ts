@@ -216,11 +216,12 @@ export async function prepareCustomerMerge(
        ${hmacSql(options.hmacSecret, 'email')} AS email_hmac,
        ${hmacSql(options.hmacSecret, 'phone_mobile')} AS mobile_hmac,
        ${hmacSql(options.hmacSecret, 'phone_landline')} AS landline_hmac,
-       -- Mirrors postalRepoussoirKey(): last name|first name|postcode|street key.
+       -- Mirrors postalRepoussoirKey(): last name|first name|postcode|street key, or the
+       -- locality's for an address with no street line (postal_place_key, see postalPlaceKey()).
        ${hmacSql(
          options.hmacSecret,
-         `CASE WHEN last_name_key IS NULL OR postcode IS NULL OR street_key IS NULL THEN NULL
-            ELSE last_name_key || '|' || coalesce(first_name_key, '') || '|' || postcode || '|' || street_key END`,
+         `CASE WHEN last_name_key IS NULL OR postcode IS NULL OR postal_place_key IS NULL THEN NULL
+            ELSE last_name_key || '|' || coalesce(first_name_key, '') || '|' || postcode || '|' || postal_place_key END`,
        )} AS postal_hmac`;
     // Records in the pool and held ones (held_until set: outside the pool until their
     // transactions come), written once.

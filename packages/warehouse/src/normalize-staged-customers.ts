@@ -10,6 +10,7 @@ import {
   parseMemberDate,
   parseOptin,
   parseStreetLine,
+  postalPlaceKey,
   resolveCommune,
 } from '@alliage/normalize';
 import type { DuckDBConnection } from '@duckdb/node-api';
@@ -167,6 +168,19 @@ export async function normalizeStagedCustomers(options: NormalizeStagedOptions):
     toValues: (key) => [key],
   });
 
+  // Part 4 of the postal identity where the street line names no street (lieu-dit): the
+  // house number and the locality, as postalPlaceKey() reads them; the street's key otherwise.
+  await mapDistinctValues({
+    connection,
+    distinctSql: `SELECT DISTINCT i.street, i.address_locality FROM ${t('input')} i
+      LEFT JOIN ${t('street_map')} s ON s.in_0 = i.street
+      WHERE i.address_locality IS NOT NULL AND coalesce(s.street_name, '') = ''`,
+    table: name('place_map'),
+    outputs: [{ name: 'place_key', type: 'VARCHAR' }],
+    map: ([street, locality]) => postalPlaceKey(street ?? null, locality ?? null),
+    toValues: (key) => [key],
+  });
+
   // 3. Join back; the email rule is the same pattern and length limit as normalizeEmail.
   const validEmail = `length(e.email_lower) <= 254 AND length(split_part(e.email_lower, '@', 1)) <= 64
     AND regexp_full_match(e.email_lower, ${sqlString(EMAIL_SYNTAX.source)})`;
@@ -197,6 +211,9 @@ export async function normalizeStagedCustomers(options: NormalizeStagedOptions):
            ELSE coalesce(cm.insee_code, pc.postcode) || '|' || coalesce(st.house_number, '')
              || coalesce(st.number_suffix, '') || ' ' || lp.part_key
       END AS address_key,
+      -- Mirrors postalPlaceKey(): the street's key, else the locality (after any house number).
+      CASE WHEN coalesce(st.street_name, '') <> '' OR i.address_locality IS NULL THEN st.street_key
+           ELSE pp.place_key END AS postal_place_key,
       bp.part_key AS building_key, cp.part_key AS complement_key,
       CASE WHEN e.email_valid THEN e.email_lower END AS email,
       CASE WHEN NOT e.email_valid THEN 'not a valid email address' END AS email_reason,
@@ -221,6 +238,7 @@ export async function normalizeStagedCustomers(options: NormalizeStagedOptions):
     LEFT JOIN ${t('part_map')} bp ON bp.in_0 = i.address_building
     LEFT JOIN ${t('part_map')} cp ON cp.in_0 = i.address_complement
     LEFT JOIN ${t('part_map')} lp ON lp.in_0 = i.address_locality
+    LEFT JOIN ${t('place_map')} pp ON pp.in_0 IS NOT DISTINCT FROM i.street AND pp.in_1 = i.address_locality
     LEFT JOIN ${t('phone_map')} pm ON pm.in_0 = i.phone_mobile
     LEFT JOIN ${t('phone_map')} pl ON pl.in_0 = i.phone_landline
     LEFT JOIN ${t('date_map')} bd ON bd.in_0 = i.birth_date

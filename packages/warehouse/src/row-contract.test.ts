@@ -5,7 +5,7 @@ import {
   TRANSACTION_COLUMNS,
   ZDialectProfile,
 } from '@alliage/domain';
-import { customerRowSchema, transactionRowSchema } from '@alliage/normalize';
+import { customerRowSchema, postalPlaceKey, transactionRowSchema } from '@alliage/normalize';
 import type { DuckDBConnection } from '@duckdb/node-api';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { normalizeStagedCustomers } from './normalize-staged-customers.ts';
@@ -98,6 +98,32 @@ const CUSTOMER_CASES: Partial<Record<(typeof CUSTOMER_COLUMNS)[number], string>>
     city: 'Paris',
     email: 'c12@exemple.fr',
     created_at: '2025-05-05',
+  },
+  {
+    customer_id: 'C13',
+    last_name: 'Lieudit',
+    address_locality: 'LD les Granges',
+    postcode: '24200',
+    city: 'Sarlat-la-Canéda',
+    created_at: '2025-06-06',
+  },
+  {
+    customer_id: 'C14',
+    last_name: 'Hameau',
+    street: '4B',
+    address_locality: 'La Croix St Jean',
+    postcode: '24200',
+    city: 'Sarlat-la-Canéda',
+    created_at: '2025-06-06',
+  },
+  {
+    customer_id: 'C15',
+    last_name: 'Ruebourg',
+    street: '3 rue de la Paix',
+    address_locality: 'Le Bourg',
+    postcode: '24200',
+    city: 'Sarlat-la-Canéda',
+    created_at: '2025-06-06',
   },
 ];
 
@@ -259,6 +285,7 @@ describe('the bulk path enforces the row schemas', () => {
           inseeCode: bulkRow?.insee_code ?? null,
           communeStatus: bulkRow?.commune_status,
           streetKey: bulkRow?.street_key ?? null,
+          postalPlaceKey: bulkRow?.postal_place_key ?? null,
           addressKey: bulkRow?.address_key ?? null,
           buildingKey: bulkRow?.building_key ?? null,
           complementKey: bulkRow?.complement_key ?? null,
@@ -282,6 +309,7 @@ describe('the bulk path enforces the row schemas', () => {
         inseeCode: record.inseeCode,
         communeStatus: record.communeStatus,
         streetKey: record.street?.matchKey ?? null,
+        postalPlaceKey: postalPlaceKey(row.street ?? null, row.address_locality ?? null),
         addressKey: record.addressKey,
         buildingKey: record.buildingKey,
         complementKey: record.complementKey,

@@ -21,7 +21,7 @@ export function registerRepoussoirCommands(program: Command): void {
   repoussoir
     .command('add')
     .description(
-      'add one contact point; postal identities are LAST NAME|FIRST NAME|POSTCODE|STREET LINE',
+      'add one contact point; postal identities are LAST NAME|FIRST NAME|POSTCODE|STREET LINE (the LOCALITY for a lieu-dit with no street line)',
     )
     .requiredOption('--kind <kind>', 'email, phone or postal')
     .requiredOption('--value <value>', 'the contact point, or - to read it from stdin')

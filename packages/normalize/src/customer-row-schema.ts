@@ -2,6 +2,7 @@ import { CUSTOMER_COLUMNS } from '@alliage/domain';
 import { z } from 'zod';
 import { addressMatchKey, dwellingKey, dwellingPartKey } from './dwelling-key.ts';
 import type { TFieldResult } from './field-result.ts';
+import { latestAcceptedDate } from './latest-accepted-date.ts';
 import { mapCivility, type TCivility } from './map-civility.ts';
 import { normalizeEmail } from './normalize-email.ts';
 import { normalizePersonName, type TPersonName } from './normalize-person-name.ts';
@@ -65,9 +66,10 @@ const blank = (value: string | undefined): string | null => {
 /**
  * The contract of one customers row, as a zod schema: a row fails (issues at the
  * column, reason as message, never the value) for a missing or too long
- * customer_id, an unreadable created_at or no contact point left; an invalid
- * optional field (civility, email, phones, birth date, opt-ins, postcode) is
- * dropped and listed in `dropped`. The pool's bulk path enforces the same
+ * customer_id, an unreadable or future created_at or no contact point left; an
+ * invalid optional field (civility, email, phones, birth date — a future one
+ * too —, opt-ins, postcode) is dropped and listed in `dropped`. "Future" is after
+ * `latestAcceptedDate(receivedDate)`. The pool's bulk path enforces the same
  * contract in SQL over distinct values (tested on the same cases in
  * `packages/warehouse`); a repeated customer_id is a file rule checked there.
  *
@@ -79,6 +81,7 @@ export function customerRowSchema(options: {
   /** Collection date of a row without created_at: the day the file was received. */
   receivedDate: string;
 }) {
+  const dateOptions = { notAfter: latestAcceptedDate(options.receivedDate) };
   return ZRawCustomerRow.transform((raw, ctx): TCustomerRecord => {
     const dropped: TDroppedField[] = [];
     const fail = (column: string | null, reason: string) => {
@@ -111,7 +114,7 @@ export function customerRowSchema(options: {
     );
     const birthDate = optional(
       'birth_date',
-      parseMemberDate(blank(raw.birth_date) ?? '', options.dateFormat),
+      parseMemberDate(blank(raw.birth_date) ?? '', options.dateFormat, dateOptions),
       null,
     );
     const optinEmail = optional(
@@ -142,7 +145,7 @@ export function customerRowSchema(options: {
     let createdAt = options.receivedDate;
     const rawCreatedAt = blank(raw.created_at);
     if (rawCreatedAt !== null) {
-      const parsed = parseMemberDate(rawCreatedAt, options.dateFormat);
+      const parsed = parseMemberDate(rawCreatedAt, options.dateFormat, dateOptions);
       if (!parsed.ok) fail('created_at', parsed.reason);
       else if (parsed.value !== null) createdAt = parsed.value;
     }

@@ -14,6 +14,7 @@ export { fieldError, fieldOk } from './field-result.ts';
 export { foldText } from './fold-text.ts';
 export type { TPostalAddressInput } from './format-postal-address.ts';
 export { addressLineLength, formatPostalAddress } from './format-postal-address.ts';
+export { latestAcceptedDate } from './latest-accepted-date.ts';
 export type { TCivility } from './map-civility.ts';
 export { mapCivility } from './map-civility.ts';
 export { EMAIL_SYNTAX, normalizeEmail } from './normalize-email.ts';

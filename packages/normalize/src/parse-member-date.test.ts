@@ -85,3 +85,27 @@ describe('parseMemberDate with DD/MM/YYYY', () => {
     expect(parseMemberDate('01/01/2200', 'DD/MM/YYYY')).toEqual(error('year out of range'));
   });
 });
+
+describe('parseMemberDate with a latest accepted date', () => {
+  it('refuses a date after the limit, in either layout, and keeps the limit itself', () => {
+    const notAfter = '2026-11-24';
+    expect(parseMemberDate('2026-11-24', 'YYYY-MM-DD', { notAfter })).toEqual(ok('2026-11-24'));
+    expect(parseMemberDate('2026-11-24T23:59:59Z', 'YYYY-MM-DD', { notAfter })).toEqual(
+      ok('2026-11-24'),
+    );
+    expect(parseMemberDate('2026-11-25', 'YYYY-MM-DD', { notAfter })).toEqual(
+      error('date after the day the file was received'),
+    );
+    expect(parseMemberDate('01/06/2099', 'DD/MM/YYYY', { notAfter })).toEqual(
+      error('date after the day the file was received'),
+    );
+    expect(parseMemberDate('24/11/2026', 'DD/MM/YYYY', { notAfter })).toEqual(ok('2026-11-24'));
+    expect(parseMemberDate('', 'YYYY-MM-DD', { notAfter })).toEqual(ok(null));
+  });
+
+  it('reports an unreadable date as such before comparing', () => {
+    expect(parseMemberDate('2099-02-30', 'YYYY-MM-DD', { notAfter: '2026-11-24' })).toEqual(
+      error('impossible date'),
+    );
+  });
+});

@@ -12,15 +12,21 @@ const FRENCH_DATE = new RegExp(String.raw`^(\d{1,2})([/.-])(\d{1,2})\2(\d{4})${T
 const MIN_YEAR = 1900;
 const MAX_YEAR = 2100;
 
+/** Why a date later than `notAfter` is refused (the member file's dates cannot be in the future). */
+const FUTURE_DATE = 'date after the day the file was received';
+
 /**
  * Parses a date in the member's declared layout to ISO `YYYY-MM-DD`; null when blank.
+ * With `notAfter` (ISO, see `latestAcceptedDate`), a later date is refused.
  *
  * @example
  * parseMemberDate('1/3/2024', 'DD/MM/YYYY') // { ok: true, value: '2024-03-01' }
+ * parseMemberDate('2099-06-01', 'YYYY-MM-DD', { notAfter: '2026-11-24' }) // { ok: false, … }
  */
 export function parseMemberDate(
   raw: string,
   format: TMemberDateFormat,
+  options: { notAfter?: string } = {},
 ): TFieldResult<string | null> {
   const text = raw.trim();
   if (text === '') return fieldOk(null);
@@ -39,7 +45,12 @@ export function parseMemberDate(
     [, day = '', , month = '', year = ''] = parts;
     time = parts.slice(5, 8);
   }
-  return checkCalendarDate(Number(year), Number(month), Number(day), time);
+  const date = checkCalendarDate(Number(year), Number(month), Number(day), time);
+  // ISO dates compare as text.
+  if (date.ok && options.notAfter !== undefined && date.value > options.notAfter) {
+    return fieldError(FUTURE_DATE);
+  }
+  return date;
 }
 
 function checkCalendarDate(

@@ -1,6 +1,7 @@
 import { TRANSACTION_COLUMNS } from '@alliage/domain';
 import { z } from 'zod';
 import { MAX_IDENTIFIER_LENGTH } from './customer-row-schema.ts';
+import { latestAcceptedDate } from './latest-accepted-date.ts';
 import { parseAmount, type TDecimalSeparator } from './parse-amount.ts';
 import { parseMemberDate, type TMemberDateFormat } from './parse-member-date.ts';
 
@@ -25,18 +26,22 @@ export interface TTransactionRecord {
 
 /**
  * The contract of one transactions row, as a zod schema: every field is
- * required; the date and amount are read with the member's dialect. Issues sit
+ * required; the date and amount are read with the member's dialect, and a date
+ * after `latestAcceptedDate(receivedDate)` is refused. Issues sit
  * at the column with the reason as message, never the value. The pool's bulk
  * path enforces the same contract (tested on the same cases); a repeated
  * transaction_id is a file rule checked there.
  *
  * @example
- * transactionRowSchema({ dateFormat: 'DD/MM/YYYY', decimalSeparator: ',' }).safeParse(row)
+ * transactionRowSchema({ dateFormat: 'DD/MM/YYYY', decimalSeparator: ',', receivedDate: '2026-11-23' }).safeParse(row)
  */
 export function transactionRowSchema(options: {
   dateFormat: TMemberDateFormat;
   decimalSeparator: TDecimalSeparator;
+  /** The day the file was received: later transaction dates (but one day) are refused. */
+  receivedDate: string;
 }) {
+  const dateOptions = { notAfter: latestAcceptedDate(options.receivedDate) };
   return ZRawTransactionRow.transform((raw, ctx): TTransactionRecord => {
     const fail = (column: string, reason: string) => {
       ctx.addIssue({ code: 'custom', path: [column], message: reason });
@@ -57,7 +62,7 @@ export function transactionRowSchema(options: {
     }
     let date = '';
     if (rawDate !== '') {
-      const parsed = parseMemberDate(rawDate, options.dateFormat);
+      const parsed = parseMemberDate(rawDate, options.dateFormat, dateOptions);
       if (parsed.ok) date = parsed.value ?? '';
       else fail('date', parsed.reason);
     }

@@ -186,6 +186,34 @@ describe('loadMemberDrop', () => {
     expect(result.rows).toEqual({ total: 3, accepted: 1, rejected: 2 });
   });
 
+  it('rejects dates after the reception day, so none can hold a record past retention', async () => {
+    const customers = await load(warehouse, 'M01', 'customers', [
+      'C1,M,Jean,DUPONT,,,12 avenue Victor Hugo,,75016,PARIS,FR,,,,1970-03-12,1,1,0,2020-01-10',
+      'C2,M,Paul,MARTIN,,,3 rue de la Paix,,69003,LYON,FR,,,,2062-01-01,1,0,0,2025-06-01',
+      'C3,M,Luc,PETIT,,,8 rue Nationale,,59000,LILLE,FR,,,,,1,0,0,2099-01-10',
+    ]);
+    expect(customers.rowErrors).toEqual([
+      { line: 3, column: 'birth_date', reason: 'date after the day the file was received' },
+      { line: 4, column: 'created_at', reason: 'date after the day the file was received' },
+    ]);
+    expect(customers.rows).toEqual({ total: 3, accepted: 2, rejected: 1 });
+    // Received 2026-11-23: the next day passes (a member ahead of UTC), later does not.
+    const transactions = await load(warehouse, 'M01', 'transactions', [
+      'C1,T1,2099-06-01,12.50,livres,web',
+      'C2,T2,2026-11-24,12.50,livres,web',
+    ]);
+    expect(transactions.rowErrors).toEqual([
+      { line: 2, column: 'date', reason: 'date after the day the file was received' },
+    ]);
+    // C1 (collected in 2020) stays held: the future transaction did not make it active.
+    expect(await query(warehouse, 'SELECT customer_id FROM member_records')).toEqual([
+      { customer_id: 'C2' },
+    ]);
+    expect(await query(warehouse, 'SELECT customer_id FROM held_records')).toEqual([
+      { customer_id: 'C1' },
+    ]);
+  });
+
   it('applies transactions in either order and deletes records past retention', async () => {
     await load(warehouse, 'M01', 'transactions', [
       'C1,T1,2026-10-01,"12.50",livres,web',

@@ -2,6 +2,7 @@ import { CUSTOMER_COLUMNS, type TDialectProfile } from '@alliage/domain';
 import {
   dwellingPartKey,
   EMAIL_SYNTAX,
+  latestAcceptedDate,
   MAX_IDENTIFIER_LENGTH,
   mapCivility,
   normalizePersonName,
@@ -27,8 +28,9 @@ export interface NormalizeStagedOptions {
   /** Prefix of the stage tables this drop creates. */
   prefix: string;
   /**
-   * Used as the collection date of records whose file has no `created_at` (flagged
-   * `created_at_from_reception`: the merge keeps a known customer's earlier date).
+   * The day the file was received: the collection date of records whose file has no
+   * `created_at` (flagged `created_at_from_reception`: the merge keeps a known
+   * customer's earlier date), and the bound (plus a day) of every date in the file.
    */
   receivedDate: string;
 }
@@ -39,9 +41,10 @@ export interface NormalizeStagedOptions {
  * every problem in `stage.<prefix>_errors` (line, column, reason, fatal). The
  * per-field rules are `@alliage/normalize`'s functions, run once per distinct
  * value; the email syntax check is the same pattern run by DuckDB. A row is
- * rejected (fatal) for a missing or repeated customer_id, an unreadable
+ * rejected (fatal) for a missing or repeated customer_id, an unreadable or future
  * created_at or no contact point left; an invalid optional field (civility,
- * email, phone, birth date, opt-in, postcode) is dropped and reported.
+ * email, phone, birth date — a future one too —, opt-in, postcode) is dropped and
+ * reported. "Future" is after `latestAcceptedDate(receivedDate)`, as in the row schema.
  *
  * @example
  * await normalizeStagedCustomers({ connection, stagedTable, columns, dialect, prefix: 'd1', receivedDate: '2026-11-23' });
@@ -53,6 +56,7 @@ export async function normalizeStagedCustomers(options: NormalizeStagedOptions):
   const raw = (column: string) => (present.has(column) ? sqlIdentifier(column) : 'NULL::VARCHAR');
   const t = (suffix: string) => `stage.${sqlIdentifier(`${prefix}_${suffix}`)}`;
   const name = (suffix: string) => `${prefix}_${suffix}`;
+  const dateOptions = { notAfter: latestAcceptedDate(options.receivedDate) };
 
   // 1. One row per line, every canonical column present (NULL when the file lacks it): a
   // view of the staged table, not a copy, so one copy of the rows lives at a time.
@@ -105,7 +109,8 @@ export async function normalizeStagedCustomers(options: NormalizeStagedOptions):
     distinctSql: distinct('birth_date', 'created_at'),
     table: name('date_map'),
     value: { name: 'iso', type: 'VARCHAR' },
-    map: (raw) => parseMemberDate(raw, options.dialect.dateFormat),
+    // Birth and collection dates share one rule (none after the reception day), so one lookup serves both.
+    map: (raw) => parseMemberDate(raw, options.dialect.dateFormat, dateOptions),
   });
   await mapFieldResults({
     connection,

@@ -1,5 +1,10 @@
 import { TRANSACTION_COLUMNS } from '@alliage/domain';
-import { MAX_IDENTIFIER_LENGTH, parseAmount, parseMemberDate } from '@alliage/normalize';
+import {
+  latestAcceptedDate,
+  MAX_IDENTIFIER_LENGTH,
+  parseAmount,
+  parseMemberDate,
+} from '@alliage/normalize';
 import { mapFieldResults } from './map-distinct-values.ts';
 import type { NormalizeStagedOptions } from './normalize-staged-customers.ts';
 import { sqlIdentifier } from './sql-literal.ts';
@@ -9,7 +14,8 @@ import { sqlIdentifier } from './sql-literal.ts';
  * `stage.<prefix>_normalized` and `stage.<prefix>_errors`, like
  * `normalizeStagedCustomers`: dates and amounts go through `@alliage/normalize`
  * once per distinct value. Every field is required; a repeated transaction_id
- * within the file is rejected. Category and channel are trimmed and lower-cased.
+ * within the file is rejected, and so is a date after the day the file was received
+ * (`latestAcceptedDate`). Category and channel are trimmed and lower-cased.
  *
  * @example
  * await normalizeStagedTransactions({ connection, stagedTable, columns, dialect, prefix: 'd2', receivedDate });
@@ -25,12 +31,13 @@ export async function normalizeStagedTransactions(options: NormalizeStagedOption
   await connection.run(`CREATE OR REPLACE VIEW ${t('input')} AS
     SELECT line, ${TRANSACTION_COLUMNS.map((column) => `${raw(column)} AS ${column}`).join(', ')}
     FROM ${options.stagedTable}`);
+  const notAfter = latestAcceptedDate(options.receivedDate);
   await mapFieldResults({
     connection,
     distinctSql: `SELECT DISTINCT date FROM ${t('input')} WHERE date IS NOT NULL`,
     table: `${prefix}_date_map`,
     value: { name: 'iso', type: 'VARCHAR' },
-    map: (raw) => parseMemberDate(raw, options.dialect.dateFormat),
+    map: (raw) => parseMemberDate(raw, options.dialect.dateFormat, { notAfter }),
   });
   await mapFieldResults({
     connection,

@@ -125,6 +125,16 @@ const CUSTOMER_CASES: Partial<Record<(typeof CUSTOMER_COLUMNS)[number], string>>
     city: 'Sarlat-la-Canéda',
     created_at: '2025-06-06',
   },
+  // The file was received on 2026-11-23: a day of margin, then dates are in the future.
+  { customer_id: 'C16', email: 'c16@exemple.fr', created_at: '2026-11-24' },
+  { customer_id: 'C17', email: 'c17@exemple.fr', created_at: '2026-11-25' },
+  { customer_id: 'C18', email: 'c18@exemple.fr', created_at: '2099-01-10' },
+  {
+    customer_id: 'C19',
+    email: 'c19@exemple.fr',
+    birth_date: '2062-03-12',
+    created_at: '2025-05-05',
+  },
 ];
 
 const TRANSACTION_CASES: Partial<Record<(typeof TRANSACTION_COLUMNS)[number], string>>[] = [
@@ -166,6 +176,31 @@ const TRANSACTION_CASES: Partial<Record<(typeof TRANSACTION_COLUMNS)[number], st
     transaction_id: 'T6',
     date: '2026-01-15',
     amount_eur: '-4.99',
+    category: 'jardin',
+    channel: 'web',
+  },
+  // Received on 2026-11-23: the next day is still accepted (time zones), later is not.
+  {
+    customer_id: 'C3',
+    transaction_id: 'T7',
+    date: '2026-11-24',
+    amount_eur: '5',
+    category: 'jardin',
+    channel: 'web',
+  },
+  {
+    customer_id: 'C3',
+    transaction_id: 'T8',
+    date: '2026-11-25',
+    amount_eur: '5',
+    category: 'jardin',
+    channel: 'web',
+  },
+  {
+    customer_id: 'C3',
+    transaction_id: 'T9',
+    date: '2099-06-01',
+    amount_eur: '5',
     category: 'jardin',
     channel: 'web',
   },
@@ -315,6 +350,21 @@ describe('the bulk path enforces the row schemas', () => {
         complementKey: record.complementKey,
       });
     });
+    // A future created_at rejects the row; a future birth date is dropped.
+    const future = 'date after the day the file was received';
+    const verdicts = (ids: string[]) =>
+      ids.map((id) => {
+        const line = CUSTOMER_CASES.findIndex((row) => row.customer_id === id) + 2;
+        return errors
+          .filter((error) => Number(error.line) === line)
+          .map((error) => `${error.column_name}:${error.reason}:${error.fatal}`);
+      });
+    expect(verdicts(['C16', 'C17', 'C18', 'C19'])).toEqual([
+      [],
+      [`created_at:${future}:true`],
+      [`created_at:${future}:true`],
+      [`birth_date:${future}:false`],
+    ]);
     // The cases exercise both outcomes.
     expect(
       CUSTOMER_CASES.filter((row) => !schema.safeParse(row).success).length,
@@ -342,6 +392,7 @@ describe('the bulk path enforces the row schemas', () => {
     const schema = transactionRowSchema({
       dateFormat: dialect.dateFormat,
       decimalSeparator: dialect.decimalSeparator,
+      receivedDate: '2026-11-23',
     });
     const { normalized, errors } = await warehouse.withWriter((connection) =>
       bulk(connection, 'transactions', rows, dialect, `rc_t_${name === 'French' ? 'f' : 'c'}`),
@@ -376,5 +427,17 @@ describe('the bulk path enforces the row schemas', () => {
         channel: parsed.data.channel,
       });
     });
+    const lineOf = (id: string) => rows.findIndex((row) => row.transaction_id === id) + 2;
+    expect(
+      ['T7', 'T8', 'T9'].map((id) =>
+        errors
+          .filter((error) => Number(error.line) === lineOf(id))
+          .map((error) => `${error.column_name}:${error.reason}`),
+      ),
+    ).toEqual([
+      [],
+      ['date:date after the day the file was received'],
+      ['date:date after the day the file was received'],
+    ]);
   });
 });

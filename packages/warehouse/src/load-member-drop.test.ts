@@ -214,6 +214,21 @@ describe('loadMemberDrop', () => {
     ]);
   });
 
+  it('rejects a full customers file with no rows instead of removing the whole base', async () => {
+    await load(warehouse, 'M01', 'customers', [
+      'C1,M,Jean,DUPONT,,,12 avenue Victor Hugo,,75016,PARIS,FR,c1@exemple.fr,,,,1,1,0,2025-01-10',
+    ]);
+    const empty = await load(warehouse, 'M01', 'customers', []);
+    expect(empty).toMatchObject({ outcome: 'rejected', reason: 'malformed', rows: null });
+    expect(empty.outcome === 'rejected' && empty.detail).toMatch(/no records.*offboarding/);
+    expect(await query(warehouse, 'SELECT customer_id FROM member_records')).toEqual([
+      { customer_id: 'C1' },
+    ]);
+    // A delta or a transactions file with no rows changes nothing, and is accepted.
+    expect((await load(warehouse, 'M01', 'customers', [], { delta: true })).outcome).toBe('loaded');
+    expect((await load(warehouse, 'M01', 'transactions', [])).outcome).toBe('loaded');
+  });
+
   it('applies transactions in either order and deletes records past retention', async () => {
     await load(warehouse, 'M01', 'transactions', [
       'C1,T1,2026-10-01,"12.50",livres,web',

@@ -149,6 +149,19 @@ async function loadWithWriter(
     };
   }
 
+  if (options.kind === 'customers' && !options.delta && staged.rowCount === 0) {
+    // A full base removes whom it omits: an empty one (typically a failed export) would
+    // delete every record of the member. Removing a whole base is offboarding's job.
+    return {
+      outcome: 'rejected',
+      reason: 'malformed',
+      detail:
+        'the file holds no records: a full customers file lists the whole base (to remove it, ask for offboarding)',
+      rows: null,
+      rowErrors: [],
+    };
+  }
+
   const stageMs = lap();
   const normalizeOptions = {
     connection,

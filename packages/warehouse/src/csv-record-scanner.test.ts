@@ -53,6 +53,22 @@ describe('CsvRecordScanner', () => {
     expect(scanner.refused).toBe(4);
   });
 
+  it('refuses a record with a carriage return inside an unquoted field, by line, whatever the chunks', () => {
+    // DuckDB's reader (new_line '\n') fails the whole file on such a CR: only that record goes.
+    const text = 'a,b\r\n1,x\ry\r\n2,3\r\n4,5\r\r\n"6\r",7\r\n\r\r\n8,\r9\n10,11\r';
+    for (const split of [text.length, 1, 2, 3]) {
+      const { output, errors, scanner } = scan(text, { split });
+      expect(output, `split ${split}`).toBe('3,2,3\n5,"6\r",7\n8,10,11\n');
+      const reason = 'a carriage return (CR) not followed by a line feed, outside quotes';
+      expect(errors, `split ${split}`).toEqual([
+        { line: 2, reason },
+        { line: 4, reason },
+        { line: 7, reason },
+      ]);
+      expect(scanner.refused).toBe(3);
+    }
+  });
+
   it('reports an unterminated quote as malformed', () => {
     const { scanner } = scan('a,b\n1,"open\n2,3\n');
     expect(scanner.malformed).toContain('line 2');

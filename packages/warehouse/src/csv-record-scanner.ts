@@ -3,6 +3,9 @@ const CR = 0x0d;
 /** A longer record is not a customer line: the file is malformed (and memory stays bounded). */
 const MAX_RECORD_BYTES = 1 << 20;
 
+/** Why a record holding a bare CR is refused (DuckDB's reader, told `\n`, fails the whole file on it). */
+const LONE_CR = 'a carriage return (CR) not followed by a line feed, outside quotes';
+
 /** A record the scanner refused: where, and why (never its content). */
 export interface TScannedRecordError {
   line: number;
@@ -27,8 +30,9 @@ export interface CsvRecordScannerOptions {
  * Splits clear UTF-8 CSV bytes into records with strict RFC 4180 quoting, the way
  * DuckDB's reader splits them, and forwards only well-formed records, each
  * prefixed with its 1-based starting line number as an extra first field and
- * ended by `\n` (CRLF becomes LF). Records with the wrong number of fields or a
- * misplaced quote are reported by line instead. Empty lines are skipped; a UTF-8
+ * ended by `\n` (CRLF becomes LF). Records with the wrong number of fields, a
+ * misplaced quote or a carriage return outside quotes that does not end the line
+ * are reported by line instead. Empty lines are skipped; a UTF-8
  * BOM at the start is dropped. It keeps only the record being read in memory.
  *
  * @example
@@ -61,6 +65,10 @@ export class CsvRecordScanner {
   private afterClosingQuote = false;
   private atFieldStart = true;
   private badQuote = false;
+  /** The previous byte was a CR outside quotes (its LF may be in the next chunk). */
+  private pendingCr = false;
+  /** A CR outside quotes was followed by something other than LF. */
+  private loneCr = false;
   private recordEmpty = true;
 
   constructor(options: CsvRecordScannerOptions) {
@@ -92,11 +100,11 @@ export class CsvRecordScanner {
     const { delimiter, quote } = this;
     for (let index = 0; index < chunk.length; index++) {
       if (index === recordStart && this.carry.length === 0 && this.fields === 1 && !this.inQuotes) {
-        // Fast path: a whole record in this chunk with no quote at all (most records).
+        // Fast path: a whole record in this chunk with no quote nor inner CR (most records).
         const end = chunk.indexOf(LF, index);
         if (end !== -1) {
           const counted = countPlainFields(chunk, index, end, delimiter, quote);
-          if (counted !== QUOTED) {
+          if (counted !== SLOW) {
             const blank = counted === BLANK;
             const fields = blank ? 1 : counted;
             if (!blank && fields === this.expectedFields && !this.onRecord) {
@@ -127,6 +135,10 @@ export class CsvRecordScanner {
         }
         continue;
       }
+      if (this.pendingCr) {
+        this.pendingCr = false;
+        if (byte !== LF) this.loneCr = true;
+      }
       if (this.afterClosingQuote) {
         this.afterClosingQuote = false;
         if (byte === quote) {
@@ -152,7 +164,8 @@ export class CsvRecordScanner {
         if (this.atFieldStart) this.inQuotes = true;
         else this.badQuote = true;
       }
-      if (byte !== CR) this.recordEmpty = false;
+      if (byte === CR) this.pendingCr = true;
+      else this.recordEmpty = false;
       this.atFieldStart = false;
     }
     if (recordStart < chunk.length) {
@@ -207,10 +220,13 @@ export class CsvRecordScanner {
     }
     const fields = this.fields;
     const badQuote = this.badQuote;
+    const loneCr = this.loneCr;
     const empty = this.recordEmpty && fields === 1;
     const line = this.recordLine;
     this.fields = 1;
     this.badQuote = false;
+    this.pendingCr = false;
+    this.loneCr = false;
     this.atFieldStart = true;
     this.recordEmpty = true;
     this.afterClosingQuote = false;
@@ -226,6 +242,10 @@ export class CsvRecordScanner {
         line,
         'a quote appears inside a field that is not quoted, or after a closing quote',
       );
+      return;
+    }
+    if (loneCr) {
+      this.reject(line, LONE_CR);
       return;
     }
     if (fields !== this.expectedFields) {
@@ -261,12 +281,13 @@ export class CsvRecordScanner {
   }
 }
 
-const QUOTED = -1;
+const SLOW = -1;
 const BLANK = 0;
 
 /**
  * Fields of `bytes[start, end)` when it holds no quote: their count, `BLANK` when
- * there is nothing but CRs, `QUOTED` when a quote appears (the slow path decides).
+ * there is nothing but CRs, `SLOW` when a quote, or a CR before the last byte,
+ * appears (the byte-by-byte path decides).
  * Small and monomorphic so the engine optimises the per-byte loop.
  */
 function countPlainFields(
@@ -281,8 +302,10 @@ function countPlainFields(
   for (let at = start; at < end; at++) {
     const byte = bytes[at] as number;
     if (byte === delimiter) fields += 1;
-    else if (byte === quote) return QUOTED;
-    else if (byte !== CR) blank = false;
+    else if (byte === quote) return SLOW;
+    else if (byte === CR) {
+      if (at !== end - 1) return SLOW;
+    } else blank = false;
   }
   return blank && fields === 1 ? BLANK : fields;
 }

@@ -108,6 +108,39 @@ describe('stageMemberFile', () => {
     expect(counts?.map(Number)).toEqual([records, records, records]);
   });
 
+  it('refuses only the record with a lone carriage return in an unquoted field', async () => {
+    const rows = Array.from({ length: 40 }, (_, index) => `C${index},T${index},2025-01-01,1,a,web`);
+    rows.splice(2, 0, 'C98,T98,2025-01-01,1,a\rb,web', 'C99,T99,2025-01-01,1,"a\rb",web');
+    const staged = await warehouse.withWriter((connection) =>
+      stageMemberFile({
+        connection,
+        plaintext: chunked(
+          Buffer.from(
+            `customer_id,transaction_id,date,amount_eur,category,channel\n${rows.join('\n')}\n`,
+          ),
+          5,
+        ),
+        kind: 'transactions',
+        dialect: DEFAULT_DIALECT_PROFILE,
+        table: 'raw_test_6',
+      }),
+    );
+    expect(staged.malformed).toBeNull();
+    expect(staged.rowCount).toBe(42);
+    expect(staged.recordErrors).toEqual([
+      { line: 4, reason: 'a carriage return (CR) not followed by a line feed, outside quotes' },
+    ]);
+    const quoted = await warehouse.withWriter(async (connection) =>
+      (
+        await connection.runAndReadAll(
+          `SELECT line, category FROM ${staged.stagedTable} WHERE customer_id = 'C99'`,
+        )
+      ).getRowsJS(),
+    );
+    // Inside quotes a CR is data, as a quoted line break is.
+    expect(quoted).toEqual([[5, 'a\rb']]);
+  });
+
   it('reports a bad header without staging anything', async () => {
     const staged = await warehouse.withWriter((connection) =>
       stageMemberFile({

@@ -141,6 +141,29 @@ describe('stageMemberFile', () => {
     expect(quoted).toEqual([[5, 'a\rb']]);
   });
 
+  it('calls a UTF-8 file sent under a Windows-1252 dialect malformed instead of storing mojibake', async () => {
+    const rows = Array.from({ length: 30 }, (_, index) => `C${index};T${index};01/02/2025;1;a;web`);
+    rows.push('C99;T99;01/02/2025;1;Électroménager;web');
+    const staged = await warehouse.withWriter((connection) =>
+      stageMemberFile({
+        connection,
+        plaintext: chunked(
+          Buffer.from(
+            `NUMCLIENT;transaction_id;date;MONTANT;category;channel\r\n${rows.join('\r\n')}`,
+          ),
+          64,
+        ),
+        kind: 'transactions',
+        dialect: WIN1252,
+        table: 'raw_test_7',
+      }),
+    );
+    expect(staged.malformed).toMatch(
+      /declares windows-1252 but the file looks like UTF-8: line 32 /,
+    );
+    expect(staged.stagedTable).toBeNull();
+  });
+
   it('reports a bad header without staging anything', async () => {
     const staged = await warehouse.withWriter((connection) =>
       stageMemberFile({

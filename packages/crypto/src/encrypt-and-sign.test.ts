@@ -267,13 +267,11 @@ describe.skipIf(!hasGpg)('encryptAndSign read by GnuPG', () => {
     });
   });
 
-  it('handles a 20 MB delivery (about 100k rows) in a few seconds', async () => {
+  // Its speed is the benchmark's (npm run bench), never a test's.
+  it('handles a 20 MB delivery (about 100k rows)', async () => {
     const line = 'RABCDEFGHJK,MME,TEST,ONLY,1 RUE DE LA PAIX,,,,,75002 PARIS\r\n';
     const data = new TextEncoder().encode(line.repeat(Math.ceil(20_000_000 / line.length)));
-    const started = performance.now();
     const delivery = await encryptFor(fingerprints.client!, data);
-    const elapsedMs = performance.now() - started;
-    expect(elapsedMs).toBeLessThan(8_000);
     const { clear, status } = gpgDecrypt(delivery.message);
     expect(clear.length).toBe(data.length);
     expect(clear.equals(Buffer.from(data))).toBe(true);

@@ -168,24 +168,4 @@ describe('resolveCommune', () => {
     expect(reasonOf('75015', null)).toBe('missing');
     expect(reasonOf('75015', ' - ')).toBe('missing');
   });
-
-  it('answers in a few microseconds once the index is built', () => {
-    resolveCommune({ postcode: '75015', city: 'PARIS' });
-    const pairs: [string, string][] = [
-      ['42100', 'St-Etienne'],
-      ['75015', 'PARIS 15EME'],
-      ['94240', 'L HAY LES ROSES'],
-      ['97400', 'SAINT DENIS'],
-      ['42029', 'SAINT ETIENNE CEDEX 1'],
-    ];
-    const calls = 50_000;
-    const started = performance.now();
-    for (let call = 0; call < calls; call += 1) {
-      const [postcode, city] = pairs[call % pairs.length]!;
-      resolveCommune({ postcode, city });
-    }
-    const microsecondsPerCall = ((performance.now() - started) * 1000) / calls;
-    // Generous bound so a loaded CI machine does not flake; typical is ~1.5 µs.
-    expect(microsecondsPerCall).toBeLessThan(20);
-  });
 });

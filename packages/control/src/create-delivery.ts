@@ -6,9 +6,12 @@ import { selectSelectionRow } from './select-selection-row.ts';
 
 /**
  * The delivery of an approved selection, created `pending` on first call and returned
- * as it is on later ones (a retried job finds its row). Not audited: the job's outcome
- * (`completeDelivery` / `failDelivery`) is. AppError conflict when the selection is not
- * approved and has no delivery yet.
+ * as it is on later ones (a retried job finds its row). A delivery failed while its
+ * selection stayed approved (`failDelivery` with `retryable`: the client was suspended)
+ * is reopened `pending`, its error cleared, once the client is active again; until then
+ * it is returned failed. Not audited: the job's outcome (`completeDelivery` /
+ * `failDelivery`) is. AppError conflict when the selection is not approved and has no
+ * delivery yet.
  *
  * @example
  * const delivery = await createDelivery(ctx, { selectionId, expiresAt: new Date(now + 30 * 86_400_000) });
@@ -26,7 +29,24 @@ export async function createDelivery(
     const existing = await deliveryQuery(trx)
       .where('deliveries.selection_id', '=', selection.id)
       .executeTakeFirst();
-    if (existing) return toDelivery(existing);
+    if (existing) {
+      if (existing.status !== 'failed' || selection.status !== 'approved') {
+        return toDelivery(existing);
+      }
+      const client = await trx
+        .selectFrom('organisations')
+        .select('status')
+        .where('id', '=', selection.client_org_id)
+        .executeTakeFirstOrThrow();
+      if (client.status !== 'active') return toDelivery(existing);
+      const reopened = await trx
+        .updateTable('deliveries')
+        .set({ status: 'pending', error_code: null, error_message: null })
+        .where('id', '=', existing.id)
+        .returningAll()
+        .executeTakeFirstOrThrow();
+      return toDelivery({ ...reopened, client_org_code: selection.client_org_code });
+    }
     if (selection.status !== 'approved') {
       throw new AppError(
         'conflict',

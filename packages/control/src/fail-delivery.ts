@@ -16,12 +16,19 @@ const ZFailDeliveryInput = z
       .trim()
       .min(1)
       .transform((message) => message.slice(0, 500)),
+    /**
+     * The failure may pass (a suspended client): the selection stays `approved`, so the
+     * hourly catch-up runs the job again and `createDelivery` reopens the delivery once
+     * the client is active again.
+     */
+    retryable: z.boolean().optional(),
   })
   .strict();
 export type TFailDeliveryInput = z.input<typeof ZFailDeliveryInput>;
 
 /**
- * Records that a delivery job gave up: the delivery and its selection become `failed`.
+ * Records that a delivery job gave up: the delivery and its selection become `failed`
+ * (with `retryable`, the selection stays `approved`).
  * The closed list of audit actions has no `delivery.failed`, so the outcome is recorded as
  * `delivery.created` with `details.status = 'failed'` and the error code — every delivery
  * attempt's outcome is then one action to filter on. Failing a failed delivery again
@@ -36,7 +43,7 @@ export async function failDelivery(
   actor: TActor,
   input: TFailDeliveryInput,
 ): Promise<TDelivery> {
-  const { deliveryId, errorCode, errorMessage } = parseInput(ZFailDeliveryInput, input);
+  const { deliveryId, errorCode, errorMessage, retryable } = parseInput(ZFailDeliveryInput, input);
   return ctx.db.transaction().execute(async (trx) => {
     const delivery = await selectDeliveryRow(trx, deliveryId, { forUpdate: true });
     if (delivery.status === 'failed') return toDelivery(delivery);
@@ -50,18 +57,25 @@ export async function failDelivery(
       .where('id', '=', delivery.id)
       .returningAll()
       .executeTakeFirstOrThrow();
-    await trx
-      .updateTable('selections')
-      .set({ status: 'failed', updated_at: now })
-      .where('id', '=', delivery.selection_id)
-      .execute();
+    if (!retryable) {
+      await trx
+        .updateTable('selections')
+        .set({ status: 'failed', updated_at: now })
+        .where('id', '=', delivery.selection_id)
+        .execute();
+    }
     await appendAuditEvent(trx, ctx.clock, {
       action: 'delivery.created',
       actor,
       objectType: 'delivery',
       objectId: delivery.id,
       organisationCode: delivery.client_org_code,
-      details: { status: 'failed', selectionId: delivery.selection_id, errorCode },
+      details: {
+        status: 'failed',
+        selectionId: delivery.selection_id,
+        errorCode,
+        ...(retryable ? { retryable: true } : {}),
+      },
     });
     return toDelivery({ ...row, client_org_code: delivery.client_org_code });
   });

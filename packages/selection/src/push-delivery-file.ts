@@ -5,6 +5,7 @@ import { pipeline } from 'node:stream/promises';
 import {
   type ControlContext,
   getDelivery,
+  getOrganisation,
   getPushTarget,
   raiseAlert,
   recordDeliveryPush,
@@ -47,7 +48,9 @@ class NotPushable extends AppError {}
  * possible, the delivery's push is recorded `failed` with a safe message
  * (`delivery.push_failed`) and the error is rethrown — `retry: true` when a later
  * attempt may succeed. The local delivery stays available either way. Expired
- * deliveries are not pushed; a pushed delivery is returned as it is.
+ * deliveries are not pushed, nor those of a client that is not active (`forbidden`,
+ * nothing sent: an operator retries the push once the client is reactivated); a
+ * pushed delivery is returned as it is.
  *
  * @example
  * const delivery = await pushDeliveryFile({ ctx, sftpRoot, clientPrivateKey }, deliveryId);
@@ -66,6 +69,14 @@ export async function pushDeliveryFile(
       throw new NotPushable(
         'conflict',
         `delivery ${delivery.id} is ${delivery.status}; only a written delivery is pushed`,
+      );
+    }
+    // A suspension (the answer to a seed-hit alert) stops what was already written too.
+    const { status } = await getOrganisation(deps.ctx, client);
+    if (status !== 'active') {
+      throw new NotPushable(
+        'forbidden',
+        `client ${client} is ${status}: nothing is pushed to a client that is not active; retry the push once it is reactivated`,
       );
     }
     target = await getPushTarget(deps.ctx, client);

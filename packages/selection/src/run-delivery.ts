@@ -5,6 +5,7 @@ import {
   completeDelivery,
   createDelivery,
   failDelivery,
+  getOrganisation,
   getSelection,
   listOrganisationKeys,
   SYSTEM_ACTOR,
@@ -53,7 +54,10 @@ export interface RunDeliveryOptions {
  * name, size and SHA-256 checked, then renamed) and records it. Idempotent per
  * selection: a delivered selection returns its delivery; a retried attempt
  * replaces a file a crashed attempt left. A client without a usable key fails
- * the delivery permanently, with a clear error.
+ * the delivery permanently, with a clear error. A client that is not active gets
+ * nothing (checked first and again before the file is written): the delivery fails
+ * `client_inactive`; for a suspended client the selection stays approved, and the
+ * delivery runs again once the client is reactivated.
  *
  * @example
  * const delivery = await runDelivery({ ctx, warehouse, settings, sftpRoot, signingKey, selectionId });
@@ -75,7 +79,10 @@ export async function runDelivery(options: RunDeliveryOptions): Promise<TDeliver
     );
   }
   const delivery = existing;
+  const fileName = deliveryFileName({ deliveryId: delivery.id, createdAt: now });
+  const outbox = path.join(options.sftpRoot, selection.clientOrgCode, 'out');
   try {
+    await assertClientActive(ctx, selection.clientOrgCode);
     const recipientKey = await usableClientKey(ctx, selection.clientOrgCode, now);
     const { scope, permittingInstructionVersions } = await buildSelectionScope(ctx, selection, now);
     await syncPoolRepoussoir(ctx, options.warehouse);
@@ -100,7 +107,6 @@ export async function runDelivery(options: RunDeliveryOptions): Promise<TDeliver
       ...(communes.length > 0 ? { communes } : {}),
     });
     const rows = assignRowIds(interleaveSeeds(realRows, seeds, random), random);
-    const fileName = deliveryFileName({ deliveryId: delivery.id, createdAt: now });
     const encrypted = await encryptAndSign({
       data: formatDeliveryCsv(rows, selection.channel),
       recipientArmoredPublicKey: recipientKey.publicKey,
@@ -109,7 +115,8 @@ export async function runDelivery(options: RunDeliveryOptions): Promise<TDeliver
       fileName: fileName.replace(/\.gpg$/, ''),
       now,
     });
-    const outbox = path.join(options.sftpRoot, selection.clientOrgCode, 'out');
+    // Suspended while the file was being made (a seed-hit alert): nothing reaches out/.
+    await assertClientActive(ctx, selection.clientOrgCode);
     // A crashed earlier attempt of this same delivery may have left its file.
     await rm(path.join(outbox, fileName), { force: true });
     const written = await writeOutboxFile({
@@ -140,17 +147,52 @@ export async function runDelivery(options: RunDeliveryOptions): Promise<TDeliver
       instructionVersions: permittingInstructionVersions,
     });
   } catch (error) {
-    // Permanent problems (no usable key, nothing to deliver) fail the delivery; transient
-    // ones are left pending for the queue's retry.
-    if (isAppError(error) && !error.retry && error.code !== 'conflict') {
-      await failDelivery(ctx, SYSTEM_ACTOR, {
-        deliveryId: delivery.id,
-        errorCode: error.code,
-        errorMessage: error.message,
-      });
+    // Permanent problems (no usable key, nothing to deliver, a client not active) fail the
+    // delivery; transient ones are left pending for the queue's retry.
+    const failure = deliveryFailureOf(error);
+    if (failure) {
+      await failDelivery(ctx, SYSTEM_ACTOR, { deliveryId: delivery.id, ...failure });
     }
     throw error;
   }
+}
+
+/** How a permanent error is recorded on the delivery; null for one the queue retries. */
+function deliveryFailureOf(
+  error: unknown,
+): { errorCode: string; errorMessage: string; retryable?: boolean } | null {
+  if (error instanceof ClientInactiveError) {
+    return {
+      errorCode: 'client_inactive',
+      errorMessage: error.message,
+      retryable: error.retryableAfterReactivation,
+    };
+  }
+  if (isAppError(error) && !error.retry && error.code !== 'conflict') {
+    return { errorCode: error.code, errorMessage: error.message };
+  }
+  return null;
+}
+
+/** A client that is not active receives nothing; a suspension may be lifted, an offboarding not. */
+class ClientInactiveError extends AppError {
+  readonly retryableAfterReactivation: boolean;
+
+  constructor(clientCode: string, status: string) {
+    const suspended = status === 'suspended';
+    super(
+      'forbidden',
+      `client ${clientCode} is ${status}: nothing is delivered to a client that is not active` +
+        (suspended ? '; the delivery runs again once the client is reactivated' : ''),
+    );
+    this.retryableAfterReactivation = suspended;
+  }
+}
+
+/** Throws ClientInactiveError unless the client is active now. */
+async function assertClientActive(ctx: ControlContext, clientCode: string): Promise<void> {
+  const client = await getOrganisation(ctx, clientCode);
+  if (client.status !== 'active') throw new ClientInactiveError(clientCode, client.status);
 }
 
 /** The client's newest PGP key that is neither revoked nor expired at `now`. */

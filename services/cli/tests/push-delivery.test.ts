@@ -24,6 +24,7 @@ import {
   setPushTarget,
   type TActor,
   type TDelivery,
+  updateOrganisation,
 } from '@alliage/control';
 import {
   createTestControlDb,
@@ -334,5 +335,31 @@ describe.each(testControlDbKinds())('pushing deliveries to the client server (%s
       message: 'client C01 has no enabled push target',
     });
     expect((await getDelivery(ctx, other.id)).pushStatus).toBe('failed');
+  });
+
+  it('pushes nothing to a suspended client; an operator retry pushes once it is reactivated', async () => {
+    await setPushTarget(ctx, operator, 'C01', targetFor());
+    const delivery = await writtenDelivery();
+    await requestDeliveryPush(ctx, delivery.id, { whenConfigured: true });
+    // A seed-hit alert's answer: the client is suspended after its delivery was written.
+    await updateOrganisation(ctx, operator, 'C01', { status: 'suspended' });
+    try {
+      await expect(pushDeliveryFile(deps, delivery.id)).rejects.toMatchObject({
+        code: 'forbidden',
+        retry: false,
+        message: expect.stringContaining('client C01 is suspended'),
+      });
+      expect(await getDelivery(ctx, delivery.id)).toMatchObject({
+        pushStatus: 'failed',
+        pushErrorCode: 'forbidden',
+      });
+      expect((await latestEvent())?.action).toBe('delivery.push_failed');
+      expect(existsSync(path.join(remoteIncoming(), delivery.fileName as string))).toBe(false);
+    } finally {
+      await updateOrganisation(ctx, operator, 'C01', { status: 'active' });
+    }
+    expect((await requestDeliveryPush(ctx, delivery.id)).pushStatus).toBe('pending');
+    expect(await pushDeliveryFile(deps, delivery.id)).toMatchObject({ pushStatus: 'pushed' });
+    expect(existsSync(path.join(remoteIncoming(), delivery.fileName as string))).toBe(true);
   });
 });

@@ -1,0 +1,255 @@
+// The delivery job's refusals and retries, on a real pool (DuckDB file), a real control
+// plane (PGlite, and PostgreSQL when DATABASE_URL is set) and real OpenPGP: a client
+// that is not active gets nothing.
+import { mkdtempSync, readdirSync, rmSync } from 'node:fs';
+import os from 'node:os';
+import path from 'node:path';
+import {
+  addOrganisationKey,
+  type ControlContext,
+  createOrganisation,
+  createSelection,
+  decideSelection,
+  getDelivery,
+  getSelection,
+  listLatestAuditEvents,
+  orderSelection,
+  SYSTEM_ACTOR,
+  setInstruction,
+  type TActor,
+  updateOrganisation,
+} from '@alliage/control';
+import {
+  createTestControlDb,
+  type TestControlDb,
+  testControlDbKinds,
+} from '@alliage/control/testing';
+import { generatePgpKeyPair, type TPgpKeyPair } from '@alliage/crypto';
+import type { TSelectionCriteriaInput } from '@alliage/domain';
+import type { TWarehouse } from '@alliage/warehouse';
+import {
+  createTestWarehouse,
+  insertFixtureActivity,
+  insertFixturePersons,
+  insertFixtureRecords,
+  reachableRecord,
+  type TFixtureRecord,
+} from '@alliage/warehouse/testing';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { countSelectionAudience } from './count-selection-audience.ts';
+import { runDelivery } from './run-delivery.ts';
+import type { TSelectionSettings } from './selection-settings.ts';
+
+const SETTINGS: TSelectionSettings = {
+  countThreshold: 20,
+  countRounding: 10,
+  countDifferencingHours: 720,
+  deliveryExpiryDays: 30,
+  seedCount: 3,
+  seedEmailDomain: 'alliage-temoins.fr',
+};
+const TODAY = '2027-06-30';
+const ELIGIBLE = 42;
+
+const actor = (ref: string, role: TActor['role']): TActor => ({
+  ref,
+  principalId: null,
+  role,
+  organisationId: null,
+  organisationCode: null,
+});
+const MARKETER = actor('principal:marketer-test', 'client_marketer');
+const OPERATOR = actor('principal:operator-test', 'operator');
+
+describe.each(testControlDbKinds())('runDelivery: refusals and retries (%s)', (kind) => {
+  let control: TestControlDb;
+  let ctx: ControlContext;
+  let pool: Awaited<ReturnType<typeof createTestWarehouse>>;
+  let warehouse: TWarehouse;
+  let platformKey: TPgpKeyPair;
+  let sftpRoot: string;
+  const now = new Date(`${TODAY}T10:00:00Z`);
+
+  /** A selection of `client`, counted, ordered and approved by another principal. */
+  const approvedSelection = async (
+    client: string,
+    quantity: number,
+    criteria: TSelectionCriteriaInput = {},
+  ) => {
+    const selection = await createSelection(ctx, MARKETER, {
+      clientOrgCode: client,
+      request: {
+        name: 'delivery test',
+        channel: 'postal',
+        purpose: 'targeting',
+        campaignStart: '2027-07-01',
+        campaignEnd: '2027-07-31',
+        criteria,
+      },
+    });
+    await countSelectionAudience({
+      ctx,
+      warehouse,
+      settings: SETTINGS,
+      actor: MARKETER,
+      selectionId: selection.id,
+    });
+    await orderSelection(ctx, MARKETER, { selectionId: selection.id, quantity, minimum: 20 });
+    await decideSelection(ctx, OPERATOR, {
+      selectionId: selection.id,
+      decision: 'approve',
+      reason: 'ok',
+    });
+    return selection;
+  };
+  const deliver = (selectionId: string, settings: TSelectionSettings = SETTINGS) =>
+    runDelivery({
+      ctx,
+      warehouse,
+      settings,
+      sftpRoot,
+      signingKey: { armoredPrivateKey: platformKey.armoredPrivateKey },
+      selectionId,
+    });
+  const outbox = (client: string) => {
+    try {
+      return readdirSync(path.join(sftpRoot, client, 'out'));
+    } catch {
+      return [];
+    }
+  };
+  const deliveredPersons = (deliveryId: string) =>
+    warehouse.withWriter(async (connection) =>
+      (
+        await connection.runAndReadAll(
+          'SELECT person_id FROM delivered_persons WHERE delivery_id = $delivery ORDER BY person_id',
+          { delivery: deliveryId },
+        )
+      )
+        .getRowObjectsJS()
+        .map((row) => Number(row.person_id)),
+    );
+  const failuresOf = async (deliveryId: string) =>
+    (await listLatestAuditEvents(ctx, 500)).filter(
+      (event) =>
+        event.action === 'delivery.created' &&
+        event.objectId === deliveryId &&
+        (event.details as { status?: string }).status === 'failed',
+    );
+
+  beforeAll(async () => {
+    control = await createTestControlDb(kind);
+    ctx = { db: control.db, clock: () => now };
+    pool = await createTestWarehouse();
+    warehouse = pool.warehouse;
+    sftpRoot = mkdtempSync(path.join(os.tmpdir(), 'alliage-run-delivery-test-'));
+    platformKey = await generatePgpKeyPair({
+      name: 'Platform (test only)',
+      email: 'platform@alliage.invalid',
+    });
+    const clientKey = await generatePgpKeyPair({
+      name: 'Client (test only)',
+      email: 'client@alliage.invalid',
+    });
+    await createOrganisation(ctx, SYSTEM_ACTOR, {
+      code: 'M01',
+      name: 'Member M01',
+      kind: 'member',
+      sector: 'equipement_maison',
+    });
+    await setInstruction(ctx, SYSTEM_ACTOR, 'M01', {
+      purposes: ['targeting'],
+      channels: ['postal'],
+      thirdPartyAllowed: true,
+      clientSectorsAllow: null,
+      clientSectorsDeny: [],
+      signedBy: 'Test DPO (test only)',
+      effectiveFrom: '2026-01-01',
+    });
+    for (const code of ['C01', 'C02', 'C03']) {
+      await createOrganisation(ctx, SYSTEM_ACTOR, {
+        code,
+        name: `Client ${code}`,
+        kind: 'client',
+        sector: 'energie',
+      });
+      await addOrganisationKey(ctx, SYSTEM_ACTOR, {
+        organisationCode: code,
+        keyType: 'pgp',
+        publicKey: clientKey.armoredPublicKey,
+      });
+    }
+    const records: TFixtureRecord[] = Array.from({ length: ELIGIBLE }, (_, index) =>
+      reachableRecord({ recordId: index + 1, personId: index + 1, memberCode: 'M01' }),
+    );
+    await warehouse.withWriter(async (connection) => {
+      await insertFixtureRecords(connection, records);
+      for (const record of records) {
+        await insertFixtureActivity(connection, {
+          memberCode: record.memberCode,
+          customerId: record.customerId,
+          lastTransaction: '2027-05-01',
+        });
+      }
+      await insertFixturePersons(
+        connection,
+        records.map((record) => ({ personId: record.personId })),
+      );
+    });
+  });
+
+  afterAll(async () => {
+    await pool?.cleanup();
+    await control?.close();
+    if (sftpRoot) rmSync(sftpRoot, { recursive: true, force: true });
+  });
+
+  it('delivers nothing to a suspended client, and delivers once it is reactivated', async () => {
+    const selection = await approvedSelection('C01', 20);
+    await updateOrganisation(ctx, SYSTEM_ACTOR, 'C01', { status: 'suspended' });
+
+    await expect(deliver(selection.id)).rejects.toMatchObject({
+      code: 'forbidden',
+      message: expect.stringContaining('client C01 is suspended'),
+    });
+    const [failed] = (await listLatestAuditEvents(ctx, 1)).filter(
+      (event) => event.action === 'delivery.created',
+    );
+    expect(failed?.details).toMatchObject({ status: 'failed', errorCode: 'client_inactive' });
+    const delivery = await getDelivery(ctx, failed?.objectId as string);
+    expect(delivery).toMatchObject({ status: 'failed', errorCode: 'client_inactive' });
+    expect(delivery.errorMessage).toContain('runs again once the client is reactivated');
+    expect(outbox('C01')).toEqual([]);
+    expect(await deliveredPersons(delivery.id)).toEqual([]);
+    // The selection waits for the reactivation (the hourly catch-up runs the job again).
+    expect((await getSelection(ctx, selection.id)).status).toBe('approved');
+
+    // Still suspended: refused again, without a second failure recorded.
+    await expect(deliver(selection.id)).rejects.toMatchObject({ code: 'forbidden' });
+    expect(await failuresOf(delivery.id)).toHaveLength(1);
+    expect(outbox('C01')).toEqual([]);
+
+    await updateOrganisation(ctx, SYSTEM_ACTOR, 'C01', { status: 'active' });
+    const written = await deliver(selection.id);
+    expect(written).toMatchObject({
+      id: delivery.id,
+      status: 'written',
+      errorCode: null,
+      rowCount: 20 + SETTINGS.seedCount,
+    });
+    expect(outbox('C01')).toEqual([written.fileName]);
+    expect(await deliveredPersons(delivery.id)).toHaveLength(20);
+    expect((await getSelection(ctx, selection.id)).status).toBe('delivered');
+  });
+
+  it('fails the delivery of an offboarded client for good', async () => {
+    const selection = await approvedSelection('C02', 20);
+    await updateOrganisation(ctx, SYSTEM_ACTOR, 'C02', { status: 'offboarded' });
+    await expect(deliver(selection.id)).rejects.toMatchObject({
+      code: 'forbidden',
+      message: expect.stringContaining('client C02 is offboarded'),
+    });
+    expect((await getSelection(ctx, selection.id)).status).toBe('failed');
+    expect(outbox('C02')).toEqual([]);
+  });
+});

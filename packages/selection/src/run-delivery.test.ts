@@ -1,7 +1,8 @@
 // The delivery job's refusals and retries, on a real pool (DuckDB file), a real control
 // plane (PGlite, and PostgreSQL when DATABASE_URL is set) and real OpenPGP: a client
-// that is not active gets nothing.
-import { mkdtempSync, readdirSync, rmSync } from 'node:fs';
+// that is not active gets nothing, and a failed attempt leaves no delivered persons
+// behind for its retry.
+import { mkdtempSync, readdirSync, rmSync, writeFileSync } from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
 import {
@@ -251,5 +252,33 @@ describe.each(testControlDbKinds())('runDelivery: refusals and retries (%s)', (k
     });
     expect((await getSelection(ctx, selection.id)).status).toBe('failed');
     expect(outbox('C02')).toEqual([]);
+  });
+
+  it('retries a failed attempt from a clean state: the quantity ordered, recorded once', async () => {
+    const selection = await approvedSelection('C03', 30, { excludeDeliveredWithinDays: 30 });
+    // A transient failure after the extraction: the outbox cannot be created.
+    writeFileSync(path.join(sftpRoot, 'C03'), 'not a directory');
+    const failure = await deliver(selection.id).catch((error: unknown) => error);
+    expect(failure).toBeInstanceOf(Error);
+    rmSync(path.join(sftpRoot, 'C03'));
+    expect((await getSelection(ctx, selection.id)).status).toBe('approved');
+
+    const delivery = await deliver(selection.id);
+    expect(delivery).toMatchObject({ status: 'written', rowCount: 30 + SETTINGS.seedCount });
+    expect(await deliveredPersons(delivery.id)).toHaveLength(30);
+  });
+
+  it('leaves no delivered persons behind when a delivery fails after its extraction', async () => {
+    const selection = await approvedSelection('C03', 20);
+    // A permanent error once the persons are drawn: the seeds cannot be made.
+    await expect(
+      deliver(selection.id, { ...SETTINGS, seedEmailDomain: 'not a domain' }),
+    ).rejects.toMatchObject({ code: 'validation_failed' });
+    expect((await getSelection(ctx, selection.id)).status).toBe('failed');
+    const [failed] = (await listLatestAuditEvents(ctx, 1)).filter(
+      (event) => event.action === 'delivery.created',
+    );
+    expect(failed?.details).toMatchObject({ status: 'failed', errorCode: 'validation_failed' });
+    expect(await deliveredPersons(failed?.objectId as string)).toEqual([]);
   });
 });

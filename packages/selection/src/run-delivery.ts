@@ -25,7 +25,7 @@ import {
   writeOutboxFile,
 } from '@alliage/delivery';
 import { AppError, isAppError } from '@alliage/domain';
-import { extractSelection, type TWarehouse } from '@alliage/warehouse';
+import { extractSelection, forgetDeliveredPersons, type TWarehouse } from '@alliage/warehouse';
 import { buildSelectionScope } from './build-selection-scope.ts';
 import { syncPoolRepoussoir } from './count-selection-audience.ts';
 import type { TSelectionSettings } from './selection-settings.ts';
@@ -148,10 +148,17 @@ export async function runDelivery(options: RunDeliveryOptions): Promise<TDeliver
     });
   } catch (error) {
     // Permanent problems (no usable key, nothing to deliver, a client not active) fail the
-    // delivery; transient ones are left pending for the queue's retry.
+    // delivery; transient ones are left pending for the queue's retry, which starts clean.
     const failure = deliveryFailureOf(error);
     if (failure) {
       await failDelivery(ctx, SYSTEM_ACTOR, { deliveryId: delivery.id, ...failure });
+      // A failed delivery leaves nothing behind: no file the client could fetch, no persons
+      // recorded as delivered to it. Best effort: the error to report is the first one, and
+      // a retried attempt clears both again.
+      await Promise.allSettled([
+        rm(path.join(outbox, fileName), { force: true }),
+        forgetDeliveredPersons(options.warehouse, delivery.id),
+      ]);
     }
     throw error;
   }

@@ -127,7 +127,8 @@ export function compileSelectionExtract(
 
 /**
  * Extracts a selection for delivery on the writer, in one transaction that also
- * records the delivered persons in `delivered_persons` (client, delivery, today).
+ * records the delivered persons in `delivered_persons` (client, delivery, today),
+ * replacing those an earlier attempt of the same delivery recorded.
  * Field provenance (DESIGN.md rule 2): names, civility and the channel's contact
  * come from one record usable for the channel; nothing else is read.
  *
@@ -152,6 +153,12 @@ export async function extractSelection(
     const { sql, params, types } = compileSelectionExtract(input.criteria, scope, input);
     await connection.run('BEGIN TRANSACTION');
     try {
+      // A retried attempt of this delivery starts clean: the persons a failed attempt
+      // recorded were never delivered, and must neither be excluded from this draw
+      // (excludeDeliveredWithinDays) nor stay recorded as delivered.
+      await connection.run('DELETE FROM delivered_persons WHERE delivery_id = $delivery', {
+        delivery: input.deliveryId,
+      });
       const rows = (await connection.runAndReadAll(sql, params, types)).getRowObjectsJS();
       const persons = rows.map((row) => toExtractedPerson(row, scope.channel));
       await connection.run(

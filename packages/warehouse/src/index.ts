@@ -27,6 +27,7 @@ export { findPersonsByContactHashes } from './find-persons-by-contact-hashes.ts'
 export { findValuesInPoolColumns } from './find-values-in-pool-columns.ts';
 export type { TPoolFileSearch } from './find-values-in-pool-files.ts';
 export { findValuesInPoolFiles } from './find-values-in-pool-files.ts';
+export { forgetDeliveredPersons } from './forget-delivered-persons.ts';
 export type { TPoolStats } from './get-pool-stats.ts';
 export { getPoolStats } from './get-pool-stats.ts';
 export type { TReferenceColumn, TReferenceTableImport } from './import-reference-table.ts';

@@ -27,18 +27,17 @@ export interface DiscloseCountInput {
 
 /**
  * Decides what a client is shown for a count, so that counts cannot single out a person:
- * 1. a count below `threshold` is shown as `"<threshold"`;
- * 2. a count equal to one of the client's recent counts is shown as that one was: the
- *    same question always gets the same answer (were it shown afresh, a repeat could be
- *    set against an earlier blurred answer and leak the difference rule 3 hid);
- * 3. a count that differs from one of the client's recent counts by more than zero but
- *    less than `threshold` is shown exactly as that recent count was (the closest one;
- *    `blurred: true`): two near-identical selections then read the same, and their
- *    difference (the few persons one adds) stays hidden;
- * 4. otherwise the count is rounded to the nearest multiple of `rounding`, never below
+ * 1. a count below `threshold` is shown as `"<threshold"`, never as a number;
+ * 2. a count within `threshold` of one of the client's recent counts — distance 0
+ *    included — is shown as the closest of them was (the first of equally close ones),
+ *    with `blurred: true`: a repeat and a near-identical selection get the same kind of
+ *    answer, so neither the value nor the flag tells whether the few persons one adds
+ *    are there (were an identical count answered differently from a near one, setting
+ *    the two side by side would tell whether one lone person matches);
+ * 3. otherwise the count is rounded to the nearest multiple of `rounding`, never below
  *    `threshold` (a rounded count must not read as a small one).
- * `blurred` is true when rule 3 applied, or rule 2 repeated something other than the
- * rounded count.
+ * `blurred` is true whenever a recent count lies within `threshold`, also for a small
+ * count (rule 1 still decides its value).
  *
  * @example
  * discloseCount({ exact: 12, threshold: 20, rounding: 10, recent: [] }) // { shown: '<20', blurred: false }
@@ -51,9 +50,7 @@ export function discloseCount(input: DiscloseCountInput): TCountDisclosure {
   assertCount('exact', exact, 0);
   assertCount('threshold', threshold, 1);
   assertCount('rounding', rounding, 1);
-  if (exact < threshold) return { shown: `<${threshold}`, blurred: false };
 
-  const rounded = Math.max(threshold, Math.round(exact / rounding) * rounding);
   let closest: TRecentCount | null = null;
   let closestDistance = Number.POSITIVE_INFINITY;
   for (const candidate of recent) {
@@ -64,10 +61,9 @@ export function discloseCount(input: DiscloseCountInput): TCountDisclosure {
       closestDistance = distance;
     }
   }
-  if (closest) {
-    return { shown: closest.shown, blurred: closestDistance > 0 || closest.shown !== rounded };
-  }
-  return { shown: rounded, blurred: false };
+  if (exact < threshold) return { shown: `<${threshold}`, blurred: closest !== null };
+  if (closest) return { shown: closest.shown, blurred: true };
+  return { shown: Math.max(threshold, Math.round(exact / rounding) * rounding), blurred: false };
 }
 
 // Counts and configuration are integers; anything else is a programming error upstream.

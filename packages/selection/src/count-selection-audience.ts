@@ -19,9 +19,9 @@ export interface TAudienceCount {
   /** Persons reachable on the selection's channel: rounded, "<k" when small. */
   total: TDisclosedCount;
   /**
-   * True when the count was answered with an earlier one of the same client because
-   * the two differ by less than the threshold (so differencing reveals nobody);
-   * breakdowns are then withheld.
+   * True when one of the same client's recent counts differs from this one by less than
+   * the threshold, by zero included (the count is then answered with that earlier one, so
+   * differencing reveals nobody); breakdowns are then withheld.
    */
   blurred: boolean;
   /** Same criteria, had the selection been on each channel (null when blurred). */

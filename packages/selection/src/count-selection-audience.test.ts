@@ -1,0 +1,180 @@
+// Count disclosure against differencing, on a real pool (DuckDB file) and a real control
+// plane (PGlite, and PostgreSQL when DATABASE_URL is set): a client that sets two
+// selections side by side, one with and one without a lone person, must get the same
+// answer whether that person matches or not — in the total, the flag and every breakdown.
+import {
+  type ControlContext,
+  createOrganisation,
+  createSelection,
+  SYSTEM_ACTOR,
+  setInstruction,
+  type TActor,
+} from '@alliage/control';
+import {
+  createTestControlDb,
+  type TestControlDb,
+  testControlDbKinds,
+} from '@alliage/control/testing';
+import type { TSelectionCriteriaInput } from '@alliage/domain';
+import { refreshSegments, type TWarehouse } from '@alliage/warehouse';
+import {
+  createTestWarehouse,
+  insertFixtureActivity,
+  insertFixturePersons,
+  insertFixtureRecords,
+  reachableRecord,
+  type TFixtureRecord,
+} from '@alliage/warehouse/testing';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { countSelectionAudience } from './count-selection-audience.ts';
+import type { TSelectionSettings } from './selection-settings.ts';
+
+const SETTINGS: TSelectionSettings = {
+  countThreshold: 20,
+  countRounding: 10,
+  countDifferencingHours: 720,
+  deliveryExpiryDays: 30,
+  seedCount: 3,
+  seedEmailDomain: 'alliage-temoins.fr',
+};
+const TODAY = '2027-06-30';
+const SENIOR = '1960-01-01';
+const YOUNG = '1990-01-01';
+
+const MARKETER: TActor = {
+  ref: 'principal:marketer-test',
+  principalId: null,
+  role: 'client_marketer',
+  organisationId: null,
+  organisationCode: null,
+};
+
+describe.each(testControlDbKinds())('countSelectionAudience: differencing (%s)', (kind) => {
+  let control: TestControlDb;
+  let ctx: ControlContext;
+  let pool: Awaited<ReturnType<typeof createTestWarehouse>>;
+  let warehouse: TWarehouse;
+  const now = new Date(`${TODAY}T10:00:00Z`);
+
+  const count = async (client: string, criteria: TSelectionCriteriaInput) => {
+    const selection = await createSelection(ctx, MARKETER, {
+      clientOrgCode: client,
+      request: {
+        name: 'differencing test',
+        channel: 'postal',
+        purpose: 'targeting',
+        campaignStart: '2027-07-01',
+        campaignEnd: '2027-07-31',
+        criteria,
+      },
+    });
+    const {
+      selectionId: _id,
+      countedAt: _at,
+      ...answer
+    } = await countSelectionAudience({
+      ctx,
+      warehouse,
+      settings: SETTINGS,
+      actor: MARKETER,
+      selectionId: selection.id,
+    });
+    return answer;
+  };
+
+  beforeAll(async () => {
+    control = await createTestControlDb(kind);
+    ctx = { db: control.db, clock: () => now };
+    pool = await createTestWarehouse();
+    warehouse = pool.warehouse;
+    await createOrganisation(ctx, SYSTEM_ACTOR, {
+      code: 'M01',
+      name: 'Member M01',
+      kind: 'member',
+      sector: 'equipement_maison',
+    });
+    await setInstruction(ctx, SYSTEM_ACTOR, 'M01', {
+      purposes: ['targeting'],
+      channels: ['postal', 'email'],
+      thirdPartyAllowed: true,
+      clientSectorsAllow: null,
+      clientSectorsDeny: [],
+      signedBy: 'Test DPO (test only)',
+      effectiveFrom: '2026-01-01',
+    });
+    for (const code of ['C01', 'C02', 'C03', 'C04']) {
+      await createOrganisation(ctx, SYSTEM_ACTOR, {
+        code,
+        name: `Client ${code}`,
+        kind: 'client',
+        sector: 'energie',
+      });
+    }
+    // 69381: 24 seniors (a rounding boundary: 24 → 20, 25 → 30) and 16 younger persons;
+    // 13055: 33 seniors (padding). Lone residents: a senior in 69382 and in 2A004, a
+    // younger person in 69383 and in 42218.
+    const records: TFixtureRecord[] = [];
+    const add = (personId: number, birthDate: string, place: object = {}) =>
+      records.push(
+        reachableRecord(
+          { recordId: personId, personId, memberCode: 'M01' },
+          { birthDate, ...place },
+        ),
+      );
+    for (let n = 1; n <= 40; n += 1) add(n, n <= 24 ? SENIOR : YOUNG);
+    for (let n = 51; n <= 83; n += 1) {
+      add(n, SENIOR, { postcode: '13001', city: 'MARSEILLE', inseeCode: '13055' });
+    }
+    add(91, SENIOR, { postcode: '69002', inseeCode: '69382' });
+    add(92, YOUNG, { postcode: '69003', inseeCode: '69383' });
+    add(93, SENIOR, { postcode: '20000', inseeCode: '2A004' });
+    add(94, YOUNG, { postcode: '42000', inseeCode: '42218' });
+    await warehouse.withWriter(async (connection) => {
+      await insertFixtureRecords(connection, records);
+      for (const record of records) {
+        await insertFixtureActivity(connection, {
+          memberCode: record.memberCode,
+          customerId: record.customerId,
+          lastTransaction: '2027-05-01',
+        });
+      }
+      await insertFixturePersons(
+        connection,
+        records.map((record) => ({ personId: record.personId })),
+      );
+      // The profiles (commune, age) and reach facts counts read.
+      await connection.run('CREATE OR REPLACE TEMP TABLE ir_touched_persons (person_id BIGINT)');
+      await refreshSegments({
+        connection,
+        full: true,
+        memberSectors: new Map([['M01', 'equipement_maison']]),
+        memberCodes: [],
+        today: TODAY,
+        now,
+      });
+    });
+  });
+
+  afterAll(async () => {
+    await pool?.cleanup();
+    await control?.close();
+  });
+
+  it('answers a repeat and a count one person away alike (total, flag, breakdowns)', async () => {
+    const seniors = { age: { min: 60 } };
+    // C01: is the lone resident of 2A004 a senior? (yes: 25 against 24)
+    await count('C01', { geography: { communes: ['69381'] }, ...seniors });
+    const withSenior = await count('C01', {
+      geography: { communes: ['69381', '2A004'] },
+      ...seniors,
+    });
+    // C02: is the lone resident of 42218 a senior? (no: 24 against 24)
+    await count('C02', { geography: { communes: ['69381'] }, ...seniors });
+    const withYounger = await count('C02', {
+      geography: { communes: ['69381', '42218'] },
+      ...seniors,
+    });
+    expect(withSenior.blurred).toBe(true);
+    expect(withSenior).toEqual(withYounger);
+  });
+});

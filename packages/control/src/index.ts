@@ -138,6 +138,7 @@ export { listAlerts } from './list-alerts.ts';
 export { listDeliveries } from './list-deliveries.ts';
 export { listExpiredDeliveries } from './list-expired-deliveries.ts';
 export { listPendingDeliveryPushes } from './list-pending-delivery-pushes.ts';
+export { listRecentCountCells } from './list-recent-count-cells.ts';
 export { listRecentCounts } from './list-recent-counts.ts';
 export type { TRepoussoirEntryFilter } from './list-repoussoir-entries.ts';
 export { listRepoussoirEntries } from './list-repoussoir-entries.ts';

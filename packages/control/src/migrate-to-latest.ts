@@ -19,6 +19,7 @@ import * as sftpAlerts from './migrations/2026-12-03-0010-sftp-alerts.ts';
 import * as repoussoirVersions from './migrations/2026-12-05-0011-repoussoir-versions.ts';
 import * as repoussoirProvenance from './migrations/2026-12-06-0012-repoussoir-provenance.ts';
 import * as usageInstructionVersions from './migrations/2026-12-06-0013-usage-instruction-versions.ts';
+import * as selectionCountCells from './migrations/2026-12-06-0014-selection-count-cells.ts';
 
 /** Migrations in order; names are timestamp-prefixed so they sort. */
 const MIGRATIONS: Record<string, Migration> = {
@@ -35,6 +36,7 @@ const MIGRATIONS: Record<string, Migration> = {
   '2026-12-05-0011-repoussoir-versions': repoussoirVersions,
   '2026-12-06-0012-repoussoir-provenance': repoussoirProvenance,
   '2026-12-06-0013-usage-instruction-versions': usageInstructionVersions,
+  '2026-12-06-0014-selection-count-cells': selectionCountCells,
 };
 
 // A static provider (rather than kysely's FileMigrationProvider) keeps migrations

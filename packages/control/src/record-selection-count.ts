@@ -3,7 +3,7 @@ import { z } from 'zod';
 import { appendAuditEvent } from './audit-append-event.ts';
 import type { ControlContext, TActor } from './control-context.ts';
 import { selectSelectionRow } from './select-selection-row.ts';
-import { ZSelectionCountShown } from './selection-count-shown.ts';
+import { ZDisclosedCount, ZSelectionCountShown } from './selection-count-shown.ts';
 
 const ZRecordSelectionCountInput = z.object({
   selectionId: z.string(),
@@ -14,13 +14,26 @@ const ZRecordSelectionCountInput = z.object({
   blurred: z.boolean(),
   /** The instruction version in force per member whose records the count read. */
   instructionVersions: z.record(ZOrgCode, z.number().int().min(1)).default({}),
+  /**
+   * Every value shown, by cell (`channelCellKey`, `departementCellKey`): exact and as
+   * shown, for the anti-differencing of later counts. Without it only the total is kept.
+   */
+  cells: z
+    .record(
+      z.string().max(60),
+      z
+        .object({ exact: z.number().int().min(0).max(2_147_483_647), shown: ZDisclosedCount })
+        .strict(),
+    )
+    .optional(),
 });
 export type TRecordSelectionCountInput = z.input<typeof ZRecordSelectionCountInput>;
 
 /**
- * Records a count a client was shown (with the exact total, kept for the anti-differencing
- * rule) and `selection.counted` — whose details carry only what was shown, never the exact
- * total, and the instruction versions the count ran under.
+ * Records a count a client was shown (with the exact total and, by cell, the exact values
+ * of what was shown, kept for the anti-differencing rule) and `selection.counted` — whose
+ * details carry only what was shown, never an exact value, and the instruction versions
+ * the count ran under.
  *
  * @example
  * const disclosed = discloseCount({ exact, threshold: 20, rounding: 10, recent });
@@ -32,10 +45,8 @@ export async function recordSelectionCount(
   actor: TActor,
   input: TRecordSelectionCountInput,
 ): Promise<{ id: string }> {
-  const { selectionId, clientOrgId, exactTotal, shown, blurred, instructionVersions } = parseInput(
-    ZRecordSelectionCountInput,
-    input,
-  );
+  const { selectionId, clientOrgId, exactTotal, shown, blurred, instructionVersions, cells } =
+    parseInput(ZRecordSelectionCountInput, input);
   return ctx.db.transaction().execute(async (trx) => {
     const selection = await selectSelectionRow(trx, selectionId, { clientOrgId });
     const row = await trx
@@ -48,6 +59,7 @@ export async function recordSelectionCount(
         exact_total: exactTotal,
         shown: JSON.stringify(shown),
         blurred,
+        cells: cells === undefined ? null : JSON.stringify(cells),
       })
       .returning('id')
       .executeTakeFirstOrThrow();

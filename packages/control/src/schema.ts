@@ -207,6 +207,8 @@ export interface SelectionCountsTable {
   /** The disclosed answer: `{ total, byChannel, byDepartement }`. */
   shown: Json<unknown>;
   blurred: boolean;
+  /** The shown values by cell, exact and as shown (anti-differencing); null before 0012. */
+  cells: Json<unknown> | null;
 }
 
 export interface DeliveriesTable {

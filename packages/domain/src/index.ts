@@ -16,6 +16,16 @@ export type {
   TRecentCount,
 } from './disclose-count.ts';
 export { discloseCount } from './disclose-count.ts';
+export type {
+  DiscloseCountCellsInput,
+  TCountCells,
+  TRecentCountCells,
+} from './disclose-count-cells.ts';
+export {
+  channelCellKey,
+  departementCellKey,
+  discloseCountCells,
+} from './disclose-count-cells.ts';
 export {
   DEFAULT_DROP_FILE_RETENTION_DAYS,
   isDropFileDisposable,

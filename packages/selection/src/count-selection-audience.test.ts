@@ -102,7 +102,7 @@ describe.each(testControlDbKinds())('countSelectionAudience: differencing (%s)',
       signedBy: 'Test DPO (test only)',
       effectiveFrom: '2026-01-01',
     });
-    for (const code of ['C01', 'C02', 'C03', 'C04']) {
+    for (const code of ['C01', 'C02', 'C03', 'C04', 'C05']) {
       await createOrganisation(ctx, SYSTEM_ACTOR, {
         code,
         name: `Client ${code}`,
@@ -176,5 +176,30 @@ describe.each(testControlDbKinds())('countSelectionAudience: differencing (%s)',
     });
     expect(withSenior.blurred).toBe(true);
     expect(withSenior).toEqual(withYounger);
+  });
+
+  it('compares every breakdown value with the same value of recent counts', async () => {
+    const seniors = { age: { min: 60 } };
+    // The total is padded far from the base (33 seniors in 13055), so only the
+    // département of the probed person could tell: 25 against 24 is a rounding boundary.
+    const probe = async (client: string, commune: string) => {
+      await count(client, { geography: { communes: ['69381'] }, ...seniors });
+      return count(client, { geography: { communes: ['69381', commune, '13055'] }, ...seniors });
+    };
+    const withSenior = await probe('C03', '69382');
+    const withYounger = await probe('C04', '69383');
+    expect(withSenior.blurred).toBe(false);
+    expect(withSenior.byDepartement).toEqual({ '13': 30, '69': 20 });
+    expect(withSenior).toEqual(withYounger);
+  });
+
+  it('leaves out the départements below the threshold', async () => {
+    // A lone senior in 2A: listing "2A": "<20" would tell that this person matches.
+    const answer = await count('C05', {
+      geography: { communes: ['69381', '2A004'] },
+      age: { min: 60 },
+    });
+    expect(answer).toMatchObject({ total: 30, blurred: false });
+    expect(answer.byDepartement).toEqual({ '69': 20 });
   });
 });

@@ -1,12 +1,20 @@
 import {
   type ControlContext,
   getSelection,
-  listRecentCounts,
+  listRecentCountCells,
   recordSelectionCount,
   repoussoirFeed,
   type TActor,
 } from '@alliage/control';
-import { discloseCount, type TChannel, type TDisclosedCount, ZChannel } from '@alliage/domain';
+import {
+  channelCellKey,
+  departementCellKey,
+  discloseCountCells,
+  type TChannel,
+  type TCountCells,
+  type TDisclosedCount,
+  ZChannel,
+} from '@alliage/domain';
 import { countSelection, syncRepoussoirHashes, type TWarehouse } from '@alliage/warehouse';
 import { buildSelectionScope } from './build-selection-scope.ts';
 import type { TSelectionSettings } from './selection-settings.ts';
@@ -26,7 +34,11 @@ export interface TAudienceCount {
   blurred: boolean;
   /** Same criteria, had the selection been on each channel (null when blurred). */
   byChannel: Record<TChannel, TDisclosedCount> | null;
-  /** The selection's channel, by département of residence (null when blurred). */
+  /**
+   * The selection's channel, by département of residence (null when blurred); only the
+   * départements shown as a number (one below the threshold is left out, so that a lone
+   * person's département does not appear).
+   */
   byDepartement: Record<string, TDisclosedCount> | null;
 }
 
@@ -42,8 +54,9 @@ export interface CountSelectionAudienceOptions {
 
 /**
  * Counts a selection in the pool under the instructions, consents, retention and
- * repoussoir in force now, discloses it (threshold, rounding, anti-differencing
- * against the client's recent counts) and records the count (`selection.counted`).
+ * repoussoir in force now, discloses it (threshold, rounding, anti-differencing of the
+ * total and of every breakdown value against the same value of the client's recent
+ * counts) and records the count (`selection.counted`) with the values it showed.
  *
  * @example
  * const count = await countSelectionAudience({ ctx, warehouse, settings, actor, selectionId });
@@ -59,18 +72,44 @@ export async function countSelectionAudience(
   const { scope, permittingInstructionVersions } = await buildSelectionScope(ctx, selection, now);
   await syncPoolRepoussoir(ctx, options.warehouse);
   const exact = await countSelection(options.warehouse, selection.criteria, scope);
-  const recent = await listRecentCounts(ctx, {
+  const recent = await listRecentCountCells(ctx, {
     clientOrgId: selection.clientOrgId,
     since: new Date(now.getTime() - settings.countDifferencingHours * 3_600_000),
   });
-  const disclose = (value: number, withRecent: boolean) =>
-    discloseCount({
-      exact: value,
-      threshold: settings.countThreshold,
-      rounding: settings.countRounding,
-      recent: withRecent ? recent : [],
-    });
-  const total = disclose(exact.total, true);
+  // Every value is a cell: the total is the cell of the selection's channel.
+  const totalCell = channelCellKey(selection.channel);
+  const exactCells: TCountCells = {
+    ...Object.fromEntries(
+      ZChannel.options.map((channel) => [channelCellKey(channel), exact.byChannel[channel]]),
+    ),
+    [totalCell]: exact.total,
+    ...Object.fromEntries(
+      Object.entries(exact.byDepartement).map(([departement, count]) => [
+        departementCellKey(selection.channel, departement),
+        count,
+      ]),
+    ),
+  };
+  const disclosed = discloseCountCells({
+    cells: exactCells,
+    threshold: settings.countThreshold,
+    rounding: settings.countRounding,
+    recent,
+  });
+  const shownOf = (cell: string) => disclosed[cell]?.shown ?? `<${settings.countThreshold}`;
+  const total = disclosed[totalCell] ?? { shown: shownOf(totalCell), blurred: false };
+  // A blurred total withholds the breakdowns: it must not be rebuilt from its parts.
+  const byDepartement = total.blurred
+    ? null
+    : Object.fromEntries(
+        Object.keys(exact.byDepartement)
+          .sort((a, b) => a.localeCompare(b))
+          .map((departement) => [
+            departement,
+            shownOf(departementCellKey(selection.channel, departement)),
+          ])
+          .filter(([, shown]) => typeof shown === 'number'),
+      );
   const response: TAudienceCount = {
     selectionId: selection.id,
     countedAt: now.toISOString(),
@@ -80,19 +119,12 @@ export async function countSelectionAudience(
     byChannel: total.blurred
       ? null
       : (Object.fromEntries(
-          ZChannel.options.map((channel) => [
-            channel,
-            disclose(exact.byChannel[channel], false).shown,
-          ]),
+          ZChannel.options.map((channel) => [channel, shownOf(channelCellKey(channel))]),
         ) as Record<TChannel, TDisclosedCount>),
-    byDepartement: total.blurred
-      ? null
-      : Object.fromEntries(
-          Object.entries(exact.byDepartement)
-            .sort(([a], [b]) => a.localeCompare(b))
-            .map(([departement, count]) => [departement, disclose(count, false).shown]),
-        ),
+    byDepartement,
   };
+  // Only what was shown is kept for later comparisons: a withheld value cannot be differenced.
+  const shownCells = total.blurred ? [totalCell] : Object.keys(exactCells);
   await recordSelectionCount(ctx, options.actor, {
     selectionId: selection.id,
     exactTotal: exact.total,
@@ -103,6 +135,9 @@ export async function countSelectionAudience(
     },
     blurred: total.blurred,
     instructionVersions: permittingInstructionVersions,
+    cells: Object.fromEntries(
+      shownCells.map((cell) => [cell, { exact: exactCells[cell] ?? 0, shown: shownOf(cell) }]),
+    ),
   });
   return response;
 }

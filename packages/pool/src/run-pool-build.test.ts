@@ -15,12 +15,14 @@ import {
   testControlDbKinds,
 } from '@alliage/control/testing';
 import { DEFAULT_DIALECT_PROFILE } from '@alliage/domain';
-import { loadMemberDrop } from '@alliage/warehouse';
+import { findValuesInPoolFiles, loadMemberDrop } from '@alliage/warehouse';
 import { createTestWarehouse } from '@alliage/warehouse/testing';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { runPoolBuild } from './run-pool-build.ts';
 
 const HMAC_SECRET = 'test-only-hmac-secret-0123456789abcdef';
+const CUSTOMER_C3 =
+  'C3,M,Paul,QUOKKAPURGE,,,8 rue Nationale,,59000,LILLE,FR,,,,1971-02-02,1,0,0,2025-07-01';
 const HEADER =
   'customer_id,civility,first_name,last_name,address_complement,address_building,street,address_locality,postcode,city,country,email,phone_mobile,phone_landline,birth_date,optin_email,optin_sms,optin_phone,created_at';
 
@@ -52,16 +54,24 @@ describe.each(testControlDbKinds())('runPoolBuild (%s)', (kind) => {
       signedBy: 'Test Only, DPO',
       effectiveFrom: '2026-01-01',
     });
-    const lines = [
+    const result = await load(1, false, [
       'C1,M,Jean,DUPONT,,,12 avenue Victor Hugo,,75016,PARIS,FR,,,,1970-03-12,1,1,0,2025-06-10',
       'C2,MME,Anne,MOREAU,,,5 rue de la Paix,,69003,LYON,FR,,,,1980-01-01,1,0,0,2026-03-01',
-    ];
-    const result = await loadMemberDrop({
+    ]);
+    expect(result.outcome).toBe('loaded');
+  });
+  afterAll(async () => {
+    await pool?.cleanup();
+    await control?.close();
+  });
+
+  function load(dropNumber: number, delta: boolean, lines: string[]) {
+    return loadMemberDrop({
       warehouse: pool.warehouse,
-      fileDropId: '00000000-0000-4000-8000-000000000001',
+      fileDropId: `00000000-0000-4000-8000-${String(dropNumber).padStart(12, '0')}`,
       memberCode: 'M01',
       kind: 'customers',
-      delta: false,
+      delta,
       dialect: DEFAULT_DIALECT_PROFILE,
       plaintext: Readable.from([Buffer.from(`${[HEADER, ...lines].join('\n')}\n`)]),
       verified: Promise.resolve({}),
@@ -73,12 +83,13 @@ describe.each(testControlDbKinds())('runPoolBuild (%s)', (kind) => {
       now,
       receivedAt: now,
     });
-    expect(result.outcome).toBe('loaded');
-  });
-  afterAll(async () => {
-    await pool?.cleanup();
-    await control?.close();
-  });
+  }
+
+  /** The values a byte search finds in the pool's files (none at all when encrypted at rest). */
+  async function inPoolBytes(values: string[]): Promise<string[]> {
+    return (await findValuesInPoolFiles(pool.warehouse, values)).found.sort();
+  }
+  const seesBytes = () => !pool.warehouse.encryptionAtRest;
 
   async function customers(): Promise<string[]> {
     const connection = await pool.warehouse.connect();
@@ -124,6 +135,50 @@ describe.each(testControlDbKinds())('runPoolBuild (%s)', (kind) => {
       details: { trigger: 'housekeeping', records: 1, retentionMonthsByMember: { M01: 24 } },
     });
     expect(JSON.stringify(purged?.details)).not.toContain('DUPONT');
+    // Deleted, not hidden: the pool file was rewritten, so the purged values are gone
+    // from its bytes too (a checkpoint leaves them in free blocks).
+    expect(await inPoolBytes(['DUPONT', 'MOREAU'])).toEqual(seesBytes() ? ['MOREAU'] : []);
+    expect(changes.rewrite?.reasons).toEqual(['retention']);
+    expect(built?.details).toMatchObject({
+      poolRewrite: { reasons: ['retention'], sha256: changes.rewrite?.sha256 },
+    });
+  });
+
+  it('rewrites the pool file at the next build after a drop purged records, and only once', async () => {
+    // C3 is collected within retention, and in the file.
+    expect((await load(2, true, [CUSTOMER_C3])).outcome).toBe('loaded');
+    await runPoolBuild({
+      ctx,
+      warehouse: pool.warehouse,
+      actor: SYSTEM_ACTOR,
+      full: false,
+      trigger: 'housekeeping',
+      hmacSecret: HMAC_SECRET,
+    });
+    expect(await customers()).toEqual(['C2', 'C3']);
+    // 24 months after C3 (2025-07-01): the next drop's own purge deletes it.
+    now = new Date('2027-07-02T12:00:00Z');
+    const drop = await load(3, true, [
+      'C4,M,Luc,NOUVEAU,,,8 rue Nationale,,59000,LILLE,FR,,,,1975-05-05,1,0,0,2027-06-01',
+    ]);
+    expect(drop.outcome === 'loaded' && drop.summary?.pool.purged.records).toBe(1);
+    expect(await customers()).toEqual(['C2', 'C4']);
+    // `alliage pool build` (or the daily pass) finds nothing to purge, yet rewrites the file.
+    const build = () =>
+      runPoolBuild({
+        ctx,
+        warehouse: pool.warehouse,
+        actor: SYSTEM_ACTOR,
+        full: false,
+        trigger: 'operator',
+        hmacSecret: HMAC_SECRET,
+      });
+    const changes = await build();
+    expect(changes.purged.records).toBe(0);
+    expect(await inPoolBytes(['QUOKKAPURGE', 'MOREAU'])).toEqual(seesBytes() ? ['MOREAU'] : []);
+    expect(changes.rewrite?.reasons).toEqual(['retention']);
+    // Nothing deleted since: no second rewrite.
+    expect((await build()).rewrite).toBeNull();
   });
 
   it('checkpoints the pool file after the housekeeping pass and a full build, not after an incremental operator build', async () => {

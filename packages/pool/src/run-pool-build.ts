@@ -5,11 +5,13 @@ import {
   repoussoirFeed,
   type TActor,
 } from '@alliage/control';
+import { isAppError } from '@alliage/domain';
 import {
   buildPool,
   checkpointWarehouse,
-  compactWarehouse,
+  rewritePoolFileIfDue,
   type TPoolChanges,
+  type TPoolRewrite,
   type TSuppressedCounts,
   type TWarehouse,
 } from '@alliage/warehouse';
@@ -30,18 +32,25 @@ export interface RunPoolBuildOptions {
  * Rebuilds the pool under the members' instructions in force: customers erased on a
  * rights request that the pool holds again (restored from an older backup), retention
  * purge (deleted, not hidden), identities, households, segments and repoussoir
- * marks, in one DuckDB transaction (the housekeeping pass then checkpoints the
- * pool file, as a full build does itself); then appends `pool.built` (and
- * `pool.purged` when anything was deleted) with counts only. When erased customers
- * were found, the pool file is rewritten (as an erasure does) so their values leave
- * its bytes.
+ * marks, in one DuckDB transaction; then appends `pool.built` (and `pool.purged`
+ * when anything was deleted) with counts only. When rows were deleted since the pool
+ * file was last rewritten — by this build, by a drop's purge, or by an erasure or an
+ * offboarding whose own rewrite failed — the file is rewritten (`rewritePoolFileIfDue`)
+ * so the deleted values leave its bytes; otherwise the housekeeping pass checkpoints
+ * it (as a full build does itself). A failed rewrite is recorded in `pool.built` and
+ * thrown after the audit: the rewrite stays due for the next build.
  *
  * @example
  * const changes = await runPoolBuild({ ctx, warehouse, actor, full: true, trigger: 'operator' });
  */
-export async function runPoolBuild(
-  options: RunPoolBuildOptions,
-): Promise<TPoolChanges & { durationMs: number; suppressed: TSuppressedCounts }> {
+export async function runPoolBuild(options: RunPoolBuildOptions): Promise<
+  TPoolChanges & {
+    durationMs: number;
+    suppressed: TSuppressedCounts;
+    /** The pool file's rewrite, when one was due. */
+    rewrite: TPoolRewrite | null;
+  }
+> {
   const now = options.ctx.clock();
   const policies = await collectMemberPolicies(options.ctx, now);
   const members = [];
@@ -62,10 +71,16 @@ export async function runPoolBuild(
   });
   const { suppressed } = changes;
   const erasedAgain = suppressed.records + suppressed.heldRecords + suppressed.transactions > 0;
-  if (erasedAgain) {
-    // As after an erasure: deleted rows stay in the file's old blocks until rewritten.
-    await compactWarehouse(options.warehouse);
-  } else if (options.trigger === 'housekeeping') {
+  // Deleted rows stay in the file's old blocks until it is rewritten. The build's own
+  // deletions are committed by now: a failed rewrite must not leave them unaudited.
+  let rewrite: TPoolRewrite | null = null;
+  let rewriteError: unknown = null;
+  try {
+    rewrite = await rewritePoolFileIfDue(options.warehouse);
+  } catch (error) {
+    rewriteError = error;
+  }
+  if (!rewrite && !rewriteError && options.trigger === 'housekeeping') {
     // The daily pass also writes the day's commits into the pool file: drops then commit
     // to the write-ahead log cheaply, and the log stays small (docs/operations.md).
     await checkpointWarehouse(options.warehouse);
@@ -110,8 +125,20 @@ export async function runPoolBuild(
         households: changes.households,
         segments: changes.segments,
         opposedPersons: changes.opposedPersons,
+        poolRewrite: rewrite
+          ? {
+              reasons: rewrite.reasons,
+              dueSince: rewrite.dueSince,
+              sha256: rewrite.sha256,
+              sizeBytesBefore: rewrite.sizeBytesBefore,
+              sizeBytesAfter: rewrite.sizeBytesAfter,
+            }
+          : rewriteError
+            ? { failed: isAppError(rewriteError) ? rewriteError.code : 'internal' }
+            : null,
       },
     });
   });
-  return changes;
+  if (rewriteError) throw rewriteError;
+  return { ...changes, rewrite };
 }

@@ -1,5 +1,6 @@
 import type { TRepoussoirFeed } from '@alliage/domain';
 import { dropStageTables } from './drop-stage-tables.ts';
+import { markPoolRewriteDue } from './mark-pool-rewrite-due.ts';
 import type { TWarehouse } from './open-warehouse.ts';
 import {
   purgeSuppressedCustomers,
@@ -55,6 +56,9 @@ export async function buildPool(
         suppressions: options.suppressions.members,
         changedRecordsTable: 'sp_changed',
       });
+      if (suppressed.records + suppressed.heldRecords + suppressed.transactions > 0) {
+        await markPoolRewriteDue(connection, 'suppressed_customers', options.now);
+      }
       const changes = await refreshPool({
         connection,
         retentionMonthsByMember: options.retentionMonthsByMember,

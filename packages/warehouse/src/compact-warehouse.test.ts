@@ -5,6 +5,7 @@ import path from 'node:path';
 import { afterEach, describe, expect, it } from 'vitest';
 import { compactWarehouse } from './compact-warehouse.ts';
 import { findValuesInPoolFiles } from './find-values-in-pool-files.ts';
+import { markPoolRewriteDue } from './mark-pool-rewrite-due.ts';
 import { openWarehouse, type TWarehouse } from './open-warehouse.ts';
 import { insertFixtureRecords } from './testing/insert-pool-fixtures.ts';
 
@@ -43,6 +44,7 @@ describe('compactWarehouse', () => {
       await connection.run("SELECT nextval('record_id_seq') FROM range(500)");
       await connection.run('CHECKPOINT pool');
       await connection.run("DELETE FROM customer_records WHERE member_code = 'M01'");
+      await markPoolRewriteDue(connection, 'offboarding', new Date('2026-12-01T00:00:00Z'));
       await connection.run('CHECKPOINT pool');
     });
     const reader = await open.connect();
@@ -66,6 +68,10 @@ describe('compactWarehouse', () => {
       )
     ).getRowsJS();
     expect(rows[0]).toEqual([BigInt(count), 'M02', true]);
+    // The fresh file holds no deleted bytes: no rewrite is due any more.
+    expect(
+      (await reader.runAndReadAll('SELECT count(*) FROM pool_rewrite_due')).getRowsJS(),
+    ).toEqual([[0n]]);
     reader.closeSync();
 
     await open.close();

@@ -27,7 +27,8 @@ export interface TWarehouseCompaction {
  * (dictionary or plain), so that a value still present stays findable by a byte
  * search of an unencrypted file; later checkpoints compress again as usual.
  * The old file's disk blocks are released to the filesystem, not wiped: an
- * encrypted pool or an encrypted volume covers that.
+ * encrypted pool or an encrypted volume covers that. The new file's
+ * `pool_rewrite_due` is empty (`markPoolRewriteDue`, `rewritePoolFileIfDue`).
  *
  * @example
  * const { sha256 } = await compactWarehouse(warehouse);
@@ -60,6 +61,9 @@ export async function compactWarehouse(warehouse: TWarehouse): Promise<TWarehous
       await connection.run(`ATTACH ${sqlString(fresh)} AS pool_compact${attachOptions}`);
       try {
         await connection.run('COPY FROM DATABASE pool TO pool_compact');
+        // The fresh file holds no deleted row's bytes: no rewrite is due for it (the old
+        // file keeps its marks should the swap fail).
+        await connection.run('DELETE FROM pool_compact.pool_rewrite_due');
         await connection.run('CHECKPOINT pool_compact');
       } finally {
         await connection.run('DETACH pool_compact');

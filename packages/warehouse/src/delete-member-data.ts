@@ -1,5 +1,6 @@
 import type { TRepoussoirFeed } from '@alliage/domain';
 import { dropStageTables } from './drop-stage-tables.ts';
+import { markPoolRewriteDue } from './mark-pool-rewrite-due.ts';
 import type { TWarehouse } from './open-warehouse.ts';
 import { refreshPool, type TPoolChanges } from './refresh-pool.ts';
 
@@ -81,6 +82,10 @@ export async function deleteMemberData(
         'customer_records',
       ]) {
         await connection.run(`DELETE FROM ${table} WHERE member_code = $1`, [member]);
+      }
+      // The caller rewrites the file next; should that fail, the next daily pass does.
+      if (records + heldRecords + transactions > 0) {
+        await markPoolRewriteDue(connection, 'offboarding', options.now);
       }
       const changes = await refreshPool({
         connection,

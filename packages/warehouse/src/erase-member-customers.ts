@@ -2,6 +2,7 @@ import type { TRepoussoirFeed } from '@alliage/domain';
 import { appendRows } from './append-rows.ts';
 import { deleteCustomerData } from './delete-customer-data.ts';
 import { dropStageTables } from './drop-stage-tables.ts';
+import { markPoolRewriteDue } from './mark-pool-rewrite-due.ts';
 import type { TWarehouse } from './open-warehouse.ts';
 import { refreshPool, type TPoolChanges } from './refresh-pool.ts';
 
@@ -62,6 +63,10 @@ export async function eraseMemberCustomers(
         customersTable: 'er_customers',
         changedRecordsTable: 'er_changed',
       });
+      // The caller rewrites the file next; should that fail, the next daily pass does.
+      if (records + heldRecords + transactions > 0) {
+        await markPoolRewriteDue(connection, 'erasure', options.now);
+      }
       const today = options.now.toISOString().slice(0, 10);
       const pool = await refreshPool({
         connection,

@@ -40,6 +40,8 @@ export type {
   TDropLoadSummary,
 } from './load-member-drop.ts';
 export { loadMemberDrop } from './load-member-drop.ts';
+export type { TPoolRewriteReason } from './mark-pool-rewrite-due.ts';
+export { markPoolRewriteDue } from './mark-pool-rewrite-due.ts';
 export type { OpenWarehouseOptions, TWarehouse } from './open-warehouse.ts';
 export { openWarehouse } from './open-warehouse.ts';
 export { refreshSelectionFacts } from './person-member-reach-sql.ts';
@@ -55,6 +57,8 @@ export { refreshPool } from './refresh-pool.ts';
 export type { RefreshSegmentsOptions, TSegmentChanges } from './refresh-segments.ts';
 export { refreshSegments } from './refresh-segments.ts';
 export type { TIdentityChanges } from './resolve-identities.ts';
+export type { TPoolRewrite } from './rewrite-pool-file-if-due.ts';
+export { rewritePoolFileIfDue } from './rewrite-pool-file-if-due.ts';
 export type { TMemberCanaries } from './sample-member-canaries.ts';
 export { sampleMemberCanaries } from './sample-member-canaries.ts';
 export { segmentValueSql } from './segment-sql.ts';

@@ -2,6 +2,7 @@ import type { Readable } from 'node:stream';
 import type { TDialectProfile, TMemberFileKind, TRepoussoirFeed, TRowError } from '@alliage/domain';
 import type { DuckDBConnection } from '@duckdb/node-api';
 import { dropStageTables } from './drop-stage-tables.ts';
+import { markPoolRewriteDue } from './mark-pool-rewrite-due.ts';
 import { prepareCustomerMerge, type TMergeResult } from './merge-staged-customers.ts';
 import { prepareTransactionMerge } from './merge-staged-transactions.ts';
 import { normalizeStagedCustomers } from './normalize-staged-customers.ts';
@@ -258,6 +259,10 @@ async function loadWithWriter(
       now: options.now,
     });
     const summary: TDropLoadSummary = { ...merged.counts, pool };
+    // Records the pool held and the file shows expired are deleted by the merge itself.
+    if (merged.counts.expiredAtIntake > 0) {
+      await markPoolRewriteDue(connection, 'retention', options.now);
+    }
     await connection.run(
       'INSERT INTO loaded_drops (file_drop_id, member_code, kind, loaded_at, summary) VALUES ($1, $2, $3, $4, $5)',
       [

@@ -29,6 +29,8 @@ describe('migrateWarehouse', () => {
       ),
     ).toEqual([[true, 'C2', '2026-02-01']]);
     expect(await rows('SELECT count(*) FROM customer_records')).toEqual([[2n]]);
+    // A pool that held data before deletions were tracked may hold deleted bytes: rewrite it.
+    expect(await rows('SELECT reason FROM pool_rewrite_due')).toEqual([['migration']]);
     // The pool's view has the columns it always had.
     expect(
       (await rows("SELECT column_name FROM duckdb_columns() WHERE table_name = 'member_records'"))
@@ -38,6 +40,17 @@ describe('migrateWarehouse', () => {
     // A column added later shows through the view without re-creating it.
     await connection.run('ALTER TABLE customer_records ADD COLUMN later_column VARCHAR');
     expect(await rows('SELECT later_column FROM member_records')).toEqual([[null]]);
+    connection.closeSync();
+    instance.closeSync();
+  });
+
+  it('marks no rewrite due for a new, empty pool', async () => {
+    const instance = await DuckDBInstance.create(':memory:');
+    const connection = await instance.connect();
+    await migrateWarehouse(connection);
+    expect(
+      (await connection.runAndReadAll('SELECT count(*) FROM pool_rewrite_due')).getRowsJS(),
+    ).toEqual([[0n]]);
     connection.closeSync();
     instance.closeSync();
   });

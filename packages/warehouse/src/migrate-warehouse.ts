@@ -379,6 +379,22 @@ const MIGRATIONS: { version: number; name: string; sql: string }[] = [
       DELETE FROM repoussoir_sync;
     `,
   },
+  {
+    version: 11,
+    name: 'pool-rewrite-due',
+    sql: `
+      -- Deleted rows keep their bytes in the file's free blocks until the file is
+      -- rewritten (compactWarehouse). One row per kind of deletion committed since the
+      -- last rewrite (retention, suppressed_customers, erasure, offboarding), with when
+      -- it first happened; the rewrite empties it in the fresh file, and the daily pass
+      -- rewrites the file while it is not empty (rewritePoolFileIfDue).
+      CREATE TABLE pool_rewrite_due (reason VARCHAR NOT NULL, since TIMESTAMP NOT NULL);
+      -- A pool that holds data already may have purged before this table existed.
+      INSERT INTO pool_rewrite_due
+        SELECT 'migration', current_timestamp::TIMESTAMP
+        WHERE EXISTS (SELECT 1 FROM customer_records) OR EXISTS (SELECT 1 FROM retired_ids);
+    `,
+  },
 ];
 
 /**

@@ -2,6 +2,7 @@ import type { TRepoussoirFeed } from '@alliage/domain';
 import type { DuckDBConnection } from '@duckdb/node-api';
 import { assignHouseholds, type THouseholdChanges } from './assign-households.ts';
 import { dropStageTables } from './drop-stage-tables.ts';
+import { markPoolRewriteDue } from './mark-pool-rewrite-due.ts';
 import { purgeExpiredRecords, type TPurgeCounts } from './purge-expired-records.ts';
 import { refreshOppositions } from './refresh-oppositions.ts';
 import { refreshRecordActivity } from './refresh-record-activity.ts';
@@ -42,8 +43,8 @@ export interface RefreshPoolOptions {
 
 /**
  * Brings the derived pool up to date after a change, inside the caller's
- * transaction: activity aggregates, the retention purge, identity resolution,
- * households and segments.
+ * transaction: activity aggregates, the retention purge (marking the pool file for
+ * a rewrite when it deleted anything), identity resolution, households and segments.
  *
  * @example
  * const changes = await refreshPool({ connection, retentionMonthsByMember, changedRecordsTable, today, now });
@@ -66,6 +67,10 @@ export async function refreshPool(options: RefreshPoolOptions): Promise<TPoolCha
       today: options.today,
       changedRecordsTable: changed,
     });
+    // The purged rows' bytes stay in the file until it is rewritten: the next daily pass does.
+    if (purged.records + purged.transactions + purged.heldExpired > 0) {
+      await markPoolRewriteDue(connection, 'retention', options.now);
+    }
   }
   const identities = await resolveIdentities({
     connection,

@@ -91,6 +91,13 @@ describe.each(testControlDbKinds())('runPoolBuild (%s)', (kind) => {
   }
   const seesBytes = () => !pool.warehouse.encryptionAtRest;
 
+  async function personRows(sql: string): Promise<number[]> {
+    const connection = await pool.warehouse.connect();
+    const rows = (await connection.runAndReadAll(sql)).getRowsJS();
+    connection.closeSync();
+    return rows.map((row) => Number(row[0]));
+  }
+
   async function customers(): Promise<string[]> {
     const connection = await pool.warehouse.connect();
     const rows = (
@@ -110,6 +117,14 @@ describe.each(testControlDbKinds())('runPoolBuild (%s)', (kind) => {
       hmacSecret: HMAC_SECRET,
     });
     expect(await customers()).toEqual(['C1', 'C2']);
+    // Both persons were delivered to a client (as a delivery records it).
+    await pool.warehouse.withWriter((connection) =>
+      connection.run(
+        "INSERT INTO delivered_persons SELECT 'C01', 'dlv-1', person_id, DATE '2026-11-01' FROM persons",
+      ),
+    );
+    const c2Person = async () =>
+      (await personRows("SELECT person_id FROM member_records WHERE customer_id = 'C2'"))[0];
 
     // 24 months after C1 was collected (2025-06-10), plus a day.
     now = new Date('2027-06-11T12:00:00Z');
@@ -123,6 +138,9 @@ describe.each(testControlDbKinds())('runPoolBuild (%s)', (kind) => {
     });
     expect(changes.purged.records).toBe(1);
     expect(changes.identities.personsGone).toBe(1);
+    // "Delivered to client X" goes with the person that is gone; the other person's stays.
+    expect(changes.deliveredPersonsRows).toBe(1);
+    expect(await personRows('SELECT person_id FROM delivered_persons')).toEqual([await c2Person()]);
     expect(await customers()).toEqual(['C2']);
     const connection = await pool.warehouse.connect();
     const persons = (await connection.runAndReadAll('SELECT count(*) FROM persons')).getRowsJS();

@@ -348,6 +348,15 @@ describe.skipIf(!hasGpg).each(testControlDbKinds())('rights requests (%s)', (kin
       ['M01', ['C1']],
     ]);
     const personsBefore = Number((await query('SELECT count(*) AS n FROM persons'))[0]?.n);
+    // Every person was delivered to a client (as a delivery records it).
+    await warehouse.withWriter((connection) =>
+      connection.run(
+        "INSERT INTO delivered_persons SELECT 'C01', 'dlv-erasure', person_id, DATE '2026-11-01' FROM persons",
+      ),
+    );
+    const canaryPerson = (
+      await query(`SELECT person_id FROM member_records WHERE customer_id = 'C1'`)
+    )[0]?.person_id;
     // The encrypted files intake kept of the members' drops (placeholders): M01's hold the canary.
     const m01Drop = await storeTestDrop(ctx, {
       organisationCode: 'M01',
@@ -389,6 +398,13 @@ describe.skipIf(!hasGpg).each(testControlDbKinds())('rights requests (%s)', (kin
       personsBefore - 1,
     );
     expect(await query(`SELECT * FROM record_activity WHERE customer_id = 'C1'`)).toEqual([]);
+    // "Delivered to client X" goes with the canary's person; the other persons' rows stay.
+    expect(
+      await query(
+        `SELECT count(*) AS n, count(*) FILTER (WHERE person_id = ${canaryPerson}) AS canary
+         FROM delivered_persons WHERE delivery_id = 'dlv-erasure'`,
+      ),
+    ).toEqual([{ n: BigInt(personsBefore - 1), canary: 0n }]);
     // Gone from the file's bytes too (the test pool is not encrypted without httpfs;
     // encrypted, the search finds nothing either way).
     const search = await findValuesInPoolFiles(pool.warehouse, [

@@ -98,15 +98,6 @@ export async function deleteMemberData(
         today: options.now.toISOString().slice(0, 10),
         now: options.now,
       });
-      // `ir_retired` is what the resolution just retired; a person merged into another
-      // keeps its delivery history under its successor's rows, a gone one loses it.
-      const deliveredPersonsRows = await count(
-        `SELECT count(*) FROM delivered_persons
-         WHERE person_id IN (SELECT person_id FROM ir_retired WHERE reason = 'gone')`,
-        [],
-      );
-      await connection.run(`DELETE FROM delivered_persons
-        WHERE person_id IN (SELECT person_id FROM ir_retired WHERE reason = 'gone')`);
       const personsAfter = await count('SELECT count(*) FROM persons', []);
       const householdsAfter = await count('SELECT count(*) FROM households', []);
       await connection.run('COMMIT');
@@ -117,7 +108,8 @@ export async function deleteMemberData(
         loadedDrops,
         personsRemoved: changes.identities.personsGone,
         householdsRemoved: changes.households.householdsGone,
-        deliveredPersonsRows,
+        // The refresh forgot the deliveries of the persons that are gone.
+        deliveredPersonsRows: changes.deliveredPersonsRows,
         personsBefore,
         personsAfter,
         householdsBefore,

@@ -17,6 +17,8 @@ export interface TPoolChanges {
   segments: TSegmentChanges;
   /** Persons marked by the repoussoir (null when no feed was given). */
   opposedPersons: number | null;
+  /** Rows of "delivered to client X" deleted because their person is gone. */
+  deliveredPersonsRows: number;
 }
 
 export interface RefreshPoolOptions {
@@ -44,7 +46,8 @@ export interface RefreshPoolOptions {
 /**
  * Brings the derived pool up to date after a change, inside the caller's
  * transaction: activity aggregates, the retention purge (marking the pool file for
- * a rewrite when it deleted anything), identity resolution, households and segments.
+ * a rewrite when it deleted anything), identity resolution (forgetting the deliveries
+ * of persons gone), households and segments.
  *
  * @example
  * const changes = await refreshPool({ connection, retentionMonthsByMember, changedRecordsTable, today, now });
@@ -78,6 +81,7 @@ export async function refreshPool(options: RefreshPoolOptions): Promise<TPoolCha
     full: options.full ?? false,
     now: options.now,
   });
+  const deliveredPersonsRows = await forgetDeliveriesOfGonePersons(connection);
   const households = await assignHouseholds({
     connection,
     full: options.full ?? false,
@@ -100,7 +104,29 @@ export async function refreshPool(options: RefreshPoolOptions): Promise<TPoolCha
   // selection catch the mirror up and recompute the marks.
   if (!options.repoussoir) await connection.run('DELETE FROM repoussoir_sync');
   await dropRefreshScratch(connection);
-  return { purged, identities, households, segments, opposedPersons };
+  return { purged, identities, households, segments, opposedPersons, deliveredPersonsRows };
+}
+
+/**
+ * Deletes the "delivered to client X" rows of the persons the resolution just retired as
+ * gone (`ir_retired`), whatever removed their last record: a purge, an erasure, an
+ * offboarding, a full file that no longer lists them. A person merged into another is
+ * not gone: its rows stay (they serve "exclude persons delivered to me" until the
+ * delivery's window ends).
+ */
+async function forgetDeliveriesOfGonePersons(connection: DuckDBConnection): Promise<number> {
+  const gone = "SELECT person_id FROM ir_retired WHERE reason = 'gone'";
+  const rows = Number(
+    (
+      await connection.runAndReadAll(
+        `SELECT count(*) FROM delivered_persons WHERE person_id IN (${gone})`,
+      )
+    ).getRowsJS()[0]?.[0] ?? 0,
+  );
+  if (rows > 0) {
+    await connection.run(`DELETE FROM delivered_persons WHERE person_id IN (${gone})`);
+  }
+  return rows;
 }
 
 // Prefixes of the TEMP tables the refresh steps leave, and the one table a caller still

@@ -6,6 +6,7 @@ import {
   type ControlContext,
   cliActor,
   createOrganisation,
+  listAuditEvents,
   registerFileDrop,
   SYSTEM_ACTOR,
   setMemberDialect,
@@ -140,6 +141,43 @@ describe.skipIf(!hasGpg).each(testControlDbKinds())(
       expect(report).not.toContain(CANARY);
       // Idempotent: a retried job finds the drop finished and does nothing.
       expect(await processFileDrop(deps, registered.id)).toBeNull();
+    });
+
+    it('records what a load purged as pool.purged, as the daily pass does', async () => {
+      const eventsOf = async (dropId: string) =>
+        (await listAuditEvents(ctx, { objectId: dropId, limit: 50 })).events;
+      // A transaction past 36 months (dropped at intake) and a recent one.
+      const { registered } = await drop(
+        'M01_transactions_expired.csv.gpg',
+        `${HEADER}\nX1,TX1,2020-01-05,10.00,${CANARY},web\nX2,TX2,2026-01-05,10.00,${CANARY},web\n`,
+      );
+      expect(await processFileDrop(deps, registered.id)).toMatchObject({ status: 'accepted' });
+      const events = await eventsOf(registered.id);
+      const purged = events.filter((event) => event.action === 'pool.purged');
+      expect(purged).toHaveLength(1);
+      expect(purged[0]).toMatchObject({
+        organisationCode: 'M01',
+        objectType: 'file_drop',
+        details: {
+          trigger: 'drop',
+          records: 0,
+          transactions: 0,
+          heldExpired: 0,
+          expiredAtIntake: 1,
+          retentionMonthsByMember: { M01: 36 },
+        },
+      });
+      expect(JSON.stringify(purged[0])).not.toContain(CANARY);
+      expect(events.map((event) => event.action)).toContain('pool.built');
+      // A load that purged nothing appends no pool.purged.
+      const clean = await drop(
+        'M01_transactions_clean.csv.gpg',
+        `${HEADER}\nX3,TX3,2026-01-06,10.00,${CANARY},web\n`,
+      );
+      await processFileDrop(deps, clean.registered.id);
+      expect(
+        (await eventsOf(clean.registered.id)).map((event) => event.action).includes('pool.purged'),
+      ).toBe(false);
     });
 
     it('marks the same content sent again as a duplicate', async () => {

@@ -60,6 +60,8 @@ type TOutcome = Pick<
   load?: {
     summary: TDropLoadSummary | null;
     instructionVersion: number | null;
+    /** The member's retention the load applied (months). */
+    retentionMonths: number;
     alreadyLoaded: boolean;
   };
 };
@@ -70,7 +72,8 @@ type TOutcome = Pick<
  * the member's dialect, load into the pool in one DuckDB transaction (only once
  * the signature is verified) — or, for an `optouts` list, add its entries to the
  * repoussoir without touching the pool — then report (`reports/<file>.report.json` and
- * `.txt`) and record the outcome with a `pool.built` audit event. A permanent problem with the file is a `rejected` report, not an
+ * `.txt`) and record the outcome with a `pool.built` audit event (and `pool.purged` when
+ * the load deleted or dropped records past retention). A permanent problem with the file is a `rejected` report, not an
  * error; only transient failures throw (and the job is retried). Returns null
  * when the drop is unknown or already finished (idempotent on retries).
  *
@@ -118,6 +121,29 @@ export async function processFileDrop(
     storagePath: archivePath,
     withinTransaction: async (trx) => {
       if (!load?.summary) return;
+      // What the load deleted for retention, as the daily pass records its own purge (an
+      // auditor filtering on pool.purged sees both). A load found already done (a retry
+      // after a crash past the pool's commit) appended nothing then: it is recorded now.
+      const { purged } = load.summary.pool;
+      const { expiredAtIntake } = load.summary;
+      if (purged.records + purged.transactions + purged.heldExpired + expiredAtIntake > 0) {
+        await appendAuditEvent(trx, deps.ctx.clock, {
+          action: 'pool.purged',
+          actor: SYSTEM_ACTOR,
+          objectType: 'file_drop',
+          objectId: drop.id,
+          organisationCode: drop.organisationCode,
+          instructionVersion: load.instructionVersion,
+          details: {
+            trigger: 'drop',
+            records: purged.records,
+            transactions: purged.transactions,
+            heldExpired: purged.heldExpired,
+            expiredAtIntake,
+            retentionMonthsByMember: { [drop.organisationCode]: load.retentionMonths },
+          },
+        });
+      }
       await appendAuditEvent(trx, deps.ctx.clock, {
         action: 'pool.built',
         actor: SYSTEM_ACTOR,
@@ -261,6 +287,7 @@ async function decideOutcome(
     load: {
       summary: loaded.summary,
       instructionVersion: instruction?.version ?? null,
+      retentionMonths,
       alreadyLoaded: loaded.outcome === 'already_loaded',
     },
   };

@@ -22,6 +22,8 @@ export function registerPoolCommands(program: Command): void {
           purged: { records: number };
           suppressed: { customers: number; records: number };
           identities: { recordsResolved: number; personsCreated: number; personsMerged: number };
+          /** Absent from a server older than the rewrite of the file after deletions. */
+          rewrite?: { reasons: string[] } | null;
         };
         output.result(
           changes,
@@ -32,6 +34,10 @@ export function registerPoolCommands(program: Command): void {
             // Erased customers the pool held again (restored from an older backup).
             (changes.suppressed.customers > 0
               ? `; ${changes.suppressed.customers} erased customers deleted again (${changes.suppressed.records} records)`
+              : '') +
+            // Rows deleted since the last rewrite (here or at a drop) left the file's bytes.
+            (changes.rewrite
+              ? `; pool file rewritten (${changes.rewrite.reasons.join(', ')})`
               : ''),
         );
         return 0;

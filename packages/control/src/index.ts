@@ -9,7 +9,7 @@ export { cliActor, SYSTEM_ACTOR } from './control-context.ts';
 export { migrateToLatest } from './migrate-to-latest.ts';
 export type { ControlDb, OpenControlDbOptions, TControlDbKind } from './open-control-db.ts';
 export { openControlDb } from './open-control-db.ts';
-export type { ControlSchema } from './schema.ts';
+export type { ControlSchema, TErasureProgress } from './schema.ts';
 // --- audit chain (audit-*.ts) ---
 
 export { appendAuditEvent } from './audit-append-event.ts';

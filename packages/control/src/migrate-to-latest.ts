@@ -20,6 +20,7 @@ import * as repoussoirVersions from './migrations/2026-12-05-0011-repoussoir-ver
 import * as repoussoirProvenance from './migrations/2026-12-06-0012-repoussoir-provenance.ts';
 import * as usageInstructionVersions from './migrations/2026-12-06-0013-usage-instruction-versions.ts';
 import * as selectionCountCells from './migrations/2026-12-06-0014-selection-count-cells.ts';
+import * as erasureProgress from './migrations/2026-12-06-0015-erasure-progress.ts';
 
 /** Migrations in order; names are timestamp-prefixed so they sort. */
 const MIGRATIONS: Record<string, Migration> = {
@@ -37,6 +38,7 @@ const MIGRATIONS: Record<string, Migration> = {
   '2026-12-06-0012-repoussoir-provenance': repoussoirProvenance,
   '2026-12-06-0013-usage-instruction-versions': usageInstructionVersions,
   '2026-12-06-0014-selection-count-cells': selectionCountCells,
+  '2026-12-06-0015-erasure-progress': erasureProgress,
 };
 
 // A static provider (rather than kysely's FileMigrationProvider) keeps migrations

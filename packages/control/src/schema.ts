@@ -333,8 +333,18 @@ export interface RightsRequestItemsTable {
   answered_by_ref: string | null;
   /** The member's short note with its answer: a reference, no personal data. */
   answer_note: string | null;
+  /** What a confirmed erasure has done so far (counts, a hash): a retry redoes only the rest. */
+  erasure_progress: ColumnType<TErasureProgress | null, string | null, string | null>;
   created_at: Timestamp;
   updated_at: Timestamp;
+}
+
+/** The steps of a confirmed erasure done so far, recorded as each one commits. */
+export interface TErasureProgress {
+  /** What the pool's deletion erased, once its transaction committed. */
+  pool?: { records: number; heldRecords: number; transactions: number; personsGone: number };
+  /** The pool file rewritten afterwards (SHA-256 of the new file). */
+  poolSha256?: string;
 }
 
 export interface SuppressionsTable {

@@ -1,4 +1,9 @@
-import { appendAuditEvent, repoussoirFeed, type TActor } from '@alliage/control';
+import {
+  appendAuditEvent,
+  repoussoirFeed,
+  type TActor,
+  type TErasureProgress,
+} from '@alliage/control';
 import { hmacSha256Hex } from '@alliage/crypto';
 import { AppError, customerSuppressionKey, isAppError } from '@alliage/domain';
 import { collectMemberPolicies, purgeDropFiles } from '@alliage/pool';
@@ -15,8 +20,8 @@ import type { TRightsRequestItem } from './rights-request.ts';
  * The member's processed encrypted files, which hold those customers too, are deleted
  * from the drop store (`purgeDropFiles`; files of drops still in process stay, and their
  * rows are dropped as suppressed when they load).
- * Idempotent; a failed pool step leaves the item `failed` (retry with
- * `retryRightsRequest`) and throws.
+ * Idempotent; a failed step leaves the item `failed` (retry with `retryRightsRequest`,
+ * which redoes only the steps left) and throws.
  *
  * @example
  * await confirmRightsErasure(deps, actor, { memberCode: 'M01', requestId });
@@ -88,9 +93,16 @@ export async function confirmRightsErasure(
   return eraseConfirmedItem(deps, actor, request.id, item);
 }
 
+/** The steps of an erasure after its confirmation, in order (named in `erasure_failed`). */
+type TErasureStep = 'pool' | 'pool_file' | 'drop_files';
+
 /**
  * Deletes a confirmed erasure's customers from the pool and records the outcome (the
- * second half of `confirmRightsErasure`, also run by a retry).
+ * second half of `confirmRightsErasure`, also run by a retry). Each step's result is
+ * recorded as soon as it is done (`erasure_progress` on the item): the pool's counts
+ * the moment its transaction commits (with the `pool_erased` audit step), then the
+ * rewritten file's SHA-256. A retry after a later step failed redoes only the steps
+ * left, and its `erased` step reports what the pool deletion actually erased.
  *
  * @example
  * await eraseConfirmedItem(deps, actor, requestId, item);
@@ -103,22 +115,47 @@ export async function eraseConfirmedItem(
 ): Promise<TRightsRequestItem> {
   const { ctx } = deps;
   const now = ctx.clock();
+  let step: TErasureStep = 'pool';
   let outcome:
     | { status: 'erasure_confirmed'; details: Record<string, unknown> }
     | { status: 'failed'; code: string; message: string; error: unknown };
   try {
-    const policies = await collectMemberPolicies(ctx, now);
-    const erased = await eraseMemberCustomers({
-      warehouse: deps.warehouse,
-      memberCode: item.memberCode,
-      customerIds: item.customerIds,
-      memberSectors: policies.memberSectors,
-      repoussoir: repoussoirFeed(ctx),
-      now,
-    });
-    // Deleted rows stay in the DuckDB file's old blocks until reused: rewrite the file
-    // so the erased values are gone from its bytes too.
-    const compaction = await compactWarehouse(deps.warehouse);
+    let progress = await readErasureProgress(deps, item.id);
+    if (!progress.pool) {
+      const policies = await collectMemberPolicies(ctx, now);
+      const erased = await eraseMemberCustomers({
+        warehouse: deps.warehouse,
+        memberCode: item.memberCode,
+        customerIds: item.customerIds,
+        memberSectors: policies.memberSectors,
+        repoussoir: repoussoirFeed(ctx),
+        now,
+      });
+      progress = {
+        ...progress,
+        pool: {
+          records: erased.records,
+          heldRecords: erased.heldRecords,
+          transactions: erased.transactions,
+          personsGone: erased.pool.identities.personsGone,
+        },
+      };
+      // Committed in the pool: a retry would find nothing left to count.
+      await recordErasureProgress(deps, actor, requestId, item, progress, {
+        step: 'pool_erased',
+        ...progress.pool,
+      });
+    }
+    step = 'pool_file';
+    if (!progress.poolSha256) {
+      // Deleted rows stay in the DuckDB file's old blocks until reused: rewrite the file
+      // so the erased values are gone from its bytes too. Should this fail, the pool keeps
+      // the rewrite due and the next daily pass does it (`rewritePoolFileIfDue`).
+      const compaction = await compactWarehouse(deps.warehouse);
+      progress = { ...progress, poolSha256: compaction.sha256 };
+      await recordErasureProgress(deps, actor, requestId, item, progress, null);
+    }
+    step = 'drop_files';
     // The member's processed encrypted files still hold those customers: they go as well.
     const dropFiles = await purgeDropFiles({
       ctx,
@@ -132,11 +169,8 @@ export async function eraseConfirmedItem(
       status: 'erasure_confirmed',
       details: {
         step: 'erased',
-        records: erased.records,
-        heldRecords: erased.heldRecords,
-        transactions: erased.transactions,
-        personsGone: erased.pool.identities.personsGone,
-        poolSha256: compaction.sha256,
+        ...progress.pool,
+        poolSha256: progress.poolSha256,
         dropFiles: dropFiles.removed,
       },
     };
@@ -167,7 +201,7 @@ export async function eraseConfirmedItem(
       organisationCode: item.memberCode,
       details:
         outcome.status === 'failed'
-          ? { step: 'erasure_failed', errorCode: outcome.code }
+          ? { step: 'erasure_failed', errorCode: outcome.code, failedStep: step }
           : outcome.details,
     });
   });
@@ -178,4 +212,41 @@ export async function eraseConfirmedItem(
   }
   const request = await getRightsRequest(ctx, requestId);
   return request.items.find((entry) => entry.id === item.id) as TRightsRequestItem;
+}
+
+async function readErasureProgress(deps: TRightsDeps, itemId: string): Promise<TErasureProgress> {
+  const row = await deps.ctx.db
+    .selectFrom('rights_request_items')
+    .select('erasure_progress')
+    .where('id', '=', itemId)
+    .executeTakeFirst();
+  return row?.erasure_progress ?? {};
+}
+
+/** Saves the progress on the item, with its audit step when there is one, in one transaction. */
+async function recordErasureProgress(
+  deps: TRightsDeps,
+  actor: TActor,
+  requestId: string,
+  item: TRightsRequestItem,
+  progress: TErasureProgress,
+  details: Record<string, unknown> | null,
+): Promise<void> {
+  const { ctx } = deps;
+  await ctx.db.transaction().execute(async (trx) => {
+    await trx
+      .updateTable('rights_request_items')
+      .set({ erasure_progress: JSON.stringify(progress), updated_at: ctx.clock() })
+      .where('id', '=', item.id)
+      .execute();
+    if (!details) return;
+    await appendAuditEvent(trx, ctx.clock, {
+      action: 'rights_request.updated',
+      actor,
+      objectType: 'rights_request',
+      objectId: requestId,
+      organisationCode: item.memberCode,
+      details,
+    });
+  });
 }

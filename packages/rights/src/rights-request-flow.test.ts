@@ -4,7 +4,7 @@
 // person submitted by M01 only is found, forwarded to M01 only, opposed, erased, and a
 // re-sent file does not bring it back; deadlines and duplicates on an injected clock.
 import { type ExecFileSyncOptions, execFileSync } from 'node:child_process';
-import { existsSync, mkdtempSync, readFileSync, rmSync } from 'node:fs';
+import { existsSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
 import { Readable } from 'node:stream';
@@ -12,6 +12,7 @@ import {
   addOrganisationKey,
   type ControlContext,
   createOrganisation,
+  listAuditEvents,
   listCustomerSuppressionHashes,
   listLatestAuditEvents,
   repoussoirFeed,
@@ -474,6 +475,58 @@ describe.skipIf(!hasGpg).each(testControlDbKinds())('rights requests (%s)', (kin
     expect(search.found).toEqual(['marie.durand@exemple.test']);
     // Nothing left to delete: the next build finds nothing.
     expect((await housekeepingBuild()).suppressed.customers).toBe(0);
+  });
+
+  it('records what an erasure deleted once the pool commits, and a retry redoes only the failed step', async () => {
+    const partial =
+      'X9,MME,Lea,PARTIELLE,,,4 rue Haute,,33000,BORDEAUX,FR,lea.partielle@exemple.test,,,1990-02-02,1,0,0,2026-02-01';
+    expect((await load('M02', [...M02_LINES, partial])).outcome).toBe('loaded');
+    const request = await createRightsRequest(deps, OPERATOR, {
+      type: 'erasure',
+      identity: { email: 'lea.partielle@exemple.test' },
+      verification: 'email reply',
+    });
+    expect(request.items.map((item) => [item.memberCode, item.customerIds])).toEqual([
+      ['M02', ['X9']],
+    ]);
+    const steps = async () =>
+      (await listAuditEvents(ctx, { objectId: request.id, limit: 50 })).events.map(
+        (event) => event.details,
+      );
+    // The drop store cannot be listed (a file where its folder should be): the last step fails.
+    const brokenStore = path.join(sftpRoot, 'drop-store-is-a-file');
+    writeFileSync(brokenStore, 'not a folder');
+    const m02Admin: TActor = { ...M01_ADMIN, ref: 'principal:m02-admin', organisationCode: 'M02' };
+    await expect(
+      confirmRightsErasure({ ...deps, dropStore: brokenStore }, m02Admin, {
+        memberCode: 'M02',
+        requestId: request.id,
+      }),
+    ).rejects.toBeDefined();
+    expect(await query(`SELECT customer_id FROM member_records WHERE customer_id = 'X9'`)).toEqual(
+      [],
+    );
+    // The pool's deletion committed: its counts are recorded at once, and the failure says
+    // which step failed.
+    const counts = { records: 1, heldRecords: 0, transactions: 0, personsGone: 1 };
+    expect(await steps()).toEqual(
+      expect.arrayContaining([
+        expect.objectContaining({ step: 'pool_erased', ...counts }),
+        expect.objectContaining({ step: 'erasure_failed', failedStep: 'drop_files' }),
+      ]),
+    );
+
+    const retried = await retryRightsRequest(deps, OPERATOR, request.id);
+    expect(retried.items.map((item) => item.status)).toEqual(['erasure_confirmed']);
+    const after = await steps();
+    // The retry reports what was erased, not the nothing it finds left.
+    expect(after.find((details) => details.step === 'erased')).toMatchObject({
+      ...counts,
+      poolSha256: expect.stringMatching(/^[0-9a-f]{64}$/),
+      dropFiles: expect.any(Number),
+    });
+    // Only the failed step ran again: the pool deletion (and its record) happened once.
+    expect(after.filter((details) => details.step === 'pool_erased')).toHaveLength(1);
   });
 
   it('tracks deadlines, extensions (two months at most) and overdue requests on the clock', async () => {

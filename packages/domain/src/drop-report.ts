@@ -31,6 +31,8 @@ export const ZDropRejectionReason = z.enum([
   'bad_header',
   'too_many_bad_rows',
   'no_signing_key',
+  /** The platform no longer holds the drop's encrypted file, or holds other bytes than it received. */
+  'file_unavailable',
 ]);
 export type TDropRejectionReason = z.infer<typeof ZDropRejectionReason>;
 

@@ -252,6 +252,19 @@ describe.skipIf(!hasGpg).each(testControlDbKinds())(
       });
     });
 
+    it('rejects a drop whose encrypted file is gone as file_unavailable, without ending the process', async () => {
+      const { registered, target } = await drop(
+        'transactions_gone.csv.pgp',
+        `${HEADER}\n${rows(3)}\n`,
+      );
+      rmSync(target);
+      const finished = await processFileDrop(deps, registered.id);
+      expect(finished).toMatchObject({ status: 'rejected', rejectionReason: 'file_unavailable' });
+      expect(JSON.parse(readReport('M01', 'transactions_gone.csv.pgp')).rejection.reason).toBe(
+        'file_unavailable',
+      );
+    });
+
     it('rejects a file whose bad rows exceed the ratio, with line numbers', async () => {
       const clear = `${HEADER}\n${rows(10)}\nC99,T99,2026-01-01\nC98\n`;
       const { registered } = await drop('transactions_bad.csv.pgp', clear);

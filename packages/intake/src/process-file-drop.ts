@@ -26,6 +26,7 @@ import {
   type TDropReport,
 } from '@alliage/domain';
 import { loadMemberDrop, type TDropLoadSummary, type TWarehouse } from '@alliage/warehouse';
+import { isDropFileUnavailable } from './drop-file-unavailable.ts';
 import { importOptoutDrop } from './import-optout-drop.ts';
 import { openVerifiedDrop } from './open-verified-drop.ts';
 import { writeDropReport } from './write-drop-report.ts';
@@ -242,10 +243,12 @@ async function decideOutcome(
     MAX_RETENTION_MONTHS,
   );
 
-  const { plaintext, verified, signer } = openVerifiedDrop(deps, sourcePath, signerKeys);
   const kind = name.kind;
+  let opened: Awaited<ReturnType<typeof openVerifiedDrop>> | undefined;
   let loaded: Awaited<ReturnType<typeof loadMemberDrop>>;
   try {
+    opened = await openVerifiedDrop(deps, sourcePath, signerKeys);
+    const { plaintext, verified } = opened;
     // Staged in memory while it decrypts; nothing reaches the pool unless `verified` resolves.
     loaded = await loadMemberDrop({
       warehouse: deps.warehouse,
@@ -266,8 +269,9 @@ async function decideOutcome(
       receivedAt: drop.receivedAt,
     });
   } catch (error) {
-    return reject(decryptRejectionOf(error, verified), (error as Error).message, { kind });
+    return reject(fileRejectionOf(error, opened?.verified), (error as Error).message, { kind });
   }
+  const { signer } = opened;
   if (loaded.outcome === 'rejected') {
     return reject(loaded.reason, loaded.detail, {
       kind,
@@ -301,9 +305,11 @@ async function decideOptoutOutcome(
   dialect: TDialectProfile,
   reject: (reason: TDropRejectionReason, detail: string, extra?: Partial<TOutcome>) => TOutcome,
 ): Promise<TOutcome> {
-  const { plaintext, verified, signer } = openVerifiedDrop(deps, sourcePath, signerKeys);
+  let opened: Awaited<ReturnType<typeof openVerifiedDrop>> | undefined;
   let imported: Awaited<ReturnType<typeof importOptoutDrop>>;
   try {
+    opened = await openVerifiedDrop(deps, sourcePath, signerKeys);
+    const { plaintext, verified } = opened;
     imported = await importOptoutDrop({
       ctx: deps.ctx,
       drop,
@@ -314,10 +320,11 @@ async function decideOptoutOutcome(
       maxRejectedRowRatio: deps.maxRejectedRowRatio,
     });
   } catch (error) {
-    return reject(decryptRejectionOf(error, verified), (error as Error).message, {
+    return reject(fileRejectionOf(error, opened?.verified), (error as Error).message, {
       kind: 'optouts',
     });
   }
+  const { signer } = opened;
   if (imported.outcome === 'rejected') {
     return reject(imported.reason, imported.detail, {
       kind: 'optouts',
@@ -338,9 +345,16 @@ async function decideOptoutOutcome(
   };
 }
 
-/** A decryption or signature failure is the file's fault (a rejection); anything else throws (retried). */
-function decryptRejectionOf(error: unknown, verified: Promise<unknown>): TDropRejectionReason {
-  verified.catch(() => undefined);
+/**
+ * A decryption or signature failure is the file's fault, and a stored file that is gone
+ * will not come back: both are rejections. Anything else throws (retried).
+ */
+function fileRejectionOf(
+  error: unknown,
+  verified: Promise<unknown> | undefined,
+): TDropRejectionReason {
+  verified?.catch(() => undefined);
+  if (isDropFileUnavailable(error)) return 'file_unavailable';
   const reason = readDecryptRejection(error);
   if (!reason || reason === 'cancelled') throw error;
   return reason;

@@ -97,6 +97,7 @@ export type { TKeyType, TOrganisationKey } from './organisation-key.ts';
 export type { TPrincipal } from './principal.ts';
 export type { TPullSource } from './pull-source.ts';
 export type { TPushTarget } from './push-target.ts';
+export { recordFileDropStoragePath } from './record-file-drop-storage-path.ts';
 export { recordPulledFile } from './record-pulled-file.ts';
 export type { TFileDropInput } from './register-file-drop.ts';
 export { registerFileDrop, ZFileDropInput } from './register-file-drop.ts';

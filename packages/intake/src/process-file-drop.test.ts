@@ -1,11 +1,22 @@
-import { existsSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
+import { createHash } from 'node:crypto';
+import {
+  existsSync,
+  mkdirSync,
+  mkdtempSync,
+  readFileSync,
+  renameSync,
+  rmSync,
+  writeFileSync,
+} from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
 import {
   addOrganisationKey,
   type ControlContext,
+  claimFileDrop,
   cliActor,
   createOrganisation,
+  getFileDrop,
   listAuditEvents,
   registerFileDrop,
   SYSTEM_ACTOR,
@@ -20,6 +31,7 @@ import { generatePgpKeyPair, type TPgpKeyPair } from '@alliage/crypto';
 import { createGpgHome, type GpgHome, hasGpg } from '@alliage/crypto/testing';
 import { createTestWarehouse } from '@alliage/warehouse/testing';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { claimDropFile } from './claim-drop-file.ts';
 import { type IntakeDeps, processFileDrop } from './process-file-drop.ts';
 import { registerGpgDrop } from './testing/register-gpg-drop.ts';
 
@@ -115,6 +127,25 @@ describe.skipIf(!hasGpg).each(testControlDbKinds())(
 
     const readReport = (member: string, fileName: string) =>
       readFileSync(path.join(root, 'sftp', member, 'reports', `${fileName}.report.json`), 'utf8');
+
+    /** Encrypted and signed bytes as a member would send them, not registered. */
+    const encrypt = (clear: string) =>
+      gpg.run(
+        [
+          '--trust-model',
+          'always',
+          '--encrypt',
+          '-r',
+          platform.fingerprint,
+          '--sign',
+          '-u',
+          memberFingerprint,
+          '--output',
+          '-',
+        ],
+        clear,
+      );
+    const sha256 = (bytes: Uint8Array) => createHash('sha256').update(bytes).digest('hex');
 
     it('accepts a signed file, reports counts, archives the encrypted file', async () => {
       const { registered, target } = await drop(
@@ -222,14 +253,26 @@ describe.skipIf(!hasGpg).each(testControlDbKinds())(
     });
 
     it('rejects a flipped byte as an integrity failure', async () => {
-      const { registered, target } = await drop(
-        'transactions_flip.csv.pgp',
-        `${HEADER}\n${rows(200)}\n`,
-      );
-      const bytes = readFileSync(target);
+      const bytes = encrypt(`${HEADER}\n${rows(200)}\n`);
       const middle = Math.floor(bytes.length / 2);
       bytes[middle] = (bytes[middle] ?? 0) ^ 0x01;
+      // Altered before it reached the platform: the drop records the altered bytes.
+      const target = path.join(root, 'sftp', 'M01', 'in', 'transactions_flip.csv.pgp');
+      mkdirSync(path.dirname(target), { recursive: true });
       writeFileSync(target, bytes);
+      const registered = await registerFileDrop(
+        ctx,
+        SYSTEM_ACTOR,
+        {
+          organisationCode: 'M01',
+          fileName: 'transactions_flip.csv.pgp',
+          source: 'sftp',
+          sizeBytes: bytes.length,
+          sha256: sha256(bytes),
+          storagePath: target,
+        },
+        async () => {},
+      );
       const finished = await processFileDrop(deps, registered.id);
       expect(finished?.status).toBe('rejected');
       expect(['integrity', 'malformed', 'bad_signature']).toContain(finished?.rejectionReason);
@@ -263,6 +306,77 @@ describe.skipIf(!hasGpg).each(testControlDbKinds())(
       expect(JSON.parse(readReport('M01', 'transactions_gone.csv.pgp')).rejection.reason).toBe(
         'file_unavailable',
       );
+    });
+
+    it('retries a drop on its own bytes after the member sent another file under the same name', async () => {
+      const fileName = 'transactions_resent.csv.pgp';
+      const first = await drop(fileName, `${HEADER}\n${rows(4)}\n`);
+      // An earlier attempt moved the file into the store and died before recording it.
+      const firstStored = path.join(root, 'drops', 'M01', first.registered.id);
+      mkdirSync(path.dirname(firstStored), { recursive: true });
+      renameSync(first.target, firstStored);
+      const second = await drop(fileName, `${HEADER}\n${rows(6)}\n`);
+      expect(await processFileDrop(deps, first.registered.id)).toMatchObject({
+        status: 'accepted',
+        rowCount: 4,
+        storagePath: firstStored,
+      });
+      expect(sha256(readFileSync(firstStored))).toBe(first.registered.sha256);
+      expect(await processFileDrop(deps, second.registered.id)).toMatchObject({
+        status: 'accepted',
+        rowCount: 6,
+      });
+      const secondStored = path.join(root, 'drops', 'M01', second.registered.id);
+      expect(sha256(readFileSync(secondStored))).toBe(second.registered.sha256);
+    });
+
+    it('claims the file into the store first, so a re-sent name never reaches a pending drop', async () => {
+      const fileName = 'transactions_claimed.csv.pgp';
+      const pending = await drop(fileName, `${HEADER}\n${rows(2)}\n`);
+      // Claimed by an attempt that died right away: its file is in the store, in/ is free.
+      await claimFileDrop(ctx, pending.registered.id);
+      const stored = await claimDropFile(ctx, path.join(root, 'drops'), {
+        ...pending.registered,
+        attempts: 1,
+      });
+      expect(existsSync(pending.target)).toBe(false);
+      expect((await getFileDrop(ctx, pending.registered.id)).storagePath).toBe(stored);
+      const resent = await drop(fileName, `${HEADER}\n${rows(3)}\n`);
+      expect(await processFileDrop(deps, pending.registered.id)).toMatchObject({
+        status: 'accepted',
+        rowCount: 2,
+      });
+      expect(existsSync(resent.target)).toBe(true);
+    });
+
+    it('rejects a drop whose stored bytes are not the ones it received, loading nothing', async () => {
+      const { registered, target } = await drop(
+        'transactions_swapped.csv.pgp',
+        `${HEADER}\n${rows(3)}\n`,
+      );
+      // Well signed and encrypted, but another file than the one this drop recorded.
+      writeFileSync(target, encrypt(`${HEADER}\n${rows(5)}\n`));
+      const finished = await processFileDrop(deps, registered.id);
+      expect(finished).toMatchObject({
+        status: 'rejected',
+        rejectionReason: 'file_unavailable',
+        rowCount: null,
+      });
+      expect(finished?.report?.rejection?.detail).toContain('SHA-256');
+    });
+
+    it("leaves an inbox file alone on a retry when it is not the drop's own", async () => {
+      const fileName = 'transactions_lost.csv.pgp';
+      const lost = await drop(fileName, `${HEADER}\n${rows(3)}\n`);
+      // A first attempt died before moving it; by now in/ holds another file of that name.
+      await claimFileDrop(ctx, lost.registered.id);
+      const other = encrypt(`${HEADER}\n${rows(7)}\n`);
+      writeFileSync(lost.target, other);
+      expect(await processFileDrop(deps, lost.registered.id)).toMatchObject({
+        status: 'rejected',
+        rejectionReason: 'file_unavailable',
+      });
+      expect(sha256(readFileSync(lost.target))).toBe(sha256(other));
     });
 
     it('rejects a file whose bad rows exceed the ratio, with line numbers', async () => {

@@ -1,5 +1,3 @@
-import { existsSync } from 'node:fs';
-import { mkdir, rename } from 'node:fs/promises';
 import path from 'node:path';
 import {
   appendAuditEvent,
@@ -26,6 +24,7 @@ import {
   type TDropReport,
 } from '@alliage/domain';
 import { loadMemberDrop, type TDropLoadSummary, type TWarehouse } from '@alliage/warehouse';
+import { claimDropFile } from './claim-drop-file.ts';
 import { isDropFileUnavailable } from './drop-file-unavailable.ts';
 import { importOptoutDrop } from './import-optout-drop.ts';
 import { openVerifiedDrop } from './open-verified-drop.ts';
@@ -38,7 +37,7 @@ export interface IntakeDeps {
   decryptionKeys: TDecryptionKeyInput[];
   /** SFTP storage root: reports go to `<root>/<ORG>/reports/`. */
   sftpRoot: string;
-  /** Where processed encrypted files are kept: `<dropStore>/<ORG>/<dropId>`. */
+  /** Where encrypted files are kept from the start of their processing: `<dropStore>/<ORG>/<dropId>`. */
   dropStore: string;
   /** Decompressed-size cap per file (compression bombs). */
   maxPlaintextBytes: number;
@@ -68,7 +67,8 @@ type TOutcome = Pick<
 };
 
 /**
- * Processes one received drop end to end: duplicate check, decrypt and verify
+ * Processes one received drop end to end: moves its file into the drop store (every
+ * attempt reads it there, hashed against the drop's SHA-256), duplicate check, decrypt and verify
  * (streaming, clear text never on disk), parse, validate and normalise against
  * the member's dialect, load into the pool in one DuckDB transaction (only once
  * the signature is verified) — or, for an `optouts` list, add its entries to the
@@ -87,10 +87,15 @@ export async function processFileDrop(
 ): Promise<TFileDrop | null> {
   const drop = await claimFileDrop(deps.ctx, fileDropId);
   if (!drop) return null;
-  const archivePath = path.join(deps.dropStore, drop.organisationCode, drop.id);
-  // A crash between archiving and recording leaves the file in the store already.
-  const sourcePath = existsSync(drop.storagePath) ? drop.storagePath : archivePath;
-  const { load, repoussoir, ...outcome } = await decideOutcome(deps, drop, sourcePath);
+  // From here on the drop reads its file in the drop store only (see claimDropFile).
+  const sourcePath = await claimDropFile(deps.ctx, deps.dropStore, drop).catch((error: unknown) => {
+    if (isDropFileUnavailable(error)) return error;
+    throw error;
+  });
+  const { load, repoussoir, ...outcome } =
+    typeof sourcePath === 'string'
+      ? await decideOutcome(deps, drop, sourcePath)
+      : rejectedOutcome('file_unavailable', sourcePath.message);
   const report: TDropReport = {
     fileDropId: drop.id,
     fileName: drop.fileName,
@@ -114,12 +119,7 @@ export async function processFileDrop(
     repoussoir: repoussoir ?? null,
   };
   await writeDropReport(path.join(deps.sftpRoot, drop.organisationCode, 'reports'), report);
-  if (sourcePath !== archivePath && existsSync(sourcePath)) {
-    await mkdir(path.dirname(archivePath), { recursive: true, mode: 0o700 });
-    await rename(sourcePath, archivePath);
-  }
   const finished = await completeFileDrop(deps.ctx, SYSTEM_ACTOR, report, {
-    storagePath: archivePath,
     withinTransaction: async (trx) => {
       if (!load?.summary) return;
       // What the load deleted for retention, as the daily pass records its own purge (an
@@ -172,28 +172,28 @@ export async function processFileDrop(
   return finished;
 }
 
+const NO_OUTCOME = {
+  signerFingerprint: null,
+  kind: null,
+  rows: null,
+  rowErrors: [],
+  duplicateOf: null,
+};
+
+function rejectedOutcome(
+  reason: TDropRejectionReason,
+  detail: string,
+  extra: Partial<TOutcome> = {},
+): TOutcome {
+  return { ...NO_OUTCOME, ...extra, status: 'rejected', rejection: { reason, detail } };
+}
+
 async function decideOutcome(
   deps: IntakeDeps,
   drop: TFileDrop,
   sourcePath: string,
 ): Promise<TOutcome> {
-  const none = {
-    signerFingerprint: null,
-    kind: null,
-    rows: null,
-    rowErrors: [],
-    duplicateOf: null,
-  };
-  const reject = (
-    reason: TDropRejectionReason,
-    detail: string,
-    extra: Partial<TOutcome> = {},
-  ): TOutcome => ({
-    ...none,
-    ...extra,
-    status: 'rejected',
-    rejection: { reason, detail },
-  });
+  const reject = rejectedOutcome;
 
   const name = parseDropFileName(drop.fileName);
   if (!name) {
@@ -205,7 +205,7 @@ async function decideOutcome(
   const accepted = await findAcceptedFileDrop(deps.ctx, drop.organisationId, drop.sha256);
   if (accepted) {
     return {
-      ...none,
+      ...NO_OUTCOME,
       kind: name.kind,
       status: 'duplicate',
       rejection: null,
@@ -247,7 +247,7 @@ async function decideOutcome(
   let opened: Awaited<ReturnType<typeof openVerifiedDrop>> | undefined;
   let loaded: Awaited<ReturnType<typeof loadMemberDrop>>;
   try {
-    opened = await openVerifiedDrop(deps, sourcePath, signerKeys);
+    opened = await openVerifiedDrop(deps, { sourcePath, sha256: drop.sha256 }, signerKeys);
     const { plaintext, verified } = opened;
     // Staged in memory while it decrypts; nothing reaches the pool unless `verified` resolves.
     loaded = await loadMemberDrop({
@@ -308,7 +308,7 @@ async function decideOptoutOutcome(
   let opened: Awaited<ReturnType<typeof openVerifiedDrop>> | undefined;
   let imported: Awaited<ReturnType<typeof importOptoutDrop>>;
   try {
-    opened = await openVerifiedDrop(deps, sourcePath, signerKeys);
+    opened = await openVerifiedDrop(deps, { sourcePath, sha256: drop.sha256 }, signerKeys);
     const { plaintext, verified } = opened;
     imported = await importOptoutDrop({
       ctx: deps.ctx,

@@ -1,0 +1,68 @@
+import { createHash } from 'node:crypto';
+import { createReadStream } from 'node:fs';
+import { mkdir, rename, stat } from 'node:fs/promises';
+import path from 'node:path';
+import { type ControlContext, recordFileDropStoragePath, type TFileDrop } from '@alliage/control';
+import { dropFileUnavailable } from './drop-file-unavailable.ts';
+
+/**
+ * Moves a drop's encrypted file from where it was received (`in/<name>`) into the drop
+ * store (`<dropStore>/<ORG>/<drop id>`) and records the new path, then returns it: every
+ * attempt reads the file there and only there. The inbox name is free again from then
+ * on, so a file the member sends again under the same name is another drop's, never this
+ * one's. A file that cannot be found throws `dropFileUnavailable`.
+ *
+ * @example
+ * const sourcePath = await claimDropFile(ctx, dropStore, drop);
+ */
+export async function claimDropFile(
+  ctx: ControlContext,
+  dropStore: string,
+  drop: TFileDrop,
+): Promise<string> {
+  const storePath = path.join(dropStore, drop.organisationCode, drop.id);
+  if (drop.storagePath === storePath || (await isFile(storePath))) {
+    // An earlier attempt moved it (and may have died before recording the path).
+    if (drop.storagePath !== storePath) await recordFileDropStoragePath(ctx, drop.id, storePath);
+    return storePath;
+  }
+  // A first attempt finds its own upload there (names are write-once while present). A
+  // later one may come after the store lost the file and the member sent another under
+  // the same name: move only the bytes this drop received.
+  if (drop.attempts > 1 && (await sha256Of(drop.storagePath)) !== drop.sha256) {
+    throw dropFileUnavailable(
+      'the encrypted file of this drop is no longer in the platform store: send it again',
+    );
+  }
+  await mkdir(path.dirname(storePath), { recursive: true, mode: 0o700 });
+  try {
+    await rename(drop.storagePath, storePath);
+  } catch (error) {
+    if ((error as NodeJS.ErrnoException).code !== 'ENOENT') throw error;
+    throw dropFileUnavailable(
+      'the encrypted file of this drop is no longer in the platform store: send it again',
+      error,
+    );
+  }
+  await recordFileDropStoragePath(ctx, drop.id, storePath);
+  return storePath;
+}
+
+async function isFile(filePath: string): Promise<boolean> {
+  return stat(filePath).then(
+    (stats) => stats.isFile(),
+    () => false,
+  );
+}
+
+/** The file's SHA-256 (hex), or null when it is missing. */
+async function sha256Of(filePath: string): Promise<string | null> {
+  const hash = createHash('sha256');
+  try {
+    for await (const chunk of createReadStream(filePath)) hash.update(chunk as Buffer);
+  } catch (error) {
+    if ((error as NodeJS.ErrnoException).code === 'ENOENT') return null;
+    throw error;
+  }
+  return hash.digest('hex');
+}

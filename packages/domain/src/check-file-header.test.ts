@@ -39,7 +39,7 @@ describe('checkFileHeader', () => {
     );
     expect(check.issues).toContainEqual({
       column: 2,
-      reason: expect.stringContaining('unknown header "NOM"'),
+      reason: 'unknown header (not a canonical column nor mapped in the dialect profile)',
     });
     expect(check.issues).toContainEqual({
       column: 3,
@@ -49,6 +49,32 @@ describe('checkFileHeader', () => {
       column: null,
       reason: 'missing required column amount_eur',
     });
+  });
+
+  it('never echoes a header cell: a file without its header line has a customer row there', () => {
+    // Synthetic row values standing for a customer's first line.
+    const row = ['C1', 'M', 'Testa', 'TESTNAME', '', '', '12 avenue Victor Hugo', '', '75016'];
+    const check = checkFileHeader(
+      [...row, 'PARIS', 'FR', 'tc1@example.invalid', '06 12 34 56 78'],
+      'customers',
+      DEFAULT_DIALECT_PROFILE,
+    );
+    expect(check.issues).toEqual([
+      {
+        column: null,
+        reason: 'no cell of the first line is a known column: the header line may be missing',
+      },
+    ]);
+    const withData = checkFileHeader(
+      [...TRANSACTION_COLUMNS, 'tc1@example.invalid', 'NAME\u0000'],
+      'transactions',
+      DEFAULT_DIALECT_PROFILE,
+    );
+    const reasons = JSON.stringify(withData.issues);
+    expect(withData.issues.map((issue) => issue.column)).toEqual([7, 8]);
+    expect(reasons).not.toContain('example.invalid');
+    expect(reasons).not.toContain('NAME');
+    expect(reasons).not.toContain('\\u0000');
   });
 
   it('lets customers files leave out the consent columns', () => {

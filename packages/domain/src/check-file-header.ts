@@ -54,11 +54,11 @@ export function checkFileHeader(
     if (!canonical) {
       issues.push({
         column,
-        // An opt-out list without its header line starts with a contact point: never echo it.
+        // Never the cell's text: a file without its header line has a customer's row here.
         reason:
           kind === 'optouts'
             ? `unknown header (expected ${[...known].join(', ')}; type may stand for kind)`
-            : `unknown header "${truncate(name)}" (not a canonical column nor mapped in the dialect profile)`,
+            : 'unknown header (not a canonical column nor mapped in the dialect profile)',
       });
       columns.push('');
       return;
@@ -70,16 +70,15 @@ export function checkFileHeader(
     seen.set(canonical, column);
     columns.push(canonical);
   });
+  if (header.length > 0 && seen.size === 0) {
+    // Listing every column as unknown and every one as missing would hide the point.
+    const reason = 'no cell of the first line is a known column: the header line may be missing';
+    return { columns, issues: [{ column: null, reason }] };
+  }
   for (const required of canonicalColumns(kind)) {
     if (OPTIONAL_COLUMNS[kind].includes(required)) continue;
     if (!seen.has(required))
       issues.push({ column: null, reason: `missing required column ${required}` });
   }
   return { columns, issues };
-}
-
-// Header cells are column names, not personal data, but a broken file can put a
-// data row where the header should be: keep what is echoed short.
-function truncate(name: string): string {
-  return name.length > 40 ? `${name.slice(0, 40)}…` : name;
 }

@@ -256,3 +256,4 @@ export {
   ZSelectionRequest,
 } from './selection-criteria.ts';
 export { SFTP_ENDPOINT_FIELDS, ZSshFingerprint } from './sftp-endpoint.ts';
+export { toStorableDropReport } from './to-storable-drop-report.ts';

@@ -379,6 +379,38 @@ describe.skipIf(!hasGpg).each(testControlDbKinds())(
       expect(sha256(readFileSync(lost.target))).toBe(sha256(other));
     });
 
+    it('rejects a file without its header line and never echoes its first row', async () => {
+      const fileName = 'transactions_headerless.csv.pgp';
+      const { registered } = await drop(fileName, `${rows(3)}\n`);
+      const finished = await processFileDrop(deps, registered.id);
+      expect(finished).toMatchObject({ status: 'rejected', rejectionReason: 'bad_header' });
+      expect(finished?.report?.rejection?.detail).toContain('header line may be missing');
+      const reportText = readFileSync(
+        path.join(root, 'sftp', 'M01', 'reports', `${fileName}.report.txt`),
+        'utf8',
+      );
+      for (const reported of [
+        JSON.stringify(finished?.report),
+        readReport('M01', fileName),
+        reportText,
+      ]) {
+        expect(reported).not.toContain(CANARY);
+        expect(reported).not.toContain('2026-01-01');
+      }
+    });
+
+    it('finishes a drop whose header cell holds a NUL byte (the control database refuses U+0000)', async () => {
+      const { registered } = await drop(
+        'transactions_nul.csv.pgp',
+        `${HEADER},\u0000\n${rows(2).replaceAll('\n', ',\n')},\n`,
+      );
+      const finished = await processFileDrop(deps, registered.id);
+      expect(finished).toMatchObject({ status: 'rejected', rejectionReason: 'bad_header' });
+      expect(finished?.report?.rejection?.detail).toBe(
+        'column 7: unknown header (not a canonical column nor mapped in the dialect profile)',
+      );
+    });
+
     it('rejects a file whose bad rows exceed the ratio, with line numbers', async () => {
       const clear = `${HEADER}\n${rows(10)}\nC99,T99,2026-01-01\nC98\n`;
       const { registered } = await drop('transactions_bad.csv.pgp', clear);

@@ -22,6 +22,7 @@ import {
   type TDialectProfile,
   type TDropRejectionReason,
   type TDropReport,
+  toStorableDropReport,
 } from '@alliage/domain';
 import { loadMemberDrop, type TDropLoadSummary, type TWarehouse } from '@alliage/warehouse';
 import { claimDropFile } from './claim-drop-file.ts';
@@ -96,7 +97,8 @@ export async function processFileDrop(
     typeof sourcePath === 'string'
       ? await decideOutcome(deps, drop, sourcePath)
       : rejectedOutcome('file_unavailable', sourcePath.message);
-  const report: TDropReport = {
+  // Whatever a file put in a detail, the report is stored: else the drop never finishes.
+  const report = toStorableDropReport({
     fileDropId: drop.id,
     fileName: drop.fileName,
     sha256: drop.sha256,
@@ -117,7 +119,7 @@ export async function processFileDrop(
         }
       : null,
     repoussoir: repoussoir ?? null,
-  };
+  });
   await writeDropReport(path.join(deps.sftpRoot, drop.organisationCode, 'reports'), report);
   const finished = await completeFileDrop(deps.ctx, SYSTEM_ACTOR, report, {
     withinTransaction: async (trx) => {

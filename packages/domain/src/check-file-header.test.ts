@@ -77,6 +77,24 @@ describe('checkFileHeader', () => {
     expect(reasons).not.toContain('\\u0000');
   });
 
+  it.each(['constructor', 'toString', '__proto__', 'hasOwnProperty'])(
+    'treats a header named %s as unknown, not as an inherited property',
+    (name) => {
+      const check = checkFileHeader(
+        [...TRANSACTION_COLUMNS, name],
+        'transactions',
+        DEFAULT_DIALECT_PROFILE,
+      );
+      expect(check.issues).toEqual([
+        {
+          column: TRANSACTION_COLUMNS.length + 1,
+          reason: 'unknown header (not a canonical column nor mapped in the dialect profile)',
+        },
+      ]);
+      expect(check.columns.at(-1)).toBe('');
+    },
+  );
+
   it('lets customers files leave out the consent columns', () => {
     const header = [
       'customer_id',

@@ -40,8 +40,10 @@ export function checkFileHeader(
   profile: TDialectProfile,
 ): THeaderCheck {
   // Dialect profiles map the pool files' headers; an opt-out list uses canonical names.
-  const mapping: Record<string, string> = kind === 'optouts' ? {} : profile.headers[kind];
-  const aliases = BUILT_IN_ALIASES[kind];
+  // Maps, not plain objects: a header named `constructor` or `__proto__` must not match
+  // what every object inherits.
+  const mapping = new Map(Object.entries(kind === 'optouts' ? {} : profile.headers[kind]));
+  const aliases = new Map(Object.entries(BUILT_IN_ALIASES[kind]));
   const known = new Set(canonicalColumns(kind));
   const issues: THeaderIssue[] = [];
   const columns: string[] = [];
@@ -49,7 +51,8 @@ export function checkFileHeader(
   header.forEach((rawName, index) => {
     const name = rawName.replace(/^\uFEFF/, '').trim();
     const lower = name.toLowerCase();
-    const canonical = mapping[name] ?? (known.has(lower) ? lower : (aliases[lower] ?? null));
+    const canonical =
+      mapping.get(name) ?? (known.has(lower) ? lower : (aliases.get(lower) ?? null));
     const column = index + 1;
     if (!canonical) {
       issues.push({

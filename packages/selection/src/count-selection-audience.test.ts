@@ -8,7 +8,6 @@ import {
   createSelection,
   SYSTEM_ACTOR,
   setInstruction,
-  type TActor,
 } from '@alliage/control';
 import {
   createTestControlDb,
@@ -27,27 +26,14 @@ import {
 } from '@alliage/warehouse/testing';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { countSelectionAudience } from './count-selection-audience.ts';
-import type { TSelectionSettings } from './selection-settings.ts';
+import { TEST_SELECTION_SETTINGS, testActor } from './selection-test-fixtures.ts';
 
-const SETTINGS: TSelectionSettings = {
-  countThreshold: 20,
-  countRounding: 10,
-  countDifferencingHours: 720,
-  deliveryExpiryDays: 30,
-  seedCount: 3,
-  seedEmailDomain: 'alliage-temoins.fr',
-};
+const SETTINGS = TEST_SELECTION_SETTINGS;
 const TODAY = '2027-06-30';
 const SENIOR = '1960-01-01';
 const YOUNG = '1990-01-01';
 
-const MARKETER: TActor = {
-  ref: 'principal:marketer-test',
-  principalId: null,
-  role: 'client_marketer',
-  organisationId: null,
-  organisationCode: null,
-};
+const MARKETER = testActor('principal:marketer-test', 'client_marketer');
 
 describe.each(testControlDbKinds())('countSelectionAudience: differencing (%s)', (kind) => {
   let control: TestControlDb;

@@ -17,7 +17,6 @@ import {
   orderSelection,
   SYSTEM_ACTOR,
   setInstruction,
-  type TActor,
   updateOrganisation,
 } from '@alliage/control';
 import {
@@ -39,26 +38,13 @@ import {
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { countSelectionAudience } from './count-selection-audience.ts';
 import { runDelivery } from './run-delivery.ts';
-import type { TSelectionSettings } from './selection-settings.ts';
+import { TEST_SELECTION_SETTINGS, testActor } from './selection-test-fixtures.ts';
 
-const SETTINGS: TSelectionSettings = {
-  countThreshold: 20,
-  countRounding: 10,
-  countDifferencingHours: 720,
-  deliveryExpiryDays: 30,
-  seedCount: 3,
-  seedEmailDomain: 'alliage-temoins.fr',
-};
+const SETTINGS = TEST_SELECTION_SETTINGS;
 const TODAY = '2027-06-30';
 const ELIGIBLE = 42;
 
-const actor = (ref: string, role: TActor['role']): TActor => ({
-  ref,
-  principalId: null,
-  role,
-  organisationId: null,
-  organisationCode: null,
-});
+const actor = testActor;
 const MARKETER = actor('principal:marketer-test', 'client_marketer');
 const OPERATOR = actor('principal:operator-test', 'operator');
 
@@ -103,7 +89,7 @@ describe.each(testControlDbKinds())('runDelivery: refusals and retries (%s)', (k
     });
     return selection;
   };
-  const deliver = (selectionId: string, settings: TSelectionSettings = SETTINGS) =>
+  const deliver = (selectionId: string, settings = SETTINGS) =>
     runDelivery({
       ctx,
       warehouse,

@@ -24,7 +24,6 @@ import {
   revokeOrganisationKey,
   SYSTEM_ACTOR,
   setInstruction,
-  type TActor,
   verifyAuditChain,
 } from '@alliage/control';
 import {
@@ -49,19 +48,12 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { countSelectionAudience } from './count-selection-audience.ts';
 import { expireDeliveries } from './expire-deliveries.ts';
 import { runDelivery } from './run-delivery.ts';
-import type { TSelectionSettings } from './selection-settings.ts';
+import { TEST_SELECTION_SETTINGS, testActor } from './selection-test-fixtures.ts';
 
 // gpg's human messages (key holders, signature notes) stay out of the test output.
 const GPG_QUIET: ExecFileSyncOptions = { stdio: ['ignore', 'pipe', 'pipe'] };
 
-const SETTINGS: TSelectionSettings = {
-  countThreshold: 20,
-  countRounding: 10,
-  countDifferencingHours: 720,
-  deliveryExpiryDays: 30,
-  seedCount: 3,
-  seedEmailDomain: 'alliage-temoins.fr',
-};
+const SETTINGS = TEST_SELECTION_SETTINGS;
 // After every key made here (a key signed 'in the future' of the clock is invalid).
 const TODAY = '2027-06-30';
 const OPPOSED_HMAC = 'a'.repeat(64);
@@ -77,13 +69,7 @@ const instruction = (deny: string[]): TInstructionBodyInput => ({
   effectiveFrom: '2026-01-01',
 });
 
-const actor = (ref: string, role: TActor['role']): TActor => ({
-  ref,
-  principalId: null,
-  role,
-  organisationId: null,
-  organisationCode: null,
-});
+const actor = testActor;
 const MARKETER = actor('principal:marketer-test', 'client_marketer');
 const OPERATOR = actor('principal:operator-test', 'operator');
 

@@ -34,6 +34,12 @@ export function sectorProfileSql(options: {
    * retention on a permitted channel (`sel_records` holds only such records).
    */
   memberInRetention?: (lastActivity: string) => string;
+  /**
+   * Whether `appetence_score` is read (default true). Without it the purchases are
+   * summed per person directly: the other columns are exact sums (integers, decimals),
+   * the same whatever the order, and the per-day step (for the decay) is saved.
+   */
+  appetence?: boolean;
 }): string {
   const inRetention = options.memberInRetention;
   if (options.precomputed && !inRetention) {
@@ -46,20 +52,28 @@ export function sectorProfileSql(options: {
       JOIN sel_permits p ON p.member_code = f.member_code
       WHERE ${inSector('f.member_code')} AND ${inRetention?.('f.last_activity')}`
     : `SELECT DISTINCT r.person_id FROM sel_records r WHERE ${inSector('r.member_code')}`;
+  // The sector's purchase rows: per person and day when the decay needs them summed
+  // first (both paths then score alike), as they are otherwise.
+  const byDay = options.appetence !== false;
   const days = options.precomputed
-    ? `SELECT a.person_id, a.purchase_date AS day, sum(a.purchases) AS purchases,
-        sum(a.amount_eur) AS amount_eur
+    ? `SELECT a.person_id, a.purchase_date AS day,
+        ${byDay ? 'sum(a.purchases)' : 'a.purchases'} AS purchases,
+        ${byDay ? 'sum(a.amount_eur)' : 'a.amount_eur'} AS amount_eur
       FROM person_purchase_facts a
       JOIN sel_permits p ON p.member_code = a.member_code
       WHERE ${inSector('a.member_code')} AND ${inRetention?.('a.last_activity')}
-      GROUP BY a.person_id, a.purchase_date`
-    : `SELECT r.person_id, t.transaction_date AS day, count(*) AS purchases,
-        sum(t.amount_eur) AS amount_eur
+      ${byDay ? 'GROUP BY a.person_id, a.purchase_date' : ''}`
+    : `SELECT r.person_id, t.transaction_date AS day, ${byDay ? 'count(*)' : '1'} AS purchases,
+        ${byDay ? 'sum(t.amount_eur)' : 't.amount_eur'} AS amount_eur
       FROM sel_records r
       JOIN transactions t ON t.member_code = r.member_code AND t.customer_id = r.customer_id
       WHERE ${inSector('r.member_code')}
-      GROUP BY r.person_id, t.transaction_date`;
+      ${byDay ? 'GROUP BY r.person_id, t.transaction_date' : ''}`;
   const ageMonths = wholeMonthsSql('day', options.today);
+  const perPerson = `SELECT person_id, min(day) AS first_transaction, max(day) AS last_transaction,
+      sum(purchases) AS transaction_count, sum(amount_eur) AS amount_eur,
+      ${byDay ? `sum(${decayedAmountSql('amount_eur', ageMonths)})` : 'NULL::DOUBLE'} AS decayed_spend
+    FROM (${days}) GROUP BY person_id`;
   return `SELECT *, ${rfmSegmentSql('recency_score', 'frequency_score', 'monetary_score')} AS rfm_segment
     FROM (
       SELECT h.person_id, d.first_transaction, d.last_transaction,
@@ -68,13 +82,8 @@ export function sectorProfileSql(options: {
         ${recencyScoreSql('d.last_transaction', options.today)} AS recency_score,
         ${frequencyScoreSql('coalesce(d.transaction_count, 0)')} AS frequency_score,
         ${monetaryScoreSql('coalesce(d.amount_eur, 0)')} AS monetary_score,
-        ${appetenceFromDecayedSpendSql('coalesce(d.decayed_spend, 0)')} AS appetence_score
+        ${byDay ? appetenceFromDecayedSpendSql('coalesce(d.decayed_spend, 0)') : 'NULL::INTEGER'} AS appetence_score
       FROM (${holders}) h
-      LEFT JOIN (
-        SELECT person_id, min(day) AS first_transaction, max(day) AS last_transaction,
-          sum(purchases) AS transaction_count, sum(amount_eur) AS amount_eur,
-          sum(${decayedAmountSql('amount_eur', ageMonths)}) AS decayed_spend
-        FROM (${days}) GROUP BY person_id
-      ) d ON d.person_id = h.person_id
+      LEFT JOIN (${perPerson}) d ON d.person_id = h.person_id
     )`;
 }

@@ -205,6 +205,7 @@ export function compileCriteriaSql(
         today: context.today(),
         precomputed: context.precomputed,
         memberInRetention: context.memberInRetention,
+        appetence: value.includes('appetence_score'),
       });
       pieces.ctes.push(`sel_sector_${index} AS (SELECT person_id FROM (${profile})
         WHERE (${value}) IN ${values})`);

@@ -15,7 +15,8 @@ export type TDecideSelectionInput = z.input<typeof ZDecideSelectionInput>;
 /**
  * Approves or rejects an ordered selection, with a reason, and records
  * `selection.approved` / `selection.rejected`. Four eyes: whoever created or ordered it
- * cannot decide it (AppError forbidden; the table refuses it too). Role checks (an
+ * cannot decide it (AppError forbidden; the table refuses it too). A client that is not
+ * active gets no approval (conflict); a rejection stays possible. Role checks (an
  * operator decides) belong to the caller.
  *
  * @example
@@ -37,6 +38,20 @@ export async function decideSelection(
     }
     if (actor.ref === selection.ordered_by_ref || actor.ref === selection.created_by_ref) {
       throw new AppError('forbidden', 'the requester cannot approve their own order');
+    }
+    if (decision === 'approve') {
+      // A suspended client (a seed hit, a dispute) gets nothing approved; rejecting stays open.
+      const client = await trx
+        .selectFrom('organisations')
+        .select('status')
+        .where('id', '=', selection.client_org_id)
+        .executeTakeFirstOrThrow();
+      if (client.status !== 'active') {
+        throw new AppError(
+          'conflict',
+          `client ${selection.client_org_code} is ${client.status}: its selection cannot be approved`,
+        );
+      }
     }
     const now = ctx.clock();
     const row = await trx

@@ -12,6 +12,7 @@ import { listSelections } from './list-selections.ts';
 import { orderSelection } from './order-selection.ts';
 import { recordSelectionCount } from './record-selection-count.ts';
 import { createTestControlDb, type TestControlDb, testControlDbKinds } from './testing/index.ts';
+import { updateOrganisation } from './update-organisation.ts';
 
 const admin = cliActor('admin');
 const operator = cliActor('operator');
@@ -410,5 +411,33 @@ describe.each(testControlDbKinds())('selections on %s', (kind) => {
     ]);
     expect(events[4]?.details).toEqual({ quantity: 200, reordered: true });
     expect((await verifyAuditChain(ctx)).ok).toBe(true);
+  });
+
+  it('approves nothing for a suspended client, and lets the order be rejected', async () => {
+    const selection = await createSelection(ctx, marketerA, {
+      clientOrgCode: 'C01',
+      request: REQUEST,
+    });
+    await countOnce(selection.id, 500);
+    await orderSelection(ctx, marketerA, { selectionId: selection.id, quantity: 100, minimum: 20 });
+    await updateOrganisation(ctx, admin, 'C01', { status: 'suspended' });
+    try {
+      await expect(
+        decideSelection(ctx, operator, {
+          selectionId: selection.id,
+          decision: 'approve',
+          reason: 'ok',
+        }),
+      ).rejects.toMatchObject({ code: 'conflict', message: expect.stringContaining('suspended') });
+      expect((await getSelection(ctx, selection.id)).status).toBe('ordered');
+      const rejected = await decideSelection(ctx, operator, {
+        selectionId: selection.id,
+        decision: 'reject',
+        reason: 'client suspended after a seed hit',
+      });
+      expect(rejected.status).toBe('rejected');
+    } finally {
+      await updateOrganisation(ctx, admin, 'C01', { status: 'active' });
+    }
   });
 });

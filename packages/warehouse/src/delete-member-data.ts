@@ -76,6 +76,7 @@ export async function deleteMemberData(
         'record_category_activity',
         'person_member_reach',
         'person_purchase_facts',
+        'person_member_purchases',
         'person_member_postcodes',
         'loaded_drops',
         // Pooled and held records alike (member_records and held_records are its views).

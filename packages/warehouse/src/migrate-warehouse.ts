@@ -2,6 +2,7 @@ import type { DuckDBConnection } from '@duckdb/node-api';
 import {
   ALL_RECORDS_WITH_ACTIVITY,
   personMemberPostcodesSql,
+  personMemberPurchasesSql,
   personMemberReachSql,
   personPurchaseFactsSql,
 } from './person-member-reach-sql.ts';
@@ -393,6 +394,26 @@ const MIGRATIONS: { version: number; name: string; sql: string }[] = [
       INSERT INTO pool_rewrite_due
         SELECT 'migration', current_timestamp::TIMESTAMP
         WHERE EXISTS (SELECT 1 FROM customer_records) OR EXISTS (SELECT 1 FROM retired_ids);
+    `,
+  },
+  {
+    version: 14,
+    name: 'person-member-purchases',
+    sql: `
+      -- Per record's person, member and last activity: the first and last purchase day,
+      -- the purchases and their amount (person_purchase_facts summed over category and
+      -- day), so a count by a sector's RFM segment reads one row per record instead of
+      -- one per purchase day. Kept in step with person_purchase_facts.
+      CREATE TABLE person_member_purchases (
+        person_id BIGINT NOT NULL,
+        member_code VARCHAR NOT NULL,
+        last_activity DATE NOT NULL,
+        first_purchase DATE NOT NULL,
+        last_purchase DATE NOT NULL,
+        purchases INTEGER NOT NULL,
+        amount_eur DECIMAL(18, 2) NOT NULL
+      );
+      INSERT INTO person_member_purchases ${personMemberPurchasesSql('person_purchase_facts')};
     `,
   },
 ];

@@ -57,12 +57,28 @@ export function personMemberReachSql(source: string): string {
  * await connection.run(`INSERT INTO person_purchase_facts ${personPurchaseFactsSql('sg_records')}`);
  */
 export function personPurchaseFactsSql(source: string): string {
-  return `SELECT r.person_id, r.member_code, r.last_activity, t.category, t.transaction_date,
-      count(*), sum(t.amount_eur)
+  return `SELECT r.person_id, r.member_code, r.last_activity, t.category,
+      t.transaction_date AS purchase_date, count(*) AS purchases, sum(t.amount_eur) AS amount_eur
     FROM ${source} r
     JOIN transactions t ON t.member_code = r.member_code AND t.customer_id = r.customer_id
     GROUP BY r.person_id, r.member_code, r.last_activity, t.category, t.transaction_date
     ORDER BY t.transaction_date`;
+}
+
+/**
+ * The rows of `person_member_purchases` from `source`, a relation with the columns
+ * of `person_purchase_facts`: per person, member and record's last activity, the
+ * first and last purchase day, the purchases and their amount — the facts summed
+ * over category and day, so a count by a sector's RFM segment adds up one row per
+ * record rather than one per purchase day.
+ *
+ * @example
+ * await connection.run(`INSERT INTO person_member_purchases ${personMemberPurchasesSql('person_purchase_facts')}`);
+ */
+export function personMemberPurchasesSql(source: string): string {
+  return `SELECT person_id, member_code, last_activity, min(purchase_date), max(purchase_date),
+      sum(purchases), sum(amount_eur)
+    FROM ${source} GROUP BY person_id, member_code, last_activity`;
 }
 
 /**
@@ -87,7 +103,8 @@ export const ALL_RECORDS_WITH_ACTIVITY = `(SELECT r.*, coalesce(a.last_transacti
     WHERE r.person_id IS NOT NULL)`;
 
 /**
- * Recomputes `person_member_reach`, `person_member_postcodes` and `person_purchase_facts` for the whole pool and has the next
+ * Recomputes `person_member_reach`, `person_member_postcodes`, `person_purchase_facts` and
+ * `person_member_purchases` for the whole pool and has the next
  * selection re-mirror the repoussoir marks, in the caller's transaction (for
  * pools written other than by the build, e.g. test fixtures).
  *
@@ -106,6 +123,10 @@ export async function refreshSelectionFacts(connection: DuckDBConnection): Promi
   await connection.run('DELETE FROM person_purchase_facts');
   await connection.run(
     `INSERT INTO person_purchase_facts ${personPurchaseFactsSql(ALL_RECORDS_WITH_ACTIVITY)}`,
+  );
+  await connection.run('DELETE FROM person_member_purchases');
+  await connection.run(
+    `INSERT INTO person_member_purchases ${personMemberPurchasesSql('person_purchase_facts')}`,
   );
   await connection.run('DELETE FROM repoussoir_sync');
 }

@@ -7,6 +7,7 @@ import type { TWarehouse } from './open-warehouse.ts';
 import {
   ALL_RECORDS_WITH_ACTIVITY,
   personMemberPostcodesSql,
+  personMemberPurchasesSql,
   personMemberReachSql,
   personPurchaseFactsSql,
 } from './person-member-reach-sql.ts';
@@ -277,6 +278,10 @@ describe('refreshSegments', () => {
       person_member_reach: personMemberReachSql(ALL_RECORDS_WITH_ACTIVITY),
       person_member_postcodes: personMemberPostcodesSql(ALL_RECORDS_WITH_ACTIVITY),
       person_purchase_facts: personPurchaseFactsSql(ALL_RECORDS_WITH_ACTIVITY),
+      // Summed from the recomputed facts, not the kept ones, so a stale table shows.
+      person_member_purchases: personMemberPurchasesSql(
+        `(${personPurchaseFactsSql(ALL_RECORDS_WITH_ACTIVITY)})`,
+      ),
     };
     for (const [table, recomputed] of Object.entries(facts)) {
       const rows = await query(`SELECT

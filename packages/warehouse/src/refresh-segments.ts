@@ -2,6 +2,7 @@ import { SEGMENT_DEFINITIONS, SEGMENTS_VERSION } from '@alliage/domain';
 import { type DuckDBConnection, LIST, listValue, VARCHAR } from '@duckdb/node-api';
 import {
   personMemberPostcodesSql,
+  personMemberPurchasesSql,
   personMemberReachSql,
   personPurchaseFactsSql,
 } from './person-member-reach-sql.ts';
@@ -41,7 +42,7 @@ export interface TSegmentChanges {
 /**
  * Recomputes the segment profiles (`person_profile`, `person_sector_profile`,
  * `household_profile`) and the selection facts (`person_member_reach`,
- * `person_member_postcodes`, `person_purchase_facts`) inside the caller's transaction, scratch data in TEMP
+ * `person_member_postcodes`, `person_purchase_facts`, `person_member_purchases`) inside the caller's transaction, scratch data in TEMP
  * tables only. Incremental unless `full`: the persons in TEMP table
  * `ir_touched_persons`, the persons with a record of `memberCodes`, the persons
  * whose household changed since their profile was written (the household pass
@@ -80,6 +81,7 @@ export async function refreshSegments(options: RefreshSegmentsOptions): Promise<
       'household_profile',
       'person_member_reach',
       'person_purchase_facts',
+      'person_member_purchases',
       'person_member_postcodes',
     ]) {
       await connection.run(`DELETE FROM ${table}`);
@@ -95,6 +97,7 @@ export async function refreshSegments(options: RefreshSegmentsOptions): Promise<
       'person_sector_profile',
       'person_member_reach',
       'person_purchase_facts',
+      'person_member_purchases',
       'person_member_postcodes',
     ]) {
       // Persons who are gone are in scope (they are touched), so no anti-join over the
@@ -131,6 +134,13 @@ export async function refreshSegments(options: RefreshSegmentsOptions): Promise<
   // records that reach each channel (same contact rules as the reach_* flags below).
   await connection.run(`INSERT INTO person_member_reach ${personMemberReachSql('sg_records')}`);
   await connection.run(`INSERT INTO person_purchase_facts ${personPurchaseFactsSql('sg_records')}`);
+  // Summed from the facts just written: those of the persons in scope (all of them in full).
+  const scopeFacts = options.full
+    ? 'person_purchase_facts'
+    : '(SELECT * FROM person_purchase_facts WHERE person_id IN (SELECT person_id FROM sg_live_persons))';
+  await connection.run(
+    `INSERT INTO person_member_purchases ${personMemberPurchasesSql(scopeFacts)}`,
+  );
   await connection.run(
     `INSERT INTO person_member_postcodes ${personMemberPostcodesSql('sg_records')}`,
   );

@@ -5,6 +5,7 @@ import {
   monetaryScore,
   recencyScore,
   rfmSegment,
+  SEGMENT_DEFINITIONS,
   wholeMonthsBetween,
 } from '@alliage/domain';
 import { type DuckDBConnection, DuckDBInstance } from '@duckdb/node-api';
@@ -17,6 +18,7 @@ import {
   monetaryScoreSql,
   recencyScoreSql,
   rfmSegmentSql,
+  segmentValueSql,
   sqlDate,
   wholeMonthsSql,
 } from './segment-sql.ts';
@@ -185,6 +187,30 @@ describe('segment SQL mirrors the domain rules', () => {
     expect(emptyScore?.[0]).toBe(appetenceScore([]));
     const spread = new Set(scores.values());
     expect(spread.size).toBeGreaterThan(50);
+  });
+
+  it('gives each sector segment the value of a person without purchase that the SQL gives', async () => {
+    // The profile columns of a holder with no purchase in the sector (sector-profile-sql.ts).
+    const profile = `SELECT ${recencyScoreSql('NULL::DATE', sqlDate('2026-06-30'))} AS recency_score,
+        ${frequencyScoreSql('0')} AS frequency_score, ${monetaryScoreSql('0')} AS monetary_score,
+        ${appetenceFromDecayedSpendSql('0')} AS appetence_score`;
+    const sectorSegments = SEGMENT_DEFINITIONS.filter(
+      (definition) => segmentValueSql(definition.name).table === 'person_sector_profile',
+    );
+    expect(sectorSegments.map((definition) => definition.name).sort()).toEqual([
+      'appetence_score',
+      'frequency_score',
+      'monetary_score',
+      'recency_score',
+      'rfm_segment',
+    ]);
+    for (const { name } of sectorSegments) {
+      const { value, withoutPurchase } = segmentValueSql(name);
+      const [[actual] = []] = await rows(`SELECT ${value} FROM (SELECT *,
+          ${rfmSegmentSql('recency_score', 'frequency_score', 'monetary_score')} AS rfm_segment
+        FROM (${profile}))`);
+      expect(withoutPurchase, name).toBe(actual);
+    }
   });
 
   it('refuses a today that is not an ISO date', () => {

@@ -1,4 +1,13 @@
-import { APPETENCE_HALF_LIFE_MONTHS, APPETENCE_SCALE_EUR, SCORE_BANDS } from '@alliage/domain';
+import {
+  APPETENCE_HALF_LIFE_MONTHS,
+  APPETENCE_SCALE_EUR,
+  appetenceFromDecayedSpend,
+  frequencyScore,
+  monetaryScore,
+  recencyScore,
+  rfmSegment,
+  SCORE_BANDS,
+} from '@alliage/domain';
 
 /*
  * SQL mirrors of the pure segment rules of `@alliage/domain` (segment-rules.ts).
@@ -130,6 +139,12 @@ export interface TSegmentValueSql {
   table: 'person_profile' | 'household_profile' | 'person_sector_profile';
   /** Evaluates to one of the definition's values (or a score band / code) for a row of `table`. */
   value: string;
+  /**
+   * Sector segments: the value of a person with no purchase in the sector (the
+   * domain rules applied to no transaction), so a selection whose values exclude
+   * it needs only the sector's buyers.
+   */
+  withoutPurchase?: string;
 }
 
 const yesNo = (column: string) => `CASE WHEN ${column} THEN 'yes' ELSE 'no' END`;
@@ -138,6 +153,9 @@ const personCount = (column: string, none: string | null) =>
   `CASE ${none ? `WHEN ${column} IS NULL THEN '${none}' ` : ''}WHEN ${column} >= 5 THEN '5+' ELSE CAST(${column} AS VARCHAR) END`;
 const scoreBand = (column: string) =>
   `CASE ${SCORE_BANDS.map((band) => `WHEN ${column} <= ${band.to} THEN '${band.value}'`).join(' ')} ELSE '${SCORE_BANDS[SCORE_BANDS.length - 1]?.value}' END`;
+
+// The recency score of no transaction (whatever the day).
+const NO_RECENCY = recencyScore(null, '2000-01-01');
 
 const SEGMENT_VALUES: Record<string, TSegmentValueSql> = {
   age_band: { table: 'person_profile', value: 'age_band' },
@@ -155,11 +173,31 @@ const SEGMENT_VALUES: Record<string, TSegmentValueSql> = {
   household_person_count: { table: 'household_profile', value: personCount('person_count', null) },
   household_population_class: { table: 'household_profile', value: orUnknown('population_class') },
   household_reach_postal: { table: 'household_profile', value: yesNo('reach_postal') },
-  rfm_segment: { table: 'person_sector_profile', value: 'rfm_segment' },
-  recency_score: { table: 'person_sector_profile', value: 'CAST(recency_score AS VARCHAR)' },
-  frequency_score: { table: 'person_sector_profile', value: 'CAST(frequency_score AS VARCHAR)' },
-  monetary_score: { table: 'person_sector_profile', value: 'CAST(monetary_score AS VARCHAR)' },
-  appetence_score: { table: 'person_sector_profile', value: scoreBand('appetence_score') },
+  rfm_segment: {
+    table: 'person_sector_profile',
+    value: 'rfm_segment',
+    withoutPurchase: rfmSegment(NO_RECENCY, frequencyScore(0), monetaryScore(0)),
+  },
+  recency_score: {
+    table: 'person_sector_profile',
+    value: 'CAST(recency_score AS VARCHAR)',
+    withoutPurchase: String(NO_RECENCY),
+  },
+  frequency_score: {
+    table: 'person_sector_profile',
+    value: 'CAST(frequency_score AS VARCHAR)',
+    withoutPurchase: String(frequencyScore(0)),
+  },
+  monetary_score: {
+    table: 'person_sector_profile',
+    value: 'CAST(monetary_score AS VARCHAR)',
+    withoutPurchase: String(monetaryScore(0)),
+  },
+  appetence_score: {
+    table: 'person_sector_profile',
+    value: scoreBand('appetence_score'),
+    withoutPurchase: SCORE_BANDS.find((band) => band.to >= appetenceFromDecayedSpend(0))?.value,
+  },
 };
 
 /**

@@ -187,7 +187,7 @@ export function compileCriteriaSql(
     if (!definition) {
       throw new AppError('validation_failed', `unknown segment ${segment.name}`);
     }
-    const { table, value } = segmentValueSql(segment.name);
+    const { table, value, withoutPurchase } = segmentValueSql(segment.name);
     const values = inList(segment.values);
     if (table === 'person_profile') {
       pieces.conditions.push(
@@ -206,6 +206,7 @@ export function compileCriteriaSql(
         precomputed: context.precomputed,
         memberInRetention: context.memberInRetention,
         appetence: value.includes('appetence_score'),
+        purchasersOnly: withoutPurchase !== undefined && !segment.values.includes(withoutPurchase),
       });
       pieces.ctes.push(`sel_sector_${index} AS (SELECT person_id FROM (${profile})
         WHERE (${value}) IN ${values})`);

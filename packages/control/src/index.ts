@@ -158,6 +158,8 @@ export type { RecordDeliveryDownloadInput } from './record-delivery-download.ts'
 export { recordDeliveryDownload } from './record-delivery-download.ts';
 export type { TRecordDeliveryPushInput } from './record-delivery-push.ts';
 export { recordDeliveryPush } from './record-delivery-push.ts';
+export type { RecordDisclosedCountOptions } from './record-disclosed-count.ts';
+export { recordDisclosedCount } from './record-disclosed-count.ts';
 export type { TRecordSeedHitInput } from './record-seed-hit.ts';
 export { recordSeedHit } from './record-seed-hit.ts';
 export type { TRecordSelectionCountInput } from './record-selection-count.ts';

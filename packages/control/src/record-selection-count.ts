@@ -1,11 +1,12 @@
 import { parseInput, ZOrgCode } from '@alliage/domain';
 import { z } from 'zod';
-import { appendAuditEvent } from './audit-append-event.ts';
 import type { ControlContext, TActor } from './control-context.ts';
+import { insertSelectionCount } from './insert-selection-count.ts';
+import { lockClientCounts } from './lock-client-counts.ts';
 import { selectSelectionRow } from './select-selection-row.ts';
 import { ZDisclosedCount, ZSelectionCountShown } from './selection-count-shown.ts';
 
-const ZRecordSelectionCountInput = z.object({
+export const ZRecordSelectionCountInput = z.object({
   selectionId: z.string(),
   /** When set, another client's selection is not found. */
   clientOrgId: z.string().optional(),
@@ -28,12 +29,14 @@ const ZRecordSelectionCountInput = z.object({
     .optional(),
 });
 export type TRecordSelectionCountInput = z.input<typeof ZRecordSelectionCountInput>;
+export type TRecordSelectionCount = z.output<typeof ZRecordSelectionCountInput>;
 
 /**
  * Records a count a client was shown (with the exact total and, by cell, the exact values
  * of what was shown, kept for the anti-differencing rule) and `selection.counted` — whose
  * details carry only what was shown, never an exact value, and the instruction versions
- * the count ran under.
+ * the count ran under. A count disclosed against the client's recent counts goes through
+ * `recordDisclosedCount` instead, which reads them under the same lock.
  *
  * @example
  * const disclosed = discloseCount({ exact, threshold: 20, rounding: 10, recent });
@@ -45,38 +48,11 @@ export async function recordSelectionCount(
   actor: TActor,
   input: TRecordSelectionCountInput,
 ): Promise<{ id: string }> {
-  const { selectionId, clientOrgId, exactTotal, shown, blurred, instructionVersions, cells } =
-    parseInput(ZRecordSelectionCountInput, input);
+  const { selectionId, clientOrgId, ...count } = parseInput(ZRecordSelectionCountInput, input);
   return ctx.db.transaction().execute(async (trx) => {
     const selection = await selectSelectionRow(trx, selectionId, { clientOrgId });
-    const row = await trx
-      .insertInto('selection_counts')
-      .values({
-        selection_id: selection.id,
-        client_org_id: selection.client_org_id,
-        counted_at: ctx.clock(),
-        counted_by_ref: actor.ref,
-        exact_total: exactTotal,
-        shown: JSON.stringify(shown),
-        blurred,
-        cells: cells === undefined ? null : JSON.stringify(cells),
-      })
-      .returning('id')
-      .executeTakeFirstOrThrow();
-    await appendAuditEvent(trx, ctx.clock, {
-      action: 'selection.counted',
-      actor,
-      objectType: 'selection',
-      objectId: selection.id,
-      organisationCode: selection.client_org_code,
-      details: {
-        selectionId: selection.id,
-        countId: row.id,
-        shown: shown.total,
-        blurred,
-        instructionVersions,
-      },
-    });
-    return { id: row.id };
+    // Serialised with the client's other counts, as `recordDisclosedCount` is.
+    await lockClientCounts(trx, selection.client_org_id);
+    return insertSelectionCount(trx, ctx.clock, actor, selection, count);
   });
 }

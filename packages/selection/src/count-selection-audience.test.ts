@@ -11,6 +11,7 @@ import {
 } from '@alliage/control';
 import {
   createTestControlDb,
+  holdTableLock,
   type TestControlDb,
   testControlDbKinds,
 } from '@alliage/control/testing';
@@ -42,18 +43,21 @@ describe.each(testControlDbKinds())('countSelectionAudience: differencing (%s)',
   let warehouse: TWarehouse;
   const now = new Date(`${TODAY}T10:00:00Z`);
 
-  const count = async (client: string, criteria: TSelectionCriteriaInput) => {
-    const selection = await createSelection(ctx, MARKETER, {
-      clientOrgCode: client,
-      request: {
-        name: 'differencing test',
-        channel: 'postal',
-        purpose: 'targeting',
-        campaignStart: '2027-07-01',
-        campaignEnd: '2027-07-31',
-        criteria,
-      },
-    });
+  const create = async (client: string, criteria: TSelectionCriteriaInput) =>
+    (
+      await createSelection(ctx, MARKETER, {
+        clientOrgCode: client,
+        request: {
+          name: 'differencing test',
+          channel: 'postal',
+          purpose: 'targeting',
+          campaignStart: '2027-07-01',
+          campaignEnd: '2027-07-31',
+          criteria,
+        },
+      })
+    ).id;
+  const countOf = async (selectionId: string) => {
     const {
       selectionId: _id,
       countedAt: _at,
@@ -63,10 +67,12 @@ describe.each(testControlDbKinds())('countSelectionAudience: differencing (%s)',
       warehouse,
       settings: SETTINGS,
       actor: MARKETER,
-      selectionId: selection.id,
+      selectionId,
     });
     return answer;
   };
+  const count = async (client: string, criteria: TSelectionCriteriaInput) =>
+    countOf(await create(client, criteria));
 
   beforeAll(async () => {
     control = await createTestControlDb(kind);
@@ -88,7 +94,7 @@ describe.each(testControlDbKinds())('countSelectionAudience: differencing (%s)',
       signedBy: 'Test DPO (test only)',
       effectiveFrom: '2026-01-01',
     });
-    for (const code of ['C01', 'C02', 'C03', 'C04', 'C05']) {
+    for (const code of ['C01', 'C02', 'C03', 'C04', 'C05', 'C06']) {
       await createOrganisation(ctx, SYSTEM_ACTOR, {
         code,
         name: `Client ${code}`,
@@ -188,4 +194,29 @@ describe.each(testControlDbKinds())('countSelectionAudience: differencing (%s)',
     expect(answer).toMatchObject({ total: 30, blurred: false });
     expect(answer.byDepartement).toEqual({ '69': 20 });
   });
+
+  // PGlite has one session: concurrent counts run one after the other there anyway.
+  it.runIf(kind === 'postgres')(
+    'never answers two concurrent near counts of one client both afresh',
+    async () => {
+      const seniors = { age: { min: 60 } };
+      const base = await create('C06', { geography: { communes: ['69381'] }, ...seniors });
+      const probe = await create('C06', {
+        geography: { communes: ['69381', '2A004'] },
+        ...seniors,
+      });
+      // Recording is held up, so both counts are under way together: without a lock per
+      // client, both read the recent counts before either is recorded.
+      const lock = await holdTableLock(control.db, 'selection_counts', 'SHARE');
+      const answers = Promise.all([countOf(base), countOf(probe)]);
+      try {
+        while ((await lock.waiters()) < 2) await new Promise((resolve) => setTimeout(resolve, 20));
+      } finally {
+        await lock.release();
+      }
+      const flags = (await answers).map((answer) => answer.blurred);
+      // Whichever is recorded first is answered afresh; the other is compared with it.
+      expect(flags.sort()).toEqual([false, true]);
+    },
+  );
 });

@@ -1,22 +1,14 @@
 import {
   type ControlContext,
   getSelection,
-  listRecentCountCells,
-  recordSelectionCount,
+  recordDisclosedCount,
   repoussoirFeed,
   type TActor,
 } from '@alliage/control';
-import {
-  channelCellKey,
-  departementCellKey,
-  discloseCountCells,
-  type TChannel,
-  type TCountCells,
-  type TDisclosedCount,
-  ZChannel,
-} from '@alliage/domain';
+import type { TChannel, TDisclosedCount } from '@alliage/domain';
 import { countSelection, syncRepoussoirHashes, type TWarehouse } from '@alliage/warehouse';
 import { buildSelectionScope } from './build-selection-scope.ts';
+import { discloseAudienceCount } from './disclose-audience-count.ts';
 import type { TSelectionSettings } from './selection-settings.ts';
 
 /** What a client is told about the size of its audience. */
@@ -72,74 +64,22 @@ export async function countSelectionAudience(
   const { scope, permittingInstructionVersions } = await buildSelectionScope(ctx, selection, now);
   await syncPoolRepoussoir(ctx, options.warehouse);
   const exact = await countSelection(options.warehouse, selection.criteria, scope);
-  const recent = await listRecentCountCells(ctx, {
-    clientOrgId: selection.clientOrgId,
+  // The pool is counted unlocked; what the client is told depends on its other counts, so
+  // it is decided and recorded under the client's count lock.
+  return recordDisclosedCount(ctx, options.actor, {
+    selectionId: selection.id,
     since: new Date(now.getTime() - settings.countDifferencingHours * 3_600_000),
+    disclose: (recent) =>
+      discloseAudienceCount({
+        selectionId: selection.id,
+        channel: selection.channel,
+        countedAt: now,
+        exact,
+        recent,
+        settings,
+        instructionVersions: permittingInstructionVersions,
+      }),
   });
-  // Every value is a cell: the total is the cell of the selection's channel.
-  const totalCell = channelCellKey(selection.channel);
-  const exactCells: TCountCells = {
-    ...Object.fromEntries(
-      ZChannel.options.map((channel) => [channelCellKey(channel), exact.byChannel[channel]]),
-    ),
-    [totalCell]: exact.total,
-    ...Object.fromEntries(
-      Object.entries(exact.byDepartement).map(([departement, count]) => [
-        departementCellKey(selection.channel, departement),
-        count,
-      ]),
-    ),
-  };
-  const disclosed = discloseCountCells({
-    cells: exactCells,
-    threshold: settings.countThreshold,
-    rounding: settings.countRounding,
-    recent,
-  });
-  const shownOf = (cell: string) => disclosed[cell]?.shown ?? `<${settings.countThreshold}`;
-  const total = disclosed[totalCell] ?? { shown: shownOf(totalCell), blurred: false };
-  // A blurred total withholds the breakdowns: it must not be rebuilt from its parts.
-  const byDepartement = total.blurred
-    ? null
-    : Object.fromEntries(
-        Object.keys(exact.byDepartement)
-          .sort((a, b) => a.localeCompare(b))
-          .map((departement) => [
-            departement,
-            shownOf(departementCellKey(selection.channel, departement)),
-          ])
-          .filter(([, shown]) => typeof shown === 'number'),
-      );
-  const response: TAudienceCount = {
-    selectionId: selection.id,
-    countedAt: now.toISOString(),
-    channel: selection.channel,
-    total: total.shown,
-    blurred: total.blurred,
-    byChannel: total.blurred
-      ? null
-      : (Object.fromEntries(
-          ZChannel.options.map((channel) => [channel, shownOf(channelCellKey(channel))]),
-        ) as Record<TChannel, TDisclosedCount>),
-    byDepartement,
-  };
-  // Only what was shown is kept for later comparisons: a withheld value cannot be differenced.
-  const shownCells = total.blurred ? [totalCell] : Object.keys(exactCells);
-  await recordSelectionCount(ctx, options.actor, {
-    selectionId: selection.id,
-    exactTotal: exact.total,
-    shown: {
-      total: response.total,
-      byChannel: response.byChannel,
-      byDepartement: response.byDepartement,
-    },
-    blurred: total.blurred,
-    instructionVersions: permittingInstructionVersions,
-    cells: Object.fromEntries(
-      shownCells.map((cell) => [cell, { exact: exactCells[cell] ?? 0, shown: shownOf(cell) }]),
-    ),
-  });
-  return response;
 }
 
 /**

@@ -319,6 +319,33 @@ describe('extractSelection and countSelection: eligibility', () => {
     expect(await draw(11, 0)).toEqual([]);
   });
 
+  it('draws a different sample for each seed, none favoured', async () => {
+    const draw = async (seed: number, quantity: number) =>
+      (
+        await extractSelection(warehouse, {
+          criteria: criteria(),
+          scope: scope('postal', 'C87'),
+          quantity,
+          randomSeed: seed,
+          deliveryId: `D-mix-${seed}-${quantity}`,
+        })
+      ).persons
+        .map((person) => person.personId)
+        .sort((a, b) => a - b)
+        .join(',');
+    const eligible = (await draw(1, 1000)).split(',').length;
+    expect(eligible).toBeGreaterThanOrEqual(11);
+    const samples = new Map<string, number>();
+    for (let seed = 1; seed <= 40; seed += 1) {
+      const sample = await draw(seed * 7_919_000_003, Math.floor(eligible / 2));
+      samples.set(sample, (samples.get(sample) ?? 0) + 1);
+    }
+    // Half of 11 or more persons: at least 462 samples, so 40 seeds draw few twice.
+    // (A seed that only shuffled the bits of a fixed hash drew the same one half the time.)
+    expect(samples.size).toBeGreaterThanOrEqual(30);
+    expect(Math.max(...samples.values())).toBeLessThanOrEqual(4);
+  });
+
   it('keeps one person per household, the smallest ID', async () => {
     const ids = await extractIds('postal', { onePerHousehold: true });
     expect(ids).toContain(13);

@@ -58,6 +58,7 @@ const MEMBERS: [string, TSector][] = [
   ['M04', 'presse_edition'],
   ['M99', 'automobile'],
 ];
+const BENCH_HMAC_SECRET = 'bench-only-hmac-secret-0123456789abcdef';
 const SETTINGS: TSelectionSettings = {
   countThreshold: 20,
   countRounding: 10,
@@ -128,7 +129,7 @@ try {
   const app = createApiApp({
     control: ctx,
     platformKey,
-    hmacSecret: 'bench-only-hmac-secret-0123456789abcdef',
+    hmacSecret: BENCH_HMAC_SECRET,
     pool: { warehouse, countThreshold: SETTINGS.countThreshold },
     selections: { settings: SETTINGS, enqueueDelivery: async () => {} },
     http: { bodyLimit: '100kb', rateLimitPerMinute: 1_000_000, trustProxy: false },
@@ -264,6 +265,7 @@ try {
     sftpRoot: path.join(work, 'sftp'),
     signingKey: { armoredPrivateKey: platformKey.armoredPrivateKey },
     selectionId: bigId,
+    hmacSecret: BENCH_HMAC_SECRET,
   });
   const deliveryMs = performance.now() - started;
   rows.push([

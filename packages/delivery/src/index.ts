@@ -1,8 +1,11 @@
 export { assignRowIds } from './assign-row-ids.ts';
+export { createKeyedRandom } from './create-keyed-random.ts';
 export { createSecureRandom } from './create-secure-random.ts';
 export type { DeliveryFileNameOptions } from './delivery-file-name.ts';
 export { deliveryFileName } from './delivery-file-name.ts';
 export type { TDeliveryRow } from './delivery-row.ts';
+export type { TDeliveryRandomness } from './derive-delivery-randomness.ts';
+export { deriveDeliveryRandomness } from './derive-delivery-randomness.ts';
 export { deliveryCsvColumns, formatDeliveryCsv, MAX_ADDRESS_LINES } from './format-delivery-csv.ts';
 export { formatDeliveryPhone } from './format-delivery-phone.ts';
 export type {

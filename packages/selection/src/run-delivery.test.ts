@@ -13,6 +13,7 @@ import {
   decideSelection,
   getDelivery,
   getSelection,
+  listDeliveries,
   listLatestAuditEvents,
   orderSelection,
   SYSTEM_ACTOR,
@@ -38,7 +39,7 @@ import {
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { countSelectionAudience } from './count-selection-audience.ts';
 import { runDelivery } from './run-delivery.ts';
-import { TEST_SELECTION_SETTINGS, testActor } from './selection-test-fixtures.ts';
+import { TEST_HMAC_SECRET, TEST_SELECTION_SETTINGS, testActor } from './selection-test-fixtures.ts';
 
 const SETTINGS = TEST_SELECTION_SETTINGS;
 const TODAY = '2027-06-30';
@@ -55,7 +56,7 @@ describe.each(testControlDbKinds())('runDelivery: refusals and retries (%s)', (k
   let warehouse: TWarehouse;
   let platformKey: TPgpKeyPair;
   let sftpRoot: string;
-  const now = new Date(`${TODAY}T10:00:00Z`);
+  let now = new Date(`${TODAY}T10:00:00Z`);
 
   /** A selection of `client`, counted, ordered and approved by another principal. */
   const approvedSelection = async (
@@ -97,6 +98,7 @@ describe.each(testControlDbKinds())('runDelivery: refusals and retries (%s)', (k
       sftpRoot,
       signingKey: { armoredPrivateKey: platformKey.armoredPrivateKey },
       selectionId,
+      hmacSecret: TEST_HMAC_SECRET,
     });
   const outbox = (client: string) => {
     try {
@@ -153,7 +155,7 @@ describe.each(testControlDbKinds())('runDelivery: refusals and retries (%s)', (k
       signedBy: 'Test DPO (test only)',
       effectiveFrom: '2026-01-01',
     });
-    for (const code of ['C01', 'C02', 'C03']) {
+    for (const code of ['C01', 'C02', 'C03', 'C04']) {
       await createOrganisation(ctx, SYSTEM_ACTOR, {
         code,
         name: `Client ${code}`,
@@ -252,6 +254,31 @@ describe.each(testControlDbKinds())('runDelivery: refusals and retries (%s)', (k
     const delivery = await deliver(selection.id);
     expect(delivery).toMatchObject({ status: 'written', rowCount: 30 + SETTINGS.seedCount });
     expect(await deliveredPersons(delivery.id)).toHaveLength(30);
+  });
+
+  it('draws the same persons again when a failed attempt is retried', async () => {
+    // 20 of the 42 eligible: a new draw would almost surely pick others.
+    const selection = await approvedSelection('C04', 20);
+    // A transient failure after the extraction: the outbox cannot be created.
+    writeFileSync(path.join(sftpRoot, 'C04'), 'not a directory');
+    await expect(deliver(selection.id)).rejects.toBeInstanceOf(Error);
+    rmSync(path.join(sftpRoot, 'C04'));
+    const pending = (await listDeliveries(ctx)).find(
+      (delivery) => delivery.selectionId === selection.id,
+    );
+    expect(pending?.status).toBe('pending');
+    // A transient failure leaves the attempt's persons for the retry to replace.
+    const firstDraw = await deliveredPersons(pending?.id as string);
+    expect(firstDraw).toHaveLength(20);
+
+    // Retried the next day: the same persons, in a file named by the delivery's creation.
+    now = new Date(now.getTime() + 86_400_000);
+    const delivery = await deliver(selection.id).finally(() => {
+      now = new Date(`${TODAY}T10:00:00Z`);
+    });
+    expect(delivery).toMatchObject({ id: pending?.id, status: 'written' });
+    expect(await deliveredPersons(delivery.id)).toEqual(firstDraw);
+    expect(delivery.fileName).toMatch(/^alliage-20270630-/);
   });
 
   it('leaves no delivered persons behind when a delivery fails after its extraction', async () => {

@@ -15,8 +15,8 @@ import {
 import { encryptAndSign, type TDecryptionKeyInput } from '@alliage/crypto';
 import {
   assignRowIds,
-  createSecureRandom,
   deliveryFileName,
+  deriveDeliveryRandomness,
   formatDeliveryCsv,
   generateSeedIdentities,
   interleaveSeeds,
@@ -42,8 +42,11 @@ export interface RunDeliveryOptions {
   /** The platform key deliveries are signed with (the current one). */
   signingKey: TDecryptionKeyInput;
   selectionId: string;
-  /** Randomness for sampling, seeds and row IDs (tests inject a seeded one). */
-  random?: () => number;
+  /**
+   * The platform's keyed-hash secret (`ALLIAGE_HMAC_SECRET`): a delivery's sample, seeds
+   * and row IDs derive from it and the delivery ID, so every attempt draws the same.
+   */
+  hmacSecret: string;
 }
 
 /**
@@ -52,8 +55,9 @@ export interface RunDeliveryOptions {
  * the seed records, writes the CSV, encrypts it to the client's registered key,
  * signs it with the platform key, writes it into the client's `out/` (temporary
  * name, size and SHA-256 checked, then renamed) and records it. Idempotent per
- * selection: a delivered selection returns its delivery; a retried attempt
- * replaces a file a crashed attempt left. A client without a usable key fails
+ * selection: a delivered selection returns its delivery; a retried attempt draws the
+ * same persons, seeds and row IDs (on an unchanged pool) and replaces a file a crashed
+ * attempt left. A client without a usable key fails
  * the delivery permanently, with a clear error. A client that is not active gets
  * nothing (checked first and again before the file is written): the delivery fails
  * `client_inactive`; for a suspended client the selection stays approved, and the
@@ -64,7 +68,6 @@ export interface RunDeliveryOptions {
  */
 export async function runDelivery(options: RunDeliveryOptions): Promise<TDelivery> {
   const { ctx, settings } = options;
-  const random = options.random ?? createSecureRandom();
   const selection = await getSelection(ctx, options.selectionId);
   const now = ctx.clock();
   const existing = await createDelivery(ctx, {
@@ -79,7 +82,16 @@ export async function runDelivery(options: RunDeliveryOptions): Promise<TDeliver
     );
   }
   const delivery = existing;
-  const fileName = deliveryFileName({ deliveryId: delivery.id, createdAt: now });
+  // Fixed per delivery, not per attempt: a retry (a transient error, a client suspended
+  // then reactivated) draws the persons, seeds and row IDs the first attempt drew, as long
+  // as the pool has not changed; unpredictable to the client, who does not hold the secret.
+  const { sampleSeed, random } = deriveDeliveryRandomness({
+    hmacSecret: options.hmacSecret,
+    deliveryId: delivery.id,
+  });
+  // Named by the delivery's creation, not this attempt's day: a retry on a later day then
+  // replaces what an interrupted attempt left in out/ instead of leaving it beside.
+  const fileName = deliveryFileName({ deliveryId: delivery.id, createdAt: delivery.createdAt });
   const outbox = path.join(options.sftpRoot, selection.clientOrgCode, 'out');
   try {
     await assertClientActive(ctx, selection.clientOrgCode);
@@ -91,7 +103,7 @@ export async function runDelivery(options: RunDeliveryOptions): Promise<TDeliver
       criteria: selection.criteria,
       scope,
       quantity,
-      randomSeed: Math.floor(random() * 2 ** 31),
+      randomSeed: sampleSeed,
       deliveryId: delivery.id,
     });
     const realRows = extracted.persons.map((person) => toDeliveryRow(person, selection.channel));

@@ -48,7 +48,7 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { countSelectionAudience } from './count-selection-audience.ts';
 import { expireDeliveries } from './expire-deliveries.ts';
 import { runDelivery } from './run-delivery.ts';
-import { TEST_SELECTION_SETTINGS, testActor } from './selection-test-fixtures.ts';
+import { TEST_HMAC_SECRET, TEST_SELECTION_SETTINGS, testActor } from './selection-test-fixtures.ts';
 
 // gpg's human messages (key holders, signature notes) stay out of the test output.
 const GPG_QUIET: ExecFileSyncOptions = { stdio: ['ignore', 'pipe', 'pipe'] };
@@ -107,6 +107,7 @@ describe.skipIf(!hasGpg).each(testControlDbKinds())('selection flow (%s)', (kind
       sftpRoot,
       signingKey: { armoredPrivateKey: platformKey.armoredPrivateKey },
       selectionId,
+      hmacSecret: TEST_HMAC_SECRET,
     });
   /** Decrypts a delivery as the client would, with GnuPG; answers its rows and gpg's status lines. */
   const openDelivery = (fileName: string) => {

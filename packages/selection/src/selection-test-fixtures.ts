@@ -11,6 +11,9 @@ export const TEST_SELECTION_SETTINGS: TSelectionSettings = {
   seedEmailDomain: 'alliage-temoins.fr',
 };
 
+/** The platform's keyed-hash secret in the selection tests (test only). */
+export const TEST_HMAC_SECRET = 'test-only-hmac-secret-0123456789abcdef';
+
 /**
  * A staff or client actor of no organisation, for tests that call the control plane directly.
  *

@@ -115,6 +115,7 @@ export function createJobHandlers(deps: WorkerDeps): TJobHandlers {
         sftpRoot: deps.intake.sftpRoot,
         signingKey,
         selectionId,
+        hmacSecret: deps.intake.hmacSecret,
       });
       // The local file is final: a push to the client's own server is a job of its own,
       // so that its failure never fails the delivery and is retried on its own.

@@ -23,6 +23,12 @@ import { runPoolBuild } from './run-pool-build.ts';
 const HMAC_SECRET = 'test-only-hmac-secret-0123456789abcdef';
 const CUSTOMER_C3 =
   'C3,M,Paul,QUOKKAPURGE,,,8 rue Nationale,,59000,LILLE,FR,,,,1971-02-02,1,0,0,2025-07-01';
+const CUSTOMER_C2 =
+  'C2,MME,Anne,MOREAU,,,5 rue de la Paix,,69003,LYON,FR,,,,1980-01-01,1,0,0,2026-03-01';
+const OLD_EMAIL = 'lise.quokkaold@example-rewrite.test';
+const NEW_EMAIL = 'lise.quokkanew@example-rewrite.test';
+const customerC5 = (email: string) =>
+  `C5,MME,Lise,OKAPI,,,2 rue Basse,,59000,LILLE,FR,${email},,,1985-05-05,1,0,0,2027-06-15`;
 const HEADER =
   'customer_id,civility,first_name,last_name,address_complement,address_building,street,address_locality,postcode,city,country,email,phone_mobile,phone_landline,birth_date,optin_email,optin_sms,optin_phone,created_at';
 
@@ -56,7 +62,7 @@ describe.each(testControlDbKinds())('runPoolBuild (%s)', (kind) => {
     });
     const result = await load(1, false, [
       'C1,M,Jean,DUPONT,,,12 avenue Victor Hugo,,75016,PARIS,FR,,,,1970-03-12,1,1,0,2025-06-10',
-      'C2,MME,Anne,MOREAU,,,5 rue de la Paix,,69003,LYON,FR,,,,1980-01-01,1,0,0,2026-03-01',
+      CUSTOMER_C2,
     ]);
     expect(result.outcome).toBe('loaded');
   });
@@ -85,6 +91,18 @@ describe.each(testControlDbKinds())('runPoolBuild (%s)', (kind) => {
     });
   }
 
+  /** The daily pass (or, with `operator`, `alliage pool build`) at the test clock. */
+  function build(trigger: 'operator' | 'housekeeping' = 'housekeeping', full = false) {
+    return runPoolBuild({
+      ctx,
+      warehouse: pool.warehouse,
+      actor: SYSTEM_ACTOR,
+      full,
+      trigger,
+      hmacSecret: HMAC_SECRET,
+    });
+  }
+
   /** The values a byte search finds in the pool's files (none at all when encrypted at rest). */
   async function inPoolBytes(values: string[]): Promise<string[]> {
     return (await findValuesInPoolFiles(pool.warehouse, values)).found.sort();
@@ -108,14 +126,7 @@ describe.each(testControlDbKinds())('runPoolBuild (%s)', (kind) => {
   }
 
   it('deletes records once the clock passes their member retention, and audits the counts', async () => {
-    await runPoolBuild({
-      ctx,
-      warehouse: pool.warehouse,
-      actor: SYSTEM_ACTOR,
-      full: false,
-      trigger: 'housekeeping',
-      hmacSecret: HMAC_SECRET,
-    });
+    await build();
     expect(await customers()).toEqual(['C1', 'C2']);
     // Both persons were delivered to a client (as a delivery records it).
     await pool.warehouse.withWriter((connection) =>
@@ -128,14 +139,7 @@ describe.each(testControlDbKinds())('runPoolBuild (%s)', (kind) => {
 
     // 24 months after C1 was collected (2025-06-10), plus a day.
     now = new Date('2027-06-11T12:00:00Z');
-    const changes = await runPoolBuild({
-      ctx,
-      warehouse: pool.warehouse,
-      actor: SYSTEM_ACTOR,
-      full: false,
-      trigger: 'housekeeping',
-      hmacSecret: HMAC_SECRET,
-    });
+    const changes = await build();
     expect(changes.purged.records).toBe(1);
     expect(changes.identities.personsGone).toBe(1);
     // "Delivered to client X" goes with the person that is gone; the other person's stays.
@@ -165,14 +169,7 @@ describe.each(testControlDbKinds())('runPoolBuild (%s)', (kind) => {
   it('rewrites the pool file at the next build after a drop purged records, and only once', async () => {
     // C3 is collected within retention, and in the file.
     expect((await load(2, true, [CUSTOMER_C3])).outcome).toBe('loaded');
-    await runPoolBuild({
-      ctx,
-      warehouse: pool.warehouse,
-      actor: SYSTEM_ACTOR,
-      full: false,
-      trigger: 'housekeeping',
-      hmacSecret: HMAC_SECRET,
-    });
+    await build();
     expect(await customers()).toEqual(['C2', 'C3']);
     // 24 months after C3 (2025-07-01): the next drop's own purge deletes it.
     now = new Date('2027-07-02T12:00:00Z');
@@ -182,35 +179,17 @@ describe.each(testControlDbKinds())('runPoolBuild (%s)', (kind) => {
     expect(drop.outcome === 'loaded' && drop.summary?.pool.purged.records).toBe(1);
     expect(await customers()).toEqual(['C2', 'C4']);
     // `alliage pool build` (or the daily pass) finds nothing to purge, yet rewrites the file.
-    const build = () =>
-      runPoolBuild({
-        ctx,
-        warehouse: pool.warehouse,
-        actor: SYSTEM_ACTOR,
-        full: false,
-        trigger: 'operator',
-        hmacSecret: HMAC_SECRET,
-      });
-    const changes = await build();
+    const changes = await build('operator');
     expect(changes.purged.records).toBe(0);
     expect(await inPoolBytes(['QUOKKAPURGE', 'MOREAU'])).toEqual(seesBytes() ? ['MOREAU'] : []);
     expect(changes.rewrite?.reasons).toEqual(['retention']);
     // Nothing deleted since: no second rewrite.
-    expect((await build()).rewrite).toBeNull();
+    expect((await build('operator')).rewrite).toBeNull();
   });
 
   it('checkpoints the pool file after the housekeeping pass and a full build, not after an incremental operator build', async () => {
     const walBytes = async () =>
       (await stat(`${pool.databasePath}.wal`).catch(() => ({ size: 0 }))).size;
-    const build = (trigger: 'operator' | 'housekeeping', full = false) =>
-      runPoolBuild({
-        ctx,
-        warehouse: pool.warehouse,
-        actor: SYSTEM_ACTOR,
-        full,
-        trigger,
-        hmacSecret: HMAC_SECRET,
-      });
     await build('operator');
     expect(await walBytes()).toBeGreaterThan(0);
     await build('housekeeping');
@@ -219,5 +198,31 @@ describe.each(testControlDbKinds())('runPoolBuild (%s)', (kind) => {
     expect(await walBytes()).toBeGreaterThan(0);
     await build('operator', true);
     expect(await walBytes()).toBe(0);
+  });
+
+  it('rewrites the pool file after a later file replaced a stored value, and not for an unchanged re-send', async () => {
+    expect((await load(4, true, [customerC5(OLD_EMAIL)])).outcome).toBe('loaded');
+    await build();
+    expect(await inPoolBytes([OLD_EMAIL])).toEqual(seesBytes() ? [OLD_EMAIL] : []);
+    // The same customer again, unchanged: its record is written again, no value is lost.
+    expect((await load(5, true, [customerC5(OLD_EMAIL)])).outcome).toBe('loaded');
+    expect((await build()).rewrite).toBeNull();
+
+    // A new email replaces the old one: the old one must not stay in free blocks.
+    expect((await load(6, true, [customerC5(NEW_EMAIL)])).outcome).toBe('loaded');
+    const changes = await build();
+    expect(await inPoolBytes([OLD_EMAIL, NEW_EMAIL])).toEqual(seesBytes() ? [NEW_EMAIL] : []);
+    expect(changes.rewrite?.reasons).toEqual(['values_replaced']);
+  });
+
+  it('rewrites the pool file after a full customers file omitted customers', async () => {
+    expect(await customers()).toEqual(['C2', 'C4', 'C5']);
+    // A full base without C4 (NOUVEAU): C4 leaves the pool, C2 and C5 are re-sent unchanged.
+    const drop = await load(7, false, [CUSTOMER_C2, customerC5(NEW_EMAIL)]);
+    expect(drop.outcome === 'loaded' && drop.summary?.removed).toBe(1);
+    expect(await customers()).toEqual(['C2', 'C5']);
+    const changes = await build();
+    expect(await inPoolBytes(['NOUVEAU', 'MOREAU'])).toEqual(seesBytes() ? ['MOREAU'] : []);
+    expect(changes.rewrite?.reasons).toEqual(['customers_omitted']);
   });
 });

@@ -229,6 +229,57 @@ describe('loadMemberDrop', () => {
     expect((await load(warehouse, 'M01', 'transactions', [])).outcome).toBe('loaded');
   });
 
+  it('marks the pool file for a rewrite when a drop deletes or overwrites values, not when it re-sends them', async () => {
+    const dueReasons = async () => {
+      const reasons = await warehouse.withWriter(async (connection) => {
+        const due = (
+          await connection.runAndReadAll('SELECT reason FROM pool_rewrite_due ORDER BY reason')
+        ).getRowsJS();
+        await connection.run('DELETE FROM pool_rewrite_due');
+        return due;
+      });
+      return reasons.map((row) => String(row[0]));
+    };
+    const jean = (email: string) =>
+      `C1,M,Jean,DUPONT,Apt 4,Bat B,12 bis avenue Victor Hugo,,75016,PARIS,FR,${email},06 12 34 56 78,01 42 00 00 00,1970-03-12,1,1,0,2025-01-10`;
+    // No created_at: the reception date, kept as the earliest on a later re-send.
+    const paul =
+      'C2,M,Paul,MARTIN,,,3 rue de la Paix,,69003,LYON,FR,paul@exemple.fr,,,1980-01-01,1,0,0,';
+    // Collected in 2020, no transaction: held out of the pool, awaiting its transactions.
+    const held = 'H1,M,Luc,ANCIEN,,,8 rue Nationale,,59000,LILLE,FR,,,,,1,0,0,2020-01-10';
+    const later = { now: new Date('2026-11-25T10:00:00Z') };
+    await load(warehouse, 'M01', 'customers', [jean('jean@exemple.fr'), paul, held]);
+    await load(warehouse, 'M01', 'transactions', ['C1,T1,2026-10-01,12.50,maison,web']);
+    expect(await query(warehouse, 'SELECT customer_id FROM held_records')).toEqual([
+      { customer_id: 'H1' },
+    ]);
+    expect(await dueReasons()).toEqual([]);
+    // The same base and transaction again (a day later): nothing stored changes.
+    await load(warehouse, 'M01', 'customers', [jean('jean@exemple.fr'), paul, held], later);
+    await load(warehouse, 'M01', 'transactions', ['C1,T1,2026-10-01,12.50,maison,web'], later);
+    expect(await dueReasons()).toEqual([]);
+
+    // A new email replaces the old one; a re-sent transaction changes its amount.
+    await load(warehouse, 'M01', 'customers', [jean('jean.nouveau@exemple.fr')], {
+      ...later,
+      delta: true,
+    });
+    expect(await dueReasons()).toEqual(['values_replaced']);
+    await load(warehouse, 'M01', 'transactions', ['C1,T1,2026-10-01,15.00,maison,web'], later);
+    expect(await dueReasons()).toEqual(['values_replaced']);
+    // A full base that no longer lists the held H1 deletes it; then one without C2.
+    const jeanNow = jean('jean.nouveau@exemple.fr');
+    await load(warehouse, 'M01', 'customers', [jeanNow, paul], later);
+    expect(await query(warehouse, 'SELECT customer_id FROM held_records')).toEqual([]);
+    expect(await dueReasons()).toEqual(['customers_omitted']);
+    const omitted = await load(warehouse, 'M01', 'customers', [jeanNow], later);
+    expect(omitted.outcome === 'loaded' && omitted.summary?.removed).toBe(1);
+    expect(await query(warehouse, 'SELECT customer_id FROM customer_records')).toEqual([
+      { customer_id: 'C1' },
+    ]);
+    expect(await dueReasons()).toEqual(['customers_omitted']);
+  });
+
   it('applies transactions in either order and deletes records past retention', async () => {
     await load(warehouse, 'M01', 'transactions', [
       'C1,T1,2026-10-01,"12.50",livres,web',

@@ -259,9 +259,11 @@ async function loadWithWriter(
       now: options.now,
     });
     const summary: TDropLoadSummary = { ...merged.counts, pool };
-    // Records the pool held and the file shows expired are deleted by the merge itself.
-    if (merged.counts.expiredAtIntake > 0) {
-      await markPoolRewriteDue(connection, 'retention', options.now);
+    // What the merge itself deleted or overwrote (records the file shows expired, customers a
+    // full file omits, values it replaced) stays in the file's free blocks: the next daily
+    // pass rewrites the file.
+    for (const reason of merged.rewriteReasons) {
+      await markPoolRewriteDue(connection, reason, options.now);
     }
     await connection.run(
       'INSERT INTO loaded_drops (file_drop_id, member_code, kind, loaded_at, summary) VALUES ($1, $2, $3, $4, $5)',

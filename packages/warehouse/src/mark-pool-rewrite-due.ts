@@ -3,6 +3,10 @@ import type { DuckDBConnection } from '@duckdb/node-api';
 /** Why the pool file must be rewritten: the kind of deletion that left bytes behind. */
 export type TPoolRewriteReason =
   | 'retention'
+  /** Customers a member's full customers file no longer lists. */
+  | 'customers_omitted'
+  /** Stored values a later file overwrote (a new email replacing the old one). */
+  | 'values_replaced'
   | 'suppressed_customers'
   | 'erasure'
   | 'offboarding'

@@ -1,7 +1,21 @@
 import { retentionCutoff } from '@alliage/domain';
+import type { TPoolRewriteReason } from './mark-pool-rewrite-due.ts';
 import type { MergeStagedOptions, TApplyMerge } from './merge-staged-customers.ts';
 import { sqlIdentifier } from './sql-literal.ts';
 import { stageSuppressedCustomers } from './stage-suppressed-customers.ts';
+
+/** Every value a transaction stores from its file (a re-send that changes one overwrites it). */
+const TRANSACTION_VALUE_FIELDS = [
+  'customer_id',
+  'transaction_date',
+  'amount_eur',
+  'category',
+  'channel',
+];
+
+/** A transaction's stored values as one struct, of `alias`'s columns. */
+const transactionValues = (alias: string) =>
+  `struct_pack(${TRANSACTION_VALUE_FIELDS.map((field) => `${field} := ${alias}.${field}`).join(', ')})`;
 
 /**
  * Merges a validated transactions file into `transactions`, in two steps like
@@ -74,6 +88,19 @@ export async function prepareTransactionMerge(options: MergeStagedOptions): Prom
        FROM ${temp('incoming')}`,
     )
   ).getRowsJS()[0] as bigint[];
+  // Transactions re-sent with another customer, date, amount, category or channel: the
+  // replaced row's values stay in the file's free blocks. One probe of the member's
+  // transactions by the file's IDs; an unchanged re-send marks nothing.
+  const replaced = Number(
+    (
+      await connection.runAndReadAll(
+        `SELECT count(*) FROM ${temp('incoming')} i
+         JOIN (SELECT * FROM transactions WHERE member_code = $1) t USING (transaction_id)
+         WHERE NOT i.expired AND ${transactionValues('t')} IS DISTINCT FROM ${transactionValues('i')}`,
+        [options.memberCode],
+      )
+    ).getRowsJS()[0]?.[0] ?? 0,
+  );
   await connection.run(
     `CREATE OR REPLACE TEMP TABLE ${temp('affected')} AS
      SELECT DISTINCT $1 AS member_code, customer_id FROM ${temp('incoming')} WHERE NOT expired`,
@@ -128,7 +155,12 @@ export async function prepareTransactionMerge(options: MergeStagedOptions): Prom
      SELECT record_id, person_id FROM member_records WHERE member_code = $1 AND person_id IS NULL`,
       [options.memberCode],
     );
+    const rewriteReasons: TPoolRewriteReason[] = [];
+    // Rows already past retention: the held customers they belong to were deleted above.
+    if (Number(counts[1]) > 0) rewriteReasons.push('retention');
+    if (replaced > 0) rewriteReasons.push('values_replaced');
     return {
+      rewriteReasons,
       affectedCustomersTable: temp('affected'),
       counts: {
         inserted: Number(counts[0]),

@@ -24,7 +24,12 @@ import {
   type TDropReport,
   toStorableDropReport,
 } from '@alliage/domain';
-import { loadMemberDrop, type TDropLoadSummary, type TWarehouse } from '@alliage/warehouse';
+import {
+  countPurgedRows,
+  loadMemberDrop,
+  type TDropLoadSummary,
+  type TWarehouse,
+} from '@alliage/warehouse';
 import { claimDropFile } from './claim-drop-file.ts';
 import { isDropFileUnavailable } from './drop-file-unavailable.ts';
 import { importOptoutDrop } from './import-optout-drop.ts';
@@ -129,7 +134,7 @@ export async function processFileDrop(
       // after a crash past the pool's commit) appended nothing then: it is recorded now.
       const { purged } = load.summary.pool;
       const { expiredAtIntake } = load.summary;
-      if (purged.records + purged.transactions + purged.heldExpired + expiredAtIntake > 0) {
+      if (countPurgedRows(purged) + expiredAtIntake > 0) {
         await appendAuditEvent(trx, deps.ctx.clock, {
           action: 'pool.purged',
           actor: SYSTEM_ACTOR,
@@ -142,6 +147,8 @@ export async function processFileDrop(
             records: purged.records,
             transactions: purged.transactions,
             heldExpired: purged.heldExpired,
+            futureRecords: purged.futureRecords ?? 0,
+            futureTransactions: purged.futureTransactions ?? 0,
             expiredAtIntake,
             retentionMonthsByMember: { [drop.organisationCode]: load.retentionMonths },
           },

@@ -225,4 +225,26 @@ describe.each(testControlDbKinds())('runPoolBuild (%s)', (kind) => {
     expect(await inPoolBytes(['NOUVEAU', 'MOREAU'])).toEqual(seesBytes() ? ['MOREAU'] : []);
     expect(changes.rewrite?.reasons).toEqual(['customers_omitted']);
   });
+
+  it('deletes a transaction dated after tomorrow that a pool loaded before intake refused it, and audits the count', async () => {
+    // As a pool loaded before intake checked dates holds it: C2 "bought in 2099".
+    await pool.warehouse.withWriter((connection) =>
+      connection.run(
+        "INSERT INTO transactions VALUES ('M01', 'C2', 'T2099', DATE '2099-01-01', 10.00, 'quokkacategory', 'web', 'drop-old')",
+      ),
+    );
+    const changes = await build();
+    expect(changes.purged).toMatchObject({ futureTransactions: 1, futureRecords: 0, records: 0 });
+    expect(await personRows("SELECT count(*) FROM transactions WHERE customer_id = 'C2'")).toEqual([
+      0,
+    ]);
+    const [purged, built] = await listLatestAuditEvents(ctx, 2);
+    expect(purged).toMatchObject({
+      action: 'pool.purged',
+      details: { trigger: 'housekeeping', futureTransactions: 1, futureRecords: 0, records: 0 },
+    });
+    expect(JSON.stringify(purged?.details)).not.toContain('2099');
+    expect(built?.details).toMatchObject({ poolRewrite: { reasons: ['future_dated'] } });
+    expect(await inPoolBytes(['quokkacategory'])).toEqual([]);
+  });
 });

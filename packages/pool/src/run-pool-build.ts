@@ -9,6 +9,7 @@ import { isAppError } from '@alliage/domain';
 import {
   buildPool,
   checkpointWarehouse,
+  countPurgedRows,
   rewritePoolFileIfDue,
   type TPoolChanges,
   type TPoolRewrite,
@@ -94,11 +95,7 @@ export async function runPoolBuild(options: RunPoolBuildOptions): Promise<
         details: { trigger: options.trigger, reason: 'suppressed_customers', ...suppressed },
       });
     }
-    if (
-      changes.purged.records > 0 ||
-      changes.purged.transactions > 0 ||
-      changes.purged.heldExpired > 0
-    ) {
+    if (countPurgedRows(changes.purged) > 0) {
       await appendAuditEvent(trx, options.ctx.clock, {
         action: 'pool.purged',
         actor: options.actor,
@@ -108,6 +105,9 @@ export async function runPoolBuild(options: RunPoolBuildOptions): Promise<
           records: changes.purged.records,
           transactions: changes.purged.transactions,
           heldExpired: changes.purged.heldExpired,
+          // Rows dated after the day after today, which intake refuses (a pool loaded before kept them).
+          futureRecords: changes.purged.futureRecords,
+          futureTransactions: changes.purged.futureTransactions,
           retentionMonthsByMember: Object.fromEntries(policies.retentionMonthsByMember),
         },
       });

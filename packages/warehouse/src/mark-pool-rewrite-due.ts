@@ -3,6 +3,8 @@ import type { DuckDBConnection } from '@duckdb/node-api';
 /** Why the pool file must be rewritten: the kind of deletion that left bytes behind. */
 export type TPoolRewriteReason =
   | 'retention'
+  /** Records and transactions dated after the day after today (loaded before intake refused them). */
+  | 'future_dated'
   /** Customers a member's full customers file no longer lists. */
   | 'customers_omitted'
   /** Stored values a later file overwrote (a new email replacing the old one). */

@@ -2,8 +2,8 @@ import { retentionCutoff } from '@alliage/domain';
 import { type DuckDBConnection, listValue } from '@duckdb/node-api';
 import { sqlString } from './sql-literal.ts';
 
-/** Counts of one purge, for its audit event. */
-export interface TPurgeCounts {
+/** Counts of one retention purge, for its audit event. */
+export interface TExpiredCounts {
   records: number;
   transactions: number;
   /** Held records (no transaction ever came) deleted after the holding time. */
@@ -26,7 +26,7 @@ export async function purgeExpiredRecords(options: {
   retentionMonthsByMember: Map<string, number>;
   today: string;
   changedRecordsTable: string;
-}): Promise<TPurgeCounts> {
+}): Promise<TExpiredCounts> {
   const { connection } = options;
   const members = [...options.retentionMonthsByMember.keys()];
   if (members.length === 0) return { records: 0, transactions: 0, heldExpired: 0 };

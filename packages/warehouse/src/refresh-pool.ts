@@ -3,11 +3,20 @@ import type { DuckDBConnection } from '@duckdb/node-api';
 import { assignHouseholds, type THouseholdChanges } from './assign-households.ts';
 import { dropStageTables } from './drop-stage-tables.ts';
 import { markPoolRewriteDue } from './mark-pool-rewrite-due.ts';
-import { purgeExpiredRecords, type TPurgeCounts } from './purge-expired-records.ts';
+import { purgeExpiredRecords, type TExpiredCounts } from './purge-expired-records.ts';
+import { purgeFutureDatedRows } from './purge-future-dated-rows.ts';
 import { refreshOppositions } from './refresh-oppositions.ts';
 import { refreshRecordActivity } from './refresh-record-activity.ts';
 import { refreshSegments, type TSegmentChanges } from './refresh-segments.ts';
 import { resolveIdentities, type TIdentityChanges } from './resolve-identities.ts';
+
+/** What one refresh's purge deleted, in counts (for its audit event). */
+export interface TPurgeCounts extends TExpiredCounts {
+  /** Records whose `created_at` is after the day after today (see `purgeFutureDatedRows`). */
+  futureRecords: number;
+  /** Transactions dated after the day after today. */
+  futureTransactions: number;
+}
 
 /** What one refresh of the pool changed, in counts (for audit events and reports). */
 export interface TPoolChanges {
@@ -45,8 +54,9 @@ export interface RefreshPoolOptions {
 
 /**
  * Brings the derived pool up to date after a change, inside the caller's
- * transaction: activity aggregates, the retention purge (marking the pool file for
- * a rewrite when it deleted anything), identity resolution (forgetting the deliveries
+ * transaction: rows dated after the day after today (which intake refuses, kept by a
+ * pool loaded before), activity aggregates, the retention purge (marking the pool file
+ * for a rewrite when either deleted anything), identity resolution (forgetting the deliveries
  * of persons gone), households and segments.
  *
  * @example
@@ -61,17 +71,36 @@ export async function refreshPool(options: RefreshPoolOptions): Promise<TPoolCha
     );
   }
   const memberCodes = [...options.retentionMonthsByMember.keys()];
-  let purged: TPurgeCounts = { records: 0, transactions: 0, heldExpired: 0 };
+  let purged: TPurgeCounts = {
+    records: 0,
+    transactions: 0,
+    heldExpired: 0,
+    futureRecords: 0,
+    futureTransactions: 0,
+  };
   if (memberCodes.length > 0) {
+    // Dates intake refuses go first: activity is then computed without them, and the
+    // retention purge sees the customers' real last activity.
+    const future = await purgeFutureDatedRows({
+      connection,
+      memberCodes,
+      today: options.today,
+      changedRecordsTable: changed,
+      affectedCustomersTable: options.affectedCustomersTable ?? null,
+    });
     await refreshRecordActivity(connection, memberCodes);
-    purged = await purgeExpiredRecords({
+    const expired = await purgeExpiredRecords({
       connection,
       retentionMonthsByMember: options.retentionMonthsByMember,
       today: options.today,
       changedRecordsTable: changed,
     });
+    purged = { ...expired, futureRecords: future.records, futureTransactions: future.transactions };
     // The purged rows' bytes stay in the file until it is rewritten: the next daily pass does.
-    if (purged.records + purged.transactions + purged.heldExpired > 0) {
+    if (future.records + future.transactions > 0) {
+      await markPoolRewriteDue(connection, 'future_dated', options.now);
+    }
+    if (expired.records + expired.transactions + expired.heldExpired > 0) {
       await markPoolRewriteDue(connection, 'retention', options.now);
     }
   }

@@ -19,7 +19,8 @@ export function registerPoolCommands(program: Command): void {
       runAdminCommand(options, async (backend, output) => {
         const changes = (await backend.buildPool(Boolean(options.full))) as {
           durationMs: number;
-          purged: { records: number };
+          /** The future-dated counts are absent from a server older than their purge. */
+          purged: { records: number; futureRecords?: number; futureTransactions?: number };
           suppressed: { customers: number; records: number };
           identities: { recordsResolved: number; personsCreated: number; personsMerged: number };
           /** Absent from a server older than the rewrite of the file after deletions. */
@@ -34,6 +35,11 @@ export function registerPoolCommands(program: Command): void {
             // Erased customers the pool held again (restored from an older backup).
             (changes.suppressed.customers > 0
               ? `; ${changes.suppressed.customers} erased customers deleted again (${changes.suppressed.records} records)`
+              : '') +
+            // Rows dated after tomorrow (loaded before intake refused them).
+            ((changes.purged.futureRecords ?? 0) + (changes.purged.futureTransactions ?? 0) > 0
+              ? `; future-dated rows deleted: ${changes.purged.futureRecords ?? 0} records, ` +
+                `${changes.purged.futureTransactions ?? 0} transactions`
               : '') +
             // Rows deleted since the last rewrite (here or at a drop) left the file's bytes.
             (changes.rewrite

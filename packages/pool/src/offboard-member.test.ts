@@ -173,6 +173,14 @@ describe.skipIf(!hasGpg).each(testControlDbKinds())('offboardMember (%s)', (kind
     expect(m02Before.filter(([, person]) => sharedPersons.has(person))).toHaveLength(SHARED);
     const [[personsBefore]] = (await query('SELECT count(*) FROM persons')) as [[bigint]];
     expect(Number(personsBefore)).toBe(SHARED + ONLY_M01 + ONLY_M02);
+    // Everyone was delivered, each holder supplying; and one M01 row about a person it no
+    // longer holds (its record moved to another person since): the member's rows all go.
+    await warehouse.withWriter(async (connection) => {
+      await connection.run(`INSERT INTO delivered_person_suppliers
+        SELECT DISTINCT 'dlv-1', person_id, member_code FROM member_records`);
+      await connection.run(`INSERT INTO delivered_person_suppliers
+        SELECT 'dlv-2', min(person_id), 'M01' FROM member_records WHERE member_code = 'M02'`);
+    });
 
     const certificate = await offboardMember({
       ctx,
@@ -190,7 +198,11 @@ describe.skipIf(!hasGpg).each(testControlDbKinds())('offboardMember (%s)', (kind
       records: SHARED + ONLY_M01,
       transactions: ONLY_M01,
       personsRemoved: ONLY_M01,
+      deliverySupplierRows: SHARED + ONLY_M01 + 1,
     });
+    expect(
+      await query('SELECT member_code, count(*) FROM delivered_person_suppliers GROUP BY 1'),
+    ).toEqual([['M02', BigInt(SHARED + ONLY_M02)]]);
     expect(certificate.canarySearch).toMatchObject({ found: 0, encryptedAtRest: false });
     // Its encrypted files are gone from the drop store; M02's stays.
     expect(certificate.deleted.dropFiles).toBe(2);

@@ -65,6 +65,8 @@ export interface TOffboardingCertificate {
     personsRemoved: number;
     householdsRemoved: number;
     deliveredPersonsRows: number;
+    /** Rows saying which delivered persons the member supplied (its access answers' recipients). */
+    deliverySupplierRows: number;
     /** The member's processed encrypted files deleted from the drop store. */
     dropFiles: number;
   };
@@ -191,6 +193,7 @@ export async function offboardMember(
       personsRemoved: deleted.personsRemoved,
       householdsRemoved: deleted.householdsRemoved,
       deliveredPersonsRows: deleted.deliveredPersonsRows,
+      deliverySupplierRows: deleted.deliverySupplierRows,
       dropFiles: dropFiles.removed,
     },
     dropFilesLeft: dropFiles.kept + dropFiles.unknown,

@@ -128,12 +128,15 @@ describe.each(testControlDbKinds())('runPoolBuild (%s)', (kind) => {
   it('deletes records once the clock passes their member retention, and audits the counts', async () => {
     await build();
     expect(await customers()).toEqual(['C1', 'C2']);
-    // Both persons were delivered to a client (as a delivery records it).
-    await pool.warehouse.withWriter((connection) =>
-      connection.run(
+    // Both persons were delivered to a client, M01 supplying (as a delivery records it).
+    await pool.warehouse.withWriter(async (connection) => {
+      await connection.run(
         "INSERT INTO delivered_persons SELECT 'C01', 'dlv-1', person_id, DATE '2026-11-01' FROM persons",
-      ),
-    );
+      );
+      await connection.run(
+        "INSERT INTO delivered_person_suppliers SELECT 'dlv-1', person_id, 'M01' FROM persons",
+      );
+    });
     const c2Person = async () =>
       (await personRows("SELECT person_id FROM member_records WHERE customer_id = 'C2'"))[0];
 
@@ -145,6 +148,11 @@ describe.each(testControlDbKinds())('runPoolBuild (%s)', (kind) => {
     // "Delivered to client X" goes with the person that is gone; the other person's stays.
     expect(changes.deliveredPersonsRows).toBe(1);
     expect(await personRows('SELECT person_id FROM delivered_persons')).toEqual([await c2Person()]);
+    // So does which member supplied it.
+    expect(changes.deliverySupplierRows).toBe(1);
+    expect(await personRows('SELECT person_id FROM delivered_person_suppliers')).toEqual([
+      await c2Person(),
+    ]);
     expect(await customers()).toEqual(['C2']);
     const connection = await pool.warehouse.connect();
     const persons = (await connection.runAndReadAll('SELECT count(*) FROM persons')).getRowsJS();

@@ -25,6 +25,8 @@ export interface TMemberDataDeletion {
   householdsRemoved: number;
   /** Rows of "delivered to client X" about persons that disappeared. */
   deliveredPersonsRows: number;
+  /** Rows of "this member supplied that delivered person" (delivered_person_suppliers). */
+  deliverySupplierRows: number;
   personsBefore: number;
   personsAfter: number;
   householdsBefore: number;
@@ -70,6 +72,9 @@ export async function deleteMemberData(
       const heldRecords = await count('SELECT count(*) FROM held_records WHERE member_code = $1');
       const transactions = await count('SELECT count(*) FROM transactions WHERE member_code = $1');
       const loadedDrops = await count('SELECT count(*) FROM loaded_drops WHERE member_code = $1');
+      const supplierRows = await count(
+        'SELECT count(*) FROM delivered_person_suppliers WHERE member_code = $1',
+      );
       for (const table of [
         'transactions',
         'record_activity',
@@ -79,6 +84,9 @@ export async function deleteMemberData(
         'person_member_purchases',
         'person_member_postcodes',
         'loaded_drops',
+        // Which deliveries this member supplied: the refresh only sees the persons its
+        // records are in now, and the member is gone for all of them.
+        'delivered_person_suppliers',
         // Pooled and held records alike (member_records and held_records are its views).
         'customer_records',
       ]) {
@@ -111,6 +119,7 @@ export async function deleteMemberData(
         householdsRemoved: changes.households.householdsGone,
         // The refresh forgot the deliveries of the persons that are gone.
         deliveredPersonsRows: changes.deliveredPersonsRows,
+        deliverySupplierRows: supplierRows + changes.deliverySupplierRows,
         personsBefore,
         personsAfter,
         householdsBefore,

@@ -2,6 +2,7 @@ import { type TRepoussoirFeed, type TSelectionCriteria, ZSelectionCriteria } fro
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { countSelection } from './count-selection.ts';
 import { extractSelection } from './extract-selection.ts';
+import { forgetDeliveredPersons } from './forget-delivered-persons.ts';
 import type { TWarehouse } from './open-warehouse.ts';
 import { refreshSegments } from './refresh-segments.ts';
 import type { TSelectionScope } from './selection-scope.ts';
@@ -296,6 +297,53 @@ describe('extractSelection and countSelection: eligibility', () => {
           delivered_on: TODAY,
         })),
     );
+  });
+
+  it('records who supplied each delivered person: the permitting members holding it', async () => {
+    const suppliersOf = async (deliveryId: string) =>
+      warehouse.withWriter(async (connection) =>
+        (
+          await connection.runAndReadAll(
+            `SELECT person_id, list_sort(list(member_code)) AS members
+             FROM delivered_person_suppliers WHERE delivery_id = $delivery
+             GROUP BY person_id ORDER BY person_id`,
+            { delivery: deliveryId },
+          )
+        )
+          .getRowObjectsJS()
+          .map((row) => [Number(row.person_id), row.members]),
+      );
+    const { persons } = await extractSelection(warehouse, {
+      criteria: criteria(),
+      scope: scope('postal'),
+      quantity: 1000,
+      randomSeed: 5,
+      deliveryId: 'D-suppliers',
+    });
+    const suppliers = await suppliersOf('D-suppliers');
+    expect(suppliers.map(([personId]) => personId)).toEqual(
+      persons.map((person) => person.personId).sort((a, b) => a - b),
+    );
+    const supplied = new Map(suppliers as [number, string[]][]);
+    // Both holders permit: both supplied, whichever record the fields came from.
+    expect(supplied.get(14)).toEqual(['M01', 'M02']);
+    expect(supplied.get(9)).toEqual(['M01', 'M04']);
+    // M03 permits nothing: its records never supply, even of a person it holds.
+    expect(supplied.get(10)).toEqual(['M01']);
+    expect(supplied.get(6)).toEqual(['M01']);
+    expect(supplied.get(12)).toEqual(['M02']);
+
+    // A retried attempt replaces them; a failed delivery forgets them.
+    await extractSelection(warehouse, {
+      criteria: criteria(),
+      scope: scope('postal'),
+      quantity: 2,
+      randomSeed: 5,
+      deliveryId: 'D-suppliers',
+    });
+    expect(await suppliersOf('D-suppliers')).toHaveLength(2);
+    expect(await forgetDeliveredPersons(warehouse, 'D-suppliers')).toBe(2);
+    expect(await suppliersOf('D-suppliers')).toEqual([]);
   });
 
   it('samples deterministically by seed and honours the quantity', async () => {

@@ -1,5 +1,5 @@
 import { AppError, type TChannel, type TSelectionCriteria } from '@alliage/domain';
-import { BIGINT, LIST, listValue } from '@duckdb/node-api';
+import { BIGINT, LIST, listValue, VARCHAR } from '@duckdb/node-api';
 import type { TWarehouse } from './open-warehouse.ts';
 import { readReferenceTables } from './read-reference-tables.ts';
 import { sectorProfileSql } from './sector-profile-sql.ts';
@@ -117,20 +117,29 @@ export function compileSelectionExtract(
     SELECT r.person_id, r.record_id FROM sel_records r
     WHERE r.usable_${channel} AND r.person_id IN (SELECT person_id FROM sel_picked)
     QUALIFY row_number() OVER (PARTITION BY r.person_id ORDER BY r.last_activity DESC, r.record_id DESC) = 1
+  ),
+  -- The members whose criteria records qualified the person (its suppliers): the
+  -- recipients a member's access answer lists (delivered_person_suppliers).
+  sel_suppliers AS (
+    SELECT r.person_id, list_sort(list_distinct(list(r.member_code))) AS supplier_codes
+    FROM sel_records r WHERE r.person_id IN (SELECT person_id FROM sel_picked)
+    GROUP BY r.person_id
   )
   SELECT p.person_id, p.household_id, m.member_code, m.civility, m.first_name, m.last_name,
-    ${CHANNEL_FIELDS[channel]}
+    ${CHANNEL_FIELDS[channel]}, u.supplier_codes
   FROM sel_picked p
   JOIN sel_source s ON s.person_id = p.person_id
   JOIN member_records m ON m.record_id = s.record_id
+  JOIN sel_suppliers u ON u.person_id = p.person_id
   ORDER BY ${order}, p.person_id`;
   return { sql, params: parameters.values, types: parameters.types };
 }
 
 /**
  * Extracts a selection for delivery on the writer, in one transaction that also
- * records the delivered persons in `delivered_persons` (client, delivery, today),
- * replacing those an earlier attempt of the same delivery recorded.
+ * records the delivered persons in `delivered_persons` (client, delivery, today) and
+ * each one's suppliers in `delivered_person_suppliers` (the members whose criteria
+ * records qualified it), replacing what an earlier attempt of the same delivery recorded.
  * Field provenance (DESIGN.md rule 2): names, civility and the channel's contact
  * come from one record usable for the channel; nothing else is read.
  *
@@ -158,11 +167,22 @@ export async function extractSelection(
       // A retried attempt of this delivery starts clean: the persons a failed attempt
       // recorded were never delivered, and must neither be excluded from this draw
       // (excludeDeliveredWithinDays) nor stay recorded as delivered.
-      await connection.run('DELETE FROM delivered_persons WHERE delivery_id = $delivery', {
-        delivery: input.deliveryId,
-      });
+      for (const table of ['delivered_persons', 'delivered_person_suppliers']) {
+        await connection.run(`DELETE FROM ${table} WHERE delivery_id = $delivery`, {
+          delivery: input.deliveryId,
+        });
+      }
       const rows = (await connection.runAndReadAll(sql, params, types)).getRowObjectsJS();
       const persons = rows.map((row) => toExtractedPerson(row, scope.channel));
+      // One (person, member) pair per supplier, as two parallel lists: one insert.
+      const supplierPersons: bigint[] = [];
+      const supplierMembers: string[] = [];
+      for (const row of rows) {
+        for (const memberCode of row.supplier_codes as string[]) {
+          supplierPersons.push(BigInt(row.person_id as number | bigint));
+          supplierMembers.push(memberCode);
+        }
+      }
       await connection.run(
         `INSERT INTO delivered_persons
          SELECT $client, $delivery, unnest($persons), CAST($today AS DATE)`,
@@ -173,6 +193,16 @@ export async function extractSelection(
           today: scope.today,
         },
         { persons: LIST(BIGINT) },
+      );
+      await connection.run(
+        `INSERT INTO delivered_person_suppliers
+         SELECT $delivery, unnest($persons), unnest($members)`,
+        {
+          delivery: input.deliveryId,
+          persons: listValue(supplierPersons),
+          members: listValue(supplierMembers),
+        },
+        { persons: LIST(BIGINT), members: LIST(VARCHAR) },
       );
       await connection.run('COMMIT');
       return { persons, memberUsage: usageOf(persons) };

@@ -1,9 +1,10 @@
 import type { TWarehouse } from './open-warehouse.ts';
 
 /**
- * Removes the persons an extraction recorded for a delivery that then failed: they
- * were never delivered, so "exclude persons delivered recently" must not leave them
- * out of the client's later selections. Returns how many rows it removed.
+ * Removes the persons an extraction recorded for a delivery that then failed, and
+ * their suppliers: they were never delivered, so "exclude persons delivered recently"
+ * must not leave them out of the client's later selections, nor an access answer list
+ * the client as a recipient. Returns how many delivered-person rows it removed.
  *
  * @example
  * await forgetDeliveredPersons(warehouse, delivery.id);
@@ -13,10 +14,20 @@ export async function forgetDeliveredPersons(
   deliveryId: string,
 ): Promise<number> {
   return warehouse.withWriter(async (connection) => {
-    const result = await connection.run(
-      'DELETE FROM delivered_persons WHERE delivery_id = $delivery',
-      { delivery: deliveryId },
-    );
-    return Number(result.rowsChanged);
+    await connection.run('BEGIN TRANSACTION');
+    try {
+      await connection.run('DELETE FROM delivered_person_suppliers WHERE delivery_id = $delivery', {
+        delivery: deliveryId,
+      });
+      const result = await connection.run(
+        'DELETE FROM delivered_persons WHERE delivery_id = $delivery',
+        { delivery: deliveryId },
+      );
+      await connection.run('COMMIT');
+      return Number(result.rowsChanged);
+    } catch (error) {
+      await connection.run('ROLLBACK').catch(() => undefined);
+      throw error;
+    }
   });
 }

@@ -397,6 +397,23 @@ const MIGRATIONS: { version: number; name: string; sql: string }[] = [
     `,
   },
   {
+    version: 12,
+    name: 'delivered-person-suppliers',
+    sql: `
+      -- Per delivered person, the members whose criteria records qualified it (the
+      -- permitting members' records the extraction read): a member's access answer lists
+      -- the deliveries of its customer's person it supplied, never those other members
+      -- supplied alone. A row lives while its member still holds a record of the person
+      -- (refreshPool), and goes with a failed attempt of its delivery. Deliveries made
+      -- before this migration have no rows: who supplied them is not known.
+      CREATE TABLE delivered_person_suppliers (
+        delivery_id VARCHAR NOT NULL,
+        person_id BIGINT NOT NULL,
+        member_code VARCHAR NOT NULL
+      );
+    `,
+  },
+  {
     version: 14,
     name: 'person-member-purchases',
     sql: `

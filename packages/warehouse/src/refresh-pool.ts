@@ -5,6 +5,7 @@ import { dropStageTables } from './drop-stage-tables.ts';
 import { markPoolRewriteDue } from './mark-pool-rewrite-due.ts';
 import { purgeExpiredRecords, type TExpiredCounts } from './purge-expired-records.ts';
 import { purgeFutureDatedRows } from './purge-future-dated-rows.ts';
+import { refreshDeliveredSuppliers } from './refresh-delivered-suppliers.ts';
 import { refreshOppositions } from './refresh-oppositions.ts';
 import { refreshRecordActivity } from './refresh-record-activity.ts';
 import { refreshSegments, type TSegmentChanges } from './refresh-segments.ts';
@@ -28,6 +29,8 @@ export interface TPoolChanges {
   opposedPersons: number | null;
   /** Rows of "delivered to client X" deleted because their person is gone. */
   deliveredPersonsRows: number;
+  /** Rows of "member M supplied this delivered person" deleted: M holds no record of it any more. */
+  deliverySupplierRows: number;
 }
 
 export interface RefreshPoolOptions {
@@ -57,7 +60,8 @@ export interface RefreshPoolOptions {
  * transaction: rows dated after the day after today (which intake refuses, kept by a
  * pool loaded before), activity aggregates, the retention purge (marking the pool file
  * for a rewrite when either deleted anything), identity resolution (forgetting the deliveries
- * of persons gone), households and segments.
+ * of persons gone, and which member supplied a delivered person once that member holds
+ * no record of it), households and segments.
  *
  * @example
  * const changes = await refreshPool({ connection, retentionMonthsByMember, changedRecordsTable, today, now });
@@ -111,6 +115,7 @@ export async function refreshPool(options: RefreshPoolOptions): Promise<TPoolCha
     now: options.now,
   });
   const deliveredPersonsRows = await forgetDeliveriesOfGonePersons(connection);
+  const deliverySupplierRows = await refreshDeliveredSuppliers(connection);
   const households = await assignHouseholds({
     connection,
     full: options.full ?? false,
@@ -133,7 +138,15 @@ export async function refreshPool(options: RefreshPoolOptions): Promise<TPoolCha
   // selection catch the mirror up and recompute the marks.
   if (!options.repoussoir) await connection.run('DELETE FROM repoussoir_sync');
   await dropRefreshScratch(connection);
-  return { purged, identities, households, segments, opposedPersons, deliveredPersonsRows };
+  return {
+    purged,
+    identities,
+    households,
+    segments,
+    opposedPersons,
+    deliveredPersonsRows,
+    deliverySupplierRows,
+  };
 }
 
 /**

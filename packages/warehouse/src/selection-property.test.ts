@@ -409,6 +409,7 @@ describe('selections on generated pools (property)', () => {
           'record_category_activity',
           'persons',
           'delivered_persons',
+          'delivered_person_suppliers',
         ]) {
           await connection.run(`DELETE FROM ${table}`);
         }
@@ -505,6 +506,34 @@ describe('selections on generated pools (property)', () => {
             ),
           ).toBe(false);
         }
+        // Each delivered person's suppliers: the members of its criteria records, no other.
+        const supplied = await warehouse.withWriter(async (connection) =>
+          (
+            await connection.runAndReadAll(
+              `SELECT person_id::INTEGER, list_sort(list(member_code))
+               FROM delivered_person_suppliers WHERE delivery_id = $delivery
+               GROUP BY ALL ORDER BY 1`,
+              { delivery: `D-${seed}-${channel}` },
+            )
+          ).getRowsJS(),
+        );
+        expect(supplied).toEqual(
+          persons
+            .map((person) => person.personId)
+            .sort((a, b) => a - b)
+            .map((personId) => [
+              personId,
+              [
+                ...new Set(
+                  pool.records
+                    .filter(
+                      (record) => record.personId === personId && criteriaRecord(pool, record),
+                    )
+                    .map((record) => record.memberCode),
+                ),
+              ].sort(),
+            ]),
+        );
       }
 
       // Record-level criteria: the count (precomputed facts) and the extraction (the

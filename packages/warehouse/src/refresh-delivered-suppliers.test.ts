@@ -1,0 +1,53 @@
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import type { TWarehouse } from './open-warehouse.ts';
+import { refreshDeliveredSuppliers } from './refresh-delivered-suppliers.ts';
+import { createTestWarehouse, insertFixtureRecords, reachableRecord } from './testing/index.ts';
+
+// The state identity resolution leaves (records re-assigned, ir_retired and
+// ir_previous_persons written), set by hand: what each kind of change does to the rows.
+describe('refreshDeliveredSuppliers', () => {
+  let warehouse: TWarehouse;
+  let cleanup: () => Promise<void>;
+
+  beforeAll(async () => {
+    ({ warehouse, cleanup } = await createTestWarehouse());
+  });
+  afterAll(async () => cleanup());
+
+  it('follows merges, and forgets a member that no longer holds the person', async () => {
+    const rows = await warehouse.withWriter(async (connection) => {
+      await insertFixtureRecords(connection, [
+        // Person 1: M01's record was erased; M02's stays.
+        reachableRecord({ recordId: 2, personId: 1, memberCode: 'M02' }),
+        // Person 2 was merged into 3: its M01 record is in 3 now.
+        reachableRecord({ recordId: 3, personId: 3, memberCode: 'M01' }),
+        reachableRecord({ recordId: 4, personId: 3, memberCode: 'M02' }),
+        // Person 4 is gone (its last record purged). Person 5 was not touched.
+        reachableRecord({ recordId: 5, personId: 5, memberCode: 'M01' }),
+      ]);
+      await connection.run(`INSERT INTO delivered_person_suppliers VALUES
+        ('D1', 1, 'M01'), ('D1', 1, 'M02'), ('D1', 2, 'M01'), ('D2', 3, 'M02'),
+        ('D1', 4, 'M01'), ('D1', 5, 'M01')`);
+      await connection.run(`CREATE OR REPLACE TEMP TABLE ir_retired AS
+        SELECT * FROM (VALUES (2::BIGINT, 3::BIGINT, 'merged'), (4, NULL, 'gone'))
+          t(person_id, successor_id, reason)`);
+      await connection.run(`CREATE OR REPLACE TEMP TABLE ir_previous_persons AS
+        SELECT * FROM (VALUES (1::BIGINT), (2), (3), (4)) t(person_id)`);
+      const forgotten = await refreshDeliveredSuppliers(connection);
+      const left = (
+        await connection.runAndReadAll(
+          `SELECT delivery_id, person_id::INTEGER AS person_id, member_code
+           FROM delivered_person_suppliers ORDER BY ALL`,
+        )
+      ).getRowsJS();
+      return { forgotten, left };
+    });
+    expect(rows.forgotten).toBe(2);
+    expect(rows.left).toEqual([
+      ['D1', 1, 'M02'],
+      ['D1', 3, 'M01'],
+      ['D1', 5, 'M01'],
+      ['D2', 3, 'M02'],
+    ]);
+  });
+});

@@ -137,6 +137,8 @@ export { getRepoussoirStats } from './get-repoussoir-stats.ts';
 export { getSelection } from './get-selection.ts';
 export { listAlerts } from './list-alerts.ts';
 export { listDeliveries } from './list-deliveries.ts';
+export type { TDeliveryRecipient } from './list-delivery-recipients.ts';
+export { listDeliveryRecipients } from './list-delivery-recipients.ts';
 export { listExpiredDeliveries } from './list-expired-deliveries.ts';
 export { listPendingDeliveryPushes } from './list-pending-delivery-pushes.ts';
 export { listRecentCountCells } from './list-recent-count-cells.ts';

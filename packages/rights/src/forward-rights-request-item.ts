@@ -7,6 +7,7 @@ import {
 import { encryptAndSign } from '@alliage/crypto';
 import { AppError, isAppError } from '@alliage/domain';
 import { readMemberCustomerData } from '@alliage/warehouse';
+import { listAccessRecipients } from './list-access-recipients.ts';
 import type { TRightsDeps } from './rights-deps.ts';
 import type { TRightsRequest, TRightsRequestItem } from './rights-request.ts';
 import { writeMemberReportFile } from './write-member-report-file.ts';
@@ -16,7 +17,7 @@ const ANSWER_ROUTE =
 
 /** What each type asks of the member (the controller), in the report. */
 const MEMBER_ACTION: Record<TRightsRequest['type'], string> = {
-  access: `access (Art. 15): answer the person; the encrypted data file holds what Alliage holds of these customers; ${ANSWER_ROUTE}`,
+  access: `access (Art. 15): answer the person; the encrypted data file holds what Alliage holds of these customers and the recipients of their data (the deliveries you supplied them to); ${ANSWER_ROUTE}`,
   portability: `portability (Art. 20): answer the person; the encrypted data file holds what Alliage holds of these customers; ${ANSWER_ROUTE}`,
   erasure:
     'erasure (Art. 17): decide; once erased on your side, confirm with POST /v1/members/{code}/rights-requests/{id}/confirm-erasure and Alliage deletes these customers from the pool',
@@ -27,7 +28,8 @@ const MEMBER_ACTION: Record<TRightsRequest['type'], string> = {
 /**
  * Forwards a request to one member holding records of the person: for access and
  * portability, the person's data at that member (records and transactions from the
- * pool) as JSON encrypted to the member's valid PGP key and signed by the platform,
+ * pool; for access also the recipients: the deliveries of the person this member
+ * supplied) as JSON encrypted to the member's valid PGP key and signed by the platform,
  * then a JSON report (request ID, type, deadline, the member's customer IDs) in the
  * member's SFTP `reports/`. The item becomes `forwarded`, or `failed` with a safe error
  * (retryable); audited `rights_request.updated` either way. Never throws for a
@@ -45,14 +47,21 @@ export async function forwardRightsRequestItem(
   const { ctx } = deps;
   const reportFile = `rights-request-${request.id}.json`;
   let dataFile: string | null = null;
+  let recipientCount: number | undefined;
   try {
     if (request.type === 'access' || request.type === 'portability') {
       const key = await usableMemberKey(deps, item.memberCode);
       const data = await readMemberCustomerData(deps.warehouse, item.memberCode, item.customerIds);
+      // Art. 15(1)(c) is a right of access; a portability export carries the data alone.
+      const recipients =
+        request.type === 'access'
+          ? await listAccessRecipients(deps, item.memberCode, item.customerIds)
+          : undefined;
+      recipientCount = recipients?.length;
       dataFile = `rights-request-${request.id}-data.json.gpg`;
       const encrypted = await encryptAndSign({
         data: Buffer.from(
-          `${JSON.stringify({ requestId: request.id, type: request.type, ...data }, null, 2)}\n`,
+          `${JSON.stringify({ requestId: request.id, type: request.type, ...data, recipients }, null, 2)}\n`,
         ),
         recipientArmoredPublicKey: key.publicKey,
         signingArmoredPrivateKey: deps.signingKey.armoredPrivateKey,
@@ -94,6 +103,7 @@ export async function forwardRightsRequestItem(
     status: 'forwarded',
     reportFile,
     dataFile,
+    recipientCount,
     step: 'forwarded',
   });
   return 'forwarded';
@@ -109,6 +119,8 @@ async function setItemOutcome(
     step: string;
     reportFile?: string;
     dataFile?: string | null;
+    /** Access: how many recipient deliveries the export lists. */
+    recipientCount?: number | undefined;
     errorCode?: string;
     errorMessage?: string;
   },
@@ -139,6 +151,7 @@ async function setItemOutcome(
         type: request.type,
         customerCount: item.customerIds.length,
         dataFile: Boolean(outcome.dataFile),
+        ...(outcome.recipientCount === undefined ? {} : { recipients: outcome.recipientCount }),
         ...(outcome.errorCode ? { errorCode: outcome.errorCode } : {}),
       },
     });

@@ -3,15 +3,12 @@
 // contact points are normalised and hashed as in production) and real GnuPG: a canary
 // person submitted by M01 only is found, forwarded to M01 only, opposed, erased, and a
 // re-sent file does not bring it back; deadlines and duplicates on an injected clock.
-import { type ExecFileSyncOptions, execFileSync } from 'node:child_process';
 import { existsSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
-import { Readable } from 'node:stream';
 import {
   addOrganisationKey,
   type ControlContext,
-  createOrganisation,
   listAuditEvents,
   listCustomerSuppressionHashes,
   listLatestAuditEvents,
@@ -28,12 +25,11 @@ import {
 } from '@alliage/control/testing';
 import { generatePgpKeyPair, type TPgpKeyPair } from '@alliage/crypto';
 import { createGpgHome, type GpgHome, hasGpg } from '@alliage/crypto/testing';
-import { DEFAULT_DIALECT_PROFILE, ZSelectionCriteria } from '@alliage/domain';
+import { ZSelectionCriteria } from '@alliage/domain';
 import { runPoolBuild } from '@alliage/pool';
 import {
   countSelection,
   findValuesInPoolFiles,
-  loadMemberDrop,
   syncRepoussoirHashes,
   type TWarehouse,
 } from '@alliage/warehouse';
@@ -47,13 +43,14 @@ import { listMemberRightsRequests } from './list-member-rights-requests.ts';
 import { listRightsRequests } from './list-rights-requests.ts';
 import { retryRightsRequest } from './retry-rights-request.ts';
 import type { TRightsDeps } from './rights-deps.ts';
+import {
+  createRightsTestParties,
+  decryptMemberExport,
+  loadTestCustomers,
+  RIGHTS_TEST_HMAC_SECRET,
+} from './rights-test-fixtures.ts';
 
-// gpg's human messages (key holders, signature notes) stay out of the test output.
-const GPG_QUIET: ExecFileSyncOptions = { stdio: ['ignore', 'pipe', 'pipe'] };
-
-const HMAC_SECRET = 'test-only-hmac-secret-0123456789abcdef';
-const HEADER =
-  'customer_id,civility,first_name,last_name,address_complement,address_building,street,address_locality,postcode,city,country,email,phone_mobile,phone_landline,birth_date,optin_email,optin_sms,optin_phone,created_at';
+const HMAC_SECRET = RIGHTS_TEST_HMAC_SECRET;
 // The canary: only M01 holds it. M02 holds other persons (and one shared with nobody).
 const CANARY =
   'C1,M,Jean,CANARI,,,12 avenue Victor Hugo,,75016,PARIS,FR,jean.canari@exemple.test,06 12 34 56 78,,1970-03-12,1,1,1,2026-01-10';
@@ -94,26 +91,14 @@ describe.skipIf(!hasGpg).each(testControlDbKinds())('rights requests (%s)', (kin
 
   const load = async (memberCode: string, lines: string[], suppressed: string[] = []) => {
     drops += 1;
-    return loadMemberDrop({
+    return loadTestCustomers({
       warehouse,
-      fileDropId: `00000000-0000-4000-8000-${String(drops).padStart(12, '0')}`,
+      ctx,
+      dropNumber: drops,
       memberCode,
-      kind: 'customers',
-      delta: false,
-      dialect: DEFAULT_DIALECT_PROFILE,
-      plaintext: Readable.from([Buffer.from(`${[HEADER, ...lines].join('\n')}\n`)]),
-      verified: Promise.resolve({}),
-      maxRejectedRowRatio: 0.5,
-      retentionMonths: 36,
-      repoussoir: repoussoirFeed(ctx),
-      hmacSecret: HMAC_SECRET,
-      suppressedCustomerHmacs: suppressed,
-      memberSectors: new Map([
-        ['M01', 'equipement_maison'],
-        ['M02', 'loisirs_voyages'],
-      ]),
+      lines,
       now,
-      receivedAt: now,
+      suppressed,
     });
   };
   const query = async (sql: string) => {
@@ -148,31 +133,12 @@ describe.skipIf(!hasGpg).each(testControlDbKinds())('rights requests (%s)', (kin
     gpg = createGpgHome();
     sftpRoot = mkdtempSync(path.join(os.tmpdir(), 'alliage-rights-test-'));
     dropStore = mkdtempSync(path.join(os.tmpdir(), 'alliage-rights-drops-test-'));
-    platformKey = await generatePgpKeyPair({
-      name: 'Platform (test only)',
-      email: 'platform@alliage.invalid',
-    });
-    gpg.run(['--import'], platformKey.armoredPublicKey);
-    const memberFingerprint = gpg.generateKey({
-      algorithm: 'ed25519',
-      usage: 'sign',
-      encryptionSubkey: 'cv25519',
-    });
-    for (const [code, sector] of [
-      ['M01', 'equipement_maison'],
-      ['M02', 'loisirs_voyages'],
-    ] as const) {
-      await createOrganisation(ctx, SYSTEM_ACTOR, {
-        code,
-        name: `Member ${code}`,
-        kind: 'member',
-        sector,
-      });
-    }
+    const parties = await createRightsTestParties(ctx, gpg);
+    platformKey = parties.platformKey;
     await addOrganisationKey(ctx, SYSTEM_ACTOR, {
       organisationCode: 'M01',
       keyType: 'pgp',
-      publicKey: gpg.exportPublicKey(memberFingerprint),
+      publicKey: parties.memberPublicKey,
     });
     deps = {
       ctx,
@@ -210,14 +176,10 @@ describe.skipIf(!hasGpg).each(testControlDbKinds())('rights requests (%s)', (kin
     expect(report).toMatchObject({ requestId: request.id, type: 'access', customerIds: ['C1'] });
     expect(existsSync(path.join(sftpRoot, 'M02', 'reports'))).toBe(false);
 
-    const clear = execFileSync(
-      'gpg',
-      [
-        ...['--homedir', gpg.dir, '--batch', '--trust-model', 'always', '--decrypt'],
-        path.join(sftpRoot, 'M01', 'reports', `rights-request-${request.id}-data.json.gpg`),
-      ],
-      GPG_QUIET,
-    ).toString('utf8');
+    const clear = decryptMemberExport(
+      gpg,
+      path.join(sftpRoot, 'M01', 'reports', `rights-request-${request.id}-data.json.gpg`),
+    );
     const data = JSON.parse(clear);
     expect(data.records.map((record: { customer_id: string }) => record.customer_id)).toEqual([
       'C1',

@@ -112,25 +112,22 @@ export function compileSelectionExtract(
     ORDER BY ${order}, c.person_id
     LIMIT ${parameters.add('bigint', options.quantity)}
   ),
-  -- The one record the person's delivered fields come from.
+  -- The one record the person's delivered fields come from: usable for the channel,
+  -- latest activity first. In the same pass over the person's criteria records, the
+  -- members they are at (its suppliers: the recipients a member's access answer lists).
   sel_source AS (
-    SELECT r.person_id, r.record_id FROM sel_records r
-    WHERE r.usable_${channel} AND r.person_id IN (SELECT person_id FROM sel_picked)
-    QUALIFY row_number() OVER (PARTITION BY r.person_id ORDER BY r.last_activity DESC, r.record_id DESC) = 1
-  ),
-  -- The members whose criteria records qualified the person (its suppliers): the
-  -- recipients a member's access answer lists (delivered_person_suppliers).
-  sel_suppliers AS (
-    SELECT r.person_id, list_sort(list_distinct(list(r.member_code))) AS supplier_codes
-    FROM sel_records r WHERE r.person_id IN (SELECT person_id FROM sel_picked)
-    GROUP BY r.person_id
+    SELECT r.person_id, r.record_id,
+      list_sort(list_distinct(list(r.member_code) OVER (PARTITION BY r.person_id))) AS supplier_codes
+    FROM sel_records r
+    WHERE r.person_id IN (SELECT person_id FROM sel_picked)
+    QUALIFY r.usable_${channel} AND row_number() OVER (PARTITION BY r.person_id
+      ORDER BY r.usable_${channel} DESC, r.last_activity DESC, r.record_id DESC) = 1
   )
   SELECT p.person_id, p.household_id, m.member_code, m.civility, m.first_name, m.last_name,
-    ${CHANNEL_FIELDS[channel]}, u.supplier_codes
+    ${CHANNEL_FIELDS[channel]}, s.supplier_codes
   FROM sel_picked p
   JOIN sel_source s ON s.person_id = p.person_id
   JOIN member_records m ON m.record_id = s.record_id
-  JOIN sel_suppliers u ON u.person_id = p.person_id
   ORDER BY ${order}, p.person_id`;
   return { sql, params: parameters.values, types: parameters.types };
 }

@@ -1,6 +1,7 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { TWarehouse } from './open-warehouse.ts';
 import { refreshDeliveredSuppliers } from './refresh-delivered-suppliers.ts';
+import { repointMergedPersons } from './repoint-merged-persons.ts';
 import { createTestWarehouse, insertFixtureRecords, reachableRecord } from './testing/index.ts';
 
 // The state identity resolution leaves (records re-assigned, ir_retired and
@@ -48,6 +49,29 @@ describe('refreshDeliveredSuppliers', () => {
       ['D1', 3, 'M01'],
       ['D1', 5, 'M01'],
       ['D2', 3, 'M02'],
+    ]);
+  });
+
+  it('moves what was delivered to a merged-away person to its successor', async () => {
+    const left = await warehouse.withWriter(async (connection) => {
+      await connection.run(`INSERT INTO delivered_persons VALUES
+        ('C01', 'D1', 2, DATE '2026-11-01'), ('C01', 'D1', 3, DATE '2026-11-01'),
+        ('C02', 'D2', 5, DATE '2026-11-02')`);
+      await connection.run(`CREATE OR REPLACE TEMP TABLE ir_retired AS
+        SELECT * FROM (VALUES (2::BIGINT, 3::BIGINT, 'merged'), (4, NULL, 'gone'))
+          t(person_id, successor_id, reason)`);
+      await repointMergedPersons(connection, 'delivered_persons');
+      return (
+        await connection.runAndReadAll(
+          'SELECT delivery_id, person_id::INTEGER FROM delivered_persons ORDER BY ALL',
+        )
+      ).getRowsJS();
+    });
+    // "Exclude persons delivered to me" now finds person 3 for both rows.
+    expect(left).toEqual([
+      ['D1', 3],
+      ['D1', 3],
+      ['D2', 5],
     ]);
   });
 });

@@ -1,4 +1,5 @@
 import type { DuckDBConnection } from '@duckdb/node-api';
+import { repointMergedPersons } from './repoint-merged-persons.ts';
 
 /**
  * Keeps `delivered_person_suppliers` in step with identity resolution, inside the
@@ -14,9 +15,7 @@ import type { DuckDBConnection } from '@duckdb/node-api';
  * const forgotten = await refreshDeliveredSuppliers(connection);
  */
 export async function refreshDeliveredSuppliers(connection: DuckDBConnection): Promise<number> {
-  await connection.run(`UPDATE delivered_person_suppliers s SET person_id = r.successor_id
-    FROM ir_retired r
-    WHERE r.reason = 'merged' AND r.successor_id IS NOT NULL AND s.person_id = r.person_id`);
+  await repointMergedPersons(connection, 'delivered_person_suppliers');
   // Only the touched persons' rows are probed, against those persons' records only.
   const unheld = `FROM delivered_person_suppliers s
     WHERE s.person_id IN (SELECT person_id FROM ir_previous_persons)

@@ -9,6 +9,7 @@ import { refreshDeliveredSuppliers } from './refresh-delivered-suppliers.ts';
 import { refreshOppositions } from './refresh-oppositions.ts';
 import { refreshRecordActivity } from './refresh-record-activity.ts';
 import { refreshSegments, type TSegmentChanges } from './refresh-segments.ts';
+import { repointMergedPersons } from './repoint-merged-persons.ts';
 import { resolveIdentities, type TIdentityChanges } from './resolve-identities.ts';
 
 /** What one refresh's purge deleted, in counts (for its audit event). */
@@ -153,10 +154,12 @@ export async function refreshPool(options: RefreshPoolOptions): Promise<TPoolCha
  * Deletes the "delivered to client X" rows of the persons the resolution just retired as
  * gone (`ir_retired`), whatever removed their last record: a purge, an erasure, an
  * offboarding, a full file that no longer lists them. A person merged into another is
- * not gone: its rows stay (they serve "exclude persons delivered to me" until the
- * delivery's window ends).
+ * not gone: its rows move to the successor, so "exclude persons delivered to me" still
+ * excludes them, and they go when the successor does (on the merged-away ID they would
+ * match no one and never be deleted).
  */
 async function forgetDeliveriesOfGonePersons(connection: DuckDBConnection): Promise<number> {
+  await repointMergedPersons(connection, 'delivered_persons');
   const gone = "SELECT person_id FROM ir_retired WHERE reason = 'gone'";
   const rows = Number(
     (

@@ -1,21 +1,13 @@
-import {
-  chmodSync,
-  existsSync,
-  mkdirSync,
-  readFileSync,
-  renameSync,
-  statSync,
-  writeFileSync,
-} from 'node:fs';
+import { chmodSync, existsSync, mkdirSync, statSync } from 'node:fs';
 import path from 'node:path';
 import type { TConfig } from '@alliage/config';
-import {
-  generatePgpKeyPair,
-  generateSecret,
-  generateSshHostKey,
-  inspectPgpPublicKey,
-} from '@alliage/crypto';
+import { generateSecret, generateSshHostKey, inspectPgpPublicKey } from '@alliage/crypto';
 import * as openpgp from 'openpgp';
+import { ensurePlatformPgpKey } from './ensure-platform-pgp-key.ts';
+import { formatMode, logSecretWarning, type TSecretWarn } from './log-secret-warning.ts';
+import { readSecretFile } from './read-secret-file.ts';
+import { removeStaleSecretTemporaries } from './remove-stale-secret-temporaries.ts';
+import { writeSecretFile } from './write-secret-file.ts';
 
 /** The platform's own secrets, from the environment or generated into the data directory. */
 export interface TPlatformSecrets {
@@ -35,8 +27,6 @@ export interface TPlatformSecrets {
 }
 
 const SECRET_FILES = {
-  pgpPrivate: 'platform-pgp.key',
-  pgpPublic: 'platform-pgp.pub',
   sshHost: 'ssh_host_ed25519_key',
   sshClient: 'ssh_client_ed25519_key',
   hmac: 'hmac.secret',
@@ -46,15 +36,30 @@ const SECRET_FILES = {
 /**
  * Returns the platform secrets. A secret set in the environment wins; otherwise
  * embedded mode generates it once into `<dataDir>/secrets` (0700 directory, 0600
- * files) and reuses it on every later start.
+ * files) and reuses it on every later start. Loosened permissions are tightened
+ * with a warning (`warn`, stderr by default); a secret that existing data depends
+ * on is never replaced by a new one (see docs/operations.md).
  *
  * @example
  * const secrets = await ensurePlatformSecrets(config);
  */
-export async function ensurePlatformSecrets(config: TConfig): Promise<TPlatformSecrets> {
+export async function ensurePlatformSecrets(
+  config: TConfig,
+  options: { warn?: TSecretWarn } = {},
+): Promise<TPlatformSecrets> {
+  const warn = options.warn ?? logSecretWarning;
   const dir = path.join(config.dataDir, 'secrets');
   mkdirSync(dir, { recursive: true, mode: 0o700 });
-  chmodSync(dir, 0o700);
+  const dirMode = statSync(dir).mode;
+  if ((dirMode & 0o077) !== 0) {
+    chmodSync(dir, 0o700);
+    warn({
+      file: 'secrets',
+      mode: formatMode(dirMode),
+      message: 'secrets directory permissions were loosened: tightened to 0700',
+    });
+  }
+  removeStaleSecretTemporaries(dir, { warn });
   const generated: string[] = [];
 
   let armoredPrivateKey = config.secrets.pgpPrivateKey;
@@ -63,48 +68,30 @@ export async function ensurePlatformSecrets(config: TConfig): Promise<TPlatformS
     const privateKey = await openpgp.readPrivateKey({ armoredKey: armoredPrivateKey });
     armoredPublicKey = privateKey.toPublic().armor();
   } else {
-    const privatePath = path.join(dir, SECRET_FILES.pgpPrivate);
-    const publicPath = path.join(dir, SECRET_FILES.pgpPublic);
-    if (!existsSync(privatePath) || !existsSync(publicPath)) {
-      const pair = await generatePgpKeyPair({
-        name: 'Alliage platform',
-        email: 'platform@alliage.invalid',
-      });
-      writeSecretFile(privatePath, pair.armoredPrivateKey);
-      writeSecretFile(publicPath, pair.armoredPublicKey);
-      generated.push('pgp');
-    }
-    armoredPrivateKey = readSecretFile(privatePath);
-    armoredPublicKey = readSecretFile(publicPath);
+    const pair = await ensurePlatformPgpKey(dir, { warn });
+    ({ armoredPrivateKey, armoredPublicKey } = pair);
+    if (pair.generated) generated.push('pgp');
   }
   const { fingerprint } = await inspectPgpPublicKey(armoredPublicKey);
 
+  const readOrCreate = (file: string, name: string, create: () => string): string => {
+    const filePath = path.join(dir, file);
+    if (!existsSync(filePath) && writeSecretFile(filePath, create())) generated.push(name);
+    return readSecretFile(filePath, { warn });
+  };
   const sshHostKey =
     config.secrets.sshHostKey ??
-    readOrCreate(path.join(dir, SECRET_FILES.sshHost), () => {
-      generated.push('ssh-host-key');
-      return generateSshHostKey();
-    });
+    readOrCreate(SECRET_FILES.sshHost, 'ssh-host-key', generateSshHostKey);
   // Not the host key: a member authorises this one on its server, and rotating either
   // must not disturb the other.
   const sshClientKey =
     config.secrets.sshClientKey ??
-    readOrCreate(path.join(dir, SECRET_FILES.sshClient), () => {
-      generated.push('ssh-client-key');
-      return generateSshHostKey();
-    });
+    readOrCreate(SECRET_FILES.sshClient, 'ssh-client-key', generateSshHostKey);
   const hmacSecret =
-    config.secrets.hmacSecret ??
-    readOrCreate(path.join(dir, SECRET_FILES.hmac), () => {
-      generated.push('hmac');
-      return generateSecret(32);
-    });
+    config.secrets.hmacSecret ?? readOrCreate(SECRET_FILES.hmac, 'hmac', () => generateSecret(32));
   const poolEncryptionKey =
     config.secrets.poolEncryptionKey ??
-    readOrCreate(path.join(dir, SECRET_FILES.pool), () => {
-      generated.push('pool-encryption-key');
-      return generateSecret(32);
-    });
+    readOrCreate(SECRET_FILES.pool, 'pool-encryption-key', () => generateSecret(32));
 
   return {
     pgp: {
@@ -119,25 +106,4 @@ export async function ensurePlatformSecrets(config: TConfig): Promise<TPlatformS
     poolEncryptionKey,
     generated,
   };
-}
-
-function readOrCreate(file: string, create: () => string): string {
-  if (!existsSync(file)) writeSecretFile(file, create());
-  return readSecretFile(file);
-}
-
-/** Writes via a temporary name so a crash never leaves a half-written secret. */
-function writeSecretFile(file: string, content: string): void {
-  const temporary = `${file}.tmp-${process.pid}`;
-  writeFileSync(temporary, content, { mode: 0o600, flag: 'wx' });
-  renameSync(temporary, file);
-}
-
-function readSecretFile(file: string): string {
-  const mode = statSync(file).mode & 0o777;
-  if ((mode & 0o077) !== 0) {
-    // Someone loosened the permissions: tighten them rather than serve a readable secret.
-    chmodSync(file, 0o600);
-  }
-  return readFileSync(file, 'utf8');
 }

@@ -11,6 +11,7 @@ import {
 import type { Kysely } from 'kysely';
 import { acquireDataDirLock, type DataDirLock } from './data-dir-lock.ts';
 import { ensurePlatformSecrets, type TPlatformSecrets } from './ensure-platform-secrets.ts';
+import type { TSecretWarn } from './log-secret-warning.ts';
 
 /** An opened control plane with the platform secrets, owned by this process. */
 export interface OpenedPlatform {
@@ -27,7 +28,7 @@ export interface OpenedPlatform {
  */
 export async function openPlatform(
   config: TConfig,
-  options: { kind: 'serve' | 'cli'; clock?: () => Date },
+  options: { kind: 'serve' | 'cli'; clock?: () => Date; warn?: TSecretWarn },
 ): Promise<OpenedPlatform> {
   // PGlite allows one process per directory; `serve` also owns the pool (DuckDB) in
   // its data directory, so it takes the lock with PostgreSQL too: pool commands then
@@ -37,7 +38,7 @@ export async function openPlatform(
       ? null
       : acquireDataDirLock(config.dataDir, { kind: options.kind, url: null });
   try {
-    const secrets = await ensurePlatformSecrets(config);
+    const secrets = await ensurePlatformSecrets(config, options.warn ? { warn: options.warn } : {});
     const control = await openControlDb({
       databaseUrl: config.databaseUrl,
       pgliteDir: path.join(config.dataDir, 'pglite'),

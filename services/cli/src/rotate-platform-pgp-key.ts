@@ -1,18 +1,13 @@
-import {
-  existsSync,
-  mkdirSync,
-  readdirSync,
-  readFileSync,
-  renameSync,
-  writeFileSync,
-} from 'node:fs';
+import { existsSync, mkdirSync, readdirSync, renameSync } from 'node:fs';
 import path from 'node:path';
 import type { TConfig } from '@alliage/config';
-import { generatePgpKeyPair, inspectPgpPublicKey, type TDecryptionKeyInput } from '@alliage/crypto';
+import { generatePgpKeyPair, type TDecryptionKeyInput } from '@alliage/crypto';
 import { AppError } from '@alliage/domain';
+import * as openpgp from 'openpgp';
+import { PLATFORM_PGP_FILES } from './ensure-platform-pgp-key.ts';
+import { readSecretFile } from './read-secret-file.ts';
+import { writeSecretFile } from './write-secret-file.ts';
 
-const CURRENT_PRIVATE = 'platform-pgp.key';
-const CURRENT_PUBLIC = 'platform-pgp.pub';
 const PREVIOUS_DIR = 'previous-pgp';
 
 /**
@@ -30,26 +25,37 @@ export async function rotatePlatformPgpKey(
     );
   }
   const dir = path.join(config.dataDir, 'secrets');
-  const privatePath = path.join(dir, CURRENT_PRIVATE);
-  const publicPath = path.join(dir, CURRENT_PUBLIC);
+  const privatePath = path.join(dir, PLATFORM_PGP_FILES.privateKey);
+  const publicPath = path.join(dir, PLATFORM_PGP_FILES.publicKey);
   if (!existsSync(privatePath) || !existsSync(publicPath)) {
     throw new AppError(
       'not_found',
       'no platform key in the data directory yet: start the platform once first',
     );
   }
-  const previousFingerprint = (await inspectPgpPublicKey(readFileSync(publicPath, 'utf8')))
-    .fingerprint;
+  // The private key, not the public file, says which key is in use.
+  const previousFingerprint = (
+    await openpgp.readPrivateKey({ armoredKey: readSecretFile(privatePath) })
+  )
+    .getFingerprint()
+    .toUpperCase();
   const pair = await generatePgpKeyPair({
     name: 'Alliage platform',
     email: 'platform@alliage.invalid',
   });
   const previousDir = path.join(dir, PREVIOUS_DIR);
   mkdirSync(previousDir, { recursive: true, mode: 0o700 });
-  renameSync(privatePath, path.join(previousDir, `${previousFingerprint}.key`));
+  // Public file first: interrupted after it, the old private key is still in place and
+  // the next start writes its public file again; interrupted after both, the next start
+  // generates a pair and the old key is already kept.
   renameSync(publicPath, path.join(previousDir, `${previousFingerprint}.pub`));
-  writeFileSync(privatePath, pair.armoredPrivateKey, { mode: 0o600, flag: 'wx' });
-  writeFileSync(publicPath, pair.armoredPublicKey, { mode: 0o600, flag: 'wx' });
+  renameSync(privatePath, path.join(previousDir, `${previousFingerprint}.key`));
+  if (
+    !writeSecretFile(privatePath, pair.armoredPrivateKey) ||
+    !writeSecretFile(publicPath, pair.armoredPublicKey)
+  ) {
+    throw new AppError('conflict', 'another process wrote a platform key during the rotation');
+  }
   return { previousFingerprint, fingerprint: pair.fingerprint };
 }
 
@@ -63,7 +69,7 @@ export function readPreviousPgpKeys(
   return readdirSync(previousDir)
     .filter((name) => name.endsWith('.key'))
     .map((name) => ({
-      armoredPrivateKey: readFileSync(path.join(previousDir, name), 'utf8'),
+      armoredPrivateKey: readSecretFile(path.join(previousDir, name)),
       ...(passphrase ? { passphrase } : {}),
     }));
 }

@@ -13,6 +13,7 @@ import { openPlatform } from '../open-platform.ts';
 import { createOutput } from '../output.ts';
 import { registerSettings } from '../register-settings.ts';
 import { loadConfigOrExit, reportError } from '../run-admin-command.ts';
+import { secretWarningsTo } from '../secret-warnings-to.ts';
 import { selectionSettings, startRuntime } from '../start-runtime.ts';
 
 const VERSION = '0.1.0';
@@ -27,8 +28,9 @@ export function registerServeCommand(program: Command): void {
       const config = loadConfigOrExit(output);
       const logger = pino({ level: config.logLevel, base: { service: 'alliage' } });
       try {
-        const platform = await openPlatform(config, { kind: 'serve' });
-        await ensureLocalOperatorToken(platform.ctx, config.dataDir);
+        const warn = secretWarningsTo(logger);
+        const platform = await openPlatform(config, { kind: 'serve', warn });
+        await ensureLocalOperatorToken(platform.ctx, config.dataDir, { warn });
         const database = platform.control.kind;
         const runtime = await startRuntime({ config, platform, logger, worker: true, sftp: true });
         const queue = runtime.queue.kind;

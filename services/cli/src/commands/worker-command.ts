@@ -5,6 +5,7 @@ import { EXIT_CHECK_FAILED, EXIT_USAGE } from '../exit-codes.ts';
 import { openPlatform } from '../open-platform.ts';
 import { createOutput } from '../output.ts';
 import { loadConfigOrExit, reportError } from '../run-admin-command.ts';
+import { secretWarningsTo } from '../secret-warnings-to.ts';
 import { startRuntime } from '../start-runtime.ts';
 
 /** `alliage worker`: a job worker process for BullMQ, on this or another machine. */
@@ -27,7 +28,8 @@ export function registerWorkerCommand(program: Command): void {
       }
       const logger = pino({ level: config.logLevel, base: { service: 'alliage-worker' } });
       try {
-        const platform = await openPlatform(config, { kind: 'cli' });
+        const warn = secretWarningsTo(logger);
+        const platform = await openPlatform(config, { kind: 'cli', warn });
         const runtime = await startRuntime({ config, platform, logger, worker: true, sftp: false });
         logger.info({ concurrency: config.worker.concurrency }, 'alliage worker started');
         process.stdout.write('Alliage worker is running\n');

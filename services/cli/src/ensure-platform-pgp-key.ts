@@ -1,0 +1,68 @@
+import { existsSync } from 'node:fs';
+import path from 'node:path';
+import { generatePgpKeyPair } from '@alliage/crypto';
+import { AppError } from '@alliage/domain';
+import * as openpgp from 'openpgp';
+import { logSecretWarning, type TSecretWarn } from './log-secret-warning.ts';
+import { readSecretFile } from './read-secret-file.ts';
+import { writeSecretFile } from './write-secret-file.ts';
+
+/** The platform key pair's files in the secrets directory. */
+export const PLATFORM_PGP_FILES = {
+  privateKey: 'platform-pgp.key',
+  publicKey: 'platform-pgp.pub',
+} as const;
+
+/**
+ * Returns the platform PGP key pair of the secrets directory, generating it only
+ * when neither file exists. The private key is the truth and is never replaced:
+ * files members encrypted to it must stay readable. A missing or different public
+ * file is written again from it; a public file without its private key stops the
+ * start, since generating a pair would silently swap the key members encrypt to.
+ *
+ * @example
+ * const { armoredPrivateKey, armoredPublicKey } = await ensurePlatformPgpKey('/var/lib/alliage/secrets');
+ */
+export async function ensurePlatformPgpKey(
+  directory: string,
+  options: { warn?: TSecretWarn } = {},
+): Promise<{ armoredPrivateKey: string; armoredPublicKey: string; generated: boolean }> {
+  const warn = options.warn ?? logSecretWarning;
+  const privatePath = path.join(directory, PLATFORM_PGP_FILES.privateKey);
+  const publicPath = path.join(directory, PLATFORM_PGP_FILES.publicKey);
+  let generated = false;
+  if (!existsSync(privatePath)) {
+    if (existsSync(publicPath)) {
+      throw new AppError(
+        'conflict',
+        `secrets/${PLATFORM_PGP_FILES.publicKey} exists without secrets/${PLATFORM_PGP_FILES.privateKey}: ` +
+          'restore the private key from a backup (a rotation interrupted under an earlier version may have left it in secrets/previous-pgp/). ' +
+          `Only if it is lost for good, delete ${PLATFORM_PGP_FILES.publicKey} to generate a new pair: ` +
+          'files already encrypted to the old key can then no longer be read (docs/operations.md)',
+      );
+    }
+    const pair = await generatePgpKeyPair({
+      name: 'Alliage platform',
+      email: 'platform@alliage.invalid',
+    });
+    // False when another process created it first: its key is the one to use.
+    generated = writeSecretFile(privatePath, pair.armoredPrivateKey);
+  }
+  const armoredPrivateKey = readSecretFile(privatePath, { warn });
+  const privateKey = await openpgp.readPrivateKey({ armoredKey: armoredPrivateKey });
+  const armoredPublicKey = privateKey.toPublic().armor();
+  const stored = existsSync(publicPath) ? readSecretFile(publicPath, { warn }) : null;
+  if (stored !== armoredPublicKey) {
+    writeSecretFile(publicPath, armoredPublicKey, { replace: true });
+    if (!generated) {
+      warn({
+        file: PLATFORM_PGP_FILES.publicKey,
+        message:
+          stored === null
+            ? 'the platform public key file was missing: written again from the private key'
+            : 'the platform public key file did not match the private key: written again from it',
+      });
+    }
+  }
+  return { armoredPrivateKey, armoredPublicKey, generated };
+}

@@ -1,0 +1,158 @@
+import {
+  chmodSync,
+  existsSync,
+  mkdtempSync,
+  readdirSync,
+  readFileSync,
+  rmSync,
+  statSync,
+  utimesSync,
+  writeFileSync,
+} from 'node:fs';
+import os from 'node:os';
+import path from 'node:path';
+import { loadConfig, type TConfig } from '@alliage/config';
+import * as openpgp from 'openpgp';
+import { afterEach, beforeEach, describe, expect, it } from 'vitest';
+import { ensurePlatformSecrets } from './ensure-platform-secrets.ts';
+import type { TSecretWarning } from './log-secret-warning.ts';
+
+describe('ensurePlatformSecrets', () => {
+  let dataDir: string;
+  let secretsDir: string;
+  let config: TConfig;
+  let warnings: TSecretWarning[];
+  const warn = (warning: TSecretWarning) => warnings.push(warning);
+  const mode = (name: string) => statSync(path.join(secretsDir, name)).mode & 0o777;
+  const read = (name: string) => readFileSync(path.join(secretsDir, name), 'utf8');
+  /** The start stops, names the missing file, and does not create it. */
+  const expectRefusalWithout = async (name: string) => {
+    await expect(ensurePlatformSecrets(config, { warn })).rejects.toMatchObject({
+      name: 'AppError',
+      code: 'conflict',
+      message: expect.stringContaining(name),
+    });
+    expect(existsSync(path.join(secretsDir, name))).toBe(false);
+  };
+
+  beforeEach(() => {
+    dataDir = mkdtempSync(path.join(os.tmpdir(), 'alliage-secrets-'));
+    secretsDir = path.join(dataDir, 'secrets');
+    config = loadConfig({ ALLIAGE_DATA_DIR: dataDir });
+    warnings = [];
+  });
+  afterEach(() => {
+    rmSync(dataDir, { recursive: true, force: true });
+  });
+
+  it('rebuilds a deleted public key from the private key, which it keeps', async () => {
+    const first = await ensurePlatformSecrets(config, { warn });
+    const privateBefore = read('platform-pgp.key');
+    // A member encrypted this to the platform key before the public file went missing.
+    const inFlight = await openpgp.encrypt({
+      message: await openpgp.createMessage({ text: 'customer_id\nC1\n' }),
+      encryptionKeys: await openpgp.readKey({ armoredKey: first.pgp.armoredPublicKey }),
+    });
+    rmSync(path.join(secretsDir, 'platform-pgp.pub'));
+
+    const second = await ensurePlatformSecrets(config, { warn });
+
+    expect(read('platform-pgp.key')).toBe(privateBefore);
+    expect(second.pgp.fingerprint).toBe(first.pgp.fingerprint);
+    expect(second.generated).not.toContain('pgp');
+    const rebuilt = await openpgp.readKey({ armoredKey: read('platform-pgp.pub') });
+    expect(rebuilt.getFingerprint().toUpperCase()).toBe(first.pgp.fingerprint);
+    expect(mode('platform-pgp.pub')).toBe(0o600);
+    const { data } = await openpgp.decrypt({
+      message: await openpgp.readMessage({ armoredMessage: inFlight as string }),
+      decryptionKeys: await openpgp.readPrivateKey({ armoredKey: second.pgp.armoredPrivateKey }),
+    });
+    expect(data).toBe('customer_id\nC1\n');
+    expect(warnings).toEqual([expect.objectContaining({ file: 'platform-pgp.pub' })]);
+  });
+
+  it('replaces a public file that does not match the private key', async () => {
+    const first = await ensurePlatformSecrets(config, { warn });
+    const other = await openpgp.generateKey({
+      type: 'ecc',
+      curve: 'ed25519Legacy',
+      userIDs: [{ name: 'Someone else', email: 'other@alliage.invalid' }],
+      format: 'armored',
+    });
+    writeFileSync(path.join(secretsDir, 'platform-pgp.pub'), other.publicKey);
+
+    const second = await ensurePlatformSecrets(config, { warn });
+
+    expect(second.pgp.fingerprint).toBe(first.pgp.fingerprint);
+    expect(second.pgp.armoredPublicKey).toBe(first.pgp.armoredPublicKey);
+    expect(read('platform-pgp.pub')).toBe(first.pgp.armoredPublicKey);
+    expect(warnings).toEqual([expect.objectContaining({ file: 'platform-pgp.pub' })]);
+  });
+
+  it('refuses to start with a public key and no private key, and creates neither', async () => {
+    await ensurePlatformSecrets(config, { warn });
+    const publicBefore = read('platform-pgp.pub');
+    rmSync(path.join(secretsDir, 'platform-pgp.key'));
+
+    await expectRefusalWithout('platform-pgp.key');
+    expect(read('platform-pgp.pub')).toBe(publicBefore);
+  });
+
+  it('starts after a crash left a temporary file under its own pid, and removes old leftovers', async () => {
+    await ensurePlatformSecrets(config, { warn });
+    rmSync(path.join(secretsDir, 'hmac.secret'));
+    // What a crash between writing and renaming left (pid 1 again after a container restart).
+    const ownPid = path.join(secretsDir, `hmac.secret.tmp-${process.pid}`);
+    const oldRandom = path.join(secretsDir, 'pool.key.tmp-0123456789abcdef');
+    writeFileSync(ownPid, 'half-written', { mode: 0o600 });
+    writeFileSync(oldRandom, 'half-written', { mode: 0o600 });
+    const anHourAgo = new Date(Date.now() - 3_600_000);
+    utimesSync(ownPid, anHourAgo, anHourAgo);
+    utimesSync(oldRandom, anHourAgo, anHourAgo);
+    // Just written: may be another process's write in progress, so it stays for now.
+    const fresh = path.join(secretsDir, 'ssh_host_ed25519_key.tmp-fedcba9876543210');
+    writeFileSync(fresh, 'being written', { mode: 0o600 });
+
+    const restarted = await ensurePlatformSecrets(config, { warn });
+
+    expect(restarted.generated).toEqual(['hmac']);
+    expect(read('hmac.secret')).toBe(restarted.hmacSecret);
+    expect(existsSync(ownPid)).toBe(false);
+    expect(existsSync(oldRandom)).toBe(false);
+    expect(existsSync(fresh)).toBe(true);
+    expect(readdirSync(secretsDir).filter((name) => name.includes('.tmp-'))).toEqual([
+      path.basename(fresh),
+    ]);
+  });
+
+  it('tightens loosened permissions and says which file, never what it holds', async () => {
+    const first = await ensurePlatformSecrets(config, { warn });
+    chmodSync(path.join(secretsDir, 'pool.key'), 0o644);
+    chmodSync(secretsDir, 0o755);
+
+    await ensurePlatformSecrets(config, { warn });
+
+    expect(mode('pool.key')).toBe(0o600);
+    expect(statSync(secretsDir).mode & 0o777).toBe(0o700);
+    expect(warnings.map((warning) => warning.file).sort()).toEqual(['pool.key', 'secrets']);
+    expect(JSON.stringify(warnings)).not.toContain(first.poolEncryptionKey);
+  });
+
+  it('generates every secret once, 0600 in a 0700 directory, and reuses them', async () => {
+    const first = await ensurePlatformSecrets(config, { warn });
+    const second = await ensurePlatformSecrets(config, { warn });
+
+    expect(first.generated).toEqual([
+      'pgp',
+      'ssh-host-key',
+      'ssh-client-key',
+      'hmac',
+      'pool-encryption-key',
+    ]);
+    expect(second.generated).toEqual([]);
+    expect({ ...second, generated: [] }).toEqual({ ...first, generated: [] });
+    expect(statSync(secretsDir).mode & 0o777).toBe(0o700);
+    for (const name of readdirSync(secretsDir)) expect(mode(name)).toBe(0o600);
+    expect(warnings).toEqual([]);
+  });
+});

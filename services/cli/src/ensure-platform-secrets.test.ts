@@ -1,6 +1,7 @@
 import {
   chmodSync,
   existsSync,
+  mkdirSync,
   mkdtempSync,
   readdirSync,
   readFileSync,
@@ -136,6 +137,26 @@ describe('ensurePlatformSecrets', () => {
     expect(statSync(secretsDir).mode & 0o777).toBe(0o700);
     expect(warnings.map((warning) => warning.file).sort()).toEqual(['pool.key', 'secrets']);
     expect(JSON.stringify(warnings)).not.toContain(first.poolEncryptionKey);
+  });
+
+  it('refuses to make a new HMAC secret for a data directory that already holds a platform', async () => {
+    await ensurePlatformSecrets(config, { warn });
+    mkdirSync(path.join(dataDir, 'pglite'));
+    rmSync(path.join(secretsDir, 'hmac.secret'));
+
+    await expectRefusalWithout('hmac.secret');
+  });
+
+  it('warns when it generates another secret for a data directory that already holds a platform', async () => {
+    await ensurePlatformSecrets(config, { warn });
+    mkdirSync(path.join(dataDir, 'pool'));
+    writeFileSync(path.join(dataDir, 'pool', 'pool.duckdb'), '');
+    rmSync(path.join(secretsDir, 'ssh_host_ed25519_key'));
+
+    const restarted = await ensurePlatformSecrets(config, { warn });
+
+    expect(restarted.generated).toEqual(['ssh-host-key']);
+    expect(warnings).toEqual([expect.objectContaining({ file: 'ssh_host_ed25519_key' })]);
   });
 
   it('generates every secret once, 0600 in a 0700 directory, and reuses them', async () => {

@@ -2,8 +2,9 @@ import { chmodSync, existsSync, mkdirSync, statSync } from 'node:fs';
 import path from 'node:path';
 import type { TConfig } from '@alliage/config';
 import { generateSecret, generateSshHostKey, inspectPgpPublicKey } from '@alliage/crypto';
+import { AppError } from '@alliage/domain';
 import * as openpgp from 'openpgp';
-import { ensurePlatformPgpKey } from './ensure-platform-pgp-key.ts';
+import { ensurePlatformPgpKey, PLATFORM_PGP_FILES } from './ensure-platform-pgp-key.ts';
 import { formatMode, logSecretWarning, type TSecretWarn } from './log-secret-warning.ts';
 import { readSecretFile } from './read-secret-file.ts';
 import { removeStaleSecretTemporaries } from './remove-stale-secret-temporaries.ts';
@@ -60,7 +61,16 @@ export async function ensurePlatformSecrets(
     });
   }
   removeStaleSecretTemporaries(dir, { warn });
+  // Decided before anything is generated: a missing secret then is a lost one, not a first start.
+  const existingPlatform = holdsPlatform(config.dataDir);
+  if (!config.secrets.hmacSecret && existingPlatform) refuseLostHmacSecret(dir);
   const generated: string[] = [];
+  const created = (name: string, file: string) => {
+    generated.push(name);
+    // Not a first start: a new key changes what members and the pool see, so say it loudly.
+    if (existingPlatform)
+      warn({ file, message: 'a new secret was generated for an existing platform' });
+  };
 
   let armoredPrivateKey = config.secrets.pgpPrivateKey;
   let armoredPublicKey: string;
@@ -70,13 +80,13 @@ export async function ensurePlatformSecrets(
   } else {
     const pair = await ensurePlatformPgpKey(dir, { warn });
     ({ armoredPrivateKey, armoredPublicKey } = pair);
-    if (pair.generated) generated.push('pgp');
+    if (pair.generated) created('pgp', PLATFORM_PGP_FILES.privateKey);
   }
   const { fingerprint } = await inspectPgpPublicKey(armoredPublicKey);
 
   const readOrCreate = (file: string, name: string, create: () => string): string => {
     const filePath = path.join(dir, file);
-    if (!existsSync(filePath) && writeSecretFile(filePath, create())) generated.push(name);
+    if (!existsSync(filePath) && writeSecretFile(filePath, create())) created(name, file);
     return readSecretFile(filePath, { warn });
   };
   const sshHostKey =
@@ -106,4 +116,26 @@ export async function ensurePlatformSecrets(
     poolEncryptionKey,
     generated,
   };
+}
+
+/** Whether the data directory already holds a control plane or a pool (not a first start). */
+function holdsPlatform(dataDir: string): boolean {
+  return (
+    existsSync(path.join(dataDir, 'pglite')) ||
+    existsSync(path.join(dataDir, 'pool', 'pool.duckdb'))
+  );
+}
+
+/**
+ * Every repoussoir hash and every delivery's draws derive from the HMAC secret: a new
+ * one would silently let opted-out people through, so a lost one stops the start.
+ */
+function refuseLostHmacSecret(dir: string): void {
+  if (existsSync(path.join(dir, SECRET_FILES.hmac))) return;
+  throw new AppError(
+    'conflict',
+    `secrets/${SECRET_FILES.hmac} is missing but this data directory already holds a platform, ` +
+      'whose repoussoir entries depend on it: restore it from the backup (or set ALLIAGE_HMAC_SECRET to it). ' +
+      'Only if it is lost for good, create a new one as docs/operations.md says and import the repoussoir again',
+  );
 }

@@ -1,9 +1,24 @@
+import { execFile } from 'node:child_process';
+import { mkdtemp, readdir, rm } from 'node:fs/promises';
+import os from 'node:os';
+import path from 'node:path';
 import { Readable } from 'node:stream';
+import { fileURLToPath } from 'node:url';
+import { promisify } from 'node:util';
 import { DEFAULT_DIALECT_PROFILE, ZDialectProfile } from '@alliage/domain';
+import { DuckDBInstance } from '@duckdb/node-api';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { TWarehouse } from './open-warehouse.ts';
 import { stageMemberFile } from './stage-member-file.ts';
 import { createTestWarehouse } from './testing/index.ts';
+import type { TStageUnreadableReport } from './testing/stage-unreadable-child.ts';
+
+const execFileAsync = promisify(execFile);
+const UNREADABLE_CHILD = fileURLToPath(
+  new URL('./testing/stage-unreadable-child.ts', import.meta.url),
+);
+const TRANSACTIONS_CSV =
+  'customer_id,transaction_id,date,amount_eur,category,channel\nC1,T1,2025-01-01,1,a,web\n';
 
 const WIN1252 = ZDialectProfile.parse({
   encoding: 'windows-1252',
@@ -226,4 +241,44 @@ describe('stageMemberFile', () => {
     );
     expect(Number(tables[0]?.[0])).toBe(0);
   });
+
+  it('fails as unavailable, to be retried, when DuckDB fails before it opens the pipe, leaving no pipe', async () => {
+    // A connection without the `stage` catalog: DuckDB fails at bind, before reading.
+    const instance = await DuckDBInstance.create(':memory:');
+    const connection = await instance.connect();
+    const pipeDirectory = await mkdtemp(path.join(os.tmpdir(), 'alliage-pipe-test-'));
+    try {
+      const staging = stageMemberFile({
+        connection,
+        plaintext: Readable.from([Buffer.from(TRANSACTIONS_CSV)]),
+        kind: 'transactions',
+        dialect: DEFAULT_DIALECT_PROFILE,
+        table: 'raw_unbound',
+        pipeDirectory,
+      });
+      // Not the file's fault: never `malformed`, a rejection the member would be told about.
+      await expect(staging).rejects.toMatchObject({ code: 'unavailable', retry: true });
+      expect(await readdir(pipeDirectory)).toEqual([]);
+    } finally {
+      connection.closeSync();
+      await rm(pipeDirectory, { recursive: true, force: true });
+    }
+  });
+
+  it('does not wait for ever on the pipe when libuv has a single thread', async () => {
+    // A blocking open of the pipe's write end took the only libuv thread and waited for a
+    // reader that had already failed: the staging never settled.
+    const pipeDirectory = await mkdtemp(path.join(os.tmpdir(), 'alliage-pipe-test-'));
+    try {
+      const { stdout } = await execFileAsync(process.execPath, [UNREADABLE_CHILD, pipeDirectory], {
+        env: { ...process.env, UV_THREADPOOL_SIZE: '1' },
+        timeout: 30_000,
+      });
+      const lines = stdout.trim().split('\n');
+      const report = JSON.parse(lines.at(-1) ?? '{}') as TStageUnreadableReport;
+      expect(report).toEqual({ outcome: 'unavailable', retry: true, leftovers: [] });
+    } finally {
+      await rm(pipeDirectory, { recursive: true, force: true });
+    }
+  }, 40_000);
 });

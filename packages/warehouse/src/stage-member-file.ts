@@ -1,11 +1,13 @@
 import { execFile } from 'node:child_process';
-import { constants, createWriteStream } from 'node:fs';
-import { mkdtemp, open, rm } from 'node:fs/promises';
+import { mkdtemp, rm } from 'node:fs/promises';
+import type { Socket } from 'node:net';
 import os from 'node:os';
 import path from 'node:path';
 import { Readable } from 'node:stream';
+import { finished } from 'node:stream/promises';
 import { promisify } from 'node:util';
 import {
+  AppError,
   checkFileHeader,
   type TDialectProfile,
   type THeaderIssue,
@@ -13,6 +15,7 @@ import {
 } from '@alliage/domain';
 import type { DuckDBConnection } from '@duckdb/node-api';
 import { CsvRecordScanner, type TScannedRecordError } from './csv-record-scanner.ts';
+import { openPipeWriter } from './open-pipe-writer.ts';
 import { sqlIdentifier, sqlString } from './sql-literal.ts';
 import { transcodeToUtf8 } from './transcode-to-utf8.ts';
 
@@ -95,13 +98,13 @@ export async function stageMemberFile(options: StageMemberFileOptions): Promise<
 
   // Read until the header is known: DuckDB needs the columns before it starts.
   const pending: Uint8Array[] = [];
-  let finished = false;
+  let sourceEnded = false;
   try {
     while (!scanner.headerSeen && !scanner.malformed) {
       const next = await iterator.next();
       if (next.done) {
         pending.push(scanner.end());
-        finished = true;
+        sourceEnded = true;
         break;
       }
       pending.push(scanner.push(next.value));
@@ -115,83 +118,48 @@ export async function stageMemberFile(options: StageMemberFileOptions): Promise<
   }
   if (staged.malformed || scanner.malformed || staged.headerIssues.length > 0) {
     staged.malformed ??= scanner.malformed;
-    await drain(iterator, finished);
+    await drain(iterator, sourceEnded);
     return staged;
   }
 
   const directory =
     options.pipeDirectory ?? (await mkdtemp(path.join(os.tmpdir(), 'alliage-pipe-')));
   const pipePath = path.join(directory, `${options.table}.csv`);
-  await execFileAsync('mkfifo', ['-m', '600', pipePath]);
-  const columnsSpec = [
-    `'line': 'INTEGER'`,
-    ...staged.columns.map((column) => `${sqlString(column)}: 'VARCHAR'`),
-  ].join(', ');
-  // Trimmed, blank as NULL, as the parallel reader goes: a copy of the rows less afterwards.
-  const tidyColumns = staged.columns
-    .map((column) => `nullif(trim(${sqlIdentifier(column)}), '') AS ${sqlIdentifier(column)}`)
-    .join(', ');
-  const loading = options.connection.run(
-    `CREATE OR REPLACE TABLE stage.${sqlIdentifier(options.table)} AS
-     SELECT line, ${tidyColumns} FROM read_csv(${sqlString(pipePath)}, columns = {${columnsSpec}}, header = false,
-       auto_detect = false, delim = ${sqlString(options.dialect.delimiter)},
-       quote = ${sqlString(options.dialect.quote)}, escape = ${sqlString(options.dialect.quote)},
-       new_line = '\\n', strict_mode = true, parallel = true)`,
-  );
-  const pipe = createWriteStream(pipePath, { highWaterMark: PIPE_BUFFER_BYTES });
-  let pipeFailed = false;
-  pipe.on('error', () => {
-    pipeFailed = true;
-  });
-  // If DuckDB fails before it opens the pipe, open the read end ourselves so the writer is released.
-  loading.catch(async () => {
-    const handle = await open(pipePath, constants.O_RDONLY | constants.O_NONBLOCK).catch(
-      () => null,
-    );
-    await handle?.close();
-  });
-  const write = async (bytes: Uint8Array) => {
-    if (pipeFailed || bytes.length === 0) return;
-    if (!pipe.write(bytes)) {
-      await new Promise<void>((resolve) => {
-        const done = () => {
-          pipe.off('drain', done);
-          pipe.off('error', done);
-          pipe.off('close', done);
-          resolve();
-        };
-        pipe.once('drain', done);
-        pipe.once('error', done);
-        pipe.once('close', done);
-      });
-    }
-  };
   let streamError: unknown = null;
   try {
-    for (const bytes of pending) await write(bytes);
-    if (!finished) {
-      for (;;) {
-        const next = await iterator.next();
-        if (next.done) break;
-        if (scanner.malformed) continue;
-        await write(scanner.push(next.value));
-      }
-      if (!scanner.malformed) await write(scanner.end());
+    await execFileAsync('mkfifo', ['-m', '600', pipePath]);
+    const loading = options.connection.run(readCsvStatement(options, staged.columns, pipePath));
+    // Settled below or in the writer; observed now, as it can fail before either waits on it.
+    loading.catch(() => undefined);
+    const pipe = await openPipeWriter(pipePath, loading, PIPE_BUFFER_BYTES);
+    if (!pipe) {
+      // DuckDB failed before it opened the pipe, so before it read a byte: its statement
+      // or the pool is at fault, not the file. Stop decrypting and let the job retry.
+      const cause = await loading.then(
+        () => undefined,
+        (error: unknown) => error,
+      );
+      iterator.return?.(undefined).catch(() => undefined);
+      throw new AppError(
+        'unavailable',
+        'staging the file failed before DuckDB read it (the file is not at fault); retry',
+        { retry: true, cause },
+      );
     }
-  } catch (error) {
-    if (isEncodingError(error)) {
-      staged.malformed = (error as Error).message;
-      await drain(iterator, false).catch((drainError) => {
-        streamError = drainError;
-      });
-    } else streamError = error;
-  } finally {
-    await new Promise<void>((resolve) => pipe.end(resolve));
-  }
-  try {
-    await loading;
-  } catch (error) {
-    staged.malformed ??= describeReaderError(error);
+    streamError = await writeRecords({
+      pipe,
+      loading,
+      scanner,
+      iterator,
+      pending,
+      sourceEnded,
+      staged,
+    });
+    try {
+      await loading;
+    } catch (error) {
+      staged.malformed ??= describeReaderError(error);
+    }
   } finally {
     await rm(pipePath, { force: true });
     if (!options.pipeDirectory) await rm(directory, { recursive: true, force: true });
@@ -244,4 +212,94 @@ function describeReaderError(error: unknown): string {
   if (/unicode|utf-?8/i.test(message)) return 'the file is not valid UTF-8 text';
   const line = /line[: ]+(\d+)/i.exec(message)?.[1];
   return `the file is not valid CSV${line ? ` near record ${line}` : ''}`;
+}
+
+/** DuckDB's statement that fills the staging table from the pipe. */
+function readCsvStatement(
+  options: StageMemberFileOptions,
+  columns: string[],
+  pipePath: string,
+): string {
+  const columnsSpec = [
+    `'line': 'INTEGER'`,
+    ...columns.map((column) => `${sqlString(column)}: 'VARCHAR'`),
+  ].join(', ');
+  // Trimmed, blank as NULL, as the parallel reader goes: a copy of the rows less afterwards.
+  const tidyColumns = columns
+    .map((column) => `nullif(trim(${sqlIdentifier(column)}), '') AS ${sqlIdentifier(column)}`)
+    .join(', ');
+  return `CREATE OR REPLACE TABLE stage.${sqlIdentifier(options.table)} AS
+     SELECT line, ${tidyColumns} FROM read_csv(${sqlString(pipePath)}, columns = {${columnsSpec}}, header = false,
+       auto_detect = false, delim = ${sqlString(options.dialect.delimiter)},
+       quote = ${sqlString(options.dialect.quote)}, escape = ${sqlString(options.dialect.quote)},
+       new_line = '\\n', strict_mode = true, parallel = true)`;
+}
+
+interface TWriteRecordsOptions {
+  pipe: Socket;
+  /** DuckDB's statement reading the pipe. */
+  loading: Promise<unknown>;
+  scanner: CsvRecordScanner;
+  iterator: AsyncIterator<Uint8Array>;
+  /** Records already scanned (the header's chunks). */
+  pending: Uint8Array[];
+  /** The source already ended. */
+  sourceEnded: boolean;
+  staged: TStagedFile;
+}
+
+/**
+ * Feeds the scanned records into the pipe and reads the source to its end (so the
+ * decryptor verifies), whatever happens to DuckDB; returns the source's own error, if any.
+ */
+async function writeRecords(options: TWriteRecordsOptions): Promise<unknown> {
+  const { pipe, scanner, iterator, staged } = options;
+  let pipeFailed = false;
+  pipe.on('error', () => {
+    pipeFailed = true;
+  });
+  pipe.on('close', () => {
+    pipeFailed = true;
+  });
+  // DuckDB failing mid-file may keep the pipe open and stop reading it: no drain would come.
+  options.loading.catch(() => pipe.destroy());
+  const write = async (bytes: Uint8Array) => {
+    if (pipeFailed || bytes.length === 0) return;
+    if (!pipe.write(bytes)) {
+      await new Promise<void>((resolve) => {
+        const done = () => {
+          pipe.off('drain', done);
+          pipe.off('close', done);
+          resolve();
+        };
+        pipe.once('drain', done);
+        pipe.once('close', done);
+      });
+    }
+  };
+  let streamError: unknown = null;
+  try {
+    for (const bytes of options.pending) await write(bytes);
+    if (!options.sourceEnded) {
+      for (;;) {
+        const next = await iterator.next();
+        if (next.done) break;
+        if (scanner.malformed) continue;
+        await write(scanner.push(next.value));
+      }
+      if (!scanner.malformed) await write(scanner.end());
+    }
+  } catch (error) {
+    if (isEncodingError(error)) {
+      staged.malformed = (error as Error).message;
+      await drain(iterator, false).catch((drainError) => {
+        streamError = drainError;
+      });
+    } else streamError = error;
+  } finally {
+    // Closing the write end is DuckDB's end of file.
+    if (!pipe.destroyed) pipe.end();
+    await finished(pipe, { readable: false }).catch(() => undefined);
+  }
+  return streamError;
 }

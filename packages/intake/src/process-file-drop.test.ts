@@ -29,6 +29,8 @@ import {
 } from '@alliage/control/testing';
 import { generatePgpKeyPair, type TPgpKeyPair } from '@alliage/crypto';
 import { createGpgHome, type GpgHome, hasGpg } from '@alliage/crypto/testing';
+import { CUSTOMER_COLUMNS } from '@alliage/domain';
+import { exportMemberData } from '@alliage/warehouse';
 import { createTestWarehouse } from '@alliage/warehouse/testing';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { claimDropFile } from './claim-drop-file.ts';
@@ -409,6 +411,45 @@ describe.skipIf(!hasGpg).each(testControlDbKinds())(
       expect(finished?.report?.rejection?.detail).toBe(
         'column 7: unknown header (not a canonical column nor mapped in the dialect profile)',
       );
+    });
+
+    it('rejects a customer row holding a NUL or another control character, by line and column, never loading it', async () => {
+      const customers = Array.from({ length: 40 }, (_, index) => {
+        const row: Record<string, string> = {
+          customer_id: `K${index}`,
+          last_name: `${CANARY}-${index}`,
+          email: `k${index}@exemple.fr`,
+          created_at: '2026-01-02',
+        };
+        // Line 5: a NUL in the last name, quoted or not alike; line 9: an ESC in the street.
+        if (index === 3) row.last_name = `DUP\u0000ONT-${CANARY}`;
+        if (index === 7) row.street = `"12 rue\u001b ${CANARY}"`;
+        return CUSTOMER_COLUMNS.map((column) => row[column] ?? '').join(',');
+      });
+      const fileName = 'M02_customers-delta_control.csv.pgp';
+      const { registered } = await drop(
+        fileName,
+        `${CUSTOMER_COLUMNS.join(',')}\n${customers.join('\n')}\n`,
+        { member: 'M02' },
+      );
+      const finished = await processFileDrop(deps, registered.id);
+      expect(finished).toMatchObject({ status: 'accepted', rowCount: 40, rejectedRowCount: 2 });
+      expect(finished?.report?.rowErrors).toEqual([
+        { line: 5, column: 'last_name', reason: 'control character U+0000 in the field' },
+        { line: 9, column: 'street', reason: 'control character U+001B in the field' },
+      ]);
+      const reported = `${JSON.stringify(finished?.report)}${readReport('M02', fileName)}`;
+      expect(reported).not.toContain(CANARY);
+      // The rejected rows never reached the pool, so no export (nor delivery) can carry them.
+      const exported = await exportMemberData(pool.warehouse, 'M02');
+      expect(exported.records).toBe(38);
+      const controls = [...exported.customersCsv].filter((character) => {
+        const code = character.charCodeAt(0);
+        return (code < 0x20 && code !== 0x0a) || (code >= 0x7f && code <= 0x9f);
+      });
+      expect(controls).toEqual([]);
+      expect(exported.customersCsv).not.toContain('K3,');
+      expect(exported.customersCsv).not.toContain('K7,');
     });
 
     it('rejects a file whose bad rows exceed the ratio, with line numbers', async () => {

@@ -76,4 +76,26 @@ describe('readOptoutList', () => {
       reason: 'malformed',
     });
   });
+
+  it('refuses a line with a control character by line and column, as a member file row', async () => {
+    // Windows-1252 0x81 is undefined: it decodes to the C1 control U+0081.
+    const result = await read(
+      [
+        'kind;value;scope',
+        'postal;DUPONT\u0000|Jean|75016|12 rue de la Paix;',
+        'email;a@b.fr;all\u0081',
+        'email;c@d.fr;',
+        '',
+      ].join('\n'),
+    );
+    expect(result).toMatchObject({
+      outcome: 'read',
+      rows: { total: 3, accepted: 1, rejected: 2 },
+      rowErrors: [
+        { line: 2, column: 'value', reason: 'control character U+0000 in the field' },
+        { line: 3, column: 'scope', reason: 'control character U+0081 in the field' },
+      ],
+    });
+    expect(JSON.stringify(result)).not.toContain('DUPONT');
+  });
 });

@@ -92,7 +92,8 @@ export async function readOptoutList(options: {
     rowErrors: [
       ...read.recordErrors.map((error) => ({
         line: error.line,
-        column: null,
+        // A control character names its field; structural errors concern the whole line.
+        column: error.field === undefined ? null : (header.columns[error.field - 1] ?? null),
         reason: error.reason,
       })),
       ...rowErrors,

@@ -2,6 +2,7 @@ import { CUSTOMER_COLUMNS } from '@alliage/domain';
 import { z } from 'zod';
 import { addressMatchKey, dwellingKey, dwellingPartKey } from './dwelling-key.ts';
 import type { TFieldResult } from './field-result.ts';
+import { controlCharacterIssues } from './find-control-character.ts';
 import { latestAcceptedDate } from './latest-accepted-date.ts';
 import { mapCivility, type TCivility } from './map-civility.ts';
 import { normalizeEmail } from './normalize-email.ts';
@@ -65,7 +66,8 @@ const blank = (value: string | undefined): string | null => {
 
 /**
  * The contract of one customers row, as a zod schema: a row fails (issues at the
- * column, reason as message, never the value) for a missing or too long
+ * column, reason as message, never the value) for a control character in any field
+ * (`CONTROL_CHARACTER`; then for that alone), a missing or too long
  * customer_id, an unreadable or future created_at or no contact point left; an
  * invalid optional field (civility, email, phones, birth date — a future one
  * too —, opt-ins, postcode) is dropped and listed in `dropped`. "Future" is after
@@ -92,6 +94,13 @@ export function customerRowSchema(options: {
       dropped.push({ column, reason: result.reason });
       return fallback;
     };
+    // A control character rejects the row for that reason alone: the bulk path's CSV
+    // scanner refuses such a record before any field is read.
+    const controls = controlCharacterIssues(raw);
+    if (controls.length > 0) {
+      for (const issue of controls) fail(issue.column, issue.reason);
+      return z.NEVER;
+    }
 
     const customerId = blank(raw.customer_id);
     if (customerId === null) fail('customer_id', 'missing customer_id');

@@ -11,6 +11,12 @@ export type { TAddressMatchKeyInput } from './dwelling-key.ts';
 export { addressMatchKey, dwellingKey, dwellingPartKey } from './dwelling-key.ts';
 export type { TFieldResult } from './field-result.ts';
 export { fieldError, fieldOk } from './field-result.ts';
+export {
+  CONTROL_CHARACTER,
+  controlCharacterIssues,
+  controlCharacterReason,
+  findControlCharacter,
+} from './find-control-character.ts';
 export { foldText } from './fold-text.ts';
 export type { TPostalAddressInput } from './format-postal-address.ts';
 export { addressLineLength, formatPostalAddress } from './format-postal-address.ts';

@@ -1,6 +1,7 @@
 import { TRANSACTION_COLUMNS } from '@alliage/domain';
 import { z } from 'zod';
 import { MAX_IDENTIFIER_LENGTH } from './customer-row-schema.ts';
+import { controlCharacterIssues } from './find-control-character.ts';
 import { latestAcceptedDate } from './latest-accepted-date.ts';
 import { parseAmount, type TDecimalSeparator } from './parse-amount.ts';
 import { parseMemberDate, type TMemberDateFormat } from './parse-member-date.ts';
@@ -25,9 +26,10 @@ export interface TTransactionRecord {
 }
 
 /**
- * The contract of one transactions row, as a zod schema: every field is
- * required; the date and amount are read with the member's dialect, and a date
- * after `latestAcceptedDate(receivedDate)` is refused. Issues sit
+ * The contract of one transactions row, as a zod schema: no field may hold a
+ * control character (`CONTROL_CHARACTER`), every field is required; the date and
+ * amount are read with the member's dialect, and a date after
+ * `latestAcceptedDate(receivedDate)` is refused. Issues sit
  * at the column with the reason as message, never the value. The pool's bulk
  * path enforces the same contract (tested on the same cases); a repeated
  * transaction_id is a file rule checked there.
@@ -46,6 +48,12 @@ export function transactionRowSchema(options: {
     const fail = (column: string, reason: string) => {
       ctx.addIssue({ code: 'custom', path: [column], message: reason });
     };
+    // As in customerRowSchema: a control character rejects the row for that reason alone.
+    const controls = controlCharacterIssues(raw);
+    if (controls.length > 0) {
+      for (const issue of controls) fail(issue.column, issue.reason);
+      return z.NEVER;
+    }
     const required = (column: (typeof TRANSACTION_COLUMNS)[number], reason: string) => {
       const value = raw[column]?.trim() ?? '';
       if (value === '') fail(column, reason);

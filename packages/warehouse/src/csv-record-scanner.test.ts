@@ -69,6 +69,28 @@ describe('CsvRecordScanner', () => {
     }
   });
 
+  it('refuses a record with a control character in a field, by line and field, whatever the chunks', () => {
+    // NUL unquoted, BEL and ESC in one record, a C1 control (UTF-8 C2 85) and a quoted
+    // NUL across a quoted line break; tab, CRLF and U+00A0 (C2 A0) are text.
+    const text =
+      'a;b;c\r\n1;x\u0000y;z\r\n2;\u0007;\u001b\u0007\r\n3;"p\r\nq\u0000";r\r\n' +
+      '4;\u0085;s\r\n5;a\tb;\u00a0\r\n6;\u007f;t\n7;"ok";u\n';
+    for (const split of [text.length, 1, 2, 3, 5]) {
+      const { output, errors, scanner } = scan(text, { delimiter: ';', split });
+      expect(output, `split ${split}`).toBe('7;5;a\tb;\u00a0\n9;7;"ok";u\n');
+      expect(errors, `split ${split}`).toEqual([
+        { line: 2, field: 2, reason: 'control character U+0000 in the field' },
+        { line: 3, field: 2, reason: 'control character U+0007 in the field' },
+        { line: 3, field: 3, reason: 'control character U+001B in the field' },
+        { line: 4, field: 2, reason: 'control character U+0000 in the field' },
+        { line: 6, field: 2, reason: 'control character U+0085 in the field' },
+        { line: 8, field: 2, reason: 'control character U+007F in the field' },
+      ]);
+      expect(scanner.refused, `split ${split}`).toBe(5);
+      expect(scanner.forwarded, `split ${split}`).toBe(2);
+    }
+  });
+
   it('reports an unterminated quote as malformed', () => {
     const { scanner } = scan('a,b\n1,"open\n2,3\n');
     expect(scanner.malformed).toContain('line 2');

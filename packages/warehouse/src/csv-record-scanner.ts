@@ -1,5 +1,12 @@
+import { controlCharacterReason } from '@alliage/normalize';
+
+const TAB = 0x09;
 const LF = 0x0a;
 const CR = 0x0d;
+const DEL = 0x7f;
+/** UTF-8's lead byte of U+0080–U+00BF; followed by 0x80–0x9F it is a C1 control. */
+const C1_LEAD = 0xc2;
+const C1_LAST_CONTINUATION = 0x9f;
 /** A longer record is not a customer line: the file is malformed (and memory stays bounded). */
 const MAX_RECORD_BYTES = 1 << 20;
 
@@ -9,6 +16,8 @@ const LONE_CR = 'a carriage return (CR) not followed by a line feed, outside quo
 /** A record the scanner refused: where, and why (never its content). */
 export interface TScannedRecordError {
   line: number;
+  /** 1-based position of the field at fault in the record, when one field is. */
+  field?: number;
   reason: string;
 }
 
@@ -32,7 +41,9 @@ export interface CsvRecordScannerOptions {
  * prefixed with its 1-based starting line number as an extra first field and
  * ended by `\n` (CRLF becomes LF). Records with the wrong number of fields, a
  * misplaced quote or a carriage return outside quotes that does not end the line
- * are reported by line instead. Empty lines are skipped; a UTF-8
+ * are reported by line instead, and so are records with a control character
+ * (`CONTROL_CHARACTER` of `@alliage/normalize`: C0 but TAB, LF and CR, DEL, C1) in a
+ * field, quoted or not, by line and field, one error per such field. Empty lines are skipped; a UTF-8
  * BOM at the start is dropped. It keeps only the record being read in memory.
  *
  * @example
@@ -70,6 +81,10 @@ export class CsvRecordScanner {
   /** A CR outside quotes was followed by something other than LF. */
   private loneCr = false;
   private recordEmpty = true;
+  /** The first control character of each field of the record that holds one. */
+  private controls: { field: number; codePoint: number }[] = [];
+  /** The chunk ended on a C1_LEAD byte: the next byte says whether it was a C1 control. */
+  private pendingLead = false;
 
   constructor(options: CsvRecordScannerOptions) {
     if (Buffer.byteLength(options.delimiter) !== 1 || Buffer.byteLength(options.quote) !== 1) {
@@ -126,6 +141,17 @@ export class CsvRecordScanner {
         }
       }
       const byte = chunk[index] as number;
+      if (this.pendingLead) {
+        this.pendingLead = false;
+        if (byte <= C1_LAST_CONTINUATION) this.noteControl(byte);
+      } else if (isControlByte(byte)) {
+        this.noteControl(byte);
+      } else if (byte === C1_LEAD) {
+        if (index + 1 === chunk.length) this.pendingLead = true;
+        else if ((chunk[index + 1] as number) <= C1_LAST_CONTINUATION) {
+          this.noteControl(chunk[index + 1] as number);
+        }
+      }
       if (this.inQuotes) {
         if (byte === quote) {
           this.inQuotes = false;
@@ -223,6 +249,9 @@ export class CsvRecordScanner {
     const loneCr = this.loneCr;
     const empty = this.recordEmpty && fields === 1;
     const line = this.recordLine;
+    const controls = this.controls;
+    this.controls = [];
+    this.pendingLead = false;
     this.fields = 1;
     this.badQuote = false;
     this.pendingCr = false;
@@ -252,6 +281,13 @@ export class CsvRecordScanner {
       this.reject(line, `expected ${this.expectedFields} fields, found ${fields}`);
       return;
     }
+    if (controls.length > 0) {
+      this.refused += 1;
+      for (const { field, codePoint } of controls) {
+        this.pushError({ line, field, reason: controlCharacterReason(codePoint) });
+      }
+      return;
+    }
     if (this.onRecord) {
       this.forwarded += 1;
       this.onRecord(line, splitFields(bytes, this.delimiter, this.quote));
@@ -277,7 +313,19 @@ export class CsvRecordScanner {
 
   private reject(line: number, reason: string): void {
     this.refused += 1;
-    if (this.errors.length < 10_000) this.errors.push({ line, reason });
+    this.pushError({ line, reason });
+  }
+
+  private pushError(error: TScannedRecordError): void {
+    if (this.errors.length < 10_000) this.errors.push(error);
+  }
+
+  /** Keeps the first control character of the current field. */
+  private noteControl(codePoint: number): void {
+    const field = this.fields;
+    if (!this.controls.some((control) => control.field === field)) {
+      this.controls.push({ field, codePoint });
+    }
   }
 }
 
@@ -286,8 +334,8 @@ const BLANK = 0;
 
 /**
  * Fields of `bytes[start, end)` when it holds no quote: their count, `BLANK` when
- * there is nothing but CRs, `SLOW` when a quote, or a CR before the last byte,
- * appears (the byte-by-byte path decides).
+ * there is nothing but CRs, `SLOW` when a quote, a CR before the last byte or a
+ * control character appears (the byte-by-byte path decides).
  * Small and monomorphic so the engine optimises the per-byte loop.
  */
 function countPlainFields(
@@ -305,9 +353,19 @@ function countPlainFields(
     else if (byte === quote) return SLOW;
     else if (byte === CR) {
       if (at !== end - 1) return SLOW;
-    } else blank = false;
+    } else {
+      blank = false;
+      if (isControlByte(byte)) return SLOW;
+      // UTF-8 was checked upstream: a lead byte is followed by its continuation.
+      if (byte === C1_LEAD && (bytes[at + 1] as number) <= C1_LAST_CONTINUATION) return SLOW;
+    }
   }
   return blank && fields === 1 ? BLANK : fields;
+}
+
+/** A one-byte control character a field may not hold: C0 but TAB, LF and CR, or DEL. */
+function isControlByte(byte: number): boolean {
+  return byte < 0x20 ? byte !== TAB && byte !== LF && byte !== CR : byte === DEL;
 }
 
 function splitFields(bytes: Uint8Array, delimiter: number, quote: number): string[] {

@@ -193,14 +193,7 @@ async function loadWithWriter(
       column: (column as string | null) ?? null,
       reason: String(reason),
     }));
-  const rowErrors = [
-    ...staged.recordErrors.map((error) => ({
-      line: error.line,
-      column: null,
-      reason: error.reason,
-    })),
-    ...fieldErrors,
-  ]
+  const rowErrors = [...staged.recordErrors, ...fieldErrors]
     .sort((a, b) => a.line - b.line)
     .slice(0, maxRowErrors);
   const rejected = staged.refusedCount + fatal;

@@ -135,6 +135,20 @@ const CUSTOMER_CASES: Partial<Record<(typeof CUSTOMER_COLUMNS)[number], string>>
     birth_date: '2062-03-12',
     created_at: '2025-05-05',
   },
+  // A control character rejects the row, for that reason alone, at every field holding one.
+  {
+    customer_id: 'C20',
+    last_name: 'Dup\u0000ont',
+    street: '12 rue de la\u0000 Paix',
+    postcode: '75002',
+    city: 'Paris',
+    email: 'c20@exemple.fr',
+    created_at: '2025-05-05',
+  },
+  { customer_id: 'C21', first_name: 'Jean\u001b', email: 'c21@exemple.fr\u0085' },
+  { customer_id: 'C22\u0007', address_complement: '\u000b', created_at: '2025-13-01' },
+  // Tab is text: kept.
+  { customer_id: 'C23', last_name: 'Le\tGall', email: 'c23@exemple.fr' },
 ];
 
 const TRANSACTION_CASES: Partial<Record<(typeof TRANSACTION_COLUMNS)[number], string>>[] = [
@@ -204,6 +218,14 @@ const TRANSACTION_CASES: Partial<Record<(typeof TRANSACTION_COLUMNS)[number], st
     category: 'jardin',
     channel: 'web',
   },
+  {
+    customer_id: 'C3',
+    transaction_id: 'T10',
+    date: '2026-01-15',
+    amount_eur: '5',
+    category: 'liv\u0000res',
+    channel: 'web\u007f',
+  },
 ];
 
 function isoOf(value: unknown): string | null {
@@ -249,7 +271,14 @@ async function bulk(
     (
       await connection.runAndReadAll(`SELECT * FROM stage.${sqlIdentifier(`${prefix}_${table}`)}`)
     ).getRowObjectsJS();
-  return { normalized: await read('normalized'), errors: await read('errors') };
+  // Records the scanner refused (a control character here) are rejected rows too.
+  const refused = staged.recordErrors.map((error) => ({
+    line: error.line,
+    column_name: error.column,
+    reason: error.reason,
+    fatal: true,
+  }));
+  return { normalized: await read('normalized'), errors: [...(await read('errors')), ...refused] };
 }
 
 describe('the bulk path enforces the row schemas', () => {
@@ -365,6 +394,15 @@ describe('the bulk path enforces the row schemas', () => {
       [`created_at:${future}:true`],
       [`birth_date:${future}:false`],
     ]);
+    // A control character: the row is rejected at each field holding one, and for nothing
+    // else (C22's bad created_at is not read); a tab is text.
+    const control = (codePoint: string) => `control character U+${codePoint} in the field`;
+    expect(verdicts(['C20', 'C21', 'C22\u0007', 'C23']).map((lines) => lines.sort())).toEqual([
+      [`last_name:${control('0000')}:true`, `street:${control('0000')}:true`],
+      [`email:${control('0085')}:true`, `first_name:${control('001B')}:true`],
+      [`address_complement:${control('000B')}:true`, `customer_id:${control('0007')}:true`],
+      [],
+    ]);
     // The cases exercise both outcomes.
     expect(
       CUSTOMER_CASES.filter((row) => !schema.safeParse(row).success).length,
@@ -438,6 +476,15 @@ describe('the bulk path enforces the row schemas', () => {
       [],
       ['date:date after the day the file was received'],
       ['date:date after the day the file was received'],
+    ]);
+    expect(
+      errors
+        .filter((error) => Number(error.line) === lineOf('T10'))
+        .map((error) => `${error.column_name}:${error.reason}:${error.fatal}`)
+        .sort(),
+    ).toEqual([
+      'category:control character U+0000 in the field:true',
+      'channel:control character U+007F in the field:true',
     ]);
   });
 });

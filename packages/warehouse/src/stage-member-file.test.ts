@@ -70,7 +70,9 @@ describe('stageMemberFile', () => {
     expect(staged.malformed).toBeNull();
     expect(staged.headerIssues).toEqual([]);
     expect(staged.rowCount).toBe(4);
-    expect(staged.recordErrors).toEqual([{ line: 5, reason: 'expected 6 fields, found 3' }]);
+    expect(staged.recordErrors).toEqual([
+      { line: 5, column: null, reason: 'expected 6 fields, found 3' },
+    ]);
     const rows = await warehouse.withWriter(async (connection) =>
       (
         await connection.runAndReadAll(
@@ -143,7 +145,11 @@ describe('stageMemberFile', () => {
     expect(staged.malformed).toBeNull();
     expect(staged.rowCount).toBe(42);
     expect(staged.recordErrors).toEqual([
-      { line: 4, reason: 'a carriage return (CR) not followed by a line feed, outside quotes' },
+      {
+        line: 4,
+        column: null,
+        reason: 'a carriage return (CR) not followed by a line feed, outside quotes',
+      },
     ]);
     const quoted = await warehouse.withWriter(async (connection) =>
       (

@@ -14,7 +14,7 @@ import {
   type TMemberFileKind,
 } from '@alliage/domain';
 import type { DuckDBConnection } from '@duckdb/node-api';
-import { CsvRecordScanner, type TScannedRecordError } from './csv-record-scanner.ts';
+import { CsvRecordScanner } from './csv-record-scanner.ts';
 import { openPipeWriter } from './open-pipe-writer.ts';
 import { sqlIdentifier, sqlString } from './sql-literal.ts';
 import { transcodeToUtf8 } from './transcode-to-utf8.ts';
@@ -45,8 +45,11 @@ export interface TStagedFile {
   columns: string[];
   /** Records after the header (well-formed or not). */
   rowCount: number;
-  /** Structural errors (field count, quoting), by line. */
-  recordErrors: TScannedRecordError[];
+  /**
+   * Records the scanner refused, by line: structure (field count, quoting; column null)
+   * or a control character in a field (its canonical column).
+   */
+  recordErrors: { line: number; column: string | null; reason: string }[];
   refusedCount: number;
   /** The file as a whole cannot be read (encoding, unterminated quote…). */
   malformed: string | null;
@@ -170,7 +173,11 @@ export async function stageMemberFile(options: StageMemberFileOptions): Promise<
     throw streamError;
   }
   staged.malformed ??= scanner.malformed;
-  staged.recordErrors = scanner.errors;
+  staged.recordErrors = scanner.errors.map((error) => ({
+    line: error.line,
+    column: error.field === undefined ? null : (staged.columns[error.field - 1] ?? null),
+    reason: error.reason,
+  }));
   staged.refusedCount = scanner.refused;
   staged.rowCount = scanner.forwarded + scanner.refused;
   if (staged.malformed) {

@@ -1,7 +1,7 @@
 import { randomBytes } from 'node:crypto';
 import { describe, expect, it } from 'vitest';
 import { dearmorPgpMessage } from './dearmor-pgp-message.ts';
-import { readDecryptRejection } from './decrypt-rejection.ts';
+import { readDecryptRejection, SECOND_MESSAGE_DETAIL } from './decrypt-rejection.ts';
 
 const PAYLOAD = randomBytes(100_000);
 const BODY = PAYLOAD.toString('base64').replace(/.{64}/g, '$&\n');
@@ -50,5 +50,19 @@ describe('dearmorPgpMessage', () => {
       'not_encrypted',
     );
     expect(await reasonOf('customer_id;name\n'.repeat(10_000))).toBe('malformed');
+  });
+
+  it('rejects a second armoured message after the first instead of leaving it out', async () => {
+    const armored = `-----BEGIN PGP MESSAGE-----\n\n${BODY}\n-----END PGP MESSAGE-----\n`;
+    for (const chunkBytes of [1, 1000, 1 << 20]) {
+      const joined = `${armored}${armored}`;
+      const outcome = await dearmor(joined, chunkBytes).then(
+        () => 'accepted',
+        (error: Error) => `${readDecryptRejection(error)}: ${error.message}`,
+      );
+      expect(outcome).toBe(`malformed: PGP file rejected (malformed): ${SECOND_MESSAGE_DETAIL}`);
+    }
+    // A long line of other text after the END line is still ignored, as gpg ignores it.
+    expect((await dearmor(`${armored}${'x'.repeat(40_000)}\n`)).equals(PAYLOAD)).toBe(true);
   });
 });

@@ -1,4 +1,4 @@
-import { rejectDecryption } from './decrypt-rejection.ts';
+import { rejectDecryption, SECOND_MESSAGE_DETAIL } from './decrypt-rejection.ts';
 
 const BEGIN_MESSAGE = '-----BEGIN PGP MESSAGE-----';
 const END_MESSAGE = '-----END PGP MESSAGE-----';
@@ -9,13 +9,18 @@ const MAX_LINE_CHARS = 16 * 1024;
 const DECODE_BATCH_CHARS = 256 * 1024;
 const ARMOR_HEADER = /^[\x21-\x39\x3b-\x7e]+: /;
 const BASE64_LINE = /^[A-Za-z0-9+/]*={0,2}$/;
+const ARMOR_BEGIN = '-----BEGIN PGP ';
+// Of a line after the END line, enough to tell a BEGIN line (trailing spaces trimmed).
+const MAX_KEPT_AFTER_END = 64;
 
 type TArmorState = 'preamble' | 'headers' | 'body' | 'checksum' | 'done';
 
 /**
  * Decodes an ASCII-armoured `PGP MESSAGE` block, streaming: yields the binary packets
  * as the base64 lines arrive. Text before the block is skipped, text after it
- * ignored; the CRC24 line is not checked (RFC 9580 §6.1: the MDC or AEAD tag is what
+ * ignored (as gpg does) unless it opens another armour block: a second message
+ * (`cat a.asc b.asc`) is rejected rather than silently left out. The CRC24 line is
+ * not checked (RFC 9580 §6.1: the MDC or AEAD tag is what
  * protects the data).
  *
  * @example
@@ -66,6 +71,8 @@ export async function* dearmorPgpMessage(
           throw rejectDecryption('malformed', 'armour: text after the checksum');
         return;
       case 'done':
+        if (line.startsWith(ARMOR_BEGIN))
+          throw rejectDecryption('malformed', SECOND_MESSAGE_DETAIL);
         return;
     }
   };
@@ -98,30 +105,42 @@ export async function* dearmorPgpMessage(
     return bytes;
   };
 
+  let flushed = false;
   for await (const chunk of chunks) {
     const text =
       partialLine +
       Buffer.from(chunk.buffer, chunk.byteOffset, chunk.byteLength).toString('latin1');
     const lines = text.split('\n');
     partialLine = lines.pop() ?? '';
+    for (const line of lines) handleLine(line);
+    if (state === 'done') {
+      // The message is whole: hand it on, then read the rest only for another BEGIN
+      // line, keeping no more of a line than that needs (any text may follow).
+      if (!flushed) {
+        flushed = true;
+        const rest = decodeReady(true);
+        if (rest) yield rest;
+      }
+      partialLine = partialLine.slice(0, MAX_KEPT_AFTER_END);
+      continue;
+    }
     if (partialLine.length > MAX_LINE_CHARS) {
       throw rejectDecryption('malformed', 'armour: a line is longer than 16 KiB');
     }
-    for (const line of lines) handleLine(line);
     if (base64.length >= DECODE_BATCH_CHARS) {
       const bytes = decodeReady(false);
       if (bytes) yield bytes;
     }
-    // Whatever follows the END line is not part of the message: stop reading it.
-    if (state === 'done') break;
   }
-  if (state !== 'done' && partialLine !== '') handleLine(partialLine);
+  if (partialLine !== '') handleLine(partialLine);
   if (state === 'preamble') {
     throw rejectDecryption('malformed', 'neither an OpenPGP binary file nor an armoured message');
   }
   if (state !== 'done') {
     throw rejectDecryption('integrity', 'the armoured file ends before its END line (truncated)');
   }
-  const rest = decodeReady(true);
-  if (rest) yield rest;
+  if (!flushed) {
+    const rest = decodeReady(true);
+    if (rest) yield rest;
+  }
 }

@@ -36,6 +36,18 @@ export const DECRYPT_REJECTIONS: readonly TDecryptRejection[] = [
   'cancelled',
 ];
 
+/**
+ * The `malformed` detail of a file holding a second OpenPGP message after the first
+ * (`cat a.gpg b.gpg`), whichever engine read it: without it, gpg's verdict on the second
+ * message (a bad signature, a failed integrity check) told the member something else.
+ */
+export const SECOND_MESSAGE_DETAIL =
+  'the file holds more than one OpenPGP message (files joined together?): send one encrypted message per file';
+
+/** The `malformed` detail of a file whose message is followed by bytes that are not OpenPGP. */
+export const TRAILING_DATA_DETAIL =
+  'data that is not OpenPGP follows the encrypted message (a damaged or joined file?)';
+
 /** The `fields[0].path` that marks an AppError as a decryption rejection. */
 export const DECRYPT_REJECTION_PATH = 'pgp';
 

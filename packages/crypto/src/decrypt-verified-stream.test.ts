@@ -2,7 +2,12 @@ import { Readable } from 'node:stream';
 import { isAppError } from '@alliage/domain';
 import { createMessage, encrypt, enums, readKey, readPrivateKey, sign } from 'openpgp';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { readDecryptRejection, type TDecryptRejection } from './decrypt-rejection.ts';
+import {
+  readDecryptRejection,
+  SECOND_MESSAGE_DETAIL,
+  type TDecryptRejection,
+  TRAILING_DATA_DETAIL,
+} from './decrypt-rejection.ts';
 import {
   type DecryptVerifiedStreamOptions,
   decryptVerifiedStream,
@@ -140,25 +145,11 @@ describe('decryptVerifiedStream', () => {
       home.run(['--import'], member.armoredPrivateKey + stranger.armoredPrivateKey);
       home.run(['--import'], platform.armoredPublicKey + otherRecipient.armoredPublicKey);
       // stdin input: GnuPG then frames the literal data in partial-length chunks too.
-      const gpgEncrypt = (args: string[]): Buffer =>
-        home.run(['--trust-model', 'always', '--output', '-', ...args], CSV);
-      files.gpgBinary = gpgEncrypt([
-        '-e',
-        '-s',
-        '-r',
-        platform.fingerprint,
-        '-u',
-        member.fingerprint,
-      ]);
-      files.gpgArmored = gpgEncrypt([
-        '-a',
-        '-e',
-        '-s',
-        '-r',
-        platform.fingerprint,
-        '-u',
-        member.fingerprint,
-      ]);
+      const gpgEncrypt = (args: string[], clear: string | Buffer = CSV): Buffer =>
+        home.run(['--trust-model', 'always', '--output', '-', ...args], clear);
+      const bySigner = ['-e', '-s', '-r', platform.fingerprint, '-u', member.fingerprint];
+      files.gpgBinary = gpgEncrypt(bySigner);
+      files.gpgArmored = gpgEncrypt(['-a', ...bySigner]);
       files.gpgUnsigned = gpgEncrypt(['-e', '-r', platform.fingerprint]);
       files.gpgStranger = gpgEncrypt([
         '-e',
@@ -176,6 +167,17 @@ describe('decryptVerifiedStream', () => {
         '-u',
         member.fingerprint,
       ]);
+      // Two messages joined (`cat a.gpg b.gpg`), each encrypted and signed by the member.
+      const second = gpgEncrypt(
+        bySigner,
+        'customer_id;last_name;postcode\nT999999;TEST ONLY;75001\n',
+      );
+      files.gpgTwoMessages = Buffer.concat([files.gpgBinary, second]);
+      // Small ones too: gpg then reads the second inside the first and reports a BADSIG.
+      files.gpgTwoSmall = Buffer.concat([second, second]);
+      files.gpgTwoArmored = Buffer.concat([files.gpgArmored, files.gpgArmored]);
+      files.gpgThenUnsigned = Buffer.concat([files.gpgBinary, files.gpgUnsigned]);
+      files.gpgTrailingBytes = Buffer.concat([files.gpgBinary, Buffer.from('garbage\n')]);
       const flipped = Buffer.from(files.gpgBinary);
       const middle = Math.floor(flipped.length / 2);
       flipped[middle] = (flipped[middle] ?? 0) ^ 0x01;
@@ -233,6 +235,22 @@ describe('decryptVerifiedStream', () => {
 
       it('rejects a file with one flipped byte, never resolving verified', async () => {
         expectRejected(await decryptToEnd(options(files.gpgFlipped!)), 'integrity');
+      });
+
+      it('says a file holds more than one message, not that a signature or integrity failed', async () => {
+        for (const file of [
+          files.gpgTwoMessages,
+          files.gpgTwoSmall,
+          files.gpgTwoArmored,
+          files.gpgThenUnsigned,
+        ]) {
+          const outcome = await decryptToEnd(options(file!));
+          expectRejected(outcome, 'malformed');
+          expect((outcome.rejection as Error).message).toContain(SECOND_MESSAGE_DETAIL);
+        }
+        const trailing = await decryptToEnd(options(files.gpgTrailingBytes!));
+        expectRejected(trailing, 'malformed');
+        expect((trailing.rejection as Error).message).toContain(TRAILING_DATA_DETAIL);
       });
 
       it('rejects a file above the plaintext cap', async () => {

@@ -10,6 +10,7 @@ import { interpretGpgStatus } from './interpret-gpg-status.ts';
 import type { TPlaintextSource } from './plaintext-source.ts';
 import { prepareGpgHome } from './prepare-gpg-home.ts';
 import { type TEncryptedInput, toByteChunks } from './to-binary-pgp-chunks.ts';
+import { watchMessageBoundary } from './watch-message-boundary.ts';
 
 export interface DecryptWithGpgOptions {
   input: TEncryptedInput;
@@ -100,6 +101,8 @@ export async function decryptWithGpg(options: DecryptWithGpgOptions): Promise<TP
   stdin.on('error', () => undefined);
   // Only a failing source is an input error: the EPIPE that the pipeline throws back
   // into this generator when gpg stops early is not.
+  // gpg reads a second message joined to the first as part of it: we watch the framing.
+  const boundary = watchMessageBoundary();
   const guardedInput = async function* (): AsyncGenerator<Uint8Array> {
     const chunks = toByteChunks(options.input)[Symbol.asyncIterator]();
     try {
@@ -117,6 +120,7 @@ export async function decryptWithGpg(options: DecryptWithGpgOptions): Promise<TP
           throw error;
         }
         if (next.done) return;
+        boundary.observe(next.value);
         yield next.value;
       }
     } finally {
@@ -154,6 +158,16 @@ export async function decryptWithGpg(options: DecryptWithGpgOptions): Promise<TP
       // Not killed by us (close() was not called): the OOM killer, a crash. Not the file's fault.
       if (signal !== null) {
         throw new AppError('unavailable', `gpg was killed by ${signal}`, { retry: true });
+      }
+      // Whatever gpg made of it (a bad signature, a failed MDC of the first message), a
+      // file with more than its message is that.
+      const trailing = boundary.verdict();
+      if (trailing !== null) {
+        throw rejectDecryption(
+          'malformed',
+          trailing,
+          new Error(summarizeGpgRun(statusLines, code)),
+        );
       }
       const verdict = interpretGpgStatus({
         statusLines,

@@ -1,4 +1,5 @@
 import { describe, expect, it } from 'vitest';
+import { SECOND_MESSAGE_DETAIL, TRAILING_DATA_DETAIL } from './decrypt-rejection.ts';
 import { interpretGpgStatus } from './interpret-gpg-status.ts';
 
 // Status lines as gpg 2.2.40 printed them for test-only keys (KEY_CONSIDERED lines dropped).
@@ -127,5 +128,28 @@ describe('interpretGpgStatus', () => {
         2,
       ),
     ).toMatchObject({ reason: 'integrity' });
+  });
+
+  it('names a second message read after the first, rather than its signature or decryption', () => {
+    // As gpg 2.2.40 printed them for `cat a.gpg b.gpg` where b is unsigned, and for a
+    // message followed by bytes that are not OpenPGP.
+    const second = [
+      '[GNUPG:] ENC_TO 43F2923B4EF7A971 18 0',
+      '[GNUPG:] ERROR decryption.early_plaintext 58',
+      '[GNUPG:] BEGIN_DECRYPTION',
+      '[GNUPG:] ERROR proc_pkt.plaintext 89_BAD_DATA',
+      '[GNUPG:] DECRYPTION_FAILED',
+      '[GNUPG:] END_DECRYPTION',
+    ];
+    expect(verdictOf([...DECRYPTED, ...GOOD_SIGNATURE, ...OKAY, ...second], 2)).toEqual({
+      ok: false,
+      reason: 'malformed',
+      message: SECOND_MESSAGE_DETAIL,
+    });
+    expect(verdictOf([...DECRYPTED, ...GOOD_SIGNATURE, ...OKAY, '[GNUPG:] NODATA 3'], 2)).toEqual({
+      ok: false,
+      reason: 'malformed',
+      message: TRAILING_DATA_DETAIL,
+    });
   });
 });

@@ -1,4 +1,8 @@
-import type { TDecryptRejection } from './decrypt-rejection.ts';
+import {
+  SECOND_MESSAGE_DETAIL,
+  type TDecryptRejection,
+  TRAILING_DATA_DETAIL,
+} from './decrypt-rejection.ts';
 
 export interface InterpretGpgStatusOptions {
   /** Lines gpg wrote to `--status-fd`, `[GNUPG:] KEYWORD args...`. */
@@ -26,6 +30,19 @@ interface TSignatureBlock {
 // libgpg-error codes (low 16 bits): BAD_PASSPHRASE, NO_PIN_ENTRY, PIN_ENTRY, CANCELED,
 // ASS_CONNECT_FAILED.
 const AGENT_ERROR_CODES = new Set([11, 85, 86, 99, 257]);
+// After the first message's END_DECRYPTION, these say that more input followed: another
+// message (its session keys, data, signature, or gpg's error on a second plaintext) or
+// bytes that are no OpenPGP packet (NODATA, UNEXPECTED).
+const AFTER_MESSAGE_KEYWORDS = new Set([
+  'ENC_TO',
+  'NEED_PASSPHRASE_SYM',
+  'BEGIN_DECRYPTION',
+  'PLAINTEXT',
+  'NEWSIG',
+  'ERROR',
+  'NODATA',
+  'UNEXPECTED',
+]);
 const SIGNATURE_KEYWORDS = new Set([
   'GOODSIG',
   'BADSIG',
@@ -40,7 +57,8 @@ const SIGNATURE_KEYWORDS = new Set([
  * Decides, from gpg's machine-readable status (doc/DETAILS in GnuPG), whether a
  * decryption is accepted: decrypted with a platform key, integrity checked
  * (DECRYPTION_OKAY only comes after the MDC matched), and at least one good
- * signature by an allowed key with no bad one. Never reads gpg's human messages.
+ * signature by an allowed key with no bad one, and nothing after the message. Never
+ * reads gpg's human messages.
  *
  * @example
  * const verdict = interpretGpgStatus({ statusLines, exitCode: 0, allowedFingerprints: [memberFpr] });
@@ -57,6 +75,20 @@ export function interpretGpgStatus(options: InterpretGpgStatusOptions): TGpgVerd
     reason,
     message,
   });
+
+  // gpg reads on after the first message: whatever it said about a second one (a bad
+  // signature, a failed decryption) would name the wrong problem.
+  const firstEnd = records.findIndex(([keyword]) => keyword === 'END_DECRYPTION');
+  const [followedBy] =
+    firstEnd === -1
+      ? []
+      : (records
+          .slice(firstEnd + 1)
+          .find(([keyword = '']) => AFTER_MESSAGE_KEYWORDS.has(keyword)) ?? []);
+  if (followedBy !== undefined) {
+    const notOpenpgp = followedBy === 'NODATA' || followedBy === 'UNEXPECTED';
+    return reject('malformed', notOpenpgp ? TRAILING_DATA_DETAIL : SECOND_MESSAGE_DETAIL);
+  }
 
   const recipients = argsOf('ENC_TO').map(([keyId = '']) => keyId);
   if (!has('BEGIN_DECRYPTION') && recipients.length === 0 && !has('NEED_PASSPHRASE_SYM')) {

@@ -1,4 +1,8 @@
-import { rejectDecryption } from './decrypt-rejection.ts';
+import {
+  rejectDecryption,
+  SECOND_MESSAGE_DETAIL,
+  TRAILING_DATA_DETAIL,
+} from './decrypt-rejection.ts';
 import type { PgpByteReader } from './pgp-byte-reader.ts';
 
 /** Reads the body of one OpenPGP packet piece by piece, whatever its length encoding. */
@@ -17,7 +21,7 @@ export interface TPgpEnvelope {
   seipdVersion: number;
   /** The encrypted body after its version byte. */
   encryptedData: TPacketBodyReader;
-  /** Throws `malformed` when bytes follow the encrypted data packet. */
+  /** Throws `malformed` when bytes follow the encrypted data packet (naming a second message). */
   expectEnd(): Promise<void>;
 }
 
@@ -39,6 +43,10 @@ const TAG = {
   aeadEncrypted: 20,
   padding: 21,
 } as const;
+// A padding packet pads a message; every other one belongs to, or opens, a message.
+const MESSAGE_TAGS: ReadonlySet<number> = new Set(
+  Object.values(TAG).filter((tag) => tag !== TAG.padding),
+);
 // A recipient list, not a payload: generous for many recipients, small enough to hold.
 const MAX_SESSION_KEY_PACKET_BYTES = 4096;
 const MAX_ENVELOPE_PACKETS = 64;
@@ -76,9 +84,12 @@ export async function readPgpEnvelope(reader: PgpByteReader): Promise<TPgpEnvelo
           seipdVersion: versionByte[0] ?? 0,
           encryptedData,
           async expectEnd() {
-            if (!(await reader.atEnd())) {
-              throw rejectDecryption('malformed', 'data follows the encrypted packet');
-            }
+            if (await reader.atEnd()) return;
+            const [next = 0] = await reader.peek(1);
+            throw rejectDecryption(
+              'malformed',
+              startsMessage(next) ? SECOND_MESSAGE_DETAIL : TRAILING_DATA_DETAIL,
+            );
           },
         };
       }
@@ -117,6 +128,13 @@ export async function readPgpEnvelope(reader: PgpByteReader): Promise<TPgpEnvelo
     }
   }
   throw rejectDecryption('malformed', 'too many packets before the encrypted data');
+}
+
+/** Whether `headerByte` opens a packet that a message starts with or is made of. */
+function startsMessage(headerByte: number): boolean {
+  if ((headerByte & 0x80) === 0) return false;
+  const tag = (headerByte & 0x40) !== 0 ? headerByte & 0x3f : (headerByte >> 2) & 0x0f;
+  return MESSAGE_TAGS.has(tag);
 }
 
 /** Reads a packet header, old (RFC 4880 §4.2.1) or new format (§4.2.2). */

@@ -18,6 +18,7 @@ import {
   type GpgHome,
   hasGpg,
 } from '@alliage/crypto/testing';
+import { exportMemberData } from '@alliage/warehouse';
 import { createTestWarehouse } from '@alliage/warehouse/testing';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { type IntakeDeps, processFileDrop } from './process-file-drop.ts';
@@ -107,6 +108,24 @@ describe.skipIf(!hasGpg)(
       );
     }
 
+    /** Encrypted to `recipient` and signed by the member, as gpg makes it. */
+    const encryptAndSign = (recipient: string, clear: string) =>
+      gpg.run(
+        [
+          '--trust-model',
+          'always',
+          '--encrypt',
+          '--sign',
+          '-r',
+          recipient,
+          '-u',
+          memberFingerprint,
+          '--output',
+          '-',
+        ],
+        clear,
+      );
+
     const lastEvent = async () =>
       control.db
         .selectFrom('audit_events')
@@ -116,19 +135,8 @@ describe.skipIf(!hasGpg)(
         .executeTakeFirstOrThrow();
 
     it('rejects a file encrypted to another key as wrong_recipient, with a file.rejected event', async () => {
-      const encrypted = gpg.run(
-        [
-          '--trust-model',
-          'always',
-          '--encrypt',
-          '--sign',
-          '-r',
-          other.fingerprint,
-          '-u',
-          memberFingerprint,
-          '--output',
-          '-',
-        ],
+      const encrypted = encryptAndSign(
+        other.fingerprint,
         `${HEADER}\nC1,T1,2026-01-01,1.00,x,web\n`,
       );
       const drop = await dropBytes('transactions_other.csv.pgp', encrypted);
@@ -151,6 +159,34 @@ describe.skipIf(!hasGpg)(
         ),
       );
       expect(report.rejection.reason).toBe('wrong_recipient');
+    });
+
+    it('says a file holding two joined messages holds more than one, loading neither', async () => {
+      // `cat a.gpg b.gpg`, each encrypted to the platform and signed by the member.
+      const many = Array.from(
+        { length: 2000 },
+        (_, index) => `C${index},T${index},2026-01-01,1.00,x,web`,
+      );
+      for (const [fileName, first] of [
+        ['transactions_joined.csv.pgp', `${HEADER}\nC1,T1,2026-01-01,1.00,x,web\n`],
+        ['transactions_joined_big.csv.pgp', `${HEADER}\n${many.join('\n')}\n`],
+      ] as const) {
+        const joined = Buffer.concat([
+          encryptAndSign(platform.fingerprint, first),
+          encryptAndSign(platform.fingerprint, `${HEADER}\nC2,T2,2026-01-02,2.00,y,web\n`),
+        ]);
+        const drop = await dropBytes(fileName, joined);
+        const finished = await processFileDrop(deps, drop.id);
+        expect(finished, fileName).toMatchObject({
+          status: 'rejected',
+          rejectionReason: 'malformed',
+          rowCount: null,
+        });
+        expect(finished?.report?.rejection?.detail, fileName).toContain(
+          'the file holds more than one OpenPGP message',
+        );
+      }
+      expect((await exportMemberData(pool.warehouse, 'M01')).transactions).toBe(0);
     });
 
     it('rejects a nested-compression bomb as too_large without expanding it', async () => {

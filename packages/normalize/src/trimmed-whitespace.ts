@@ -1,0 +1,12 @@
+/**
+ * Every character `String.prototype.trim` strips from either end (ECMAScript's
+ * WhiteSpace and LineTerminator): the row schemas trim fields with it, and the bulk
+ * path (DuckDB's `trim(value, characters)`, whose plain `trim` strips spaces only)
+ * with this set, so a field edged with a tab or a no-break space gets the same
+ * verdict on both paths.
+ *
+ * @example
+ * `trim(street, ${sqlString(TRIMMED_WHITESPACE)})`
+ */
+export const TRIMMED_WHITESPACE =
+  '\t\n\v\f\r \u00a0\u1680\u2000\u2001\u2002\u2003\u2004\u2005\u2006\u2007\u2008\u2009\u200a\u2028\u2029\u202f\u205f\u3000\ufeff';

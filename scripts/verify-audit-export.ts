@@ -7,15 +7,18 @@
 // does (`computeAuditHash` from @alliage/control, through `verifyAuditExport`) and,
 // with a checkpoint, checks its signature with the platform public key
 // (`verifySignedText` from @alliage/crypto, through `readAuditCheckpoint`) and that
-// the export holds the checkpoint's seq with the signed hash. A filtered export is
-// not a contiguous chain: it fails, saying so. Exit 0: verified; 1: not verified;
-// 2: usage or unreadable input. See docs/compliance.md.
+// the export holds the checkpoint's seq with the signed hash. Only the events up to
+// that seq are proven; the output names those after it as consistent, not proven
+// (`provenThroughSeq` with --json). A filtered export is not a contiguous chain: it
+// fails, saying so. Exit 0: nothing contradicts the chain or the checkpoint (read
+// the output for what is proven); 1: not verified; 2: usage or unreadable input.
+// See docs/compliance.md.
 import { createReadStream, readFileSync } from 'node:fs';
 import { createInterface } from 'node:readline';
 import { parseArgs } from 'node:util';
 import {
+  describeAuditExportVerification,
   readAuditCheckpoint,
-  type TAuditExportVerification,
   type TCheckpoint,
   verifyAuditExport,
 } from '@alliage/control';
@@ -35,28 +38,6 @@ function readText(file: string, what: string): string {
   } catch {
     return fail(`cannot read ${what} ${file}`);
   }
-}
-
-function describe(result: TAuditExportVerification): string {
-  if (!result.ok) {
-    const where = result.firstBadSeq === null ? '' : ` at seq ${result.firstBadSeq}`;
-    return `audit export NOT VERIFIED${where} (line ${result.firstBadLine}): ${result.reason}`;
-  }
-  const range = result.eventCount === 0 ? 'no events' : `seq ${result.firstSeq}..${result.lastSeq}`;
-  const start = result.startsAtGenesis
-    ? 'from the genesis'
-    : result.eventCount === 0
-      ? ''
-      : 'a range: its first link to earlier events is not checked';
-  const signed =
-    result.checkpointSeq === null
-      ? 'no checkpoint given: proves the events are consistent, not that they are the platform’s'
-      : `matches the signed checkpoint at seq ${result.checkpointSeq}`;
-  return [
-    `audit export OK: ${result.eventCount} events, ${range}${start ? `, ${start}` : ''}`,
-    `last hash ${result.lastHash ?? '-'}`,
-    signed,
-  ].join('\n');
 }
 
 const { values } = (() => {
@@ -104,5 +85,7 @@ await opened;
 const result = await verifyAuditExport(createInterface({ input, crlfDelay: Infinity }), {
   ...(checkpoint === undefined ? {} : { checkpoint }),
 });
-process.stdout.write(values.json ? `${JSON.stringify(result)}\n` : `${describe(result)}\n`);
+process.stdout.write(
+  values.json ? `${JSON.stringify(result)}\n` : `${describeAuditExportVerification(result)}\n`,
+);
 process.exitCode = result.ok ? 0 : 1;

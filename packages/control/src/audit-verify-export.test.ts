@@ -1,6 +1,7 @@
 import { describe, expect, it } from 'vitest';
 import type { TCheckpoint } from './audit-checkpoint.ts';
 import { computeAuditHash, GENESIS_HASH, toAuditRowForHash } from './audit-compute-hash.ts';
+import { describeAuditExportVerification } from './audit-describe-export-verification.ts';
 import type { TAuditEvent } from './audit-event.ts';
 import { formatAuditExportLine } from './audit-export-format.ts';
 import { NOT_CONTIGUOUS_HINT, verifyAuditExport } from './audit-verify-export.ts';
@@ -32,6 +33,23 @@ function buildChain(count: number): TAuditEvent[] {
 const chain = buildChain(20);
 const jsonl = (events: TAuditEvent[]) =>
   events.map((event) => formatAuditExportLine(event, 'jsonl').trimEnd());
+
+/** The events from `from` on rewritten (actor changed) with their hashes recomputed, as a database admin could. */
+function rewriteFrom(events: TAuditEvent[], from: number): TAuditEvent[] {
+  const rewritten: TAuditEvent[] = [];
+  let prevHash = events[from - 2]?.hash ?? GENESIS_HASH;
+  for (const event of events) {
+    if (event.seq < from) {
+      rewritten.push(event);
+      continue;
+    }
+    const unhashed = { ...event, actor: 'cli:someone-else', prevHash };
+    const hash = computeAuditHash(prevHash, toAuditRowForHash(unhashed));
+    rewritten.push({ ...unhashed, hash });
+    prevHash = hash;
+  }
+  return rewritten;
+}
 
 function checkpointAt(seq: number, hash: string): TCheckpoint {
   return { seq, hash, createdAt: '2026-06-02T00:00:00.000Z', platformFingerprint: 'A'.repeat(40) };
@@ -115,6 +133,79 @@ describe('verifyAuditExport', () => {
     ).toMatchObject({
       ok: false,
       reason: expect.stringContaining('export a range that includes it'),
+    });
+  });
+
+  it('proves only the events up to the checkpoint, and says the later ones are not proven', async () => {
+    const at = (seq: number) => chain[seq - 1]?.hash ?? '';
+    // seq 13..20 rewritten after the checkpoint at 12 was taken: consistent, not the platform's.
+    const rewritten = rewriteFrom(chain, 13);
+    const result = await verifyAuditExport(jsonl(rewritten), {
+      checkpoint: checkpointAt(12, at(12)),
+    });
+    expect(result).toMatchObject({
+      ok: true,
+      checkpointSeq: 12,
+      provenThroughSeq: 12,
+      provenEventCount: 12,
+      eventCount: 20,
+    });
+    const text = describeAuditExportVerification(result);
+    expect(text).toContain('seq 1..12 (12 events): the platform’s, unaltered');
+    expect(text).toContain('seq 13..20 (8 events)');
+    expect(text).toContain('NOT proven');
+    expect(text).not.toMatch(/^audit export (OK|VERIFIED):/);
+
+    // Every event up to the checkpoint: the whole export is proven.
+    const whole = await verifyAuditExport(jsonl(chain), { checkpoint: checkpointAt(20, at(20)) });
+    expect(whole).toMatchObject({ provenThroughSeq: 20, provenEventCount: 20 });
+    expect(describeAuditExportVerification(whole)).toMatch(
+      /^audit export VERIFIED: 20 events, seq 1\.\.20, from the genesis/,
+    );
+  });
+
+  it('proves none of a range that starts after the checkpoint, only its link to it', async () => {
+    const at = (seq: number) => chain[seq - 1]?.hash ?? '';
+    const after = rewriteFrom(chain, 14).slice(12);
+    const result = await verifyAuditExport(jsonl(after), { checkpoint: checkpointAt(12, at(12)) });
+    expect(result).toMatchObject({
+      ok: true,
+      checkpointSeq: 12,
+      provenThroughSeq: null,
+      provenEventCount: 0,
+      startsAtCheckpoint: true,
+    });
+    const text = describeAuditExportVerification(result);
+    expect(text).toContain('seq 13..20 (8 events)');
+    expect(text).toContain('NOT proven');
+    expect(text).not.toContain('not checked');
+  });
+
+  it('says an export without a checkpoint is only consistent', async () => {
+    const text = describeAuditExportVerification(await verifyAuditExport(jsonl(chain)));
+    expect(text).toMatch(/^audit export CONSISTENT, NOT VERIFIED:/);
+    expect(text).toContain('NOT proven');
+  });
+
+  it('refuses a line that reads otherwise than it verifies (duplicate key, other layout)', async () => {
+    const at = (seq: number) => chain[seq - 1]?.hash ?? '';
+    const doubled = jsonl(chain);
+    // JSON.parse keeps the last "actor"; a reader (or grep) sees the first.
+    doubled[2] = doubled[2]?.replace('"actor":', '"actor":"cli:someone-else","actor":') ?? '';
+    expect(
+      await verifyAuditExport(doubled, { checkpoint: checkpointAt(20, at(20)) }),
+    ).toMatchObject({
+      ok: false,
+      firstBadSeq: 3,
+      firstBadLine: 3,
+      reason: expect.stringContaining('not written as the platform writes it'),
+    });
+    const nested = jsonl(chain);
+    nested[4] = nested[4]?.replace('"bytes":50', '"bytes":99,"bytes":50') ?? '';
+    expect(await verifyAuditExport(nested)).toMatchObject({ ok: false, firstBadSeq: 5 });
+    // Line endings are not content: CRLF lines still verify.
+    expect(await verifyAuditExport(jsonl(chain).map((line) => `${line}\r`))).toMatchObject({
+      ok: true,
     });
   });
 });

@@ -1,6 +1,8 @@
+import type { TAuditAction } from '@alliage/domain';
 import { z } from 'zod';
 import type { TCheckpoint } from './audit-checkpoint.ts';
 import { computeAuditHash, GENESIS_HASH, type TAuditRowForHash } from './audit-compute-hash.ts';
+import { formatAuditExportLine } from './audit-export-format.ts';
 
 const ZHash = z.string().regex(/^[0-9a-f]{64}$/);
 const ZText = z.string().nullable();
@@ -29,8 +31,18 @@ export interface TAuditExportVerification {
   lastHash: string | null;
   /** The export starts at seq 1, so its first link is checked against the genesis hash. */
   startsAtGenesis: boolean;
-  /** Seq the checkpoint names, once the export was found to hold it with the signed hash. */
+  /** The export's first event links to the checkpoint's hash (the checkpoint names the event before it). */
+  startsAtCheckpoint: boolean;
+  /** Seq the checkpoint names, once the export was found to hold it (or link to it) with the signed hash. */
   checkpointSeq: number | null;
+  /**
+   * Last seq of the export that the checkpoint proves to be the platform's, unaltered
+   * (null: none). Events after it are only consistent with it: whoever can write the
+   * database could have rewritten or removed them since the checkpoint was taken.
+   */
+  provenThroughSeq: number | null;
+  /** How many events of the export the checkpoint proves (from its first seq to `provenThroughSeq`). */
+  provenEventCount: number;
   /** Seq at which the export stops verifying (for a line that is not an event: null). */
   firstBadSeq: number | null;
   /** 1-based line number of the problem. */
@@ -47,9 +59,11 @@ export const NOT_CONTIGUOUS_HINT =
  * platform does (`computeAuditHash`), with no database: every hash must recompute,
  * every `prevHash` must be the previous line's hash, seq must not jump (a filtered
  * export fails, saying so), and an export starting at seq 1 must start from the
- * genesis hash. With a checkpoint (read with `readAuditCheckpoint` and the platform
- * public key), the export must hold the checkpoint's seq with the signed hash: then
- * every event up to it is the platform's, untouched.
+ * genesis hash, and each line must be exactly what the platform writes (no duplicate
+ * key a reader would see instead of the verified one). With a checkpoint (read with
+ * `readAuditCheckpoint` and the platform public key), the export must hold the
+ * checkpoint's seq with the signed hash: then the exported events up to it are the
+ * platform's, untouched (`provenThroughSeq`); the ones after it are only consistent.
  *
  * @example
  * const lines = createInterface({ input: createReadStream('audit.jsonl'), crlfDelay: Infinity });
@@ -71,9 +85,18 @@ export async function verifyAuditExport(
     lineNumber += 1;
     if (bad !== null) break;
     if (line.trim() === '') continue;
-    const event = parseLine(line);
-    if (event === null) {
+    const parsed = parseLine(line);
+    if (parsed === null) {
       bad = { seq: null, line: lineNumber, reason: `line ${lineNumber} is not an audit event` };
+      break;
+    }
+    const { event, asWritten } = parsed;
+    if (!asWritten) {
+      bad = {
+        seq: event.seq,
+        line: lineNumber,
+        reason: `line ${lineNumber} is not written as the platform writes it (a duplicate key, another order or spacing): what it shows may not be what verifies`,
+      };
       break;
     }
     eventCount += 1;
@@ -111,6 +134,11 @@ export async function verifyAuditExport(
     if (reason !== null) bad = { seq: checkpoint.seq, line: lineNumber, reason };
     else checkpointFound = true;
   }
+  const checkpointSeq = checkpointFound && checkpoint ? checkpoint.seq : null;
+  // Only the events from the export's first to the checkpoint's seq hash into the
+  // signed value; a checkpoint naming the event before the export proves none of it.
+  const proven =
+    bad === null && checkpointSeq !== null && first !== null && checkpointSeq >= first.seq;
   return {
     ok: bad === null,
     eventCount,
@@ -118,7 +146,10 @@ export async function verifyAuditExport(
     lastSeq: previous?.seq ?? null,
     lastHash: previous?.hash ?? null,
     startsAtGenesis: first?.seq === 1,
-    checkpointSeq: checkpointFound && checkpoint ? checkpoint.seq : null,
+    startsAtCheckpoint: checkpointSeq !== null && first !== null && checkpointSeq === first.seq - 1,
+    checkpointSeq,
+    provenThroughSeq: proven ? checkpointSeq : null,
+    provenEventCount: proven && first !== null ? checkpointSeq - first.seq + 1 : 0,
     firstBadSeq: bad?.seq ?? null,
     firstBadLine: bad?.line ?? null,
     reason: bad?.reason ?? null,
@@ -127,13 +158,31 @@ export async function verifyAuditExport(
 
 type TExportedAuditEvent = z.infer<typeof ZExportedAuditEvent>;
 
-function parseLine(line: string): TExportedAuditEvent | null {
+/** The event on a line, and whether the line is byte for byte what `formatAuditExportLine` writes. */
+function parseLine(line: string): { event: TExportedAuditEvent; asWritten: boolean } | null {
+  // The line ending is not content: a CRLF copy of the export still verifies.
+  const content = line.endsWith('\r') ? line.slice(0, -1) : line;
+  let raw: unknown;
   try {
-    const parsed = ZExportedAuditEvent.safeParse(JSON.parse(line));
-    return parsed.success ? parsed.data : null;
+    raw = JSON.parse(content);
   } catch {
     return null;
   }
+  const parsed = ZExportedAuditEvent.safeParse(raw);
+  if (!parsed.success) return null;
+  // JSON.parse keeps the last of two equal keys where a reader, or another parser,
+  // may take the first: writing what was parsed again (details as parsed, not as
+  // zod copied them) must give the line back, or the line shows what did not verify.
+  const occurredAt = new Date(parsed.data.occurredAt);
+  const details = (raw as { details: Record<string, unknown> }).details;
+  const rewritten = Number.isNaN(occurredAt.getTime())
+    ? null
+    : formatAuditExportLine(
+        // The action is only written back, never trusted: any name an export holds will do.
+        { ...parsed.data, action: parsed.data.action as TAuditAction, occurredAt, details },
+        'jsonl',
+      ).trimEnd();
+  return { event: parsed.data, asWritten: rewritten === content };
 }
 
 /** What is wrong with `event` following `previous` (null: it is the first line), or null. */

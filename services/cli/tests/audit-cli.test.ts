@@ -4,7 +4,7 @@ import os from 'node:os';
 import path from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { cliEnv, runCli } from '@alliage/cli/testing';
-import { AUDIT_CSV_COLUMNS } from '@alliage/control';
+import { AUDIT_CSV_COLUMNS, computeAuditHash, type TAuditRowForHash } from '@alliage/control';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 
 const VERIFY_SCRIPT = fileURLToPath(
@@ -30,6 +30,17 @@ describe('alliage audit export and offline verification (embedded data directory
   let dataDir: string;
   let env: Record<string, string>;
   const file = (name: string) => path.join(dataDir, name);
+  /** The documented command on an export, against the checkpoint and the platform key. */
+  const verifyWithCheckpoint = (events: string, ...extra: string[]) =>
+    verifyOffline([
+      '--events',
+      file(events),
+      '--checkpoint',
+      file('cp.asc'),
+      '--public-key',
+      file('platform.asc'),
+      ...extra,
+    ]);
 
   beforeAll(async () => {
     dataDir = mkdtempSync(path.join(os.tmpdir(), 'alliage-audit-cli-'));
@@ -77,17 +88,49 @@ describe('alliage audit export and offline verification (embedded data directory
     expect(eventCount).toBeGreaterThan(2);
     expect(readFileSync(file('all.jsonl'), 'utf8').trimEnd().split('\n')).toHaveLength(eventCount);
 
-    const verified = await verifyOffline([
-      '--events',
-      file('all.jsonl'),
-      '--checkpoint',
-      file('cp.asc'),
-      '--public-key',
-      file('platform.asc'),
-    ]);
+    const verified = await verifyWithCheckpoint('all.jsonl');
     expect(verified.code, verified.stdout).toBe(0);
-    expect(verified.stdout).toContain('audit export OK');
-    expect(verified.stdout).toContain('matches the signed checkpoint');
+    // The checkpoint is followed by its own audit.checkpointed: the export goes past it.
+    const checkpointSeq = eventCount - 1;
+    expect(verified.stdout).toContain(`audit export VERIFIED ONLY UP TO seq ${checkpointSeq}:`);
+    expect(verified.stdout).toContain(
+      `seq 1..${checkpointSeq} (${checkpointSeq} events): the platform’s, unaltered`,
+    );
+
+    // The events after the checkpoint rewritten, hashes recomputed, as whoever can write
+    // the database could: they are consistent, and said to be NOT proven.
+    const events = readFileSync(file('all.jsonl'), 'utf8')
+      .trimEnd()
+      .split('\n')
+      .map((line) => JSON.parse(line) as TAuditRowForHash & { hash: string });
+    const forged = events.map((event) => ({ ...event }));
+    for (const event of forged.slice(checkpointSeq)) {
+      event.actor = 'cli:someone-else';
+      event.prevHash = forged[event.seq - 2]?.hash ?? '';
+      const { hash: _hash, ...row } = event;
+      event.hash = computeAuditHash(event.prevHash, row);
+    }
+    writeFileSync(file('forged.jsonl'), forged.map((event) => JSON.stringify(event)).join('\n'));
+    const afterCheckpoint = await verifyWithCheckpoint('forged.jsonl', '--json');
+    expect(JSON.parse(afterCheckpoint.stdout)).toMatchObject({
+      ok: true,
+      checkpointSeq,
+      provenThroughSeq: checkpointSeq,
+      provenEventCount: checkpointSeq,
+      eventCount,
+    });
+    const notProven = await verifyWithCheckpoint('forged.jsonl');
+    expect(notProven.stdout).toContain(
+      `seq ${eventCount}..${eventCount} (1 event): after the signed checkpoint at seq ${checkpointSeq}: consistent with each other, NOT proven`,
+    );
+
+    // A covered line showing another actor first (JSON.parse keeps the last one).
+    const doubled = readFileSync(file('all.jsonl'), 'utf8').split('\n');
+    doubled[0] = (doubled[0] ?? '').replace('"actor":', '"actor":"cli:someone-else","actor":');
+    writeFileSync(file('doubled.jsonl'), doubled.join('\n'));
+    const duplicateKey = await verifyWithCheckpoint('doubled.jsonl');
+    expect(duplicateKey.code).toBe(1);
+    expect(duplicateKey.stdout).toContain('NOT VERIFIED at seq 1');
 
     // One altered event: the same command refuses the export.
     const lines = readFileSync(file('all.jsonl'), 'utf8').split('\n');

@@ -1,32 +1,21 @@
 // A member's opt-out list through the real intake path (GnuPG-made file, real control
 // DB, real pool): entries reach the repoussoir only, and apply at the next count.
-import { mkdirSync, mkdtempSync, readFileSync, rmSync } from 'node:fs';
-import os from 'node:os';
+import { mkdirSync, readFileSync, rmSync } from 'node:fs';
 import path from 'node:path';
 import {
-  addOrganisationKey,
   type ControlContext,
-  cliActor,
-  createOrganisation,
   listAuditEvents,
   listRepoussoirEntries,
   repoussoirFeed,
 } from '@alliage/control';
-import {
-  createTestControlDb,
-  type TestControlDb,
-  testControlDbKinds,
-} from '@alliage/control/testing';
-import { generatePgpKeyPair, type TPgpKeyPair } from '@alliage/crypto';
-import { createGpgHome, type GpgHome, hasGpg } from '@alliage/crypto/testing';
+import { testControlDbKinds } from '@alliage/control/testing';
+import { hasGpg } from '@alliage/crypto/testing';
 import { CUSTOMER_COLUMNS } from '@alliage/domain';
 import { syncRepoussoirHashes } from '@alliage/warehouse';
-import { createTestWarehouse } from '@alliage/warehouse/testing';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { type IntakeDeps, processFileDrop } from './process-file-drop.ts';
-import { registerGpgDrop } from './testing/register-gpg-drop.ts';
+import { createIntakeTestEnv, type TIntakeTestEnv } from './testing/create-intake-test-env.ts';
 
-const actor = cliActor('test');
 // Synthetic contact points; none may reach a report, a log or the control DB in clear.
 const OPPOSED_EMAIL = 'canary.opposed@example.test';
 const KEPT_EMAIL = 'canary.kept@example.test';
@@ -42,72 +31,22 @@ const OPTOUT_LIST = [
 ].join('\n');
 
 describe.skipIf(!hasGpg).each(testControlDbKinds())('optouts drops on %s', (kind) => {
-  let control: TestControlDb;
+  let env: TIntakeTestEnv;
   let ctx: ControlContext;
-  let gpg: GpgHome;
-  let platform: TPgpKeyPair;
   let memberFingerprint: string;
-  let root: string;
   let deps: IntakeDeps;
-  let pool: Awaited<ReturnType<typeof createTestWarehouse>>;
+  let pool: TIntakeTestEnv['pool'];
 
   beforeAll(async () => {
-    control = await createTestControlDb(kind);
-    // Real time: gpg stamps its keys with the machine clock.
-    ctx = { db: control.db, clock: () => new Date() };
-    root = mkdtempSync(path.join(os.tmpdir(), 'alliage-optouts-'));
-    gpg = createGpgHome();
-    platform = await generatePgpKeyPair({
-      name: 'Platform (test only)',
-      email: 'platform@example.invalid',
-    });
-    gpg.run(['--import'], platform.armoredPublicKey);
-    memberFingerprint = gpg.generateKey({
-      algorithm: 'ed25519',
-      usage: 'sign',
-      encryptionSubkey: 'cv25519',
-    });
-    await createOrganisation(ctx, actor, {
-      code: 'M01',
-      name: 'Member M01',
-      kind: 'member',
-      sector: 'automobile',
-    });
-    await addOrganisationKey(ctx, actor, {
-      organisationCode: 'M01',
-      keyType: 'pgp',
-      publicKey: gpg.exportPublicKey(memberFingerprint),
-    });
-    pool = await createTestWarehouse();
-    deps = {
-      ctx,
-      decryptionKeys: [{ armoredPrivateKey: platform.armoredPrivateKey }],
-      sftpRoot: path.join(root, 'sftp'),
-      dropStore: path.join(root, 'drops'),
-      maxPlaintextBytes: 10 * 1024 * 1024,
-      maxRejectedRowRatio: 0.05,
-      warehouse: pool.warehouse,
-      hmacSecret: 'test-only-hmac-secret-0123456789abcdef',
-    };
+    env = await createIntakeTestEnv(kind, 'alliage-optouts-');
+    ({ ctx, memberFingerprint, deps, pool } = env);
   });
   afterAll(async () => {
-    await pool?.cleanup();
-    gpg?.close();
-    rmSync(root, { recursive: true, force: true });
-    await control?.close();
+    await env?.cleanup();
   });
 
   const drop = (fileName: string, clear: string, signer: string | null = memberFingerprint) =>
-    registerGpgDrop({
-      ctx,
-      gpg,
-      sftpRoot: deps.sftpRoot,
-      member: 'M01',
-      fileName,
-      clear,
-      recipient: platform.fingerprint,
-      signer,
-    });
+    env.drop(fileName, clear, signer);
   const readReport = (fileName: string, extension = 'json') =>
     readFileSync(
       path.join(deps.sftpRoot, 'M01', 'reports', `${fileName}.report.${extension}`),

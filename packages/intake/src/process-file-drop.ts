@@ -273,7 +273,10 @@ async function decideOutcome(
       memberSectors,
       repoussoir: repoussoirFeed(deps.ctx),
       hmacSecret: deps.hmacSecret,
-      suppressedCustomerHmacs: await listCustomerSuppressionHashes(deps.ctx, drop.organisationCode),
+      // Read by the load once it holds the pool's writer: an erasure confirmed meanwhile
+      // is either in the list or deletes after this load, never before it.
+      readSuppressedCustomerHmacs: () =>
+        listCustomerSuppressionHashes(deps.ctx, drop.organisationCode),
       now,
       receivedAt: drop.receivedAt,
     });

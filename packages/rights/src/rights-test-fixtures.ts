@@ -50,7 +50,7 @@ export function loadTestCustomers(options: {
     retentionMonths: 36,
     repoussoir: repoussoirFeed(options.ctx),
     hmacSecret: RIGHTS_TEST_HMAC_SECRET,
-    suppressedCustomerHmacs: [...(options.suppressed ?? [])],
+    readSuppressedCustomerHmacs: async () => [...(options.suppressed ?? [])],
     memberSectors: new Map(RIGHTS_TEST_MEMBERS),
     now: options.now,
     receivedAt: options.now,

@@ -33,10 +33,14 @@ export interface LoadMemberDropOptions {
   /** The platform's HMAC secret: record contact points are hashed with it. */
   hmacSecret: string;
   /**
-   * HMACs of `customerSuppressionKey(member, customerId)` of this member's customers erased
-   * on a rights request: their rows are dropped and counted as `suppressed`.
+   * Reads the HMACs of `customerSuppressionKey(member, customerId)` of this member's
+   * customers erased on a rights request: their rows are dropped and counted as
+   * `suppressed`. Called once the load holds the pool's writer, right before the merge:
+   * an erasure recording its suppressions later reaches the writer after this load and
+   * deletes what it merged, one recorded earlier is in the list (read before the writer,
+   * an erasure could delete first and the load bring its customers back).
    */
-  suppressedCustomerHmacs?: readonly string[];
+  readSuppressedCustomerHmacs?: () => Promise<readonly string[]>;
   /** The platform clock's now. */
   now: Date;
   /** When the drop was received: the collection date of records without `created_at`. */
@@ -215,6 +219,8 @@ async function loadWithWriter(
   }
 
   const today = options.now.toISOString().slice(0, 10);
+  // Read now that this load holds the writer (see readSuppressedCustomerHmacs).
+  const suppressedCustomerHmacs = (await options.readSuppressedCustomerHmacs?.()) ?? [];
   const merge = {
     connection,
     prefix,
@@ -222,7 +228,7 @@ async function loadWithWriter(
     fileDropId: options.fileDropId,
     retentionMonths: options.retentionMonths,
     hmacSecret: options.hmacSecret,
-    suppressedCustomerHmacs: options.suppressedCustomerHmacs ?? [],
+    suppressedCustomerHmacs,
     today,
     now: options.now,
   };

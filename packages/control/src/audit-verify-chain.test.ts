@@ -62,6 +62,7 @@ describe.each(testControlDbKinds())('verifyAuditChain on %s', (kind) => {
       headHash: GENESIS_HASH,
       firstBadSeq: null,
       reason: null,
+      checkpointSeq: null,
     });
     await appendEvents(25);
     const head = await ctx.db
@@ -77,6 +78,7 @@ describe.each(testControlDbKinds())('verifyAuditChain on %s', (kind) => {
         headHash: head.hash,
         firstBadSeq: null,
         reason: null,
+        checkpointSeq: null,
       });
     }
   });

@@ -20,6 +20,11 @@ export interface TChainVerification {
    */
   firstBadSeq: number | null;
   reason: string | null;
+  /**
+   * Seq of the checkpoint verified against (null without one): the rows up to it are
+   * proven to be the ones signed; those after it only hold together as a chain.
+   */
+  checkpointSeq: number | null;
 }
 
 export interface VerifyAuditChainOptions {
@@ -89,6 +94,7 @@ export async function verifyAuditChain(
     headHash: previous.hash,
     firstBadSeq: firstBad?.seq ?? null,
     reason: firstBad?.reason ?? null,
+    checkpointSeq: checkpoint?.seq ?? null,
   };
 }
 

@@ -20,11 +20,11 @@ export async function runAuditVerification(
 ): Promise<{ verification: TChainVerification; alert: TAlert | null }> {
   const checkpoint = options.checkpoint;
   const verification = await verifyAuditChain(ctx, checkpoint ? { checkpoint } : {});
-  const checkpointSeq = checkpoint?.seq ?? null;
+  const { checkpointSeq } = verification;
   await appendAuditEvent(ctx.db, ctx.clock, {
     action: 'audit.verified',
     actor,
-    details: { ...verification, checkpointSeq },
+    details: { ...verification },
   });
   if (verification.ok) return { verification, alert: null };
   const { alert } = await raiseAlert(ctx, actor, {

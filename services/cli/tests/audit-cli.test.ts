@@ -154,6 +154,10 @@ describe('alliage audit export and offline verification (embedded data directory
     const verify = await runCli(['audit', 'verify', '--checkpoint', file('cp.asc')], env);
     expect(verify.code, verify.stderr).toBe(0);
     expect(verify.stdout).toContain('audit chain OK');
+    // Never more than the checkpoint proves: its own audit.checkpointed comes after it.
+    expect(verify.stdout).toMatch(
+      /seq 1\.\.(\d+) match the signed checkpoint; seq \d+\.\.\d+ consistent with them, NOT proven by it/,
+    );
   }, 120_000);
 
   it('exports CSV under filters; a filtered JSONL export is reported as not contiguous', async () => {

@@ -25,7 +25,7 @@ export function registerAuditCommands(program: Command): void {
         const verification = await backend.verifyAudit(checkpoint);
         output.result(verification, () =>
           verification.ok
-            ? `audit chain OK: ${verification.eventCount} events, head seq ${verification.headSeq} (${verification.headHash})`
+            ? `audit chain OK: ${verification.eventCount} events, head seq ${verification.headSeq} (${verification.headHash}); ${chainCoverage(verification.checkpointSeq ?? null, verification.headSeq)}`
             : `audit chain BROKEN at seq ${verification.firstBadSeq}: ${verification.reason}`,
         );
         return verification.ok ? EXIT_OK : EXIT_CHECK_FAILED;
@@ -151,4 +151,16 @@ function readCheckpointFile(file: string): string {
       fields: [{ path: '--checkpoint', message: 'cannot be read' }],
     });
   }
+}
+
+// What an OK chain proves: never more than the checkpoint signed (the rows after it, or
+// all of them without one, could have been rewritten by whoever can write the database).
+function chainCoverage(checkpointSeq: number | null, headSeq: number): string {
+  if (checkpointSeq === null) {
+    return 'consistent with itself, NOT proven by a signed checkpoint (give --checkpoint)';
+  }
+  const proven = `seq 1..${checkpointSeq} match the signed checkpoint`;
+  return headSeq > checkpointSeq
+    ? `${proven}; seq ${checkpointSeq + 1}..${headSeq} consistent with them, NOT proven by it`
+    : proven;
 }

@@ -87,6 +87,25 @@ describe('loadConfig', () => {
     );
   });
 
+  it('reads the SFTP session timeouts, refusing values that would disable them', () => {
+    expect(loadConfig({}).sftp).toMatchObject({
+      idleTimeoutSeconds: 900,
+      maxSessionSeconds: 21_600,
+    });
+    expect(
+      loadConfig({
+        ALLIAGE_SFTP_IDLE_TIMEOUT_SECONDS: '300',
+        ALLIAGE_SFTP_MAX_SESSION_SECONDS: '3600',
+      }).sftp,
+    ).toMatchObject({ idleTimeoutSeconds: 300, maxSessionSeconds: 3600 });
+    expect(() => loadConfig({ ALLIAGE_SFTP_IDLE_TIMEOUT_SECONDS: '0' })).toThrow(
+      /ALLIAGE_SFTP_IDLE_TIMEOUT_SECONDS/,
+    );
+    expect(() => loadConfig({ ALLIAGE_SFTP_MAX_SESSION_SECONDS: '9999999' })).toThrow(
+      /ALLIAGE_SFTP_MAX_SESSION_SECONDS/,
+    );
+  });
+
   it('rejects an out-of-range port and a short HMAC secret', () => {
     expect(() => loadConfig({ ALLIAGE_SFTP_PORT: '70000' })).toThrow(/ALLIAGE_SFTP_PORT/);
     expect(() => loadConfig({ ALLIAGE_HMAC_SECRET: 'short' })).toThrow(/ALLIAGE_HMAC_SECRET/);

@@ -54,6 +54,10 @@ export const ZEnv = z.object({
     .min(1)
     .default(2 * 1024 ** 3),
   ALLIAGE_SFTP_MAX_SESSIONS_PER_ORG: z.coerce.number().int().min(1).max(1000).default(4),
+  /** A session with no SFTP request for this long is closed (suspensions and revocations take effect). */
+  ALLIAGE_SFTP_IDLE_TIMEOUT_SECONDS: z.coerce.number().int().min(30).max(86_400).default(900),
+  /** Any SFTP session is closed this long after login. */
+  ALLIAGE_SFTP_MAX_SESSION_SECONDS: z.coerce.number().int().min(60).max(604_800).default(21_600),
   ALLIAGE_INTAKE_MAX_PLAINTEXT_BYTES: z.coerce
     .number()
     .int()
@@ -171,7 +175,14 @@ export interface TConfig {
     rateLimitPerMinute: number;
     trustProxy: boolean;
   };
-  sftp: { host: string; port: number; maxUploadBytes: number; maxSessionsPerOrganisation: number };
+  sftp: {
+    host: string;
+    port: number;
+    maxUploadBytes: number;
+    maxSessionsPerOrganisation: number;
+    idleTimeoutSeconds: number;
+    maxSessionSeconds: number;
+  };
   intake: {
     maxPlaintextBytes: number;
     maxRejectedRowRatio: number;
@@ -263,6 +274,8 @@ export function loadConfig(env: Record<string, string | undefined>): TConfig {
       port: parsed.ALLIAGE_SFTP_PORT,
       maxUploadBytes: parsed.ALLIAGE_SFTP_MAX_UPLOAD_BYTES,
       maxSessionsPerOrganisation: parsed.ALLIAGE_SFTP_MAX_SESSIONS_PER_ORG,
+      idleTimeoutSeconds: parsed.ALLIAGE_SFTP_IDLE_TIMEOUT_SECONDS,
+      maxSessionSeconds: parsed.ALLIAGE_SFTP_MAX_SESSION_SECONDS,
     },
     intake: {
       maxPlaintextBytes: parsed.ALLIAGE_INTAKE_MAX_PLAINTEXT_BYTES,

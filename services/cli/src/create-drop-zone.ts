@@ -43,7 +43,10 @@ export function createDropZone(options: {
     storageRoot: sftpRootIn(config.dataDir),
     maxUploadBytes: config.sftp.maxUploadBytes,
     maxSessionsPerOrganisation: config.sftp.maxSessionsPerOrganisation,
+    idleTimeoutMs: config.sftp.idleTimeoutSeconds * 1000,
+    maxSessionMs: config.sftp.maxSessionSeconds * 1000,
     logger: options.logger,
+    // Also re-read during sessions (each open and listing): two indexed reads.
     lookupAccount: async (username) => {
       try {
         const organisation = await getOrganisation(ctx, username);

@@ -99,7 +99,12 @@ export async function beginUpload(
     tempPath,
     reservation,
     fileHandle,
-    writer: createUploadWriter({ fileHandle, maxBytes: context.maxUploadBytes }),
+    writer: createUploadWriter({
+      fileHandle,
+      maxBytes: context.maxUploadBytes,
+      maxAheadBytes: context.uploadBufferLimits.maxAheadBytes,
+      allowance: context.uploadBuffer.allowanceFor(account.organisationCode),
+    }),
     phase: 'open',
     discarding: null,
   };

@@ -5,6 +5,10 @@ import { AppError } from '@alliage/domain';
 import ssh2, { type Connection } from 'ssh2';
 import { createBanList } from './create-ban-list.ts';
 import { createSessionCounter } from './create-session-counter.ts';
+import {
+  createUploadBufferBudget,
+  type UploadBufferLimits,
+} from './create-upload-buffer-budget.ts';
 import { errorCode } from './error-code.ts';
 import { serveConnection } from './serve-connection.ts';
 import type { ServerContext } from './server-context.ts';
@@ -15,6 +19,21 @@ import { sweepStaleUploads } from './sweep-stale-uploads.ts';
 const DEFAULT_MAX_UPLOAD_BYTES = 2 * 1024 ** 3;
 const DEFAULT_MAX_SESSIONS_PER_ORGANISATION = 4;
 const DEFAULT_BAN = { failuresBeforeBan: 5, baseSeconds: 60, maxSeconds: 3600 };
+/**
+ * OpenSSH `sftp` and ssh2's fastPut keep 64 × 32 KiB (2 MiB) in flight per upload:
+ * 8 MiB ahead leaves room for a client tuned to 4× that. An organisation's share
+ * covers several such uploads at once; the process total keeps the worst case of
+ * many organisations at once to a fixed part of the memory budget (docs/operations.md).
+ */
+const DEFAULT_UPLOAD_BUFFER: UploadBufferLimits = {
+  maxAheadBytes: 8 * 1024 ** 2,
+  perOrganisationBytes: 32 * 1024 ** 2,
+  totalBytes: 128 * 1024 ** 2,
+};
+/** PCI DSS's 15 minutes for an idle session; 6 hours lets a 2 GiB upload crawl at 100 KB/s. */
+const DEFAULT_IDLE_TIMEOUT_MS = 15 * 60_000;
+const DEFAULT_MAX_SESSION_MS = 6 * 3600_000;
+const MAX_TIMER_MS = 2 ** 31 - 1;
 /** Open TCP connections, in total and from one address, before new ones are dropped unread. */
 const MAX_CONNECTIONS = 512;
 const MAX_CONNECTIONS_PER_ADDRESS = 20;
@@ -39,10 +58,24 @@ export function createSftpServer(options: SftpServerOptions): SftpServer {
   const maxUploadBytes = options.maxUploadBytes ?? DEFAULT_MAX_UPLOAD_BYTES;
   const maxSessions = options.maxSessionsPerOrganisation ?? DEFAULT_MAX_SESSIONS_PER_ORGANISATION;
   const ban = options.ban ?? DEFAULT_BAN;
-  for (const [name, value] of Object.entries({ maxUploadBytes, maxSessions, ...ban })) {
+  const uploadBufferLimits = { ...DEFAULT_UPLOAD_BUFFER, ...options.uploadBuffer };
+  const idleTimeoutMs = options.idleTimeoutMs ?? DEFAULT_IDLE_TIMEOUT_MS;
+  const maxSessionMs = options.maxSessionMs ?? DEFAULT_MAX_SESSION_MS;
+  for (const [name, value] of Object.entries({
+    maxUploadBytes,
+    maxSessions,
+    ...ban,
+    ...uploadBufferLimits,
+    idleTimeoutMs,
+    maxSessionMs,
+  })) {
     if (!Number.isFinite(value) || value <= 0) {
       throw new AppError('bad_request', `sftp option ${name} must be a positive number`);
     }
+  }
+  // Node fires a longer timer at once (and warns): a "never" would become "now".
+  if (Math.max(idleTimeoutMs, maxSessionMs) > MAX_TIMER_MS) {
+    throw new AppError('bad_request', 'sftp session timeouts must be at most 24 days');
   }
   if (options.hostKeys.length === 0) throw new AppError('bad_request', 'sftp needs a host key');
 
@@ -56,6 +89,7 @@ export function createSftpServer(options: SftpServerOptions): SftpServer {
   const socketsByPeer = new Map<string, Socket>();
   const loginDeadlines = new Map<Socket, NodeJS.Timeout>();
   const bans = createBanList(ban, clock);
+  const uploadBuffer = createUploadBufferBudget(uploadBufferLimits);
   let context: ServerContext | null = null;
 
   // ssh2 parses the host keys here, so a bad key fails at construction, not at first login.
@@ -138,6 +172,10 @@ export function createSftpServer(options: SftpServerOptions): SftpServer {
         maxUploadBytes,
         bans,
         sessions: createSessionCounter(maxSessions),
+        uploadBuffer,
+        uploadBufferLimits,
+        idleTimeoutMs,
+        maxSessionMs,
         uploadsInProgress: new Set(),
         clock,
         logger,
@@ -173,5 +211,7 @@ export function createSftpServer(options: SftpServerOptions): SftpServer {
       while (pendingCleanups.size > 0) await Promise.allSettled([...pendingCleanups]);
       logger.info({}, 'sftp closed');
     },
+
+    uploadBufferStats: () => uploadBuffer.stats(),
   };
 }

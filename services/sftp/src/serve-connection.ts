@@ -1,7 +1,9 @@
 import { mkdir } from 'node:fs/promises';
 import { join } from 'node:path';
 import { ZOrgCode } from '@alliage/domain';
-import type { AuthContext, Connection, PublicKeyAuthContext } from 'ssh2';
+import type { AuthContext, Connection, ParsedKey, PublicKeyAuthContext } from 'ssh2';
+import { type AccountVerdict, createAccountCheck } from './create-account-check.ts';
+import { createSessionTimer, type SessionTimer } from './create-session-timer.ts';
 import { errorCode } from './error-code.ts';
 import { type AccountKeys, loadAccountKeys } from './load-account-keys.ts';
 import { areasForKind, type VirtualAccount } from './resolve-virtual-path.ts';
@@ -24,6 +26,10 @@ const LOGIN_GRACE_MS = 30_000;
  * unknown organisation) or, when it only offered unregistered keys, when it closes.
  * Offering several keys before the right one is how OpenSSH clients work, not an attack.
  *
+ * A login is not a licence for ever: the session re-checks the account as it goes
+ * (see `serveSftpSession`) and is closed after `idleTimeoutMs` without a request or
+ * `maxSessionMs` in all, so a suspension or a key revocation takes effect.
+ *
  * @example
  * sshServer.on('connection', (client) => serveConnection(context, client, { connectionId, remoteAddress }));
  */
@@ -42,6 +48,8 @@ export function serveConnection(
   let failureRecorded = false;
   let sessionOpened = false;
   let sftpSession: SftpSessionHandle | null = null;
+  let sessionTimer: SessionTimer | null = null;
+  let verifyAccount: (() => Promise<AccountVerdict>) | null = null;
   let lastUsername: string | null = null;
   /** The organisation a failed login claimed to be, once the username named a known one. */
   let claimedOrganisation: string | null = null;
@@ -110,11 +118,12 @@ export function serveConnection(
     if (key.verify(ctx.blob, ctx.signature, ctx.hashAlgo) !== true) {
       return rejectAttempt(ctx, 'bad_signature', true);
     }
-    await admit(ctx, found, key.type);
+    await admit(ctx, found, key);
   };
 
-  const admit = async (ctx: AuthContext, found: AccountKeys, keyType: string): Promise<void> => {
+  const admit = async (ctx: AuthContext, found: AccountKeys, key: ParsedKey): Promise<void> => {
     const { organisationCode, kind } = found.account;
+    const keyType = key.type;
     // A ban may have started while this connection was authenticating.
     if (context.bans.secondsBanned(remoteAddress) > 0) {
       ctx.reject([]);
@@ -162,8 +171,30 @@ export function serveConnection(
     }
     virtualAccount = { organisationCode, kind, rootDirectory };
     clearTimeout(graceTimer);
+    verifyAccount = createAccountCheck({
+      lookupAccount: context.lookupAccount,
+      logger,
+      account: { organisationCode, kind, keyType, publicKey: key.getPublicSSH() },
+    });
+    sessionTimer = createSessionTimer({
+      idleMs: context.idleTimeoutMs,
+      maxMs: context.maxSessionMs,
+      onExpire: (reason) => endSession(reason),
+    });
     logger.info({ connectionId, organisationCode }, 'sftp login');
     ctx.accept();
+  };
+
+  /** Closes a logged-in connection on the server's initiative; open uploads are discarded. */
+  const endSession = (reason: string): void => {
+    if (closed) return;
+    logger.info(
+      { connectionId, organisationCode: virtualAccount?.organisationCode ?? null, reason },
+      'sftp session closed by the server',
+    );
+    sessionTimer?.stop();
+    sftpSession?.end();
+    client.end();
   };
 
   client.on('error', (error: Error & { level?: string }) => {
@@ -184,19 +215,28 @@ export function serveConnection(
 
   client.on('session', (accept, reject) => {
     // One SFTP session per connection, so the per-organisation cap counts streams.
-    if (!virtualAccount || sessionOpened) return reject();
+    if (!virtualAccount || !verifyAccount || !sessionTimer || sessionOpened) return reject();
     sessionOpened = true;
     const account = virtualAccount;
+    const hooks = {
+      verifyAccount,
+      onRequest: sessionTimer.touch,
+      endSession,
+    };
+    // Opening the session and its subsystem is activity too, however slow the client.
+    sessionTimer.touch();
     const session = accept();
     session.on('sftp', (acceptSftp) => {
       if (sftpSession) return;
-      sftpSession = serveSftpSession(context, connection, account, acceptSftp());
+      hooks.onRequest();
+      sftpSession = serveSftpSession(context, connection, account, acceptSftp(), hooks);
     });
   });
 
   client.on('close', () => {
     closed = true;
     clearTimeout(graceTimer);
+    sessionTimer?.stop();
     // Belt and braces: ssh2 closes the SFTP channel too, but a dropped socket must
     // discard open uploads whatever order the events come in.
     sftpSession?.end();

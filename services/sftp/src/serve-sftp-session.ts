@@ -3,6 +3,7 @@ import ssh2, { type Attributes, type FileEntry, type SFTPWrapper } from 'ssh2';
 import { beginDownload, type DownloadState } from './begin-download.ts';
 import { beginUpload, type UploadState } from './begin-upload.ts';
 import { completeUpload } from './complete-upload.ts';
+import type { AccountVerdict } from './create-account-check.ts';
 import { UploadWriteError } from './create-upload-writer.ts';
 import { discardUpload } from './discard-upload.ts';
 import { errorCode } from './error-code.ts';
@@ -16,6 +17,14 @@ import {
 } from './resolve-virtual-path.ts';
 import type { ConnectionInfo, ServerContext } from './server-context.ts';
 import { isRefusal, refuse, SFTP_STATUS, type SftpRefusal } from './sftp-refusal.ts';
+import {
+  MAX_OPEN_HANDLES,
+  MAX_OPEN_UPLOADS,
+  MAX_READ_LENGTH,
+  READDIR_BATCH,
+  REQUEST_EVENTS,
+  WRITE_REFUSAL_MESSAGES,
+} from './sftp-session-limits.ts';
 import { toLongname, toSftpAttributes, virtualDirectoryAttributes } from './to-sftp-attributes.ts';
 
 interface DirectoryState {
@@ -28,13 +37,19 @@ type Resolved = Extract<ResolvedPath, { ok: true }>;
 
 const { OPEN_MODE } = ssh2.utils.sftp;
 const WRITE_FLAGS = OPEN_MODE.WRITE | OPEN_MODE.APPEND | OPEN_MODE.CREAT | OPEN_MODE.TRUNC;
-const MAX_OPEN_HANDLES = 32;
-const MAX_READ_LENGTH = 256 * 1024;
-const READDIR_BATCH = 100;
-
 /** The SFTP session of one connection; `end()` discards unfinished uploads (idempotent). */
 export interface SftpSessionHandle {
   end(): void;
+}
+
+/** What the connection lends its SFTP session. */
+export interface SftpSessionHooks {
+  /** Re-reads the account (organisation active, login key not revoked). */
+  verifyAccount(): Promise<AccountVerdict>;
+  /** Called on every request (the idle timeout). */
+  onRequest(): void;
+  /** Closes the connection; open uploads are discarded. */
+  endSession(reason: string): void;
 }
 
 /**
@@ -45,20 +60,30 @@ export interface SftpSessionHandle {
  * uploads still open (dropped connection) discards them: no final file, no temp
  * file, no `onUploadComplete`.
  *
+ * The account is checked again before every OPEN and OPENDIR and before an upload
+ * is published on CLOSE: once the organisation is suspended or the login key
+ * revoked, the request is refused and the whole session closed, so a leaked key or
+ * a suspended client cannot go on listing, downloading or uploading. At most
+ * `MAX_OPEN_UPLOADS` uploads are open at once.
+ *
  * @example
- * session.on('sftp', (accept) => serveSftpSession(context, connection, account, accept()));
+ * session.on('sftp', (accept) => serveSftpSession(context, connection, account, accept(), hooks));
  */
 export function serveSftpSession(
   context: ServerContext,
   connection: ConnectionInfo,
   account: VirtualAccount,
   sftp: SFTPWrapper,
+  hooks: SftpSessionHooks,
 ): SftpSessionHandle {
   const { logger } = context;
   const { connectionId, remoteAddress } = connection;
   const { organisationCode } = account;
   const handles = new Map<string, HandleState>();
+  /** Upload handles held or being opened; counted apart from `handles` so concurrent OPENs cannot overshoot. */
+  let uploadSlots = 0;
   let ended = false;
+  for (const event of REQUEST_EVENTS) sftp.on(event, hooks.onRequest);
 
   const status = (reqId: number, code: number, message?: string): void => {
     if (!ended) sftp.status(reqId, code, message);
@@ -73,6 +98,20 @@ export function serveSftpSession(
       remoteAddress,
       details: { connectionId, operation, reason: refusal.reason, ...refusal.details },
     });
+  };
+
+  /** Refuses a request for an account no longer allowed, and ends the session. */
+  const refuseAccount = (reqId: number, operation: string, verdict: AccountVerdict): void => {
+    deny(reqId, operation, refuse(SFTP_STATUS.PERMISSION_DENIED, verdict));
+    hooks.endSession(verdict);
+  };
+
+  /** True when the account may go on; otherwise the request is refused and the session ended. */
+  const accountAllows = async (reqId: number, operation: string): Promise<boolean> => {
+    const verdict = await hooks.verifyAccount();
+    if (verdict === 'active') return true;
+    refuseAccount(reqId, operation, verdict);
+    return false;
   };
 
   /** Runs an async handler; an unexpected error becomes FAILURE (ENOENT: NO_SUCH_FILE). */
@@ -150,6 +189,7 @@ export function serveSftpSession(
     const resolved = resolve(reqId, 'opendir', clientPath);
     if (!resolved) return;
     run(reqId, 'opendir', async () => {
+      if (!(await accountAllows(reqId, 'opendir'))) return;
       let entries: FileEntry[];
       if (resolved.kind === 'root') {
         entries = areasForKind(account.kind).map((area) => {
@@ -190,20 +230,33 @@ export function serveSftpSession(
     if (writing && (flags & OPEN_MODE.READ) !== 0) {
       return deny(reqId, 'open', refuse(SFTP_STATUS.PERMISSION_DENIED, 'read_write_open'));
     }
+    if (writing && uploadSlots >= MAX_OPEN_UPLOADS) {
+      return status(reqId, SFTP_STATUS.FAILURE, 'Too many uploads open in this session');
+    }
+    if (writing) uploadSlots += 1;
     run(reqId, 'open', async () => {
-      const state = writing
-        ? await beginUpload(context, account, resolved)
-        : await beginDownload(context, connection, account, resolved);
-      if (isRefusal(state)) return deny(reqId, writing ? 'write' : 'read', state);
-      const id = ended ? null : addHandle(state);
-      if (!id) {
-        if (state.kind === 'upload') await discardUpload(context, state);
-        else await state.fileHandle.close();
-        return status(reqId, SFTP_STATUS.FAILURE, 'Too many open handles');
+      let slotTaken = false;
+      try {
+        if (!(await accountAllows(reqId, 'open'))) return;
+        const state = writing
+          ? await beginUpload(context, account, resolved)
+          : await beginDownload(context, connection, account, resolved);
+        if (isRefusal(state)) return deny(reqId, writing ? 'write' : 'read', state);
+        const id = ended ? null : addHandle(state);
+        if (!id) {
+          if (state.kind === 'upload') await discardUpload(context, state);
+          else await state.fileHandle.close();
+          return status(reqId, SFTP_STATUS.FAILURE, 'Too many open handles');
+        }
+        if (state.kind === 'upload') {
+          slotTaken = true;
+          logger.info({ connectionId, organisationCode }, 'upload started');
+        }
+        sftp.handle(reqId, id);
+      } finally {
+        // The slot goes with the handle; without one it is free again.
+        if (writing && !slotTaken) uploadSlots -= 1;
       }
-      if (state.kind === 'upload')
-        logger.info({ connectionId, organisationCode }, 'upload started');
-      sftp.handle(reqId, id);
     });
   });
 
@@ -222,7 +275,7 @@ export function serveSftpSession(
         const firstFailure = state.phase === 'open';
         void discardUpload(context, state);
         if (!firstFailure) return status(reqId, SFTP_STATUS.FAILURE);
-        const message = reason === 'too_large' ? 'File too large' : 'Upload failed';
+        const message = WRITE_REFUSAL_MESSAGES[reason] ?? 'Upload failed';
         deny(
           reqId,
           'write',
@@ -292,6 +345,7 @@ export function serveSftpSession(
     if (!state) return status(reqId, SFTP_STATUS.FAILURE, 'Invalid handle');
     // Off the table first: a connection dropping from now on must not discard it.
     handles.delete(key);
+    if (state.kind === 'upload') uploadSlots -= 1;
     run(reqId, 'close', async () => {
       if (state.kind === 'directory') return status(reqId, SFTP_STATUS.OK);
       if (state.kind === 'download') {
@@ -305,6 +359,15 @@ export function serveSftpSession(
       if (state.phase === 'failed') {
         await discardUpload(context, state);
         return status(reqId, SFTP_STATUS.FAILURE, 'Upload failed');
+      }
+      // The file enters the platform now: the key that sent it must still be allowed.
+      const verdict = await hooks.verifyAccount().catch(async (error: unknown) => {
+        await discardUpload(context, state);
+        throw error;
+      });
+      if (verdict !== 'active') {
+        await discardUpload(context, state);
+        return refuseAccount(reqId, 'close', verdict);
       }
       // Registered so that `close()` of the server waits for uploads being published.
       const completing = completeUpload(context, connection, state);

@@ -1,5 +1,6 @@
 import type { BanList } from './create-ban-list.ts';
 import type { SessionCounter } from './create-session-counter.ts';
+import type { UploadBufferBudget, UploadBufferLimits } from './create-upload-buffer-budget.ts';
 import type { SftpEvent, SftpLogger, SftpServerOptions } from './sftp-server-options.ts';
 
 /** What every connection of one server shares: settings, callbacks and in-memory state. */
@@ -11,6 +12,10 @@ export interface ServerContext {
   maxUploadBytes: number;
   bans: BanList;
   sessions: SessionCounter;
+  uploadBuffer: UploadBufferBudget;
+  uploadBufferLimits: UploadBufferLimits;
+  idleTimeoutMs: number;
+  maxSessionMs: number;
   /** `ORG/name` of uploads in progress in this process, so two sessions cannot race for a name. */
   uploadsInProgress: Set<string>;
   clock: () => Date;

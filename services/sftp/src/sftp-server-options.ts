@@ -1,4 +1,5 @@
 import type { TOrgKind } from '@alliage/domain';
+import type { UploadBufferLimits, UploadBufferStats } from './create-upload-buffer-budget.ts';
 
 /** What `lookupAccount` returns for an active organisation: its code, kind and SSH keys. */
 export interface SftpAccount {
@@ -53,7 +54,11 @@ export interface SftpServerOptions {
   hostKeys: string[];
   /** `<root>/<ORGCODE>/{in,reports,out}/` on disk. */
   storageRoot: string;
-  /** The organisation named by the SSH username (its code), or null if unknown or inactive. */
+  /**
+   * The organisation named by the SSH username (its code) with its non-revoked keys,
+   * or null if unknown or inactive. Called at login and again during a session
+   * (before each open, directory listing and upload close), so keep it a cheap read.
+   */
   lookupAccount(username: string): Promise<SftpAccount | null>;
   /**
    * Called when an upload handle is closed successfully, after the file is final;
@@ -67,6 +72,15 @@ export interface SftpServerOptions {
   maxUploadBytes?: number;
   /** Default 4 concurrent authenticated connections per organisation. */
   maxSessionsPerOrganisation?: number;
+  /**
+   * Upload bytes held in memory; defaults 8 MiB ahead of the bytes received in
+   * order, 32 MiB per organisation, 128 MiB per process.
+   */
+  uploadBuffer?: Partial<UploadBufferLimits>;
+  /** A session with no SFTP request for this long is closed; default 15 minutes. */
+  idleTimeoutMs?: number;
+  /** Any session is closed this long after login; default 6 hours. */
+  maxSessionMs?: number;
   /** Default 5 failures, 60 s, 3600 s. */
   ban?: SftpBanPolicy;
   clock?: () => Date;
@@ -77,4 +91,6 @@ export interface SftpServerOptions {
 export interface SftpServer {
   listen(port: number, host?: string): Promise<{ port: number }>;
   close(): Promise<void>;
+  /** Upload bytes held in memory now and at most so far (monitoring, tests). */
+  uploadBufferStats(): UploadBufferStats;
 }

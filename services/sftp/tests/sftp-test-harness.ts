@@ -1,6 +1,7 @@
 import { execFile } from 'node:child_process';
+import { createHash } from 'node:crypto';
 import { existsSync } from 'node:fs';
-import { mkdtemp, readFile, rm, writeFile } from 'node:fs/promises';
+import { mkdtemp, readdir, readFile, rm, writeFile } from 'node:fs/promises';
 import { connect, type Socket } from 'node:net';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
@@ -254,4 +255,14 @@ export async function waitFor(
 /** Event actions recorded so far, optionally of one action only. */
 export function eventsOf(harness: Harness, action: SftpEvent['action']): SftpEvent[] {
   return harness.events.filter((event) => event.action === action);
+}
+
+/** Everything in `<ORG>/in` on disk, hidden temp files included. */
+export function inboxOnDisk(harness: Harness, organisationCode = 'M1'): Promise<string[]> {
+  return readdir(join(harness.storageRoot, organisationCode, 'in'));
+}
+
+/** Hex SHA-256, as the server reports it for an upload. */
+export function sha256(data: Buffer): string {
+  return createHash('sha256').update(data).digest('hex');
 }

@@ -1,0 +1,188 @@
+import { randomBytes } from 'node:crypto';
+import { mkdir, readFile, writeFile } from 'node:fs/promises';
+import { join } from 'node:path';
+import ssh2, { type SFTPWrapper } from 'ssh2';
+import { afterEach, describe, expect, it } from 'vitest';
+import {
+  connectSftp,
+  eventsOf,
+  HAS_OPENSSH_SFTP,
+  type Harness,
+  inboxOnDisk as inboxOnDiskOf,
+  rawSftp,
+  runOpenSshBatch,
+  sftpCall,
+  sha256,
+  startHarness,
+} from './sftp-test-harness.ts';
+
+const { STATUS_CODE } = ssh2.utils.sftp;
+const KiB = 1024;
+const MiB = 1024 * KiB;
+const CHUNK = 32 * KiB;
+
+let harness: Harness;
+afterEach(async () => {
+  await harness?.close();
+});
+
+const inboxOnDisk = (organisationCode = 'M1') => inboxOnDiskOf(harness, organisationCode);
+
+const openForWrite = async (sftp: SFTPWrapper, path: string): Promise<Buffer> => {
+  const opened = await sftpCall<Buffer>((done) => sftp.open(path, 'w', done));
+  expect(opened.code).toBe(0);
+  return opened.result!;
+};
+
+/**
+ * Sends every chunk from `CHUNK` up to `end` without ever sending offset 0, as a
+ * client that wants the server to hold them would; resolves with each write's status.
+ */
+const writeAllButTheFirstChunk = (sftp: SFTPWrapper, handle: Buffer, end: number) => {
+  const data = Buffer.alloc(CHUNK, 0x41);
+  const writes: Promise<{ code: number }>[] = [];
+  for (let offset = CHUNK; offset + CHUNK <= end; offset += CHUNK) {
+    writes.push(sftpCall((done) => sftp.write(handle, data, 0, CHUNK, offset, done)));
+  }
+  return writes;
+};
+
+describe('upload data held in memory', () => {
+  it('refuses a write far ahead of the data received, without holding it', async () => {
+    harness = await startHarness();
+    const client = await connectSftp(harness, 'M1', harness.keys.M1);
+    const sftp = rawSftp(client);
+    const handle = await openForWrite(sftp, '/in/gap.pgp');
+
+    const far = await sftpCall((done) =>
+      sftp.write(handle, Buffer.alloc(CHUNK), 0, CHUNK, 9 * MiB, done),
+    );
+    expect(far.code).toBe(STATUS_CODE.FAILURE);
+    expect((await sftpCall((done) => sftp.close(handle, done))).code).toBe(STATUS_CODE.FAILURE);
+    await client.end();
+
+    expect(harness.server.uploadBufferStats()).toMatchObject({ bytes: 0, peakBytes: 0 });
+    expect(eventsOf(harness, 'sftp.denied')).toMatchObject([
+      { organisationCode: 'M1', details: { reason: 'too_far_ahead', fileName: 'gap.pgp' } },
+    ]);
+    expect(harness.uploads).toEqual([]);
+    expect(await inboxOnDisk()).toEqual([]);
+  });
+
+  it('bounds what waits for a gap per organisation and per process, across handles and sessions', async () => {
+    const perOrganisationBytes = 1 * MiB;
+    const totalBytes = 1.5 * MiB;
+    harness = await startHarness({ uploadBuffer: { perOrganisationBytes, totalBytes } });
+    const sessions = [
+      { code: 'M1', client: await connectSftp(harness, 'M1', harness.keys.M1) },
+      { code: 'M1', client: await connectSftp(harness, 'M1', harness.keys.M1) },
+      { code: 'M10', client: await connectSftp(harness, 'M10', harness.keys.M10) },
+    ];
+    const writes: Promise<{ code: number }>[] = [];
+    const handles: { sftp: SFTPWrapper; handle: Buffer }[] = [];
+    for (const [index, { client }] of sessions.entries()) {
+      const sftp = rawSftp(client);
+      for (let upload = 0; upload < 4; upload += 1) {
+        const handle = await openForWrite(sftp, `/in/s${index}-u${upload}.pgp`);
+        handles.push({ sftp, handle });
+        // 4 uploads × 3 sessions × ~2 MiB: 24 MiB offered, 1.5 MiB may be held.
+        writes.push(...writeAllButTheFirstChunk(sftp, handle, 2 * MiB));
+      }
+    }
+    const closes = handles.map(({ sftp, handle }) => sftpCall((done) => sftp.close(handle, done)));
+    const outcomes = await Promise.all([...writes, ...closes]);
+    for (const { client } of sessions) await client.end();
+
+    // Nothing before the gap ever came: no write may be acknowledged as stored.
+    expect(outcomes.every(({ code }) => code === STATUS_CODE.FAILURE)).toBe(true);
+    const stats = harness.server.uploadBufferStats();
+    expect(stats.bytes).toBe(0);
+    expect(stats.peakBytes).toBeLessThanOrEqual(totalBytes);
+    expect(stats.peakBytesByOrganisation.M1).toBeLessThanOrEqual(perOrganisationBytes);
+    expect(stats.peakBytesByOrganisation.M1).toBeGreaterThan(perOrganisationBytes / 2);
+    expect(stats.peakBytesByOrganisation.M10).toBeLessThanOrEqual(perOrganisationBytes);
+    const reasons = new Set(eventsOf(harness, 'sftp.denied').map((event) => event.details.reason));
+    expect(reasons.has('buffer_full')).toBe(true);
+    expect(harness.uploads).toEqual([]);
+    expect(await inboxOnDisk('M1')).toEqual([]);
+    expect(await inboxOnDisk('M10')).toEqual([]);
+  });
+
+  it('keeps ssh2 fastPut at its defaults (64 × 32 KiB in flight) working, several files at once', async () => {
+    harness = await startHarness();
+    const files = await Promise.all(
+      [0, 1, 2, 3].map(async (index) => {
+        const data = randomBytes(3 * MiB + index);
+        const localPath = join(harness.directory, `local-${index}.pgp`);
+        await writeFile(localPath, data);
+        return { data, localPath, remotePath: `/in/fast-${index}.pgp` };
+      }),
+    );
+    const client = await connectSftp(harness, 'M1', harness.keys.M1);
+    await Promise.all(files.map((file) => client.fastPut(file.localPath, file.remotePath)));
+    await client.end();
+
+    expect(harness.uploads.map((upload) => upload.sha256).sort()).toEqual(
+      files.map((file) => sha256(file.data)).sort(),
+    );
+    expect(await readFile(join(harness.storageRoot, 'M1', 'in', 'fast-0.pgp'))).toEqual(
+      files[0]!.data,
+    );
+    const stats = harness.server.uploadBufferStats();
+    expect(stats.bytes).toBe(0);
+    // Each upload holds at most the client's own window: 64 × 32 KiB.
+    expect(stats.peakBytes).toBeLessThanOrEqual(4 * 64 * CHUNK);
+    expect(eventsOf(harness, 'sftp.denied')).toEqual([]);
+  });
+
+  it.skipIf(!HAS_OPENSSH_SFTP)('keeps OpenSSH sftp (64 × 32 KiB in flight) working', async () => {
+    harness = await startHarness();
+    const data = randomBytes(6 * MiB);
+    const localPath = join(harness.directory, 'customers.csv.gpg');
+    await writeFile(localPath, data);
+    const result = await runOpenSshBatch(harness, 'M1', harness.keys.M1, [
+      `put ${localPath} /in/customers.csv.gpg`,
+    ]);
+    expect(result.stderr).toBe('');
+    expect(result.code).toBe(0);
+    expect(harness.uploads).toMatchObject([{ size: data.length, sha256: sha256(data) }]);
+    expect(harness.server.uploadBufferStats()).toMatchObject({ bytes: 0 });
+  });
+
+  it('allows 10 uploads open at once per session, not 11, and other handles meanwhile', async () => {
+    harness = await startHarness();
+    const client = await connectSftp(harness, 'M1', harness.keys.M1);
+    const sftp = rawSftp(client);
+    const opened = await Promise.all(
+      Array.from({ length: 11 }, (_, index) =>
+        sftpCall<Buffer>((done) => sftp.open(`/in/open-${index}.pgp`, 'w', done)),
+      ),
+    );
+    expect(opened.filter(({ code }) => code === 0)).toHaveLength(10);
+    expect(opened.filter(({ code }) => code === STATUS_CODE.FAILURE)).toHaveLength(1);
+    expect((await client.list('/reports')).length).toBe(0);
+
+    // Closing one frees its place.
+    const first = opened.find(({ code }) => code === 0)!.result!;
+    expect(
+      (await sftpCall((done) => sftp.write(first, Buffer.from('x'), 0, 1, 0, done))).code,
+    ).toBe(0);
+    expect((await sftpCall((done) => sftp.close(first, done))).code).toBe(0);
+    expect((await sftpCall((done) => sftp.open('/in/open-again.pgp', 'w', done))).code).toBe(0);
+    await client.end();
+    expect(harness.uploads).toHaveLength(1);
+  });
+
+  it('keeps ssh2-sftp-client uploadDir (10 uploads in parallel) working', async () => {
+    harness = await startHarness();
+    const localDirectory = join(harness.directory, 'batch');
+    await mkdir(localDirectory);
+    for (let index = 0; index < 12; index += 1) {
+      await writeFile(join(localDirectory, `part-${index}.pgp`), randomBytes(100 * KiB));
+    }
+    const client = await connectSftp(harness, 'M1', harness.keys.M1);
+    await client.uploadDir(localDirectory, '/in');
+    await client.end();
+    expect(harness.uploads).toHaveLength(12);
+  });
+});

@@ -229,5 +229,39 @@ describe.skipIf(!hasGpg || !hasSshKeygen).each(backends)(
         expect.arrayContaining(['sftp.login', 'file.received', 'file.accepted', 'file.duplicate']),
       );
     });
+
+    // Last: after it M01 can no longer log in.
+    it('ends a session whose SSH key is revoked meanwhile, at its next listing', async () => {
+      const created = await runCli(
+        ['token', 'create', '--role', 'operator', '--name', 'intake e2e', '--json'],
+        env,
+      );
+      expect(created.code, created.stderr).toBe(0);
+      const headers = { authorization: `Bearer ${JSON.parse(created.stdout).token}` };
+      const client = await connect();
+      try {
+        await client.list('/in');
+        const keys = (await (
+          await fetch(`${serve.url}/v1/organisations/M01/keys?type=ssh`, { headers })
+        ).json()) as { id: string }[];
+        expect(keys).toHaveLength(1);
+        const revoked = await fetch(
+          `${serve.url}/v1/organisations/M01/keys/${keys[0]!.id}/revoke`,
+          { method: 'POST', headers },
+        );
+        expect(revoked.status).toBe(200);
+        await expect(client.list('/in')).rejects.toThrow();
+      } finally {
+        await client.end().catch(() => undefined);
+      }
+      await expect(connect()).rejects.toThrow();
+      const tail = await runCli(['audit', 'tail', '-n', '20', '--json'], env);
+      const denied = (JSON.parse(tail.stdout) as { action: string; details: unknown }[]).filter(
+        (event) => event.action === 'sftp.denied',
+      );
+      expect(denied).toContainEqual(
+        expect.objectContaining({ details: expect.objectContaining({ reason: 'key_revoked' }) }),
+      );
+    });
   },
 );

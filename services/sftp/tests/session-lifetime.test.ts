@@ -146,6 +146,8 @@ describe('a session re-checks its account', () => {
     );
     await client.end();
     expect(listings.every(({ code }) => code === 0)).toBe(true);
+    // Checked (at least one lookup after login), but not once per request.
+    expect(lookups - atLogin).toBeGreaterThanOrEqual(1);
     expect(lookups - atLogin).toBeLessThan(8);
   });
 });

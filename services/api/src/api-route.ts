@@ -114,6 +114,8 @@ export interface TApiRoute {
   params: z.ZodType | null;
   query: z.ZodType | null;
   body: z.ZodType | null;
+  /** Largest JSON body the route reads (`4mb`); null: the API's `http.bodyLimit`. */
+  bodyLimit: string | null;
   /** Status of a successful answer. */
   status: 200 | 201;
   /** Content types of a successful answer (default application/json). */
@@ -130,6 +132,8 @@ interface TRouteDefinitionBase<P extends z.ZodType, Q extends z.ZodType, B exten
   params?: P;
   query?: Q;
   body?: B;
+  /** Only for a route whose body must exceed the API's limit (an import): read after the role check. */
+  bodyLimit?: string;
   status?: 200 | 201;
   produces?: readonly string[];
 }
@@ -171,6 +175,7 @@ function toRoute(
     params: definition.params ?? null,
     query: definition.query ?? null,
     body: definition.body ?? null,
+    bodyLimit: definition.bodyLimit ?? null,
     status: definition.status ?? 200,
     produces: definition.produces ?? ['application/json'],
     // The mount validates params, query and body with the schemas declared next to

@@ -17,8 +17,7 @@ import { createRateLimiters } from './create-rate-limiters.ts';
 import { createRequestLogger } from './create-request-logger.ts';
 import { listApiRoutes } from './list-api-routes.ts';
 import { mountApiRoute } from './mount-api-route.ts';
-import { REFERENCE_IMPORT_PATH } from './routes/pool.ts';
-import { REPOUSSOIR_IMPORT_PATH } from './routes/repoussoir.ts';
+import { BODY_LIMIT_PATTERN } from './read-json-body.ts';
 
 /** What the HTTP API runs on: the control plane, the platform key, HTTP limits, a logger. */
 export interface ApiDeps {
@@ -64,22 +63,16 @@ export interface ApiDeps {
   logger?: Logger;
 }
 
-/** 10,000 entries of up to 300 characters, with their JSON punctuation. */
-const REPOUSSOIR_IMPORT_BODY_LIMIT = '4mb';
-
-/** A public table by commune (35,000 rows, a few dozen columns). */
-const REFERENCE_IMPORT_BODY_LIMIT = '64mb';
-
 const ZApiHttpOptions = z.object({
-  bodyLimit: z.string().regex(/^\d+(b|kb|mb)$/i, 'must look like 100kb or 1mb'),
+  bodyLimit: z.string().regex(BODY_LIMIT_PATTERN, 'must look like 100kb or 1mb'),
   rateLimitPerMinute: z.number().int().min(1),
   trustProxy: z.boolean(),
 });
 
 /**
- * The Express app of the HTTP API: request ids and logs, helmet, rate limits, a
- * JSON body limit, every route of the registry (bearer token, role, organisation
- * scope, zod validation) and problem+json errors.
+ * The Express app of the HTTP API: request ids and logs, helmet, rate limits, every
+ * route of the registry (bearer token, role, organisation scope, then the JSON body
+ * within its limit, zod validation) and problem+json errors.
  *
  * @example
  * const app = createApiApp({ control: ctx, platformKey, http: config.http, logger });
@@ -107,11 +100,8 @@ export function createApiApp(deps: ApiDeps): Express {
     next();
   });
   app.use(...createRateLimiters(http.rateLimitPerMinute));
-  // A repoussoir import carries up to 10,000 contact points: more than the default limit
-  // allows. Parsed here first, the body is then left alone by the general parser.
-  app.use(REPOUSSOIR_IMPORT_PATH, express.json({ limit: REPOUSSOIR_IMPORT_BODY_LIMIT }));
-  app.use(REFERENCE_IMPORT_PATH, express.json({ limit: REFERENCE_IMPORT_BODY_LIMIT }));
-  app.use(express.json({ limit: http.bodyLimit }));
+  // No body parser here: each route reads its own body once the caller is authenticated
+  // and authorised (mountApiRoute), so a refused request is never buffered or parsed.
 
   const router = express.Router();
   for (const route of routes) mountApiRoute(router, route, deps, routes);

@@ -2,6 +2,7 @@ import { isAppError } from '@alliage/domain';
 import type { ErrorRequestHandler } from 'express';
 import type { Logger } from 'pino';
 import { UNAUTHENTICATED_MESSAGE } from './authenticate-request.ts';
+import { closeIfBodyUnread } from './close-if-body-unread.ts';
 import { sendProblem, type TProblem, toProblem } from './problem.ts';
 import { requestState } from './request-state.ts';
 
@@ -38,11 +39,13 @@ function toHttpParserProblem(error: unknown): TProblem | null {
  * app.use(createApiErrorHandler(logger));
  */
 export function createApiErrorHandler(logger: Logger): ErrorRequestHandler {
-  return (error: unknown, _req, res, next) => {
+  return (error: unknown, req, res, next) => {
     if (res.headersSent) {
       next(error);
       return;
     }
+    // A refusal (401, 403, 404, 413…) is answered without reading what is left of the body.
+    closeIfBodyUnread(req, res);
     const state = requestState(res);
     const requestId = state.requestId || null;
     if (isAppError(error)) {

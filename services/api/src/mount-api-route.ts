@@ -4,15 +4,18 @@ import { AppError, isStaffRole, ZOrgCode } from '@alliage/domain';
 import type { Request, Response, Router } from 'express';
 import { isStreamReply, isTextReply, type TApiRoute, type TAuthContext } from './api-route.ts';
 import { authenticateRequest } from './authenticate-request.ts';
+import { closeIfBodyUnread } from './close-if-body-unread.ts';
 import type { ApiDeps } from './create-api-app.ts';
 import { denyAccess } from './deny-access.ts';
 import { parseRequestPart } from './parse-request-part.ts';
+import { createJsonBodyReader } from './read-json-body.ts';
 import { requestState } from './request-state.ts';
 
 /**
  * Mounts one registry route on `router`. Every request goes through the same
  * steps, in this order: bearer token (401), role (403), path parameters (400),
- * organisation scope (404), query and body (400), then the handler.
+ * organisation scope (404), query (400), body (read only now, and only for a route
+ * that takes one: 400, 413), then the handler.
  *
  * @example
  * for (const route of routes) mountApiRoute(router, route, deps, routes);
@@ -23,6 +26,7 @@ export function mountApiRoute(
   deps: ApiDeps,
   routes: readonly TApiRoute[],
 ): void {
+  const readBody = route.body ? createJsonBodyReader(route.bodyLimit ?? deps.http.bodyLimit) : null;
   router[route.method](route.path, async (req: Request, res: Response) => {
     const ctx = deps.control;
     const state = requestState(res);
@@ -60,7 +64,7 @@ export function mountApiRoute(
 
     const query = route.query ? parseRequestPart(route.query, req.query, 'query') : {};
     let body: unknown;
-    if (route.body) {
+    if (route.body && readBody) {
       // An empty body is parsed (and refused) as missing; a non-empty one must be JSON.
       const hasContent =
         req.headers['transfer-encoding'] !== undefined ||
@@ -68,7 +72,7 @@ export function mountApiRoute(
       if (hasContent && !req.is('application/json')) {
         throw new AppError('bad_request', 'the request body must be application/json');
       }
-      body = parseRequestPart(route.body, req.body, 'body');
+      body = parseRequestPart(route.body, await readBody(req, res), 'body');
     }
 
     const result = await route.handler({
@@ -82,6 +86,7 @@ export function mountApiRoute(
       req,
       res,
     });
+    closeIfBodyUnread(req, res);
     if (isStreamReply(result)) {
       res.status(route.status).set(result.headers).type(result.contentType);
       try {

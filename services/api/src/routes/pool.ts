@@ -10,9 +10,6 @@ import { z } from 'zod';
 import { defineRoute, textReply } from '../api-route.ts';
 import type { ApiDeps } from '../create-api-app.ts';
 
-/** Path prefix of the reference import, which accepts a larger body than the other routes. */
-export const REFERENCE_IMPORT_PATH = '/v1/reference-tables';
-
 function ownedPool(deps: ApiDeps): { warehouse: TWarehouse; countThreshold: number } {
   if (!deps.pool) {
     throw new AppError(
@@ -98,11 +95,13 @@ export const exportPoolIdentitiesRoute = defineRoute({
 export const importReferenceTableRoute = defineRoute({
   operationId: 'importReferenceTable',
   method: 'put',
-  path: `${REFERENCE_IMPORT_PATH}/:name`,
+  path: '/v1/reference-tables/:name',
   summary: 'Import a public reference table keyed by INSEE commune code',
   tag: 'pool',
   roles: ['operator'],
   params: z.object({ name: z.string().regex(/^[a-z][a-z0-9_]{0,40}$/) }),
+  // A public table by commune: 35,000 rows, a few dozen columns.
+  bodyLimit: '64mb',
   body: z
     .object({
       keyColumn: z.string().min(1).max(100).default('insee_code'),

@@ -26,9 +26,6 @@ import {
   ZQueryFlag,
 } from '../request-schemas.ts';
 
-/** Path of the import route, which accepts a larger body than the other routes. */
-export const REPOUSSOIR_IMPORT_PATH = '/v1/repoussoir/import';
-
 /**
  * `POST /v1/repoussoir`: adds one contact point (in clear over TLS) to the do-not-contact
  * list; the platform normalises and hashes it and stores only the hash. Processor staff
@@ -58,10 +55,12 @@ export const addRepoussoirEntryRoute = defineRoute({
 export const importRepoussoirRoute = defineRoute({
   operationId: 'importRepoussoir',
   method: 'post',
-  path: REPOUSSOIR_IMPORT_PATH,
+  path: '/v1/repoussoir/import',
   summary: 'Import contact points into the repoussoir (do-not-contact list)',
   tag: 'repoussoir',
   roles: ['operator', 'compliance'],
+  // 10,000 entries of up to 300 characters, with their JSON punctuation.
+  bodyLimit: '4mb',
   body: ZRepoussoirImportRequest,
   handler: async ({ ctx, auth, deps, body }) => {
     const { entries, scope, ...provenance } = body;

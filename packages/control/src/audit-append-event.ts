@@ -1,4 +1,4 @@
-import { AppError, parseInput, ZAuditAction } from '@alliage/domain';
+import { AppError, isAppError, parseInput, ZAuditAction } from '@alliage/domain';
 import type { Transaction } from 'kysely';
 import { z } from 'zod';
 import { computeAuditHash, toAuditRowForHash } from './audit-compute-hash.ts';
@@ -36,7 +36,7 @@ export async function appendAuditEvent(
   clock: TClock,
   event: TAuditEventInput,
 ): Promise<TAuditEvent> {
-  const input = parseInput(ZAuditEventInput, event, 'audit event');
+  const input = parseAuditEvent(event);
   const details = toStoredJson(input.details ?? {});
   if (!executor.isTransaction) {
     return executor.transaction().execute((trx) => appendAuditEvent(trx, clock, event));
@@ -82,6 +82,19 @@ export async function appendAuditEvent(
 }
 
 /**
+ * The event, validated. A malformed event is the platform's own fault, whatever input
+ * led to it: it fails as `internal`, so no caller is told about the audit log's fields.
+ */
+function parseAuditEvent(event: TAuditEventInput): z.output<typeof ZAuditEventInput> {
+  try {
+    return parseInput(ZAuditEventInput, event, 'audit event');
+  } catch (error) {
+    if (!isAppError(error)) throw error;
+    throw new AppError('internal', error.message, { fields: error.fields, cause: error });
+  }
+}
+
+/**
  * `details` as it will read back from jsonb (Dates as ISO strings, undefined
  * dropped, NaN as null), so the hash made now is the hash recomputed later.
  */
@@ -90,13 +103,13 @@ function toStoredJson(details: Record<string, unknown>): Record<string, unknown>
   try {
     stored = JSON.parse(JSON.stringify(details));
   } catch (error) {
-    throw new AppError('validation_failed', 'audit event details are not JSON-serialisable', {
+    throw new AppError('internal', 'audit event details are not JSON-serialisable', {
       cause: error,
     });
   }
   // A toJSON() could have turned the object into something else.
   if (typeof stored !== 'object' || stored === null || Array.isArray(stored)) {
-    throw new AppError('validation_failed', 'audit event details must serialise to a JSON object');
+    throw new AppError('internal', 'audit event details must serialise to a JSON object');
   }
   return stored as Record<string, unknown>;
 }

@@ -32,8 +32,8 @@ function toHttpParserProblem(error: unknown): TProblem | null {
 /**
  * The last middleware: turns any error into an `application/problem+json` answer.
  * AppError keeps its status, code, safe message and field list; body-parser errors
- * become 400/413; anything else is a 500 that says nothing about internals and is
- * logged (name, message, stack) with the request id.
+ * become 400/413; anything else, `internal` AppErrors included, is a 500 that says
+ * nothing about internals and is logged (name, message, stack) with the request id.
  *
  * @example
  * app.use(createApiErrorHandler(logger));
@@ -48,7 +48,9 @@ export function createApiErrorHandler(logger: Logger): ErrorRequestHandler {
     closeIfBodyUnread(req, res);
     const state = requestState(res);
     const requestId = state.requestId || null;
-    if (isAppError(error)) {
+    // An `internal` AppError is the platform's own failure (an audit event it could not
+    // write…): like any unexpected error, the caller learns nothing of it but the request id.
+    if (isAppError(error) && error.code !== 'internal') {
       if (error.code === 'unauthenticated') {
         res.setHeader('WWW-Authenticate', 'Bearer realm="alliage"');
         sendProblem(res, toProblem('unauthenticated', UNAUTHENTICATED_MESSAGE), requestId);
@@ -63,12 +65,19 @@ export function createApiErrorHandler(logger: Logger): ErrorRequestHandler {
       return;
     }
     const cause = error instanceof Error ? error : new Error(String(error));
-    // Logged without the error's own fields: a driver error can carry row values in `detail`.
+    // Logged without the error's own fields: a driver error can carry row values in
+    // `detail`; an AppError's message names fields, never values.
     logger.error(
       {
         requestId,
         route: state.routePath,
-        err: { name: cause.name, message: cause.message, stack: cause.stack },
+        principalId: state.auth?.principal.id ?? null,
+        err: {
+          name: cause.name,
+          ...(isAppError(cause) ? { code: cause.code } : {}),
+          message: cause.message,
+          stack: cause.stack,
+        },
       },
       'unhandled error',
     );

@@ -1,5 +1,5 @@
 import { appendAuditEvent, type ControlContext, raiseRepeatedDenialAlert } from '@alliage/control';
-import { AppError } from '@alliage/domain';
+import { AppError, ZOrgCode } from '@alliage/domain';
 import type { TAuthContext } from './api-route.ts';
 
 export interface DenyAccessOptions {
@@ -7,8 +7,11 @@ export interface DenyAccessOptions {
   reason: 'role' | 'organisation';
   method: string;
   route: string;
-  /** Organisation code named by the request, if any (already validated). */
-  targetCode: string | null;
+  /**
+   * Organisation code named by the request, if any. Recorded only when it is a
+   * well-formed code: whatever else a caller typed never reaches the audit log.
+   */
+  targetCode: unknown;
   /** Message of the 404 for `organisation`, the same as for an object that does not exist. */
   notFoundMessage?: string;
 }
@@ -27,17 +30,18 @@ export async function denyAccess(
   auth: TAuthContext,
   options: DenyAccessOptions,
 ): Promise<never> {
+  const targetCode = wellFormedCode(options.targetCode);
   await appendAuditEvent(ctx.db, ctx.clock, {
     action: 'access.denied',
     actor: auth.actor,
-    objectType: options.targetCode === null ? null : 'organisation',
-    objectId: options.targetCode,
-    organisationCode: options.targetCode,
+    objectType: targetCode === null ? null : 'organisation',
+    objectId: targetCode,
+    organisationCode: targetCode,
     details: {
       reason: options.reason,
       method: options.method,
       route: options.route,
-      targetCode: options.targetCode,
+      targetCode,
       principalId: auth.principal.id,
       principalRole: auth.principal.role,
       principalOrganisationCode: auth.principal.organisationCode,
@@ -49,4 +53,9 @@ export async function denyAccess(
     throw new AppError('forbidden', 'this route is not open to your role');
   }
   throw new AppError('not_found', options.notFoundMessage ?? 'not found');
+}
+
+/** The organisation code named by a request, when it is one (so arbitrary text never reaches the audit log). */
+function wellFormedCode(value: unknown): string | null {
+  return ZOrgCode.safeParse(value).success ? (value as string) : null;
 }

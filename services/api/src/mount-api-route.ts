@@ -1,6 +1,6 @@
 import { Readable } from 'node:stream';
 import { pipeline } from 'node:stream/promises';
-import { AppError, isStaffRole, ZOrgCode } from '@alliage/domain';
+import { AppError, isStaffRole } from '@alliage/domain';
 import type { Request, Response, Router } from 'express';
 import { isStreamReply, isTextReply, type TApiRoute, type TAuthContext } from './api-route.ts';
 import { authenticateRequest } from './authenticate-request.ts';
@@ -42,7 +42,7 @@ export function mountApiRoute(
           reason: 'role',
           method: req.method,
           route: route.path,
-          targetCode: wellFormedCode(req.params.code),
+          targetCode: req.params.code,
         });
       }
     }
@@ -56,7 +56,7 @@ export function mountApiRoute(
           reason: 'organisation',
           method: req.method,
           route: route.path,
-          targetCode: wellFormedCode(code),
+          targetCode: code,
           notFoundMessage: `${access.scope.label} ${String(code)} not found`,
         });
       }
@@ -104,9 +104,4 @@ export function mountApiRoute(
     }
     res.status(route.status).json(result);
   });
-}
-
-/** The organisation code named by a request, when it is one (so arbitrary text never reaches the audit log). */
-function wellFormedCode(value: unknown): string | null {
-  return ZOrgCode.safeParse(value).success ? (value as string) : null;
 }

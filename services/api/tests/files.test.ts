@@ -60,6 +60,29 @@ describe.each(testControlDbKinds())('file drops over HTTP (%s)', (kind) => {
     expect(operator.status).toBe(200);
   });
 
+  it('refuses an organisationCode filter that is not a code, writing none of it anywhere', async () => {
+    const before = (await api.latestEvents(1))[0]?.seq ?? 0;
+    const personalText = 'Jean DUPONT jean.dupont@example.invalid 06 12 34 56 78';
+    for (const value of [personalText, 'M02'.padEnd(600, 'X')]) {
+      for (const token of [api.tokens.m01User, api.tokens.operator]) {
+        const response = await api.call(
+          'GET',
+          `/v1/files?organisationCode=${encodeURIComponent(value)}`,
+          { token },
+        );
+        expect(response.status).toBe(400);
+        const problem = response.json as { code: string; errors: { path: string }[] };
+        expect(problem.code).toBe('validation_failed');
+        expect(problem.errors.map((error) => error.path)).toEqual(['query.organisationCode']);
+        expect(response.text).not.toContain('DUPONT');
+        expect(response.text).not.toContain('audit');
+      }
+    }
+    const written = (await api.latestEvents(20)).filter((event) => event.seq > before);
+    expect(JSON.stringify(written)).not.toContain('DUPONT');
+    expect(JSON.stringify(written)).not.toContain('XXXX');
+  });
+
   it('validates and stores a dialect profile', async () => {
     const bad = await api.call('PUT', '/v1/members/M01/dialect', {
       token: api.tokens.m01Admin,

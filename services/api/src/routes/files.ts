@@ -1,5 +1,5 @@
 import { getFileDrop, listFileDrops, type TFileDrop } from '@alliage/control';
-import { ZDropStatus } from '@alliage/domain';
+import { ZDropStatus, ZOrgCode } from '@alliage/domain';
 import { z } from 'zod';
 import { defineRoute, type TAuthContext } from '../api-route.ts';
 import { denyAccess } from '../deny-access.ts';
@@ -7,7 +7,7 @@ import { ZObjectIdParams } from '../request-schemas.ts';
 
 export const ZListFilesQuery = z
   .object({
-    organisationCode: z.string().optional(),
+    organisationCode: ZOrgCode.optional(),
     status: ZDropStatus.optional(),
     limit: z.coerce.number().int().min(1).max(500).optional(),
     before: z.guid().optional(),

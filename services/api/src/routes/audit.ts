@@ -10,7 +10,7 @@ import {
   runAuditVerification,
   ZAuditExportFormat,
 } from '@alliage/control';
-import { AppError, isAppError, ZAuditAction, ZOrgCode } from '@alliage/domain';
+import { AppError, isAppError, isMember, ZAuditAction, ZOrgCode } from '@alliage/domain';
 import { z } from 'zod';
 import { defineRoute, streamReply } from '../api-route.ts';
 import { ZOrganisationCodeParams } from '../request-schemas.ts';
@@ -223,8 +223,9 @@ export const listMemberAuditRoute = defineRoute({
       if (isAppError(error) && error.code === 'not_found') return null;
       throw error;
     });
-    // Staff naming a client or an unknown code get what a member gets for another member.
-    if (member?.kind !== 'member')
+    // Staff naming a client or an unknown code get what a member gets for another member;
+    // an organisation that is both member and client is a member.
+    if (!member || !isMember(member.kind))
       throw new AppError('not_found', `member ${params.code} not found`);
     const page = await listAuditEvents(ctx, { ...query, organisationCode: member.code });
     await appendAuditEvent(ctx.db, ctx.clock, {

@@ -96,7 +96,8 @@ interface TDelivery {
   sizeBytes: number | null;
   sha256: string | null;
   rowCount: number | null;
-  seedCount: number | null;
+  /** In the operator's view only: the client is not told how many rows are seeds. */
+  seedCount?: number | null;
   signerFingerprint: string | null;
   errorCode: string | null;
 }
@@ -483,7 +484,12 @@ export async function runDemoStory(options: RunDemoStoryOptions): Promise<TDemoS
     await step(
       'checking the file (rows, columns of the channel only, seeds, no repoussoir email)',
       async () => {
-        const seedCount = delivery.seedCount ?? 0;
+        const { seedCount: platformSeedCount } = await api<TDelivery>(
+          operatorToken,
+          'GET',
+          `/v1/deliveries/${delivery.id}`,
+        );
+        const seedCount = platformSeedCount ?? 0;
         const check = checkDeliveryCsv({
           csvText: readFileSync(clearFile, 'utf8'),
           channel: 'email',

@@ -9,7 +9,7 @@ const ZFailDeliveryInput = z
   .object({
     deliveryId: z.string(),
     errorCode: z.string().regex(/^[A-Za-z0-9_.-]{1,64}$/, 'must be a short code'),
-    /** Shown to operators and the client: safe text only (AppError messages are). */
+    /** Shown to operators and compliance (the client sees the code): safe text only (AppError messages are). */
     // Cut rather than refused: failing to record a failure would hide it.
     errorMessage: z
       .string()

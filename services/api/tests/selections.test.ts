@@ -4,11 +4,14 @@ import {
   createDelivery,
   createOrganisation,
   createPrincipal,
+  failDelivery,
+  recordDeliveryPush,
   SYSTEM_ACTOR,
 } from '@alliage/control';
 import { testControlDbKinds } from '@alliage/control/testing';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { startTestApi, type TestApi } from './api-test-env.ts';
+import { clientDelivery, clientSelection } from './selection-samples.ts';
 
 const REQUEST = {
   name: 'Isolation test',
@@ -136,5 +139,54 @@ describe.each(testControlDbKinds())('selections over HTTP (%s)', (kind) => {
     });
     expect(response.status).toBe(400);
     expect(JSON.stringify(response.json)).toContain('criteria.geography.departements.0');
+  });
+
+  it('shows a client neither the seed count nor internal error texts of its deliveries', async () => {
+    const written = await clientDelivery(api);
+    await recordDeliveryPush(api.ctx, SYSTEM_ACTOR, {
+      deliveryId: written.id,
+      outcome: 'failed',
+      errorCode: 'unavailable',
+      errorMessage: 'pushing a delivery of C01 to sftp.internal.invalid failed: ECONNREFUSED',
+    });
+    const approved = await clientSelection(api, 'ordered');
+    await api.call('POST', `/v1/selections/${approved.id}/approve`, {
+      token: api.tokens.operator,
+      body: { reason: 'checked' },
+    });
+    const pending = await createDelivery(api.ctx, {
+      selectionId: approved.id,
+      expiresAt: new Date(Date.now() + 86_400_000),
+    });
+    await failDelivery(api.ctx, SYSTEM_ACTOR, {
+      deliveryId: pending.id,
+      errorCode: 'validation_failed',
+      errorMessage: 'client PGP key BBBB has expired',
+    });
+    const internalOnly = ['seedCount', 'errorMessage', 'pushErrorMessage'];
+    for (const id of [written.id, pending.id]) {
+      const asStaff = await api.call('GET', `/v1/deliveries/${id}`, {
+        token: api.tokens.compliance,
+      });
+      expect(Object.keys(asStaff.json as object)).toEqual(expect.arrayContaining(internalOnly));
+      const asClient = await api.call('GET', `/v1/deliveries/${id}`, {
+        token: api.tokens.c01Marketer,
+      });
+      expect(asClient.status).toBe(200);
+      for (const field of internalOnly) expect(asClient.json).not.toHaveProperty(field);
+    }
+    const listed = await api.call('GET', '/v1/deliveries', { token: api.tokens.c01Marketer });
+    const views = listed.json as Record<string, unknown>[];
+    expect(views.find((view) => view.id === written.id)).toMatchObject({
+      pushStatus: 'failed',
+      pushErrorCode: 'unavailable',
+    });
+    expect(views.find((view) => view.id === pending.id)).toMatchObject({
+      status: 'failed',
+      errorCode: 'validation_failed',
+    });
+    expect(listed.text).not.toContain('seedCount');
+    expect(listed.text).not.toContain('ECONNREFUSED');
+    expect(listed.text).not.toContain('has expired');
   });
 });

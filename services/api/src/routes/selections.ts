@@ -11,7 +11,7 @@ import {
   recordSeedHit,
   type TDelivery,
 } from '@alliage/control';
-import { AppError, ZChannel, ZSelectionRequest } from '@alliage/domain';
+import { AppError, isStaffRole, ZChannel, ZSelectionRequest } from '@alliage/domain';
 import { countSelectionAudience, type TSelectionSettings } from '@alliage/selection';
 import type { TWarehouse } from '@alliage/warehouse';
 import { z } from 'zod';
@@ -43,9 +43,21 @@ function minimumOrder(deps: ApiDeps): number {
   return deps.selections?.settings.countThreshold ?? deps.pool?.countThreshold ?? 20;
 }
 
-/** What a client sees of its delivery: no storage path, no internal error text beyond the code. */
-function toDeliveryView(delivery: TDelivery) {
-  return delivery;
+/**
+ * A client's view of its delivery: not how many rows are seeds (a seed must stay
+ * indistinguishable from a real record to reveal misuse), nor the internal texts of a
+ * failure (hosts, key fingerprints, causes): the stable `errorCode` / `pushErrorCode`
+ * say what failed. Operators and compliance see the whole delivery.
+ */
+function toDeliveryView(delivery: TDelivery, auth: TAuthContext) {
+  if (isStaffRole(auth.principal.role)) return delivery;
+  const {
+    seedCount: _seedCount,
+    errorMessage: _errorMessage,
+    pushErrorMessage: _pushErrorMessage,
+    ...clientView
+  } = delivery;
+  return clientView;
 }
 
 /** `POST /v1/selections`: a client marketer describes an audience (criteria, channel, purpose, dates). */
@@ -174,7 +186,9 @@ export const listDeliveriesRoute = defineRoute({
   tag: 'selections',
   roles: ['client_marketer', ...STAFF],
   handler: async ({ ctx, auth }) =>
-    (await listDeliveries(ctx, clientScope(auth))).map(toDeliveryView),
+    (await listDeliveries(ctx, clientScope(auth))).map((delivery) =>
+      toDeliveryView(delivery, auth),
+    ),
 });
 
 /** `GET /v1/deliveries/:id`: one delivery (another client's answers 404). */
@@ -187,7 +201,7 @@ export const getDeliveryRoute = defineRoute({
   roles: ['client_marketer', ...STAFF],
   params: ZObjectIdParams,
   handler: async ({ ctx, auth, params }) =>
-    toDeliveryView(await getDelivery(ctx, params.id, clientScope(auth))),
+    toDeliveryView(await getDelivery(ctx, params.id, clientScope(auth)), auth),
 });
 
 /**

@@ -53,6 +53,11 @@ describe.each(testControlDbKinds())('pull sources over HTTP (%s)', (kind) => {
       token: api.tokens.m01Admin,
     });
     expect(shown.json).toEqual(saved.json);
+    // Connection details (host, login, directory) are for the member's admin, not every user.
+    const asUser = await api.call('GET', '/v1/members/M01/pull-source', {
+      token: api.tokens.m01User,
+    });
+    expect(asUser.status).toBe(403);
   });
 
   it('refuses a fingerprint that is not SHA256:…, naming the field', async () => {

@@ -3,7 +3,11 @@ import { AppError, ZPullSourceInput } from '@alliage/domain';
 import { defineRoute } from '../api-route.ts';
 import { ZOrganisationCodeParams } from '../request-schemas.ts';
 
-/** `GET /v1/members/:code/pull-source`: where the platform fetches the member's files, if anywhere. */
+/**
+ * `GET /v1/members/:code/pull-source`: where the platform fetches the member's files, if
+ * anywhere. Of the member's roles, its admin only: these are connection details (host,
+ * login, directory) that a member_user does not need.
+ */
 export const getPullSourceRoute = defineRoute({
   operationId: 'getPullSource',
   method: 'get',

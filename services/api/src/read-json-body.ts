@@ -42,6 +42,8 @@ export function createJsonBodyReader(limit: string): TJsonBodyReader {
         new AppError('payload_too_large', 'the request body is larger than this route accepts'),
       );
     }
+    // The client waits for this before it sends the body (start-api-server holds it back).
+    if (req.headers.expect?.toLowerCase() === '100-continue') res.writeContinue();
     return new Promise((resolve, reject) => {
       parse(req, res, (error?: unknown) => {
         if (error) reject(error);

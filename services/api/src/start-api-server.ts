@@ -35,6 +35,11 @@ export function startApiServer(
   options: { host: string; port: number },
 ): Promise<ApiServer> {
   const server = createServer(app);
+  // `Expect: 100-continue` (curl sends it above 1 MB): the route asks for the body only
+  // once the caller is authorised (createJsonBodyReader); a refusal is answered first.
+  server.on('checkContinue', (req, res) => {
+    app(req, res);
+  });
   return new Promise((resolve, reject) => {
     const onError = (error: NodeJS.ErrnoException) => {
       reject(

@@ -7,20 +7,32 @@ import { startTestApi, type TestApi, type TSeededCaller } from './api-test-env.t
 const NOT_JSON = '{"keyColumn": "insee_code", "csv": ';
 
 interface RawAnswer {
-  status: number;
-  /** Its `Connection` header. */
+  /** Every status the server sent, in order (a `100 Continue`, then the answer). */
+  statuses: number[];
+  /** The answer's `Connection` header. */
   connection: string | undefined;
 }
 
+interface RawRequest {
+  method: string;
+  path: string;
+  token?: string;
+  /** The `Content-Length` announced. */
+  declaredBytes: number;
+  /** Sent right after the headers. */
+  bodyNow: string;
+  /** Sent once the server answers `100 Continue` (the request says `Expect: 100-continue`). */
+  bodyAfterContinue?: string;
+  /** Closes the connection after the answer, for an answer that would otherwise keep it. */
+  closeAfter?: boolean;
+}
+
 /**
- * Sends the headers of a request declaring a `declaredBytes` body and only its first
- * kilobyte, then waits until the server ends the connection: that happens only if it
- * answers without reading the body it was promised.
+ * Sends a request over a bare socket and waits until the server ends the connection. A
+ * request whose `bodyNow` is shorter than `declaredBytes` only ends if the server answers
+ * without reading the body it was promised.
  */
-function sendWithUnsentBody(
-  url: string,
-  request: { method: string; path: string; token?: string; declaredBytes: number },
-): Promise<RawAnswer> {
+function exchangeRaw(url: string, request: RawRequest): Promise<RawAnswer> {
   const { hostname, port } = new URL(url);
   return new Promise((resolve, reject) => {
     const socket = connect(Number(port), hostname);
@@ -32,21 +44,26 @@ function sendWithUnsentBody(
         'content-type: application/json',
         `content-length: ${request.declaredBytes}`,
         ...(request.token ? [`authorization: Bearer ${request.token}`] : []),
+        ...(request.bodyAfterContinue === undefined ? [] : ['expect: 100-continue']),
+        ...(request.closeAfter ? ['connection: close'] : []),
       ];
-      socket.write(`${lines.join('\r\n')}\r\n\r\n{"csv":"${'x'.repeat(1000)}`);
+      socket.write(`${lines.join('\r\n')}\r\n\r\n${request.bodyNow}`);
     });
+    let continued = false;
     socket.on('data', (chunk) => {
       received += chunk.toString('latin1');
+      if (!continued && request.bodyAfterContinue && received.startsWith('HTTP/1.1 100 ')) {
+        continued = true;
+        socket.write(request.bodyAfterContinue);
+      }
     });
     socket.on('error', reject);
     socket.on('end', () => {
-      const head = received.split('\r\n\r\n')[0] ?? '';
-      const [statusLine = '', ...headerLines] = head.split('\r\n');
-      const connection = headerLines
-        .find((line) => line.toLowerCase().startsWith('connection:'))
-        ?.slice('connection:'.length)
-        .trim();
-      resolve({ status: Number(statusLine.split(' ')[1]), connection });
+      const statuses = [...received.matchAll(/^HTTP\/1\.1 (\d{3}) /gm)].map((match) =>
+        Number(match[1]),
+      );
+      const connection = /^connection: *(.*)$/im.exec(received)?.[1]?.trim();
+      resolve({ statuses, connection });
       socket.destroy();
     });
   });
@@ -100,13 +117,28 @@ describe.each(testControlDbKinds())('request bodies are read after authorisation
     for (const { method, path, bytes, status } of cases) {
       const token =
         status === 403 ? api.tokens.c01Marketer : status === 413 ? api.tokens.operator : undefined;
-      const answer = await sendWithUnsentBody(api.url, {
+      const answer = await exchangeRaw(api.url, {
         method,
         path,
         declaredBytes: bytes,
+        bodyNow: `{"csv":"${'x'.repeat(1000)}`,
         ...(token ? { token } : {}),
       });
-      expect(answer, path).toEqual({ status, connection: 'close' });
+      expect(answer, path).toEqual({ statuses: [status], connection: 'close' });
     }
+  });
+
+  it('asks for a body (100 Continue) only once the caller is authorised', async () => {
+    const path = '/v1/reference-tables/communes';
+    const request = { method: 'PUT', path, declaredBytes: NOT_JSON.length, bodyNow: '' };
+    const anonymous = await exchangeRaw(api.url, { ...request, bodyAfterContinue: NOT_JSON });
+    expect(anonymous).toEqual({ statuses: [401], connection: 'close' });
+    const operator = await exchangeRaw(api.url, {
+      ...request,
+      token: api.tokens.operator,
+      bodyAfterContinue: NOT_JSON,
+      closeAfter: true,
+    });
+    expect(operator.statuses).toEqual([100, 400]);
   });
 });

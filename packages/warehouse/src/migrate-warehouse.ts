@@ -414,7 +414,7 @@ const MIGRATIONS: { version: number; name: string; sql: string }[] = [
     `,
   },
   {
-    version: 14,
+    version: 13,
     name: 'person-member-purchases',
     sql: `
       -- Per record's person, member and last activity: the first and last purchase day,

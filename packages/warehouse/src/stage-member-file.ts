@@ -13,7 +13,6 @@ import {
   type THeaderIssue,
   type TMemberFileKind,
 } from '@alliage/domain';
-import { TRIMMED_WHITESPACE } from '@alliage/normalize';
 import type { DuckDBConnection } from '@duckdb/node-api';
 import { CsvRecordScanner } from './csv-record-scanner.ts';
 import { openPipeWriter } from './open-pipe-writer.ts';
@@ -233,14 +232,8 @@ function readCsvStatement(
     ...columns.map((column) => `${sqlString(column)}: 'VARCHAR'`),
   ].join(', ');
   // Trimmed, blank as NULL, as the parallel reader goes: a copy of the rows less afterwards.
-  // Trimmed of what the row schemas' `trim()` strips (tabs, no-break spaces…), not only
-  // spaces as DuckDB's plain `trim` does, so both paths give a field the same verdict.
-  const whitespace = sqlString(TRIMMED_WHITESPACE);
   const tidyColumns = columns
-    .map(
-      (column) =>
-        `nullif(trim(${sqlIdentifier(column)}, ${whitespace}), '') AS ${sqlIdentifier(column)}`,
-    )
+    .map((column) => `nullif(trim(${sqlIdentifier(column)}), '') AS ${sqlIdentifier(column)}`)
     .join(', ');
   return `CREATE OR REPLACE TABLE stage.${sqlIdentifier(options.table)} AS
      SELECT line, ${tidyColumns} FROM read_csv(${sqlString(pipePath)}, columns = {${columnsSpec}}, header = false,

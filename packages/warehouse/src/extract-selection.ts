@@ -1,5 +1,6 @@
 import { AppError, type TChannel, type TSelectionCriteria } from '@alliage/domain';
 import { BIGINT, LIST, listValue, VARCHAR } from '@duckdb/node-api';
+import { deleteDeliveryRows } from './forget-delivered-persons.ts';
 import type { TWarehouse } from './open-warehouse.ts';
 import { readReferenceTables } from './read-reference-tables.ts';
 import { sectorProfileSql } from './sector-profile-sql.ts';
@@ -164,11 +165,7 @@ export async function extractSelection(
       // A retried attempt of this delivery starts clean: the persons a failed attempt
       // recorded were never delivered, and must neither be excluded from this draw
       // (excludeDeliveredWithinDays) nor stay recorded as delivered.
-      for (const table of ['delivered_persons', 'delivered_person_suppliers']) {
-        await connection.run(`DELETE FROM ${table} WHERE delivery_id = $delivery`, {
-          delivery: input.deliveryId,
-        });
-      }
+      await deleteDeliveryRows(connection, input.deliveryId);
       const rows = (await connection.runAndReadAll(sql, params, types)).getRowObjectsJS();
       const persons = rows.map((row) => toExtractedPerson(row, scope.channel));
       // One (person, member) pair per supplier, as two parallel lists: one insert.

@@ -1,4 +1,28 @@
+import type { DuckDBConnection } from '@duckdb/node-api';
 import type { TWarehouse } from './open-warehouse.ts';
+
+/**
+ * Deletes what the pool recorded of one delivery (its delivered persons and their
+ * suppliers), in the caller's transaction; returns the delivered-person rows removed.
+ *
+ * @example
+ * await deleteDeliveryRows(connection, deliveryId);
+ */
+export async function deleteDeliveryRows(
+  connection: DuckDBConnection,
+  deliveryId: string,
+): Promise<number> {
+  await connection.run('DELETE FROM delivered_person_suppliers WHERE delivery_id = $delivery', {
+    delivery: deliveryId,
+  });
+  const result = await connection.run(
+    'DELETE FROM delivered_persons WHERE delivery_id = $delivery',
+    {
+      delivery: deliveryId,
+    },
+  );
+  return Number(result.rowsChanged);
+}
 
 /**
  * Removes the persons an extraction recorded for a delivery that then failed, and
@@ -16,15 +40,9 @@ export async function forgetDeliveredPersons(
   return warehouse.withWriter(async (connection) => {
     await connection.run('BEGIN TRANSACTION');
     try {
-      await connection.run('DELETE FROM delivered_person_suppliers WHERE delivery_id = $delivery', {
-        delivery: deliveryId,
-      });
-      const result = await connection.run(
-        'DELETE FROM delivered_persons WHERE delivery_id = $delivery',
-        { delivery: deliveryId },
-      );
+      const removed = await deleteDeliveryRows(connection, deliveryId);
       await connection.run('COMMIT');
-      return Number(result.rowsChanged);
+      return removed;
     } catch (error) {
       await connection.run('ROLLBACK').catch(() => undefined);
       throw error;

@@ -45,3 +45,4 @@ export { resolveCommune } from './resolve-commune.ts';
 export { abbreviateStreetType, canonicalStreetType } from './street-types.ts';
 export type { TRawTransactionRow, TTransactionRecord } from './transaction-row-schema.ts';
 export { transactionRowSchema, ZRawTransactionRow } from './transaction-row-schema.ts';
+export { TRIMMED_WHITESPACE } from './trimmed-whitespace.ts';

@@ -91,6 +91,45 @@ describe('CsvRecordScanner', () => {
     }
   });
 
+  it('notes the records holding what trim() strips and DuckDB keeps, whatever the chunks', () => {
+    // Tab (unquoted or quoted), a quoted line break, U+2028, U+2029, U+FEFF are noted;
+    // spaces, no-break spaces, a typographic apostrophe (E2 80 99) and line ends are not.
+    const text = [
+      'a,b',
+      '1,\tx',
+      '2,y',
+      '"3",\u00a0z\u00a0',
+      '"4\n",w',
+      '5,\u2028v',
+      '6,N\u2019Diaye',
+      '7,\ufeffu',
+      '"8","\u2029t"',
+      '9,s\r',
+      '"10\t",r',
+      '',
+    ].join('\n');
+    for (const split of [text.length, 1, 2, 3, 5]) {
+      const { errors, scanner } = scan(text, { split });
+      expect(errors).toEqual([]);
+      expect(scanner.untrimmedLines).toEqual([2, 5, 7, 9, 10, 12]);
+      expect(scanner.untrimmedOverflow).toBe(false);
+    }
+  });
+
+  it('does not note a tab that is the delimiter, only one inside quotes', () => {
+    const { errors, scanner, output } = scan('a\tb\n1\tx\n"2\t"\ty\n', { delimiter: '\t' });
+    expect(errors).toEqual([]);
+    expect(output).toBe('2\t1\tx\n3\t"2\t"\ty\n');
+    expect(scanner.untrimmedLines).toEqual([3]);
+  });
+
+  it('says every record once there are too many to list', () => {
+    const text = `a,b\n${'1,\tx\n'.repeat(100_001)}`;
+    const { scanner } = scan(text);
+    expect(scanner.untrimmedLines).toHaveLength(100_000);
+    expect(scanner.untrimmedOverflow).toBe(true);
+  });
+
   it('reports an unterminated quote as malformed', () => {
     const { scanner } = scan('a,b\n1,"open\n2,3\n');
     expect(scanner.malformed).toContain('line 2');

@@ -7,6 +7,14 @@ const DEL = 0x7f;
 /** UTF-8's lead byte of U+0080–U+00BF; followed by 0x80–0x9F it is a C1 control. */
 const C1_LEAD = 0xc2;
 const C1_LAST_CONTINUATION = 0x9f;
+/** U+2028, U+2029 and U+FEFF in UTF-8: white space `trim()` strips and DuckDB's `trim` keeps. */
+const WIDE_SPACES = [
+  Buffer.from([0xe2, 0x80, 0xa8]),
+  Buffer.from([0xe2, 0x80, 0xa9]),
+  Buffer.from([0xef, 0xbb, 0xbf]),
+];
+/** Lines kept in `untrimmedLines`; past this, `untrimmedOverflow` says "every line". */
+const MAX_UNTRIMMED_LINES = 100_000;
 /** A longer record is not a customer line: the file is malformed (and memory stays bounded). */
 const MAX_RECORD_BYTES = 1 << 20;
 
@@ -55,6 +63,15 @@ export class CsvRecordScanner {
   readonly errors: TScannedRecordError[] = [];
   /** Records forwarded (the header excluded). */
   forwarded = 0;
+  /**
+   * Lines of forwarded records holding white space that the row schemas' `trim()`
+   * strips and DuckDB's plain `trim` keeps (a tab that is text, a line break inside
+   * quotes, U+2028, U+2029, U+FEFF), wherever it is in the record: staging trims those
+   * records' fields of it afterwards, so the wider trim costs only where it can matter.
+   */
+  readonly untrimmedLines: number[] = [];
+  /** More than `MAX_UNTRIMMED_LINES` such records: treat every record as one. */
+  untrimmedOverflow = false;
   /** Records refused. */
   refused = 0;
   /** Set when the text cannot be split at all (an unterminated quote at the end). */
@@ -85,6 +102,14 @@ export class CsvRecordScanner {
   private controls: { field: number; codePoint: number }[] = [];
   /** The chunk ended on a C1_LEAD byte: the next byte says whether it was a C1 control. */
   private pendingLead = false;
+  /** The record holds a CR or a tab inside quotes. */
+  private quotedSpace = false;
+  /**
+   * The chunk being scanned holds a tab (not the delimiter), U+2028, U+2029 or U+FEFF:
+   * its records are searched for them (found by native search per chunk, so the
+   * per-byte loops stay as they are).
+   */
+  private chunkMayHoldSpace = false;
 
   constructor(options: CsvRecordScannerOptions) {
     if (Buffer.byteLength(options.delimiter) !== 1 || Buffer.byteLength(options.quote) !== 1) {
@@ -113,6 +138,7 @@ export class CsvRecordScanner {
     const out = new OutputBuffer(chunk.length + 64);
     let recordStart = 0;
     const { delimiter, quote } = this;
+    this.chunkMayHoldSpace = mayHoldUntrimmedSpace(chunk, delimiter);
     for (let index = 0; index < chunk.length; index++) {
       if (index === recordStart && this.carry.length === 0 && this.fields === 1 && !this.inQuotes) {
         // Fast path: a whole record in this chunk with no quote nor inner CR (most records).
@@ -126,6 +152,12 @@ export class CsvRecordScanner {
               // The common case, forwarded here without finishRecord's allocations:
               // line number, delimiter, the record without its CR, LF.
               const recordEnd = end > index && chunk[end - 1] === CR ? end - 1 : end;
+              if (
+                this.chunkMayHoldSpace &&
+                holdsUntrimmedSpace(chunk, index, recordEnd, delimiter, quote)
+              ) {
+                this.noteUntrimmed(this.recordLine);
+              }
               this.forward(out, this.recordLine, chunk, index, recordEnd);
               this.recordLine = this.line + 1;
             } else {
@@ -158,6 +190,8 @@ export class CsvRecordScanner {
           this.afterClosingQuote = true;
         } else if (byte === LF) {
           this.line += 1;
+        } else if (byte === CR || byte === TAB) {
+          this.quotedSpace = true;
         }
         continue;
       }
@@ -250,8 +284,11 @@ export class CsvRecordScanner {
     const empty = this.recordEmpty && fields === 1;
     const line = this.recordLine;
     const controls = this.controls;
+    // A line break inside quotes (the record spans lines), or a CR or tab there.
+    const quotedSpace = this.line !== line || this.quotedSpace;
     this.controls = [];
     this.pendingLead = false;
+    this.quotedSpace = false;
     this.fields = 1;
     this.badQuote = false;
     this.pendingCr = false;
@@ -293,7 +330,20 @@ export class CsvRecordScanner {
       this.onRecord(line, splitFields(bytes, this.delimiter, this.quote));
       return;
     }
+    if (
+      quotedSpace ||
+      // A record carried over from an earlier chunk may hold what this chunk's search missed.
+      ((this.chunkMayHoldSpace || carried.length > 0) &&
+        holdsUntrimmedSpace(bytes, 0, bytes.length, this.delimiter, this.quote))
+    ) {
+      this.noteUntrimmed(line);
+    }
     this.forward(out, line, bytes, 0, bytes.length);
+  }
+
+  private noteUntrimmed(line: number): void {
+    if (this.untrimmedLines.length < MAX_UNTRIMMED_LINES) this.untrimmedLines.push(line);
+    else this.untrimmedOverflow = true;
   }
 
   /** Forwards a well-formed record: its line number, the delimiter, `bytes[start, end)`, LF. */
@@ -361,6 +411,42 @@ function countPlainFields(
     }
   }
   return blank && fields === 1 ? BLANK : fields;
+}
+
+/** Whether a chunk holds a tab that is not the delimiter, U+2028, U+2029 or U+FEFF (native search). */
+function mayHoldUntrimmedSpace(chunk: Uint8Array, delimiter: number): boolean {
+  const buffer = Buffer.from(chunk.buffer, chunk.byteOffset, chunk.byteLength);
+  if (delimiter !== TAB && buffer.indexOf(TAB) !== -1) return true;
+  return WIDE_SPACES.some((space) => buffer.indexOf(space) !== -1);
+}
+
+/**
+ * Whether `bytes[start, end)`, one record, holds a tab that is text (any tab, or one
+ * inside quotes when the tab is the delimiter), a line break inside quotes, U+2028,
+ * U+2029 or U+FEFF.
+ */
+function holdsUntrimmedSpace(
+  bytes: Uint8Array,
+  start: number,
+  end: number,
+  delimiter: number,
+  quote: number,
+): boolean {
+  let inQuotes = false;
+  for (let at = start; at < end; at++) {
+    const byte = bytes[at] as number;
+    if (byte === quote) inQuotes = !inQuotes;
+    else if (byte === TAB) {
+      if (inQuotes || delimiter !== TAB) return true;
+    } else if (byte === LF || byte === CR) {
+      if (inQuotes) return true;
+    } else if (byte === 0xe2) {
+      if (bytes[at + 1] === 0x80 && (bytes[at + 2] === 0xa8 || bytes[at + 2] === 0xa9)) return true;
+    } else if (byte === 0xef) {
+      if (bytes[at + 1] === 0xbb && bytes[at + 2] === 0xbf) return true;
+    }
+  }
+  return false;
 }
 
 /** A one-byte control character a field may not hold: C0 but TAB, LF and CR, or DEL. */

@@ -149,6 +149,28 @@ const CUSTOMER_CASES: Partial<Record<(typeof CUSTOMER_COLUMNS)[number], string>>
   { customer_id: 'C22\u0007', address_complement: '\u000b', created_at: '2025-13-01' },
   // Tab is text: kept.
   { customer_id: 'C23', last_name: 'Le\tGall', email: 'c23@exemple.fr' },
+  // Edged with what trim() strips besides spaces (tab, no-break space, a quoted line
+  // break, U+2028, U+2029, U+FEFF): trimmed alike.
+  {
+    customer_id: '\tC24',
+    last_name: '\u00a0Martin\u00a0',
+    postcode: '75002',
+    city: 'Paris\t',
+    email: ' c24@exemple.fr\t',
+    created_at: '2025-05-05',
+  },
+  { customer_id: '\t', email: 'c25@exemple.fr', created_at: '2025-05-05' },
+  {
+    customer_id: 'C26',
+    first_name: '\u2028Anne',
+    last_name: 'Roux\u2029',
+    street: '3 rue Haute\n',
+    address_complement: '\ufeffBât B',
+    postcode: '75002',
+    city: 'Paris',
+    email: 'c26@exemple.fr',
+    created_at: '\r\n2025-05-05',
+  },
 ];
 
 const TRANSACTION_CASES: Partial<Record<(typeof TRANSACTION_COLUMNS)[number], string>>[] = [
@@ -225,6 +247,14 @@ const TRANSACTION_CASES: Partial<Record<(typeof TRANSACTION_COLUMNS)[number], st
     amount_eur: '5',
     category: 'liv\u0000res',
     channel: 'web\u007f',
+  },
+  {
+    customer_id: 'C3\t',
+    transaction_id: '\ufeffT11',
+    date: '2026-01-15\n',
+    amount_eur: '\t5',
+    category: 'jardin\u2029',
+    channel: '\u2028web',
   },
 ];
 

@@ -88,6 +88,53 @@ describe('stageMemberFile', () => {
     ]);
   });
 
+  it('trims a field of a tab, a quoted line break, U+2028/2029 and U+FEFF as trim() does, listed or all', async () => {
+    // DuckDB's plain trim strips spaces (and no-break spaces) only; the noted records get the
+    // wider trim afterwards, by line, or every record once there are too many to list.
+    const header = 'customer_id,transaction_id,date,amount_eur,category,channel\n';
+    const odd = [
+      '\tC1\t,T1,2025-01-01,1,a\u2028,\ufeffweb',
+      'C2,T2,2025-01-01,1,"\nb\r\n",\t',
+      'C3,T3,2025-01-01,1,Le\tGall,\u00a0web\u2029',
+    ];
+    for (const [table, filler] of [
+      ['raw_test_trim_listed', 0],
+      ['raw_test_trim_all', 100_000],
+    ] as const) {
+      const text = `${header}${odd.join('\n')}\n${'C9,T9,2025-01-01,1,\tx,web\n'.repeat(filler)}`;
+      const staged = await warehouse.withWriter((connection) =>
+        stageMemberFile({
+          connection,
+          plaintext: chunked(Buffer.from(text), 4096),
+          kind: 'transactions',
+          dialect: DEFAULT_DIALECT_PROFILE,
+          table,
+        }),
+      );
+      expect(staged.malformed).toBeNull();
+      const rows = await warehouse.withWriter(async (connection) =>
+        (
+          await connection.runAndReadAll(
+            `SELECT customer_id, category, channel FROM ${staged.stagedTable} WHERE line <= 6 ORDER BY line`,
+          )
+        ).getRowsJS(),
+      );
+      expect(rows).toEqual([
+        ['C1', 'a', 'web'],
+        ['C2', 'b', null],
+        ['C3', 'Le\tGall', 'web'],
+      ]);
+      const filled = await warehouse.withWriter(async (connection) =>
+        (
+          await connection.runAndReadAll(
+            `SELECT count(*) FROM ${staged.stagedTable} WHERE line > 6 AND category <> 'x'`,
+          )
+        ).getRowsJS(),
+      );
+      expect(filled).toEqual([[0n]]);
+    }
+  });
+
   it('stages a file larger than the reader parses per thread exactly, quoted newlines in every record', async () => {
     // ~40 MB: DuckDB's reader splits it across buffers and threads, often inside a quoted
     // field; every record must still come out whole, with its starting line.

@@ -13,6 +13,7 @@ import {
   type THeaderIssue,
   type TMemberFileKind,
 } from '@alliage/domain';
+import { TRIMMED_WHITESPACE } from '@alliage/normalize';
 import type { DuckDBConnection } from '@duckdb/node-api';
 import { CsvRecordScanner } from './csv-record-scanner.ts';
 import { openPipeWriter } from './open-pipe-writer.ts';
@@ -193,8 +194,47 @@ export async function stageMemberFile(options: StageMemberFileOptions): Promise<
     await options.connection.run(`DROP TABLE IF EXISTS stage.${sqlIdentifier(options.table)}`);
     return staged;
   }
+  await trimUntrimmedRecords(options.connection, options.table, staged.columns, scanner);
   staged.stagedTable = `stage.${sqlIdentifier(options.table)}`;
   return staged;
+}
+
+/** Lines per `UPDATE` when trimming the records the scanner noted. */
+const UNTRIMMED_LINES_PER_UPDATE = 10_000;
+
+/**
+ * Trims the fields of the records the scanner noted (`untrimmedLines`) of every
+ * character the row schemas' `trim()` strips. The staging statement's plain `trim`
+ * strips spaces (Unicode Zs) only; `trim(value, characters)` costs ~5× as much, so it
+ * runs on those records alone (or on all when there were too many to list). Both paths
+ * then give a field edged with a tab, a quoted line break, U+2028/2029 or U+FEFF the
+ * same value and the same verdict.
+ */
+async function trimUntrimmedRecords(
+  connection: DuckDBConnection,
+  table: string,
+  columns: string[],
+  scanner: CsvRecordScanner,
+): Promise<void> {
+  if (columns.length === 0) return;
+  if (!scanner.untrimmedOverflow && scanner.untrimmedLines.length === 0) return;
+  const whitespace = sqlString(TRIMMED_WHITESPACE);
+  const assignments = columns
+    .map((column) => {
+      const name = sqlIdentifier(column);
+      return `${name} = nullif(trim(${name}, ${whitespace}), '')`;
+    })
+    .join(', ');
+  const update = `UPDATE stage.${sqlIdentifier(table)} SET ${assignments}`;
+  if (scanner.untrimmedOverflow) {
+    await connection.run(update);
+    return;
+  }
+  const lines = scanner.untrimmedLines;
+  for (let start = 0; start < lines.length; start += UNTRIMMED_LINES_PER_UPDATE) {
+    const batch = lines.slice(start, start + UNTRIMMED_LINES_PER_UPDATE);
+    await connection.run(`${update} WHERE line IN (${batch.join(', ')})`);
+  }
 }
 
 async function drain(iterator: AsyncIterator<Uint8Array>, finished: boolean): Promise<void> {

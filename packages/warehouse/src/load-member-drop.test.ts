@@ -229,6 +229,37 @@ describe('loadMemberDrop', () => {
     expect((await load(warehouse, 'M01', 'transactions', [])).outcome).toBe('loaded');
   });
 
+  it('leaves the pool as it was and fails as unavailable when DuckDB runs out of memory reading a sound file', async () => {
+    const jean =
+      'C1,M,Jean,DUPONT,,,12 avenue Victor Hugo,,75016,PARIS,FR,c1@exemple.fr,,,,1,1,0,2025-01-10';
+    const paul =
+      'C2,M,Paul,MARTIN,,,3 rue de la Paix,,69003,LYON,FR,c2@exemple.fr,,,,1,0,0,2025-06-01';
+    await load(warehouse, 'M01', 'customers', [jean]);
+    const poolState = () =>
+      query(
+        warehouse,
+        `SELECT (SELECT list(customer_id ORDER BY customer_id) FROM member_records) AS customers,
+                (SELECT count(*) FROM loaded_drops) AS drops`,
+      );
+    const before = await poolState();
+    // Too little memory for the CSV reader's buffer: DuckDB fails once it has opened the pipe.
+    await warehouse.withWriter((connection) => connection.run(`SET memory_limit = '24MB'`));
+    const starved = load(warehouse, 'M01', 'customers', [paul]);
+    await expect(starved).rejects.toMatchObject({ code: 'unavailable', retry: true });
+    await warehouse.withWriter((connection) => connection.run(`SET memory_limit = '1GB'`));
+    expect(await poolState()).toEqual(before);
+    const scratch = await warehouse.withWriter(async (connection) =>
+      (
+        await connection.runAndReadAll(
+          `SELECT table_name FROM duckdb_tables() WHERE database_name = 'stage'`,
+        )
+      ).getRowsJS(),
+    );
+    expect(scratch).toEqual([]);
+    // Once DuckDB has its memory back, the same file loads: nothing was wrong with it.
+    expect((await load(warehouse, 'M01', 'customers', [paul])).outcome).toBe('loaded');
+  });
+
   it('marks the pool file for a rewrite when a drop deletes or overwrites values, not when it re-sends them', async () => {
     const dueReasons = async () => {
       const reasons = await warehouse.withWriter(async (connection) => {

@@ -6,7 +6,7 @@ import { Readable } from 'node:stream';
 import { fileURLToPath } from 'node:url';
 import { promisify } from 'node:util';
 import { DEFAULT_DIALECT_PROFILE, ZDialectProfile } from '@alliage/domain';
-import { DuckDBInstance } from '@duckdb/node-api';
+import { type DuckDBConnection, DuckDBInstance } from '@duckdb/node-api';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { TWarehouse } from './open-warehouse.ts';
 import { stageMemberFile } from './stage-member-file.ts';
@@ -27,6 +27,18 @@ const WIN1252 = ZDialectProfile.parse({
   decimalSeparator: ',',
   headers: { transactions: { NUMCLIENT: 'customer_id', MONTANT: 'amount_eur' } },
 });
+
+/** Stages `TRANSACTIONS_CSV` on a bare connection, its pipe in `pipeDirectory`. */
+function stageTransactions(connection: DuckDBConnection, table: string, pipeDirectory: string) {
+  return stageMemberFile({
+    connection,
+    plaintext: Readable.from([Buffer.from(TRANSACTIONS_CSV)]),
+    kind: 'transactions',
+    dialect: DEFAULT_DIALECT_PROFILE,
+    table,
+    pipeDirectory,
+  });
+}
 
 function chunked(bytes: Uint8Array, size: number): Readable {
   const parts: Uint8Array[] = [];
@@ -301,19 +313,45 @@ describe('stageMemberFile', () => {
     const connection = await instance.connect();
     const pipeDirectory = await mkdtemp(path.join(os.tmpdir(), 'alliage-pipe-test-'));
     try {
-      const staging = stageMemberFile({
-        connection,
-        plaintext: Readable.from([Buffer.from(TRANSACTIONS_CSV)]),
-        kind: 'transactions',
-        dialect: DEFAULT_DIALECT_PROFILE,
-        table: 'raw_unbound',
-        pipeDirectory,
-      });
+      const staging = stageTransactions(connection, 'raw_unbound', pipeDirectory);
       // Not the file's fault: never `malformed`, a rejection the member would be told about.
       await expect(staging).rejects.toMatchObject({ code: 'unavailable', retry: true });
       expect(await readdir(pipeDirectory)).toEqual([]);
     } finally {
       connection.closeSync();
+      await rm(pipeDirectory, { recursive: true, force: true });
+    }
+  });
+
+  it('fails as unavailable, to be retried, when DuckDB runs out of memory while reading the pipe', async () => {
+    // Too little memory for the CSV reader's buffer and nowhere to spill: DuckDB opens the
+    // pipe, then fails for a reason that is not the file's.
+    const instance = await DuckDBInstance.create(':memory:', {
+      memory_limit: '4MB',
+      temp_directory: '',
+      threads: '1',
+    });
+    const connection = await instance.connect();
+    await connection.run(`ATTACH ':memory:' AS stage`);
+    const pipeDirectory = await mkdtemp(path.join(os.tmpdir(), 'alliage-pipe-test-'));
+    try {
+      const failure = await stageTransactions(connection, 'raw_out_of_memory', pipeDirectory).then(
+        (staged) => staged,
+        (error: unknown) => error,
+      );
+      // Never `malformed`: the member would be told a sound file is broken, and not resend it.
+      expect(failure).toMatchObject({ code: 'unavailable', retry: true });
+      const message = (failure as Error).message;
+      expect(message).toMatch(/while DuckDB read it.*Out of Memory/);
+      expect(message).not.toMatch(/C1|T1|web/);
+      expect(await readdir(pipeDirectory)).toEqual([]);
+      const tables = await connection.runAndReadAll(
+        `SELECT count(*) FROM duckdb_tables() WHERE database_name = 'stage'`,
+      );
+      expect(Number(tables.getRowsJS()[0]?.[0])).toBe(0);
+    } finally {
+      connection.closeSync();
+      instance.closeSync();
       await rm(pipeDirectory, { recursive: true, force: true });
     }
   });

@@ -15,6 +15,7 @@ import {
 } from '@alliage/domain';
 import { TRIMMED_WHITESPACE } from '@alliage/normalize';
 import type { DuckDBConnection } from '@duckdb/node-api';
+import { classifyReadCsvFailure } from './classify-read-csv-failure.ts';
 import { CsvRecordScanner } from './csv-record-scanner.ts';
 import { openPipeWriter } from './open-pipe-writer.ts';
 import { sqlIdentifier, sqlString } from './sql-literal.ts';
@@ -130,6 +131,8 @@ export async function stageMemberFile(options: StageMemberFileOptions): Promise<
     options.pipeDirectory ?? (await mkdtemp(path.join(os.tmpdir(), 'alliage-pipe-')));
   const pipePath = path.join(directory, `${options.table}.csv`);
   let streamError: unknown = null;
+  /** DuckDB failed reading the pipe for a reason that is not the file's. */
+  let readerUnavailable: { errorType: string; cause: unknown } | null = null;
   try {
     await execFileAsync('mkfifo', ['-m', '600', pipePath]);
     const loading = options.connection.run(readCsvStatement(options, staged.columns, pipePath));
@@ -162,7 +165,9 @@ export async function stageMemberFile(options: StageMemberFileOptions): Promise<
     try {
       await loading;
     } catch (error) {
-      staged.malformed ??= describeReaderError(error);
+      const failure = classifyReadCsvFailure(error);
+      if (failure.fileAtFault) staged.malformed ??= failure.reason;
+      else readerUnavailable = { errorType: failure.errorType, cause: error };
     }
   } finally {
     await rm(pipePath, { force: true });
@@ -174,6 +179,18 @@ export async function stageMemberFile(options: StageMemberFileOptions): Promise<
     throw streamError;
   }
   staged.malformed ??= scanner.malformed;
+  if (readerUnavailable && !staged.malformed) {
+    // Out of memory or temp space, I/O, interrupted: the file may load on a retry, so it
+    // is not rejected. (A fault our own checks found in the file still rejects it.)
+    await options.connection
+      .run(`DROP TABLE IF EXISTS stage.${sqlIdentifier(options.table)}`)
+      .catch(() => undefined);
+    throw new AppError(
+      'unavailable',
+      `staging the file failed while DuckDB read it (${readerUnavailable.errorType}; the file is not at fault); retry`,
+      { retry: true, cause: readerUnavailable.cause },
+    );
+  }
   staged.recordErrors = scanner.errors.map((error) => ({
     line: error.line,
     column: error.field === undefined ? null : (staged.columns[error.field - 1] ?? null),
@@ -251,14 +268,6 @@ async function drain(iterator: AsyncIterator<Uint8Array>, finished: boolean): Pr
 
 function isEncodingError(error: unknown): boolean {
   return (error as { code?: string }).code === 'ALLIAGE_ENCODING';
-}
-
-function describeReaderError(error: unknown): string {
-  const message = (error as Error).message ?? '';
-  // DuckDB's messages can quote the offending line: keep only what kind of failure it was.
-  if (/unicode|utf-?8/i.test(message)) return 'the file is not valid UTF-8 text';
-  const line = /line[: ]+(\d+)/i.exec(message)?.[1];
-  return `the file is not valid CSV${line ? ` near record ${line}` : ''}`;
 }
 
 /** DuckDB's statement that fills the staging table from the pipe. */

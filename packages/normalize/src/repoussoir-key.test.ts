@@ -127,6 +127,25 @@ describe('repoussoirKey', () => {
       reason: 'street line or locality (part 4) is blank',
     });
   });
+  it('refuses a control character as a member file does, naming its code point only', () => {
+    // The postal key folds it away: a value no file may hold would have been hashed.
+    expect(repoussoirKey('postal', 'Dup\u0000ont|Jean|75016|12 av Victor Hugo')).toEqual({
+      ok: false,
+      reason: 'control character U+0000 in the field',
+    });
+    expect(repoussoirKey('phone', '06 12 34 56 78\u0085')).toEqual({
+      ok: false,
+      reason: 'control character U+0085 in the field',
+    });
+    expect(repoussoirKey('email', 'jean\u007f@exemple.fr')).toEqual({
+      ok: false,
+      reason: 'control character U+007F in the field',
+    });
+    // TAB is text, as in a file.
+    expect(keyOf('postal', 'Dupont|Jean|75016|12 av\tVictor Hugo')).toBe(
+      'DUPONT|JEAN|75016|12 AVENUE VICTOR HUGO',
+    );
+  });
 });
 
 describe('postalRepoussoirKey', () => {

@@ -1,4 +1,5 @@
 import { fieldError, fieldOk, type TFieldResult } from './field-result.ts';
+import { controlCharacterReason, findControlCharacter } from './find-control-character.ts';
 import { normalizeEmail } from './normalize-email.ts';
 import { normalizePersonName } from './normalize-person-name.ts';
 import { normalizePhone } from './normalize-phone.ts';
@@ -37,7 +38,9 @@ const POSTAL_FORMAT =
  *   for an address with no street line — a lieu-dit — the locality, after the house
  *   number if there is one), and the key is `postalRepoussoirKey` of those parts once
  *   normalised, part 4 as `postalPlaceKey` reads a street line.
- * Reasons name the part that failed, never the value.
+ * A value holding a control character (`CONTROL_CHARACTER`) is refused for that reason
+ * alone, as a member file's field is: the postal key would fold it away and hash a value
+ * no file may hold. Reasons name the part that failed, never the value.
  *
  * @example
  * repoussoirKey('phone', '06.12.34.56.78') // { ok: true, value: '+33612345678' }
@@ -47,6 +50,8 @@ const POSTAL_FORMAT =
  * // { ok: true, value: 'MARTIN|PAUL|24200|LIEU DIT LES GRANGES' }
  */
 export function repoussoirKey(kind: TRepoussoirKeyKind, value: string): TFieldResult<string> {
+  const control = findControlCharacter(value);
+  if (control !== null) return fieldError(controlCharacterReason(control));
   if (kind === 'email') {
     const email = normalizeEmail(value);
     if (!email.ok) return email;

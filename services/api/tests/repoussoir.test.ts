@@ -149,6 +149,43 @@ describe.each(testControlDbKinds())('repoussoir over HTTP (%s)', (kind) => {
     expect((await api.latestEvents(1))[0]?.seq).toBe(seqBefore);
   });
 
+  it('refuses an entry holding a control character, naming the entry and the code point, adding nothing', async () => {
+    const seqBefore = (await api.latestEvents(1))[0]?.seq;
+    const optouts = await api.call('POST', '/v1/members/M01/optouts', {
+      token: api.tokens.m01Admin,
+      body: {
+        entries: [
+          { kind: 'email', value: 'clean.optout@example.test' },
+          // As a file's field would be: the postal key folds the NUL away, so it was taken.
+          { kind: 'postal', value: 'Secret\u0000name|Jean|75016|12 av Victor Hugo' },
+          { kind: 'phone', value: '06 12 34 56 78\u0085' },
+        ],
+      },
+    });
+    expect(optouts.status, optouts.text).toBe(400);
+    expect(optouts.headers.get('content-type')).toContain('application/problem+json');
+    expect(optouts.json).toMatchObject({
+      code: 'validation_failed',
+      errors: [
+        { path: 'body.entries.1.value', message: 'control character U+0000 in the field' },
+        { path: 'body.entries.2.value', message: 'control character U+0085 in the field' },
+      ],
+    });
+    expect(optouts.text).not.toMatch(/Secret|Jean|Victor|56 78|clean\.optout/);
+    const operatorAdd = await api.call('POST', '/v1/repoussoir', {
+      token: api.tokens.operator,
+      body: { kind: 'postal', value: 'Secretname|Jean|75016|12 av Victor\u007f Hugo' },
+    });
+    expect(operatorAdd.status, operatorAdd.text).toBe(400);
+    expect(operatorAdd.json).toMatchObject({
+      errors: [{ path: 'body.value', message: 'control character U+007F in the field' }],
+    });
+    expect(await listActiveRepoussoirHashes(api.ctx)).not.toContainEqual(
+      expect.objectContaining({ hmac: hashOf('clean.optout@example.test') }),
+    );
+    expect((await api.latestEvents(1))[0]?.seq).toBe(seqBefore);
+  });
+
   it('takes 10,000 entries in one request (beyond the default body limit), not one more', async () => {
     const entries = Array.from({ length: 10_000 }, (_, index) => ({
       kind: 'email',

@@ -70,13 +70,16 @@ describe('alliage repoussoir on embedded defaults (PGlite data directory)', () =
     expect(again.code).toBe(0);
     expect(again.stdout).toContain('already in the repoussoir');
 
-    const bad = await runCli(
-      ['repoussoir', 'add', '--kind', 'email', '--value', 'secret.person@'],
-      env,
-    );
-    expect(bad.code).toBe(2);
-    expect(bad.stderr).toContain('not a valid email address');
-    expect(bad.stderr).not.toContain('secret.person');
+    // A control character is refused as in a member file (the postal key would fold it away).
+    for (const [kind, value, reason] of [
+      ['email', 'secret.person@', 'not a valid email address'],
+      ['postal', 'Secret\u0007name|Jean|75016|12 av Hugo', 'control character U+0007 in the field'],
+    ] as const) {
+      const bad = await runCli(['repoussoir', 'add', '--kind', kind, '--value', value], env);
+      expect(bad.code).toBe(2);
+      expect(bad.stderr).toContain(reason);
+      expect(bad.stderr).not.toMatch(/secret/i);
+    }
   });
 
   it('refuses a file with bad lines by line number, without quoting them, and imports nothing', async () => {
@@ -88,16 +91,21 @@ describe('alliage repoussoir on embedded defaults (PGlite data directory)', () =
         'phone,0612',
         'fax,0145454545',
         'postal,Secretname|Jean|75016',
+        // Control characters are refused as in a member file (the postal key would fold them away).
+        '"postal","Secret\u0000name|Jean|75016|12 av Victor Hugo"',
+        'phone,06 12 34 56 78\u0085',
         '',
       ].join('\n'),
     );
     const result = await runCli(['repoussoir', 'import', '--file', file], env);
     expect(result.code).toBe(2);
-    expect(result.stderr).toContain('3 bad line(s)');
+    expect(result.stderr).toContain('5 bad line(s)');
     expect(result.stderr).toContain('line 3: value: not a valid phone number');
     expect(result.stderr).toContain('line 4: kind must be email, phone or postal');
     expect(result.stderr).toContain('line 5: value: must be LAST NAME|FIRST NAME');
-    expect(result.stderr).not.toMatch(/0612|0145454545|Secretname|fresh\.person/);
+    expect(result.stderr).toContain('line 6: value: control character U+0000 in the field');
+    expect(result.stderr).toContain('line 7: value: control character U+0085 in the field');
+    expect(result.stderr).not.toMatch(/0612|0145454545|Secret|fresh\.person|56 78|Victor/);
 
     const header = await runCli(
       ['repoussoir', 'import', '--file', writeCsv('header.csv', 'type,contact\nemail,x@y.fr\n')],

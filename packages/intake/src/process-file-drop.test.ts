@@ -310,6 +310,30 @@ describe.skipIf(!hasGpg).each(testControlDbKinds())(
       );
     });
 
+    it('retries, never rejects, a drop DuckDB fails to read for want of memory', async () => {
+      const fileName = 'transactions_starved.csv.pgp';
+      const { registered } = await drop(fileName, `${HEADER}\n${rows(5)}\n`);
+      // Less memory than DuckDB's CSV reader needs for its buffer: it fails once reading.
+      await pool.warehouse.withWriter((connection) => connection.run(`SET memory_limit = '24MB'`));
+      try {
+        await expect(processFileDrop(deps, registered.id)).rejects.toMatchObject({
+          code: 'unavailable',
+          retry: true,
+        });
+      } finally {
+        await pool.warehouse.withWriter((connection) => connection.run(`SET memory_limit = '1GB'`));
+      }
+      // Nothing told the member: no report, the drop still open for the retry.
+      expect(existsSync(path.join(root, 'sftp', 'M01', 'reports', `${fileName}.report.json`))).toBe(
+        false,
+      );
+      expect(await getFileDrop(ctx, registered.id)).toMatchObject({ status: 'processing' });
+      expect(await processFileDrop(deps, registered.id)).toMatchObject({
+        status: 'accepted',
+        rowCount: 5,
+      });
+    });
+
     it('retries a drop on its own bytes after the member sent another file under the same name', async () => {
       const fileName = 'transactions_resent.csv.pgp';
       const first = await drop(fileName, `${HEADER}\n${rows(4)}\n`);

@@ -46,7 +46,7 @@ export function createDropZone(options: {
     idleTimeoutMs: config.sftp.idleTimeoutSeconds * 1000,
     maxSessionMs: config.sftp.maxSessionSeconds * 1000,
     logger: options.logger,
-    // Also re-read during sessions (each open and listing): two indexed reads.
+    // Also re-read during sessions (each open, listing and stat): two indexed reads.
     lookupAccount: async (username) => {
       try {
         const organisation = await getOrganisation(ctx, username);

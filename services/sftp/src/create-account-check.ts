@@ -14,23 +14,38 @@ export interface LoggedInAccount {
   publicKey: Buffer;
 }
 
+/** The re-checks of one logged-in account. */
+export interface AccountCheck {
+  /** Looks the account up now. */
+  verify(): Promise<AccountVerdict>;
+  /** `active` with no lookup if a lookup found it active less than `recentMs` ago; else `verify()`. */
+  verifyRecent(): Promise<AccountVerdict>;
+}
+
 /**
  * Re-reads a logged-in organisation through `lookupAccount`, which answers only
  * for active organisations and lists only non-revoked keys: a session may go on
  * only while the organisation is active, the key it logged in with is still
  * registered, and its kind (which decides the visible areas) is unchanged.
  * Concurrent calls share one lookup, so a burst of requests costs one query.
+ * `verifyRecent` is for the many requests of a transfer: the age of the last
+ * `active` verdict is read on `clock`, and a clock that went back counts as stale.
  *
  * @example
- * const verify = createAccountCheck({ lookupAccount, logger, account }); // await verify() → 'active'
+ * const check = createAccountCheck({ lookupAccount, logger, account, clock, recentMs: 5000 });
+ * await check.verify(); // → 'active'
  */
 export function createAccountCheck(options: {
   lookupAccount: SftpServerOptions['lookupAccount'];
   logger: SftpLogger;
   account: LoggedInAccount;
-}): () => Promise<AccountVerdict> {
-  const { lookupAccount, logger, account } = options;
+  clock: () => Date;
+  recentMs: number;
+}): AccountCheck {
+  const { lookupAccount, logger, account, clock, recentMs } = options;
   let inFlight: Promise<AccountVerdict> | null = null;
+  /** When a lookup last found the account active (platform clock, ms); null: never or not since. */
+  let activeAt: number | null = null;
 
   const check = async (): Promise<AccountVerdict> => {
     const found = await loadAccountKeys(account.organisationCode, lookupAccount, logger);
@@ -42,10 +57,28 @@ export function createAccountCheck(options: {
     return stillRegistered ? 'active' : 'key_revoked';
   };
 
-  return () => {
-    inFlight ??= check().finally(() => {
-      inFlight = null;
-    });
+  const verify = (): Promise<AccountVerdict> => {
+    if (!inFlight) {
+      const startedAt = clock().getTime();
+      inFlight = check()
+        .then((verdict) => {
+          // Dated from the start of the lookup: a revocation during it is not hidden.
+          activeAt = verdict === 'active' ? startedAt : null;
+          return verdict;
+        })
+        .finally(() => {
+          inFlight = null;
+        });
+    }
     return inFlight;
+  };
+
+  return {
+    verify,
+    verifyRecent() {
+      const age = activeAt === null ? null : clock().getTime() - activeAt;
+      if (age !== null && age >= 0 && age < recentMs) return Promise.resolve('active');
+      return verify();
+    },
   };
 }

@@ -2,13 +2,14 @@ import { mkdir } from 'node:fs/promises';
 import { join } from 'node:path';
 import { ZOrgCode } from '@alliage/domain';
 import type { AuthContext, Connection, ParsedKey, PublicKeyAuthContext } from 'ssh2';
-import { type AccountVerdict, createAccountCheck } from './create-account-check.ts';
+import { type AccountCheck, createAccountCheck } from './create-account-check.ts';
 import { createSessionTimer, type SessionTimer } from './create-session-timer.ts';
 import { errorCode } from './error-code.ts';
 import { type AccountKeys, loadAccountKeys } from './load-account-keys.ts';
 import { areasForKind, type VirtualAccount } from './resolve-virtual-path.ts';
 import { type SftpSessionHandle, serveSftpSession } from './serve-sftp-session.ts';
 import type { ConnectionInfo, ServerContext } from './server-context.ts';
+import { ACCOUNT_RECHECK_MS } from './sftp-session-limits.ts';
 
 /** Rejected authentication requests tolerated per connection (OpenSSH's MaxAuthTries). */
 const MAX_AUTH_ATTEMPTS = 6;
@@ -49,7 +50,7 @@ export function serveConnection(
   let sessionOpened = false;
   let sftpSession: SftpSessionHandle | null = null;
   let sessionTimer: SessionTimer | null = null;
-  let verifyAccount: (() => Promise<AccountVerdict>) | null = null;
+  let accountCheck: AccountCheck | null = null;
   let lastUsername: string | null = null;
   /** The organisation a failed login claimed to be, once the username named a known one. */
   let claimedOrganisation: string | null = null;
@@ -171,10 +172,12 @@ export function serveConnection(
     }
     virtualAccount = { organisationCode, kind, rootDirectory };
     clearTimeout(graceTimer);
-    verifyAccount = createAccountCheck({
+    accountCheck = createAccountCheck({
       lookupAccount: context.lookupAccount,
       logger,
       account: { organisationCode, kind, keyType, publicKey: key.getPublicSSH() },
+      clock: context.clock,
+      recentMs: ACCOUNT_RECHECK_MS,
     });
     sessionTimer = createSessionTimer({
       idleMs: context.idleTimeoutMs,
@@ -215,11 +218,11 @@ export function serveConnection(
 
   client.on('session', (accept, reject) => {
     // One SFTP session per connection, so the per-organisation cap counts streams.
-    if (!virtualAccount || !verifyAccount || !sessionTimer || sessionOpened) return reject();
+    if (!virtualAccount || !accountCheck || !sessionTimer || sessionOpened) return reject();
     sessionOpened = true;
     const account = virtualAccount;
     const hooks = {
-      verifyAccount,
+      account: accountCheck,
       onRequest: sessionTimer.touch,
       endSession,
     };

@@ -3,7 +3,7 @@ import ssh2, { type Attributes, type FileEntry, type SFTPWrapper } from 'ssh2';
 import { beginDownload, type DownloadState } from './begin-download.ts';
 import { beginUpload, type UploadState } from './begin-upload.ts';
 import { completeUpload } from './complete-upload.ts';
-import type { AccountVerdict } from './create-account-check.ts';
+import type { AccountCheck, AccountVerdict } from './create-account-check.ts';
 import { UploadWriteError } from './create-upload-writer.ts';
 import { discardUpload } from './discard-upload.ts';
 import { errorCode } from './error-code.ts';
@@ -45,7 +45,7 @@ export interface SftpSessionHandle {
 /** What the connection lends its SFTP session. */
 export interface SftpSessionHooks {
   /** Re-reads the account (organisation active, login key not revoked). */
-  verifyAccount(): Promise<AccountVerdict>;
+  account: AccountCheck;
   /** Called on every request (the idle timeout). */
   onRequest(): void;
   /** Closes the connection; open uploads are discarded. */
@@ -60,10 +60,12 @@ export interface SftpSessionHooks {
  * uploads still open (dropped connection) discards them: no final file, no temp
  * file, no `onUploadComplete`.
  *
- * The account is checked again before every OPEN and OPENDIR and before an upload
- * is published on CLOSE: once the organisation is suspended or the login key
- * revoked, the request is refused and the whole session closed, so a leaked key or
- * a suspended client cannot go on listing, downloading or uploading. At most
+ * The account is looked up again before every OPEN, OPENDIR, STAT, LSTAT, REALPATH
+ * and FSTAT and before an upload is published on CLOSE, and at least every
+ * `ACCOUNT_RECHECK_MS` for READ and WRITE on an open handle: once the organisation
+ * is suspended or the login key revoked, the request is refused and the whole
+ * session closed, so a leaked key or a suspended client cannot go on listing,
+ * probing paths, downloading or uploading, even through a handle opened before. At most
  * `MAX_OPEN_UPLOADS` uploads are open at once.
  *
  * @example
@@ -106,9 +108,18 @@ export function serveSftpSession(
     hooks.endSession(verdict);
   };
 
-  /** True when the account may go on; otherwise the request is refused and the session ended. */
-  const accountAllows = async (reqId: number, operation: string): Promise<boolean> => {
-    const verdict = await hooks.verifyAccount();
+  /**
+   * True when the account may go on; otherwise the request is refused and the
+   * session ended. `recent` (READ, WRITE) accepts a verdict up to `ACCOUNT_RECHECK_MS` old.
+   */
+  const accountAllows = async (
+    reqId: number,
+    operation: string,
+    freshness: 'now' | 'recent' = 'now',
+  ): Promise<boolean> => {
+    const verdict = await (freshness === 'now'
+      ? hooks.account.verify()
+      : hooks.account.verifyRecent());
     if (verdict === 'active') return true;
     refuseAccount(reqId, operation, verdict);
     return false;
@@ -168,15 +179,20 @@ export function serveSftpSession(
 
   sftp.on('REALPATH', (reqId, clientPath) => {
     const resolved = resolve(reqId, 'realpath', clientPath);
-    if (!resolved || ended) return;
-    const attrs = {} as Attributes; // OpenSSH answers REALPATH with empty attributes too
-    sftp.name(reqId, [{ filename: resolved.virtualPath, longname: resolved.virtualPath, attrs }]);
+    if (!resolved) return;
+    run(reqId, 'realpath', async () => {
+      if (!(await accountAllows(reqId, 'realpath')) || ended) return;
+      const attrs = {} as Attributes; // OpenSSH answers REALPATH with empty attributes too
+      sftp.name(reqId, [{ filename: resolved.virtualPath, longname: resolved.virtualPath, attrs }]);
+    });
   });
 
   const onStat = (operation: string) => (reqId: number, clientPath: string) => {
     const resolved = resolve(reqId, operation, clientPath);
     if (!resolved) return;
     run(reqId, operation, async () => {
+      // Before the disk: whether a file exists is already an answer.
+      if (!(await accountAllows(reqId, operation))) return;
       const attrs = await attributesOf(resolved);
       if (isRefusal(attrs)) return deny(reqId, operation, attrs);
       if (!ended) sftp.attrs(reqId, attrs);
@@ -268,26 +284,48 @@ export function serveSftpSession(
     }
     if (state.phase !== 'open') return status(reqId, SFTP_STATUS.FAILURE);
     // ssh2 may hand us a view on a reused buffer; the writer may hold it past this tick.
-    state.writer.write(offset, Buffer.from(data)).then(
-      () => status(reqId, SFTP_STATUS.OK),
-      (error: unknown) => {
-        const reason = error instanceof UploadWriteError ? error.reason : 'io_error';
-        const firstFailure = state.phase === 'open';
-        void discardUpload(context, state);
-        if (!firstFailure) return status(reqId, SFTP_STATUS.FAILURE);
-        const message = WRITE_REFUSAL_MESSAGES[reason] ?? 'Upload failed';
-        deny(
-          reqId,
-          'write',
-          refuse(SFTP_STATUS.FAILURE, reason, {
-            message,
-            audit: reason !== 'io_error',
-            details: { fileName: state.fileName, maxBytes: context.maxUploadBytes },
-          }),
+    const chunk = Buffer.from(data);
+    // Chunks may reach the writer out of request order here; it places them by offset.
+    hooks.account.verifyRecent().then(
+      (verdict) => {
+        if (verdict !== 'active') return refuseAccount(reqId, 'write', verdict);
+        if (state.phase !== 'open') return status(reqId, SFTP_STATUS.FAILURE);
+        state.writer.write(offset, chunk).then(
+          () => status(reqId, SFTP_STATUS.OK),
+          (error: unknown) => failUpload(reqId, state, error),
         );
+      },
+      (error: unknown) => {
+        // The control plane did not answer: a chunk cannot be left out, so the upload fails.
+        logger.warn(
+          { connectionId, organisationCode, err: errorCode(error) },
+          'account check failed',
+        );
+        failUpload(reqId, state, error);
       },
     );
   });
+
+  /** Fails an upload at a refused write: the temp file is discarded, the client told why once. */
+  const failUpload = (reqId: number, state: UploadState, error: unknown): void => {
+    const reason = error instanceof UploadWriteError ? error.reason : 'io_error';
+    const firstFailure = state.phase === 'open';
+    void discardUpload(context, state);
+    if (!firstFailure) {
+      status(reqId, SFTP_STATUS.FAILURE);
+      return;
+    }
+    const message = WRITE_REFUSAL_MESSAGES[reason] ?? 'Upload failed';
+    deny(
+      reqId,
+      'write',
+      refuse(SFTP_STATUS.FAILURE, reason, {
+        message,
+        audit: reason !== 'io_error',
+        details: { fileName: state.fileName, maxBytes: context.maxUploadBytes },
+      }),
+    );
+  };
 
   sftp.on('READ', (reqId, handle, offset, length) => {
     const state = handleOf(handle);
@@ -296,6 +334,7 @@ export function serveSftpSession(
       return deny(reqId, 'read', refuse(SFTP_STATUS.PERMISSION_DENIED, 'write_only_handle'));
     }
     run(reqId, 'read', async () => {
+      if (!(await accountAllows(reqId, 'read', 'recent'))) return;
       const buffer = Buffer.alloc(Math.min(length, MAX_READ_LENGTH));
       const { bytesRead } = await state.fileHandle.read(buffer, 0, buffer.length, offset);
       if (bytesRead === 0) return status(reqId, SFTP_STATUS.EOF);
@@ -308,6 +347,7 @@ export function serveSftpSession(
     const state = handleOf(handle);
     if (!state) return status(reqId, SFTP_STATUS.FAILURE, 'Invalid handle');
     run(reqId, 'fstat', async () => {
+      if (!(await accountAllows(reqId, 'fstat'))) return;
       let attrs: Attributes;
       if (state.kind === 'upload') {
         const now = context.clock();
@@ -361,7 +401,7 @@ export function serveSftpSession(
         return status(reqId, SFTP_STATUS.FAILURE, 'Upload failed');
       }
       // The file enters the platform now: the key that sent it must still be allowed.
-      const verdict = await hooks.verifyAccount().catch(async (error: unknown) => {
+      const verdict = await hooks.account.verify().catch(async (error: unknown) => {
         await discardUpload(context, state);
         throw error;
       });

@@ -57,7 +57,8 @@ export interface SftpServerOptions {
   /**
    * The organisation named by the SSH username (its code) with its non-revoked keys,
    * or null if unknown or inactive. Called at login and again during a session
-   * (before each open, directory listing and upload close), so keep it a cheap read.
+   * (before each open, listing, stat, realpath and upload close, and every few
+   * seconds during a transfer), so keep it a cheap read.
    */
   lookupAccount(username: string): Promise<SftpAccount | null>;
   /**

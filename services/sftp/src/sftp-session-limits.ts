@@ -40,3 +40,11 @@ export const REQUEST_EVENTS = [
 export const MAX_READ_LENGTH = 256 * 1024;
 /** Entries per READDIR answer. */
 export const READDIR_BATCH = 100;
+/**
+ * How long an account verdict stays good for requests on a handle already open
+ * (READ, WRITE): a 2 GiB transfer is thousands of requests, so they re-use the
+ * last verdict for this long instead of a lookup each; a suspension or a key
+ * revocation thus stops a transfer in progress within this delay. Path requests
+ * (OPEN, OPENDIR, STAT, LSTAT, REALPATH) and FSTAT always look the account up.
+ */
+export const ACCOUNT_RECHECK_MS = 5_000;

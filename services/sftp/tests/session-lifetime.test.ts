@@ -1,9 +1,11 @@
 import { randomBytes } from 'node:crypto';
 import { writeFile } from 'node:fs/promises';
 import { join } from 'node:path';
+import ssh2, { type SFTPWrapper } from 'ssh2';
 import type SftpClient from 'ssh2-sftp-client';
 import { afterEach, describe, expect, it } from 'vitest';
 import type { SftpAccount } from '../src/index.ts';
+import { ACCOUNT_RECHECK_MS } from '../src/sftp-session-limits.ts';
 import {
   connectSftp,
   eventsOf,
@@ -15,6 +17,9 @@ import {
   tryLogin,
   waitFor,
 } from './sftp-test-harness.ts';
+
+const { STATUS_CODE } = ssh2.utils.sftp;
+const CHUNK = 32 * 1024;
 
 let harness: Harness;
 afterEach(async () => {
@@ -38,6 +43,24 @@ const recordingLogger = () => {
   const push = (obj: object, msg?: string) =>
     entries.push({ msg: msg ?? '', obj: obj as Record<string, unknown> });
   return { entries, logger: { info: push, warn: push } };
+};
+
+/** A harness whose account lookups throw while `failing` is set (a control plane outage). */
+const startHarnessWithFlakyControlPlane = async () => {
+  const controlPlane = { failing: false };
+  harness = await startHarness({
+    lookupAccount: async (username) => {
+      if (controlPlane.failing) throw new Error('database unavailable');
+      return harness.accounts.get(username) ?? null;
+    },
+  });
+  return controlPlane;
+};
+
+/** Logs in as `organisationCode` with its key; `closed` resolves when the server ends the session. */
+const connectWatched = async (organisationCode: 'M1' | 'C1') => {
+  const client = await connectSftp(harness, organisationCode, harness.keys[organisationCode]);
+  return { client, closed: closedByServer(client), sftp: rawSftp(client) };
 };
 
 describe('a session re-checks its account', () => {
@@ -81,9 +104,7 @@ describe('a session re-checks its account', () => {
 
   it('an upload opened before the revocation is not published when it closes after', async () => {
     harness = await startHarness();
-    const client = await connectSftp(harness, 'M1', harness.keys.M1);
-    const closed = closedByServer(client);
-    const sftp = rawSftp(client);
+    const { closed, sftp } = await connectWatched('M1');
     const handle = (await sftpCall<Buffer>((done) => sftp.open('/in/spanning.pgp', 'w', done)))
       .result!;
     const data = randomBytes(4096);
@@ -111,18 +132,12 @@ describe('a session re-checks its account', () => {
   });
 
   it('a control plane that fails refuses the request but keeps the session', async () => {
-    let failing = false;
-    harness = await startHarness({
-      lookupAccount: async (username) => {
-        if (failing) throw new Error('database unavailable');
-        return harness.accounts.get(username) ?? null;
-      },
-    });
+    const controlPlane = await startHarnessWithFlakyControlPlane();
     const client = await connectSftp(harness, 'M1', harness.keys.M1);
-    failing = true;
+    controlPlane.failing = true;
     await expect(client.list('/in')).rejects.toThrow();
     await expect(client.put(Buffer.from('x'), '/in/during-outage.pgp')).rejects.toThrow();
-    failing = false;
+    controlPlane.failing = false;
     await client.put(Buffer.from('x'), '/in/after-outage.pgp');
     await client.end();
     expect(harness.uploads.map((upload) => upload.fileName)).toEqual(['after-outage.pgp']);
@@ -150,6 +165,111 @@ describe('a session re-checks its account', () => {
     expect(lookups - atLogin).toBeGreaterThanOrEqual(1);
     expect(lookups - atLogin).toBeLessThan(8);
   });
+});
+
+/** Opens `path` for reading or writing; the handle must be granted. */
+const openHandle = async (sftp: SFTPWrapper, path: string, mode: 'r' | 'w'): Promise<Buffer> => {
+  const opened = await sftpCall<Buffer>((done) => sftp.open(path, mode, done));
+  expect(opened.code).toBe(0);
+  return opened.result!;
+};
+
+const readAt = (sftp: SFTPWrapper, handle: Buffer, offset: number) =>
+  sftpCall((done) => sftp.read(handle, Buffer.alloc(CHUNK), 0, CHUNK, offset, done));
+
+const writeAt = (sftp: SFTPWrapper, handle: Buffer, offset: number) =>
+  sftpCall((done) => sftp.write(handle, randomBytes(CHUNK), 0, CHUNK, offset, done));
+
+/** The server's own lookups, counted, over the harness's accounts. */
+const startCountingHarness = async () => {
+  const counter = { lookups: 0 };
+  harness = await startHarness({
+    lookupAccount: async (username) => {
+      counter.lookups += 1;
+      return harness.accounts.get(username) ?? null;
+    },
+  });
+  return counter;
+};
+
+describe('an open handle re-checks its account', () => {
+  it('a download opened before a suspension is no longer served, and its session is closed', async () => {
+    const counter = await startCountingHarness();
+    const { closed, sftp } = await connectWatched('C1');
+    await writeFile(
+      join(harness.storageRoot, 'C1', 'out', 'delivery-3.csv.gpg'),
+      randomBytes(CHUNK * 8),
+    );
+    const handle = await openHandle(sftp, '/out/delivery-3.csv.gpg', 'r');
+    const afterOpen = counter.lookups;
+    for (let chunk = 0; chunk < 4; chunk += 1) {
+      expect((await readAt(sftp, handle, chunk * CHUNK)).code).toBe(0);
+    }
+    // Reads within the re-check interval reuse the last verdict: no lookup per chunk.
+    expect(counter.lookups).toBe(afterOpen);
+
+    harness.accounts.delete('C1'); // suspended
+    harness.advance(ACCOUNT_RECHECK_MS / 1000);
+    expect((await readAt(sftp, handle, 4 * CHUNK)).code).toBe(STATUS_CODE.PERMISSION_DENIED);
+    await closed;
+    expect(deniedReasons()).toEqual([['C1', 'account_inactive']]);
+  });
+
+  it('an upload whose key is revoked mid-transfer is refused at its next write and discarded', async () => {
+    harness = await startHarness();
+    const { closed, sftp } = await connectWatched('M1');
+    const handle = await openHandle(sftp, '/in/spanning.pgp', 'w');
+    expect((await writeAt(sftp, handle, 0)).code).toBe(0);
+
+    const account = harness.accounts.get('M1') as SftpAccount;
+    harness.accounts.set('M1', { ...account, publicKeys: [] });
+    harness.advance(ACCOUNT_RECHECK_MS / 1000);
+    expect((await writeAt(sftp, handle, CHUNK)).code).toBe(STATUS_CODE.PERMISSION_DENIED);
+    await closed;
+    await waitFor(async () => (await inboxOnDisk()).length === 0);
+    expect(harness.uploads).toEqual([]);
+    expect(deniedReasons()).toEqual([['M1', 'key_revoked']]);
+  });
+
+  it('a control plane that fails during an upload fails that upload, not the session', async () => {
+    const controlPlane = await startHarnessWithFlakyControlPlane();
+    const client = await connectSftp(harness, 'M1', harness.keys.M1);
+    const sftp = rawSftp(client);
+    const handle = await openHandle(sftp, '/in/during-outage.pgp', 'w');
+    expect((await writeAt(sftp, handle, 0)).code).toBe(0);
+    controlPlane.failing = true;
+    harness.advance(ACCOUNT_RECHECK_MS / 1000);
+    expect((await writeAt(sftp, handle, CHUNK)).code).toBe(STATUS_CODE.FAILURE);
+    controlPlane.failing = false;
+    // A chunk is missing: the upload cannot be completed, but the session goes on.
+    expect((await sftpCall((done) => sftp.close(handle, done))).code).toBe(STATUS_CODE.FAILURE);
+    await client.put(Buffer.from('x'), '/in/after-outage.pgp');
+    await client.end();
+    expect(harness.uploads.map((upload) => upload.fileName)).toEqual(['after-outage.pgp']);
+    expect(await inboxOnDisk()).toEqual(['after-outage.pgp']);
+  });
+
+  it.each(['stat', 'lstat', 'realpath', 'fstat'] as const)(
+    '%s tells a suspended client nothing, and closes its session',
+    async (operation) => {
+      harness = await startHarness();
+      const { closed, sftp } = await connectWatched('C1');
+      const path = '/out/delivery-2.csv.gpg';
+      await writeFile(join(harness.storageRoot, 'C1', 'out', 'delivery-2.csv.gpg'), 'delivery');
+      const handle = await openHandle(sftp, path, 'r');
+
+      harness.accounts.delete('C1');
+      const probe = {
+        stat: () => sftpCall((done) => sftp.stat(path, done)),
+        lstat: () => sftpCall((done) => sftp.lstat(path, done)),
+        realpath: () => sftpCall((done) => sftp.realpath(path, done)),
+        fstat: () => sftpCall((done) => sftp.fstat(handle, done)),
+      }[operation];
+      expect((await probe()).code).toBe(STATUS_CODE.PERMISSION_DENIED);
+      await closed;
+      expect(deniedReasons()).toEqual([['C1', 'account_inactive']]);
+    },
+  );
 });
 
 describe('session timeouts', () => {

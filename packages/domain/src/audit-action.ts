@@ -24,6 +24,7 @@ export const ZAuditAction = z.enum([
   'sftp.login',
   'sftp.login_failed',
   'sftp.denied',
+  'sftp.session_expired',
   'file.received',
   'file.accepted',
   'file.rejected',

@@ -1,5 +1,5 @@
-/** Why a session was closed by its timer. */
-export type SessionExpiry = 'idle_timeout' | 'session_timeout';
+/** Why a session was closed by its timer: no request for too long, or too old. */
+export type SessionExpiry = 'idle' | 'max_duration';
 
 /** The timers of one logged-in connection. */
 export interface SessionTimer {
@@ -36,12 +36,12 @@ export function createSessionTimer(options: {
   const armIdle = (delay: number): void => {
     idleTimer = setTimeout(() => {
       const idleFor = performance.now() - lastActivity;
-      if (idleFor >= idleMs) expire('idle_timeout');
+      if (idleFor >= idleMs) expire('idle');
       else armIdle(idleMs - idleFor);
     }, delay);
     idleTimer.unref();
   };
-  const maxTimer = setTimeout(() => expire('session_timeout'), maxMs);
+  const maxTimer = setTimeout(() => expire('max_duration'), maxMs);
   maxTimer.unref();
   armIdle(idleMs);
 

@@ -3,7 +3,11 @@ import { join } from 'node:path';
 import { ZOrgCode } from '@alliage/domain';
 import type { AuthContext, Connection, ParsedKey, PublicKeyAuthContext } from 'ssh2';
 import { type AccountCheck, createAccountCheck } from './create-account-check.ts';
-import { createSessionTimer, type SessionTimer } from './create-session-timer.ts';
+import {
+  createSessionTimer,
+  type SessionExpiry,
+  type SessionTimer,
+} from './create-session-timer.ts';
 import { errorCode } from './error-code.ts';
 import { type AccountKeys, loadAccountKeys } from './load-account-keys.ts';
 import { areasForKind, type VirtualAccount } from './resolve-virtual-path.ts';
@@ -182,7 +186,7 @@ export function serveConnection(
     sessionTimer = createSessionTimer({
       idleMs: context.idleTimeoutMs,
       maxMs: context.maxSessionMs,
-      onExpire: (reason) => endSession(reason),
+      onExpire: (reason) => expireSession(organisationCode, reason),
     });
     logger.info({ connectionId, organisationCode }, 'sftp login');
     ctx.accept();
@@ -198,6 +202,26 @@ export function serveConnection(
     sessionTimer?.stop();
     sftpSession?.end();
     client.end();
+  };
+
+  /**
+   * Closes a session its timer expired, and audits it (`sftp.session_expired`) with
+   * ids and counts only: the connection id ties it to the `sftp.login` event.
+   */
+  const expireSession = (organisationCode: string, reason: SessionExpiry): void => {
+    if (closed) return;
+    const uploadsDiscarded = sftpSession?.end() ?? 0;
+    const limitMs = reason === 'idle' ? context.idleTimeoutMs : context.maxSessionMs;
+    const recording = context.recordEvent({
+      action: 'sftp.session_expired',
+      organisationCode,
+      remoteAddress,
+      details: { connectionId, reason, limitSeconds: limitMs / 1000, uploadsDiscarded },
+    });
+    // `close()` of the server waits for it, as for uploads being discarded.
+    context.pendingCleanups.add(recording);
+    void recording.finally(() => context.pendingCleanups.delete(recording));
+    endSession(reason);
   };
 
   client.on('error', (error: Error & { level?: string }) => {

@@ -37,9 +37,10 @@ type Resolved = Extract<ResolvedPath, { ok: true }>;
 
 const { OPEN_MODE } = ssh2.utils.sftp;
 const WRITE_FLAGS = OPEN_MODE.WRITE | OPEN_MODE.APPEND | OPEN_MODE.CREAT | OPEN_MODE.TRUNC;
-/** The SFTP session of one connection; `end()` discards unfinished uploads (idempotent). */
+/** The SFTP session of one connection. */
 export interface SftpSessionHandle {
-  end(): void;
+  /** Closes every handle and discards unfinished uploads; returns how many (0 once ended). */
+  end(): number;
 }
 
 /** What the connection lends its SFTP session. */
@@ -443,11 +444,13 @@ export function serveSftpSession(
   );
   sftp.on('EXTENDED', (reqId) => status(reqId, SFTP_STATUS.OP_UNSUPPORTED));
 
-  const end = (): void => {
-    if (ended) return;
+  const end = (): number => {
+    if (ended) return 0;
     ended = true;
+    let uploadsDiscarded = 0;
     for (const state of handles.values()) {
       if (state.kind === 'upload') {
+        uploadsDiscarded += 1;
         logger.warn(
           { connectionId, organisationCode, bytesReceived: state.writer.size },
           'upload abandoned: session ended before close',
@@ -460,6 +463,7 @@ export function serveSftpSession(
       }
     }
     handles.clear();
+    return uploadsDiscarded;
   };
   // The client sent EOF (OpenSSH `sftp` at the end of a batch): like sftp-server
   // exiting, close our side too, or the client waits forever for the channel to close.

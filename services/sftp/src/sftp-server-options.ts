@@ -24,6 +24,7 @@ export type SftpEventAction =
   | 'sftp.login'
   | 'sftp.login_failed'
   | 'sftp.denied'
+  | 'sftp.session_expired'
   | 'file.received'
   | 'file.downloaded';
 
@@ -67,7 +68,7 @@ export interface SftpServerOptions {
    * upload: the client gets a failure and the final file is removed.
    */
   onUploadComplete(upload: SftpUpload): Promise<void>;
-  /** Audit sink: logins, failed logins, uploads, downloads and denied operations. */
+  /** Audit sink: logins, failed logins, timed-out sessions, uploads, downloads and denied operations. */
   onEvent(event: SftpEvent): Promise<void> | void;
   /** Default 2 GiB, enforced while writing. */
   maxUploadBytes?: number;

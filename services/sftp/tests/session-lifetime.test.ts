@@ -280,7 +280,22 @@ describe('session timeouts', () => {
     await closedByServer(client);
     expect(entries).toContainEqual({
       msg: 'sftp session closed by the server',
-      obj: expect.objectContaining({ organisationCode: 'M1', reason: 'idle_timeout' }),
+      obj: expect.objectContaining({ organisationCode: 'M1', reason: 'idle' }),
+    });
+    await waitFor(() => eventsOf(harness, 'sftp.session_expired').length === 1);
+    const [login] = eventsOf(harness, 'sftp.login');
+    const [expired] = eventsOf(harness, 'sftp.session_expired');
+    // Ids and counts only, tied to the login by its connection id.
+    expect(expired).toEqual({
+      action: 'sftp.session_expired',
+      organisationCode: 'M1',
+      remoteAddress: '127.0.0.1',
+      details: {
+        connectionId: login?.details.connectionId,
+        reason: 'idle',
+        limitSeconds: 0.3,
+        uploadsDiscarded: 0,
+      },
     });
   });
 
@@ -305,8 +320,15 @@ describe('session timeouts', () => {
     expect(performance.now() - started).toBeGreaterThan(500);
     expect(entries).toContainEqual({
       msg: 'sftp session closed by the server',
-      obj: expect.objectContaining({ organisationCode: 'M1', reason: 'session_timeout' }),
+      obj: expect.objectContaining({ organisationCode: 'M1', reason: 'max_duration' }),
     });
+    await waitFor(() => eventsOf(harness, 'sftp.session_expired').length === 1);
+    expect(eventsOf(harness, 'sftp.session_expired')).toMatchObject([
+      {
+        organisationCode: 'M1',
+        details: { reason: 'max_duration', limitSeconds: 1.5, uploadsDiscarded: 1 },
+      },
+    ]);
     await waitFor(async () => (await inboxOnDisk()).length === 0);
     expect(harness.uploads).toEqual([]);
     // The organisation's session slot is free again.

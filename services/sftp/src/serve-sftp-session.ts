@@ -398,7 +398,11 @@ export function serveSftpSession(
         return status(reqId, SFTP_STATUS.OK);
       }
       if (state.phase === 'failed') {
-        await discardUpload(context, state);
+        // Answered now, not after the discard: that waits for writes already on their
+        // way to disk, and a stalled disk would leave the client (fastPut closes the
+        // handle on an error before it reports it) without an answer. The discard goes
+        // on in the background; the name stays taken until the temp file is gone.
+        void discardUpload(context, state);
         return status(reqId, SFTP_STATUS.FAILURE, 'Upload failed');
       }
       // The file enters the platform now: the key that sent it must still be allowed.

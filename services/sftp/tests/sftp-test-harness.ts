@@ -1,7 +1,7 @@
 import { execFile } from 'node:child_process';
 import { createHash } from 'node:crypto';
-import { existsSync } from 'node:fs';
-import { mkdtemp, readdir, readFile, rm, writeFile } from 'node:fs/promises';
+import { closeSync, constants, existsSync, openSync } from 'node:fs';
+import { type FileHandle, mkdtemp, open, readdir, readFile, rm, writeFile } from 'node:fs/promises';
 import { connect, type Socket } from 'node:net';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
@@ -265,4 +265,31 @@ export function inboxOnDisk(harness: Harness, organisationCode = 'M1'): Promise<
 /** Hex SHA-256, as the server reports it for an upload. */
 export function sha256(data: Buffer): string {
   return createHash('sha256').update(data).digest('hex');
+}
+
+/**
+ * Stalls every asynchronous file operation of this process, as a hung disk or NFS
+ * mount would: each of libuv's pool threads (which run all `fs` calls) is left
+ * blocked opening a FIFO that has no writer. Resolves with `resume`, which opens
+ * the FIFO's other end so the blocked opens return, then closes everything. The
+ * client side of a test must not touch the file system meanwhile (raw SFTP writes
+ * from memory do not).
+ */
+export async function stallDisk(harness: Harness): Promise<{ resume(): Promise<void> }> {
+  const fifo = join(harness.directory, `stall-${Math.random().toString(36).slice(2)}`);
+  await run('mkfifo', [fifo]);
+  const poolThreads = Number(process.env.UV_THREADPOOL_SIZE) || 4;
+  const blocked: Promise<FileHandle>[] = [];
+  for (let thread = 0; thread < poolThreads; thread += 1) blocked.push(open(fifo, 'r'));
+  return {
+    async resume() {
+      // O_RDWR on a FIFO never blocks (Linux) and counts as its writer.
+      const writer = openSync(fifo, constants.O_RDWR);
+      try {
+        for (const handle of await Promise.all(blocked)) await handle.close();
+      } finally {
+        closeSync(writer);
+      }
+    },
+  };
 }

@@ -13,7 +13,9 @@ import {
   runOpenSshBatch,
   sftpCall,
   sha256,
+  stallDisk,
   startHarness,
+  waitFor,
 } from './sftp-test-harness.ts';
 
 const { STATUS_CODE } = ssh2.utils.sftp;
@@ -66,7 +68,8 @@ describe('upload data held in memory', () => {
       { organisationCode: 'M1', details: { reason: 'too_far_ahead', fileName: 'gap.pgp' } },
     ]);
     expect(harness.uploads).toEqual([]);
-    expect(await inboxOnDisk()).toEqual([]);
+    // The temp file of a failed upload is removed after its CLOSE is answered.
+    await waitFor(async () => (await inboxOnDisk()).length === 0);
   });
 
   it('bounds what waits for a gap per organisation and per process, across handles and sessions', async () => {
@@ -106,6 +109,58 @@ describe('upload data held in memory', () => {
     expect(harness.uploads).toEqual([]);
     expect(await inboxOnDisk('M1')).toEqual([]);
     expect(await inboxOnDisk('M10')).toEqual([]);
+  });
+
+  it('a stalled disk: the client is told at once to retry, and nothing partial is published', async () => {
+    harness = await startHarness({ uploadBuffer: { perOrganisationBytes: 1 * MiB } });
+    const client = await connectSftp(harness, 'M1', harness.keys.M1);
+    const sftp = rawSftp(client);
+    const handle = await openForWrite(sftp, '/in/stalled.pgp');
+    const data = randomBytes(2 * MiB);
+    const disk = await stallDisk(harness);
+    let writes: Promise<{ code: number; message: string }>[];
+    try {
+      // In order, as OpenSSH sftp and fastPut send: 64 × 32 KiB in flight, none reaches the disk.
+      writes = Array.from(
+        { length: data.length / CHUNK },
+        (_, index) =>
+          new Promise((resolve) => {
+            const offset = index * CHUNK;
+            sftp.write(handle, data, offset, CHUNK, offset, (error) => {
+              const failed = error as (Error & { code?: number }) | null | undefined;
+              resolve({ code: failed?.code ?? 0, message: failed?.message ?? '' });
+            });
+          }),
+      );
+      // Past the organisation's 1 MiB the upload fails, and the client hears it while
+      // the disk is still stalled: the refused write and the CLOSE that follows
+      // (what fastPut does on an error) are answered without waiting for the disk.
+      expect((await writes.at(-1))?.code).toBe(STATUS_CODE.FAILURE);
+      const closing = sftpCall((done) => sftp.close(handle, done));
+      const noAnswer = new Promise<{ code: 'no answer' }>((resolve) =>
+        setTimeout(resolve, 5000, { code: 'no answer' }),
+      );
+      expect((await Promise.race([closing, noAnswer])).code).toBe(STATUS_CODE.FAILURE);
+    } finally {
+      await disk.resume();
+    }
+
+    const outcomes = await Promise.all(writes);
+    expect(outcomes.filter(({ code }) => code === 0)).toEqual([]);
+    expect(outcomes.map(({ message }) => message)).toContain(
+      'Server busy: too much upload data pending, retry later',
+    );
+    expect(eventsOf(harness, 'sftp.denied')).toMatchObject([
+      { organisationCode: 'M1', details: { reason: 'buffer_full', fileName: 'stalled.pgp' } },
+    ]);
+    await waitFor(async () => (await inboxOnDisk()).length === 0);
+    expect(harness.uploads).toEqual([]);
+    expect(harness.server.uploadBufferStats().bytes).toBe(0);
+
+    // Once the disk answers, sending the file again under the same name succeeds.
+    await client.put(data, '/in/stalled.pgp');
+    await client.end();
+    expect(harness.uploads).toMatchObject([{ fileName: 'stalled.pgp', sha256: sha256(data) }]);
   });
 
   it('keeps ssh2 fastPut at its defaults (64 × 32 KiB in flight) working, several files at once', async () => {

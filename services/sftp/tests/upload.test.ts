@@ -168,7 +168,8 @@ describe('uploads', () => {
     const closed = await sftpCall((done) => sftp.close(handle, done));
     expect(closed.code).toBe(STATUS_CODE.FAILURE);
     await client.end();
-    expect(await inboxOnDisk()).toEqual([]);
+    // The temp file of a failed upload is removed after its CLOSE is answered.
+    await waitFor(async () => (await inboxOnDisk()).length === 0);
     expect(harness.uploads).toEqual([]);
   });
 

@@ -10,6 +10,7 @@ import {
 } from '@alliage/control';
 import { testControlDbKinds } from '@alliage/control/testing';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { CLIENT_DELIVERY_FIELDS, CLIENT_SELECTION_FIELDS } from '../src/client-views.ts';
 import { startTestApi, type TestApi } from './api-test-env.ts';
 import { clientDelivery, clientSelection } from './selection-samples.ts';
 
@@ -188,5 +189,125 @@ describe.each(testControlDbKinds())('selections over HTTP (%s)', (kind) => {
     expect(listed.text).not.toContain('seedCount');
     expect(listed.text).not.toContain('ECONNREFUSED');
     expect(listed.text).not.toContain('has expired');
+  });
+});
+
+/** Internal fields a client must never read: staff and principal references, internal ids. */
+const STAFF_ONLY_SELECTION_FIELDS = [
+  'clientOrgId',
+  'createdByRef',
+  'createdByPrincipal',
+  'orderedByRef',
+  'decidedByRef',
+];
+const STAFF_ONLY_DELIVERY_FIELDS = ['clientOrgId', 'seedCount', 'errorMessage', 'pushErrorMessage'];
+
+describe.each(testControlDbKinds())('client views of selections and deliveries (%s)', (kind) => {
+  let api: TestApi;
+
+  beforeAll(async () => {
+    api = await startTestApi(kind);
+  });
+  afterAll(async () => {
+    await api?.close();
+  });
+
+  const asClient = (method: string, path: string, body?: unknown) =>
+    api.call(method, path, { token: api.tokens.c01Marketer, ...(body ? { body } : {}) });
+  const keysOf = (value: unknown) => Object.keys(value as object).sort();
+
+  it('never names the staff who decided, nor internal ids, to the client; staff still see them', async () => {
+    const created = await asClient('POST', '/v1/selections', REQUEST);
+    expect(created.status, created.text).toBe(201);
+    const id = (created.json as { id: string }).id;
+    expect((await asClient('POST', `/v1/selections/${id}/count`)).status).toBe(200);
+    // The empty test pool counts "<20": a selection with a count an order accepts.
+    const ordered = await clientSelection(api, 'ordered');
+    const rejected = await api.call('POST', `/v1/selections/${ordered.id}/reject`, {
+      token: api.tokens.operator,
+      body: { reason: 'the brief names no campaign' },
+    });
+    expect(rejected.status, rejected.text).toBe(200);
+    const organisation = await api.call('GET', '/v1/organisations/C01', {
+      token: api.tokens.operator,
+    });
+    const clientOrgId = (organisation.json as { id: string }).id;
+    const operatorId = api.principals.operator.id;
+    const marketerId = api.principals.c01Marketer.id;
+
+    const asStaff = await api.call('GET', `/v1/selections/${ordered.id}`, {
+      token: api.tokens.compliance,
+    });
+    expect(asStaff.json).toMatchObject({
+      clientOrgId,
+      createdByPrincipal: marketerId,
+      orderedByRef: `principal:${marketerId}`,
+      decidedByRef: `principal:${operatorId}`,
+    });
+
+    const answers = [
+      created,
+      await asClient('GET', `/v1/selections/${ordered.id}`),
+      await asClient('GET', '/v1/selections'),
+      // Ordered again after the rejection: the answer is the client's too.
+      await asClient('POST', `/v1/selections/${ordered.id}/order`, { quantity: 20 }),
+    ];
+    for (const answer of answers) {
+      expect(answer.status, answer.text).toBe(200 + (answer === created ? 1 : 0));
+      const views = Array.isArray(answer.json) ? answer.json : [answer.json];
+      expect(views.length).toBeGreaterThan(0);
+      for (const view of views) {
+        expect(keysOf(view)).toEqual([...CLIENT_SELECTION_FIELDS].sort());
+        for (const field of STAFF_ONLY_SELECTION_FIELDS) expect(view).not.toHaveProperty(field);
+      }
+      expect(answer.text).not.toContain(operatorId);
+      expect(answer.text).not.toContain(marketerId);
+      expect(answer.text).not.toContain(clientOrgId);
+    }
+    expect(answers[1]?.json).toMatchObject({
+      status: 'rejected',
+      decisionReason: 'the brief names no campaign',
+    });
+  });
+
+  it('shows a client its deliveries without internal ids', async () => {
+    const written = await clientDelivery(api);
+    const organisation = await api.call('GET', '/v1/organisations/C01', {
+      token: api.tokens.operator,
+    });
+    const clientOrgId = (organisation.json as { id: string }).id;
+    const one = await asClient('GET', `/v1/deliveries/${written.id}`);
+    const all = await asClient('GET', '/v1/deliveries');
+    for (const answer of [one, all]) {
+      expect(answer.status, answer.text).toBe(200);
+      const views = Array.isArray(answer.json) ? answer.json : [answer.json];
+      for (const view of views) {
+        expect(keysOf(view)).toEqual([...CLIENT_DELIVERY_FIELDS].sort());
+        for (const field of STAFF_ONLY_DELIVERY_FIELDS) expect(view).not.toHaveProperty(field);
+      }
+      expect(answer.text).not.toContain(clientOrgId);
+    }
+    const asStaff = await api.call('GET', `/v1/deliveries/${written.id}`, {
+      token: api.tokens.operator,
+    });
+    expect(asStaff.json).toMatchObject({ clientOrgId, seedCount: 1 });
+  });
+
+  it('answers a count with the audience figures only', async () => {
+    const created = await asClient('POST', '/v1/selections', REQUEST);
+    const id = (created.json as { id: string }).id;
+    const counted = await asClient('POST', `/v1/selections/${id}/count`);
+    expect(counted.status, counted.text).toBe(200);
+    expect(keysOf(counted.json)).toEqual(
+      [
+        'selectionId',
+        'countedAt',
+        'channel',
+        'total',
+        'blurred',
+        'byChannel',
+        'byDepartement',
+      ].sort(),
+    );
   });
 });

@@ -9,13 +9,13 @@ import {
   listSelections,
   orderSelection,
   recordSeedHit,
-  type TDelivery,
 } from '@alliage/control';
-import { AppError, isStaffRole, ZChannel, ZSelectionRequest } from '@alliage/domain';
+import { AppError, ZChannel, ZSelectionRequest } from '@alliage/domain';
 import { countSelectionAudience, type TSelectionSettings } from '@alliage/selection';
 import type { TWarehouse } from '@alliage/warehouse';
 import { z } from 'zod';
 import { defineRoute, type TAuthContext } from '../api-route.ts';
+import { toDeliveryView, toSelectionView } from '../client-views.ts';
 import type { ApiDeps } from '../create-api-app.ts';
 import { ZObjectIdParams, ZOrganisationCodeParams } from '../request-schemas.ts';
 
@@ -43,23 +43,6 @@ function minimumOrder(deps: ApiDeps): number {
   return deps.selections?.settings.countThreshold ?? deps.pool?.countThreshold ?? 20;
 }
 
-/**
- * A client's view of its delivery: not how many rows are seeds (a seed must stay
- * indistinguishable from a real record to reveal misuse), nor the internal texts of a
- * failure (hosts, key fingerprints, causes): the stable `errorCode` / `pushErrorCode`
- * say what failed. Operators and compliance see the whole delivery.
- */
-function toDeliveryView(delivery: TDelivery, auth: TAuthContext) {
-  if (isStaffRole(auth.principal.role)) return delivery;
-  const {
-    seedCount: _seedCount,
-    errorMessage: _errorMessage,
-    pushErrorMessage: _pushErrorMessage,
-    ...clientView
-  } = delivery;
-  return clientView;
-}
-
 /** `POST /v1/selections`: a client marketer describes an audience (criteria, channel, purpose, dates). */
 export const createSelectionRoute = defineRoute({
   operationId: 'createSelection',
@@ -71,10 +54,13 @@ export const createSelectionRoute = defineRoute({
   body: ZSelectionRequest,
   status: 201,
   handler: async ({ ctx, auth, body }) =>
-    createSelection(ctx, auth.actor, {
-      clientOrgCode: auth.principal.organisationCode ?? '',
-      request: body,
-    }),
+    toSelectionView(
+      await createSelection(ctx, auth.actor, {
+        clientOrgCode: auth.principal.organisationCode ?? '',
+        request: body,
+      }),
+      auth,
+    ),
 });
 
 /** `GET /v1/selections`: a client's own selections; every selection for staff. */
@@ -85,7 +71,10 @@ export const listSelectionsRoute = defineRoute({
   summary: 'List selections (clients: their own)',
   tag: 'selections',
   roles: ['client_marketer', ...STAFF],
-  handler: async ({ ctx, auth }) => listSelections(ctx, clientScope(auth)),
+  handler: async ({ ctx, auth }) =>
+    (await listSelections(ctx, clientScope(auth))).map((selection) =>
+      toSelectionView(selection, auth),
+    ),
 });
 
 /** `GET /v1/selections/:id`: one selection (another client's answers 404). */
@@ -97,7 +86,8 @@ export const getSelectionRoute = defineRoute({
   tag: 'selections',
   roles: ['client_marketer', ...STAFF],
   params: ZObjectIdParams,
-  handler: async ({ ctx, auth, params }) => getSelection(ctx, params.id, clientScope(auth)),
+  handler: async ({ ctx, auth, params }) =>
+    toSelectionView(await getSelection(ctx, params.id, clientScope(auth)), auth),
 });
 
 /**
@@ -137,12 +127,15 @@ export const orderSelectionRoute = defineRoute({
   params: ZObjectIdParams,
   body: z.object({ quantity: z.number().int().min(1).max(10_000_000) }).strict(),
   handler: async ({ ctx, auth, deps, params, body }) =>
-    orderSelection(ctx, auth.actor, {
-      selectionId: params.id,
-      ...clientScope(auth),
-      quantity: body.quantity,
-      minimum: minimumOrder(deps),
-    }),
+    toSelectionView(
+      await orderSelection(ctx, auth.actor, {
+        selectionId: params.id,
+        ...clientScope(auth),
+        quantity: body.quantity,
+        minimum: minimumOrder(deps),
+      }),
+      auth,
+    ),
 });
 
 const ZDecisionBody = z.object({ reason: z.string().trim().min(1).max(1000) }).strict();

@@ -1,10 +1,17 @@
 import { ZAuditAction } from '@alliage/domain';
 import { z } from 'zod';
+import { ZAuditCursor } from './audit-cursor.ts';
 
 /** Page size when a filter names none. */
 export const DEFAULT_AUDIT_PAGE_SIZE = 100;
 
-const ZFilterText = z.string().trim().min(1).max(200);
+// No control characters: PostgreSQL refuses a NUL in a text parameter (a 500, not a 400).
+const ZFilterText = z
+  .string()
+  .trim()
+  .min(1)
+  .max(200)
+  .regex(/^\P{Cc}*$/u, 'must not contain control characters');
 
 /** `a,b` and `['a,b', 'c']` (a repeated query parameter) to `['a', 'b', 'c']`. */
 function splitActions(value: unknown): unknown {
@@ -32,7 +39,7 @@ export const ZAuditFilter = z.strictObject({
   from: z.coerce.date().optional(),
   to: z.coerce.date().optional(),
   /** `nextCursor` of the previous page. */
-  cursor: z.string().min(1).max(200).optional(),
+  cursor: ZAuditCursor.optional(),
   /** 1..1000; DEFAULT_AUDIT_PAGE_SIZE when absent. */
   limit: z.coerce.number().int().min(1).max(1000).optional(),
 });

@@ -19,6 +19,7 @@ export type { TAuditRowForHash } from './audit-compute-hash.ts';
 export { computeAuditHash, GENESIS_HASH, toAuditRowForHash } from './audit-compute-hash.ts';
 export type { TCheckpointSigner, TSignedCheckpoint } from './audit-create-checkpoint.ts';
 export { createAuditCheckpoint } from './audit-create-checkpoint.ts';
+export { ZAuditCursor } from './audit-cursor.ts';
 export { describeAuditExportVerification } from './audit-describe-export-verification.ts';
 export type { TAuditEvent, TAuditEventInput } from './audit-event.ts';
 export type { TAuditExportOptions } from './audit-export-events.ts';

@@ -22,3 +22,43 @@ export type TOrganisationObjectParams = z.infer<typeof ZOrganisationObjectParams
 export const ZQueryFlag = z
   .enum(['1', 'true', '0', 'false'])
   .transform((value) => value === '1' || value === 'true');
+
+/**
+ * A whole number of a query string, in plain decimal digits between `min` and `max`:
+ * not `0x10`, `1e2`, ` 5` or `1.0`, which `Number()` would take.
+ *
+ * @example
+ * z.object({ limit: queryInteger(1, 1000).optional() })
+ */
+export function queryInteger(min: number, max: number) {
+  return z
+    .string()
+    .regex(/^(0|[1-9][0-9]{0,15})$/, 'must be a whole number in decimal digits')
+    .transform(Number)
+    .pipe(z.number().int().min(min).max(max));
+}
+
+/**
+ * A text filter of a query string: trimmed, 1 to `max` characters, no control
+ * characters (a NUL would make PostgreSQL fail rather than match nothing).
+ */
+export function queryText(max: number) {
+  return z
+    .string()
+    .trim()
+    .min(1)
+    .max(max)
+    .regex(/^\P{Cc}*$/u, 'must not contain control characters');
+}
+
+/**
+ * An instant of a query string: an ISO date (midnight UTC) or an ISO date-time with its
+ * offset, in years 0001 to 9999 (UTC) that the database stores.
+ */
+export const ZQueryInstant = z
+  .union([z.iso.datetime({ offset: true }), z.iso.date()])
+  .transform((value) => new Date(value))
+  .refine((date) => {
+    const year = date.getUTCFullYear();
+    return year >= 1 && year <= 9999;
+  }, 'must fall in years 0001 to 9999');

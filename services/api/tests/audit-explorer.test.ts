@@ -16,6 +16,45 @@ import { startTestApi, type TestApi } from './api-test-env.ts';
 
 const EVENT_COUNT = 5000;
 
+const cursorOf = (text: string) => Buffer.from(text, 'utf8').toString('base64url');
+
+/** A query the audit routes must refuse at the boundary, and the parameter they must name. */
+const REFUSED: [query: string, parameter: string][] = [
+  ['colour=red', 'colour'],
+  // Wrong types: numbers are plain decimal integers, one value per parameter.
+  ['limit=abc', 'limit'],
+  ['limit=0x10', 'limit'],
+  ['limit=1e2', 'limit'],
+  ['limit=%205', 'limit'],
+  ['limit=1&limit=2', 'limit'],
+  ['limit=1001', 'limit'],
+  ['instructionVersion=1.5', 'instructionVersion'],
+  ['instructionVersion=0x1', 'instructionVersion'],
+  ['instructionVersion=99999999999', 'instructionVersion'],
+  ['actor=a&actor=b', 'actor'],
+  // Bad dates, and a range that ends before it starts.
+  ['from=2026-13-45', 'from'],
+  ['from=yesterday', 'from'],
+  ['from=0000-01-01', 'from'],
+  ['to=2026-02-30', 'to'],
+  ['from=2026-05-01&to=2026-01-01', 'to'],
+  // Cursors this API never returned: a seq out of range, garbage.
+  [`cursor=${cursorOf('seq:99999999999999999')}`, 'cursor'],
+  [`cursor=${cursorOf('seq:-1')}`, 'cursor'],
+  ['cursor=%00', 'cursor'],
+  // Over-long, blank, or carrying control characters (a NUL makes PostgreSQL fail).
+  [`actor=${'a'.repeat(201)}`, 'actor'],
+  [`objectId=${'b'.repeat(201)}`, 'objectId'],
+  [`cursor=${'c'.repeat(201)}`, 'cursor'],
+  ['actor=%20%20', 'actor'],
+  ['actor=%00', 'actor'],
+  ['objectId=drop%00-1', 'objectId'],
+  ['objectType=file%0Adrop', 'objectType'],
+];
+
+/** Paging parameters the export does not take (it refuses them as unknown). */
+const PAGING = new Set(['limit', 'cursor']);
+
 describe.each(testControlDbKinds())('audit explorer over HTTP (%s)', (kind) => {
   let api: TestApi;
 
@@ -151,6 +190,40 @@ describe.each(testControlDbKinds())('audit explorer over HTTP (%s)', (kind) => {
       token: api.tokens.m01Admin,
     });
     expect(notAFilter.status).toBe(400);
+  });
+
+  it('refuses a malformed filter at the boundary: a 400 naming it, never a database error', async () => {
+    const routes = ['/v1/audit?', '/v1/members/M01/audit?', '/v1/audit/export?format=csv&'];
+    /** Every case answered otherwise, to see them all at once. */
+    const wrong: string[] = [];
+    for (const [query, parameter] of REFUSED) {
+      for (const route of routes) {
+        if (route.startsWith('/v1/audit/export') && PAGING.has(parameter)) continue;
+        const where = `${route}${query.slice(0, 40)}`;
+        const response = await api
+          .call('GET', `${route}${query}`, { token: api.tokens.compliance })
+          .catch((error: unknown) => ({ status: String(error), json: undefined }));
+        const paths = (response.json as { errors?: { path: string }[] } | undefined)?.errors?.map(
+          (error) => error.path,
+        );
+        if (response.status !== 400 || !paths?.includes(`query.${parameter}`)) {
+          wrong.push(`${where} → ${response.status} ${paths?.join(',') ?? ''}`);
+        }
+      }
+    }
+    expect(wrong).toEqual([]);
+  });
+
+  it('still reads with well-formed filters; the tail count is decimal digits too', async () => {
+    const page = await api.call(
+      'GET',
+      `/v1/audit?actor=system&objectType=organisation&instructionVersion=1&from=2020-01-01&to=2999-01-01T00:00:00Z&limit=5&cursor=${cursorOf('seq:0')}`,
+      { token: api.tokens.compliance },
+    );
+    expect(page.status, page.text).toBe(200);
+    const tail = await api.call('GET', '/v1/audit/tail?n=0x10', { token: api.tokens.compliance });
+    expect(tail.status).toBe(400);
+    expect(tail.text).toContain('query.n');
   });
 
   it('alerts on repeated denied accesses and on a broken chain, through the webhook', async () => {

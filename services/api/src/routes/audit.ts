@@ -8,18 +8,20 @@ import {
   listLatestAuditEvents,
   readAuditCheckpoint,
   runAuditVerification,
+  ZAuditCursor,
   ZAuditExportFormat,
 } from '@alliage/control';
 import { AppError, isAppError, isMember, ZAuditAction, ZOrgCode } from '@alliage/domain';
 import { z } from 'zod';
 import { defineRoute, streamReply } from '../api-route.ts';
-import { ZOrganisationCodeParams } from '../request-schemas.ts';
+import {
+  queryInteger,
+  queryText,
+  ZOrganisationCodeParams,
+  ZQueryInstant,
+} from '../request-schemas.ts';
 
 const AUDIT_READERS = ['operator', 'compliance'] as const;
-
-const ZInstant = z
-  .union([z.iso.datetime({ offset: true }), z.iso.date()])
-  .transform((value) => new Date(value));
 
 /** `action=a&action=b` or `action=a,b`. */
 const ZActionList = z
@@ -32,35 +34,55 @@ const ZActionList = z
   )
   .pipe(z.array(ZAuditAction).min(1).max(50));
 
-export const ZListAuditQuery = z
-  .object({
-    action: ZActionList.optional(),
-    organisation: ZOrgCode.optional(),
-    actor: z.string().min(1).max(200).optional(),
-    objectType: z.string().min(1).max(100).optional(),
-    objectId: z.string().min(1).max(200).optional(),
-    instructionVersion: z.coerce.number().int().min(1).optional(),
-    from: ZInstant.optional(),
-    to: ZInstant.optional(),
-    cursor: z.string().min(1).max(200).optional(),
-    limit: z.coerce.number().int().min(1).max(1000).optional(),
-  })
-  .strict();
+/**
+ * The filters of `GET /v1/audit`, each checked here, at the boundary: every value is
+ * bound as a parameter of the search, and one the database would refuse (a NUL, year
+ * 0000, an integer out of range) must be a 400 naming it, not a 500.
+ */
+const AUDIT_QUERY_SHAPE = {
+  action: ZActionList.optional(),
+  organisation: ZOrgCode.optional(),
+  actor: queryText(200).optional(),
+  objectType: queryText(100).optional(),
+  objectId: queryText(200).optional(),
+  instructionVersion: queryInteger(1, 2_147_483_647).optional(),
+  from: ZQueryInstant.optional(),
+  to: ZQueryInstant.optional(),
+  cursor: ZAuditCursor.optional(),
+  limit: queryInteger(1, 1000).optional(),
+};
+
+const ZAuditQueryFields = z.strictObject(AUDIT_QUERY_SHAPE);
+
+/** `schema`, refusing a `to` that is not after `from` (`to` is exclusive). */
+function withInstantRange<T extends z.ZodType<{ from?: Date | undefined; to?: Date | undefined }>>(
+  schema: T,
+) {
+  return schema.superRefine(({ from, to }, issues) => {
+    if (from !== undefined && to !== undefined && to.getTime() <= from.getTime()) {
+      issues.addIssue({ code: 'custom', path: ['to'], message: 'must be after from' });
+    }
+  });
+}
+
+export const ZListAuditQuery = withInstantRange(ZAuditQueryFields);
 export type TListAuditQuery = z.infer<typeof ZListAuditQuery>;
 
 /** `GET /v1/audit/export`: the filters of `GET /v1/audit` (no paging) and the format. */
-export const ZExportAuditQuery = ZListAuditQuery.omit({ cursor: true, limit: true })
-  .extend({ format: ZAuditExportFormat })
-  .strict();
+export const ZExportAuditQuery = withInstantRange(
+  ZAuditQueryFields.omit({ cursor: true, limit: true })
+    .extend({ format: ZAuditExportFormat })
+    .strict(),
+);
 export type TExportAuditQuery = z.infer<typeof ZExportAuditQuery>;
 
 /** `GET /v1/members/:code/audit`: the filters of `GET /v1/audit` but the organisation (it is the path's). */
-export const ZMemberAuditQuery = ZListAuditQuery.omit({ organisation: true }).strict();
+export const ZMemberAuditQuery = withInstantRange(
+  ZAuditQueryFields.omit({ organisation: true }).strict(),
+);
 export type TMemberAuditQuery = z.infer<typeof ZMemberAuditQuery>;
 
-export const ZAuditTailQuery = z
-  .object({ n: z.coerce.number().int().min(1).max(1000).default(20) })
-  .strict();
+export const ZAuditTailQuery = z.object({ n: queryInteger(1, 1000).default(20) }).strict();
 export type TAuditTailQuery = z.infer<typeof ZAuditTailQuery>;
 
 /** Body of `POST /v1/audit/verify`: a checkpoint as `POST /v1/audit/checkpoints` signed it. */

@@ -26,7 +26,10 @@ export function bodyLimitBytes(limit: string): number {
  * authenticated and authorised: nothing reads a body before that, so an anonymous or
  * refused request never makes the API buffer or parse megabytes. A declared length
  * above the limit is refused (413) before a byte is read: Express's parser would read
- * the whole body first, to discard it.
+ * the whole body first, to discard it. A body without a declared length (chunked) is
+ * refused as soon as its bytes pass the limit: Express's parser would again read the
+ * rest to discard it, and answer only once the caller stops sending — never, for a
+ * caller that does not. The error handler then closes the connection.
  *
  * @example
  * const readBody = createJsonBodyReader('4mb');
@@ -38,17 +41,30 @@ export function createJsonBodyReader(limit: string): TJsonBodyReader {
   return (req, res) => {
     const declared = Number(req.headers['content-length']);
     if (Number.isFinite(declared) && declared > maxBytes) {
-      return Promise.reject(
-        new AppError('payload_too_large', 'the request body is larger than this route accepts'),
-      );
+      return Promise.reject(tooLarge());
     }
     // The client waits for this before it sends the body (start-api-server holds it back).
     if (req.headers.expect?.toLowerCase() === '100-continue') res.writeContinue();
     return new Promise((resolve, reject) => {
+      // Counts the bytes as they arrive, before the parser sees them (compressed bytes,
+      // for a compressed body: the parser bounds what they inflate to).
+      let received = 0;
+      const countBytes = (chunk: Buffer) => {
+        received += chunk.length;
+        if (received <= maxBytes) return;
+        req.off('data', countBytes);
+        reject(tooLarge());
+      };
+      req.on('data', countBytes);
       parse(req, res, (error?: unknown) => {
+        req.off('data', countBytes);
         if (error) reject(error);
         else resolve(req.body);
       });
     });
   };
+}
+
+function tooLarge(): AppError {
+  return new AppError('payload_too_large', 'the request body is larger than this route accepts');
 }

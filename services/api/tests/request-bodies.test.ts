@@ -1,3 +1,4 @@
+import { request } from 'node:http';
 import { connect } from 'node:net';
 import { testControlDbKinds } from '@alliage/control/testing';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
@@ -66,6 +67,86 @@ function exchangeRaw(url: string, request: RawRequest): Promise<RawAnswer> {
       resolve({ statuses, connection });
       socket.destroy();
     });
+  });
+}
+
+interface ChunkedOutcome {
+  /** The answer's status, or null when none came. */
+  status: number | null;
+  connection: string | undefined;
+  /** Body bytes written when the answer arrived. */
+  sentAtAnswer: number;
+  /** Body bytes written in all, when the connection closed or the client gave up. */
+  sent: number;
+  /** False when the client gave up waiting instead. */
+  closedByServer: boolean;
+}
+
+/**
+ * Posts a chunked body to `path` that never ends: 16 KiB chunks, as fast as the server
+ * takes them, up to `capBytes`; then waits `graceMs` for an answer. Resolves once the
+ * connection is closed (or the wait is over) with what was answered and written.
+ */
+function sendEndlessChunkedBody(
+  url: string,
+  options: { path: string; token: string; capBytes: number; graceMs: number },
+): Promise<ChunkedOutcome> {
+  const { hostname, port } = new URL(url);
+  return new Promise((resolve) => {
+    const outcome: ChunkedOutcome = {
+      status: null,
+      connection: undefined,
+      sentAtAnswer: -1,
+      sent: 0,
+      closedByServer: false,
+    };
+    const chunk = Buffer.alloc(16 * 1024, 'x');
+    let settled = false;
+    const finish = (closedByServer: boolean) => {
+      if (settled) return;
+      settled = true;
+      outcome.closedByServer = closedByServer;
+      clearTimeout(giveUp);
+      req.destroy();
+      resolve(outcome);
+    };
+    let giveUp = setTimeout(() => finish(false), 30_000);
+    const req = request({
+      host: hostname,
+      port: Number(port),
+      method: 'POST',
+      path: options.path,
+      headers: {
+        authorization: `Bearer ${options.token}`,
+        'content-type': 'application/json',
+        'transfer-encoding': 'chunked',
+      },
+    });
+    req.on('response', (res) => {
+      outcome.status = res.statusCode ?? null;
+      outcome.connection = res.headers.connection;
+      outcome.sentAtAnswer = outcome.sent;
+      res.resume();
+    });
+    // The server closing the connection under a write (EPIPE, ECONNRESET) is expected.
+    req.on('error', () => finish(true));
+    req.on('close', () => finish(true));
+    const pump = () => {
+      while (!settled && outcome.sent < options.capBytes) {
+        const head = outcome.sent === 0 ? Buffer.from('{"name":"') : chunk;
+        outcome.sent += head.length;
+        if (!req.write(head)) {
+          req.once('drain', pump);
+          return;
+        }
+      }
+      // Everything written and still no end sent: wait a little for an answer.
+      if (!settled) {
+        clearTimeout(giveUp);
+        giveUp = setTimeout(() => finish(false), options.graceMs);
+      }
+    };
+    pump();
   });
 }
 
@@ -140,5 +221,48 @@ describe.each(testControlDbKinds())('request bodies are read after authorisation
       closeAfter: true,
     });
     expect(operator.statuses).toEqual([100, 400]);
+  });
+  it('answers 413 as soon as a chunked body passes the limit, and reads no more of it', async () => {
+    const limit = 100 * 1024;
+    const outcome = await sendEndlessChunkedBody(api.url, {
+      path: '/v1/organisations',
+      token: api.tokens.operator,
+      capBytes: 256 * 1024 * 1024,
+      graceMs: 2000,
+    });
+    expect(outcome.status).toBe(413);
+    expect(outcome.connection).toBe('close');
+    // The answer comes once the limit is passed, not once the body ends (it never does);
+    // what was written beyond it sat in socket buffers, and the connection then closed.
+    expect(outcome.sentAtAnswer).toBeGreaterThan(limit);
+    expect(outcome.sent).toBeLessThan(32 * 1024 * 1024);
+    expect(outcome.closedByServer).toBe(true);
+  });
+
+  it('still reads a chunked body under the limit', async () => {
+    const { hostname, port } = new URL(api.url);
+    const status = await new Promise<number | undefined>((resolve, reject) => {
+      const req = request(
+        {
+          host: hostname,
+          port: Number(port),
+          method: 'POST',
+          path: '/v1/organisations',
+          headers: {
+            authorization: `Bearer ${api.tokens.operator}`,
+            'content-type': 'application/json',
+            'transfer-encoding': 'chunked',
+          },
+        },
+        (res) => {
+          res.resume();
+          resolve(res.statusCode);
+        },
+      );
+      req.on('error', reject);
+      req.write('{"code":"C09","name":"Chunked client",');
+      req.end('"kind":"client","sector":"energie"}');
+    });
+    expect(status).toBe(201);
   });
 });

@@ -15,17 +15,20 @@ export const PLATFORM_PGP_FILES = {
 
 /**
  * Returns the platform PGP key pair of the secrets directory, generating it only
- * when neither file exists. The private key is the truth and is never replaced:
+ * when neither file exists — protected with `passphrase` (ALLIAGE_PGP_PASSPHRASE)
+ * when one is configured. The private key is the truth and is never replaced:
  * files members encrypted to it must stay readable. A missing or different public
  * file is written again from it; a public file without its private key stops the
- * start, since generating a pair would silently swap the key members encrypt to.
+ * start, since generating a pair would silently swap the key members encrypt to. A
+ * protected key the passphrase does not unlock stops the start too (else the first
+ * delivery or file would fail); a clear key while a passphrase is set is a warning.
  *
  * @example
- * const { armoredPrivateKey, armoredPublicKey } = await ensurePlatformPgpKey('/var/lib/alliage/secrets');
+ * const { armoredPrivateKey, armoredPublicKey } = await ensurePlatformPgpKey('/var/lib/alliage/secrets', { passphrase });
  */
 export async function ensurePlatformPgpKey(
   directory: string,
-  options: { warn?: TSecretWarn } = {},
+  options: { warn?: TSecretWarn; passphrase?: string | null } = {},
 ): Promise<{ armoredPrivateKey: string; armoredPublicKey: string; generated: boolean }> {
   const warn = options.warn ?? logSecretWarning;
   const privatePath = path.join(directory, PLATFORM_PGP_FILES.privateKey);
@@ -44,12 +47,14 @@ export async function ensurePlatformPgpKey(
     const pair = await generatePgpKeyPair({
       name: 'Alliage platform',
       email: 'platform@alliage.invalid',
+      ...(options.passphrase ? { passphrase: options.passphrase } : {}),
     });
     // False when another process created it first: its key is the one to use.
     generated = writeSecretFile(privatePath, pair.armoredPrivateKey);
   }
   const armoredPrivateKey = readSecretFile(privatePath, { warn });
   const privateKey = await openpgp.readPrivateKey({ armoredKey: armoredPrivateKey });
+  await checkPassphrase(privateKey, options.passphrase ?? null, warn);
   const armoredPublicKey = privateKey.toPublic().armor();
   const stored = existsSync(publicPath) ? readSecretFile(publicPath, { warn }) : null;
   if (stored !== armoredPublicKey) {
@@ -65,4 +70,36 @@ export async function ensurePlatformPgpKey(
     }
   }
   return { armoredPrivateKey, armoredPublicKey, generated };
+}
+
+/** Stops the start unless the configured passphrase unlocks the key (see ensurePlatformPgpKey). */
+async function checkPassphrase(
+  privateKey: openpgp.PrivateKey,
+  passphrase: string | null,
+  warn: TSecretWarn,
+): Promise<void> {
+  const file = `secrets/${PLATFORM_PGP_FILES.privateKey}`;
+  if (privateKey.isDecrypted()) {
+    if (passphrase) {
+      warn({
+        file: PLATFORM_PGP_FILES.privateKey,
+        message:
+          'the platform private key is not protected by ALLIAGE_PGP_PASSPHRASE (it was generated without it): ' +
+          'rotate it (alliage platform rotate-pgp-key) to get a protected key',
+      });
+    }
+    return;
+  }
+  if (!passphrase) {
+    throw new AppError(
+      'conflict',
+      `${file} is protected by a passphrase: set ALLIAGE_PGP_PASSPHRASE to it`,
+    );
+  }
+  try {
+    await openpgp.decryptKey({ privateKey, passphrase });
+  } catch {
+    // No cause: nothing about the passphrase may reach a log.
+    throw new AppError('conflict', `ALLIAGE_PGP_PASSPHRASE does not unlock ${file}`);
+  }
 }

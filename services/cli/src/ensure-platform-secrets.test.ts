@@ -12,7 +12,9 @@ import {
 } from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
+import { Readable } from 'node:stream';
 import { loadConfig, type TConfig } from '@alliage/config';
+import { decryptVerifiedStream, detectGpg, signText, verifySignedText } from '@alliage/crypto';
 import * as openpgp from 'openpgp';
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
 import { ensurePlatformSecrets } from './ensure-platform-secrets.ts';
@@ -175,5 +177,87 @@ describe('ensurePlatformSecrets', () => {
     expect(statSync(secretsDir).mode & 0o777).toBe(0o700);
     for (const name of readdirSync(secretsDir)) expect(mode(name)).toBe(0o600);
     expect(warnings).toEqual([]);
+  });
+  it('protects a generated platform key with ALLIAGE_PGP_PASSPHRASE, which unlocks it at start', async () => {
+    const passphrase = 'test-only platform passphrase';
+    config = loadConfig({ ALLIAGE_DATA_DIR: dataDir, ALLIAGE_PGP_PASSPHRASE: passphrase });
+    const secrets = await ensurePlatformSecrets(config, { warn });
+
+    expect(secrets.generated).toContain('pgp');
+    expect(mode('platform-pgp.key')).toBe(0o600);
+    const stored = await openpgp.readPrivateKey({ armoredKey: read('platform-pgp.key') });
+    expect(stored.isDecrypted()).toBe(false);
+    await expect(
+      openpgp.decryptKey({ privateKey: stored, passphrase: 'not the passphrase' }),
+    ).rejects.toThrow();
+    expect(secrets.pgp.passphrase).toBe(passphrase);
+
+    // What the platform does with it once started: sign (checkpoints, deliveries) and
+    // decrypt a member's file, with either engine.
+    const signed = await signText({
+      text: 'checkpoint',
+      armoredPrivateKey: secrets.pgp.armoredPrivateKey,
+      passphrase,
+    });
+    const verified = await verifySignedText({
+      signedMessage: signed,
+      armoredPublicKeys: [secrets.pgp.armoredPublicKey],
+    });
+    expect(verified.text).toBe('checkpoint');
+    const member = await openpgp.generateKey({
+      type: 'ecc',
+      curve: 'ed25519Legacy',
+      userIDs: [{ name: 'Test member', email: 'member@alliage.invalid' }],
+      format: 'object',
+    });
+    const file = await openpgp.encrypt({
+      message: await openpgp.createMessage({ binary: Buffer.from('customer_id\nC1\n') }),
+      encryptionKeys: await openpgp.readKey({ armoredKey: secrets.pgp.armoredPublicKey }),
+      signingKeys: member.privateKey,
+    });
+    const engines = (await detectGpg()) ? (['openpgp', 'gpg'] as const) : (['openpgp'] as const);
+    for (const engine of engines) {
+      const { plaintext, verified: decrypted } = decryptVerifiedStream({
+        input: Readable.from([Buffer.from(file as string)]),
+        decryptionKeys: [secrets.pgp],
+        signerPublicKeys: [member.publicKey.armor()],
+        maxPlaintextBytes: 1024,
+        engine,
+      });
+      expect(await new Response(plaintext).text(), engine).toBe('customer_id\nC1\n');
+      await expect(decrypted, engine).resolves.toMatchObject({ engine });
+    }
+
+    // The next start reads the same protected key.
+    const restarted = await ensurePlatformSecrets(config, { warn });
+    expect(restarted.pgp.fingerprint).toBe(secrets.pgp.fingerprint);
+    expect(warnings).toEqual([]);
+  });
+  it('stops the start when the passphrase does not unlock the key, and warns of a clear key', async () => {
+    const protectedConfig = loadConfig({
+      ALLIAGE_DATA_DIR: dataDir,
+      ALLIAGE_PGP_PASSPHRASE: 'test-only platform passphrase',
+    });
+    await ensurePlatformSecrets(protectedConfig, { warn });
+    for (const env of [{ ALLIAGE_PGP_PASSPHRASE: 'test-only wrong passphrase' }, {}]) {
+      await expect(
+        ensurePlatformSecrets(loadConfig({ ALLIAGE_DATA_DIR: dataDir, ...env }), { warn }),
+      ).rejects.toMatchObject({
+        code: 'conflict',
+        message: expect.stringContaining('platform-pgp.key'),
+      });
+    }
+
+    // A key generated in clear (before the passphrase was set) still starts, with a warning.
+    rmSync(secretsDir, { recursive: true });
+    await ensurePlatformSecrets(config, { warn });
+    const started = await ensurePlatformSecrets(protectedConfig, { warn });
+    expect(started.pgp.passphrase).toBe('test-only platform passphrase');
+    expect(warnings).toEqual([
+      expect.objectContaining({
+        file: 'platform-pgp.key',
+        message: expect.stringContaining('not protected by ALLIAGE_PGP_PASSPHRASE'),
+      }),
+    ]);
   });
 });

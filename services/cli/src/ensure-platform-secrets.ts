@@ -78,7 +78,10 @@ export async function ensurePlatformSecrets(
     const privateKey = await openpgp.readPrivateKey({ armoredKey: armoredPrivateKey });
     armoredPublicKey = privateKey.toPublic().armor();
   } else {
-    const pair = await ensurePlatformPgpKey(dir, { warn });
+    const pair = await ensurePlatformPgpKey(dir, {
+      warn,
+      passphrase: config.secrets.pgpPassphrase,
+    });
     ({ armoredPrivateKey, armoredPublicKey } = pair);
     if (pair.generated) created('pgp', PLATFORM_PGP_FILES.privateKey);
   }

@@ -1,7 +1,8 @@
 import { parseInput, type TRepoussoirEntryInput, ZRepoussoirEntryInput } from '@alliage/domain';
 import { appendAuditEvent } from './audit-append-event.ts';
 import type { ControlContext, TActor } from './control-context.ts';
-import { insertRepoussoirEntries, repoussoirChangeDetails } from './insert-repoussoir-entries.ts';
+import { insertRepoussoirEntries } from './insert-repoussoir-entries.ts';
+import { repoussoirChangeDetails, tallyRepoussoirEntries } from './repoussoir-change-details.ts';
 import { type TRepoussoirEntry, toRepoussoirEntry } from './repoussoir-entry.ts';
 
 /** The entry in force after an add, and whether it was there before. */
@@ -53,7 +54,7 @@ export async function addRepoussoirEntry(
       objectId: row.id,
       details: repoussoirChangeDetails({
         operation: 'add',
-        entries,
+        tally: tallyRepoussoirEntries(entries),
         added: created,
         source: provenance.source,
       }),

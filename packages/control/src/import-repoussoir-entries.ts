@@ -6,9 +6,13 @@ import {
   ZRepoussoirProvenance,
 } from '@alliage/domain';
 import { z } from 'zod';
-import { appendAuditEvent } from './audit-append-event.ts';
+import {
+  appendRepoussoirImportEvent,
+  type TRepoussoirImportAudit,
+} from './append-repoussoir-import-event.ts';
 import type { ControlContext, TActor } from './control-context.ts';
-import { insertRepoussoirEntries, repoussoirChangeDetails } from './insert-repoussoir-entries.ts';
+import { insertRepoussoirEntries } from './insert-repoussoir-entries.ts';
+import { tallyRepoussoirEntries } from './repoussoir-change-details.ts';
 
 /** What an import did: entries created, and entries that were already active (or repeated). */
 export interface TRepoussoirImportResult {
@@ -33,7 +37,7 @@ export async function importRepoussoirEntries(
   actor: TActor,
   entries: readonly TRepoussoirHashEntryInput[],
   options: TRepoussoirProvenanceInput,
-  audit: { organisationCode?: string; details?: Record<string, unknown> } = {},
+  audit: TRepoussoirImportAudit = {},
 ): Promise<TRepoussoirImportResult> {
   const parsed = parseInput(ZImportEntries, entries, 'entries');
   const provenance = parseInput(ZRepoussoirProvenance, options);
@@ -44,20 +48,12 @@ export async function importRepoussoirEntries(
       entries: parsed,
       provenance,
     });
-    await appendAuditEvent(trx, ctx.clock, {
-      action: 'repoussoir.changed',
+    await appendRepoussoirImportEvent(trx, ctx.clock, {
       actor,
-      objectType: 'repoussoir',
-      organisationCode: audit.organisationCode ?? null,
-      details: {
-        ...audit.details,
-        ...repoussoirChangeDetails({
-          operation: 'import',
-          entries: parsed,
-          added: created,
-          source: provenance.source,
-        }),
-      },
+      audit,
+      tally: tallyRepoussoirEntries(parsed),
+      added: created,
+      source: provenance.source,
     });
     return { added: created, alreadyPresent: parsed.length - created };
   });

@@ -73,6 +73,11 @@ export { getPullSource } from './get-pull-source.ts';
 export { getPushTarget } from './get-push-target.ts';
 export type { TRemoteFile } from './has-pulled-file.ts';
 export { hasPulledFile } from './has-pulled-file.ts';
+export type {
+  TStagedRepoussoirDecision,
+  TStageRepoussoirEntries,
+} from './import-repoussoir-batches.ts';
+export { importRepoussoirBatches } from './import-repoussoir-batches.ts';
 export type { TRepoussoirImportResult } from './import-repoussoir-entries.ts';
 export { importRepoussoirEntries } from './import-repoussoir-entries.ts';
 export type { TInstruction } from './instruction.ts';

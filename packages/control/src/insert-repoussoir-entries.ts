@@ -7,7 +7,7 @@ import type { ControlSchema } from './schema.ts';
 // 7 bound values a row: 1,000 rows stay far below PostgreSQL's 65,535 parameters.
 const INSERT_CHUNK_ROWS = 1_000;
 /** The columns of the unique index `repoussoir_entries_active` (control migration 0012). */
-const ACTIVE_ENTRY_KEY = sql`kind, hmac, scope, source, (coalesce(source_reference, ''))`;
+export const ACTIVE_ENTRY_KEY = sql`kind, hmac, scope, source, (coalesce(source_reference, ''))`;
 
 /**
  * Inserts, inside `trx`, the entries not already in force with the same kind, hash, scope
@@ -56,29 +56,4 @@ export async function insertRepoussoirEntries(
     created += chunk.length;
   }
   return created;
-}
-
-/**
- * Details of a `repoussoir.changed` event: counts, kinds, scopes and source, never a
- * value, a hash or the free-text reference.
- *
- * @example
- * repoussoirChangeDetails({ operation: 'add', entries, added: 1, source: 'operator' })
- */
-export function repoussoirChangeDetails(change: {
-  operation: 'add' | 'import';
-  entries: readonly TRepoussoirHashEntry[];
-  added: number;
-  source: TRepoussoirProvenance['source'];
-}): Record<string, unknown> {
-  const kinds: Record<string, number> = {};
-  for (const entry of change.entries) kinds[entry.kind] = (kinds[entry.kind] ?? 0) + 1;
-  return {
-    operation: change.operation,
-    added: change.added,
-    alreadyPresent: change.entries.length - change.added,
-    kinds,
-    scopes: [...new Set(change.entries.map((entry) => entry.scope))].sort(),
-    source: change.source,
-  };
 }

@@ -1,6 +1,6 @@
 import { Readable } from 'node:stream';
 import { hmacSha256Hex } from '@alliage/crypto';
-import { ZDialectProfile } from '@alliage/domain';
+import { type TRepoussoirHashEntry, ZDialectProfile } from '@alliage/domain';
 import { repoussoirKey } from '@alliage/normalize';
 import { describe, expect, it } from 'vitest';
 import { readOptoutList } from './read-optout-list.ts';
@@ -12,13 +12,19 @@ const hashOf = (kind: 'email' | 'phone' | 'postal', value: string) => {
   if (!key.ok) throw new Error(key.reason);
   return hmacSha256Hex(SECRET, key.value);
 };
-const read = (text: string, encoding: BufferEncoding = 'latin1') =>
-  readOptoutList({
+const read = async (text: string, encoding: BufferEncoding = 'latin1') => {
+  const entries: TRepoussoirHashEntry[] = [];
+  const result = await readOptoutList({
     // Split in small chunks: a line never arrives whole.
     plaintext: Readable.from(chunks(Buffer.from(text, encoding), 7)),
     dialect,
     hmacSecret: SECRET,
+    onEntries: async (batch) => {
+      entries.push(...batch);
+    },
   });
+  return result.outcome === 'read' ? { ...result, entries } : result;
+};
 
 function* chunks(bytes: Buffer, size: number) {
   for (let start = 0; start < bytes.length; start += size)
@@ -97,5 +103,39 @@ describe('readOptoutList', () => {
       ],
     });
     expect(JSON.stringify(result)).not.toContain('DUPONT');
+  });
+
+  it('hands the entries over a batch at a time as it reads, never holding the list', async () => {
+    const batchSize = 100;
+    const lineCount = 10 * batchSize + 37;
+    let linesRead = 0;
+    // One line a chunk, counted as the reader pulls it.
+    async function* list() {
+      yield Buffer.from('kind;value;scope\n');
+      for (let index = 0; index < lineCount; index++) {
+        linesRead += 1;
+        yield Buffer.from(`email;list.${index}@example.test;\n`);
+      }
+    }
+    const batches: number[] = [];
+    let handedOver = 0;
+    let mostHeld = 0;
+    const result = await readOptoutList({
+      plaintext: Readable.from(list(), { highWaterMark: 1 }),
+      dialect,
+      hmacSecret: SECRET,
+      batchSize,
+      onEntries: async (batch) => {
+        batches.push(batch.length);
+        // Lines read but not yet handed over: what the reader holds besides this batch.
+        mostHeld = Math.max(mostHeld, linesRead - handedOver - batch.length);
+        handedOver += batch.length;
+        await new Promise((resolve) => setTimeout(resolve, 1));
+      },
+    });
+    expect(result).toMatchObject({ outcome: 'read', rows: { total: lineCount, rejected: 0 } });
+    expect(batches).toEqual([...Array.from({ length: 10 }, () => batchSize), 37]);
+    // A few lines of the stream's read-ahead at most, never the rest of the list.
+    expect(mostHeld).toBeLessThan(10);
   });
 });

@@ -9,14 +9,15 @@ import {
 import { hashRepoussoirValue } from '@alliage/rights';
 import { readCsvRecords } from '@alliage/warehouse';
 
-/** What an opt-out list holds once read: hashed entries and refused lines (never a value). */
+/** Entries handed to `onEntries` at a time when the caller does not say. */
+const DEFAULT_BATCH_SIZE = 5_000;
+
+/** What an opt-out list held once read: line counts and refused lines (never a value). */
 export type TOptoutListRead =
   | {
       outcome: 'read';
       rows: { total: number; accepted: number; rejected: number };
       rowErrors: TRowError[];
-      /** One entry per accepted line, hashed as soon as it was read. */
-      entries: TRepoussoirHashEntry[];
     }
   | { outcome: 'rejected'; reason: 'malformed' | 'bad_header'; detail: string };
 
@@ -24,22 +25,37 @@ export type TOptoutListRead =
  * Reads a member's `optouts` CSV (header `kind;value;scope` in its dialect's encoding,
  * delimiter and quote; `type` may stand for `kind`) line by line: each line is checked
  * against the repoussoir contract, normalised and hashed with the platform secret at
- * once, so clear values never outlive their line. A refused line is listed with its
- * line number, column and reason. The stream is always read to its end.
+ * once, so clear values never outlive their line. The hashed entries go to `onEntries`
+ * in file order, `batchSize` at a time (the last batch fewer), and the stream is not
+ * read further until `onEntries` resolves: a national-size list is never held whole.
+ * A `rejected` outcome can come after some batches were handed over (a malformed end):
+ * the caller discards them. A refused line is listed with its line number, column and
+ * reason. The stream is always read to its end, unless `onEntries` throws.
  *
  * @example
- * const read = await readOptoutList({ plaintext, dialect, hmacSecret });
+ * const read = await readOptoutList({ plaintext, dialect, hmacSecret, onEntries: (batch) => stage(batch) });
  */
 export async function readOptoutList(options: {
   plaintext: ReadableStream<Uint8Array> | Readable;
   dialect: TDialectProfile;
   hmacSecret: string;
+  /** Receives the hashed entries of accepted lines, at most `batchSize` at a time. */
+  onEntries: (entries: TRepoussoirHashEntry[]) => Promise<void>;
+  batchSize?: number;
   /** Most row errors kept (the counts stay exact). */
   maxRowErrors?: number;
 }): Promise<TOptoutListRead> {
   const maxRowErrors = options.maxRowErrors ?? 1000;
+  const batchSize = options.batchSize ?? DEFAULT_BATCH_SIZE;
   let header: ReturnType<typeof checkFileHeader> = { columns: [], issues: [] };
-  const entries: TRepoussoirHashEntry[] = [];
+  // The entries read since the last batch went out: fewer than `batchSize` plus the
+  // lines of one 64 KiB slice of the file.
+  const pending: TRepoussoirHashEntry[] = [];
+  const handOver = async (all: boolean) => {
+    while (pending.length >= batchSize || (all && pending.length > 0)) {
+      await options.onEntries(pending.splice(0, batchSize));
+    }
+  };
   const rowErrors: TRowError[] = [];
   let rejectedLines = 0;
   const refuse = (line: number, column: string | null, reason: string) => {
@@ -65,8 +81,9 @@ export async function readOptoutList(options: {
         refuse(line, 'value', hashed.reason);
         return;
       }
-      entries.push({ kind: hashed.kind, hmac: hashed.hmac, scope: parsed.row.scope });
+      pending.push({ kind: hashed.kind, hmac: hashed.hmac, scope: parsed.row.scope });
     },
+    afterSlice: () => handOver(false),
   });
   if (read.malformed) return { outcome: 'rejected', reason: 'malformed', detail: read.malformed };
   if (!read.headerSeen) {
@@ -85,6 +102,7 @@ export async function readOptoutList(options: {
         .join('; '),
     };
   }
+  await handOver(true);
   const rejected = read.refusedCount + rejectedLines;
   return {
     outcome: 'read',
@@ -100,6 +118,5 @@ export async function readOptoutList(options: {
     ]
       .sort((a, b) => a.line - b.line)
       .slice(0, maxRowErrors),
-    entries,
   };
 }

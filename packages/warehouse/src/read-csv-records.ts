@@ -12,7 +12,16 @@ export interface ReadCsvRecordsOptions {
   onHeader: (fields: string[]) => boolean;
   /** Called with each well-formed record (as many fields as the header) and its starting line. */
   onRecord: (line: number, fields: string[]) => void;
+  /**
+   * Awaited after each slice of at most 64 KiB has been scanned, before more is read: the
+   * caller writes out what `onRecord` gathered, so a file of millions of lines is never
+   * held whole (the records of one slice at most wait for it).
+   */
+  afterSlice?: () => Promise<void>;
 }
+
+/** Bytes scanned between two `afterSlice` calls: bounds the records gathered in between. */
+const SLICE_BYTES = 64 * 1024;
 
 /** What reading found, in counts and line numbers (never content). */
 export interface TCsvRecordsRead {
@@ -29,8 +38,8 @@ export interface TCsvRecordsRead {
 /**
  * Reads a clear member CSV record by record in memory, with the same transcoding and
  * strict splitting as the pool's staging (`CsvRecordScanner`), for files that do not go
- * to DuckDB (opt-out lists). The stream is always read to its end; an error of the
- * stream itself (decryption, signature) is thrown once it has ended.
+ * to DuckDB (opt-out lists). The stream is always read to its end (unless `afterSlice`
+ * throws); an error of the stream itself (decryption, signature) is thrown once it has ended.
  *
  * @example
  * const read = await readCsvRecords({ plaintext, dialect, onHeader: (h) => h[0] === 'kind', onRecord: (line, fields) => {} });
@@ -58,7 +67,10 @@ export async function readCsvRecords(options: ReadCsvRecordsOptions): Promise<TC
       source as AsyncIterable<Uint8Array>,
       options.dialect.encoding,
     )) {
-      scanner.push(chunk);
+      for (let start = 0; start < chunk.length; start += SLICE_BYTES) {
+        scanner.push(chunk.subarray(start, start + SLICE_BYTES));
+        await options.afterSlice?.();
+      }
     }
     scanner.end();
   } catch (error) {

@@ -17,8 +17,12 @@ export function discardUpload(context: ServerContext, upload: UploadState): Prom
     // finish() settles once the disk chain is drained; its verdict no longer matters.
     await upload.writer.finish().catch(() => undefined);
     await upload.fileHandle.close().catch(() => undefined);
-    await rm(upload.tempPath, { force: true });
-    context.uploadsInProgress.delete(upload.reservation);
+    try {
+      await rm(upload.tempPath, { force: true });
+    } finally {
+      // The temp file's name is random: a failed delete must not keep the name taken.
+      context.uploadsInProgress.delete(upload.reservation);
+    }
   })();
   upload.discarding = discarding;
   context.pendingCleanups.add(discarding);

@@ -59,6 +59,23 @@ describe('classifyReadCsvFailure', () => {
     });
   });
 
+  it('calls a file whose dialect the auto-detection cannot find the file’s fault', async () => {
+    // Auto-detection errors carry no "CSV Error": "Error when sniffing file …".
+    const file = path.join(directory, 'binary.csv');
+    await writeFile(file, Buffer.from([0, 1, 2, 3, 255, 254, 0, 0, 10, 0, 0, 13]));
+    const error = await connection
+      .run(`SELECT * FROM read_csv(${sqlString(file)}, header = true)`)
+      .then(
+        () => null,
+        (caught: unknown) => caught,
+      );
+    expect((error as Error).message).toMatch(/^Invalid Input Error: Error when sniffing file/);
+    expect(classifyReadCsvFailure(error)).toEqual({
+      fileAtFault: true,
+      reason: 'the file’s CSV dialect (delimiter, quoting, header) could not be detected',
+    });
+  });
+
   it('does not blame the file when DuckDB runs out of memory or cannot open it', async () => {
     const starved = await DuckDBInstance.create(':memory:', {
       memory_limit: '4MB',

@@ -2,6 +2,11 @@
 const DUCKDB_ERROR_TYPE = /^([A-Za-z][A-Za-z ]{0,40}?) Error: /;
 /** The types DuckDB's CSV reader raises about the text it read (field count, quoting, unicode, conversion). */
 const CONTENT_ERROR_TYPES = new Set(['Invalid Input', 'Conversion']);
+/**
+ * The format auto-detection's failures (no dialect fits, a header shorter than the rows)
+ * are about the content too, but carry no "CSV Error": "Error when sniffing file …".
+ */
+const SNIFFER_ERROR = 'Invalid Input Error: Error when sniffing file';
 
 /**
  * Why DuckDB's `read_csv` failed: the file's fault (a permanent rejection, with what
@@ -14,10 +19,10 @@ export type TReadCsvFailure =
   | { fileAtFault: false; errorType: string };
 
 /**
- * Sorts an error of DuckDB's CSV reader. Only a CSV error about the content ("CSV Error
- * on Line: …", of type Invalid Input or Conversion) is the file's; anything else may
- * succeed on a retry, and rejecting the file for it would tell the member a sound file
- * is broken.
+ * Sorts an error of DuckDB's CSV reader. Only an error about the content ("CSV Error
+ * on Line: …", of type Invalid Input or Conversion, or the format auto-detection's
+ * "Error when sniffing file") is the file's; anything else may succeed on a retry, and
+ * rejecting the file for it would tell its sender a sound file is broken.
  *
  * @example
  * const failure = classifyReadCsvFailure(error);
@@ -26,6 +31,12 @@ export type TReadCsvFailure =
 export function classifyReadCsvFailure(error: unknown): TReadCsvFailure {
   const message = error instanceof Error ? error.message : '';
   const errorType = DUCKDB_ERROR_TYPE.exec(message)?.[1] ?? 'unknown';
+  if (message.startsWith(SNIFFER_ERROR)) {
+    return {
+      fileAtFault: true,
+      reason: 'the file’s CSV dialect (delimiter, quoting, header) could not be detected',
+    };
+  }
   if (!CONTENT_ERROR_TYPES.has(errorType) || !message.includes('CSV Error')) {
     return { fileAtFault: false, errorType: `${errorType} error` };
   }

@@ -2,6 +2,7 @@ import { createHash } from 'node:crypto';
 import { writeFile } from 'node:fs/promises';
 import path from 'node:path';
 import { AppError } from '@alliage/domain';
+import { DuckDBInstance } from '@duckdb/node-api';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { importReferenceTable } from './import-reference-table.ts';
 import type { TWarehouse } from './open-warehouse.ts';
@@ -159,6 +160,63 @@ describe('importReferenceTable', () => {
     const error = await rejection(importFile(ragged));
     expect(error.code).toBe('validation_failed');
     expect(error.message).not.toMatch(/SECRETVALUE/);
+  });
+
+  it('rejects a file whose CSV dialect DuckDB cannot detect, without quoting it', async () => {
+    const binary = path.join(directory, 'binary.csv');
+    await writeFile(
+      binary,
+      Buffer.concat([Buffer.from([0, 1, 2, 255, 254, 0, 10]), Buffer.from('SECRETVALUE\r\0\n')]),
+    );
+    const error = await rejection(importFile(binary));
+    expect(error.code).toBe('validation_failed');
+    expect(error.message).toMatch(/CSV dialect.*could not be detected/);
+    expect(error.message).not.toMatch(/SECRETVALUE|binary\.csv/);
+  });
+
+  it('names the record of a file that is not UTF-8, without quoting it', async () => {
+    const lateLatin1 = path.join(directory, 'late-latin1.csv');
+    await writeFile(
+      lateLatin1,
+      Buffer.concat([
+        Buffer.from(`CODGEO,X\n${'01001,1\n'.repeat(3)}01002,caf`),
+        Buffer.from([0xe9]),
+        Buffer.from('SECRETVALUE\n'),
+      ]),
+    );
+    const error = await rejection(importFile(lateLatin1));
+    expect(error.code).toBe('validation_failed');
+    expect(error.message).toMatch(/not valid UTF-8/);
+    expect(error.message).not.toMatch(/SECRETVALUE|CODGEO/);
+  });
+
+  it('answers a retryable unavailable, not a rejection, when DuckDB runs out of memory', async () => {
+    const filePath = await fixture('sound.csv', 'CODGEO,X\n01001,SECRETVALUE\n');
+    // A pool this starved cannot even buffer the file: the file is not at fault.
+    const starved = await DuckDBInstance.create(':memory:', {
+      memory_limit: '1MB',
+      temp_directory: '',
+      threads: '1',
+    });
+    const connection = await starved.connect();
+    try {
+      const error = await rejection(
+        importReferenceTable({
+          connection,
+          name: 'sound',
+          filePath,
+          keyColumn: 'CODGEO',
+          now: NOW,
+        }),
+      );
+      expect(error.code).toBe('unavailable');
+      expect(error.retry).toBe(true);
+      expect(error.message).toMatch(/Out of Memory error.*not at fault/);
+      expect(error.message).not.toMatch(/SECRETVALUE|sound\.csv/);
+    } finally {
+      connection.closeSync();
+      starved.closeSync();
+    }
   });
 
   it('rejects a missing file and a glob path', async () => {

@@ -4,6 +4,7 @@ import { stat } from 'node:fs/promises';
 import path from 'node:path';
 import { AppError } from '@alliage/domain';
 import type { DuckDBConnection } from '@duckdb/node-api';
+import { classifyReadCsvFailure } from './classify-read-csv-failure.ts';
 import { sqlIdentifier, sqlString } from './sql-literal.ts';
 
 export interface ImportReferenceTableOptions {
@@ -86,11 +87,8 @@ export async function importReferenceTable(
     detected = (
       await connection.runAndReadAll(`SELECT column_name FROM (DESCRIBE SELECT * FROM ${source}))`)
     ).getColumnsJS()[0] as string[];
-  } catch {
-    // DuckDB's message may quote file content: it is not passed on.
-    throw invalid(
-      'the reference file could not be read as CSV (check delimiter, quoting and UTF-8 encoding)',
-    );
+  } catch (error) {
+    throw readFailure(error);
   }
   if (detected.length > MAX_COLUMNS) {
     throw invalid(
@@ -114,10 +112,8 @@ export async function importReferenceTable(
     await connection.run(
       `CREATE OR REPLACE TEMP TABLE ${SCRATCH_TABLE} AS SELECT * FROM ${source}, types = {${sqlString(keyColumn)}: 'VARCHAR'})`,
     );
-  } catch {
-    throw invalid(
-      'the reference file could not be read as CSV (check delimiter, quoting and UTF-8 encoding)',
-    );
+  } catch (error) {
+    throw readFailure(error);
   }
   try {
     await validateKeys(connection, key);
@@ -200,6 +196,24 @@ async function validateKeys(connection: DuckDBConnection, key: string): Promise<
       `key column: ${duplicateKeys} INSEE code(s) appear on more than one row (first at data row ${Number(firstDuplicate) + 1}); keys must be unique`,
     );
   }
+}
+
+/**
+ * A rejection only when DuckDB's error is about the file's content; out of memory, I/O or
+ * an interrupt may pass on a retry. DuckDB's message may quote the file: it is not passed on.
+ */
+function readFailure(error: unknown): AppError {
+  const failure = classifyReadCsvFailure(error);
+  if (failure.fileAtFault) {
+    return invalid(
+      `the reference file could not be read as CSV: ${failure.reason} (check delimiter, quoting and UTF-8 encoding)`,
+    );
+  }
+  return new AppError(
+    'unavailable',
+    `reading the reference file failed (${failure.errorType}; the file is not at fault); retry`,
+    { retry: true },
+  );
 }
 
 async function hashFile(filePath: string): Promise<string> {

@@ -83,6 +83,21 @@ describe.each(testControlDbKinds())('file drops over HTTP (%s)', (kind) => {
     expect(JSON.stringify(written)).not.toContain('XXXX');
   });
 
+  it('takes limit only in plain decimal digits, naming query.limit otherwise', async () => {
+    for (const limit of ['0x10', '1e2', '%205', '1.0', '+5', '0', '501', '1&limit=2']) {
+      const response = await api.call('GET', `/v1/files?limit=${limit}`, {
+        token: api.tokens.operator,
+      });
+      expect(response.status, limit).toBe(400);
+      const problem = response.json as { code: string; errors: { path: string }[] };
+      expect(problem.code).toBe('validation_failed');
+      expect(problem.errors.map((error) => error.path)).toEqual(['query.limit']);
+    }
+    const one = await api.call('GET', '/v1/files?limit=1', { token: api.tokens.operator });
+    expect(one.status).toBe(200);
+    expect((one.json as unknown[]).length).toBe(1);
+  });
+
   it('validates and stores a dialect profile', async () => {
     const bad = await api.call('PUT', '/v1/members/M01/dialect', {
       token: api.tokens.m01Admin,

@@ -222,6 +222,23 @@ describe.each(testControlDbKinds())('repoussoir over HTTP (%s)', (kind) => {
     );
   });
 
+  it('takes limit only in plain decimal digits, naming query.limit otherwise', async () => {
+    for (const limit of ['0x10', '1e2', '%205', '1.0', '+5', '0', '1001', '1&limit=2']) {
+      const response = await api.call('GET', `/v1/repoussoir/entries?limit=${limit}`, {
+        token: api.tokens.compliance,
+      });
+      expect(response.status, limit).toBe(400);
+      const problem = response.json as { code: string; errors: { path: string }[] };
+      expect(problem.code).toBe('validation_failed');
+      expect(problem.errors.map((error) => error.path)).toEqual(['query.limit']);
+    }
+    const one = await api.call('GET', '/v1/repoussoir/entries?limit=1', {
+      token: api.tokens.compliance,
+    });
+    expect(one.status).toBe(200);
+    expect((one.json as unknown[]).length).toBe(1);
+  });
+
   it('lists entries without values, withdraws them by decision, counts them, takes member opt-outs', async () => {
     const optouts = await api.call('POST', '/v1/members/M01/optouts', {
       token: api.tokens.m01Admin,

@@ -3,13 +3,13 @@ import { ZDropStatus, ZOrgCode } from '@alliage/domain';
 import { z } from 'zod';
 import { defineRoute, type TAuthContext } from '../api-route.ts';
 import { denyAccess } from '../deny-access.ts';
-import { ZObjectIdParams } from '../request-schemas.ts';
+import { queryInteger, ZObjectIdParams } from '../request-schemas.ts';
 
 export const ZListFilesQuery = z
   .object({
     organisationCode: ZOrgCode.optional(),
     status: ZDropStatus.optional(),
-    limit: z.coerce.number().int().min(1).max(500).optional(),
+    limit: queryInteger(1, 500).optional(),
     before: z.guid().optional(),
   })
   .strict();

@@ -20,6 +20,7 @@ import { hashRepoussoirValues } from '@alliage/rights';
 import { z } from 'zod';
 import { defineRoute } from '../api-route.ts';
 import {
+  queryInteger,
   ZObjectId,
   ZObjectIdParams,
   ZOrganisationCodeParams,
@@ -94,7 +95,7 @@ export const listRepoussoirEntriesRoute = defineRoute({
       source: ZRepoussoirSource.optional(),
       sourceReference: z.string().min(1).max(200).optional(),
       includeWithdrawn: ZQueryFlag.optional(),
-      limit: z.coerce.number().int().min(1).max(1000).optional(),
+      limit: queryInteger(1, 1000).optional(),
       before: ZObjectId.optional(),
     })
     .strict(),

@@ -1,5 +1,4 @@
 import { parseInput } from '@alliage/domain';
-import type { z } from 'zod';
 import { appendAuditEvent } from './audit-append-event.ts';
 import { encodeAuditCursor } from './audit-cursor.ts';
 import {
@@ -8,7 +7,7 @@ import {
   type TAuditExportFormat,
   ZAuditExportFormat,
 } from './audit-export-format.ts';
-import { type TAuditFilter, ZAuditFilter } from './audit-filter.ts';
+import { type TAuditFilter, type TAuditFilterInput, ZAuditFilter } from './audit-filter.ts';
 import { listAuditEvents } from './audit-list-events.ts';
 import type { ControlContext, TActor } from './control-context.ts';
 
@@ -18,7 +17,7 @@ const EXPORT_PAGE_SIZE = 1000;
 export interface TAuditExportOptions {
   format: TAuditExportFormat;
   /** The same filter as `listAuditEvents` (query-string shapes accepted); no `cursor`, no `limit`. */
-  filter?: Omit<z.input<typeof ZAuditFilter>, 'cursor' | 'limit'>;
+  filter?: Omit<TAuditFilterInput, 'cursor' | 'limit'>;
   /** Recorded in `audit.read` (`export` by default). */
   via?: string;
 }

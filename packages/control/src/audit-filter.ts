@@ -1,4 +1,4 @@
-import { ZAuditAction } from '@alliage/domain';
+import { checkInstantRange, ZAuditAction, ZInstant } from '@alliage/domain';
 import { z } from 'zod';
 import { ZAuditCursor } from './audit-cursor.ts';
 
@@ -26,21 +26,27 @@ function splitActions(value: unknown): unknown {
 /**
  * A query on the audit chain. Accepts query-string shapes too: dates and numbers
  * as strings, `action` as an array or `a,b` text. `from` is inclusive, `to`
- * exclusive. Unknown keys are refused, so a misspelt filter cannot silently
- * return everything.
+ * exclusive and after `from`; both are a valid `Date` or ISO text (a date, or a
+ * date-time with its offset) in years 0001 to 9999, so a caller other than the HTTP
+ * API (the CLI) gets an error naming the field, not the database's. Unknown keys are
+ * refused, so a misspelt filter cannot silently return everything.
  */
-export const ZAuditFilter = z.strictObject({
-  action: z.preprocess(splitActions, z.array(ZAuditAction).min(1)).optional(),
-  organisationCode: ZFilterText.optional(),
-  actor: ZFilterText.optional(),
-  objectType: ZFilterText.optional(),
-  objectId: ZFilterText.optional(),
-  instructionVersion: z.coerce.number().int().min(1).max(2_147_483_647).optional(),
-  from: z.coerce.date().optional(),
-  to: z.coerce.date().optional(),
-  /** `nextCursor` of the previous page. */
-  cursor: ZAuditCursor.optional(),
-  /** 1..1000; DEFAULT_AUDIT_PAGE_SIZE when absent. */
-  limit: z.coerce.number().int().min(1).max(1000).optional(),
-});
+export const ZAuditFilter = z
+  .strictObject({
+    action: z.preprocess(splitActions, z.array(ZAuditAction).min(1)).optional(),
+    organisationCode: ZFilterText.optional(),
+    actor: ZFilterText.optional(),
+    objectType: ZFilterText.optional(),
+    objectId: ZFilterText.optional(),
+    instructionVersion: z.coerce.number().int().min(1).max(2_147_483_647).optional(),
+    from: ZInstant.optional(),
+    to: ZInstant.optional(),
+    /** `nextCursor` of the previous page. */
+    cursor: ZAuditCursor.optional(),
+    /** 1..1000; DEFAULT_AUDIT_PAGE_SIZE when absent. */
+    limit: z.coerce.number().int().min(1).max(1000).optional(),
+  })
+  .superRefine(checkInstantRange);
 export type TAuditFilter = z.infer<typeof ZAuditFilter>;
+/** A filter as callers may write it (query-string shapes, ISO text for `from` and `to`). */
+export type TAuditFilterInput = z.input<typeof ZAuditFilter>;

@@ -2,6 +2,7 @@ import { isAppError, type TAuditAction } from '@alliage/domain';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { appendAuditEvent } from './audit-append-event.ts';
 import type { TAuditEvent } from './audit-event.ts';
+import { exportAuditEvents } from './audit-export-events.ts';
 import { ZAuditFilter } from './audit-filter.ts';
 import { listAuditEvents } from './audit-list-events.ts';
 import { listLatestAuditEvents } from './audit-list-latest-events.ts';
@@ -90,6 +91,48 @@ describe.each(testControlDbKinds())('listAuditEvents on %s', (kind) => {
   });
 
   const seqsOf = (events: TAuditEvent[]): number[] => events.map((event) => event.seq);
+
+  it('refuses a from or to the database cannot hold, naming the field, for any caller', async () => {
+    const refused: [filter: Parameters<typeof listAuditEvents>[1], field: string][] = [
+      [{ from: '0000-01-01' }, 'filter.from'],
+      [{ to: '0000-12-31T23:00:00Z' }, 'filter.to'],
+      [{ from: new Date('0000-06-01T00:00:00Z') }, 'filter.from'],
+      [{ to: '+010000-01-01T00:00:00Z' }, 'filter.to'],
+      [{ from: '12345' }, 'filter.from'],
+      [{ from: 'yesterday' }, 'filter.from'],
+      [{ to: new Date(Number.NaN) }, 'filter.to'],
+      [{ to: '2026-02-30' }, 'filter.to'],
+      [{ from: '2026-05-01T10:00:00' }, 'filter.from'],
+      [{ from: '2026-05-02', to: '2026-05-01' }, 'filter.to'],
+    ];
+    for (const [filter, field] of refused) {
+      const label = JSON.stringify(filter);
+      for (const run of [
+        () => listAuditEvents(ctx, filter),
+        () => exportAuditEvents(ctx, 'cli:alice', { format: 'jsonl', filter }),
+      ]) {
+        const error = await run().then(
+          () => null,
+          (caught: unknown) => caught,
+        );
+        expect(isAppError(error), `${label}: ${String(error)}`).toBe(true);
+        if (!isAppError(error)) continue;
+        expect(error.code, label).toBe('validation_failed');
+        expect(
+          error.fields.map((issue) => issue.path),
+          label,
+        ).toEqual([field]);
+        expect(error.message, label).toContain(field);
+      }
+    }
+    // Dates and instants the chain can hold still work, Date objects included.
+    const from = new Date(START + 10 * MINUTE);
+    const page = await listAuditEvents(ctx, { from, to: '9999-12-31T23:59:59Z' });
+    expect(seqsOf(page.events)).toEqual(seqsOf(all.slice(10)));
+    expect(
+      (await listAuditEvents(ctx, { from: '0001-01-01', to: '2026-05-01T00:05:00+00:00' })).events,
+    ).toHaveLength(5);
+  });
 
   it('returns everything in seq order with the default page size', async () => {
     const page = await listAuditEvents(ctx, {});

@@ -1,7 +1,7 @@
 import { parseInput } from '@alliage/domain';
 import { decodeAuditCursor, encodeAuditCursor } from './audit-cursor.ts';
 import { type TAuditEvent, toAuditEvent } from './audit-event.ts';
-import { DEFAULT_AUDIT_PAGE_SIZE, type TAuditFilter, ZAuditFilter } from './audit-filter.ts';
+import { DEFAULT_AUDIT_PAGE_SIZE, type TAuditFilterInput, ZAuditFilter } from './audit-filter.ts';
 import type { ControlContext } from './control-context.ts';
 
 /** One page of audit events and the cursor of the next, null on the last page. */
@@ -19,7 +19,7 @@ export interface TAuditEventPage {
  */
 export async function listAuditEvents(
   ctx: ControlContext,
-  filter: TAuditFilter = {},
+  filter: TAuditFilterInput = {},
 ): Promise<TAuditEventPage> {
   const parsed = parseInput(ZAuditFilter, filter, 'filter');
   const limit = parsed.limit ?? DEFAULT_AUDIT_PAGE_SIZE;

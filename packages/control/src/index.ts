@@ -32,7 +32,7 @@ export {
   formatAuditExportLine,
   ZAuditExportFormat,
 } from './audit-export-format.ts';
-export type { TAuditFilter } from './audit-filter.ts';
+export type { TAuditFilter, TAuditFilterInput } from './audit-filter.ts';
 export { DEFAULT_AUDIT_PAGE_SIZE, ZAuditFilter } from './audit-filter.ts';
 export type { TAuditEventPage } from './audit-list-events.ts';
 export { listAuditEvents } from './audit-list-events.ts';

@@ -55,6 +55,7 @@ export type { TIdentityGuardFields } from './identity-guard.ts';
 export { birthDatesCompatible, firstNamesCompatible, identityConflict } from './identity-guard.ts';
 export type { TChannel, TInstructionBody, TInstructionBodyInput, TPurpose } from './instruction.ts';
 export { MAX_RETENTION_MONTHS, ZChannel, ZInstructionBody, ZPurpose } from './instruction.ts';
+export { checkInstantRange, ZInstant, ZIsoInstant } from './iso-instant.ts';
 export type { TMatchComparison } from './match-weights.ts';
 export {
   MATCH_MODEL_VERSION,

@@ -1,4 +1,4 @@
-import { ZOrgCode } from '@alliage/domain';
+import { ZIsoInstant, ZOrgCode } from '@alliage/domain';
 import { z } from 'zod';
 
 /** Path parameters of routes under `/v1/organisations/:code` and `/v1/members/:code`. */
@@ -51,14 +51,5 @@ export function queryText(max: number) {
     .regex(/^\P{Cc}*$/u, 'must not contain control characters');
 }
 
-/**
- * An instant of a query string: an ISO date (midnight UTC) or an ISO date-time with its
- * offset, in years 0001 to 9999 (UTC) that the database stores.
- */
-export const ZQueryInstant = z
-  .union([z.iso.datetime({ offset: true }), z.iso.date()])
-  .transform((value) => new Date(value))
-  .refine((date) => {
-    const year = date.getUTCFullYear();
-    return year >= 1 && year <= 9999;
-  }, 'must fall in years 0001 to 9999');
+/** An instant of a query string: an ISO date or date-time with its offset, years 0001–9999. */
+export const ZQueryInstant = ZIsoInstant;

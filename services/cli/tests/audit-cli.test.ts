@@ -1,5 +1,5 @@
 import { spawn } from 'node:child_process';
-import { mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
+import { existsSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
 import { fileURLToPath } from 'node:url';
@@ -198,5 +198,21 @@ describe('alliage audit export and offline verification (embedded data directory
     const bad = await runCli(['audit', 'export', '--format', 'xml', '--out', file('x')], env);
     expect(bad.code).toBe(2);
     expect(bad.stderr).toContain('--format');
+  }, 120_000);
+
+  it('refuses a --from or --to the database cannot hold with a message naming it', async () => {
+    for (const [option, value] of [
+      ['--from', '0000-01-01'],
+      ['--to', 'yesterday'],
+    ] as const) {
+      const refused = await runCli(
+        ['audit', 'export', '--format', 'csv', option, value, '--out', file('refused.csv')],
+        env,
+      );
+      expect(refused.code, refused.stderr).toBe(2);
+      expect(refused.stderr).toContain(`filter.${option.slice(2)}`);
+      expect(refused.stderr).not.toMatch(/out of range|Invalid Date|unexpected/i);
+      expect(existsSync(file('refused.csv'))).toBe(false);
+    }
   }, 120_000);
 });

@@ -11,7 +11,14 @@ import {
   ZAuditCursor,
   ZAuditExportFormat,
 } from '@alliage/control';
-import { AppError, isAppError, isMember, ZAuditAction, ZOrgCode } from '@alliage/domain';
+import {
+  AppError,
+  checkInstantRange,
+  isAppError,
+  isMember,
+  ZAuditAction,
+  ZOrgCode,
+} from '@alliage/domain';
 import { z } from 'zod';
 import { defineRoute, streamReply } from '../api-route.ts';
 import {
@@ -58,11 +65,7 @@ const ZAuditQueryFields = z.strictObject(AUDIT_QUERY_SHAPE);
 function withInstantRange<T extends z.ZodType<{ from?: Date | undefined; to?: Date | undefined }>>(
   schema: T,
 ) {
-  return schema.superRefine(({ from, to }, issues) => {
-    if (from !== undefined && to !== undefined && to.getTime() <= from.getTime()) {
-      issues.addIssue({ code: 'custom', path: ['to'], message: 'must be after from' });
-    }
-  });
+  return schema.superRefine(checkInstantRange);
 }
 
 export const ZListAuditQuery = withInstantRange(ZAuditQueryFields);

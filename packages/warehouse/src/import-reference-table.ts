@@ -49,7 +49,8 @@ function invalid(message: string): AppError {
  * `reference_tables` with the file's SHA-256; a re-import replaces it. Checks
  * the name, the key column, that every key is a 5-character INSEE code and
  * unique, and at most 200 columns; errors say what is wrong and where, never a
- * value. The file is loaded and checked in a TEMP table, then the table and its
+ * value. A DuckDB failure that is not the file's (out of memory, I/O, interrupted)
+ * is a retryable `unavailable`, not a rejection. The file is loaded and checked in a TEMP table, then the table and its
  * registration are written in one transaction of its own: call it outside one.
  *
  * @example

@@ -210,6 +210,55 @@ describe('countSelection: criteria', () => {
     expect(await select({ segments: [{ name: 'departement', values: [hostile] }] })).toEqual([]);
     expect(await select({})).toEqual([1, 2, 3, 4]);
   });
+
+  it('gives each count its cell key: the sum of its persons keys mod 2^32, seeded', async () => {
+    const everyone = ZSelectionCriteria.parse({});
+    const cellKeySeed = 0x5eed_c0de_1234;
+    const keyed = await countSelection(warehouse, everyone, scope, { cellKeySeed });
+    // The keys come with the counts, which they leave unchanged.
+    const { cellKeys, ...counts } = keyed;
+    expect(counts).toEqual(await countSelection(warehouse, everyone, scope));
+    const keys = [
+      cellKeys.total,
+      ...Object.values(cellKeys.byChannel),
+      ...Object.values(cellKeys.byDepartement),
+    ];
+    for (const key of keys) {
+      expect(Number.isSafeInteger(key) && key >= 0 && key < 2 ** 32).toBe(true);
+    }
+    expect(Object.keys(cellKeys.byDepartement).sort()).toEqual(['2A', '42', '69']);
+    // Same persons, same seed: same keys (a repeated count gets the same perturbation).
+    expect((await countSelection(warehouse, everyone, scope, { cellKeySeed })).cellKeys).toEqual(
+      cellKeys,
+    );
+    // A cell's key is the sum of its persons' keys: the départements add up to the total,
+    // and the lone person of 42 has the key of the count of 42 alone.
+    const { '2A': key2A = 0, '42': key42 = 0, '69': key69 = 0 } = cellKeys.byDepartement;
+    expect((key2A + key42 + key69) % 2 ** 32).toBe(cellKeys.total);
+    const only42 = ZSelectionCriteria.parse({ geography: { departements: ['42'] } });
+    expect((await countSelection(warehouse, only42, scope, { cellKeySeed })).cellKeys.total).toBe(
+      key42,
+    );
+    // Another seed (another platform secret) gives other keys.
+    const other = await countSelection(warehouse, everyone, scope, { cellKeySeed: 7 });
+    expect(other.cellKeys.total).not.toBe(cellKeys.total);
+    // An empty count has key 0 (and nothing to perturb), by household too.
+    const nobody = ZSelectionCriteria.parse({ geography: { departements: ['75'] } });
+    const empty = await countSelection(warehouse, nobody, scope, { cellKeySeed });
+    expect(empty).toMatchObject({ total: 0, byDepartement: {}, cellKeys: { total: 0 } });
+    const households = ZSelectionCriteria.parse({ onePerHousehold: true });
+    const byHousehold = await countSelection(warehouse, households, scope, { cellKeySeed });
+    expect(byHousehold.total).toBe((await countSelection(warehouse, households, scope)).total);
+    expect(byHousehold.cellKeys.total).toBeGreaterThan(0);
+  });
+
+  it('binds the cell-key seed, never splices it', () => {
+    const compiled = compileSelectionCount(ZSelectionCriteria.parse({}), scope, {
+      cellKeySeed: 123_456_789_012,
+    });
+    expect(compiled.sql).not.toContain('123456789012');
+    expect(Object.values(compiled.params)).toContain(123_456_789_012n);
+  });
 });
 
 // DESIGN.md rule 1: a member whose instruction forbids the client (the "no competitor in

@@ -6,7 +6,11 @@ export type { TWarehouseCompaction } from './compact-warehouse.ts';
 export { compactWarehouse } from './compact-warehouse.ts';
 export { compileSelectionCount } from './compile-selection.ts';
 export { countPurgedRows } from './count-purged-rows.ts';
-export type { TSelectionCounts } from './count-selection.ts';
+export type {
+  TKeyedSelectionCounts,
+  TSelectionCellKeys,
+  TSelectionCounts,
+} from './count-selection.ts';
 export { countSelection } from './count-selection.ts';
 export type { DeleteMemberDataOptions, TMemberDataDeletion } from './delete-member-data.ts';
 export { deleteMemberData } from './delete-member-data.ts';

@@ -27,6 +27,7 @@ import { generatePgpKeyPair } from '@alliage/crypto';
 import type { TSector } from '@alliage/domain';
 import {
   buildSelectionScope,
+  deriveCellKeySeed,
   runDelivery,
   syncPoolRepoussoir,
   type TSelectionSettings,
@@ -206,7 +207,10 @@ try {
     }
     const stored = await getSelection(ctx, id);
     const { scope } = await buildSelectionScope(ctx, stored, ctx.clock());
-    const compiled = compileSelectionCount(stored.criteria, scope);
+    // The query the API runs: with the cell keys, summed in the same aggregation.
+    const compiled = compileSelectionCount(stored.criteria, scope, {
+      cellKeySeed: deriveCellKeySeed(BENCH_HMAC_SECRET),
+    });
     const connection = await warehouse.connect();
     const rawMs: number[] = [];
     for (let run = 0; run < countRuns; run += 1) {

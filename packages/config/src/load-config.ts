@@ -110,7 +110,7 @@ export const ZEnv = z.object({
   ALLIAGE_POOL_THREADS: z.coerce.number().int().min(1).max(256).optional(),
   /** Counts below this are shown as "<k", never exactly (segments, audience counts). */
   ALLIAGE_COUNT_THRESHOLD: z.coerce.number().int().min(2).max(1000).default(20),
-  /** Audience counts are rounded to a multiple of this (1: exact above the threshold). */
+  /** Audience counts are rounded to a multiple of this, after their cell-key perturbation (1: no rounding). */
   ALLIAGE_COUNT_ROUNDING: z.coerce.number().int().min(1).max(10000).default(10),
   /** A count closer than the threshold to one of the same client's counts in this window is blurred. */
   ALLIAGE_COUNT_DIFFERENCING_HOURS: z.coerce.number().int().min(0).max(8760).default(720),

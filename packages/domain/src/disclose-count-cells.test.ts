@@ -1,6 +1,11 @@
 import { describe, expect, it } from 'vitest';
 import { channelCellKey, departementCellKey, discloseCountCells } from './disclose-count-cells.ts';
 
+// Cell keys picking the table's entries 0 (index 3) and -1 (index 1): keys are read as a
+// fraction of 2^32, so entry i is picked by [i, i + 1) * 2^29.
+const ZERO_KEY = 3 * 2 ** 29;
+const MINUS_ONE_KEY = 2 ** 29;
+
 describe('discloseCountCells', () => {
   const postal69 = departementCellKey('postal', '69');
   const postal = channelCellKey('postal');
@@ -24,6 +29,12 @@ describe('discloseCountCells', () => {
           threshold: 20,
           rounding: 10,
           recent,
+          // Keys picking a perturbation of 0 (the middle of the table), to read the rules alone.
+          cellKeys: {
+            [postal]: ZERO_KEY,
+            [postal69]: ZERO_KEY,
+            [departementCellKey('postal', '13')]: ZERO_KEY,
+          },
         }),
       ).toEqual({
         [postal]: { shown: 60, blurred: false },
@@ -31,6 +42,26 @@ describe('discloseCountCells', () => {
         [departementCellKey('postal', '13')]: { shown: 30, blurred: false },
       });
     }
+  });
+
+  it('perturbs each cell by its own key, and refuses a cell without one', () => {
+    const cells = { [postal]: 25, [postal69]: 25 };
+    // 25 is a rounding boundary: -1 shows 20, +0 shows 30.
+    expect(
+      discloseCountCells({
+        cells,
+        threshold: 20,
+        rounding: 10,
+        recent: [],
+        cellKeys: { [postal]: ZERO_KEY, [postal69]: MINUS_ONE_KEY },
+      }),
+    ).toEqual({
+      [postal]: { shown: 30, blurred: false },
+      [postal69]: { shown: 20, blurred: false },
+    });
+    expect(() =>
+      discloseCountCells({ cells, threshold: 20, rounding: 10, recent: [], cellKeys: {} }),
+    ).toThrow(RangeError);
   });
 
   it('names cells by channel and département', () => {

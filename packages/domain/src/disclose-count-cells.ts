@@ -22,6 +22,8 @@ export interface DiscloseCountCellsInput {
   rounding: number;
   /** The client's counts within the anti-differencing window, by cell. */
   recent: readonly TRecentCountCells[];
+  /** The cell key of every cell (cell-key method: each value is perturbed by its own key). */
+  cellKeys: TCountCells;
 }
 
 /**
@@ -30,26 +32,34 @@ export interface DiscloseCountCellsInput {
  * breakdown value within the threshold of the same value in a recent count is shown
  * as that one was. Two selections that differ by fewer persons than the threshold
  * differ by less than the threshold in every cell, so none of their values can be set
- * against the other to count those persons.
+ * against the other to count those persons. Each value is perturbed by its own cell key
+ * before the threshold and the rounding (`perturbCount`).
  *
  * @example
  * discloseCountCells({ cells: { 'channel:postal': 55, 'departement:postal:69': 25 }, threshold: 20,
- *   rounding: 10, recent: [{ 'departement:postal:69': { exact: 24, shown: 20 } }] })
+ *   rounding: 10, recent: [{ 'departement:postal:69': { exact: 24, shown: 20 } }],
+ *   cellKeys: { 'channel:postal': 2 ** 31, 'departement:postal:69': 7 } })
  * // { 'channel:postal': { shown: 60, blurred: false }, 'departement:postal:69': { shown: 20, blurred: true } }
  */
 export function discloseCountCells(
   input: DiscloseCountCellsInput,
 ): Record<string, TCountDisclosure> {
-  const { cells, threshold, rounding, recent } = input;
+  const { cells, threshold, rounding, recent, cellKeys } = input;
   return Object.fromEntries(
-    Object.entries(cells).map(([key, exact]) => [
-      key,
-      discloseCount({
-        exact,
-        threshold,
-        rounding,
-        recent: recent.flatMap((count) => (count[key] ? [count[key]] : [])),
-      }),
-    ]),
+    Object.entries(cells).map(([key, exact]) => {
+      const cellKey = cellKeys[key];
+      // Every cell shown is perturbed: a cell without a key is a bug upstream, not a count.
+      if (cellKey === undefined) throw new RangeError(`discloseCountCells: no cell key for ${key}`);
+      return [
+        key,
+        discloseCount({
+          exact,
+          threshold,
+          rounding,
+          recent: recent.flatMap((count) => (count[key] ? [count[key]] : [])),
+          cellKey,
+        }),
+      ];
+    }),
   );
 }

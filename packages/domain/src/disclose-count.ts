@@ -1,3 +1,5 @@
+import { perturbCount } from './perturb-count.ts';
+
 /** A count as shown to a client: a number, or `"<threshold"` when it is too small to show. */
 export type TDisclosedCount = number | `<${number}`;
 
@@ -23,10 +25,17 @@ export interface DiscloseCountInput {
   rounding: number;
   /** The client's counts within the anti-differencing window. */
   recent: readonly TRecentCount[];
+  /**
+   * The cell key of the counted persons (cell-key method, `perturbCount`): the count is
+   * perturbed by it before the threshold and the rounding. Without one it is not.
+   */
+  cellKey?: number;
 }
 
 /**
- * Decides what a client is shown for a count, so that counts cannot single out a person:
+ * Decides what a client is shown for a count, so that counts cannot single out a person
+ * (with a `cellKey`, "count" in 1 and 3 is the count perturbed by it, `perturbCount`;
+ * the comparison in 2 is between exact counts):
  * 1. a count below `threshold` is shown as `"<threshold"`, never as a number;
  * 2. a count within `threshold` of one of the client's recent counts — distance 0
  *    included — is shown as the closest of them was (the first of equally close ones),
@@ -46,7 +55,7 @@ export interface DiscloseCountInput {
  * // { shown: 1230, blurred: true }
  */
 export function discloseCount(input: DiscloseCountInput): TCountDisclosure {
-  const { exact, threshold, rounding, recent } = input;
+  const { exact, threshold, rounding, recent, cellKey } = input;
   assertCount('exact', exact, 0);
   assertCount('threshold', threshold, 1);
   assertCount('rounding', rounding, 1);
@@ -61,9 +70,13 @@ export function discloseCount(input: DiscloseCountInput): TCountDisclosure {
       closestDistance = distance;
     }
   }
-  if (exact < threshold) return { shown: `<${threshold}`, blurred: closest !== null };
+  const perturbed = cellKey === undefined ? exact : perturbCount({ exact, cellKey });
+  if (perturbed < threshold) return { shown: `<${threshold}`, blurred: closest !== null };
   if (closest) return { shown: closest.shown, blurred: true };
-  return { shown: Math.max(threshold, Math.round(exact / rounding) * rounding), blurred: false };
+  return {
+    shown: Math.max(threshold, Math.round(perturbed / rounding) * rounding),
+    blurred: false,
+  };
 }
 
 // Counts and configuration are integers; anything else is a programming error upstream.

@@ -102,6 +102,12 @@ export {
 export { parseInput, toFieldIssues } from './parse-input.ts';
 export type { TOptoutRow, TOptoutRowIssue } from './parse-optout-row.ts';
 export { parseOptoutRow } from './parse-optout-row.ts';
+export {
+  CELL_KEY_PERTURBATIONS,
+  CELL_KEY_RANGE,
+  MAX_CELL_KEY_PERTURBATION,
+  perturbCount,
+} from './perturb-count.ts';
 export type {
   TBuildProcessorRegisterInput,
   TProcessorRegister,

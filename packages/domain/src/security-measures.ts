@@ -78,7 +78,7 @@ export function describeSecurityMeasures(facts: TSecurityFacts): TSecurityMeasur
       key: 'disclosure_control',
       label: 'Data minimisation (Minimisation): counts',
       state: 'in_force',
-      detail: `audience counts below ${facts.countThreshold} are shown as "<${facts.countThreshold}", never exactly`,
+      detail: `audience counts below ${facts.countThreshold} are shown as "<${facts.countThreshold}", never exactly; every audience count value is perturbed by ±2 at most (cell-key method, keyed by the platform secret) before the threshold and the rounding`,
     },
     {
       key: 'received_files',

@@ -27,7 +27,7 @@ import {
 } from '@alliage/warehouse/testing';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { countSelectionAudience } from './count-selection-audience.ts';
-import { TEST_SELECTION_SETTINGS, testActor } from './selection-test-fixtures.ts';
+import { TEST_HMAC_SECRET, TEST_SELECTION_SETTINGS, testActor } from './selection-test-fixtures.ts';
 
 const SETTINGS = TEST_SELECTION_SETTINGS;
 const TODAY = '2027-06-30';
@@ -57,7 +57,7 @@ describe.each(testControlDbKinds())('countSelectionAudience: differencing (%s)',
         },
       })
     ).id;
-  const countOf = async (selectionId: string) => {
+  const countOf = async (selectionId: string, hmacSecret = TEST_HMAC_SECRET) => {
     const {
       selectionId: _id,
       countedAt: _at,
@@ -67,12 +67,23 @@ describe.each(testControlDbKinds())('countSelectionAudience: differencing (%s)',
       warehouse,
       settings: SETTINGS,
       actor: MARKETER,
+      hmacSecret,
       selectionId,
     });
     return answer;
   };
-  const count = async (client: string, criteria: TSelectionCriteriaInput) =>
-    countOf(await create(client, criteria));
+  const count = async (
+    client: string,
+    criteria: TSelectionCriteriaInput,
+    hmacSecret = TEST_HMAC_SECRET,
+  ) => countOf(await create(client, criteria), hmacSecret);
+  const createClient = (code: string) =>
+    createOrganisation(ctx, SYSTEM_ACTOR, {
+      code,
+      name: `Client ${code}`,
+      kind: 'client',
+      sector: 'energie',
+    });
 
   beforeAll(async () => {
     control = await createTestControlDb(kind);
@@ -94,13 +105,8 @@ describe.each(testControlDbKinds())('countSelectionAudience: differencing (%s)',
       signedBy: 'Test DPO (test only)',
       effectiveFrom: '2026-01-01',
     });
-    for (const code of ['C01', 'C02', 'C03', 'C04', 'C05', 'C06']) {
-      await createOrganisation(ctx, SYSTEM_ACTOR, {
-        code,
-        name: `Client ${code}`,
-        kind: 'client',
-        sector: 'energie',
-      });
+    for (const code of ['C01', 'C02', 'C03', 'C04', 'C05', 'C06', 'C07', 'C08']) {
+      await createClient(code);
     }
     // 69381: 24 seniors (a rounding boundary: 24 → 20, 25 → 30) and 16 younger persons;
     // 13055: 33 seniors (padding). Lone residents: a senior in 69382 and in 2A004, a
@@ -175,13 +181,19 @@ describe.each(testControlDbKinds())('countSelectionAudience: differencing (%s)',
     // The total is padded far from the base (33 seniors in 13055), so only the
     // département of the probed person could tell: 25 against 24 is a rounding boundary.
     const probe = async (client: string, commune: string) => {
-      await count(client, { geography: { communes: ['69381'] }, ...seniors });
-      return count(client, { geography: { communes: ['69381', commune, '13055'] }, ...seniors });
+      const base = await count(client, { geography: { communes: ['69381'] }, ...seniors });
+      const answer = await count(client, {
+        geography: { communes: ['69381', commune, '13055'] },
+        ...seniors,
+      });
+      return { base, answer };
     };
     const withSenior = await probe('C03', '69382');
     const withYounger = await probe('C04', '69383');
-    expect(withSenior.blurred).toBe(false);
-    expect(withSenior.byDepartement).toEqual({ '13': 30, '69': 20 });
+    expect(withSenior.answer.blurred).toBe(false);
+    // 69 is shown as the base count showed it (whatever its perturbation), 13 afresh.
+    expect(withSenior.answer.byDepartement?.['69']).toBe(withSenior.base.byDepartement?.['69']);
+    expect(Object.keys(withSenior.answer.byDepartement ?? {}).sort()).toEqual(['13', '69']);
     expect(withSenior).toEqual(withYounger);
   });
 
@@ -191,8 +203,49 @@ describe.each(testControlDbKinds())('countSelectionAudience: differencing (%s)',
       geography: { communes: ['69381', '2A004'] },
       age: { min: 60 },
     });
-    expect(answer).toMatchObject({ total: 30, blurred: false });
-    expect(answer.byDepartement).toEqual({ '69': 20 });
+    expect(answer).toMatchObject({ blurred: false });
+    expect(typeof answer.total).toBe('number');
+    expect(Object.keys(answer.byDepartement ?? {})).toEqual(['69']);
+  });
+
+  it('answers the same selection alike every time (cell keys are fixed per persons)', async () => {
+    // Two clients, each counting afresh: nothing but the perturbation decides the answer.
+    const criteria = { geography: { communes: ['69381', '13055', '2A004'] } };
+    const first = await count('C07', criteria);
+    const second = await count('C08', criteria);
+    expect(first.blurred).toBe(false);
+    expect(second).toEqual(first);
+  });
+
+  it('perturbs counts one person apart independently, so a rounding boundary reads nobody', async () => {
+    const seniors = { age: { min: 60 } };
+    // 24 seniors in 69381 against 25 with the lone senior of 2A004: unperturbed, always 20
+    // against 30. Each platform secret is a different draw of the persons' keys; each pair
+    // is counted by two fresh clients, so anti-differencing plays no part.
+    const pairs: [unknown, unknown][] = [];
+    for (let draw = 0; draw < 12; draw += 1) {
+      const hmacSecret = `test-only-cell-key-secret-${draw}`;
+      await createClient(`K${draw}A`);
+      await createClient(`K${draw}B`);
+      const without = await count(
+        `K${draw}A`,
+        { geography: { communes: ['69381'] }, ...seniors },
+        hmacSecret,
+      );
+      const withOne = await count(
+        `K${draw}B`,
+        { geography: { communes: ['69381', '2A004'] }, ...seniors },
+        hmacSecret,
+      );
+      expect([without.blurred, withOne.blurred]).toEqual([false, false]);
+      pairs.push([without.total, withOne.total]);
+    }
+    // Perturbed by at most 2, 24 and 25 still read 20 or 30.
+    expect(new Set(pairs.flat())).toEqual(new Set([20, 30]));
+    // The two counts read alike for some draws: 30 against 20 no longer tells that the
+    // person is in (P = 30/64 per draw with the table -2, -1, -1, 0, 0, 1, 1, 2).
+    expect(pairs.some(([without, withOne]) => without === withOne)).toBe(true);
+    expect(pairs.some(([without, withOne]) => without !== withOne)).toBe(true);
   });
 
   // PGlite has one session: concurrent counts run one after the other there anyway.

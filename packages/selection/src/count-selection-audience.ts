@@ -8,6 +8,7 @@ import {
 import type { TChannel, TDisclosedCount } from '@alliage/domain';
 import { countSelection, syncRepoussoirHashes, type TWarehouse } from '@alliage/warehouse';
 import { buildSelectionScope } from './build-selection-scope.ts';
+import { deriveCellKeySeed } from './derive-cell-key-seed.ts';
 import { discloseAudienceCount } from './disclose-audience-count.ts';
 import type { TSelectionSettings } from './selection-settings.ts';
 
@@ -16,7 +17,7 @@ export interface TAudienceCount {
   selectionId: string;
   countedAt: string;
   channel: TChannel;
-  /** Persons reachable on the selection's channel: rounded, "<k" when small. */
+  /** Persons reachable on the selection's channel: perturbed, rounded, "<k" when small. */
   total: TDisclosedCount;
   /**
    * True when one of the same client's recent counts differs from this one by less than
@@ -39,6 +40,8 @@ export interface CountSelectionAudienceOptions {
   warehouse: TWarehouse;
   settings: TSelectionSettings;
   actor: TActor;
+  /** The platform's HMAC secret: the persons' cell keys derive from it (`deriveCellKeySeed`). */
+  hmacSecret: string;
   selectionId: string;
   /** Set for client principals: another client's selection is "not found". */
   clientOrgId?: string;
@@ -46,12 +49,12 @@ export interface CountSelectionAudienceOptions {
 
 /**
  * Counts a selection in the pool under the instructions, consents, retention and
- * repoussoir in force now, discloses it (threshold, rounding, anti-differencing of the
- * total and of every breakdown value against the same value of the client's recent
- * counts) and records the count (`selection.counted`) with the values it showed.
+ * repoussoir in force now, discloses it (cell-key perturbation, threshold, rounding,
+ * anti-differencing of the total and of every breakdown value against the same value of
+ * the client's recent counts) and records the count (`selection.counted`) with the values it showed.
  *
  * @example
- * const count = await countSelectionAudience({ ctx, warehouse, settings, actor, selectionId });
+ * const count = await countSelectionAudience({ ctx, warehouse, settings, actor, hmacSecret, selectionId });
  */
 export async function countSelectionAudience(
   options: CountSelectionAudienceOptions,
@@ -63,7 +66,9 @@ export async function countSelectionAudience(
   const now = ctx.clock();
   const { scope, permittingInstructionVersions } = await buildSelectionScope(ctx, selection, now);
   await syncPoolRepoussoir(ctx, options.warehouse);
-  const exact = await countSelection(options.warehouse, selection.criteria, scope);
+  const exact = await countSelection(options.warehouse, selection.criteria, scope, {
+    cellKeySeed: deriveCellKeySeed(options.hmacSecret),
+  });
   // The pool is counted unlocked; what the client is told depends on its other counts, so
   // it is decided and recorded under the client's count lock.
   return recordDisclosedCount(ctx, options.actor, {

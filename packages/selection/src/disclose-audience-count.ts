@@ -9,7 +9,7 @@ import {
   type TRecentCountCells,
   ZChannel,
 } from '@alliage/domain';
-import type { TSelectionCounts } from '@alliage/warehouse';
+import type { TKeyedSelectionCounts, TSelectionCounts } from '@alliage/warehouse';
 import type { TAudienceCount } from './count-selection-audience.ts';
 import type { TSelectionSettings } from './selection-settings.ts';
 
@@ -17,8 +17,8 @@ export interface DiscloseAudienceCountInput {
   selectionId: string;
   channel: TChannel;
   countedAt: Date;
-  /** The exact count in the pool. */
-  exact: TSelectionCounts;
+  /** The exact count in the pool, with the cell key of each value. */
+  exact: TKeyedSelectionCounts;
   /** The client's recent counts, by cell (`listRecentCountCells`). */
   recent: readonly TRecentCountCells[];
   settings: Pick<TSelectionSettings, 'countThreshold' | 'countRounding'>;
@@ -27,9 +27,10 @@ export interface DiscloseAudienceCountInput {
 }
 
 /**
- * What a client is told of an exact count (threshold, rounding, anti-differencing of the
- * total and of every breakdown value against the same value of its recent counts), and
- * what is recorded of it: only the values shown, with their exact values. Pure.
+ * What a client is told of an exact count (each value perturbed by its cell key, then
+ * threshold, rounding, anti-differencing of the total and of every breakdown value
+ * against the same value of its recent counts), and what is recorded of it: only the
+ * values shown, with their exact values (never the perturbed ones). Pure.
  *
  * @example
  * const { answer, count } = discloseAudienceCount({ selectionId, channel: 'postal', countedAt, exact, recent, settings, instructionVersions });
@@ -39,25 +40,14 @@ export function discloseAudienceCount(input: DiscloseAudienceCountInput): {
   count: Omit<TRecordSelectionCountInput, 'selectionId' | 'clientOrgId'>;
 } {
   const { exact, channel, settings } = input;
-  // Every value is a cell: the total is the cell of the selection's channel.
   const totalCell = channelCellKey(channel);
-  const exactCells: TCountCells = {
-    ...Object.fromEntries(
-      ZChannel.options.map((other) => [channelCellKey(other), exact.byChannel[other]]),
-    ),
-    [totalCell]: exact.total,
-    ...Object.fromEntries(
-      Object.entries(exact.byDepartement).map(([departement, count]) => [
-        departementCellKey(channel, departement),
-        count,
-      ]),
-    ),
-  };
+  const exactCells = toCells(channel, exact);
   const disclosed = discloseCountCells({
     cells: exactCells,
     threshold: settings.countThreshold,
     rounding: settings.countRounding,
     recent: input.recent,
+    cellKeys: toCells(channel, exact.cellKeys),
   });
   const shownOf = (cell: string) => disclosed[cell]?.shown ?? `<${settings.countThreshold}`;
   const total = disclosed[totalCell] ?? { shown: shownOf(totalCell), blurred: false };
@@ -96,5 +86,24 @@ export function discloseAudienceCount(input: DiscloseAudienceCountInput): {
         shownCells.map((cell) => [cell, { exact: exactCells[cell] ?? 0, shown: shownOf(cell) }]),
       ),
     },
+  };
+}
+
+/** Every value of a count is a cell: the total is the cell of the selection's channel. */
+function toCells(
+  channel: TChannel,
+  values: Pick<TSelectionCounts, 'total' | 'byChannel' | 'byDepartement'>,
+): TCountCells {
+  return {
+    ...Object.fromEntries(
+      ZChannel.options.map((other) => [channelCellKey(other), values.byChannel[other]]),
+    ),
+    [channelCellKey(channel)]: values.total,
+    ...Object.fromEntries(
+      Object.entries(values.byDepartement).map(([departement, value]) => [
+        departementCellKey(channel, departement),
+        value,
+      ]),
+    ),
   };
 }

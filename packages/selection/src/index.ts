@@ -2,6 +2,7 @@ export type { TBuiltScope } from './build-selection-scope.ts';
 export { buildSelectionScope } from './build-selection-scope.ts';
 export type { CountSelectionAudienceOptions, TAudienceCount } from './count-selection-audience.ts';
 export { countSelectionAudience, syncPoolRepoussoir } from './count-selection-audience.ts';
+export { deriveCellKeySeed } from './derive-cell-key-seed.ts';
 export { expireDeliveries } from './expire-deliveries.ts';
 export type { PushDeps } from './push-delivery-file.ts';
 export { pushDeliveryFile } from './push-delivery-file.ts';

@@ -80,6 +80,7 @@ describe.each(testControlDbKinds())('runDelivery: refusals and retries (%s)', (k
       warehouse,
       settings: SETTINGS,
       actor: MARKETER,
+      hmacSecret: TEST_HMAC_SECRET,
       selectionId: selection.id,
     });
     await orderSelection(ctx, MARKETER, { selectionId: selection.id, quantity, minimum: 20 });

@@ -228,6 +228,7 @@ describe.skipIf(!hasGpg).each(testControlDbKinds())('selection flow (%s)', (kind
       warehouse,
       settings: SETTINGS,
       actor: MARKETER,
+      hmacSecret: TEST_HMAC_SECRET,
       selectionId: selection.id,
     });
     // M01 only (M02 denies energie); person 1 opposed, person 2 without email consent at M01.
@@ -242,6 +243,7 @@ describe.skipIf(!hasGpg).each(testControlDbKinds())('selection flow (%s)', (kind
         warehouse,
         settings: SETTINGS,
         actor: MARKETER,
+        hmacSecret: TEST_HMAC_SECRET,
         selectionId: selection.id,
         clientOrgId: '00000000-0000-4000-8000-000000000000',
       }),
@@ -258,6 +260,7 @@ describe.skipIf(!hasGpg).each(testControlDbKinds())('selection flow (%s)', (kind
       warehouse,
       settings: SETTINGS,
       actor: MARKETER,
+      hmacSecret: TEST_HMAC_SECRET,
       selectionId: selection.id,
     });
     await expect(
@@ -280,6 +283,7 @@ describe.skipIf(!hasGpg).each(testControlDbKinds())('selection flow (%s)', (kind
       warehouse,
       settings: SETTINGS,
       actor: MARKETER,
+      hmacSecret: TEST_HMAC_SECRET,
       selectionId: selection.id,
     });
     await approve(selection.id, 100);
@@ -356,6 +360,7 @@ describe.skipIf(!hasGpg).each(testControlDbKinds())('selection flow (%s)', (kind
       warehouse,
       settings: SETTINGS,
       actor: MARKETER,
+      hmacSecret: TEST_HMAC_SECRET,
       selectionId: selection.id,
     });
     expect(count.total).not.toBe('<20');
@@ -398,6 +403,7 @@ describe.skipIf(!hasGpg).each(testControlDbKinds())('selection flow (%s)', (kind
       warehouse,
       settings: SETTINGS,
       actor: MARKETER,
+      hmacSecret: TEST_HMAC_SECRET,
       selectionId: selection.id,
     });
     await approve(selection.id, 20);

@@ -92,7 +92,8 @@ export const getSelectionRoute = defineRoute({
 
 /**
  * `POST /v1/selections/:id/count`: counts the audience under the rules in force:
- * total, by channel and by département, small counts as "<k", rounded, and
+ * total, by channel and by département, each perturbed by its cell key, small counts
+ * as "<k", rounded, and
  * answered with an earlier count when the difference would single someone out.
  */
 export const countSelectionRoute = defineRoute({
@@ -110,6 +111,7 @@ export const countSelectionRoute = defineRoute({
       warehouse,
       settings,
       actor: auth.actor,
+      hmacSecret: deps.hmacSecret,
       selectionId: params.id,
       ...clientScope(auth),
     });

@@ -1,4 +1,4 @@
-import { checkInstantRange, ZAuditAction, ZInstant } from '@alliage/domain';
+import { checkInstantRange, decimalInteger, ZAuditAction, ZInstant } from '@alliage/domain';
 import { z } from 'zod';
 import { ZAuditCursor } from './audit-cursor.ts';
 
@@ -38,13 +38,13 @@ export const ZAuditFilter = z
     actor: ZFilterText.optional(),
     objectType: ZFilterText.optional(),
     objectId: ZFilterText.optional(),
-    instructionVersion: z.coerce.number().int().min(1).max(2_147_483_647).optional(),
+    instructionVersion: decimalInteger(1, 2_147_483_647).optional(),
     from: ZInstant.optional(),
     to: ZInstant.optional(),
     /** `nextCursor` of the previous page. */
     cursor: ZAuditCursor.optional(),
     /** 1..1000; DEFAULT_AUDIT_PAGE_SIZE when absent. */
-    limit: z.coerce.number().int().min(1).max(1000).optional(),
+    limit: decimalInteger(1, 1000).optional(),
   })
   .superRefine(checkInstantRange);
 export type TAuditFilter = z.infer<typeof ZAuditFilter>;

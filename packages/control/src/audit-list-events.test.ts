@@ -104,6 +104,9 @@ describe.each(testControlDbKinds())('listAuditEvents on %s', (kind) => {
       [{ to: '2026-02-30' }, 'filter.to'],
       [{ from: '2026-05-01T10:00:00' }, 'filter.from'],
       [{ from: '2026-05-02', to: '2026-05-01' }, 'filter.to'],
+      // Numbers in anything but decimal digits (z.coerce.number took these).
+      [{ instructionVersion: '0x10' }, 'filter.instructionVersion'],
+      [{ instructionVersion: '1e2' }, 'filter.instructionVersion'],
     ];
     for (const [filter, field] of refused) {
       const label = JSON.stringify(filter);

@@ -1,4 +1,4 @@
-import { ZIsoInstant, ZOrgCode } from '@alliage/domain';
+import { decimalInteger, ZIsoInstant, ZOrgCode } from '@alliage/domain';
 import { z } from 'zod';
 
 /** Path parameters of routes under `/v1/organisations/:code` and `/v1/members/:code`. */
@@ -31,11 +31,7 @@ export const ZQueryFlag = z
  * z.object({ limit: queryInteger(1, 1000).optional() })
  */
 export function queryInteger(min: number, max: number) {
-  return z
-    .string()
-    .regex(/^(0|[1-9][0-9]{0,15})$/, 'must be a whole number in decimal digits')
-    .transform(Number)
-    .pipe(z.number().int().min(min).max(max));
+  return decimalInteger(min, max);
 }
 
 /**

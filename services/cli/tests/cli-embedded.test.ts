@@ -123,6 +123,29 @@ describe('alliage CLI on embedded defaults (PGlite data directory)', () => {
     expect(duplicate.code).toBe(1);
   });
 
+  it('refuses a count in anything but decimal digits, and a reference file that is not UTF-8', async () => {
+    for (const count of ['0x10', '1e2', '+5', '1.0']) {
+      const tail = await runCli(['audit', 'tail', '-n', count], env);
+      expect(tail.code, count).toBe(2);
+      expect(tail.stderr).toContain('--count');
+    }
+    expect((await runCli(['audit', 'tail', '-n', '2', '--json'], env)).code).toBe(0);
+    // A Latin-1 file: 'Étampes' as 0xC9 would be decoded as U+FFFD and imported silently.
+    const latin1 = path.join(dataDir, 'revenus.csv');
+    writeFileSync(
+      latin1,
+      Buffer.concat([
+        Buffer.from('insee_code,commune,revenu\n91223,'),
+        Buffer.from([0xc9]),
+        Buffer.from('tampes,21000\n'),
+      ]),
+    );
+    const refused = await runCli(['reference', 'import', '--file', latin1], env);
+    expect(refused.code, refused.stderr).toBe(2);
+    expect(refused.stderr).toContain('UTF-8');
+    expect(refused.stderr).not.toContain('tampes');
+  });
+
   it('records and shows instruction versions', async () => {
     const file = path.join(dataDir, 'instruction.json');
     writeFileSync(file, JSON.stringify(instruction));

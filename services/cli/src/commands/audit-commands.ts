@@ -2,9 +2,8 @@ import { createWriteStream, readFileSync, renameSync, rmSync, writeFileSync } fr
 import { Readable, Transform } from 'node:stream';
 import { pipeline } from 'node:stream/promises';
 import { ZAuditExportFormat } from '@alliage/control';
-import { AppError, parseInput } from '@alliage/domain';
+import { AppError, decimalInteger, parseInput } from '@alliage/domain';
 import type { Command } from 'commander';
-import { z } from 'zod';
 import { EXIT_CHECK_FAILED, EXIT_OK } from '../exit-codes.ts';
 import { formatTable } from '../output.ts';
 import { runReadCommand } from '../run-admin-command.ts';
@@ -119,11 +118,7 @@ export function registerAuditCommands(program: Command): void {
     .option('--json', 'machine-readable output')
     .action((options) =>
       runReadCommand(options, async (backend, output) => {
-        const count = parseInput(
-          z.coerce.number().int().min(1).max(1000),
-          options.count,
-          '--count',
-        );
+        const count = parseInput(decimalInteger(1, 1000), options.count, '--count');
         const events = await backend.tailAudit(count);
         output.result(events, () =>
           formatTable(

@@ -123,12 +123,21 @@ export function registerPoolCommands(program: Command): void {
     .option('--json', 'machine-readable output')
     .action((options) =>
       runAdminCommand(options, async (backend, output) => {
-        let csv: string;
+        let bytes: Buffer;
         try {
-          csv = readFileSync(options.file, 'utf8');
+          bytes = readFileSync(options.file);
         } catch {
           throw new AppError('validation_failed', `cannot read ${options.file}`, {
             fields: [{ path: '--file', message: 'cannot be read' }],
+          });
+        }
+        let csv: string;
+        try {
+          // Fatal: a Latin-1 file would otherwise be imported with U+FFFD in its text.
+          csv = new TextDecoder('utf-8', { fatal: true }).decode(bytes);
+        } catch {
+          throw new AppError('validation_failed', `${options.file} is not UTF-8 text`, {
+            fields: [{ path: '--file', message: 'is not valid UTF-8 text (convert it first)' }],
           });
         }
         const name =

@@ -1,10 +1,9 @@
-import { parseInput, ZRole } from '@alliage/domain';
+import { decimalInteger, parseInput, ZRole } from '@alliage/domain';
 import type { Command } from 'commander';
-import { z } from 'zod';
 import { formatTable } from '../output.ts';
 import { runAdminCommand, runReadCommand } from '../run-admin-command.ts';
 
-const ZExpiresDays = z.coerce.number().int().min(1).max(3650);
+const ZExpiresDays = decimalInteger(1, 3650);
 
 /** `alliage token create|revoke|list`. */
 export function registerTokenCommands(program: Command): void {

@@ -13,6 +13,7 @@ export type { ControlSchema, TErasureProgress } from './schema.ts';
 // --- audit chain (audit-*.ts) ---
 
 export { appendAuditEvent } from './audit-append-event.ts';
+export { appendAuditEventOnce } from './audit-append-event-once.ts';
 export type { TCheckpoint } from './audit-checkpoint.ts';
 export { ZCheckpoint } from './audit-checkpoint.ts';
 export type { TAuditRowForHash } from './audit-compute-hash.ts';
@@ -104,6 +105,7 @@ export type { TKeyType, TOrganisationKey } from './organisation-key.ts';
 export type { TPrincipal } from './principal.ts';
 export type { TPullSource } from './pull-source.ts';
 export type { TPushTarget } from './push-target.ts';
+export { recordErasurePoolProgress } from './record-erasure-pool-progress.ts';
 export { recordFileDropStoragePath } from './record-file-drop-storage-path.ts';
 export { recordPulledFile } from './record-pulled-file.ts';
 export type { TFileDropInput } from './register-file-drop.ts';

@@ -21,6 +21,7 @@ import * as repoussoirProvenance from './migrations/2026-12-06-0012-repoussoir-p
 import * as usageInstructionVersions from './migrations/2026-12-06-0013-usage-instruction-versions.ts';
 import * as selectionCountCells from './migrations/2026-12-06-0014-selection-count-cells.ts';
 import * as erasureProgress from './migrations/2026-12-06-0015-erasure-progress.ts';
+import * as auditOutboxIds from './migrations/2026-12-06-0016-audit-outbox-ids.ts';
 
 /** Migrations in order; names are timestamp-prefixed so they sort. */
 const MIGRATIONS: Record<string, Migration> = {
@@ -39,6 +40,7 @@ const MIGRATIONS: Record<string, Migration> = {
   '2026-12-06-0013-usage-instruction-versions': usageInstructionVersions,
   '2026-12-06-0014-selection-count-cells': selectionCountCells,
   '2026-12-06-0015-erasure-progress': erasureProgress,
+  '2026-12-06-0016-audit-outbox-ids': auditOutboxIds,
 };
 
 // A static provider (rather than kysely's FileMigrationProvider) keeps migrations

@@ -1,5 +1,7 @@
 export type { TMemberPolicies } from './collect-member-policies.ts';
 export { collectMemberPolicies } from './collect-member-policies.ts';
+export type { DeliverPoolAuditOutboxOptions } from './deliver-pool-audit-outbox.ts';
+export { deliverPoolAuditOutbox } from './deliver-pool-audit-outbox.ts';
 export { exportPoolIdentities } from './export-pool-identities.ts';
 export type {
   GenerateProcessorRegisterOptions,

@@ -1,36 +1,24 @@
 import { stat } from 'node:fs/promises';
-import { Readable } from 'node:stream';
-import {
-  type ControlContext,
-  cliActor,
-  createOrganisation,
-  listLatestAuditEvents,
-  repoussoirFeed,
-  SYSTEM_ACTOR,
-  setInstruction,
-} from '@alliage/control';
-import {
-  createTestControlDb,
-  type TestControlDb,
-  testControlDbKinds,
-} from '@alliage/control/testing';
-import { DEFAULT_DIALECT_PROFILE } from '@alliage/domain';
-import { findValuesInPoolFiles, loadMemberDrop } from '@alliage/warehouse';
-import { createTestWarehouse } from '@alliage/warehouse/testing';
+import { type ControlContext, listLatestAuditEvents, SYSTEM_ACTOR } from '@alliage/control';
+import { type TestControlDb, testControlDbKinds } from '@alliage/control/testing';
+import { findValuesInPoolFiles } from '@alliage/warehouse';
+import type { createTestWarehouse } from '@alliage/warehouse/testing';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import {
+  CUSTOMER_C2,
+  loadTestCustomers,
+  openRetentionTestPool,
+  POOL_TEST_HMAC_SECRET,
+  readPoolCustomers,
+} from './pool-test-fixtures.ts';
 import { runPoolBuild } from './run-pool-build.ts';
 
-const HMAC_SECRET = 'test-only-hmac-secret-0123456789abcdef';
 const CUSTOMER_C3 =
   'C3,M,Paul,QUOKKAPURGE,,,8 rue Nationale,,59000,LILLE,FR,,,,1971-02-02,1,0,0,2025-07-01';
-const CUSTOMER_C2 =
-  'C2,MME,Anne,MOREAU,,,5 rue de la Paix,,69003,LYON,FR,,,,1980-01-01,1,0,0,2026-03-01';
 const OLD_EMAIL = 'lise.quokkaold@example-rewrite.test';
 const NEW_EMAIL = 'lise.quokkanew@example-rewrite.test';
 const customerC5 = (email: string) =>
   `C5,MME,Lise,OKAPI,,,2 rue Basse,,59000,LILLE,FR,${email},,,1985-05-05,1,0,0,2027-06-15`;
-const HEADER =
-  'customer_id,civility,first_name,last_name,address_complement,address_building,street,address_locality,postcode,city,country,email,phone_mobile,phone_landline,birth_date,optin_email,optin_sms,optin_phone,created_at';
 
 describe.each(testControlDbKinds())('runPoolBuild (%s)', (kind) => {
   let control: TestControlDb;
@@ -39,32 +27,7 @@ describe.each(testControlDbKinds())('runPoolBuild (%s)', (kind) => {
   let ctx: ControlContext;
 
   beforeAll(async () => {
-    control = await createTestControlDb(kind);
-    ctx = { db: control.db, clock: () => now };
-    pool = await createTestWarehouse();
-    const actor = cliActor('test');
-    await createOrganisation(ctx, actor, {
-      code: 'M01',
-      name: 'Member',
-      kind: 'member',
-      sector: 'automobile',
-    });
-    // M01 keeps its customers 24 months only.
-    await setInstruction(ctx, actor, 'M01', {
-      purposes: ['targeting'],
-      channels: ['postal'],
-      thirdPartyAllowed: false,
-      clientSectorsAllow: null,
-      clientSectorsDeny: [],
-      retentionMonths: 24,
-      signedBy: 'Test Only, DPO',
-      effectiveFrom: '2026-01-01',
-    });
-    const result = await load(1, false, [
-      'C1,M,Jean,DUPONT,,,12 avenue Victor Hugo,,75016,PARIS,FR,,,,1970-03-12,1,1,0,2025-06-10',
-      CUSTOMER_C2,
-    ]);
-    expect(result.outcome).toBe('loaded');
+    ({ control, ctx, pool } = await openRetentionTestPool(kind, () => now));
   });
   afterAll(async () => {
     await pool?.cleanup();
@@ -72,23 +35,7 @@ describe.each(testControlDbKinds())('runPoolBuild (%s)', (kind) => {
   });
 
   function load(dropNumber: number, delta: boolean, lines: string[]) {
-    return loadMemberDrop({
-      warehouse: pool.warehouse,
-      fileDropId: `00000000-0000-4000-8000-${String(dropNumber).padStart(12, '0')}`,
-      memberCode: 'M01',
-      kind: 'customers',
-      delta,
-      dialect: DEFAULT_DIALECT_PROFILE,
-      plaintext: Readable.from([Buffer.from(`${[HEADER, ...lines].join('\n')}\n`)]),
-      verified: Promise.resolve({}),
-      maxRejectedRowRatio: 0.05,
-      retentionMonths: 24,
-      memberSectors: new Map([['M01', 'automobile']]),
-      repoussoir: repoussoirFeed(ctx),
-      hmacSecret: HMAC_SECRET,
-      now,
-      receivedAt: now,
-    });
+    return loadTestCustomers({ warehouse: pool.warehouse, ctx, dropNumber, delta, lines, now });
   }
 
   /** The daily pass (or, with `operator`, `alliage pool build`) at the test clock. */
@@ -99,7 +46,7 @@ describe.each(testControlDbKinds())('runPoolBuild (%s)', (kind) => {
       actor: SYSTEM_ACTOR,
       full,
       trigger,
-      hmacSecret: HMAC_SECRET,
+      hmacSecret: POOL_TEST_HMAC_SECRET,
     });
   }
 
@@ -116,14 +63,7 @@ describe.each(testControlDbKinds())('runPoolBuild (%s)', (kind) => {
     return rows.map((row) => Number(row[0]));
   }
 
-  async function customers(): Promise<string[]> {
-    const connection = await pool.warehouse.connect();
-    const rows = (
-      await connection.runAndReadAll('SELECT customer_id FROM member_records ORDER BY 1')
-    ).getRowsJS();
-    connection.closeSync();
-    return rows.map((row) => String(row[0]));
-  }
+  const customers = () => readPoolCustomers(pool.warehouse);
 
   it('deletes records once the clock passes their member retention, and audits the counts', async () => {
     await build();

@@ -1,5 +1,5 @@
+import { randomUUID } from 'node:crypto';
 import {
-  appendAuditEvent,
   type ControlContext,
   listCustomerSuppressionHashes,
   repoussoirFeed,
@@ -11,12 +11,14 @@ import {
   checkpointWarehouse,
   countPurgedRows,
   rewritePoolFileIfDue,
+  type TPoolAuditEvent,
   type TPoolChanges,
   type TPoolRewrite,
   type TSuppressedCounts,
   type TWarehouse,
 } from '@alliage/warehouse';
-import { collectMemberPolicies } from './collect-member-policies.ts';
+import { collectMemberPolicies, type TMemberPolicies } from './collect-member-policies.ts';
+import { deliverPoolAuditOutbox } from './deliver-pool-audit-outbox.ts';
 
 export interface RunPoolBuildOptions {
   ctx: ControlContext;
@@ -33,13 +35,15 @@ export interface RunPoolBuildOptions {
  * Rebuilds the pool under the members' instructions in force: customers erased on a
  * rights request that the pool holds again (restored from an older backup), retention
  * purge (deleted, not hidden), identities, households, segments and repoussoir
- * marks, in one DuckDB transaction; then appends `pool.built` (and `pool.purged`
- * when anything was deleted) with counts only. When rows were deleted since the pool
+ * marks, in one DuckDB transaction, which also writes `pool.built` (and `pool.purged`
+ * when anything was deleted, counts only) into the pool's audit outbox; they are
+ * delivered to the audit chain after the rewrite below (`deliverPoolAuditOutbox`), or,
+ * after a crash, at the next start or build, which delivers what is waiting first. When rows were deleted since the pool
  * file was last rewritten — by this build, by a drop's purge, or by an erasure or an
  * offboarding whose own rewrite failed — the file is rewritten (`rewritePoolFileIfDue`)
  * so the deleted values leave its bytes; otherwise the housekeeping pass checkpoints
  * it (as a full build does itself). A failed rewrite is recorded in `pool.built` and
- * thrown after the audit: the rewrite stays due for the next build.
+ * thrown after the delivery: the rewrite stays due for the next build.
  *
  * @example
  * const changes = await runPoolBuild({ ctx, warehouse, actor, full: true, trigger: 'operator' });
@@ -52,6 +56,8 @@ export async function runPoolBuild(options: RunPoolBuildOptions): Promise<
     rewrite: TPoolRewrite | null;
   }
 > {
+  // A build that crashed after its commit left its events in the pool's outbox.
+  await deliverPoolAuditOutbox({ ctx: options.ctx, warehouse: options.warehouse });
   const now = options.ctx.clock();
   const policies = await collectMemberPolicies(options.ctx, now);
   const members = [];
@@ -61,6 +67,7 @@ export async function runPoolBuild(options: RunPoolBuildOptions): Promise<
       hashes: await listCustomerSuppressionHashes(options.ctx, memberCode),
     });
   }
+  const builtOutboxId = randomUUID();
   const changes = await buildPool({
     warehouse: options.warehouse,
     retentionMonthsByMember: policies.retentionMonthsByMember,
@@ -69,9 +76,10 @@ export async function runPoolBuild(options: RunPoolBuildOptions): Promise<
     suppressions: { hmacSecret: options.hmacSecret, members },
     full: options.full,
     now,
+    // Committed with the deletions they report: a crash before the audit append below
+    // leaves them in the outbox for the next start or job to deliver.
+    auditEvents: (built) => buildAuditEvents(options, policies, built, builtOutboxId),
   });
-  const { suppressed } = changes;
-  const erasedAgain = suppressed.records + suppressed.heldRecords + suppressed.transactions > 0;
   // Deleted rows stay in the file's old blocks until it is rewritten. The build's own
   // deletions are committed by now: a failed rewrite must not leave them unaudited.
   let rewrite: TPoolRewrite | null = null;
@@ -81,64 +89,95 @@ export async function runPoolBuild(options: RunPoolBuildOptions): Promise<
   } catch (error) {
     rewriteError = error;
   }
-  if (!rewrite && !rewriteError && options.trigger === 'housekeeping') {
+  await deliverPoolAuditOutbox({
+    ctx: options.ctx,
+    warehouse: options.warehouse,
+    amend: new Map([
+      [
+        builtOutboxId,
+        {
+          durationMs: changes.durationMs,
+          poolRewrite: rewrite
+            ? {
+                reasons: rewrite.reasons,
+                dueSince: rewrite.dueSince,
+                sha256: rewrite.sha256,
+                sizeBytesBefore: rewrite.sizeBytesBefore,
+                sizeBytesAfter: rewrite.sizeBytesAfter,
+              }
+            : rewriteError
+              ? { failed: isAppError(rewriteError) ? rewriteError.code : 'internal' }
+              : null,
+        },
+      ],
+    ]),
+  });
+  if (!rewrite && !rewriteError && (options.trigger === 'housekeeping' || options.full)) {
     // The daily pass also writes the day's commits into the pool file: drops then commit
-    // to the write-ahead log cheaply, and the log stays small (docs/operations.md).
+    // to the write-ahead log cheaply, and the log stays small (docs/operations.md). A full
+    // build checkpointed at its commit: this writes the outbox's removal too.
     await checkpointWarehouse(options.warehouse);
   }
-  await options.ctx.db.transaction().execute(async (trx) => {
-    if (erasedAgain) {
-      await appendAuditEvent(trx, options.ctx.clock, {
-        action: 'pool.purged',
-        actor: options.actor,
-        objectType: 'pool',
-        details: { trigger: options.trigger, reason: 'suppressed_customers', ...suppressed },
-      });
-    }
-    if (countPurgedRows(changes.purged) > 0) {
-      await appendAuditEvent(trx, options.ctx.clock, {
-        action: 'pool.purged',
-        actor: options.actor,
-        objectType: 'pool',
-        details: {
-          trigger: options.trigger,
-          records: changes.purged.records,
-          transactions: changes.purged.transactions,
-          heldExpired: changes.purged.heldExpired,
-          // Rows dated after the day after today, which intake refuses (a pool loaded before kept them).
-          futureRecords: changes.purged.futureRecords,
-          futureTransactions: changes.purged.futureTransactions,
-          retentionMonthsByMember: Object.fromEntries(policies.retentionMonthsByMember),
-        },
-      });
-    }
-    await appendAuditEvent(trx, options.ctx.clock, {
-      action: 'pool.built',
-      actor: options.actor,
-      objectType: 'pool',
-      details: {
-        trigger: options.trigger,
-        full: options.full,
-        instructionVersions: policies.instructionVersions,
-        durationMs: changes.durationMs,
-        identities: changes.identities,
-        households: changes.households,
-        segments: changes.segments,
-        opposedPersons: changes.opposedPersons,
-        poolRewrite: rewrite
-          ? {
-              reasons: rewrite.reasons,
-              dueSince: rewrite.dueSince,
-              sha256: rewrite.sha256,
-              sizeBytesBefore: rewrite.sizeBytesBefore,
-              sizeBytesAfter: rewrite.sizeBytesAfter,
-            }
-          : rewriteError
-            ? { failed: isAppError(rewriteError) ? rewriteError.code : 'internal' }
-            : null,
-      },
-    });
-  });
   if (rewriteError) throw rewriteError;
   return { ...changes, rewrite };
+}
+
+/**
+ * The build's events, from what it changed: `pool.purged` for suppressed customers found
+ * again and for the retention purge, when they deleted anything, then `pool.built`
+ * (its duration and the file's rewrite are added at delivery, when known).
+ */
+function buildAuditEvents(
+  options: RunPoolBuildOptions,
+  policies: TMemberPolicies,
+  changes: TPoolChanges & { suppressed: TSuppressedCounts },
+  builtOutboxId: string,
+): TPoolAuditEvent[] {
+  const base = { actor: options.actor.ref, objectType: 'pool' } as const;
+  const { suppressed } = changes;
+  const events: TPoolAuditEvent[] = [];
+  if (suppressed.records + suppressed.heldRecords + suppressed.transactions > 0) {
+    events.push({
+      ...base,
+      outboxId: randomUUID(),
+      action: 'pool.purged',
+      details: { trigger: options.trigger, reason: 'suppressed_customers', ...suppressed },
+    });
+  }
+  if (countPurgedRows(changes.purged) > 0) {
+    events.push({
+      ...base,
+      outboxId: randomUUID(),
+      action: 'pool.purged',
+      details: {
+        trigger: options.trigger,
+        records: changes.purged.records,
+        transactions: changes.purged.transactions,
+        heldExpired: changes.purged.heldExpired,
+        // Rows dated after the day after today, which intake refuses (a pool loaded before kept them).
+        futureRecords: changes.purged.futureRecords,
+        futureTransactions: changes.purged.futureTransactions,
+        retentionMonthsByMember: Object.fromEntries(policies.retentionMonthsByMember),
+      },
+    });
+  }
+  events.push({
+    ...base,
+    outboxId: builtOutboxId,
+    action: 'pool.built',
+    details: {
+      trigger: options.trigger,
+      full: options.full,
+      instructionVersions: policies.instructionVersions,
+      identities: changes.identities,
+      households: changes.households,
+      segments: changes.segments,
+      opposedPersons: changes.opposedPersons,
+      // Not known at the commit (added at delivery): a build delivered after a crash
+      // says so. Had its rewrite not run, the rewrite is still due for the next build.
+      durationMs: null,
+      poolRewrite: { unknown: true },
+    },
+  });
+  return events;
 }

@@ -1,3 +1,4 @@
+import { randomUUID } from 'node:crypto';
 import {
   appendAuditEvent,
   repoussoirFeed,
@@ -6,7 +7,7 @@ import {
 } from '@alliage/control';
 import { hmacSha256Hex } from '@alliage/crypto';
 import { AppError, customerSuppressionKey, isAppError } from '@alliage/domain';
-import { collectMemberPolicies, purgeDropFiles } from '@alliage/pool';
+import { collectMemberPolicies, deliverPoolAuditOutbox, purgeDropFiles } from '@alliage/pool';
 import { compactWarehouse, eraseMemberCustomers } from '@alliage/warehouse';
 import { getRightsRequest } from './get-rights-request.ts';
 import type { TRightsDeps } from './rights-deps.ts';
@@ -100,9 +101,11 @@ type TErasureStep = 'pool' | 'pool_file' | 'drop_files';
  * Deletes a confirmed erasure's customers from the pool and records the outcome (the
  * second half of `confirmRightsErasure`, also run by a retry). Each step's result is
  * recorded as soon as it is done (`erasure_progress` on the item): the pool's counts
- * the moment its transaction commits (with the `pool_erased` audit step), then the
- * rewritten file's SHA-256. A retry after a later step failed redoes only the steps
- * left, and its `erased` step reports what the pool deletion actually erased.
+ * are written into the pool's audit outbox in its own transaction and delivered the
+ * moment it commits (with the `pool_erased` audit step; after a crash, by the next
+ * start or retry, `deliverPoolAuditOutbox`), then the rewritten file's SHA-256. A retry
+ * after a later step failed redoes only the steps left, and its `erased` step reports
+ * what the pool deletion actually erased.
  *
  * @example
  * await eraseConfirmedItem(deps, actor, requestId, item);
@@ -122,29 +125,44 @@ export async function eraseConfirmedItem(
   try {
     let progress = await readErasureProgress(deps, item.id);
     if (!progress.pool) {
+      // An attempt that died after the pool's commit left its counts in the pool's outbox.
+      await deliverPoolAuditOutbox({ ctx, warehouse: deps.warehouse });
+      progress = await readErasureProgress(deps, item.id);
+    }
+    if (!progress.pool) {
       const policies = await collectMemberPolicies(ctx, now);
-      const erased = await eraseMemberCustomers({
+      await eraseMemberCustomers({
         warehouse: deps.warehouse,
         memberCode: item.memberCode,
         customerIds: item.customerIds,
         memberSectors: policies.memberSectors,
         repoussoir: repoussoirFeed(ctx),
         now,
-      });
-      progress = {
-        ...progress,
-        pool: {
-          records: erased.records,
-          heldRecords: erased.heldRecords,
-          transactions: erased.transactions,
-          personsGone: erased.pool.identities.personsGone,
+        // Committed with the deletion: a retry after a crash finds nothing left to count.
+        auditEvents: (erased) => {
+          const pool = {
+            records: erased.records,
+            heldRecords: erased.heldRecords,
+            transactions: erased.transactions,
+            personsGone: erased.pool.identities.personsGone,
+          };
+          return [
+            {
+              outboxId: randomUUID(),
+              action: 'rights_request.updated',
+              actor: actor.ref,
+              objectType: 'rights_request',
+              objectId: requestId,
+              organisationCode: item.memberCode,
+              details: { step: 'pool_erased', ...pool },
+              erasure: { itemId: item.id, pool },
+            },
+          ];
         },
-      };
-      // Committed in the pool: a retry would find nothing left to count.
-      await recordErasureProgress(deps, actor, requestId, item, progress, {
-        step: 'pool_erased',
-        ...progress.pool,
       });
+      // The counts go to the item and the audit chain together (`pool_erased`).
+      await deliverPoolAuditOutbox({ ctx, warehouse: deps.warehouse });
+      progress = await readErasureProgress(deps, item.id);
     }
     step = 'pool_file';
     if (!progress.poolSha256) {
@@ -153,7 +171,7 @@ export async function eraseConfirmedItem(
       // the rewrite due and the next daily pass does it (`rewritePoolFileIfDue`).
       const compaction = await compactWarehouse(deps.warehouse);
       progress = { ...progress, poolSha256: compaction.sha256 };
-      await recordErasureProgress(deps, actor, requestId, item, progress, null);
+      await recordErasureProgress(deps, item, progress);
     }
     step = 'drop_files';
     // The member's processed encrypted files still hold those customers: they go as well.
@@ -223,30 +241,16 @@ async function readErasureProgress(deps: TRightsDeps, itemId: string): Promise<T
   return row?.erasure_progress ?? {};
 }
 
-/** Saves the progress on the item, with its audit step when there is one, in one transaction. */
+/** Saves the progress on the item. */
 async function recordErasureProgress(
   deps: TRightsDeps,
-  actor: TActor,
-  requestId: string,
   item: TRightsRequestItem,
   progress: TErasureProgress,
-  details: Record<string, unknown> | null,
 ): Promise<void> {
   const { ctx } = deps;
-  await ctx.db.transaction().execute(async (trx) => {
-    await trx
-      .updateTable('rights_request_items')
-      .set({ erasure_progress: JSON.stringify(progress), updated_at: ctx.clock() })
-      .where('id', '=', item.id)
-      .execute();
-    if (!details) return;
-    await appendAuditEvent(trx, ctx.clock, {
-      action: 'rights_request.updated',
-      actor,
-      objectType: 'rights_request',
-      objectId: requestId,
-      organisationCode: item.memberCode,
-      details,
-    });
-  });
+  await ctx.db
+    .updateTable('rights_request_items')
+    .set({ erasure_progress: JSON.stringify(progress), updated_at: ctx.clock() })
+    .where('id', '=', item.id)
+    .execute();
 }

@@ -19,6 +19,7 @@ import {
 } from '@alliage/control';
 import {
   createTestControlDb,
+  failAuditAppends,
   storeTestDrop,
   type TestControlDb,
   testControlDbKinds,
@@ -489,6 +490,41 @@ describe.skipIf(!hasGpg).each(testControlDbKinds())('rights requests (%s)', (kin
     });
     // Only the failed step ran again: the pool deletion (and its record) happened once.
     expect(after.filter((details) => details.step === 'pool_erased')).toHaveLength(1);
+  });
+
+  it('keeps what an erasure deleted when the process dies between the pool commit and recording it', async () => {
+    const lost =
+      'X8,M,Noe,PERDU,,,6 rue Basse,,33000,BORDEAUX,FR,noe.perdu@exemple.test,,,1991-03-03,1,0,0,2026-02-01';
+    expect((await load('M02', [...M02_LINES, lost])).outcome).toBe('loaded');
+    const request = await createRightsRequest(deps, OPERATOR, {
+      type: 'erasure',
+      identity: { email: 'noe.perdu@exemple.test' },
+      verification: 'email reply',
+    });
+    const m02Admin: TActor = { ...M01_ADMIN, ref: 'principal:m02-admin', organisationCode: 'M02' };
+    // The control plane refuses the counts right after the pool's commit (a crash there).
+    const crash = await failAuditAppends(control.db, "NEW.details->>'step' = 'pool_erased'");
+    await expect(
+      confirmRightsErasure(deps, m02Admin, { memberCode: 'M02', requestId: request.id }),
+    ).rejects.toBeDefined();
+    await crash.restore();
+    expect(await query(`SELECT customer_id FROM member_records WHERE customer_id = 'X8'`)).toEqual(
+      [],
+    );
+    // After a restart (the pool file opened again), the retry reports what was erased.
+    warehouse = await pool.reopen();
+    deps = { ...deps, warehouse };
+    const retried = await retryRightsRequest(deps, OPERATOR, request.id);
+    expect(retried.items.map((item) => item.status)).toEqual(['erasure_confirmed']);
+    const steps = (await listAuditEvents(ctx, { objectId: request.id, limit: 50 })).events.map(
+      (event) => event.details,
+    );
+    const counts = { records: 1, heldRecords: 0, transactions: 0, personsGone: 1 };
+    expect(steps.filter((details) => details.step === 'pool_erased')).toEqual([
+      expect.objectContaining(counts),
+    ]);
+    expect(steps.find((details) => details.step === 'erased')).toMatchObject(counts);
+    expect((await verifyAuditChain(ctx)).ok).toBe(true);
   });
 
   it('tracks deadlines, extensions (two months at most) and overdue requests on the clock', async () => {

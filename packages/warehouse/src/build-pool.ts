@@ -2,6 +2,7 @@ import type { TRepoussoirFeed } from '@alliage/domain';
 import { dropStageTables } from './drop-stage-tables.ts';
 import { markPoolRewriteDue } from './mark-pool-rewrite-due.ts';
 import type { TWarehouse } from './open-warehouse.ts';
+import { type TPoolAuditEvent, writeAuditOutbox } from './pool-audit-outbox.ts';
 import {
   purgeSuppressedCustomers,
   type TMemberSuppressions,
@@ -25,6 +26,11 @@ export interface BuildPoolOptions {
    */
   suppressions: { hmacSecret: string; members: readonly TMemberSuppressions[] };
   now: Date;
+  /**
+   * The audit events the build owes the control plane, given what it changed: written
+   * into the pool's outbox in the build's own transaction (`writeAuditOutbox`).
+   */
+  auditEvents?: (changes: TPoolChanges & { suppressed: TSuppressedCounts }) => TPoolAuditEvent[];
 }
 
 /**
@@ -69,6 +75,13 @@ export async function buildPool(
         today: options.now.toISOString().slice(0, 10),
         now: options.now,
       });
+      if (options.auditEvents) {
+        await writeAuditOutbox(
+          connection,
+          options.auditEvents({ ...changes, suppressed }),
+          options.now,
+        );
+      }
       await connection.run('COMMIT');
       // FORCE waits for readers' running transactions (a plain CHECKPOINT fails on them).
       if (options.full) await connection.run('FORCE CHECKPOINT pool');

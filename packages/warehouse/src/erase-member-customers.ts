@@ -4,6 +4,7 @@ import { deleteCustomerData } from './delete-customer-data.ts';
 import { dropStageTables } from './drop-stage-tables.ts';
 import { markPoolRewriteDue } from './mark-pool-rewrite-due.ts';
 import type { TWarehouse } from './open-warehouse.ts';
+import { type TPoolAuditEvent, writeAuditOutbox } from './pool-audit-outbox.ts';
 import { refreshPool, type TPoolChanges } from './refresh-pool.ts';
 
 export interface EraseMemberCustomersOptions {
@@ -17,6 +18,11 @@ export interface EraseMemberCustomersOptions {
   repoussoir: TRepoussoirFeed;
   /** The platform clock's now. */
   now: Date;
+  /**
+   * The audit events the erasure owes the control plane, given its counts: written into
+   * the pool's outbox in the erasure's own transaction (`writeAuditOutbox`).
+   */
+  auditEvents?: (counts: TErasureCounts) => TPoolAuditEvent[];
 }
 
 /** What an erasure deleted, in counts. */
@@ -79,8 +85,12 @@ export async function eraseMemberCustomers(
         today,
         now: options.now,
       });
+      const counts = { records, heldRecords, transactions, pool };
+      if (options.auditEvents) {
+        await writeAuditOutbox(connection, options.auditEvents(counts), options.now);
+      }
       await connection.run('COMMIT');
-      return { records, heldRecords, transactions, pool };
+      return counts;
     } catch (error) {
       await connection.run('ROLLBACK').catch(() => undefined);
       throw error;

@@ -51,6 +51,8 @@ export { markPoolRewriteDue } from './mark-pool-rewrite-due.ts';
 export type { OpenWarehouseOptions, TWarehouse } from './open-warehouse.ts';
 export { openWarehouse } from './open-warehouse.ts';
 export { refreshSelectionFacts } from './person-member-reach-sql.ts';
+export type { TPoolAuditEvent } from './pool-audit-outbox.ts';
+export { listAuditOutbox, removeAuditOutbox, writeAuditOutbox } from './pool-audit-outbox.ts';
 export type { TMemberSuppressions, TSuppressedCounts } from './purge-suppressed-customers.ts';
 export type { ReadCsvRecordsOptions, TCsvRecordsRead } from './read-csv-records.ts';
 export { readCsvRecords } from './read-csv-records.ts';

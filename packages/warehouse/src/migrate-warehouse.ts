@@ -433,6 +433,25 @@ const MIGRATIONS: { version: number; name: string; sql: string }[] = [
       INSERT INTO person_member_purchases ${personMemberPurchasesSql('person_purchase_facts')};
     `,
   },
+  {
+    version: 14,
+    name: 'audit-outbox',
+    sql: `
+      -- The audit events of a pool change (a build's purge, an erasure's counts), written
+      -- in the change's own transaction and delivered to the control plane's audit chain
+      -- after the commit (deliverPoolAuditOutbox): a crash between the two no longer loses
+      -- the record of a deletion. A row goes once its event is in the chain; the chain
+      -- refuses a second event with the same outbox_id. Counts and IDs only.
+      CREATE SEQUENCE audit_outbox_seq START 1;
+      CREATE TABLE audit_outbox (
+        outbox_id VARCHAR NOT NULL,
+        -- Delivery order: the order the change wrote its events in.
+        position BIGINT NOT NULL,
+        event VARCHAR NOT NULL,
+        created_at TIMESTAMP NOT NULL
+      );
+    `,
+  },
 ];
 
 /**

@@ -1,3 +1,4 @@
+export { failAuditAppends } from './fail-audit-appends.ts';
 export type { THeldTableLock } from './hold-table-lock.ts';
 export { holdTableLock } from './hold-table-lock.ts';
 export { storeTestDrop } from './store-test-drop.ts';

@@ -2,7 +2,6 @@
 // deterministically: a real trigger makes the control plane refuse the pool's events
 // right after the DuckDB commit, then the "restarted" process (the pool file reopened)
 // runs its next job. The deletion must still reach the audit chain, exactly once.
-import { randomUUID } from 'node:crypto';
 import {
   appendAuditEvent,
   appendAuditEventOnce,
@@ -12,13 +11,8 @@ import {
   verifyAuditChain,
 } from '@alliage/control';
 import { failAuditAppends, type TestControlDb, testControlDbKinds } from '@alliage/control/testing';
-import {
-  listAuditOutbox,
-  type TPoolAuditEvent,
-  type TWarehouse,
-  writeAuditOutbox,
-} from '@alliage/warehouse';
-import type { createTestWarehouse } from '@alliage/warehouse/testing';
+import { listAuditOutbox, type TPoolAuditEvent, type TWarehouse } from '@alliage/warehouse';
+import { commitTestOutboxEvent, type createTestWarehouse } from '@alliage/warehouse/testing';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { deliverPoolAuditOutbox } from './deliver-pool-audit-outbox.ts';
 import {
@@ -90,23 +84,9 @@ describe.each(testControlDbKinds())('pool audit outbox (%s)', (kind) => {
   });
 
   it('appends an event once when a delivery is redone after a crash between the append and the removal', async () => {
-    const outboxId = randomUUID();
-    await warehouse.withWriter(async (connection) => {
-      await connection.run('BEGIN TRANSACTION');
-      await writeAuditOutbox(
-        connection,
-        [
-          {
-            outboxId,
-            action: 'pool.purged',
-            actor: SYSTEM_ACTOR.ref,
-            objectType: 'pool',
-            details: { trigger: 'housekeeping', records: 3 },
-          },
-        ],
-        now,
-      );
-      await connection.run('COMMIT');
+    const outboxId = await commitTestOutboxEvent(warehouse, {
+      trigger: 'housekeeping',
+      records: 3,
     });
     // A delivery appends the pending events, and the process dies before removing them.
     const [pending] = await listAuditOutbox(warehouse);

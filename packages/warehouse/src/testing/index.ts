@@ -1,4 +1,5 @@
 export { seededRandom } from '@alliage/domain/testing';
+export { commitTestOutboxEvent } from './commit-test-outbox-event.ts';
 export { createTestWarehouse } from './create-test-warehouse.ts';
 export { fixedRepoussoirFeed } from './fixed-repoussoir-feed.ts';
 export type { TFixtureRecord } from './insert-pool-fixtures.ts';

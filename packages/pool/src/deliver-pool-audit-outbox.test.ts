@@ -14,7 +14,7 @@ import { failAuditAppends, type TestControlDb, testControlDbKinds } from '@allia
 import { listAuditOutbox, type TPoolAuditEvent, type TWarehouse } from '@alliage/warehouse';
 import { commitTestOutboxEvent, type createTestWarehouse } from '@alliage/warehouse/testing';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { deliverPoolAuditOutbox } from './deliver-pool-audit-outbox.ts';
+import { deliverPoolAuditOutbox, holdPoolAuditEvent } from './deliver-pool-audit-outbox.ts';
 import {
   openRetentionTestPool,
   POOL_TEST_HMAC_SECRET,
@@ -113,5 +113,23 @@ describe.each(testControlDbKinds())('pool audit outbox (%s)', (kind) => {
       }),
     ).rejects.toThrow();
     expect((await verifyAuditChain(ctx)).ok).toBe(true);
+  });
+
+  it("leaves a running build's event to it, which delivers it with what it learnt after the commit", async () => {
+    const outboxId = await commitTestOutboxEvent(warehouse, { trigger: 'housekeeping' });
+    const release = holdPoolAuditEvent(warehouse, outboxId);
+    try {
+      // Another change's delivery meanwhile (an erasure's) does not take it.
+      expect(await deliverPoolAuditOutbox({ ctx, warehouse })).toBe(0);
+      expect((await listAuditOutbox(warehouse)).map((event) => event.outboxId)).toEqual([outboxId]);
+      const amend = new Map([[outboxId, { poolRewrite: null }]]);
+      expect(await deliverPoolAuditOutbox({ ctx, warehouse, amend })).toBe(1);
+    } finally {
+      release();
+    }
+    const delivered = (await poolEvents('pool.purged')).find(
+      (event) => event.details.outboxId === outboxId,
+    );
+    expect(delivered?.details).toEqual({ trigger: 'housekeeping', poolRewrite: null, outboxId });
   });
 });

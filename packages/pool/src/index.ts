@@ -1,7 +1,7 @@
 export type { TMemberPolicies } from './collect-member-policies.ts';
 export { collectMemberPolicies } from './collect-member-policies.ts';
 export type { DeliverPoolAuditOutboxOptions } from './deliver-pool-audit-outbox.ts';
-export { deliverPoolAuditOutbox } from './deliver-pool-audit-outbox.ts';
+export { deliverPoolAuditOutbox, holdPoolAuditEvent } from './deliver-pool-audit-outbox.ts';
 export { exportPoolIdentities } from './export-pool-identities.ts';
 export type {
   GenerateProcessorRegisterOptions,
@@ -27,5 +27,5 @@ export {
   purgeMemberExports,
   type TMemberExportPurge,
 } from './purge-member-exports.ts';
-export type { RunPoolBuildOptions } from './run-pool-build.ts';
+export type { RunPoolBuildOptions, TPoolBuildResult } from './run-pool-build.ts';
 export { runPoolBuild } from './run-pool-build.ts';

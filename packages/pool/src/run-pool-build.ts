@@ -11,6 +11,7 @@ import {
   checkpointWarehouse,
   countPurgedRows,
   rewritePoolFileIfDue,
+  type TMemberSuppressions,
   type TPoolAuditEvent,
   type TPoolChanges,
   type TPoolRewrite,
@@ -18,7 +19,7 @@ import {
   type TWarehouse,
 } from '@alliage/warehouse';
 import { collectMemberPolicies, type TMemberPolicies } from './collect-member-policies.ts';
-import { deliverPoolAuditOutbox } from './deliver-pool-audit-outbox.ts';
+import { deliverPoolAuditOutbox, holdPoolAuditEvent } from './deliver-pool-audit-outbox.ts';
 
 export interface RunPoolBuildOptions {
   ctx: ControlContext;
@@ -31,6 +32,13 @@ export interface RunPoolBuildOptions {
   hmacSecret: string;
 }
 
+export type TPoolBuildResult = TPoolChanges & {
+  durationMs: number;
+  suppressed: TSuppressedCounts;
+  /** The pool file's rewrite, when one was due. */
+  rewrite: TPoolRewrite | null;
+};
+
 /**
  * Rebuilds the pool under the members' instructions in force: customers erased on a
  * rights request that the pool holds again (restored from an older backup), retention
@@ -38,8 +46,8 @@ export interface RunPoolBuildOptions {
  * marks, in one DuckDB transaction, which also writes `pool.built` (and `pool.purged`
  * when anything was deleted, counts only) into the pool's audit outbox; they are
  * delivered to the audit chain after the rewrite below (`deliverPoolAuditOutbox`), or,
- * after a crash, at the next start or build, which delivers what is waiting first. When rows were deleted since the pool
- * file was last rewritten — by this build, by a drop's purge, or by an erasure or an
+ * after a crash, at the next start or build, which delivers what is waiting first.
+ * When rows were deleted since the pool file was last rewritten — by this build, by a drop's purge, or by an erasure or an
  * offboarding whose own rewrite failed — the file is rewritten (`rewritePoolFileIfDue`)
  * so the deleted values leave its bytes; otherwise the housekeeping pass checkpoints
  * it (as a full build does itself). A failed rewrite is recorded in `pool.built` and
@@ -48,19 +56,12 @@ export interface RunPoolBuildOptions {
  * @example
  * const changes = await runPoolBuild({ ctx, warehouse, actor, full: true, trigger: 'operator' });
  */
-export async function runPoolBuild(options: RunPoolBuildOptions): Promise<
-  TPoolChanges & {
-    durationMs: number;
-    suppressed: TSuppressedCounts;
-    /** The pool file's rewrite, when one was due. */
-    rewrite: TPoolRewrite | null;
-  }
-> {
+export async function runPoolBuild(options: RunPoolBuildOptions): Promise<TPoolBuildResult> {
   // A build that crashed after its commit left its events in the pool's outbox.
   await deliverPoolAuditOutbox({ ctx: options.ctx, warehouse: options.warehouse });
   const now = options.ctx.clock();
   const policies = await collectMemberPolicies(options.ctx, now);
-  const members = [];
+  const members: TMemberSuppressions[] = [];
   for (const memberCode of policies.memberSectors.keys()) {
     members.push({
       memberCode,
@@ -68,6 +69,22 @@ export async function runPoolBuild(options: RunPoolBuildOptions): Promise<
     });
   }
   const builtOutboxId = randomUUID();
+  // Delivered below with the rewrite's outcome: a delivery meanwhile leaves it alone.
+  const release = holdPoolAuditEvent(options.warehouse, builtOutboxId);
+  try {
+    return await buildAndDeliver(options, policies, members, now, builtOutboxId);
+  } finally {
+    release();
+  }
+}
+
+async function buildAndDeliver(
+  options: RunPoolBuildOptions,
+  policies: TMemberPolicies,
+  members: TMemberSuppressions[],
+  now: Date,
+  builtOutboxId: string,
+): Promise<TPoolBuildResult> {
   const changes = await buildPool({
     warehouse: options.warehouse,
     retentionMonthsByMember: policies.retentionMonthsByMember,

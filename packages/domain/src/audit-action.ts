@@ -56,6 +56,7 @@ export const ZAuditAction = z.enum([
   'rights_request.updated',
   'rights_request.answered',
   'member.offboarded',
+  'member.data_deleted',
   'personal_data.read',
   'register.exported',
 ]);

@@ -9,12 +9,14 @@ import {
   cliActor,
   createOrganisation,
   getOrganisation,
+  listAuditEvents,
   listLatestAuditEvents,
   repoussoirFeed,
   verifyAuditChain,
 } from '@alliage/control';
 import {
   createTestControlDb,
+  failAuditAppends,
   storeTestDrop,
   type TestControlDb,
   testControlDbKinds,
@@ -285,6 +287,39 @@ describe.skipIf(!hasGpg).each(testControlDbKinds())('offboardMember (%s)', (kind
       details: { poolFile: { sha256: certificate.poolFile.sha256 } },
     });
     expect(JSON.stringify(event?.details)).not.toMatch(/QWXOFFB|example-m01|M01-ONLY/);
+    expect((await verifyAuditChain(ctx)).ok).toBe(true);
+  }, 120_000);
+
+  it('keeps the counts of what went when it dies after the delete: the re-run delivers them', async () => {
+    // The append of the deletion's counts fails right after the pool committed the delete:
+    // as if the process died there. The counts wait in the pool's outbox.
+    const failure = await failAuditAppends(control.db, "NEW.action = 'member.data_deleted'");
+    const options = {
+      ctx,
+      warehouse,
+      actor,
+      memberCode: 'M02',
+      mode: 'delete_only' as const,
+      sftpRoot: path.join(directory, 'sftp'),
+      dropStore: dropStore(),
+      signingKey: null,
+    };
+    await expect(offboardMember(options)).rejects.toThrow(/injected failure/);
+    await failure.restore();
+    expect(await query("SELECT count(*) FROM member_records WHERE member_code = 'M02'")).toEqual([
+      [0n],
+    ]);
+
+    // The re-run finds nothing left to delete, and delivers the first run's counts first.
+    const certificate = await offboardMember(options);
+    expect(certificate.deleted.records).toBe(0);
+    const deletions = (await listAuditEvents(ctx, { action: 'member.data_deleted' })).events;
+    expect(deletions.map((deletion) => [deletion.organisationCode, deletion.details])).toEqual([
+      ['M01', expect.objectContaining({ records: SHARED + ONLY_M01, personsRemoved: ONLY_M01 })],
+      ['M02', expect.objectContaining({ records: SHARED + ONLY_M02, transactions: 0 })],
+      ['M02', expect.objectContaining({ records: 0 })],
+    ]);
+    expect(await query('SELECT count(*) FROM audit_outbox')).toEqual([[0n]]);
     expect((await verifyAuditChain(ctx)).ok).toBe(true);
   }, 120_000);
 });

@@ -1,3 +1,4 @@
+import { randomUUID } from 'node:crypto';
 import path from 'node:path';
 import {
   appendAuditEvent,
@@ -23,6 +24,7 @@ import {
   sampleMemberCanaries,
   type TWarehouse,
 } from '@alliage/warehouse';
+import { deliverPoolAuditOutbox } from './deliver-pool-audit-outbox.ts';
 import { purgeDropFiles } from './purge-drop-files.ts';
 
 /** Canaries sampled per kind (customer IDs, emails, last names): at least 50 in all when the member has them. */
@@ -151,13 +153,40 @@ export async function offboardMember(
       .filter((organisation) => isMember(organisation.kind) && organisation.code !== memberCode)
       .map((organisation) => [organisation.code, organisation.sector as string]),
   );
+  // A crash after an earlier run's delete left its counts in the pool's outbox: they go
+  // to the chain now, since this run's delete will find nothing left and count zeros.
+  await deliverPoolAuditOutbox({ ctx, warehouse });
   const deleted = await deleteMemberData({
     warehouse,
     memberCode,
     memberSectors,
     repoussoir: repoussoirFeed(ctx),
     now: ctx.clock(),
+    // Written with the delete itself: the counts of what went survive a crash before the
+    // certificate (a re-run's certificate counts what that run deleted: zeros).
+    auditEvents: (deletion) => [
+      {
+        outboxId: randomUUID(),
+        action: 'member.data_deleted',
+        actor: options.actor.ref,
+        objectType: 'organisation',
+        objectId: member.id,
+        organisationCode: memberCode,
+        details: {
+          reason: 'offboarding',
+          records: deletion.records,
+          heldRecords: deletion.heldRecords,
+          transactions: deletion.transactions,
+          loadedDrops: deletion.loadedDrops,
+          personsRemoved: deletion.personsRemoved,
+          householdsRemoved: deletion.householdsRemoved,
+          deliveredPersonsRows: deletion.deliveredPersonsRows,
+          deliverySupplierRows: deletion.deliverySupplierRows,
+        },
+      },
+    ],
   });
+  await deliverPoolAuditOutbox({ ctx, warehouse });
   const compaction = await compactWarehouse(warehouse);
   const search = await findValuesInPoolFiles(warehouse, canaryValues);
   const explained = await findValuesInPoolColumns(warehouse, search.found);

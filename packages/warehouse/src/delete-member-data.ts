@@ -2,6 +2,7 @@ import type { TRepoussoirFeed } from '@alliage/domain';
 import { dropStageTables } from './drop-stage-tables.ts';
 import { markPoolRewriteDue } from './mark-pool-rewrite-due.ts';
 import type { TWarehouse } from './open-warehouse.ts';
+import { type TPoolAuditEvent, writeAuditOutbox } from './pool-audit-outbox.ts';
 import { refreshPool, type TPoolChanges } from './refresh-pool.ts';
 
 export interface DeleteMemberDataOptions {
@@ -12,6 +13,12 @@ export interface DeleteMemberDataOptions {
   /** The repoussoir, for the mirror to catch up and the remaining persons to be marked again. */
   repoussoir: TRepoussoirFeed;
   now: Date;
+  /**
+   * Audit events reporting the deletion (counts only), written into the pool's outbox
+   * in the deletion's own transaction (`writeAuditOutbox`): a crash after the commit
+   * cannot lose the record of what was deleted.
+   */
+  auditEvents?: (deletion: TMemberDataDeletion) => TPoolAuditEvent[];
 }
 
 /** What deleting a member's data removed, in counts (for the deletion certificate). */
@@ -109,8 +116,7 @@ export async function deleteMemberData(
       });
       const personsAfter = await count('SELECT count(*) FROM persons', []);
       const householdsAfter = await count('SELECT count(*) FROM households', []);
-      await connection.run('COMMIT');
-      return {
+      const deletion: TMemberDataDeletion = {
         records,
         heldRecords,
         transactions,
@@ -126,6 +132,11 @@ export async function deleteMemberData(
         householdsAfter,
         changes,
       };
+      if (options.auditEvents) {
+        await writeAuditOutbox(connection, options.auditEvents(deletion), options.now);
+      }
+      await connection.run('COMMIT');
+      return deletion;
     } catch (error) {
       await connection.run('ROLLBACK').catch(() => undefined);
       throw error;

@@ -12,6 +12,7 @@ import {
   decayedAmountSql,
   frequencyScoreSql,
   monetaryScoreSql,
+  mostFrequentValueSql,
   recencyScoreSql,
   rfmSegmentSql,
   sqlDate,
@@ -154,12 +155,8 @@ export async function refreshSegments(options: RefreshSegmentsOptions): Promise<
     QUALIFY row_number() OVER (PARTITION BY r.person_id ORDER BY
       coalesce(r.dwelling_key = p.dwelling_key, false) DESC, r.last_activity DESC, r.record_id DESC) = 1`);
   for (const field of ['civility', 'birth_date']) {
-    // Ties go to the value of the most recently active record, then the smallest value.
     await connection.run(`CREATE OR REPLACE TEMP TABLE sg_person_${field} AS
-      SELECT person_id, ${field} FROM sg_records WHERE ${field} IS NOT NULL
-      GROUP BY person_id, ${field}
-      QUALIFY row_number() OVER (PARTITION BY person_id
-        ORDER BY count(*) DESC, max(last_activity) DESC, ${field}) = 1`);
+      ${mostFrequentValueSql(field, 'sg_records')}`);
   }
   await connection.run(`CREATE OR REPLACE TEMP TABLE sg_person_facts AS
     SELECT person_id,

@@ -63,6 +63,21 @@ export function ageBandSql(birthDate: string, today: string): string {
 }
 
 /**
+ * Per person of `source` (records with `person_id` and `last_activity`), the most
+ * frequent known value of `column` — ties go to the value of the most recently active
+ * record, then the smallest value: the rule of the `civility` and `age_band` segments.
+ *
+ * @example
+ * mostFrequentValueSql('civility', 'sg_records') // rows (person_id, civility)
+ */
+export function mostFrequentValueSql(column: string, source: string): string {
+  return `SELECT person_id, ${column} FROM ${source} WHERE ${column} IS NOT NULL
+      GROUP BY person_id, ${column}
+      QUALIFY row_number() OVER (PARTITION BY person_id
+        ORDER BY count(*) DESC, max(last_activity) DESC, ${column}) = 1`;
+}
+
+/**
  * Mirror of `recencyScore`.
  *
  * @example

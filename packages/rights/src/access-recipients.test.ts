@@ -4,11 +4,9 @@
 // extraction recording who supplied each delivered person) and real GnuPG. A person
 // held by M01 and M02 is delivered to C01 with both supplying, then to C02 with M02
 // alone supplying: M01's answer lists C01 only, M02's both.
-import { mkdtempSync, readFileSync, rmSync } from 'node:fs';
-import os from 'node:os';
+import { readFileSync } from 'node:fs';
 import path from 'node:path';
 import {
-  addOrganisationKey,
   type ControlContext,
   completeDelivery,
   createDelivery,
@@ -22,69 +20,40 @@ import {
   setInstruction,
   type TActor,
 } from '@alliage/control';
-import {
-  createTestControlDb,
-  type TestControlDb,
-  testControlDbKinds,
-} from '@alliage/control/testing';
-import { createGpgHome, type GpgHome, hasGpg } from '@alliage/crypto/testing';
+import { testControlDbKinds } from '@alliage/control/testing';
+import { hasGpg } from '@alliage/crypto/testing';
 import { extractSelection, type TWarehouse } from '@alliage/warehouse';
-import { createTestWarehouse, scopeFor } from '@alliage/warehouse/testing';
+import { scopeFor } from '@alliage/warehouse/testing';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { openAccessTestEnv, RIGHTS_TEST_OPERATOR, type TAccessTestEnv } from './access-test-env.ts';
 import { confirmRightsErasure } from './confirm-rights-erasure.ts';
 import { createRightsRequest } from './create-rights-request.ts';
-import type { TRightsDeps } from './rights-deps.ts';
-import {
-  createRightsTestParties,
-  decryptMemberExport,
-  loadTestCustomers,
-  RIGHTS_TEST_HMAC_SECRET,
-  RIGHTS_TEST_MEMBERS,
-} from './rights-test-fixtures.ts';
+import { RIGHTS_TEST_MEMBERS } from './rights-test-fixtures.ts';
 
 // The same person at both members (other customer IDs); M02 also holds a stranger.
 const shared = (customerId: string) =>
   `${customerId},MME,Claire,PARTAGEE,,,10 rue de la Paix,,75002,PARIS,FR,claire.partagee@exemple.test,,,1980-01-01,1,0,0,2026-01-10`;
 const STRANGER =
   'B-2,M,Paul,MARTIN,,,8 rue Nationale,,59000,LILLE,FR,paul.martin@exemple.test,,,1975-05-05,1,0,0,2026-01-10';
-const actor = (ref: string, role: TActor['role']): TActor => ({
-  ref,
-  principalId: null,
-  role,
-  organisationId: null,
-  organisationCode: null,
-});
-const OPERATOR = actor('principal:operator-test', 'operator');
-const MARKETER = actor('principal:marketer-test', 'client_marketer');
+const OPERATOR = RIGHTS_TEST_OPERATOR;
+const MARKETER: TActor = {
+  ...OPERATOR,
+  ref: 'principal:marketer-test',
+  role: 'client_marketer',
+};
 const M01_ADMIN: TActor = {
-  ...actor('principal:m01-admin', 'member_admin'),
+  ...OPERATOR,
+  ref: 'principal:m01-admin',
+  role: 'member_admin',
   organisationCode: 'M01',
 };
 const FINGERPRINT = 'ABCDEF0123456789ABCDEF0123456789ABCDEF01';
 
 describe.skipIf(!hasGpg).each(testControlDbKinds())('access answer recipients (%s)', (kind) => {
-  let control: TestControlDb;
+  let env: TAccessTestEnv;
   let ctx: ControlContext;
-  let pool: Awaited<ReturnType<typeof createTestWarehouse>>;
   let warehouse: TWarehouse;
-  let gpg: GpgHome;
-  let sftpRoot: string;
-  let deps: TRightsDeps;
   let now = new Date('2026-12-10T10:00:00Z');
-  let drops = 0;
-
-  const load = async (memberCode: string, lines: string[]) => {
-    drops += 1;
-    const result = await loadTestCustomers({
-      warehouse,
-      ctx,
-      dropNumber: drops,
-      memberCode,
-      lines,
-      now,
-    });
-    expect(result.outcome).toBe('loaded');
-  };
 
   /**
    * A postal delivery of everyone `permitting` members hold to `client`, as the delivery
@@ -147,35 +116,13 @@ describe.skipIf(!hasGpg).each(testControlDbKinds())('access answer recipients (%
   };
 
   /** A member's access export for the shared person, decrypted with the member's key. */
-  const accessAnswer = async (memberCode: string) => {
-    const request = await createRightsRequest(deps, OPERATOR, {
-      type: 'access',
-      identity: { email: 'claire.partagee@exemple.test' },
-      verification: 'identity card copy seen',
-    });
-    const item = request.items.find((entry) => entry.memberCode === memberCode);
-    expect(item?.status).toBe('forwarded');
-    const clear = decryptMemberExport(
-      gpg,
-      path.join(sftpRoot, memberCode, 'reports', item?.dataFile as string),
-    );
-    return { request, data: JSON.parse(clear) };
-  };
+  const accessAnswer = (memberCode: string) =>
+    env.requestAccess(memberCode, 'claire.partagee@exemple.test');
 
   beforeAll(async () => {
-    control = await createTestControlDb(kind);
-    ctx = { db: control.db, clock: () => now };
-    pool = await createTestWarehouse();
-    warehouse = pool.warehouse;
-    gpg = createGpgHome();
-    sftpRoot = mkdtempSync(path.join(os.tmpdir(), 'alliage-recipients-test-'));
-    const { platformKey, memberPublicKey } = await createRightsTestParties(ctx, gpg);
+    env = await openAccessTestEnv(kind, () => now);
+    ({ ctx, warehouse } = env);
     for (const [code] of RIGHTS_TEST_MEMBERS) {
-      await addOrganisationKey(ctx, SYSTEM_ACTOR, {
-        organisationCode: code,
-        keyType: 'pgp',
-        publicKey: memberPublicKey,
-      });
       await setInstruction(ctx, SYSTEM_ACTOR, code, {
         purposes: ['targeting'],
         channels: ['postal'],
@@ -193,25 +140,12 @@ describe.skipIf(!hasGpg).each(testControlDbKinds())('access answer recipients (%
     ] as const) {
       await createOrganisation(ctx, SYSTEM_ACTOR, { code, name, kind: 'client', sector });
     }
-    deps = {
-      ctx,
-      warehouse,
-      hmacSecret: RIGHTS_TEST_HMAC_SECRET,
-      sftpRoot,
-      dropStore: mkdtempSync(path.join(os.tmpdir(), 'alliage-recipients-drops-')),
-      signingKey: { armoredPrivateKey: platformKey.armoredPrivateKey },
-    };
-    await load('M01', [shared('A-1')]);
-    await load('M02', [shared('B-1'), STRANGER]);
+    await env.load('M01', [shared('A-1')]);
+    await env.load('M02', [shared('B-1'), STRANGER]);
   });
 
   afterAll(async () => {
-    await pool?.cleanup();
-    await control?.close();
-    gpg?.close();
-    for (const directory of [sftpRoot, deps?.dropStore]) {
-      if (directory) rmSync(directory, { recursive: true, force: true });
-    }
+    await env?.close();
   });
 
   it('lists to each member only the deliveries of the person it supplied', async () => {
@@ -259,7 +193,7 @@ describe.skipIf(!hasGpg).each(testControlDbKinds())('access answer recipients (%
     // The report tells the member the data file holds the recipients.
     const report = JSON.parse(
       readFileSync(
-        path.join(sftpRoot, 'M01', 'reports', `rights-request-${m01.request.id}.json`),
+        path.join(env.sftpRoot, 'M01', 'reports', `rights-request-${m01.request.id}.json`),
         'utf8',
       ),
     );
@@ -284,12 +218,12 @@ describe.skipIf(!hasGpg).each(testControlDbKinds())('access answer recipients (%
       ['M01', 1],
       ['M02', 4],
     ]);
-    const request = await createRightsRequest(deps, OPERATOR, {
+    const request = await createRightsRequest(env.deps, OPERATOR, {
       type: 'erasure',
       identity: { email: 'claire.partagee@exemple.test' },
       verification: 'identity card copy seen',
     });
-    await confirmRightsErasure(deps, M01_ADMIN, { memberCode: 'M01', requestId: request.id });
+    await confirmRightsErasure(env.deps, M01_ADMIN, { memberCode: 'M01', requestId: request.id });
     expect(await suppliers()).toEqual([['M02', 4]]);
     const m02 = await accessAnswer('M02');
     expect(m02.data.recipients).toHaveLength(2);

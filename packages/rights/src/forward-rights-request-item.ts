@@ -7,6 +7,7 @@ import {
 import { encryptAndSign } from '@alliage/crypto';
 import { AppError, isAppError } from '@alliage/domain';
 import { readMemberCustomerData } from '@alliage/warehouse';
+import { buildAccessProfile } from './build-access-profile.ts';
 import { listAccessRecipients } from './list-access-recipients.ts';
 import type { TRightsDeps } from './rights-deps.ts';
 import type { TRightsRequest, TRightsRequestItem } from './rights-request.ts';
@@ -17,7 +18,7 @@ const ANSWER_ROUTE =
 
 /** What each type asks of the member (the controller), in the report. */
 const MEMBER_ACTION: Record<TRightsRequest['type'], string> = {
-  access: `access (Art. 15): answer the person; the encrypted data file holds what Alliage holds of these customers and the recipients of their data (the deliveries you supplied them to); ${ANSWER_ROUTE}`,
+  access: `access (Art. 15): answer the person; the encrypted data file holds what Alliage holds of these customers, the recipients of their data (the deliveries you supplied them to) and the profile Alliage derives from your records of them (segments and scores, each explained); ${ANSWER_ROUTE}`,
   portability: `portability (Art. 20): answer the person; the encrypted data file holds what Alliage holds of these customers; ${ANSWER_ROUTE}`,
   erasure:
     'erasure (Art. 17): decide; once erased on your side, confirm with POST /v1/members/{code}/rights-requests/{id}/confirm-erasure and Alliage deletes these customers from the pool',
@@ -29,7 +30,7 @@ const MEMBER_ACTION: Record<TRightsRequest['type'], string> = {
  * Forwards a request to one member holding records of the person: for access and
  * portability, the person's data at that member (records and transactions from the
  * pool; for access also the recipients: the deliveries of the person this member
- * supplied) as JSON encrypted to the member's valid PGP key and signed by the platform,
+ * supplied, and the profile derived from this member's records alone) as JSON encrypted to the member's valid PGP key and signed by the platform,
  * then a JSON report (request ID, type, deadline, the member's customer IDs) in the
  * member's SFTP `reports/`. The item becomes `forwarded`, or `failed` with a safe error
  * (retryable); audited `rights_request.updated` either way. Never throws for a
@@ -48,6 +49,7 @@ export async function forwardRightsRequestItem(
   const reportFile = `rights-request-${request.id}.json`;
   let dataFile: string | null = null;
   let recipientCount: number | undefined;
+  let profileCount: number | undefined;
   try {
     if (request.type === 'access' || request.type === 'portability') {
       const key = await usableMemberKey(deps, item.memberCode);
@@ -58,10 +60,16 @@ export async function forwardRightsRequestItem(
           ? await listAccessRecipients(deps, item.memberCode, item.customerIds)
           : undefined;
       recipientCount = recipients?.length;
+      // Art. 15(1) covers the derived data too, and 15(1)(h) the existence of profiling.
+      const profile =
+        request.type === 'access'
+          ? await buildAccessProfile(deps, item.memberCode, item.customerIds)
+          : undefined;
+      profileCount = profile?.persons.length;
       dataFile = `rights-request-${request.id}-data.json.gpg`;
       const encrypted = await encryptAndSign({
         data: Buffer.from(
-          `${JSON.stringify({ requestId: request.id, type: request.type, ...data, recipients }, null, 2)}\n`,
+          `${JSON.stringify({ requestId: request.id, type: request.type, ...data, recipients, profile }, null, 2)}\n`,
         ),
         recipientArmoredPublicKey: key.publicKey,
         signingArmoredPrivateKey: deps.signingKey.armoredPrivateKey,
@@ -104,6 +112,7 @@ export async function forwardRightsRequestItem(
     reportFile,
     dataFile,
     recipientCount,
+    profileCount,
     step: 'forwarded',
   });
   return 'forwarded';
@@ -121,6 +130,8 @@ async function setItemOutcome(
     dataFile?: string | null;
     /** Access: how many recipient deliveries the export lists. */
     recipientCount?: number | undefined;
+    /** Access: how many persons' derived profiles the export holds (never their values). */
+    profileCount?: number | undefined;
     errorCode?: string;
     errorMessage?: string;
   },
@@ -152,6 +163,7 @@ async function setItemOutcome(
         customerCount: item.customerIds.length,
         dataFile: Boolean(outcome.dataFile),
         ...(outcome.recipientCount === undefined ? {} : { recipients: outcome.recipientCount }),
+        ...(outcome.profileCount === undefined ? {} : { profiles: outcome.profileCount }),
         ...(outcome.errorCode ? { errorCode: outcome.errorCode } : {}),
       },
     });

@@ -15,6 +15,7 @@ import { loadMemberDrop, type TWarehouse } from '@alliage/warehouse';
 export const RIGHTS_TEST_HMAC_SECRET = 'test-only-hmac-secret-0123456789abcdef';
 export const CUSTOMERS_HEADER =
   'customer_id,civility,first_name,last_name,address_complement,address_building,street,address_locality,postcode,city,country,email,phone_mobile,phone_landline,birth_date,optin_email,optin_sms,optin_phone,created_at';
+export const TRANSACTIONS_HEADER = 'customer_id,transaction_id,date,amount_eur,category,channel';
 /** The members of the rights tests, with their sectors. */
 export const RIGHTS_TEST_MEMBERS = [
   ['M01', 'equipement_maison'],
@@ -22,8 +23,8 @@ export const RIGHTS_TEST_MEMBERS = [
 ] as const;
 
 /**
- * Loads a full customers file of a member into the pool as intake does (normalised,
- * hashed), drop N of the test.
+ * Loads a full customers file of a member (or, with `kind: 'transactions'`, a
+ * transactions file) into the pool as intake does (normalised, hashed), drop N of the test.
  *
  * @example
  * await loadTestCustomers({ warehouse, ctx, dropNumber: 1, memberCode: 'M01', lines, now });
@@ -36,15 +37,18 @@ export function loadTestCustomers(options: {
   lines: readonly string[];
   now: Date;
   suppressed?: readonly string[];
+  kind?: 'customers' | 'transactions';
 }) {
+  const kind = options.kind ?? 'customers';
+  const header = kind === 'customers' ? CUSTOMERS_HEADER : TRANSACTIONS_HEADER;
   return loadMemberDrop({
     warehouse: options.warehouse,
     fileDropId: `00000000-0000-4000-8000-${String(options.dropNumber).padStart(12, '0')}`,
     memberCode: options.memberCode,
-    kind: 'customers',
+    kind,
     delta: false,
     dialect: DEFAULT_DIALECT_PROFILE,
-    plaintext: Readable.from([Buffer.from(`${[CUSTOMERS_HEADER, ...options.lines].join('\n')}\n`)]),
+    plaintext: Readable.from([Buffer.from(`${[header, ...options.lines].join('\n')}\n`)]),
     verified: Promise.resolve({}),
     maxRejectedRowRatio: 0.5,
     retentionMonths: 36,

@@ -58,6 +58,11 @@ export type { ReadCsvRecordsOptions, TCsvRecordsRead } from './read-csv-records.
 export { readCsvRecords } from './read-csv-records.ts';
 export type { TMemberCustomerData } from './read-member-customer-data.ts';
 export { readMemberCustomerData } from './read-member-customer-data.ts';
+export type {
+  TMemberPersonProfile,
+  TMemberSectorProfile,
+} from './read-member-person-profiles.ts';
+export { readMemberPersonProfiles } from './read-member-person-profiles.ts';
 export { refreshOppositions } from './refresh-oppositions.ts';
 export type { TPoolChanges, TPurgeCounts } from './refresh-pool.ts';
 export { refreshPool } from './refresh-pool.ts';

@@ -37,6 +37,18 @@ describe.skipIf(!hasGpg).each(testControlDbKinds())('access answer profile (%s)'
     await env.load('M01', [shared('A-1', { email: 1, mobile: '', sms: 0 })]);
     await env.load('M02', [shared('B-1', { email: 0, mobile: '0612345678', sms: 1 }), STRANGER]);
     await env.load('M01', ['A-1,T-A1,2026-11-01,30.00,cuisine,web'], 'transactions');
+    // M01's competitor in its own sector sells the same person a lot: none of it may
+    // reach M01's answer (rule 1), though the pool's sector profile adds it up.
+    await env.load('M03', [shared('C-1', { email: 1, mobile: '', sms: 0 })]);
+    await env.load(
+      'M03',
+      Array.from(
+        { length: 8 },
+        (_, index) =>
+          `C-1,T-C${index},2026-${String(index + 3).padStart(2, '0')}-15,400.00,cuisine,web`,
+      ),
+      'transactions',
+    );
     await env.load(
       'M02',
       Array.from(
@@ -59,7 +71,7 @@ describe.skipIf(!hasGpg).each(testControlDbKinds())('access answer profile (%s)'
     try {
       const pooled = (
         await connection.runAndReadAll(
-          'SELECT reach_email, reach_sms, multi_member_buyer FROM person_profile WHERE member_count = 2',
+          'SELECT reach_email, reach_sms, multi_member_buyer FROM person_profile WHERE member_count = 3',
         )
       ).getRowsJS();
       expect(pooled).toEqual([[true, true, true]]);
@@ -67,8 +79,23 @@ describe.skipIf(!hasGpg).each(testControlDbKinds())('access answer profile (%s)'
       connection.closeSync();
     }
 
+    const connection2 = await env.warehouse.connect();
+    try {
+      // The pool's sector profile counts M01's and M03's purchases together.
+      const sector = (
+        await connection2.runAndReadAll(
+          `SELECT frequency_score, rfm_segment FROM person_sector_profile
+           WHERE sector = 'equipement_maison' AND person_id IN (SELECT person_id FROM person_profile WHERE member_count = 3)`,
+        )
+      ).getRowsJS();
+      expect(sector).toHaveLength(1);
+      expect(sector[0]?.[0]).toBeGreaterThan(1);
+    } finally {
+      connection2.closeSync();
+    }
+
     const m01 = await accessAnswer('M01', 'claire.partagee@exemple.test');
-    expect(m01.request.items.map((item) => item.memberCode)).toEqual(['M01', 'M02']);
+    expect(m01.request.items.map((item) => item.memberCode)).toEqual(['M01', 'M02', 'M03']);
     expect(m01.profile.segmentsVersion).toBe(SEGMENTS_VERSION);
     expect(m01.profile.persons).toHaveLength(1);
     const atM01 = m01.profile.persons[0];

@@ -20,6 +20,8 @@ export const TRANSACTIONS_HEADER = 'customer_id,transaction_id,date,amount_eur,c
 export const RIGHTS_TEST_MEMBERS = [
   ['M01', 'equipement_maison'],
   ['M02', 'loisirs_voyages'],
+  // M01's competitor: same sector (rule 1 in access answers).
+  ['M03', 'equipement_maison'],
 ] as const;
 
 /**

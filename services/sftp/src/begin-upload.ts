@@ -3,6 +3,7 @@ import { constants } from 'node:fs';
 import { type FileHandle, open } from 'node:fs/promises';
 import { dirname, join } from 'node:path';
 import { createUploadWriter, type UploadWriter } from './create-upload-writer.ts';
+import type { HeldChunk } from './hold-upload-chunk.ts';
 import { inspectDiskPath } from './inspect-disk-path.ts';
 import { isSafeUploadName } from './is-safe-upload-name.ts';
 import type { ResolvedPath, VirtualAccount } from './resolve-virtual-path.ts';
@@ -20,6 +21,8 @@ export interface UploadState {
   reservation: string;
   fileHandle: FileHandle;
   writer: UploadWriter;
+  /** WRITEs waiting for the account re-check, their bytes counted in the upload budget. */
+  held: Set<HeldChunk>;
   phase: 'open' | 'closing' | 'failed';
   /** Set once the upload is being thrown away, so cleanup runs once. */
   discarding: Promise<void> | null;
@@ -105,6 +108,7 @@ export async function beginUpload(
       maxAheadBytes: context.uploadBufferLimits.maxAheadBytes,
       allowance: context.uploadBuffer.allowanceFor(account.organisationCode),
     }),
+    held: new Set(),
     phase: 'open',
     discarding: null,
   };

@@ -18,7 +18,9 @@ export interface LoggedInAccount {
 export interface AccountCheck {
   /** Looks the account up now. */
   verify(): Promise<AccountVerdict>;
-  /** `active` with no lookup if a lookup found it active less than `recentMs` ago; else `verify()`. */
+  /** True when a lookup found the account active less than `recentMs` ago. */
+  recentlyActive(): boolean;
+  /** `active` with no lookup if `recentlyActive()`; else `verify()`. */
   verifyRecent(): Promise<AccountVerdict>;
 }
 
@@ -73,12 +75,14 @@ export function createAccountCheck(options: {
     return inFlight;
   };
 
+  const recentlyActive = (): boolean => {
+    const age = activeAt === null ? null : clock().getTime() - activeAt;
+    return age !== null && age >= 0 && age < recentMs;
+  };
+
   return {
     verify,
-    verifyRecent() {
-      const age = activeAt === null ? null : clock().getTime() - activeAt;
-      if (age !== null && age >= 0 && age < recentMs) return Promise.resolve('active');
-      return verify();
-    },
+    recentlyActive,
+    verifyRecent: () => (recentlyActive() ? Promise.resolve('active') : verify()),
   };
 }

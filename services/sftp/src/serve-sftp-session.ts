@@ -7,6 +7,7 @@ import type { AccountCheck, AccountVerdict } from './create-account-check.ts';
 import { UploadWriteError } from './create-upload-writer.ts';
 import { discardUpload } from './discard-upload.ts';
 import { errorCode } from './error-code.ts';
+import { holdUploadChunk, takeHeldChunk } from './hold-upload-chunk.ts';
 import { inspectDiskPath } from './inspect-disk-path.ts';
 import { listDirectory } from './list-directory.ts';
 import {
@@ -66,8 +67,9 @@ export interface SftpSessionHooks {
  * `ACCOUNT_RECHECK_MS` for READ and WRITE on an open handle: once the organisation
  * is suspended or the login key revoked, the request is refused and the whole
  * session closed, so a leaked key or a suspended client cannot go on listing,
- * probing paths, downloading or uploading, even through a handle opened before. At most
- * `MAX_OPEN_UPLOADS` uploads are open at once.
+ * probing paths, downloading or uploading, even through a handle opened before. WRITE
+ * data that waits for such a lookup counts in the upload buffer budget like data
+ * waiting for a gap (`holdUploadChunk`). At most `MAX_OPEN_UPLOADS` uploads are open at once.
  *
  * @example
  * session.on('sftp', (accept) => serveSftpSession(context, connection, account, accept(), hooks));
@@ -284,19 +286,23 @@ export function serveSftpSession(
       return deny(reqId, 'write', refuse(SFTP_STATUS.PERMISSION_DENIED, 'read_only_handle'));
     }
     if (state.phase !== 'open') return status(reqId, SFTP_STATUS.FAILURE);
-    // ssh2 may hand us a view on a reused buffer; the writer may hold it past this tick.
+    // ssh2 may hand us a view on a reused buffer; we may hold it past this tick.
     const chunk = Buffer.from(data);
-    // Chunks may reach the writer out of request order here; it places them by offset.
-    hooks.account.verifyRecent().then(
+    if (hooks.account.recentlyActive()) return writeChunk(reqId, state, offset, chunk);
+    // Held while the account is looked up again, the bytes count in the upload budget.
+    const held = holdUploadChunk(context, state, chunk);
+    if (!held) return failUpload(reqId, state, new UploadWriteError('buffer_full'));
+    hooks.account.verify().then(
       (verdict) => {
+        const heldChunk = takeHeldChunk(context, state, held);
         if (verdict !== 'active') return refuseAccount(reqId, 'write', verdict);
-        if (state.phase !== 'open') return status(reqId, SFTP_STATUS.FAILURE);
-        state.writer.write(offset, chunk).then(
-          () => status(reqId, SFTP_STATUS.OK),
-          (error: unknown) => failUpload(reqId, state, error),
-        );
+        if (!heldChunk) return status(reqId, SFTP_STATUS.FAILURE);
+        // Same tick as `takeHeldChunk`: the writer takes the bytes back into the budget.
+        // Chunks may reach it out of request order here; it places them by offset.
+        writeChunk(reqId, state, offset, heldChunk);
       },
       (error: unknown) => {
+        takeHeldChunk(context, state, held);
         // The control plane did not answer: a chunk cannot be left out, so the upload fails.
         logger.warn(
           { connectionId, organisationCode, err: errorCode(error) },
@@ -306,6 +312,18 @@ export function serveSftpSession(
       },
     );
   });
+
+  /** Hands a chunk to the upload's writer; answered once it is on disk. */
+  const writeChunk = (reqId: number, state: UploadState, offset: number, chunk: Buffer): void => {
+    if (state.phase !== 'open') {
+      status(reqId, SFTP_STATUS.FAILURE);
+      return;
+    }
+    state.writer.write(offset, chunk).then(
+      () => status(reqId, SFTP_STATUS.OK),
+      (error: unknown) => failUpload(reqId, state, error),
+    );
+  };
 
   /** Fails an upload at a refused write: the temp file is discarded, the client told why once. */
   const failUpload = (reqId: number, state: UploadState, error: unknown): void => {

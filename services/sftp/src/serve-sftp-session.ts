@@ -107,6 +107,8 @@ export function serveSftpSession(
 
   /** Refuses a request for an account no longer allowed, and ends the session. */
   const refuseAccount = (reqId: number, operation: string, verdict: AccountVerdict): void => {
+    // Requests that waited on the same lookup: the first closed the session and was audited.
+    if (ended) return;
     deny(reqId, operation, refuse(SFTP_STATUS.PERMISSION_DENIED, verdict));
     hooks.endSession(verdict);
   };

@@ -1,7 +1,9 @@
+import { randomUUID } from 'node:crypto';
 import { hmacSha256Hex } from '@alliage/crypto';
 import type { TRepoussoirHashEntryInput } from '@alliage/domain';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { type ControlContext, cliActor } from './control-context.ts';
+import { ABANDONED_REPOUSSOIR_IMPORT_MS } from './discard-abandoned-repoussoir-imports.ts';
 import { importRepoussoirBatches } from './import-repoussoir-batches.ts';
 import { importRepoussoirEntries } from './import-repoussoir-entries.ts';
 import { createTestControlDb, type TestControlDb, testControlDbKinds } from './testing/index.ts';
@@ -42,7 +44,23 @@ describe.each(testControlDbKinds())('importRepoussoirBatches on %s', (kind) => {
       await control.db.selectFrom('repoussoir_state').select('version').executeTakeFirstOrThrow()
     ).version,
     events: await control.db.selectFrom('audit_events').select('seq').execute(),
+    // An import that ended, committed or not, leaves nothing staged.
+    imports: await control.db.selectFrom('repoussoir_imports').select('id').execute(),
+    staged: await control.db.selectFrom('repoussoir_import_staging').select('hmac').execute(),
   });
+  /** Rows as a process that crashed mid-import leaves them, last written at `stagedAt`. */
+  const leaveCrashedImport = async (stagedAt: Date, entries: TRepoussoirHashEntryInput[]) => {
+    const id = randomUUID();
+    await control.db
+      .insertInto('repoussoir_imports')
+      .values({ id, started_at: stagedAt, staged_at: stagedAt })
+      .execute();
+    await control.db
+      .insertInto('repoussoir_import_staging')
+      .values(entries.map((entry) => ({ import_id: id, scope: 'all' as const, ...entry })))
+      .execute();
+    return id;
+  };
 
   it('adds a list staged in batches as one version and one event, counting repeats', async () => {
     // Already in force from the same provenance before the list arrives.
@@ -136,6 +154,87 @@ describe.each(testControlDbKinds())('importRepoussoirBatches on %s', (kind) => {
       value: null,
     }));
     expect(empty.imported).toEqual({ added: 0, alreadyPresent: 0 });
+    expect(await snapshot()).toEqual(before);
+  });
+
+  it('answers other control-plane queries while the list is read, showing none of it', async () => {
+    const before = await snapshot();
+    let resume = () => {};
+    const paused = new Promise<void>((resolve) => {
+      resume = resolve;
+    });
+    let onPause = () => {};
+    const pausing = new Promise<void>((resolve) => {
+      onPause = resolve;
+    });
+    const settled: string[] = [];
+    const importing = importRepoussoirBatches(ctx, actor, LIST, {}, async (stage) => {
+      await stage(emails(5_000, 100));
+      onPause(); // between two batches, as while the next lines decrypt
+      await paused;
+      settled.push('import resumed');
+      await stage(emails(5_100, 100));
+      return { commit: true, value: null };
+    });
+    await pausing;
+    // Another query of the process (an API request, an SFTP login) on the same database.
+    // With one PGlite connection held by the import, it would wait for the import to end:
+    // it must settle first. The timer only un-sticks the import when it does not.
+    const query = snapshot().then((seen) => {
+      settled.push('query');
+      return seen;
+    });
+    const unstick = setTimeout(resume, 5_000);
+    const seen = await Promise.race([query, importing.then(() => query)]);
+    resume();
+    clearTimeout(unstick);
+    const { imported } = await importing;
+    expect(settled[0]).toBe('query');
+    // Staged, not in force: the repoussoir is as it was until the import's last step.
+    expect(seen.staged).toHaveLength(100);
+    expect({ ...seen, imports: [], staged: [] }).toEqual(before);
+    expect(imported).toEqual({ added: 200, alreadyPresent: 0 });
+  });
+
+  it('discards what a crashed import staged: it never becomes entries', async () => {
+    await leaveCrashedImport(
+      new Date(T0.getTime() - ABANDONED_REPOUSSOIR_IMPORT_MS - 1),
+      emails(6_000, 20),
+    );
+    const before = await snapshot();
+    expect(before.staged).toHaveLength(20);
+    const { imported } = await importRepoussoirBatches(ctx, actor, LIST, {}, async (stage) => {
+      await stage(emails(6_010, 5)); // five of them sent again, by a later import
+      return { commit: true, value: null };
+    });
+    expect(imported).toEqual({ added: 5, alreadyPresent: 0 });
+    const after = await snapshot();
+    expect(after.imports).toEqual([]);
+    expect(after.staged).toEqual([]);
+    expect(after.entries.length - before.entries.length).toBe(5);
+    const crashedHashes = new Set(emails(6_000, 10).map((entry) => entry.hmac));
+    expect(after.entries.filter((entry) => crashedHashes.has(entry.hmac))).toEqual([]);
+  });
+
+  it('keeps what a running import staged, and fails an import discarded meanwhile', async () => {
+    const running = await leaveCrashedImport(T0, emails(7_000, 3));
+    await importRepoussoirBatches(ctx, actor, LIST, {}, async (stage) => {
+      await stage(emails(7_100, 3));
+      return { commit: true, value: null };
+    });
+    // Written within the hour: another process may still be reading that list.
+    expect((await snapshot()).imports).toEqual([{ id: running }]);
+    expect((await snapshot()).staged).toHaveLength(3);
+    await control.db.deleteFrom('repoussoir_imports').where('id', '=', running).execute();
+    // An import idle so long that another one discarded it cannot commit what is left.
+    const before = await snapshot();
+    await expect(
+      importRepoussoirBatches(ctx, actor, LIST, {}, async (stage) => {
+        await stage(emails(7_200, 3));
+        await control.db.deleteFrom('repoussoir_imports').execute(); // as the other import would
+        return { commit: true, value: null };
+      }),
+    ).rejects.toThrow(/discarded as abandoned/);
     expect(await snapshot()).toEqual(before);
   });
 });

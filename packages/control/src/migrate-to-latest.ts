@@ -22,6 +22,7 @@ import * as usageInstructionVersions from './migrations/2026-12-06-0013-usage-in
 import * as selectionCountCells from './migrations/2026-12-06-0014-selection-count-cells.ts';
 import * as erasureProgress from './migrations/2026-12-06-0015-erasure-progress.ts';
 import * as auditOutboxIds from './migrations/2026-12-06-0016-audit-outbox-ids.ts';
+import * as repoussoirImportStaging from './migrations/2026-12-06-0017-repoussoir-import-staging.ts';
 
 /** Migrations in order; names are timestamp-prefixed so they sort. */
 const MIGRATIONS: Record<string, Migration> = {
@@ -41,6 +42,7 @@ const MIGRATIONS: Record<string, Migration> = {
   '2026-12-06-0014-selection-count-cells': selectionCountCells,
   '2026-12-06-0015-erasure-progress': erasureProgress,
   '2026-12-06-0016-audit-outbox-ids': auditOutboxIds,
+  '2026-12-06-0017-repoussoir-import-staging': repoussoirImportStaging,
 };
 
 // A static provider (rather than kysely's FileMigrationProvider) keeps migrations

@@ -174,6 +174,22 @@ export interface RepoussoirStateTable {
   version: ColumnType<string | number | bigint, number, number>;
 }
 
+/** An import of a list in batches, until its last step (see `importRepoussoirBatches`). */
+export interface RepoussoirImportsTable {
+  id: string;
+  started_at: Timestamp;
+  /** When the import last wrote a batch; an import idle for long is abandoned. */
+  staged_at: Timestamp;
+}
+
+/** The entries an unfinished import has staged: hashes only, never a value. */
+export interface RepoussoirImportStagingTable {
+  import_id: string;
+  kind: 'email' | 'phone' | 'postal';
+  hmac: string;
+  scope: 'all' | 'postal' | 'email' | 'sms' | 'phone';
+}
+
 export interface SelectionsTable {
   id: Generated<string>;
   client_org_id: string;
@@ -373,6 +389,8 @@ export interface ControlSchema {
   push_targets: PushTargetsTable;
   repoussoir_entries: RepoussoirEntriesTable;
   repoussoir_state: RepoussoirStateTable;
+  repoussoir_imports: RepoussoirImportsTable;
+  repoussoir_import_staging: RepoussoirImportStagingTable;
   selections: SelectionsTable;
   selection_counts: SelectionCountsTable;
   deliveries: DeliveriesTable;

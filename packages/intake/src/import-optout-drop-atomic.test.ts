@@ -95,6 +95,8 @@ describe.each(testControlDbKinds())('importOptoutDrop, atomic, on %s', (kind) =>
         .version,
     ),
     events: (await ctx.db.selectFrom('audit_events').select('seq').execute()).length,
+    // Batches wait in the staging table; an import that ended leaves none there.
+    staged: (await ctx.db.selectFrom('repoussoir_import_staging').select('hmac').execute()).length,
   });
 
   it('adds nothing when the file fails halfway, after several batches went to the database', async () => {
@@ -133,6 +135,7 @@ describe.each(testControlDbKinds())('importOptoutDrop, atomic, on %s', (kind) =>
       entries: before.entries + LINES,
       version: before.version + 1,
       events: before.events + 1,
+      staged: 0,
     });
     // Once committed, a run again reports what that import added, and adds nothing.
     expect(await run(optoutList())).toMatchObject({

@@ -32,14 +32,15 @@ type TOptoutDropRejected = {
 
 /**
  * Adds a member's signed opt-out list to the repoussoir, without touching the pool:
- * the lines are read and hashed as they decrypt and staged `batchSize` at a time in
- * one transaction (`importRepoussoirBatches`), which commits only if the signature
- * verifies and the share of refused lines stays within `maxRejectedRowRatio`: the
- * entries go in with source `member_optout` and the member's code as reference, with
- * one `repoussoir.changed` event naming the member and the drop. Anything else (a
- * rejection, a decryption or database error mid-file) rolls it all back. Entries
- * already in force are counted, not added again, so a retry adds nothing; a retry
- * after the import committed reports what that import added.
+ * the lines are read and hashed as they decrypt and staged `batchSize` at a time
+ * (`importRepoussoirBatches`, no connection held in between), then added in one
+ * transaction only if the signature verifies and the share of refused lines stays
+ * within `maxRejectedRowRatio`: the entries go in with source `member_optout` and the
+ * member's code as reference, with one `repoussoir.changed` event naming the member and
+ * the drop. Anything else (a rejection, a decryption or database error mid-file) adds
+ * nothing and deletes what was staged. Entries already in force are counted, not added
+ * again, so a retry adds nothing; a retry after the import committed reports what that
+ * import added.
  *
  * @example
  * const result = await importOptoutDrop({ ctx, drop, dialect, plaintext, verified, hmacSecret, maxRejectedRowRatio: 0.05 });

@@ -1,6 +1,7 @@
 import { AppError, type TAuditAction } from '@alliage/domain';
 import type { DuckDBConnection } from '@duckdb/node-api';
 import type { TWarehouse } from './open-warehouse.ts';
+import { sqlString } from './sql-literal.ts';
 
 /**
  * An audit event a pool change owes the control plane, kept in the pool's outbox
@@ -84,9 +85,8 @@ export async function removeAuditOutbox(
   outboxIds: readonly string[],
 ): Promise<void> {
   if (outboxIds.length === 0) return;
+  const list = outboxIds.map((outboxId) => sqlString(outboxId)).join(', ');
   await warehouse.withWriter(async (connection) => {
-    for (const outboxId of outboxIds) {
-      await connection.run('DELETE FROM audit_outbox WHERE outbox_id = $1', [outboxId]);
-    }
+    await connection.run(`DELETE FROM audit_outbox WHERE outbox_id IN (${list})`);
   });
 }

@@ -25,14 +25,12 @@ export const ZQueryFlag = z
 
 /**
  * A whole number of a query string, in plain decimal digits between `min` and `max`:
- * not `0x10`, `1e2`, ` 5` or `1.0`, which `Number()` would take.
+ * not `0x10`, `1e2`, ` 5` or `1.0`, which `Number()` would take (`decimalInteger`).
  *
  * @example
  * z.object({ limit: queryInteger(1, 1000).optional() })
  */
-export function queryInteger(min: number, max: number) {
-  return decimalInteger(min, max);
-}
+export const queryInteger = decimalInteger;
 
 /**
  * A text filter of a query string: trimmed, 1 to `max` characters, no control

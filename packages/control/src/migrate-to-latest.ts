@@ -23,6 +23,7 @@ import * as selectionCountCells from './migrations/2026-12-06-0014-selection-cou
 import * as erasureProgress from './migrations/2026-12-06-0015-erasure-progress.ts';
 import * as auditOutboxIds from './migrations/2026-12-06-0016-audit-outbox-ids.ts';
 import * as repoussoirImportStaging from './migrations/2026-12-06-0017-repoussoir-import-staging.ts';
+import * as memberDataDeletionDue from './migrations/2026-12-07-0018-member-data-deletion-due.ts';
 
 /** Migrations in order; names are timestamp-prefixed so they sort. */
 const MIGRATIONS: Record<string, Migration> = {
@@ -43,6 +44,7 @@ const MIGRATIONS: Record<string, Migration> = {
   '2026-12-06-0015-erasure-progress': erasureProgress,
   '2026-12-06-0016-audit-outbox-ids': auditOutboxIds,
   '2026-12-06-0017-repoussoir-import-staging': repoussoirImportStaging,
+  '2026-12-07-0018-member-data-deletion-due': memberDataDeletionDue,
 };
 
 // A static provider (rather than kysely's FileMigrationProvider) keeps migrations

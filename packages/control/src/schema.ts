@@ -17,6 +17,8 @@ export interface OrganisationsTable {
   contract_end: string | null;
   created_at: Timestamp;
   updated_at: Timestamp;
+  /** Offboarded members: from when the pool must hold nothing of it (null before, and for others). */
+  data_deletion_due_at: Timestamp | null;
 }
 
 export interface PrincipalsTable {

@@ -33,6 +33,8 @@ export async function updateOrganisation(
     if (fields.status !== undefined && fields.status !== current.status) {
       changes.status = fields.status;
       changedFields.push('status');
+      // A member taken back after an offboarding sends new files: the builds keep them.
+      if (current.status === 'offboarded') changes.data_deletion_due_at = null;
     }
     if (fields.contractStart !== undefined && fields.contractStart !== current.contract_start) {
       changes.contract_start = fields.contractStart;

@@ -65,6 +65,7 @@ export {
   matchWeight,
   NAME_SIMILARITY_BANDS,
 } from './match-weights.ts';
+export { isMemberDataDeletionDue } from './member-data-deletion.ts';
 export {
   DEFAULT_MEMBER_EXPORT_RETENTION_DAYS,
   isMemberExportDisposable,

@@ -1,4 +1,3 @@
-import { randomUUID } from 'node:crypto';
 import path from 'node:path';
 import {
   appendAuditEvent,
@@ -7,6 +6,7 @@ import {
   listOrganisationKeys,
   listOrganisations,
   listPendingFileDrops,
+  markMemberDataDeletionDue,
   repoussoirFeed,
   type TActor,
   type TOrganisationKey,
@@ -25,6 +25,7 @@ import {
   type TWarehouse,
 } from '@alliage/warehouse';
 import { deliverPoolAuditOutbox } from './deliver-pool-audit-outbox.ts';
+import { memberDataDeletedEvent } from './member-data-deleted-event.ts';
 import { purgeDropFiles } from './purge-drop-files.ts';
 
 /** Canaries sampled per kind (customer IDs, emails, last names): at least 50 in all when the member has them. */
@@ -156,6 +157,9 @@ export async function offboardMember(
   // A crash after an earlier run's delete left its counts in the pool's outbox: they go
   // to the chain now, since this run's delete will find nothing left and count zeros.
   await deliverPoolAuditOutbox({ ctx, warehouse });
+  // The export is written: from now on the member's data must be gone, and every pool
+  // build deletes again what a pool restored from before this point still holds of it.
+  await markMemberDataDeletionDue(ctx, memberCode);
   const deleted = await deleteMemberData({
     warehouse,
     memberCode,
@@ -165,25 +169,12 @@ export async function offboardMember(
     // Written with the delete itself: the counts of what went survive a crash before the
     // certificate (a re-run's certificate counts what that run deleted: zeros).
     auditEvents: (deletion) => [
-      {
-        outboxId: randomUUID(),
-        action: 'member.data_deleted',
-        actor: options.actor.ref,
-        objectType: 'organisation',
-        objectId: member.id,
-        organisationCode: memberCode,
-        details: {
-          reason: 'offboarding',
-          records: deletion.records,
-          heldRecords: deletion.heldRecords,
-          transactions: deletion.transactions,
-          loadedDrops: deletion.loadedDrops,
-          personsRemoved: deletion.personsRemoved,
-          householdsRemoved: deletion.householdsRemoved,
-          deliveredPersonsRows: deletion.deliveredPersonsRows,
-          deliverySupplierRows: deletion.deliverySupplierRows,
-        },
-      },
+      memberDataDeletedEvent(deletion, {
+        actor: options.actor,
+        memberId: member.id,
+        memberCode,
+        context: { reason: 'offboarding' },
+      }),
     ],
   });
   await deliverPoolAuditOutbox({ ctx, warehouse });

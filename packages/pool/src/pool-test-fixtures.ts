@@ -124,3 +124,42 @@ export async function readPoolCustomers(warehouse: TWarehouse): Promise<string[]
     connection.closeSync();
   }
 }
+
+const TRANSACTION_HEADER = 'customer_id,transaction_id,date,amount_eur,category,channel';
+
+/**
+ * Loads a full file of one member (all in sector `automobile`) into the pool as intake
+ * does, with a fresh drop ID; fails the test unless it loaded.
+ *
+ * @example
+ * await loadTestMemberFile({ warehouse, ctx, memberCode: 'M01', kind: 'customers', lines, members: ['M01', 'M02'], now });
+ */
+export async function loadTestMemberFile(options: {
+  warehouse: TWarehouse;
+  ctx: ControlContext;
+  memberCode: string;
+  kind: 'customers' | 'transactions';
+  lines: readonly string[];
+  members: readonly string[];
+  now: Date;
+}): Promise<void> {
+  const header = options.kind === 'customers' ? HEADER : TRANSACTION_HEADER;
+  const result = await loadMemberDrop({
+    warehouse: options.warehouse,
+    fileDropId: crypto.randomUUID(),
+    memberCode: options.memberCode,
+    kind: options.kind,
+    delta: false,
+    dialect: DEFAULT_DIALECT_PROFILE,
+    plaintext: Readable.from([Buffer.from(`${[header, ...options.lines].join('\n')}\n`)]),
+    verified: Promise.resolve({}),
+    maxRejectedRowRatio: 0.05,
+    retentionMonths: 36,
+    memberSectors: new Map(options.members.map((code) => [code, 'automobile'])),
+    repoussoir: repoussoirFeed(options.ctx),
+    hmacSecret: POOL_TEST_HMAC_SECRET,
+    now: options.now,
+    receivedAt: options.now,
+  });
+  if (result.outcome !== 'loaded') throw new Error(`the test ${options.kind} did not load`);
+}

@@ -20,6 +20,7 @@ import {
 } from '@alliage/warehouse';
 import { collectMemberPolicies, type TMemberPolicies } from './collect-member-policies.ts';
 import { deliverPoolAuditOutbox, holdPoolAuditEvent } from './deliver-pool-audit-outbox.ts';
+import { purgeOffboardedMembers, type TOffboardedMemberPurge } from './purge-offboarded-members.ts';
 
 export interface RunPoolBuildOptions {
   ctx: ControlContext;
@@ -37,10 +38,14 @@ export type TPoolBuildResult = TPoolChanges & {
   suppressed: TSuppressedCounts;
   /** The pool file's rewrite, when one was due. */
   rewrite: TPoolRewrite | null;
+  /** Offboarded members the pool held again (restored from before), now deleted. */
+  offboardedMembers: TOffboardedMemberPurge[];
 };
 
 /**
- * Rebuilds the pool under the members' instructions in force: customers erased on a
+ * Rebuilds the pool under the members' instructions in force: first, in transactions of
+ * their own, whatever the pool holds again of members whose offboarding reached its
+ * deletion (`purgeOffboardedMembers`, `member.data_deleted`); then customers erased on a
  * rights request that the pool holds again (restored from an older backup), retention
  * purge (deleted, not hidden), identities, households, segments and repoussoir
  * marks, in one DuckDB transaction, which also writes `pool.built` (and `pool.purged`
@@ -61,6 +66,15 @@ export async function runPoolBuild(options: RunPoolBuildOptions): Promise<TPoolB
   await deliverPoolAuditOutbox({ ctx: options.ctx, warehouse: options.warehouse });
   const now = options.ctx.clock();
   const policies = await collectMemberPolicies(options.ctx, now);
+  // A pool restored from before an offboarding holds the member again: deleted first,
+  // so that the build resolves identities without it (the rewrite below takes its bytes).
+  const offboardedMembers = await purgeOffboardedMembers({
+    ctx: options.ctx,
+    warehouse: options.warehouse,
+    actor: options.actor,
+    trigger: options.trigger,
+    memberSectors: policies.memberSectors,
+  });
   const members: TMemberSuppressions[] = [];
   for (const memberCode of policies.memberSectors.keys()) {
     members.push({
@@ -72,7 +86,8 @@ export async function runPoolBuild(options: RunPoolBuildOptions): Promise<TPoolB
   // Delivered below with the rewrite's outcome: a delivery meanwhile leaves it alone.
   const release = holdPoolAuditEvent(options.warehouse, builtOutboxId);
   try {
-    return await buildAndDeliver(options, policies, members, now, builtOutboxId);
+    const built = await buildAndDeliver(options, policies, members, now, builtOutboxId);
+    return { ...built, offboardedMembers };
   } finally {
     release();
   }
@@ -84,7 +99,7 @@ async function buildAndDeliver(
   members: TMemberSuppressions[],
   now: Date,
   builtOutboxId: string,
-): Promise<TPoolBuildResult> {
+): Promise<Omit<TPoolBuildResult, 'offboardedMembers'>> {
   const changes = await buildPool({
     warehouse: options.warehouse,
     retentionMonthsByMember: policies.retentionMonthsByMember,

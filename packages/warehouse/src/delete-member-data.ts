@@ -5,6 +5,23 @@ import type { TWarehouse } from './open-warehouse.ts';
 import { type TPoolAuditEvent, writeAuditOutbox } from './pool-audit-outbox.ts';
 import { refreshPool, type TPoolChanges } from './refresh-pool.ts';
 
+/** Every pool table holding rows of a member (member_code): what deleting its data empties. */
+export const MEMBER_DATA_TABLES = [
+  'transactions',
+  'record_activity',
+  'record_category_activity',
+  'person_member_reach',
+  'person_purchase_facts',
+  'person_member_purchases',
+  'person_member_postcodes',
+  'loaded_drops',
+  // Which deliveries this member supplied: the refresh only sees the persons its
+  // records are in now, and the member is gone for all of them.
+  'delivered_person_suppliers',
+  // Pooled and held records alike (member_records and held_records are its views).
+  'customer_records',
+] as const;
+
 export interface DeleteMemberDataOptions {
   warehouse: TWarehouse;
   memberCode: string;
@@ -82,21 +99,7 @@ export async function deleteMemberData(
       const supplierRows = await count(
         'SELECT count(*) FROM delivered_person_suppliers WHERE member_code = $1',
       );
-      for (const table of [
-        'transactions',
-        'record_activity',
-        'record_category_activity',
-        'person_member_reach',
-        'person_purchase_facts',
-        'person_member_purchases',
-        'person_member_postcodes',
-        'loaded_drops',
-        // Which deliveries this member supplied: the refresh only sees the persons its
-        // records are in now, and the member is gone for all of them.
-        'delivered_person_suppliers',
-        // Pooled and held records alike (member_records and held_records are its views).
-        'customer_records',
-      ]) {
+      for (const table of MEMBER_DATA_TABLES) {
         await connection.run(`DELETE FROM ${table} WHERE member_code = $1`, [member]);
       }
       // The caller rewrites the file next; should that fail, the next daily pass does.

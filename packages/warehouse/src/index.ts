@@ -38,6 +38,7 @@ export { getPoolStats } from './get-pool-stats.ts';
 export type { TReferenceColumn, TReferenceTableImport } from './import-reference-table.ts';
 export { importReferenceTable } from './import-reference-table.ts';
 export { listMemberCustomerDeliveries } from './list-member-customer-deliveries.ts';
+export { listPoolMemberCodes } from './list-pool-member-codes.ts';
 export type { TSegmentListing, TSegmentValueCount } from './list-segments.ts';
 export { listSegments } from './list-segments.ts';
 export type {

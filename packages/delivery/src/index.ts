@@ -21,5 +21,7 @@ export {
   seedCommunesOf,
 } from './generate-seed-identities.ts';
 export { interleaveSeeds } from './interleave-seeds.ts';
+export type { TOutboxDeliveryState, TOutboxFileFate } from './outbox-file-fate.ts';
+export { outboxFileFate } from './outbox-file-fate.ts';
 export type { TOutboxFile, WriteOutboxFileOptions } from './write-outbox-file.ts';
 export { writeOutboxFile } from './write-outbox-file.ts';

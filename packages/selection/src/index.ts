@@ -9,4 +9,9 @@ export { pushDeliveryFile } from './push-delivery-file.ts';
 export type { RunDeliveryOptions } from './run-delivery.ts';
 export { runDelivery } from './run-delivery.ts';
 export type { TSelectionSettings } from './selection-settings.ts';
+export type {
+  SweepDeliveryOutboxesOptions,
+  TDeliveryOutboxSweep,
+} from './sweep-delivery-outboxes.ts';
+export { sweepDeliveryOutboxes } from './sweep-delivery-outboxes.ts';
 export { toDeliveryRow } from './to-delivery-row.ts';

@@ -4,7 +4,7 @@
 // client's key, signature, atomic outbox write), the repoussoir applied at delivery
 // time, key problems, expiry and seed hits.
 import { type ExecFileSyncOptions, execFileSync } from 'node:child_process';
-import { existsSync, mkdtempSync, readdirSync, readFileSync, rmSync } from 'node:fs';
+import { existsSync, mkdtempSync, readdirSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
 import {
@@ -18,6 +18,7 @@ import {
   getMemberUsage,
   getSelection,
   listAlerts,
+  listLatestAuditEvents,
   listOrganisationKeys,
   orderSelection,
   recordSeedHit,
@@ -49,6 +50,7 @@ import { countSelectionAudience } from './count-selection-audience.ts';
 import { expireDeliveries } from './expire-deliveries.ts';
 import { runDelivery } from './run-delivery.ts';
 import { TEST_HMAC_SECRET, TEST_SELECTION_SETTINGS, testActor } from './selection-test-fixtures.ts';
+import { sweepDeliveryOutboxes } from './sweep-delivery-outboxes.ts';
 
 // gpg's human messages (key holders, signature notes) stay out of the test output.
 const GPG_QUIET: ExecFileSyncOptions = { stdio: ['ignore', 'pipe', 'pipe'] };
@@ -347,6 +349,35 @@ describe.skipIf(!hasGpg).each(testControlDbKinds())('selection flow (%s)', (kind
         false,
       );
       expect((await getDelivery(ctx, delivery.id)).status).toBe('expired');
+
+      // A restore of the data directory from before the expiry brings the file back,
+      // beside a file of a delivery an older control plane never knew (ours by name,
+      // created 40 days ago) and one that is no delivery's: the hourly pass deletes the
+      // first two, counts the last and leaves it.
+      const outbox = path.join(sftpRoot, 'C01', 'out');
+      const restored = path.join(outbox, delivery.fileName as string);
+      const day = (offsetDays: number) =>
+        new Date(now.getTime() - offsetDays * 86_400_000)
+          .toISOString()
+          .slice(0, 10)
+          .replaceAll('-', '');
+      const forgotten = path.join(outbox, `alliage-${day(40)}-0badc0de.csv.gpg`);
+      const foreign = path.join(outbox, 'notes-operator.txt');
+      const recent = path.join(outbox, `alliage-${day(2)}-0badc0de.csv.gpg`);
+      for (const file of [restored, forgotten, foreign, recent]) writeFileSync(file, 'encrypted');
+      const sweep = await sweepDeliveryOutboxes({
+        ctx,
+        actor: SYSTEM_ACTOR,
+        sftpRoot,
+        expiryDays: 30,
+      });
+      expect(sweep).toEqual({ removed: 1, removedUnknown: 1, kept: 0, unknown: 2 });
+      expect(readdirSync(outbox).sort()).toEqual([path.basename(recent), 'notes-operator.txt']);
+      expect((await listLatestAuditEvents(ctx, 1))[0]).toMatchObject({
+        action: 'file.purged',
+        objectType: 'delivery_outbox',
+        details: { reason: 'delivery_finished', removed: 1, removedUnknown: 1, unknown: 2 },
+      });
     } finally {
       now = new Date(`${TODAY}T10:00:00Z`);
     }

@@ -15,6 +15,7 @@ import {
   expireDeliveries,
   pushDeliveryFile,
   runDelivery,
+  sweepDeliveryOutboxes,
   syncPoolRepoussoir,
   type TSelectionSettings,
 } from '@alliage/selection';
@@ -139,6 +140,15 @@ export function createJobHandlers(deps: WorkerDeps): TJobHandlers {
     },
     'housekeeping.deliveries': async () => {
       await expireDeliveries({ ctx: deps.intake.ctx, sftpRoot: deps.intake.sftpRoot });
+      // Files the expiry above no longer sees: a restore brought back those of deliveries
+      // already expired or failed, or files of deliveries an older control plane lacks.
+      const outboxes = await sweepDeliveryOutboxes({
+        ctx: deps.intake.ctx,
+        actor: SYSTEM_ACTOR,
+        sftpRoot: deps.intake.sftpRoot,
+        expiryDays: deps.selections.deliveryExpiryDays,
+      });
+      deps.intake.logger?.info({ ...outboxes }, 'delivery outboxes housekeeping');
       await dispatchApprovedSelections(deps);
       await dispatchPendingPushes(deps);
     },

@@ -11,9 +11,7 @@ import {
   createJobHandlers,
   dispatchApprovedSelections,
   dispatchPendingDrops,
-  scheduleDailyDropFileHousekeeping,
-  scheduleDailyPoolHousekeeping,
-  scheduleHourlyDeliveryHousekeeping,
+  scheduleHousekeeping,
   scheduleRepoussoirSync,
   type WorkerDeps,
 } from '@alliage/worker';
@@ -223,30 +221,22 @@ function startTicking(
   };
 }
 
-/** How often the runtime checks whether today's pool housekeeping is queued. */
+/** How often the runtime queues the housekeeping its day or hour has not queued yet. */
 const HOUSEKEEPING_TICK_MS = 3600_000;
 
 /**
- * Queues the pool housekeeping (retention purge) and the drop-store housekeeping
- * (processed files past their retention) of the day now and then every hour; the
- * job ids are the day, so each runs once a day whatever the restarts. The delivery
- * housekeeping (expiry, catch-up of approved selections) runs every hour.
+ * Now and then every hour, `scheduleHousekeeping`: the pool and drop-store
+ * housekeeping once a day (job ids are the day, whatever the restarts), the delivery
+ * housekeeping and the re-dispatch of unfinished drops once an hour.
  */
 function startDailyHousekeeping(deps: WorkerDeps, logger: Logger): { stop(): void } {
-  const schedules = [
-    [scheduleDailyPoolHousekeeping, 'pool housekeeping'],
-    [scheduleDailyDropFileHousekeeping, 'drop store housekeeping'],
-    [scheduleHourlyDeliveryHousekeeping, 'delivery housekeeping'],
-  ] as const;
   const tick = () => {
-    for (const [schedule, name] of schedules) {
-      schedule(deps).catch((error: unknown) => {
-        logger.warn(
-          { err: error instanceof Error ? error.name : 'unknown' },
-          `${name} could not be queued`,
-        );
-      });
-    }
+    void scheduleHousekeeping(deps, (name, error) => {
+      logger.warn(
+        { err: error instanceof Error ? error.name : 'unknown' },
+        `${name} could not be queued`,
+      );
+    });
   };
   tick();
   const timer = setInterval(tick, HOUSEKEEPING_TICK_MS);

@@ -252,3 +252,43 @@ export async function scheduleDailyDropFileHousekeeping(deps: WorkerDeps): Promi
   const day = deps.intake.ctx.clock().toISOString().slice(0, 10);
   return deps.queue.enqueue('housekeeping.drop-files', { day }, { jobId: `drop-files-${day}` });
 }
+
+/**
+ * Queues, once per hour, the job that queues again every unfinished drop: a drop whose
+ * intake job ran out of retries (an outage longer than the retry window) or was lost
+ * with Redis is otherwise left `processing` until the worker restarts.
+ */
+export async function scheduleHourlyDropDispatch(deps: WorkerDeps): Promise<boolean> {
+  const hour = deps.intake.ctx.clock().toISOString().slice(0, 13);
+  return deps.queue.enqueue('housekeeping.dispatch-pending', {}, { jobId: `dispatch-${hour}` });
+}
+
+/** The periodic jobs, each keyed by its day or hour: queueing one already queued adds nothing. */
+const HOUSEKEEPING_SCHEDULES = [
+  [scheduleHourlyDropDispatch, 'unfinished drop dispatch'],
+  [scheduleDailyPoolHousekeeping, 'pool housekeeping'],
+  [scheduleDailyDropFileHousekeeping, 'drop store housekeeping'],
+  [scheduleHourlyDeliveryHousekeeping, 'delivery housekeeping'],
+] as const;
+
+/**
+ * The runtime's hourly pass (and its first, at start): queues each periodic
+ * housekeeping job its day or hour has not queued yet. A job that cannot be queued
+ * is reported to `onError` by name and does not stop the others.
+ *
+ * @example
+ * await scheduleHousekeeping(deps, (name) => logger.warn(`${name} could not be queued`));
+ */
+export async function scheduleHousekeeping(
+  deps: WorkerDeps,
+  onError: (name: string, error: unknown) => void,
+): Promise<void> {
+  await Promise.all(
+    HOUSEKEEPING_SCHEDULES.map(([schedule, name]) =>
+      schedule(deps).then(
+        () => undefined,
+        (error: unknown) => onError(name, error),
+      ),
+    ),
+  );
+}

@@ -8,5 +8,7 @@ export {
   scheduleDailyDropFileHousekeeping,
   scheduleDailyPoolHousekeeping,
   scheduleHourlyDeliveryHousekeeping,
+  scheduleHourlyDropDispatch,
+  scheduleHousekeeping,
   scheduleRepoussoirSync,
 } from './create-job-handlers.ts';

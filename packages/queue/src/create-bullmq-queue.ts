@@ -78,19 +78,37 @@ export function createBullmqQueue(options: BullmqQueueOptions): JobQueue {
     removeOnFail: { age: KEEP_FAILED_SECONDS },
   };
 
+  // The runs in progress in this process, by stored id. A job whose lock was lost while
+  // it ran (Redis down longer than the lock duration, an event loop blocked that long) is
+  // handed out again by the stalled check; with concurrency > 1 this very worker takes it.
+  // That delivery holds the job's valid lock: it waits for the run in progress and
+  // reports its outcome, instead of running the handler a second time alongside it.
+  const runsHere = new Map<string, Promise<TJobOutcome>>();
+
   const processJob = async (job: Job<TStoredJobData, void, string>, handlers: TJobHandlers) => {
-    // Read back from Redis: trust neither the shape nor the name until the catalog has.
-    const data = job.data as unknown as Partial<TStoredJobData> | null;
-    const outcome = await executeJob({
-      handlers,
-      name: job.name,
-      payload: data?.payload,
-      jobId: fromStoredJobId(job.id ?? ''),
-      attempt: Math.max(job.attemptsStarted, job.attemptsMade + 1),
-      previousFailures: job.attemptsMade,
-      retry: { attempts: job.opts.attempts ?? 1, backoffMs: backoffDelay(job.opts.backoff) },
-      logger,
-    });
+    const storedId = job.id ?? '';
+    const attempt = Math.max(job.attemptsStarted, job.attemptsMade + 1);
+    let run = runsHere.get(storedId);
+    if (run) {
+      const fields = { jobName: job.name, jobId: fromStoredJobId(storedId), attempt };
+      logger.warn(fields, 'job delivered again while its run goes on here; waiting for that run');
+    } else {
+      // Read back from Redis: trust neither the shape nor the name until the catalog has.
+      const data = job.data as unknown as Partial<TStoredJobData> | null;
+      const started = executeJob({
+        handlers,
+        name: job.name,
+        payload: data?.payload,
+        jobId: fromStoredJobId(storedId),
+        attempt,
+        previousFailures: job.attemptsMade,
+        retry: { attempts: job.opts.attempts ?? 1, backoffMs: backoffDelay(job.opts.backoff) },
+        logger,
+      }).finally(() => runsHere.delete(storedId));
+      runsHere.set(storedId, started);
+      run = started;
+    }
+    const outcome = await run;
     if (outcome.status === 'completed') return;
     const error = toStoredError(outcome);
     loggedErrors.add(error);

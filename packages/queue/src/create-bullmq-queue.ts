@@ -66,6 +66,9 @@ export function createBullmqQueue(options: BullmqQueueOptions): JobQueue {
 
   let worker: Worker<TStoredJobData, void, string> | null = null;
   let workerConnection: Redis | null = null;
+  // Stopping: no new worker. Closed: no new job either, once the running jobs (which may
+  // still queue their follow-ups, a delivery its push) have finished.
+  let stopping = false;
   let closed = false;
   let closing: Promise<void> | null = null;
   // Errors our processor threw were logged by executeJob; the 'failed' event logs the rest.
@@ -137,7 +140,7 @@ export function createBullmqQueue(options: BullmqQueueOptions): JobQueue {
     },
 
     async startWorker(handlers, workerOptions = {}) {
-      if (closed) throw new AppError('unavailable', 'the job queue is closed');
+      if (stopping) throw new AppError('unavailable', 'the job queue is closed');
       if (worker) throw new AppError('conflict', 'a worker is already running on this queue');
       // BullMQ requires maxRetriesPerRequest: null on worker connections: its blocking
       // reads must wait out a Redis restart instead of failing the worker.
@@ -196,9 +199,10 @@ export function createBullmqQueue(options: BullmqQueueOptions): JobQueue {
 
     close() {
       closing ??= (async () => {
-        closed = true;
+        stopping = true;
         // The worker first: it waits for its running jobs, which may still enqueue.
         await worker?.close();
+        closed = true;
         await queue.close();
         await Promise.all([quietly(workerConnection), quietly(queueConnection)]);
       })();

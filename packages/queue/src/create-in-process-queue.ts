@@ -64,6 +64,9 @@ export function createInProcessQueue(options: InProcessQueueOptions = {}): JobQu
   const idleWaiters = new Set<() => void>();
   let handlers: TJobHandlers | null = null;
   let concurrency = 1;
+  // Stopping: no job starts or retries. Closed: no job is accepted either, once the
+  // running ones (which may still queue their follow-ups, a delivery its push) are done.
+  let stopping = false;
   let closed = false;
   let closing: Promise<void> | null = null;
 
@@ -92,12 +95,18 @@ export function createInProcessQueue(options: InProcessQueueOptions = {}): JobQu
       job.state = 'completed';
       return;
     }
-    if (outcome.status === 'failed' || closed) {
+    if (outcome.status === 'failed') {
       // Forgetting a failed id lets the caller enqueue the job again later.
       jobs.delete(job.storedJobId);
       return;
     }
     job.failures += 1;
+    if (stopping) {
+      // No retry is scheduled any more: close() reports it with the jobs not run.
+      job.state = 'waiting';
+      waiting.push(job);
+      return;
+    }
     job.state = 'delayed';
     delayed.add(job);
     job.timer = timers.setTimeout(() => {
@@ -110,7 +119,7 @@ export function createInProcessQueue(options: InProcessQueueOptions = {}): JobQu
   };
 
   const pump = () => {
-    while (handlers && !closed && running.size < concurrency && waiting.length > 0) {
+    while (handlers && !stopping && running.size < concurrency && waiting.length > 0) {
       const job = waiting.shift()!;
       const execution: Promise<void> = runJob(job, handlers)
         // executeJob never throws; only a throwing logger lands here. Drop the job rather
@@ -148,7 +157,7 @@ export function createInProcessQueue(options: InProcessQueueOptions = {}): JobQu
     },
 
     async startWorker(jobHandlers, workerOptions = {}) {
-      if (closed) throw new AppError('unavailable', 'the job queue is closed');
+      if (stopping) throw new AppError('unavailable', 'the job queue is closed');
       if (handlers) throw new AppError('conflict', 'a worker is already running on this queue');
       concurrency = workerOptions.concurrency ?? 1;
       if (!Number.isInteger(concurrency) || concurrency < 1) {
@@ -176,9 +185,11 @@ export function createInProcessQueue(options: InProcessQueueOptions = {}): JobQu
 
     close() {
       closing ??= (async () => {
+        stopping = true;
+        for (const job of delayed) timers.clearTimeout(job.timer);
+        await Promise.allSettled([...running]);
         closed = true;
         const dropped = [...waiting, ...delayed];
-        for (const job of delayed) timers.clearTimeout(job.timer);
         for (const job of dropped) jobs.delete(job.storedJobId);
         waiting.length = 0;
         delayed.clear();
@@ -188,7 +199,6 @@ export function createInProcessQueue(options: InProcessQueueOptions = {}): JobQu
             'in-process queue closed with jobs not run; they run again only when re-enqueued',
           );
         }
-        await Promise.allSettled([...running]);
         notifyIfIdle();
       })();
       return closing;

@@ -302,6 +302,41 @@ describe.each(testQueueKinds())('%s queue', (kind) => {
     ).rejects.toMatchObject({ code: 'unavailable' });
   });
 
+  it('lets a job running at close queue its follow-up (a delivery its push)', async () => {
+    const logger = captureQueueLogger();
+    const queue = makeQueue({ logger });
+    const deliveryId = randomUUID();
+    let started = false;
+    let release = () => {};
+    let followUp: Promise<boolean> | null = null;
+    await queue.startWorker({
+      'delivery.build': async () => {
+        started = true;
+        await new Promise<void>((resolve) => {
+          release = resolve;
+        });
+        followUp = queue.enqueue('delivery.push', { deliveryId }, { jobId: `push-${deliveryId}` });
+        await followUp;
+      },
+      'delivery.push': async () => {},
+    });
+    await queue.enqueue('delivery.build', { selectionId: randomUUID() }, { jobId: 'build' });
+    await waitFor(() => started, { message: 'the build starts' });
+    const closed = queue.close();
+    release();
+    await closed;
+    await expect(followUp).resolves.toBe(true);
+    expect(logger.entries.filter((entry) => entry.level !== 'info')).toEqual(
+      kind === 'bullmq'
+        ? []
+        : [
+            expect.objectContaining({
+              fields: { droppedJobs: 1, jobIds: [`delivery.push/push-${deliveryId}`] },
+            }),
+          ],
+    );
+  });
+
   it('drain rejects with a message when jobs are left', async () => {
     const queue = makeQueue();
     await queue.enqueue('housekeeping.dispatch-pending', {}, { jobId: 'no-worker' });

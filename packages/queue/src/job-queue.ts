@@ -32,6 +32,9 @@ export interface JobQueue {
   startWorker(handlers: TJobHandlers, options?: TStartWorkerOptions): Promise<void>;
   /** Resolves when nothing is waiting, retrying or running (tests, demo); rejects after `timeoutMs`. */
   drain(timeoutMs?: number): Promise<void>;
-  /** Stops the worker after its running jobs finish, then releases timers and connections. */
+  /**
+   * Stops the worker after its running jobs finish (they may still enqueue; other
+   * callers should not), then refuses enqueues and releases timers and connections.
+   */
   close(): Promise<void>;
 }

@@ -20,13 +20,20 @@ const NO_HARD_LINKS = new Set(['EPERM', 'ENOTSUP', 'EOPNOTSUPP', 'ENOSYS']);
  * 4. emit `file.received`.
  * Returns null on success, or the refusal the client gets.
  *
+ * `abandoned` is asked before the file is published and again before it is handed
+ * to intake: once the client was answered FAILURE (its request timed out) or the
+ * server stopped waiting (`close()` timed out), a disk that answers late must not
+ * make the file appear — the upload is discarded instead. Only a hand-over to intake
+ * already under way when that happens cannot be taken back.
+ *
  * @example
- * const refusal = await completeUpload(context, connection, upload);
+ * const refusal = await completeUpload(context, connection, upload, () => false);
  */
 export async function completeUpload(
   context: ServerContext,
   connection: ConnectionInfo,
   upload: UploadState,
+  abandoned: () => boolean,
 ): Promise<SftpRefusal | null> {
   const { organisationCode, fileName, finalPath, tempPath } = upload;
   upload.phase = 'closing';
@@ -41,6 +48,7 @@ export async function completeUpload(
     const reason = error instanceof UploadWriteError ? error.reason : 'io_error';
     return refuse(SFTP_STATUS.FAILURE, reason, { details: { fileName } });
   }
+  if (abandoned()) return giveUp(context, connection, upload, null);
 
   try {
     await publish(tempPath, finalPath);
@@ -54,6 +62,7 @@ export async function completeUpload(
     }
     throw error;
   }
+  if (abandoned()) return giveUp(context, connection, upload, finalPath);
 
   try {
     await context.onUploadComplete({
@@ -93,6 +102,23 @@ export async function completeUpload(
     },
   });
   return null;
+}
+
+/** Throws away an upload whose client was already answered (or the server closed); logs ids only. */
+async function giveUp(
+  context: ServerContext,
+  connection: ConnectionInfo,
+  upload: UploadState,
+  publishedPath: string | null,
+): Promise<SftpRefusal> {
+  // Published already: the final name goes too, so the file never reaches intake.
+  if (publishedPath) await rm(publishedPath, { force: true });
+  await discardUpload(context, upload);
+  context.logger.warn(
+    { connectionId: connection.connectionId, organisationCode: upload.organisationCode },
+    'upload not published: completed after its request was given up',
+  );
+  return refuse(SFTP_STATUS.FAILURE, 'request_timeout', { audit: false });
 }
 
 /** Gives the complete temp file its final name without ever replacing an existing file. */

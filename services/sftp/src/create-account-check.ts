@@ -1,6 +1,7 @@
 import type { TOrgKind } from '@alliage/domain';
 import { loadAccountKeys } from './load-account-keys.ts';
 import type { SftpLogger, SftpServerOptions } from './sftp-server-options.ts';
+import { type ScheduleTimer, withDeadline } from './with-deadline.ts';
 
 /** What a re-check of a logged-in account found; anything but `active` ends the session. */
 export type AccountVerdict = 'active' | 'account_inactive' | 'key_revoked' | 'account_changed';
@@ -16,7 +17,7 @@ export interface LoggedInAccount {
 
 /** The re-checks of one logged-in account. */
 export interface AccountCheck {
-  /** Looks the account up now. */
+  /** Looks the account up now; rejects with `account_lookup_timeout` past the deadline. */
   verify(): Promise<AccountVerdict>;
   /** True when a lookup found the account active less than `recentMs` ago. */
   recentlyActive(): boolean;
@@ -33,8 +34,14 @@ export interface AccountCheck {
  * `verifyRecent` is for the many requests of a transfer: the age of the last
  * `active` verdict is read on `clock`, and a clock that went back counts as stale.
  *
+ * A lookup that has not answered after `timeoutMs` (a hung database) fails every
+ * request waiting on it (`DeadlineExceededError`, code `account_lookup_timeout`),
+ * and the next call starts a new one; whatever the abandoned lookup answers later
+ * is dropped, so a stale "active" can never be dated from it.
+ *
  * @example
- * const check = createAccountCheck({ lookupAccount, logger, account, clock, recentMs: 5000 });
+ * const check = createAccountCheck({ lookupAccount, logger, account, clock, recentMs: 5000,
+ *   timeoutMs: 10_000, schedule });
  * await check.verify(); // → 'active'
  */
 export function createAccountCheck(options: {
@@ -43,8 +50,10 @@ export function createAccountCheck(options: {
   account: LoggedInAccount;
   clock: () => Date;
   recentMs: number;
+  timeoutMs: number;
+  schedule: ScheduleTimer;
 }): AccountCheck {
-  const { lookupAccount, logger, account, clock, recentMs } = options;
+  const { lookupAccount, logger, account, clock, recentMs, timeoutMs, schedule } = options;
   let inFlight: Promise<AccountVerdict> | null = null;
   /** When a lookup last found the account active (platform clock, ms); null: never or not since. */
   let activeAt: number | null = null;
@@ -62,12 +71,18 @@ export function createAccountCheck(options: {
   const verify = (): Promise<AccountVerdict> => {
     if (!inFlight) {
       const startedAt = clock().getTime();
-      inFlight = check()
-        .then((verdict) => {
-          // Dated from the start of the lookup: a revocation during it is not hidden.
-          activeAt = verdict === 'active' ? startedAt : null;
-          return verdict;
-        })
+      inFlight = withDeadline(check(), timeoutMs, schedule, 'account_lookup_timeout')
+        .then(
+          (verdict) => {
+            // Dated from the start of the lookup: a revocation during it is not hidden.
+            activeAt = verdict === 'active' ? startedAt : null;
+            return verdict;
+          },
+          (error: unknown) => {
+            activeAt = null;
+            throw error;
+          },
+        )
         .finally(() => {
           inFlight = null;
         });

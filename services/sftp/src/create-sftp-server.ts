@@ -15,6 +15,7 @@ import type { ServerContext } from './server-context.ts';
 import type { SftpLogger, SftpServer, SftpServerOptions } from './sftp-server-options.ts';
 import { SSH_ALGORITHMS } from './ssh-algorithms.ts';
 import { sweepStaleUploads } from './sweep-stale-uploads.ts';
+import { scheduleWithSetTimeout } from './with-deadline.ts';
 
 const DEFAULT_MAX_UPLOAD_BYTES = 2 * 1024 ** 3;
 const DEFAULT_MAX_SESSIONS_PER_ORGANISATION = 4;
@@ -41,6 +42,12 @@ const MAX_CONNECTIONS_PER_ADDRESS = 20;
 const LOGIN_DEADLINE_MS = 60_000;
 /** Temp files of uploads untouched for a day are leftovers of a crashed process. */
 const STALE_UPLOAD_MS = 24 * 3600_000;
+/**
+ * How long `close()` waits for uploads being published or discarded. A healthy disk
+ * needs far less; a stalled one may never answer, and a process manager's stop
+ * (30 s for Kubernetes and systemd) must not end in a kill mid-way.
+ */
+export const CLOSE_TIMEOUT_MS = 20_000;
 
 const SILENT_LOGGER: SftpLogger = { info: () => undefined, warn: () => undefined };
 
@@ -80,6 +87,8 @@ export function createSftpServer(options: SftpServerOptions): SftpServer {
   if (options.hostKeys.length === 0) throw new AppError('bad_request', 'sftp needs a host key');
 
   const clock = options.clock ?? (() => new Date());
+  const schedule = options.schedule ?? scheduleWithSetTimeout;
+  const abandon = new AbortController();
   const logger = options.logger ?? SILENT_LOGGER;
   const pendingCleanups = new Set<Promise<unknown>>();
   const sockets = new Set<Socket>();
@@ -178,8 +187,10 @@ export function createSftpServer(options: SftpServerOptions): SftpServer {
         maxSessionMs,
         uploadsInProgress: new Set(),
         clock,
+        schedule,
         logger,
         pendingCleanups,
+        abandoned: abandon.signal,
         async recordEvent(event) {
           try {
             await options.onEvent(event);
@@ -203,12 +214,37 @@ export function createSftpServer(options: SftpServerOptions): SftpServer {
     },
 
     async close() {
-      const stopped = new Promise<void>((resolve) => tcpServer.close(() => resolve()));
-      for (const client of clients) client.end();
-      // Connections still open are cut: their unfinished uploads are discarded.
-      for (const socket of sockets) socket.destroy();
-      await stopped;
-      while (pendingCleanups.size > 0) await Promise.allSettled([...pendingCleanups]);
+      // Started first: the whole close, not only the wait for cleanups, is bounded.
+      let timedOut = false;
+      let cancelDeadline = (): void => undefined;
+      const deadline = new Promise<void>((resolve) => {
+        cancelDeadline = schedule(() => {
+          timedOut = true;
+          resolve();
+        }, CLOSE_TIMEOUT_MS);
+      });
+      const closing = (async () => {
+        const stopped = new Promise<void>((resolve) => tcpServer.close(() => resolve()));
+        for (const client of clients) client.end();
+        // Connections still open are cut: their unfinished uploads are discarded.
+        for (const socket of sockets) socket.destroy();
+        await stopped;
+        while (pendingCleanups.size > 0 && !timedOut) {
+          await Promise.race([Promise.allSettled([...pendingCleanups]), deadline]);
+        }
+      })();
+      await Promise.race([closing, deadline]);
+      cancelDeadline();
+      if (timedOut) {
+        // A file-system call cannot be cancelled in Node: what it waits for may finish
+        // later, and must then publish nothing (`completeUpload` checks this signal).
+        abandon.abort();
+        logger.warn(
+          { pending: pendingCleanups.size, timeoutSeconds: CLOSE_TIMEOUT_MS / 1000 },
+          'sftp closed with disk work still pending',
+        );
+        return;
+      }
       logger.info({}, 'sftp closed');
     },
 

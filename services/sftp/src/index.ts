@@ -18,3 +18,4 @@ export type {
   SftpUpload,
 } from './sftp-server-options.ts';
 export { SSH_ALGORITHMS } from './ssh-algorithms.ts';
+export type { ScheduleTimer } from './with-deadline.ts';

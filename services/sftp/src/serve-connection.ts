@@ -13,7 +13,7 @@ import { type AccountKeys, loadAccountKeys } from './load-account-keys.ts';
 import { areasForKind, type VirtualAccount } from './resolve-virtual-path.ts';
 import { type SftpSessionHandle, serveSftpSession } from './serve-sftp-session.ts';
 import type { ConnectionInfo, ServerContext } from './server-context.ts';
-import { ACCOUNT_RECHECK_MS } from './sftp-session-limits.ts';
+import { ACCOUNT_LOOKUP_TIMEOUT_MS, ACCOUNT_RECHECK_MS } from './sftp-session-limits.ts';
 
 /** Rejected authentication requests tolerated per connection (OpenSSH's MaxAuthTries). */
 const MAX_AUTH_ATTEMPTS = 6;
@@ -182,6 +182,8 @@ export function serveConnection(
       account: { organisationCode, kind, keyType, publicKey: key.getPublicSSH() },
       clock: context.clock,
       recentMs: ACCOUNT_RECHECK_MS,
+      timeoutMs: ACCOUNT_LOOKUP_TIMEOUT_MS,
+      schedule: context.schedule,
     });
     sessionTimer = createSessionTimer({
       idleMs: context.idleTimeoutMs,

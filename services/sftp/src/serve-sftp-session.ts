@@ -19,14 +19,18 @@ import {
 import type { ConnectionInfo, ServerContext } from './server-context.ts';
 import { isRefusal, refuse, SFTP_STATUS, type SftpRefusal } from './sftp-refusal.ts';
 import {
+  ACCOUNT_CHECK_TIMEOUT_MESSAGE,
   MAX_OPEN_HANDLES,
   MAX_OPEN_UPLOADS,
   MAX_READ_LENGTH,
   READDIR_BATCH,
   REQUEST_EVENTS,
+  REQUEST_TIMEOUT_MESSAGE,
+  REQUEST_TIMEOUT_MS,
   WRITE_REFUSAL_MESSAGES,
 } from './sftp-session-limits.ts';
 import { toLongname, toSftpAttributes, virtualDirectoryAttributes } from './to-sftp-attributes.ts';
+import { isDeadlineExceeded, withDeadline } from './with-deadline.ts';
 
 interface DirectoryState {
   kind: 'directory';
@@ -71,6 +75,12 @@ export interface SftpSessionHooks {
  * data that waits for such a lookup counts in the upload buffer budget like data
  * waiting for a gap (`holdUploadChunk`). At most `MAX_OPEN_UPLOADS` uploads are open at once.
  *
+ * Nothing waits for ever: a lookup past `ACCOUNT_LOOKUP_TIMEOUT_MS` fails the requests
+ * waiting on it (the session stays: the next request looks again), and a request
+ * still unanswered after `REQUEST_TIMEOUT_MS` (a stalled disk) is answered FAILURE.
+ * Its work cannot be cancelled and goes on; when it ends, it answers nothing more,
+ * gives back what it opened and publishes nothing.
+ *
  * @example
  * session.on('sftp', (accept) => serveSftpSession(context, connection, account, accept(), hooks));
  */
@@ -88,10 +98,19 @@ export function serveSftpSession(
   /** Upload handles held or being opened; counted apart from `handles` so concurrent OPENs cannot overshoot. */
   let uploadSlots = 0;
   let ended = false;
+  /**
+   * Requests answered FAILURE at their deadline whose work still runs: they get no
+   * second answer. Keyed by request id: clients number requests in sequence, so an
+   * id comes back only after 2^32 requests.
+   */
+  const timedOut = new Set<number>();
   for (const event of REQUEST_EVENTS) sftp.on(event, hooks.onRequest);
 
+  /** False once the session ended or the request was answered at its deadline. */
+  const canAnswer = (reqId: number): boolean => !ended && !timedOut.has(reqId);
+
   const status = (reqId: number, code: number, message?: string): void => {
-    if (!ended) sftp.status(reqId, code, message);
+    if (canAnswer(reqId)) sftp.status(reqId, code, message);
   };
 
   const deny = (reqId: number, operation: string, refusal: SftpRefusal): void => {
@@ -130,13 +149,31 @@ export function serveSftpSession(
     return false;
   };
 
-  /** Runs an async handler; an unexpected error becomes FAILURE (ENOENT: NO_SUCH_FILE). */
+  /**
+   * Runs an async handler; an unexpected error becomes FAILURE (ENOENT: NO_SUCH_FILE),
+   * a timed-out account lookup or request FAILURE with a "retry later" message.
+   */
   const run = (reqId: number, operation: string, task: () => Promise<void>): void => {
-    task().catch((error: unknown) => {
-      const code = errorCode(error);
-      logger.warn({ connectionId, organisationCode, operation, err: code }, 'sftp request failed');
-      status(reqId, code === 'ENOENT' ? SFTP_STATUS.NO_SUCH_FILE : SFTP_STATUS.FAILURE);
-    });
+    const work = task();
+    withDeadline(work, REQUEST_TIMEOUT_MS, context.schedule, 'request_timeout').catch(
+      (error: unknown) => {
+        const code = errorCode(error);
+        logger.warn(
+          { connectionId, organisationCode, operation, err: code },
+          'sftp request failed',
+        );
+        if (isDeadlineExceeded(error, 'request_timeout')) {
+          status(reqId, SFTP_STATUS.FAILURE, REQUEST_TIMEOUT_MESSAGE);
+          timedOut.add(reqId);
+          // Forgotten once the work ends, however it ends (its late failure is not logged).
+          void work.catch(() => undefined).finally(() => timedOut.delete(reqId));
+        } else if (isDeadlineExceeded(error, 'account_lookup_timeout')) {
+          status(reqId, SFTP_STATUS.FAILURE, ACCOUNT_CHECK_TIMEOUT_MESSAGE);
+        } else {
+          status(reqId, code === 'ENOENT' ? SFTP_STATUS.NO_SUCH_FILE : SFTP_STATUS.FAILURE);
+        }
+      },
+    );
   };
 
   const resolve = (reqId: number, operation: string, clientPath: string): Resolved | null => {
@@ -186,7 +223,7 @@ export function serveSftpSession(
     const resolved = resolve(reqId, 'realpath', clientPath);
     if (!resolved) return;
     run(reqId, 'realpath', async () => {
-      if (!(await accountAllows(reqId, 'realpath')) || ended) return;
+      if (!(await accountAllows(reqId, 'realpath')) || !canAnswer(reqId)) return;
       const attrs = {} as Attributes; // OpenSSH answers REALPATH with empty attributes too
       sftp.name(reqId, [{ filename: resolved.virtualPath, longname: resolved.virtualPath, attrs }]);
     });
@@ -200,7 +237,7 @@ export function serveSftpSession(
       if (!(await accountAllows(reqId, operation))) return;
       const attrs = await attributesOf(resolved);
       if (isRefusal(attrs)) return deny(reqId, operation, attrs);
-      if (!ended) sftp.attrs(reqId, attrs);
+      if (canAnswer(reqId)) sftp.attrs(reqId, attrs);
     });
   };
   sftp.on('STAT', onStat('stat'));
@@ -229,9 +266,11 @@ export function serveSftpSession(
         }
         entries = await listDirectory(resolved.diskPath, resolved.area);
       }
+      // Answered FAILURE at its deadline already: no handle the client cannot know of.
+      if (!canAnswer(reqId)) return;
       const id = addHandle({ kind: 'directory', entries, position: 0 });
       if (!id) return status(reqId, SFTP_STATUS.FAILURE, 'Too many open handles');
-      if (!ended) sftp.handle(reqId, id);
+      sftp.handle(reqId, id);
     });
   });
 
@@ -241,7 +280,7 @@ export function serveSftpSession(
     if (state.position >= state.entries.length) return status(reqId, SFTP_STATUS.EOF);
     const batch = state.entries.slice(state.position, state.position + READDIR_BATCH);
     state.position += batch.length;
-    if (!ended) sftp.name(reqId, batch);
+    if (canAnswer(reqId)) sftp.name(reqId, batch);
   });
 
   sftp.on('OPEN', (reqId, clientPath, flags) => {
@@ -263,7 +302,9 @@ export function serveSftpSession(
           ? await beginUpload(context, account, resolved)
           : await beginDownload(context, connection, account, resolved);
         if (isRefusal(state)) return deny(reqId, writing ? 'write' : 'read', state);
-        const id = ended ? null : addHandle(state);
+        // A session ended or a request answered at its deadline meanwhile: the file
+        // opened late is closed (an upload's temp file deleted), never left behind.
+        const id = canAnswer(reqId) ? addHandle(state) : null;
         if (!id) {
           if (state.kind === 'upload') await discardUpload(context, state);
           else await state.fileHandle.close();
@@ -329,7 +370,12 @@ export function serveSftpSession(
 
   /** Fails an upload at a refused write: the temp file is discarded, the client told why once. */
   const failUpload = (reqId: number, state: UploadState, error: unknown): void => {
-    const reason = error instanceof UploadWriteError ? error.reason : 'io_error';
+    const reason =
+      error instanceof UploadWriteError
+        ? error.reason
+        : isDeadlineExceeded(error, 'account_lookup_timeout')
+          ? 'account_check_timeout'
+          : 'io_error';
     const firstFailure = state.phase === 'open';
     void discardUpload(context, state);
     if (!firstFailure) {
@@ -342,7 +388,8 @@ export function serveSftpSession(
       'write',
       refuse(SFTP_STATUS.FAILURE, reason, {
         message,
-        audit: reason !== 'io_error',
+        // Policy refusals are audited; the platform's own failures are only logged.
+        audit: error instanceof UploadWriteError && reason !== 'io_error',
         details: { fileName: state.fileName, maxBytes: context.maxUploadBytes },
       }),
     );
@@ -360,7 +407,7 @@ export function serveSftpSession(
       const { bytesRead } = await state.fileHandle.read(buffer, 0, buffer.length, offset);
       if (bytesRead === 0) return status(reqId, SFTP_STATUS.EOF);
       state.bytesServed += bytesRead;
-      if (!ended) sftp.data(reqId, buffer.subarray(0, bytesRead));
+      if (canAnswer(reqId)) sftp.data(reqId, buffer.subarray(0, bytesRead));
     });
   });
 
@@ -386,7 +433,7 @@ export function serveSftpSession(
       } else {
         attrs = virtualDirectoryAttributes(null, context.clock());
       }
-      if (!ended) sftp.attrs(reqId, attrs);
+      if (canAnswer(reqId)) sftp.attrs(reqId, attrs);
     });
   });
 
@@ -435,7 +482,13 @@ export function serveSftpSession(
         return refuseAccount(reqId, 'close', verdict);
       }
       // Registered so that `close()` of the server waits for uploads being published.
-      const completing = completeUpload(context, connection, state);
+      // Not published if the client was told FAILURE at the deadline, or `close()` gave up.
+      const completing = completeUpload(
+        context,
+        connection,
+        state,
+        () => timedOut.has(reqId) || context.abandoned.aborted,
+      );
       context.pendingCleanups.add(completing);
       const refusal = await completing.finally(() => context.pendingCleanups.delete(completing));
       if (refusal) return deny(reqId, 'close', refusal);

@@ -1,5 +1,6 @@
 import type { TOrgKind } from '@alliage/domain';
 import type { UploadBufferLimits, UploadBufferStats } from './create-upload-buffer-budget.ts';
+import type { ScheduleTimer } from './with-deadline.ts';
 
 /** What `lookupAccount` returns for an active organisation: its code, kind and SSH keys. */
 export interface SftpAccount {
@@ -86,6 +87,12 @@ export interface SftpServerOptions {
   /** Default 5 failures, 60 s, 3600 s. */
   ban?: SftpBanPolicy;
   clock?: () => Date;
+  /**
+   * Starts the timers that bound a wait on the control plane or the disk (account
+   * lookups, requests, `close()`); default `setTimeout`. Tests pass one driven by
+   * their clock.
+   */
+  schedule?: ScheduleTimer;
   logger?: SftpLogger;
 }
 

@@ -8,11 +8,27 @@ export const MAX_OPEN_HANDLES = 32;
  * Each holds a temp file and a file descriptor; their memory is the shared budget's.
  */
 export const MAX_OPEN_UPLOADS = 10;
+/**
+ * How long a request waits for the account lookup (`lookupAccount`, two indexed
+ * reads). Past it the request fails and the next one starts a new lookup.
+ */
+export const ACCOUNT_LOOKUP_TIMEOUT_MS = 10_000;
+/** What a client reads when the account lookup timed out. */
+export const ACCOUNT_CHECK_TIMEOUT_MESSAGE = 'Server busy: account check timed out, retry later';
+/**
+ * How long a request that touches the disk (open, listing, stat, read, close) may
+ * take before the client is answered FAILURE. Generous: publishing an upload
+ * fsyncs up to 2 GiB; a healthy disk answers everything else in milliseconds.
+ */
+export const REQUEST_TIMEOUT_MS = 60_000;
+/** What a client reads when its request timed out (the disk did not answer). */
+export const REQUEST_TIMEOUT_MESSAGE = 'Server busy: storage not responding, retry later';
 /** What a client reads when a write is refused; other reasons read "Upload failed". */
 export const WRITE_REFUSAL_MESSAGES: Partial<Record<string, string>> = {
   too_large: 'File too large',
   too_far_ahead: 'Write too far ahead of the data received',
   buffer_full: 'Server busy: too much upload data pending, retry later',
+  account_check_timeout: ACCOUNT_CHECK_TIMEOUT_MESSAGE,
 };
 /** Every SFTP v3 request: any of them counts as activity for the idle timeout. */
 export const REQUEST_EVENTS = [

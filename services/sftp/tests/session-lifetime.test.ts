@@ -12,6 +12,7 @@ import {
   type Harness,
   inboxOnDisk as inboxOnDiskOf,
   rawSftp,
+  recordingLogger,
   sftpCall,
   startHarness,
   tryLogin,
@@ -36,14 +37,6 @@ const inboxOnDisk = (organisationCode = 'M1') => inboxOnDiskOf(harness, organisa
 
 const deniedReasons = () =>
   eventsOf(harness, 'sftp.denied').map((event) => [event.organisationCode, event.details.reason]);
-
-/** A logger that keeps the server's own messages, to read why it closed a session. */
-const recordingLogger = () => {
-  const entries: { msg: string; obj: Record<string, unknown> }[] = [];
-  const push = (obj: object, msg?: string) =>
-    entries.push({ msg: msg ?? '', obj: obj as Record<string, unknown> });
-  return { entries, logger: { info: push, warn: push } };
-};
 
 /** A harness whose account lookups throw while `failing` is set (a control plane outage). */
 const startHarnessWithFlakyControlPlane = async () => {

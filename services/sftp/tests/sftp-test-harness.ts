@@ -47,8 +47,10 @@ export interface Harness {
   uploads: SftpUpload[];
   /** Replace to make intake refuse or slow down. */
   onUploadComplete: (upload: SftpUpload) => Promise<void>;
-  /** The injected clock; move it with `advance`. */
+  /** The injected clock; move it with `advance`, which also fires the deadlines now due. */
   advance(seconds: number): void;
+  /** Deadlines the server has started on the injected clock and not yet cancelled or fired. */
+  pendingTimers(): number;
   server: SftpServer;
   close(): Promise<void>;
 }
@@ -86,6 +88,7 @@ export async function startHarness(overrides: Partial<SftpServerOptions> = {}): 
   }
 
   let now = new Date('2026-03-02T09:00:00Z').getTime();
+  const timers = new Set<{ at: number; callback: () => void }>();
   const events: SftpEvent[] = [];
   const uploads: SftpUpload[] = [];
   const harness = {
@@ -100,7 +103,13 @@ export async function startHarness(overrides: Partial<SftpServerOptions> = {}): 
     },
     advance(seconds: number) {
       now += seconds * 1000;
+      const due = [...timers].filter((timer) => timer.at <= now).sort((a, b) => a.at - b.at);
+      for (const timer of due) {
+        timers.delete(timer);
+        timer.callback();
+      }
     },
+    pendingTimers: () => timers.size,
   } as Harness;
 
   const server = createSftpServer({
@@ -112,6 +121,11 @@ export async function startHarness(overrides: Partial<SftpServerOptions> = {}): 
       events.push(event);
     },
     clock: () => new Date(now),
+    schedule: (callback, ms) => {
+      const timer = { at: now + ms, callback };
+      timers.add(timer);
+      return () => timers.delete(timer);
+    },
     ...overrides,
   });
   const { port } = await server.listen(0, '127.0.0.1');
@@ -250,6 +264,14 @@ export async function waitFor(
     if (Date.now() > deadline) throw new Error('condition not met in time');
     await new Promise((resolve) => setTimeout(resolve, 20));
   }
+}
+
+/** A logger that keeps the server's own messages (ids and codes), to read what it did and why. */
+export function recordingLogger() {
+  const entries: { msg: string; obj: Record<string, unknown> }[] = [];
+  const push = (obj: object, msg?: string) =>
+    entries.push({ msg: msg ?? '', obj: obj as Record<string, unknown> });
+  return { entries, logger: { info: push, warn: push } };
 }
 
 /** Event actions recorded so far, optionally of one action only. */

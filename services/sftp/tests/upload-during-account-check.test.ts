@@ -4,13 +4,18 @@ import { join } from 'node:path';
 import ssh2, { type SFTPWrapper } from 'ssh2';
 import { afterEach, describe, expect, it } from 'vitest';
 import type { SftpAccount, SftpServerOptions } from '../src/index.ts';
-import { ACCOUNT_RECHECK_MS } from '../src/sftp-session-limits.ts';
+import {
+  ACCOUNT_CHECK_TIMEOUT_MESSAGE,
+  ACCOUNT_LOOKUP_TIMEOUT_MS,
+  ACCOUNT_RECHECK_MS,
+} from '../src/sftp-session-limits.ts';
 import {
   connectSftp,
   eventsOf,
   type Harness,
   inboxOnDisk,
   rawSftp,
+  recordingLogger,
   sftpCall,
   sha256,
   startHarness,
@@ -35,10 +40,11 @@ afterEach(async () => {
 const startHarnessWithHeldLookups = async (overrides: Partial<SftpServerOptions> = {}) => {
   let held: Promise<void> | null = null;
   let open = (): void => undefined;
-  const lookups = { waiting: 0 };
+  const lookups = { waiting: 0, started: 0 };
   harness = await startHarness({
     ...overrides,
     lookupAccount: async (username) => {
+      lookups.started += 1;
       if (held) {
         lookups.waiting += 1;
         await held;
@@ -197,5 +203,54 @@ describe('upload data that arrives while the account is re-checked', () => {
     control.release();
     await waitFor(async () => (await inboxOnDisk(harness, 'M1')).length === 0);
     expect(harness.uploads).toEqual([]);
+  });
+});
+
+describe('an account lookup that never answers (a hung control plane)', () => {
+  it('fails the waiting requests at its deadline, frees their data, keeps the session, and lets a later request look again', async () => {
+    const { entries, logger } = recordingLogger();
+    const upload = await uploadDuringHeldLookup('/in/hung.pgp', 512 * KiB, { logger });
+    const { control, client, writes } = upload;
+    await expectHeldBytes(upload.heldBytes);
+    expect(control.lookups.waiting).toBe(1);
+
+    // The control plane never answers; the lookup's deadline passes on the injected clock.
+    harness.advance(ACCOUNT_LOOKUP_TIMEOUT_MS / 1000);
+    const answers = await Promise.all(writes);
+    expect(answers.filter(({ code }) => code !== STATUS_CODE.FAILURE)).toEqual([]);
+    expect(answers.map(({ message }) => message)).toContain(ACCOUNT_CHECK_TIMEOUT_MESSAGE);
+    // The held bytes are back in the budget and the upload is discarded, not published.
+    await expectHeldBytes(0);
+    await waitFor(async () => (await inboxOnDisk(harness, 'M1')).length === 0);
+    expect(entries).toContainEqual({
+      msg: 'account check failed',
+      obj: expect.objectContaining({ organisationCode: 'M1', err: 'account_lookup_timeout' }),
+    });
+    // IDs and codes only in what was logged about it.
+    const logged = entries.filter(({ obj }) => obj.err === 'account_lookup_timeout');
+    for (const { obj } of logged) {
+      expect(Object.keys(obj).sort()).toEqual(
+        expect.arrayContaining(['connectionId', 'err', 'organisationCode']),
+      );
+      expect(JSON.stringify(obj)).not.toContain('hung.pgp');
+    }
+
+    // The session lives on; the next request starts a new lookup (the first is still hung).
+    const sftp = rawSftp(client);
+    const opening = sftpCall<Buffer>((done) => sftp.open('/in/again.pgp', 'w', done));
+    await waitFor(() => control.lookups.waiting === 2, 2000).catch(() => undefined);
+    expect(control.lookups.waiting).toBe(2);
+    harness.advance(ACCOUNT_LOOKUP_TIMEOUT_MS / 1000);
+    expect((await opening).code).toBe(STATUS_CODE.FAILURE);
+
+    // Once the control plane answers again, requests go through on the same session.
+    control.release();
+    const started = control.lookups.started;
+    expect((await client.stat('/in')).isDirectory).toBe(true);
+    expect(control.lookups.started).toBe(started + 1);
+    await client.put(Buffer.from('retried'), '/in/hung.pgp');
+    await client.end();
+    expect(harness.uploads).toMatchObject([{ fileName: 'hung.pgp' }]);
+    expect(eventsOf(harness, 'sftp.denied')).toEqual([]);
   });
 });

@@ -3,6 +3,8 @@ import { mkdir, readFile, writeFile } from 'node:fs/promises';
 import { join } from 'node:path';
 import ssh2, { type SFTPWrapper } from 'ssh2';
 import { afterEach, describe, expect, it } from 'vitest';
+import { CLOSE_TIMEOUT_MS } from '../src/create-sftp-server.ts';
+import { REQUEST_TIMEOUT_MESSAGE, REQUEST_TIMEOUT_MS } from '../src/sftp-session-limits.ts';
 import {
   connectSftp,
   eventsOf,
@@ -10,6 +12,7 @@ import {
   type Harness,
   inboxOnDisk as inboxOnDiskOf,
   rawSftp,
+  recordingLogger,
   runOpenSshBatch,
   sftpCall,
   sha256,
@@ -240,5 +243,104 @@ describe('upload data held in memory', () => {
     await client.uploadDir(localDirectory, '/in');
     await client.end();
     expect(harness.uploads).toHaveLength(12);
+  });
+});
+
+/** Resolves with the status code and message of a raw request (0 = OK). */
+const answerOf = (call: (done: (error?: Error | null) => void) => void) =>
+  new Promise<{ code: number; message: string }>((resolve) => {
+    call((error) => {
+      const failed = error as (Error & { code?: number }) | null | undefined;
+      resolve({ code: failed ? (failed.code ?? -1) : 0, message: failed?.message ?? '' });
+    });
+  });
+
+/**
+ * Waits until the server holds exactly one deadline on the injected clock (the
+ * request's or `close()`'s; an account lookup's is gone once it answered): the work
+ * is now waiting on the disk. Without deadlines there is none: go on, and fail below.
+ */
+const waitingOnTheDisk = () =>
+  waitFor(() => harness.pendingTimers() === 1, 2000).catch(() => undefined);
+
+/** What `pending` settled with, or 'no answer' if it is still pending after polling for 2 s. */
+const outcome = async <T>(pending: Promise<T>): Promise<T | 'no answer'> => {
+  let settled = false;
+  void pending.finally(() => {
+    settled = true;
+  });
+  await waitFor(() => settled, 2000).catch(() => undefined);
+  return settled ? pending : 'no answer';
+};
+
+describe('a disk that stops answering', () => {
+  it('an OPEN is answered FAILURE at its deadline; the file opened late is thrown away', async () => {
+    harness = await startHarness();
+    const client = await connectSftp(harness, 'M1', harness.keys.M1);
+    const sftp = rawSftp(client);
+    const disk = await stallDisk(harness);
+    let opened: { code: number; message: string };
+    try {
+      const opening = answerOf((done) => sftp.open('/in/late.pgp', 'w', done));
+      await waitingOnTheDisk();
+      harness.advance(REQUEST_TIMEOUT_MS / 1000);
+      const answer = await outcome(opening);
+      expect(answer).not.toBe('no answer');
+      opened = await opening;
+    } finally {
+      await disk.resume();
+    }
+    expect(opened).toEqual({ code: STATUS_CODE.FAILURE, message: REQUEST_TIMEOUT_MESSAGE });
+    // The upload the disk opened late has no handle: its temp file is deleted, the name free.
+    await waitFor(async () => (await inboxOnDisk()).length === 0);
+    await client.put(Buffer.from('on time'), '/in/late.pgp');
+    await client.end();
+    expect(harness.uploads).toMatchObject([{ fileName: 'late.pgp', size: 7 }]);
+  });
+
+  it('a CLOSE is answered FAILURE at its deadline, close() ends at its own, and the late disk publishes nothing', async () => {
+    const { entries, logger } = recordingLogger();
+    harness = await startHarness({ logger });
+    const client = await connectSftp(harness, 'M1', harness.keys.M1);
+    const sftp = rawSftp(client);
+    const opened = await sftpCall<Buffer>((done) => sftp.open('/in/stuck.pgp', 'w', done));
+    const handle = opened.result!;
+    const data = randomBytes(4 * CHUNK);
+    for (let offset = 0; offset < data.length; offset += CHUNK) {
+      expect(
+        (await answerOf((done) => sftp.write(handle, data, offset, CHUNK, offset, done))).code,
+      ).toBe(0);
+    }
+
+    const disk = await stallDisk(harness);
+    try {
+      // Every byte is on disk; publishing waits for the fsync, which never comes.
+      const closing = answerOf((done) => sftp.close(handle, done));
+      await waitingOnTheDisk();
+      harness.advance(REQUEST_TIMEOUT_MS / 1000);
+      expect(await outcome(closing)).toEqual({
+        code: STATUS_CODE.FAILURE,
+        message: REQUEST_TIMEOUT_MESSAGE,
+      });
+
+      // Shutdown cuts the connection and waits for the upload, at most until its deadline.
+      const serverClosing = harness.server.close().then(() => 'closed');
+      await waitingOnTheDisk();
+      harness.advance(CLOSE_TIMEOUT_MS / 1000);
+      expect(await outcome(serverClosing)).toBe('closed');
+      expect(entries).toContainEqual({
+        msg: 'sftp closed with disk work still pending',
+        obj: { pending: 1, timeoutSeconds: CLOSE_TIMEOUT_MS / 1000 },
+      });
+    } finally {
+      await disk.resume();
+    }
+
+    // The disk answers after all: the upload is thrown away, never published.
+    await waitFor(async () => (await inboxOnDisk()).length === 0);
+    expect(harness.uploads).toEqual([]);
+    expect(entries.map(({ msg }) => msg)).toContain(
+      'upload not published: completed after its request was given up',
+    );
   });
 });

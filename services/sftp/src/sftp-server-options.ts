@@ -60,7 +60,8 @@ export interface SftpServerOptions {
    * The organisation named by the SSH username (its code) with its non-revoked keys,
    * or null if unknown or inactive. Called at login and again during a session
    * (before each open, listing, stat, realpath and upload close, and every few
-   * seconds during a transfer), so keep it a cheap read.
+   * seconds during a transfer), so keep it a cheap read. During a session a lookup
+   * that takes over 10 s fails the request (the answer, if it ever comes, is dropped).
    */
   lookupAccount(username: string): Promise<SftpAccount | null>;
   /**

@@ -23,6 +23,7 @@ import {
   MAX_OPEN_HANDLES,
   MAX_OPEN_UPLOADS,
   MAX_READ_LENGTH,
+  publishTimeoutMs,
   READDIR_BATCH,
   REQUEST_EVENTS,
   REQUEST_TIMEOUT_MESSAGE,
@@ -77,7 +78,8 @@ export interface SftpSessionHooks {
  *
  * Nothing waits for ever: a lookup past `ACCOUNT_LOOKUP_TIMEOUT_MS` fails the requests
  * waiting on it (the session stays: the next request looks again), and a request
- * still unanswered after `REQUEST_TIMEOUT_MS` (a stalled disk) is answered FAILURE.
+ * still unanswered after `REQUEST_TIMEOUT_MS` (a stalled disk; `publishTimeoutMs` for the
+ * CLOSE that publishes an upload) is answered FAILURE.
  * Its work cannot be cancelled and goes on; when it ends, it answers nothing more,
  * gives back what it opened and publishes nothing.
  *
@@ -153,27 +155,27 @@ export function serveSftpSession(
    * Runs an async handler; an unexpected error becomes FAILURE (ENOENT: NO_SUCH_FILE),
    * a timed-out account lookup or request FAILURE with a "retry later" message.
    */
-  const run = (reqId: number, operation: string, task: () => Promise<void>): void => {
+  const run = (
+    reqId: number,
+    operation: string,
+    task: () => Promise<void>,
+    timeoutMs = REQUEST_TIMEOUT_MS,
+  ): void => {
     const work = task();
-    withDeadline(work, REQUEST_TIMEOUT_MS, context.schedule, 'request_timeout').catch(
-      (error: unknown) => {
-        const code = errorCode(error);
-        logger.warn(
-          { connectionId, organisationCode, operation, err: code },
-          'sftp request failed',
-        );
-        if (isDeadlineExceeded(error, 'request_timeout')) {
-          status(reqId, SFTP_STATUS.FAILURE, REQUEST_TIMEOUT_MESSAGE);
-          timedOut.add(reqId);
-          // Forgotten once the work ends, however it ends (its late failure is not logged).
-          void work.catch(() => undefined).finally(() => timedOut.delete(reqId));
-        } else if (isDeadlineExceeded(error, 'account_lookup_timeout')) {
-          status(reqId, SFTP_STATUS.FAILURE, ACCOUNT_CHECK_TIMEOUT_MESSAGE);
-        } else {
-          status(reqId, code === 'ENOENT' ? SFTP_STATUS.NO_SUCH_FILE : SFTP_STATUS.FAILURE);
-        }
-      },
-    );
+    withDeadline(work, timeoutMs, context.schedule, 'request_timeout').catch((error: unknown) => {
+      const code = errorCode(error);
+      logger.warn({ connectionId, organisationCode, operation, err: code }, 'sftp request failed');
+      if (isDeadlineExceeded(error, 'request_timeout')) {
+        status(reqId, SFTP_STATUS.FAILURE, REQUEST_TIMEOUT_MESSAGE);
+        timedOut.add(reqId);
+        // Forgotten once the work ends, however it ends (its late failure is not logged).
+        void work.catch(() => undefined).finally(() => timedOut.delete(reqId));
+      } else if (isDeadlineExceeded(error, 'account_lookup_timeout')) {
+        status(reqId, SFTP_STATUS.FAILURE, ACCOUNT_CHECK_TIMEOUT_MESSAGE);
+      } else {
+        status(reqId, code === 'ENOENT' ? SFTP_STATUS.NO_SUCH_FILE : SFTP_STATUS.FAILURE);
+      }
+    });
   };
 
   const resolve = (reqId: number, operation: string, clientPath: string): Resolved | null => {
@@ -454,46 +456,51 @@ export function serveSftpSession(
     // Off the table first: a connection dropping from now on must not discard it.
     handles.delete(key);
     if (state.kind === 'upload') uploadSlots -= 1;
-    run(reqId, 'close', async () => {
-      if (state.kind === 'directory') return status(reqId, SFTP_STATUS.OK);
-      if (state.kind === 'download') {
-        await state.fileHandle.close();
-        logger.info(
-          { connectionId, organisationCode, bytesServed: state.bytesServed, size: state.size },
-          'download closed',
+    run(
+      reqId,
+      'close',
+      async () => {
+        if (state.kind === 'directory') return status(reqId, SFTP_STATUS.OK);
+        if (state.kind === 'download') {
+          await state.fileHandle.close();
+          logger.info(
+            { connectionId, organisationCode, bytesServed: state.bytesServed, size: state.size },
+            'download closed',
+          );
+          return status(reqId, SFTP_STATUS.OK);
+        }
+        if (state.phase === 'failed') {
+          // Answered now, not after the discard: that waits for writes already on their
+          // way to disk, and a stalled disk would leave the client (fastPut closes the
+          // handle on an error before it reports it) without an answer. The discard goes
+          // on in the background; the name stays taken until the temp file is gone.
+          void discardUpload(context, state);
+          return status(reqId, SFTP_STATUS.FAILURE, 'Upload failed');
+        }
+        // The file enters the platform now: the key that sent it must still be allowed.
+        const verdict = await hooks.account.verify().catch(async (error: unknown) => {
+          await discardUpload(context, state);
+          throw error;
+        });
+        if (verdict !== 'active') {
+          await discardUpload(context, state);
+          return refuseAccount(reqId, 'close', verdict);
+        }
+        // Registered so that `close()` of the server waits for uploads being published.
+        // Not published if the client was told FAILURE at the deadline, or `close()` gave up.
+        const completing = completeUpload(
+          context,
+          connection,
+          state,
+          () => timedOut.has(reqId) || context.abandoned.aborted,
         );
-        return status(reqId, SFTP_STATUS.OK);
-      }
-      if (state.phase === 'failed') {
-        // Answered now, not after the discard: that waits for writes already on their
-        // way to disk, and a stalled disk would leave the client (fastPut closes the
-        // handle on an error before it reports it) without an answer. The discard goes
-        // on in the background; the name stays taken until the temp file is gone.
-        void discardUpload(context, state);
-        return status(reqId, SFTP_STATUS.FAILURE, 'Upload failed');
-      }
-      // The file enters the platform now: the key that sent it must still be allowed.
-      const verdict = await hooks.account.verify().catch(async (error: unknown) => {
-        await discardUpload(context, state);
-        throw error;
-      });
-      if (verdict !== 'active') {
-        await discardUpload(context, state);
-        return refuseAccount(reqId, 'close', verdict);
-      }
-      // Registered so that `close()` of the server waits for uploads being published.
-      // Not published if the client was told FAILURE at the deadline, or `close()` gave up.
-      const completing = completeUpload(
-        context,
-        connection,
-        state,
-        () => timedOut.has(reqId) || context.abandoned.aborted,
-      );
-      context.pendingCleanups.add(completing);
-      const refusal = await completing.finally(() => context.pendingCleanups.delete(completing));
-      if (refusal) return deny(reqId, 'close', refusal);
-      status(reqId, SFTP_STATUS.OK);
-    });
+        context.pendingCleanups.add(completing);
+        const refusal = await completing.finally(() => context.pendingCleanups.delete(completing));
+        if (refusal) return deny(reqId, 'close', refusal);
+        status(reqId, SFTP_STATUS.OK);
+      },
+      state.kind === 'upload' ? publishTimeoutMs(state.writer.size) : REQUEST_TIMEOUT_MS,
+    );
   });
 
   // Write-once drop zone: these are refused after resolution, so escape attempts are

@@ -17,10 +17,28 @@ export const ACCOUNT_LOOKUP_TIMEOUT_MS = 10_000;
 export const ACCOUNT_CHECK_TIMEOUT_MESSAGE = 'Server busy: account check timed out, retry later';
 /**
  * How long a request that touches the disk (open, listing, stat, read, close) may
- * take before the client is answered FAILURE. Generous: publishing an upload
- * fsyncs up to 2 GiB; a healthy disk answers everything else in milliseconds.
+ * take before the client is answered FAILURE. A healthy disk answers in
+ * milliseconds; publishing an upload (its fsync) gets more, see `publishTimeoutMs`.
  */
 export const REQUEST_TIMEOUT_MS = 60_000;
+/**
+ * The slowest flush rate publishing an upload is given time for (a slow network
+ * volume): the fsync at CLOSE may have to write most of a 2 GiB file.
+ */
+const PUBLISH_FLOOR_BYTES_PER_SECOND = 10 * 2 ** 20;
+
+/**
+ * How long the CLOSE that publishes an upload of `bytes` may take: the request
+ * deadline plus the time to flush the file at `PUBLISH_FLOOR_BYTES_PER_SECOND`, so a
+ * large file on a slow but working disk is not failed (2 GiB: ~265 s).
+ *
+ * @example
+ * publishTimeoutMs(0) // 60000
+ * publishTimeoutMs(2 ** 31) // 264800
+ */
+export function publishTimeoutMs(bytes: number): number {
+  return REQUEST_TIMEOUT_MS + Math.ceil((bytes / PUBLISH_FLOOR_BYTES_PER_SECOND) * 1000);
+}
 /** What a client reads when its request timed out (the disk did not answer). */
 export const REQUEST_TIMEOUT_MESSAGE = 'Server busy: storage not responding, retry later';
 /** What a client reads when a write is refused; other reasons read "Upload failed". */

@@ -4,7 +4,11 @@ import { join } from 'node:path';
 import ssh2, { type SFTPWrapper } from 'ssh2';
 import { afterEach, describe, expect, it } from 'vitest';
 import { CLOSE_TIMEOUT_MS } from '../src/create-sftp-server.ts';
-import { REQUEST_TIMEOUT_MESSAGE, REQUEST_TIMEOUT_MS } from '../src/sftp-session-limits.ts';
+import {
+  publishTimeoutMs,
+  REQUEST_TIMEOUT_MESSAGE,
+  REQUEST_TIMEOUT_MS,
+} from '../src/sftp-session-limits.ts';
 import {
   connectSftp,
   eventsOf,
@@ -317,7 +321,10 @@ describe('a disk that stops answering', () => {
       // Every byte is on disk; publishing waits for the fsync, which never comes.
       const closing = answerOf((done) => sftp.close(handle, done));
       await waitingOnTheDisk();
+      // Publishing gets the request deadline plus the time to flush the file.
       harness.advance(REQUEST_TIMEOUT_MS / 1000);
+      expect(await outcome(closing)).toBe('no answer');
+      harness.advance(Math.ceil((publishTimeoutMs(data.length) - REQUEST_TIMEOUT_MS) / 1000));
       expect(await outcome(closing)).toEqual({
         code: STATUS_CODE.FAILURE,
         message: REQUEST_TIMEOUT_MESSAGE,

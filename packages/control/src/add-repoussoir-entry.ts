@@ -4,6 +4,7 @@ import type { ControlContext, TActor } from './control-context.ts';
 import { insertRepoussoirEntries } from './insert-repoussoir-entries.ts';
 import { repoussoirChangeDetails, tallyRepoussoirEntries } from './repoussoir-change-details.ts';
 import { type TRepoussoirEntry, toRepoussoirEntry } from './repoussoir-entry.ts';
+import { runRepoussoirChange } from './repoussoir-import-lock.ts';
 
 /** The entry in force after an add, and whether it was there before. */
 export type TAddedRepoussoirEntry = TRepoussoirEntry & { alreadyPresent: boolean };
@@ -25,7 +26,7 @@ export async function addRepoussoirEntry(
 ): Promise<TAddedRepoussoirEntry> {
   const { kind, hmac, scope, ...provenance } = parseInput(ZRepoussoirEntryInput, input);
   const entries = [{ kind, hmac, scope }];
-  return ctx.db.transaction().execute(async (trx) => {
+  return runRepoussoirChange(ctx, async (trx) => {
     const created = await insertRepoussoirEntries(trx, {
       actor,
       now: ctx.clock(),

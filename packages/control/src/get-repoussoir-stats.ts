@@ -22,7 +22,7 @@ export interface TRepoussoirStats {
  */
 export async function getRepoussoirStats(ctx: ControlContext): Promise<TRepoussoirStats> {
   const rows = await ctx.db
-    .selectFrom('repoussoir_entries')
+    .selectFrom('repoussoir_committed_entries')
     .select([
       'source',
       'scope',

@@ -1,11 +1,19 @@
 import { randomUUID } from 'node:crypto';
 import { hmacSha256Hex } from '@alliage/crypto';
 import type { TRepoussoirHashEntryInput } from '@alliage/domain';
+import { type Kysely, type KyselyPlugin, RawNode, sql } from 'kysely';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { addRepoussoirEntry } from './add-repoussoir-entry.ts';
 import { type ControlContext, cliActor } from './control-context.ts';
 import { ABANDONED_REPOUSSOIR_IMPORT_MS } from './discard-abandoned-repoussoir-imports.ts';
+import { getRepoussoirStats } from './get-repoussoir-stats.ts';
 import { importRepoussoirBatches } from './import-repoussoir-batches.ts';
 import { importRepoussoirEntries } from './import-repoussoir-entries.ts';
+import { listActiveRepoussoirHashes } from './list-active-repoussoir-hashes.ts';
+import { listRepoussoirEntries } from './list-repoussoir-entries.ts';
+import { readRepoussoirHead, repoussoirFeed } from './repoussoir-feed.ts';
+import { ABANDONED_REPOUSSOIR_APPLY_MS } from './repoussoir-import-lock.ts';
+import type { ControlSchema } from './schema.ts';
 import { createTestControlDb, type TestControlDb, testControlDbKinds } from './testing/index.ts';
 
 const actor = cliActor('test');
@@ -20,6 +28,32 @@ const PHONE = {
   hmac: hmacSha256Hex('test-only-hmac-secret', '+33612345678'),
 } as const;
 const LIST = { source: 'national_list', sourceReference: 'Bloctel 2026-12' } as const;
+// More than two chunks of the move into the entries (5,000 rows each).
+const LARGE = 12_000;
+
+/**
+ * `db`, calling `afterMove(n)` once the n-th statement that moves staged rows into the
+ * entries has run (inside its transaction): a failure there is that statement's.
+ */
+function observeMoves(
+  db: Kysely<ControlSchema>,
+  afterMove: (n: number) => Promise<void> | void,
+): Kysely<ControlSchema> {
+  const moves = new WeakSet<object>();
+  let count = 0;
+  const plugin: KyselyPlugin = {
+    transformQuery: ({ node, queryId }) => {
+      if (RawNode.is(node) && node.sqlFragments.join('').includes('INSERT INTO repoussoir_entries'))
+        moves.add(queryId);
+      return node;
+    },
+    transformResult: async ({ result, queryId }) => {
+      if (moves.has(queryId)) await afterMove(++count);
+      return result;
+    },
+  };
+  return db.withPlugin(plugin);
+}
 
 describe.each(testControlDbKinds())('importRepoussoirBatches on %s', (kind) => {
   let control: TestControlDb;
@@ -47,7 +81,30 @@ describe.each(testControlDbKinds())('importRepoussoirBatches on %s', (kind) => {
     // An import that ended, committed or not, leaves nothing staged.
     imports: await control.db.selectFrom('repoussoir_imports').select('id').execute(),
     staged: await control.db.selectFrom('repoussoir_import_staging').select('hmac').execute(),
+    // And no import holds the repoussoir.
+    holder: await control.db
+      .selectFrom('repoussoir_state')
+      .select(['applying_import_id', 'applying_at'])
+      .executeTakeFirstOrThrow(),
   });
+  /** What every reader of the repoussoir shows: rows not in force must show nowhere. */
+  const readers = async () => {
+    const head = await readRepoussoirHead(ctx);
+    return {
+      head,
+      hashes: (await listActiveRepoussoirHashes(ctx)).length,
+      stats: await getRepoussoirStats(ctx),
+      newest: await listRepoussoirEntries(ctx, { limit: 3, includeWithdrawn: true }),
+      // Even asked past the head, the feed holds nothing of a change not committed.
+      changes: (
+        await repoussoirFeed(ctx).changes({
+          after: { version: 0 },
+          upTo: head.version + 1,
+          limit: 1_000_000,
+        })
+      ).length,
+    };
+  };
   /** Rows as a process that crashed mid-import leaves them, last written at `stagedAt`. */
   const leaveCrashedImport = async (stagedAt: Date, entries: TRepoussoirHashEntryInput[]) => {
     const id = randomUUID();
@@ -236,5 +293,132 @@ describe.each(testControlDbKinds())('importRepoussoirBatches on %s', (kind) => {
       }),
     ).rejects.toThrow(/discarded as abandoned/);
     expect(await snapshot()).toEqual(before);
+  });
+
+  it('answers another query between the chunks that move a large list in, showing none of it', async () => {
+    const before = await readers();
+    const settled: string[] = [];
+    let seen: ReturnType<typeof getRepoussoirStats> | undefined;
+    const observed = {
+      ...ctx,
+      db: observeMoves(control.db, async (move) => {
+        if (move !== 1) return;
+        // Another request of the process (an API request, an SFTP login) while the list
+        // moves in: PostgreSQL answers it on another connection at once; PGlite's one
+        // connection must reach it between two chunks, before the import ends.
+        // It arrives as I/O does, on a later turn of the event loop.
+        seen = new Promise((resolve) => setImmediate(resolve))
+          .then(() => getRepoussoirStats(ctx))
+          .then((stats) => {
+            settled.push('query');
+            return stats;
+          });
+        if (kind === 'postgres') await seen;
+      }),
+    };
+    const { imported } = await importRepoussoirBatches(observed, actor, LIST, {}, async (stage) => {
+      await stage(emails(10_000, LARGE));
+      return { commit: true, value: null };
+    });
+    settled.push('import');
+    expect(settled).toEqual(['query', 'import']);
+    // The first chunk was written, not in force: the query showed the repoussoir as it was.
+    expect(await seen).toEqual(before.stats);
+    expect(imported).toEqual({ added: LARGE, alreadyPresent: 0 });
+    const after = await readers();
+    expect(after.head.version).toBe(before.head.version + 1);
+    expect(after.hashes).toBe(before.hashes + LARGE);
+    expect(after.changes).toBe(before.changes + LARGE);
+    expect(after.stats.active).toBe(before.stats.active + LARGE);
+  });
+
+  it('leaves nothing in force when the move fails between two chunks, and deletes its rows', async () => {
+    const before = await snapshot();
+    const failing = {
+      ...ctx,
+      db: observeMoves(control.db, (move) => {
+        if (move === 2) throw new Error('disk full');
+      }),
+    };
+    await expect(
+      importRepoussoirBatches(failing, actor, LIST, {}, async (stage) => {
+        await stage(emails(30_000, LARGE));
+        return { commit: true, value: null };
+      }),
+    ).rejects.toThrow('disk full');
+    // The first chunk's rows, written and committed pending, are gone; the repoussoir is free.
+    expect(await snapshot()).toEqual(before);
+    const next = await addRepoussoirEntry(ctx, actor, { ...PHONE, scope: 'phone' });
+    expect(next.alreadyPresent).toBe(false);
+  });
+
+  /** Rows as a process that crashed while moving its list in leaves them. */
+  const leaveCrashedMove = async (movedAt: Date, entries: TRepoussoirHashEntryInput[]) => {
+    const id = await leaveCrashedImport(movedAt, entries.slice(0, 1)); // one line not moved yet
+    const { version } = await readRepoussoirHead(ctx);
+    await control.db
+      .updateTable('repoussoir_state')
+      .set({ applying_import_id: id, applying_at: movedAt })
+      .execute();
+    await control.db
+      .insertInto('repoussoir_entries')
+      .values(
+        entries.slice(1).map((entry) => ({
+          kind: entry.kind as 'email',
+          hmac: entry.hmac,
+          scope: 'all' as const,
+          source: LIST.source,
+          source_reference: LIST.sourceReference,
+          created_at: movedAt,
+          created_by: actor.ref,
+          change_version: version + 1,
+        })),
+      )
+      .execute();
+    return id;
+  };
+
+  it('never puts in force what a crashed import moved, and deletes it before the next change', async () => {
+    const before = await readers();
+    const beforeRows = await snapshot();
+    const crashed = emails(40_000, 30);
+    await leaveCrashedMove(new Date(T0.getTime() - ABANDONED_REPOUSSOIR_APPLY_MS - 1), crashed);
+    // Pending: no reader shows them.
+    expect(await readers()).toEqual(before);
+    // The next change finds the import abandoned, deletes its rows, then takes the version.
+    const added = await addRepoussoirEntry(ctx, actor, { ...PHONE, scope: 'postal' });
+    expect(added.alreadyPresent).toBe(false);
+    const after = await snapshot();
+    expect(after.version).toBe(Number(beforeRows.version) + 1);
+    expect(after.entries).toHaveLength(beforeRows.entries.length + 1);
+    expect(after.imports).toEqual(beforeRows.imports);
+    expect(after.staged).toEqual([]);
+    expect(after.holder).toEqual({ applying_import_id: null, applying_at: null });
+    const crashedHashes = new Set(crashed.map((entry) => entry.hmac));
+    expect(after.entries.filter((entry) => crashedHashes.has(entry.hmac))).toEqual([]);
+  });
+
+  it('makes another change wait while an import moves its rows in', async () => {
+    const moving = await leaveCrashedMove(T0, emails(50_000, 3)); // still moving: written now
+    const order: string[] = [];
+    const adding = addRepoussoirEntry(ctx, actor, { ...PHONE, scope: 'all' }).then((entry) => {
+      order.push('added');
+      return entry;
+    });
+    // Queries go on meanwhile; the change waits for the import to end (here, to be discarded).
+    for (let look = 0; look < 5; look++) await readers();
+    order.push('import ended');
+    await control.db
+      .deleteFrom('repoussoir_entries')
+      .where(sql<boolean>`change_version > (SELECT version FROM repoussoir_state)`)
+      .execute();
+    await control.db
+      .updateTable('repoussoir_state')
+      .set({ applying_import_id: null, applying_at: null })
+      .execute();
+    await control.db.deleteFrom('repoussoir_imports').where('id', '=', moving).execute();
+    const entry = await adding;
+    expect(order).toEqual(['import ended', 'added']);
+    expect(entry.alreadyPresent).toBe(false);
   });
 });

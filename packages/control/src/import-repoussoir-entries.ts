@@ -13,6 +13,7 @@ import {
 import type { ControlContext, TActor } from './control-context.ts';
 import { insertRepoussoirEntries } from './insert-repoussoir-entries.ts';
 import { tallyRepoussoirEntries } from './repoussoir-change-details.ts';
+import { runRepoussoirChange } from './repoussoir-import-lock.ts';
 
 /** What an import did: entries created, and entries that were already active (or repeated). */
 export interface TRepoussoirImportResult {
@@ -41,7 +42,7 @@ export async function importRepoussoirEntries(
 ): Promise<TRepoussoirImportResult> {
   const parsed = parseInput(ZImportEntries, entries, 'entries');
   const provenance = parseInput(ZRepoussoirProvenance, options);
-  return ctx.db.transaction().execute(async (trx) => {
+  return runRepoussoirChange(ctx, async (trx) => {
     const created = await insertRepoussoirEntries(trx, {
       actor,
       now: ctx.clock(),

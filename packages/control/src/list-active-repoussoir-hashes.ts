@@ -20,7 +20,7 @@ export interface TRepoussoirHash {
  */
 export async function listActiveRepoussoirHashes(ctx: ControlContext): Promise<TRepoussoirHash[]> {
   return ctx.db
-    .selectFrom('repoussoir_entries')
+    .selectFrom('repoussoir_committed_entries')
     .select(['kind', 'hmac', 'scope'])
     .distinct()
     .where('withdrawn_at', 'is', null)

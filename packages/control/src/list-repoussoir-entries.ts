@@ -26,7 +26,7 @@ export async function listRepoussoirEntries(
   filter: TRepoussoirEntryFilter = {},
 ): Promise<TRepoussoirEntry[]> {
   let query = ctx.db
-    .selectFrom('repoussoir_entries')
+    .selectFrom('repoussoir_committed_entries')
     .selectAll()
     .orderBy('created_at', 'desc')
     .orderBy('id', 'desc')
@@ -42,7 +42,7 @@ export async function listRepoussoirEntries(
     if (!isUuid(filter.before))
       throw new AppError('validation_failed', 'before must be an entry id');
     const cursor = await ctx.db
-      .selectFrom('repoussoir_entries')
+      .selectFrom('repoussoir_committed_entries')
       .select(['created_at', 'id'])
       .where('id', '=', filter.before)
       .executeTakeFirst();

@@ -6,6 +6,7 @@ import { addRepoussoirEntry } from './add-repoussoir-entry.ts';
 import { type ControlContext, cliActor } from './control-context.ts';
 import { importRepoussoirEntries } from './import-repoussoir-entries.ts';
 import * as repoussoirVersions from './migrations/2026-12-05-0011-repoussoir-versions.ts';
+import * as repoussoirPendingEntries from './migrations/2026-12-07-0019-repoussoir-pending-entries.ts';
 import { nextRepoussoirVersion } from './next-repoussoir-version.ts';
 import { readRepoussoirHead, repoussoirFeed } from './repoussoir-feed.ts';
 import { createTestControlDb, type TestControlDb, testControlDbKinds } from './testing/index.ts';
@@ -138,6 +139,8 @@ describe.each(testControlDbKinds())('repoussoir versions migration on %s', (kind
 
   it('makes the entries already there version 1, so a mirror reads them all', async () => {
     const db = control.db as unknown as Kysely<unknown>;
+    // The view over the versioned entries (0019) goes first, and comes back after.
+    await repoussoirPendingEntries.down(db);
     await repoussoirVersions.down(db);
     await sql`
       INSERT INTO repoussoir_entries (kind, hmac, scope, source, created_at, created_by)
@@ -145,6 +148,7 @@ describe.each(testControlDbKinds())('repoussoir versions migration on %s', (kind
       db,
     );
     await repoussoirVersions.up(db);
+    await repoussoirPendingEntries.up(db);
     const ctx = { db: control.db, clock: () => new Date() };
     expect((await readRepoussoirHead(ctx)).version).toBe(1);
     expect(

@@ -19,7 +19,7 @@ export function repoussoirFeed(ctx: ControlContext): TRepoussoirFeed {
     head: () => readRepoussoirHead(ctx),
     changes: async ({ after, upTo, limit }) => {
       let query = ctx.db
-        .selectFrom('repoussoir_entries')
+        .selectFrom('repoussoir_committed_entries')
         .select([
           'id',
           'change_version',

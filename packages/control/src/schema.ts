@@ -174,6 +174,10 @@ export interface RepoussoirStateTable {
   id: number;
   epoch: Generated<string>;
   version: ColumnType<string | number | bigint, number, number>;
+  /** The import in batches moving its rows into the entries, which other changes wait for. */
+  applying_import_id: string | null;
+  /** When that import last moved a chunk: one idle for long is abandoned. */
+  applying_at: Timestamp | null;
 }
 
 /** An import of a list in batches, until its last step (see `importRepoussoirBatches`). */
@@ -186,6 +190,8 @@ export interface RepoussoirImportsTable {
 
 /** The entries an unfinished import has staged: hashes only, never a value. */
 export interface RepoussoirImportStagingTable {
+  /** Order of writing: the move takes the rows a chunk at a time in this order. */
+  seq: Generated<number>;
   import_id: string;
   kind: 'email' | 'phone' | 'postal';
   hmac: string;
@@ -390,6 +396,8 @@ export interface ControlSchema {
   pulled_files: PulledFilesTable;
   push_targets: PushTargetsTable;
   repoussoir_entries: RepoussoirEntriesTable;
+  /** The entries of committed changes only (a view): what every reader reads. */
+  repoussoir_committed_entries: RepoussoirEntriesTable;
   repoussoir_state: RepoussoirStateTable;
   repoussoir_imports: RepoussoirImportsTable;
   repoussoir_import_staging: RepoussoirImportStagingTable;

@@ -4,6 +4,7 @@ import type { ControlContext, TActor } from './control-context.ts';
 import { isUuid } from './is-uuid.ts';
 import { nextRepoussoirVersion } from './next-repoussoir-version.ts';
 import { type TRepoussoirEntry, toRepoussoirEntry, withdrawalStamp } from './repoussoir-entry.ts';
+import { runRepoussoirChange } from './repoussoir-import-lock.ts';
 
 /**
  * Withdraws a repoussoir entry by a recorded decision: who, when and why stay on
@@ -27,7 +28,7 @@ export async function withdrawRepoussoirEntry(
     });
   }
   if (!isUuid(entryId)) throw new AppError('not_found', `repoussoir entry ${entryId} not found`);
-  return ctx.db.transaction().execute(async (trx) => {
+  return runRepoussoirChange(ctx, async (trx) => {
     const now = ctx.clock();
     const version = await nextRepoussoirVersion(trx);
     const row = await trx

@@ -9,6 +9,7 @@ import { appendAuditEvent } from './audit-append-event.ts';
 import type { ControlContext, TActor } from './control-context.ts';
 import { nextRepoussoirVersion } from './next-repoussoir-version.ts';
 import { withdrawalStamp } from './repoussoir-entry.ts';
+import { runRepoussoirChange } from './repoussoir-import-lock.ts';
 
 /** What a withdrawal by provenance did, in counts. */
 export interface TRepoussoirProvenanceWithdrawalResult {
@@ -36,7 +37,7 @@ export async function withdrawRepoussoirProvenance(
   input: TRepoussoirProvenanceWithdrawal,
 ): Promise<TRepoussoirProvenanceWithdrawalResult> {
   const { source, sourceReference, reason } = parseInput(ZRepoussoirProvenanceWithdrawal, input);
-  return ctx.db.transaction().execute(async (trx) => {
+  return runRepoussoirChange(ctx, async (trx) => {
     const now = ctx.clock();
     // Taken first: it serialises every repoussoir change, so nothing is added to this
     // provenance between the update and the count below.

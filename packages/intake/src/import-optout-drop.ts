@@ -33,8 +33,8 @@ type TOptoutDropRejected = {
 /**
  * Adds a member's signed opt-out list to the repoussoir, without touching the pool:
  * the lines are read and hashed as they decrypt and staged `batchSize` at a time
- * (`importRepoussoirBatches`, no connection held in between), then added in one
- * transaction only if the signature verifies and the share of refused lines stays
+ * (`importRepoussoirBatches`, no connection held in between), then added as one change
+ * (one version, in force at once) only if the signature verifies and the share of refused lines stays
  * within `maxRejectedRowRatio`: the entries go in with source `member_optout` and the
  * member's code as reference, with one `repoussoir.changed` event naming the member and
  * the drop. Anything else (a rejection, a decryption or database error mid-file) adds

@@ -125,6 +125,8 @@ export { updateOrganisation } from './update-organisation.ts';
 // --- selections, deliveries, seeds, alerts ---
 
 export type { TAlert, TAlertKind, TAlertSeverity } from './alert.ts';
+export type { TPoolClaim } from './claim-pool.ts';
+export { claimPool } from './claim-pool.ts';
 export type { TCompleteDeliveryInput } from './complete-delivery.ts';
 export { completeDelivery } from './complete-delivery.ts';
 export type { TAlertWebhookOptions, TAlertWebhookPayload } from './create-alert-webhook.ts';
@@ -168,6 +170,7 @@ export {
   DENIED_ACCESS_WINDOW_MS,
   raiseRepeatedDenialAlert,
 } from './raise-repeated-denial-alert.ts';
+export { readPoolRegistration } from './read-pool-registration.ts';
 export type { RecordDeliveryDownloadInput } from './record-delivery-download.ts';
 export { recordDeliveryDownload } from './record-delivery-download.ts';
 export type { TRecordDeliveryPushInput } from './record-delivery-push.ts';
@@ -178,6 +181,8 @@ export type { TRecordSeedHitInput } from './record-seed-hit.ts';
 export { recordSeedHit } from './record-seed-hit.ts';
 export type { TRecordSelectionCountInput } from './record-selection-count.ts';
 export { recordSelectionCount } from './record-selection-count.ts';
+export { releasePoolLease } from './release-pool-lease.ts';
+export { renewPoolLease } from './renew-pool-lease.ts';
 export type { RequestDeliveryPushOptions } from './request-delivery-push.ts';
 export { requestDeliveryPush } from './request-delivery-push.ts';
 export type { TSeedHit } from './seed-hit.ts';

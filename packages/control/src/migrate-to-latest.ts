@@ -25,6 +25,7 @@ import * as auditOutboxIds from './migrations/2026-12-06-0016-audit-outbox-ids.t
 import * as repoussoirImportStaging from './migrations/2026-12-06-0017-repoussoir-import-staging.ts';
 import * as memberDataDeletionDue from './migrations/2026-12-07-0018-member-data-deletion-due.ts';
 import * as repoussoirPendingEntries from './migrations/2026-12-07-0019-repoussoir-pending-entries.ts';
+import * as poolRegistration from './migrations/2026-12-07-0020-pool-registration.ts';
 
 /** Migrations in order; names are timestamp-prefixed so they sort. */
 const MIGRATIONS: Record<string, Migration> = {
@@ -47,6 +48,7 @@ const MIGRATIONS: Record<string, Migration> = {
   '2026-12-06-0017-repoussoir-import-staging': repoussoirImportStaging,
   '2026-12-07-0018-member-data-deletion-due': memberDataDeletionDue,
   '2026-12-07-0019-repoussoir-pending-entries': repoussoirPendingEntries,
+  '2026-12-07-0020-pool-registration': poolRegistration,
 };
 
 // A static provider (rather than kysely's FileMigrationProvider) keeps migrations

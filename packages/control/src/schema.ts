@@ -383,6 +383,18 @@ export interface SuppressionsTable {
 }
 
 /** The control-plane database as kysely sees it. */
+/** The platform's one pool and the lease of the process running its jobs (one row). */
+export interface PoolRegistrationTable {
+  singleton: Generated<boolean>;
+  pool_id: string;
+  data_dir: string;
+  registered_at: Timestamp;
+  lease_owner: string | null;
+  lease_host: string | null;
+  lease_data_dir: string | null;
+  lease_expires_at: Timestamp | null;
+}
+
 export interface ControlSchema {
   organisations: OrganisationsTable;
   principals: PrincipalsTable;
@@ -411,4 +423,5 @@ export interface ControlSchema {
   rights_requests: RightsRequestsTable;
   rights_request_items: RightsRequestItemsTable;
   suppressions: SuppressionsTable;
+  pool_registration: PoolRegistrationTable;
 }

@@ -38,6 +38,8 @@ export const ZAuditAction = z.enum([
   'pool.built',
   'pool.purged',
   'pool.exported',
+  'pool.registered',
+  'pool.adopted',
   'reference.imported',
   'repoussoir.changed',
   'selection.created',

@@ -7,7 +7,15 @@ export { canonicalJson } from './canonical-json.ts';
 export type { THeaderCheck, THeaderIssue } from './check-file-header.ts';
 export { checkFileHeader } from './check-file-header.ts';
 export { customerSuppressionKey } from './customer-suppression-key.ts';
+export type {
+  TPoolClaimant,
+  TPoolClaimDecision,
+  TPoolLease,
+  TPoolRegistration,
+} from './decide-pool-claim.ts';
+export { decidePoolClaim } from './decide-pool-claim.ts';
 export { decimalInteger } from './decimal-integer.ts';
+export { describePoolClaimRefusal } from './describe-pool-claim-refusal.ts';
 export type { TDialectProfile, TDialectProfileInput } from './dialect-profile.ts';
 export { DEFAULT_DIALECT_PROFILE, ZDialectProfile } from './dialect-profile.ts';
 export type {

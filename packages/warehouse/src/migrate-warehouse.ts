@@ -452,6 +452,18 @@ const MIGRATIONS: { version: number; name: string; sql: string }[] = [
       );
     `,
   },
+  {
+    version: 15,
+    name: 'pool-identity',
+    sql: `
+      -- The pool's identity, drawn once when the pool is created (or first migrated): the
+      -- control plane records the ID of the platform's pool, so a second data directory's
+      -- pool is refused for jobs (docs/pool.md "One writer"). A backup, a restore and a
+      -- rewrite of the file keep it.
+      CREATE TABLE pool_identity (pool_id VARCHAR NOT NULL, created_at TIMESTAMP NOT NULL);
+      INSERT INTO pool_identity VALUES (CAST(uuid() AS VARCHAR), current_timestamp);
+    `,
+  },
 ];
 
 /**

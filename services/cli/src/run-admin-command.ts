@@ -92,3 +92,23 @@ export function reportError(output: Output, message: string, extra: Record<strin
   const fields = extra.errors as { path: string; message: string }[] | undefined;
   for (const field of fields ?? []) process.stderr.write(`  ${field.path}: ${field.message}\n`);
 }
+
+/**
+ * Reports the failure of a command that runs without `runAdminCommand` (it opens the
+ * platform itself) and sets its exit code: a missing or wrong `--option` is a usage error.
+ */
+export function reportCommandFailure(output: Output, error: unknown, fallback: string): void {
+  reportError(output, isAppError(error) ? error.message : fallback, {
+    ...(isAppError(error) ? { code: error.code, errors: error.fields } : {}),
+  });
+  if (!isAppError(error)) {
+    process.stderr.write(
+      `${error instanceof Error ? (error.stack ?? error.message) : String(error)}\n`,
+    );
+  }
+  process.exitCode = isAppError(error)
+    ? error.code === 'validation_failed' && error.fields?.[0]?.path.startsWith('--')
+      ? EXIT_USAGE
+      : exitCodeFor(error)
+    : EXIT_CHECK_FAILED;
+}

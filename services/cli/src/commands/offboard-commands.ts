@@ -1,16 +1,14 @@
 import os from 'node:os';
 import { cliActor } from '@alliage/control';
-import { AppError, isAppError } from '@alliage/domain';
+import { AppError } from '@alliage/domain';
 import { offboardMember } from '@alliage/pool';
 import { type Command, Option } from 'commander';
-import { destination, pino } from 'pino';
 import { readDataDirLock } from '../data-dir-lock.ts';
 import { dropStoreIn, sftpRootIn } from '../data-dir-paths.ts';
-import { EXIT_CHECK_FAILED, EXIT_OK, EXIT_USAGE, exitCodeFor } from '../exit-codes.ts';
-import { openPlatform } from '../open-platform.ts';
-import { openPool } from '../open-pool.ts';
+import { EXIT_OK } from '../exit-codes.ts';
 import { createOutput } from '../output.ts';
-import { loadConfigOrExit, reportError } from '../run-admin-command.ts';
+import { loadConfigOrExit, reportCommandFailure } from '../run-admin-command.ts';
+import { runWithPool } from '../run-with-pool.ts';
 
 /**
  * `alliage member offboard --member M01 (--export | --delete-only) --confirm M01`:
@@ -53,62 +51,41 @@ export function registerOffboardCommands(program: Command): void {
         if (readDataDirLock(config.dataDir)?.kind === 'serve') {
           throw new AppError('locked', 'stop the platform first, offboard, then start it again');
         }
-        const platform = await openPlatform(config, { kind: 'cli' });
-        try {
-          const logger = pino({ level: 'warn' }, destination({ dest: 2, sync: true }));
-          const warehouse = await openPool(config, platform, logger);
-          try {
-            const certificate = await offboardMember({
-              ctx: platform.ctx,
-              warehouse,
-              actor: cliActor(os.userInfo().username),
-              memberCode: options.member,
-              mode: options.export ? 'export' : 'delete_only',
-              sftpRoot: sftpRootIn(config.dataDir),
-              dropStore: dropStoreIn(config.dataDir),
-              signingKey: platform.secrets.pgp,
-            });
-            output.result(certificate, () =>
-              [
-                `member ${certificate.memberCode} offboarded: ${certificate.deleted.records} records, ` +
-                  `${certificate.deleted.transactions} transactions deleted; ${certificate.deleted.personsRemoved} persons ` +
-                  `and ${certificate.deleted.householdsRemoved} households removed`,
-                ...(certificate.export?.files.map(
-                  (file) =>
-                    `export: reports/${file.fileName} (${file.rows} rows, sha256 ${file.sha256})`,
-                ) ?? []),
-                `canary search: ${certificate.canarySearch.canaries} values, ${certificate.canarySearch.found} found` +
-                  (certificate.canarySearch.encryptedAtRest
-                    ? ' (the pool file is encrypted: the byte search proves little)'
-                    : ''),
-                `drop store: ${certificate.deleted.dropFiles} encrypted files deleted` +
-                  (certificate.dropFilesLeft > 0
-                    ? `, ${certificate.dropFilesLeft} other files left in drops/${certificate.memberCode}/ to check`
-                    : ''),
-                `pool file sha256 ${certificate.poolFile.sha256}; certificate recorded as member.offboarded`,
-              ].join('\n'),
-            );
-          } finally {
-            await warehouse.close();
-          }
-        } finally {
-          await platform.close();
-        }
+        await runWithPool(config, {}, async (platform, warehouse) => {
+          const certificate = await offboardMember({
+            ctx: platform.ctx,
+            warehouse,
+            actor: cliActor(os.userInfo().username),
+            memberCode: options.member,
+            mode: options.export ? 'export' : 'delete_only',
+            sftpRoot: sftpRootIn(config.dataDir),
+            dropStore: dropStoreIn(config.dataDir),
+            signingKey: platform.secrets.pgp,
+          });
+          output.result(certificate, () =>
+            [
+              `member ${certificate.memberCode} offboarded: ${certificate.deleted.records} records, ` +
+                `${certificate.deleted.transactions} transactions deleted; ${certificate.deleted.personsRemoved} persons ` +
+                `and ${certificate.deleted.householdsRemoved} households removed`,
+              ...(certificate.export?.files.map(
+                (file) =>
+                  `export: reports/${file.fileName} (${file.rows} rows, sha256 ${file.sha256})`,
+              ) ?? []),
+              `canary search: ${certificate.canarySearch.canaries} values, ${certificate.canarySearch.found} found` +
+                (certificate.canarySearch.encryptedAtRest
+                  ? ' (the pool file is encrypted: the byte search proves little)'
+                  : ''),
+              `drop store: ${certificate.deleted.dropFiles} encrypted files deleted` +
+                (certificate.dropFilesLeft > 0
+                  ? `, ${certificate.dropFilesLeft} other files left in drops/${certificate.memberCode}/ to check`
+                  : ''),
+              `pool file sha256 ${certificate.poolFile.sha256}; certificate recorded as member.offboarded`,
+            ].join('\n'),
+          );
+        });
         process.exitCode = EXIT_OK;
       } catch (error) {
-        reportError(output, isAppError(error) ? error.message : 'offboarding failed', {
-          ...(isAppError(error) ? { code: error.code, errors: error.fields } : {}),
-        });
-        if (!isAppError(error)) {
-          process.stderr.write(
-            `${error instanceof Error ? (error.stack ?? error.message) : String(error)}\n`,
-          );
-        }
-        process.exitCode = isAppError(error)
-          ? error.code === 'validation_failed' && error.fields?.[0]?.path.startsWith('--')
-            ? EXIT_USAGE
-            : exitCodeFor(error)
-          : EXIT_CHECK_FAILED;
+        reportCommandFailure(output, error, 'offboarding failed');
       }
     });
 }

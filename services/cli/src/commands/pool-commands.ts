@@ -4,8 +4,9 @@ import { AppError } from '@alliage/domain';
 import type { Command } from 'commander';
 import { formatTable } from '../output.ts';
 import { runAdminCommand, runReadCommand } from '../run-admin-command.ts';
+import { registerPoolAdoptCommand } from './pool-adopt-command.ts';
 
-/** `alliage pool build|stats|segments|export-identities` and `alliage reference import`. */
+/** `alliage pool build|stats|segments|export-identities|adopt` and `alliage reference import`. */
 export function registerPoolCommands(program: Command): void {
   const pool = program.command('pool').description('the pool of persons and households (DuckDB)');
   pool
@@ -110,6 +111,8 @@ export function registerPoolCommands(program: Command): void {
         return 0;
       }),
     );
+
+  registerPoolAdoptCommand(pool);
 
   const reference = program
     .command('reference')

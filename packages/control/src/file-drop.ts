@@ -20,6 +20,8 @@ export interface TFileDrop {
   storagePath: string;
   status: TDropStatus;
   attempts: number;
+  /** The error code of the last failed attempt (an AppError code, `ECONNREFUSED`…), if any. */
+  lastErrorCode: string | null;
   kind: TDropFileKind | null;
   signerFingerprint: string | null;
   rowCount: number | null;
@@ -46,6 +48,7 @@ export function toFileDrop(
     storagePath: row.storage_path,
     status: row.status,
     attempts: row.attempts,
+    lastErrorCode: row.last_error_code,
     kind: row.file_kind,
     signerFingerprint: row.signer_fingerprint,
     rowCount: row.row_count,

@@ -109,6 +109,7 @@ export type { TPrincipal } from './principal.ts';
 export type { TPullSource } from './pull-source.ts';
 export type { TPushTarget } from './push-target.ts';
 export { recordErasurePoolProgress } from './record-erasure-pool-progress.ts';
+export { recordFileDropFailure } from './record-file-drop-failure.ts';
 export { recordFileDropStoragePath } from './record-file-drop-storage-path.ts';
 export { recordPulledFile } from './record-pulled-file.ts';
 export type { TFileDropInput } from './register-file-drop.ts';
@@ -170,6 +171,7 @@ export {
   DENIED_ACCESS_WINDOW_MS,
   raiseRepeatedDenialAlert,
 } from './raise-repeated-denial-alert.ts';
+export { raiseStuckDropAlert } from './raise-stuck-drop-alert.ts';
 export { readPoolRegistration } from './read-pool-registration.ts';
 export type { RecordDeliveryDownloadInput } from './record-delivery-download.ts';
 export { recordDeliveryDownload } from './record-delivery-download.ts';

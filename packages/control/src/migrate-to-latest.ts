@@ -26,6 +26,7 @@ import * as repoussoirImportStaging from './migrations/2026-12-06-0017-repoussoi
 import * as memberDataDeletionDue from './migrations/2026-12-07-0018-member-data-deletion-due.ts';
 import * as repoussoirPendingEntries from './migrations/2026-12-07-0019-repoussoir-pending-entries.ts';
 import * as poolRegistration from './migrations/2026-12-07-0020-pool-registration.ts';
+import * as stuckDrops from './migrations/2026-12-08-0021-stuck-drops.ts';
 
 /** Migrations in order; names are timestamp-prefixed so they sort. */
 const MIGRATIONS: Record<string, Migration> = {
@@ -49,6 +50,7 @@ const MIGRATIONS: Record<string, Migration> = {
   '2026-12-07-0018-member-data-deletion-due': memberDataDeletionDue,
   '2026-12-07-0019-repoussoir-pending-entries': repoussoirPendingEntries,
   '2026-12-07-0020-pool-registration': poolRegistration,
+  '2026-12-08-0021-stuck-drops': stuckDrops,
 };
 
 // A static provider (rather than kysely's FileMigrationProvider) keeps migrations

@@ -14,6 +14,7 @@ const ZRaiseAlertInput = z.strictObject({
     'audit_chain_failed',
     'sftp_host_key_mismatch',
     'pull_failed',
+    'drop_stuck',
   ]),
   severity: z.enum(['warning', 'critical']),
   /** IDs and counts only: they go to the audit chain and the webhook. */

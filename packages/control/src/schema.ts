@@ -103,6 +103,8 @@ export interface FileDropsTable {
   received_at: Timestamp;
   finished_at: Timestamp | null;
   updated_at: Timestamp;
+  /** The error code of the last failed attempt (never its message). */
+  last_error_code: Generated<string | null>;
 }
 
 export interface MemberDialectsTable {
@@ -307,7 +309,8 @@ export interface AlertsTable {
     | 'access_denied_repeated'
     | 'audit_chain_failed'
     | 'sftp_host_key_mismatch'
-    | 'pull_failed';
+    | 'pull_failed'
+    | 'drop_stuck';
   severity: 'warning' | 'critical';
   delivery_id: string | null;
   client_org_id: string | null;

@@ -273,4 +273,10 @@ export {
   ZSelectionRequest,
 } from './selection-criteria.ts';
 export { SFTP_ENDPOINT_FIELDS, ZSshFingerprint } from './sftp-endpoint.ts';
+export {
+  isStuckDrop,
+  STUCK_DROP_ALERT_REPEAT_MS,
+  STUCK_DROP_ANY_HOURS,
+  STUCK_DROP_FAILED_HOURS,
+} from './stuck-drop.ts';
 export { toStorableDropReport } from './to-storable-drop-report.ts';

@@ -1,4 +1,5 @@
-import { type Kysely, sql } from 'kysely';
+import type { Kysely } from 'kysely';
+import { allowAlertKinds } from './allow-alert-kinds.ts';
 
 const BEFORE = [
   'seed_hit_out_of_window',
@@ -6,21 +7,17 @@ const BEFORE = [
   'access_denied_repeated',
   'audit_chain_failed',
 ];
-// A member's or client's SFTP server presenting another host key than the pinned one
-// (a possible interception), and a member pull that failed, reach the alert list too.
-const AFTER = [...BEFORE, 'sftp_host_key_mismatch', 'pull_failed'];
-
-async function allowKinds(db: Kysely<unknown>, kinds: readonly string[]): Promise<void> {
-  await sql`ALTER TABLE alerts DROP CONSTRAINT IF EXISTS alerts_kind_check`.execute(db);
-  await sql`ALTER TABLE alerts ADD CONSTRAINT alerts_kind_check CHECK (kind IN (${sql.join(
-    kinds.map((kind) => sql.lit(kind)),
-  )}))`.execute(db);
-}
+/**
+ * The alert kinds this migration allows (a later one adding a kind starts from them): a
+ * member's or client's SFTP server presenting another host key than the pinned one (a
+ * possible interception), and a member pull that failed, reach the alert list too.
+ */
+export const SFTP_ALERT_KINDS = [...BEFORE, 'sftp_host_key_mismatch', 'pull_failed'];
 
 export async function up(db: Kysely<unknown>): Promise<void> {
-  await allowKinds(db, AFTER);
+  await allowAlertKinds(db, SFTP_ALERT_KINDS);
 }
 
 export async function down(db: Kysely<unknown>): Promise<void> {
-  await allowKinds(db, BEFORE);
+  await allowAlertKinds(db, BEFORE);
 }

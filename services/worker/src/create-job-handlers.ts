@@ -3,14 +3,16 @@ import {
   listPendingDeliveryPushes,
   listPendingFileDrops,
   listSelections,
+  raiseStuckDropAlert,
   readRepoussoirHead,
+  recordFileDropFailure,
   requestDeliveryPush,
   SYSTEM_ACTOR,
 } from '@alliage/control';
 import { AppError, isAppError, isFinishedDropStatus } from '@alliage/domain';
 import { type IntakeDeps, processFileDrop } from '@alliage/intake';
 import { purgeDropFiles, purgeMemberExports, runPoolBuild } from '@alliage/pool';
-import type { JobQueue, TJobHandlers } from '@alliage/queue';
+import { classifyJobError, type JobQueue, type TJobHandlers } from '@alliage/queue';
 import {
   expireDeliveries,
   pushDeliveryFile,
@@ -38,6 +40,43 @@ async function isFileDropFinished(deps: WorkerDeps, fileDropId: string): Promise
   }
 }
 
+/**
+ * Processes a drop once its row is visible. The job is queued inside the transaction
+ * that records its drop, so it can start a few milliseconds before that commit: wait
+ * briefly for the row, then leave it to the queue's retry (a drop whose transaction
+ * rolled back never shows).
+ */
+async function processVisibleFileDrop(deps: WorkerDeps, fileDropId: string): Promise<void> {
+  for (let poll = 0; poll < VISIBILITY_POLLS; poll += 1) {
+    if (await processFileDrop(deps.intake, fileDropId)) return;
+    if (await isFileDropFinished(deps, fileDropId)) return;
+    await new Promise((resolve) => setTimeout(resolve, VISIBILITY_POLL_MS));
+  }
+  throw new AppError('not_found', `file drop ${fileDropId} is not visible yet`, {
+    retry: true,
+  });
+}
+
+/**
+ * Records a failed attempt's error code on its drop, for the `drop_stuck` alert. The
+ * control plane may be what failed: a drop that cannot be noted keeps its previous code.
+ */
+async function noteFileDropFailure(
+  deps: WorkerDeps,
+  fileDropId: string,
+  error: unknown,
+): Promise<void> {
+  try {
+    await recordFileDropFailure(deps.intake.ctx, fileDropId, classifyJobError(error).errorCode);
+  } catch (noteError) {
+    deps.intake.logger?.warn(
+      // The error's name only: database messages can quote the values they refused.
+      { fileDropId, err: noteError instanceof Error ? noteError.name : 'unknown' },
+      'drop failure could not be recorded',
+    );
+  }
+}
+
 /** What the job handlers need: the intake engine's resources and the queue to re-dispatch to. */
 export interface WorkerDeps {
   intake: IntakeDeps;
@@ -59,17 +98,12 @@ export interface WorkerDeps {
 export function createJobHandlers(deps: WorkerDeps): TJobHandlers {
   return {
     'intake.process-file': async ({ fileDropId }) => {
-      // The job is queued inside the transaction that records its drop, so it can
-      // start a few milliseconds before that commit: wait briefly for the row, then
-      // leave it to the queue's retry (a drop whose transaction rolled back never shows).
-      for (let poll = 0; poll < VISIBILITY_POLLS; poll += 1) {
-        if (await processFileDrop(deps.intake, fileDropId)) return;
-        if (await isFileDropFinished(deps, fileDropId)) return;
-        await new Promise((resolve) => setTimeout(resolve, VISIBILITY_POLL_MS));
+      try {
+        await processVisibleFileDrop(deps, fileDropId);
+      } catch (error) {
+        await noteFileDropFailure(deps, fileDropId, error);
+        throw error;
       }
-      throw new AppError('not_found', `file drop ${fileDropId} is not visible yet`, {
-        retry: true,
-      });
     },
     'housekeeping.dispatch-pending': async () => {
       await dispatchPendingDrops(deps);
@@ -208,10 +242,19 @@ export async function scheduleHourlyDeliveryHousekeeping(deps: WorkerDeps): Prom
 /**
  * Queues every drop that is not finished (after a crash, a Redis flush, or a
  * commit that outran its job); job ids make this a no-op for drops already queued.
+ * A drop unfinished past the thresholds of `isStuckDrop` raises one `drop_stuck`
+ * alert first: it is still queued, but operators now know its file does not load.
  */
 export async function dispatchPendingDrops(deps: WorkerDeps): Promise<number> {
   let queued = 0;
   for (const drop of await listPendingFileDrops(deps.intake.ctx)) {
+    // A failing alert must not stop the re-dispatch of this drop or the next ones.
+    await raiseStuckDropAlert(deps.intake.ctx, drop).catch((error: unknown) => {
+      deps.intake.logger?.warn(
+        { fileDropId: drop.id, err: error instanceof Error ? error.name : 'unknown' },
+        'stuck drop could not be alerted',
+      );
+    });
     if (
       await deps.queue.enqueue('intake.process-file', { fileDropId: drop.id }, { jobId: drop.id })
     )

@@ -21,14 +21,21 @@ export interface DownloadState {
  * read their drops back), without following links, and records `file.downloaded`
  * before a byte is served: if the audit sink fails, the download is refused.
  *
+ * `abandoned` is asked before the event is recorded: once the client was answered
+ * FAILURE (its OPEN timed out on a stalled disk) or the session ended, it gets no
+ * handle, so no download is recorded and the file is closed (refusal
+ * `request_abandoned`, not audited). Only an event already being recorded when the
+ * deadline passes cannot be taken back; that is logged.
+ *
  * @example
- * const download = await beginDownload(context, connection, account, resolved);
+ * const download = await beginDownload(context, connection, account, resolved, () => false);
  */
 export async function beginDownload(
   context: ServerContext,
   connection: ConnectionInfo,
   account: VirtualAccount,
   resolved: Extract<ResolvedPath, { ok: true }>,
+  abandoned: () => boolean,
 ): Promise<DownloadState | SftpRefusal> {
   if (resolved.kind !== 'entry') return refuse(SFTP_STATUS.FAILURE, 'not_a_file', { audit: false });
   if (resolved.area === 'in') return refuse(SFTP_STATUS.PERMISSION_DENIED, 'write_only_area');
@@ -51,6 +58,14 @@ export async function beginDownload(
       return refuse(SFTP_STATUS.FAILURE, 'not_a_file', { audit: false });
     }
     const fileName = resolved.segments.slice(1).join('/');
+    if (abandoned()) {
+      await fileHandle.close();
+      context.logger.info(
+        { connectionId: connection.connectionId, organisationCode: account.organisationCode },
+        'download not recorded: its OPEN was given up (deadline passed or session ended)',
+      );
+      return refuse(SFTP_STATUS.FAILURE, 'request_abandoned', { audit: false });
+    }
     const recorded = await context.recordEvent({
       action: 'file.downloaded',
       organisationCode: account.organisationCode,
@@ -65,6 +80,12 @@ export async function beginDownload(
     if (!recorded) {
       await fileHandle.close();
       return refuse(SFTP_STATUS.FAILURE, 'audit_unavailable', { audit: false });
+    }
+    if (abandoned()) {
+      context.logger.warn(
+        { connectionId: connection.connectionId, organisationCode: account.organisationCode },
+        'download recorded but its OPEN was given up meanwhile (deadline passed or session ended)',
+      );
     }
     return {
       kind: 'download',

@@ -115,14 +115,27 @@ export function serveSftpSession(
     if (canAnswer(reqId)) sftp.status(reqId, code, message);
   };
 
+  /**
+   * Answers a refusal and records it as `sftp.denied`. A refusal found after the
+   * client was answered FAILURE at the deadline (or after the session ended) is still
+   * recorded — the request was not allowed —, with `unanswered` saying the client
+   * never got it.
+   */
   const deny = (reqId: number, operation: string, refusal: SftpRefusal): void => {
+    const unanswered = ended ? 'session_ended' : timedOut.has(reqId) ? 'request_timeout' : null;
     status(reqId, refusal.status, refusal.message);
     if (!refusal.audit) return;
     void context.recordEvent({
       action: 'sftp.denied',
       organisationCode,
       remoteAddress,
-      details: { connectionId, operation, reason: refusal.reason, ...refusal.details },
+      details: {
+        connectionId,
+        operation,
+        reason: refusal.reason,
+        ...refusal.details,
+        ...(unanswered ? { unanswered } : {}),
+      },
     });
   };
 
@@ -302,7 +315,7 @@ export function serveSftpSession(
         if (!(await accountAllows(reqId, 'open'))) return;
         const state = writing
           ? await beginUpload(context, account, resolved)
-          : await beginDownload(context, connection, account, resolved);
+          : await beginDownload(context, connection, account, resolved, () => !canAnswer(reqId));
         if (isRefusal(state)) return deny(reqId, writing ? 'write' : 'read', state);
         // A session ended or a request answered at its deadline meanwhile: the file
         // opened late is closed (an upload's temp file deleted), never left behind.
@@ -408,8 +421,9 @@ export function serveSftpSession(
       const buffer = Buffer.alloc(Math.min(length, MAX_READ_LENGTH));
       const { bytesRead } = await state.fileHandle.read(buffer, 0, buffer.length, offset);
       if (bytesRead === 0) return status(reqId, SFTP_STATUS.EOF);
+      if (!canAnswer(reqId)) return;
       state.bytesServed += bytesRead;
-      if (canAnswer(reqId)) sftp.data(reqId, buffer.subarray(0, bytesRead));
+      sftp.data(reqId, buffer.subarray(0, bytesRead));
     });
   });
 

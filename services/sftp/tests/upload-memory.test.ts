@@ -1,5 +1,5 @@
 import { randomBytes } from 'node:crypto';
-import { mkdir, readFile, writeFile } from 'node:fs/promises';
+import { mkdir, readFile, symlink, writeFile } from 'node:fs/promises';
 import { join } from 'node:path';
 import ssh2, { type SFTPWrapper } from 'ssh2';
 import { afterEach, describe, expect, it } from 'vitest';
@@ -349,5 +349,72 @@ describe('a disk that stops answering', () => {
     expect(entries.map(({ msg }) => msg)).toContain(
       'upload not published: completed after its request was given up',
     );
+  });
+});
+
+/**
+ * Opens `path` for reading while the disk is stalled, lets the request deadline
+ * pass, then lets the disk answer; resolves with what the client was told.
+ */
+const openReadPastTheDeadline = async (organisationCode: 'M1' | 'C1', path: string) => {
+  const client = await connectSftp(harness, organisationCode, harness.keys[organisationCode]);
+  const sftp = rawSftp(client);
+  const disk = await stallDisk(harness);
+  try {
+    const opening = answerOf((done) => sftp.open(path, 'r', done));
+    // The request's own deadline is the only one left once the account lookup answered.
+    await waitingOnTheDisk();
+    harness.advance(REQUEST_TIMEOUT_MS / 1000);
+    return { client, answer: await opening };
+  } finally {
+    await disk.resume();
+  }
+};
+
+describe('audit events of requests answered FAILURE at their deadline', () => {
+  it('a download OPEN the client was told failed records no file.downloaded', async () => {
+    const { entries, logger } = recordingLogger();
+    harness = await startHarness({ logger });
+    // A first login creates the areas.
+    await (await connectSftp(harness, 'M1', harness.keys.M1)).end();
+    await writeFile(join(harness.storageRoot, 'M1', 'reports', 'late.pgp'), 'M1 report');
+
+    const { client, answer } = await openReadPastTheDeadline('M1', '/reports/late.pgp');
+    expect(answer).toEqual({ code: STATUS_CODE.FAILURE, message: REQUEST_TIMEOUT_MESSAGE });
+
+    // The late OPEN ends either way: with the event (wrong) or with its log line.
+    const late = 'download not recorded: its OPEN was given up (deadline passed or session ended)';
+    await waitFor(
+      () =>
+        eventsOf(harness, 'file.downloaded').length > 0 || entries.some(({ msg }) => msg === late),
+    );
+    expect(eventsOf(harness, 'file.downloaded')).toEqual([]);
+
+    // Asked again on time, the download is served and recorded once.
+    expect(String(await client.get('/reports/late.pgp'))).toBe('M1 report');
+    await client.end();
+    expect(eventsOf(harness, 'file.downloaded')).toMatchObject([
+      { details: { area: 'reports', fileName: 'late.pgp' } },
+    ]);
+  });
+
+  it('a refusal found after the deadline is recorded as not what the client was told', async () => {
+    harness = await startHarness();
+    await (await connectSftp(harness, 'M1', harness.keys.M1)).end();
+    await symlink('/etc/passwd', join(harness.storageRoot, 'M1', 'reports', 'passwd.pgp'));
+
+    const { client, answer } = await openReadPastTheDeadline('M1', '/reports/passwd.pgp');
+    expect(answer).toEqual({ code: STATUS_CODE.FAILURE, message: REQUEST_TIMEOUT_MESSAGE });
+    await waitFor(() => eventsOf(harness, 'sftp.denied').length > 0);
+    expect(eventsOf(harness, 'sftp.denied')).toMatchObject([
+      { details: { operation: 'read', reason: 'symlink_on_disk', unanswered: 'request_timeout' } },
+    ]);
+
+    // On time, the same refusal is what the client gets, and the event says nothing more.
+    await expect(client.get('/reports/passwd.pgp')).rejects.toThrow();
+    await client.end();
+    const denied = eventsOf(harness, 'sftp.denied');
+    expect(denied).toHaveLength(2);
+    expect(denied[1]!.details).not.toHaveProperty('unanswered');
   });
 });

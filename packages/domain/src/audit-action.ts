@@ -59,7 +59,7 @@ export const ZAuditAction = z.enum([
   'rights_request.answered',
   'member.offboarded',
   'member.data_deleted',
-  'personal_data.read',
+  'member.data_exported',
   'register.exported',
 ]);
 export type TAuditAction = z.infer<typeof ZAuditAction>;

@@ -53,6 +53,7 @@ describe.skipIf(!hasGpg).each(testControlDbKinds())('offboardMember (%s)', (kind
   let directory: string;
   let home: GpgHome;
   let platformKey: TPgpKeyPair;
+  let memberFingerprint: string;
   // The real clock: gpg signs the member's key now, and a key from the future is refused.
   const now = new Date();
   const day = now.toISOString().slice(0, 10).replaceAll('-', '');
@@ -74,6 +75,7 @@ describe.skipIf(!hasGpg).each(testControlDbKinds())('offboardMember (%s)', (kind
       memberSectors: new Map([
         ['M01', 'automobile'],
         ['M02', 'automobile'],
+        ['M03', 'automobile'],
       ]),
       repoussoir: repoussoirFeed(ctx),
       hmacSecret: 'test-only-hmac-secret-0123456789abcdef',
@@ -110,7 +112,7 @@ describe.skipIf(!hasGpg).each(testControlDbKinds())('offboardMember (%s)', (kind
       email: 'p@example.invalid',
     });
     home.run(['--import'], platformKey.armoredPublicKey);
-    const memberFingerprint = home.generateKey({
+    memberFingerprint = home.generateKey({
       algorithm: 'ed25519',
       usage: 'sign',
       expire: '1y',
@@ -310,16 +312,94 @@ describe.skipIf(!hasGpg).each(testControlDbKinds())('offboardMember (%s)', (kind
       [0n],
     ]);
 
-    // The re-run finds nothing left to delete, and delivers the first run's counts first.
+    // The re-run finds nothing left to delete, and delivers the first run's counts first;
+    // its certificate adds up both runs' deletions.
     const certificate = await offboardMember(options);
-    expect(certificate.deleted.records).toBe(0);
+    expect(certificate.deleted.records).toBe(SHARED + ONLY_M02);
     const deletions = (await listAuditEvents(ctx, { action: 'member.data_deleted' })).events;
+    expect(certificate.deletionSeqs).toEqual(deletions.slice(1).map((deletion) => deletion.seq));
     expect(deletions.map((deletion) => [deletion.organisationCode, deletion.details])).toEqual([
       ['M01', expect.objectContaining({ records: SHARED + ONLY_M01, personsRemoved: ONLY_M01 })],
       ['M02', expect.objectContaining({ records: SHARED + ONLY_M02, transactions: 0 })],
       ['M02', expect.objectContaining({ records: 0 })],
     ]);
     expect(await query('SELECT count(*) FROM audit_outbox')).toEqual([[0n]]);
+    expect((await verifyAuditChain(ctx)).ok).toBe(true);
+  }, 120_000);
+
+  it('completes after a crash between the delete and the certificate: one certificate, with what the first run deleted and exported', async () => {
+    const ONLY_M03 = 15;
+    await createOrganisation(ctx, actor, {
+      code: 'M03',
+      name: 'Member M03',
+      kind: 'member',
+      sector: 'automobile',
+    });
+    await addOrganisationKey(ctx, actor, {
+      organisationCode: 'M03',
+      keyType: 'pgp',
+      publicKey: home.exportPublicKey(memberFingerprint),
+    });
+    await load(
+      'M03',
+      'customers',
+      Array.from({ length: ONLY_M03 }, (_, index) =>
+        m01Line(index).replaceAll('M01-ONLY', 'M03-ONLY').replace('example-m01', 'example-m03'),
+      ),
+    );
+    const options = {
+      ctx,
+      warehouse,
+      actor,
+      memberCode: 'M03',
+      mode: 'export' as const,
+      sftpRoot: path.join(directory, 'sftp'),
+      dropStore: dropStore(),
+      signingKey: { armoredPrivateKey: platformKey.armoredPrivateKey },
+    };
+    const eventsOfM03 = async (
+      action: 'member.data_deleted' | 'member.data_exported' | 'member.offboarded',
+    ) => (await listAuditEvents(ctx, { action: [action], organisationCode: 'M03' })).events;
+
+    // A reader holding the pool makes the rewrite of the file fail after the delete: the
+    // run dies between the deletion (committed, its counts in the chain) and the certificate.
+    const reader = await warehouse.connect();
+    try {
+      await reader.run('BEGIN TRANSACTION');
+      await reader.runAndReadAll('SELECT count(*) FROM member_records');
+      await expect(offboardMember(options)).rejects.toThrow(/Cannot CHECKPOINT/);
+    } finally {
+      reader.closeSync();
+    }
+    expect(await eventsOfM03('member.data_deleted')).toMatchObject([
+      { details: { reason: 'offboarding', records: ONLY_M03 } },
+    ]);
+    expect(await eventsOfM03('member.offboarded')).toEqual([]);
+    // The data the member was given is in the chain already.
+    expect(await eventsOfM03('member.data_exported')).toMatchObject([
+      { details: { reason: 'offboarding', files: [{ rows: ONLY_M03 }, { rows: 0 }] } },
+    ]);
+    const exported = readdirSync(path.join(directory, 'sftp', 'M03', 'reports')).sort();
+    expect(exported).toEqual([
+      `offboarding-${day}-customers.csv.gpg`,
+      `offboarding-${day}-transactions.csv.gpg`,
+    ]);
+
+    // The re-run completes; its certificate counts what the offboarding deleted and names
+    // the export the member got (the first run's), not the empty set left for this run.
+    const certificate = await offboardMember(options);
+    expect(certificate.deleted).toMatchObject({ records: ONLY_M03, personsRemoved: ONLY_M03 });
+    expect(certificate.export?.files).toMatchObject([
+      { fileName: `offboarding-${day}-customers.csv.gpg`, rows: ONLY_M03 },
+      { fileName: `offboarding-${day}-transactions.csv.gpg`, rows: 0 },
+    ]);
+    expect(readdirSync(path.join(directory, 'sftp', 'M03', 'reports')).sort()).toEqual(exported);
+    const certificates = await eventsOfM03('member.offboarded');
+    expect(certificates).toHaveLength(1);
+    expect(certificates[0]!.details).toMatchObject({
+      deleted: { records: ONLY_M03 },
+      export: { files: [{ rows: ONLY_M03 }, { rows: 0 }] },
+    });
     expect((await verifyAuditChain(ctx)).ok).toBe(true);
   }, 120_000);
 });

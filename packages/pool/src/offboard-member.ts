@@ -3,12 +3,14 @@ import {
   appendAuditEvent,
   type ControlContext,
   getOrganisation,
+  listAuditEvents,
   listOrganisationKeys,
   listOrganisations,
   listPendingFileDrops,
   markMemberDataDeletionDue,
   repoussoirFeed,
   type TActor,
+  type TAuditEvent,
   type TOrganisationKey,
   updateOrganisation,
 } from '@alliage/control';
@@ -73,6 +75,8 @@ export interface TOffboardingCertificate {
     /** The member's processed encrypted files deleted from the drop store. */
     dropFiles: number;
   };
+  /** The `member.data_deleted` events (seq) of this offboarding's runs whose counts `deleted` sums. */
+  deletionSeqs: number[];
   /** Files left in the member's drop store folder that no drop of it knows (an operator's to check). */
   dropFilesLeft: number;
   personsAfter: number;
@@ -108,8 +112,10 @@ export interface TOffboardingCertificate {
  * a sample of its values taken before the delete and fails loudly if one is
  * still there, and deletes its processed encrypted files from the drop store.
  * Ends with the deletion certificate `member.offboarded` in the audit chain.
- * Safe to run again after a failure: an offboarded member is
- * processed again, and a member with nothing left yields zero counts.
+ * Safe to run again after a failure: an offboarded member is processed again;
+ * an export an earlier run recorded (`member.data_exported`) is not made again,
+ * and the certificate adds up the deletions of every run since the member's last
+ * certificate, so it states what the offboarding did, not what the last run found.
  *
  * @example
  * const certificate = await offboardMember({ ctx, warehouse, actor, memberCode: 'M01', mode: 'export', sftpRoot, dropStore, signingKey });
@@ -142,10 +148,14 @@ export async function offboardMember(
     );
   }
 
+  // A run that died after its export already gave the member its data: that export
+  // stands (its files are in `reports/`, its event in the chain), none is made again —
+  // the data may be deleted by now, and the same file names are taken.
   const exported =
-    recipientKey && options.signingKey
-      ? await exportToMember(options, recipientKey, options.signingKey, startedAt)
-      : null;
+    (await uncertifiedOffboarding(ctx, memberCode)).exported ??
+    (recipientKey && options.signingKey
+      ? await exportToMember(options, member.id, recipientKey, options.signingKey, startedAt)
+      : null);
 
   const canaries = await sampleMemberCanaries(warehouse, memberCode, CANARIES_PER_KIND);
   const canaryValues = [...canaries.customerIds, ...canaries.emails, ...canaries.lastNames];
@@ -200,22 +210,17 @@ export async function offboardMember(
     reason: 'offboarding',
   });
 
+  // What this offboarding deleted, over every run since the member's last certificate:
+  // a run that died after its delete left its counts in the chain, and this one found
+  // nothing left (zeros).
+  const { deletions } = await uncertifiedOffboarding(ctx, memberCode);
   const certificate: TOffboardingCertificate = {
     memberCode,
     mode: options.mode,
     startedAt: startedAt.toISOString(),
     finishedAt: ctx.clock().toISOString(),
-    deleted: {
-      records: deleted.records,
-      heldRecords: deleted.heldRecords,
-      transactions: deleted.transactions,
-      loadedDrops: deleted.loadedDrops,
-      personsRemoved: deleted.personsRemoved,
-      householdsRemoved: deleted.householdsRemoved,
-      deliveredPersonsRows: deleted.deliveredPersonsRows,
-      deliverySupplierRows: deleted.deliverySupplierRows,
-      dropFiles: dropFiles.removed,
-    },
+    deleted: { ...sumDeletions(deletions), dropFiles: dropFiles.removed },
+    deletionSeqs: deletions.map((event) => event.seq),
     dropFilesLeft: dropFiles.kept + dropFiles.unknown,
     personsAfter: deleted.personsAfter,
     householdsAfter: deleted.householdsAfter,
@@ -247,12 +252,75 @@ export async function offboardMember(
   return certificate;
 }
 
+type TOffboardingExport = NonNullable<TOffboardingCertificate['export']>;
+type TDeletionCounts = Omit<TOffboardingCertificate['deleted'], 'dropFiles'>;
+const DELETION_COUNTS = [
+  'records',
+  'heldRecords',
+  'transactions',
+  'loadedDrops',
+  'personsRemoved',
+  'householdsRemoved',
+  'deliveredPersonsRows',
+  'deliverySupplierRows',
+] as const satisfies readonly (keyof TDeletionCounts)[];
+
+/**
+ * What the member's offboarding runs since its last `member.offboarded` (all of
+ * them if none) recorded: their `member.data_deleted` (reason `offboarding`) and
+ * their latest `member.data_exported`. More than one run when a run died before
+ * its certificate.
+ */
+async function uncertifiedOffboarding(
+  ctx: ControlContext,
+  memberCode: string,
+): Promise<{ deletions: TAuditEvent[]; exported: TOffboardingExport | null }> {
+  let deletions: TAuditEvent[] = [];
+  let exported: TOffboardingExport | null = null;
+  let cursor: string | undefined;
+  do {
+    const page = await listAuditEvents(ctx, {
+      organisationCode: memberCode,
+      action: ['member.data_deleted', 'member.data_exported', 'member.offboarded'],
+      ...(cursor ? { cursor } : {}),
+    });
+    for (const event of page.events) {
+      if (event.action === 'member.offboarded') {
+        deletions = [];
+        exported = null;
+      } else if (event.action === 'member.data_exported') {
+        const { recipientKeyFingerprint, signerFingerprint, files } = event.details;
+        exported = { recipientKeyFingerprint, signerFingerprint, files } as TOffboardingExport;
+      } else if (event.details.reason === 'offboarding') {
+        deletions.push(event);
+      }
+    }
+    cursor = page.nextCursor ?? undefined;
+  } while (cursor);
+  return { deletions, exported };
+}
+
+/** Pure: the counts of `member.data_deleted` events added up. */
+function sumDeletions(deletions: TAuditEvent[]): TDeletionCounts {
+  const sum = Object.fromEntries(DELETION_COUNTS.map((key) => [key, 0])) as TDeletionCounts;
+  for (const { details } of deletions) {
+    for (const key of DELETION_COUNTS) sum[key] += Number(details[key] ?? 0);
+  }
+  return sum;
+}
+
+/**
+ * Writes the member's data, encrypted to its key and signed, into its `reports/`,
+ * then records `member.data_exported` (file names, sizes, hashes, row counts): the
+ * data has left the pool, whatever happens to the run after.
+ */
 async function exportToMember(
   options: OffboardMemberOptions,
+  memberId: string,
   recipientKey: TOrganisationKey,
   signingKey: TDecryptionKeyInput,
   now: Date,
-): Promise<NonNullable<TOffboardingCertificate['export']>> {
+): Promise<TOffboardingExport> {
   const data = await exportMemberData(options.warehouse, options.memberCode);
   const date = now.toISOString().slice(0, 10).replaceAll('-', '');
   const directory = path.join(options.sftpRoot, options.memberCode, 'reports');
@@ -278,11 +346,20 @@ async function exportToMember(
       signer: encrypted.signerFingerprint,
     };
   }
-  return {
+  const exported = {
     recipientKeyFingerprint: fingerprints.recipient,
     signerFingerprint: fingerprints.signer,
     files,
   };
+  await appendAuditEvent(options.ctx.db, options.ctx.clock, {
+    action: 'member.data_exported',
+    actor: options.actor,
+    objectType: 'organisation',
+    objectId: memberId,
+    organisationCode: options.memberCode,
+    details: { reason: 'offboarding', ...exported },
+  });
+  return exported;
 }
 
 /** The member's newest PGP key that is neither revoked nor expired at `now`. */

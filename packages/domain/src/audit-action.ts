@@ -57,6 +57,7 @@ export const ZAuditAction = z.enum([
   'rights_request.created',
   'rights_request.updated',
   'rights_request.answered',
+  'rights_request.read',
   'member.offboarded',
   'member.data_deleted',
   'member.data_exported',

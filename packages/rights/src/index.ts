@@ -12,6 +12,11 @@ export { hashRightsIdentity } from './hash-rights-identity.ts';
 export type { TMemberRightsRequest } from './list-member-rights-requests.ts';
 export { listMemberRightsRequests } from './list-member-rights-requests.ts';
 export { listRightsRequests } from './list-rights-requests.ts';
+export {
+  readMemberRightsRequests,
+  readRightsRequest,
+  readRightsRequests,
+} from './read-rights-requests.ts';
 export { retryRightsRequest } from './retry-rights-request.ts';
 export type { TRightsDeps } from './rights-deps.ts';
 export type { TRightsRequest, TRightsRequestItem } from './rights-request.ts';

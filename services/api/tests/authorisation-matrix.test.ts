@@ -1,7 +1,4 @@
 import { randomBytes } from 'node:crypto';
-import { mkdtempSync, rmSync } from 'node:fs';
-import os from 'node:os';
-import path from 'node:path';
 import {
   addOrganisationKey,
   addRepoussoirEntry,
@@ -14,19 +11,17 @@ import {
   setPushTarget,
 } from '@alliage/control';
 import { testControlDbKinds } from '@alliage/control/testing';
-import { generatePgpKeyPair, hmacSha256Hex } from '@alliage/crypto';
+import { generatePgpKeyPair } from '@alliage/crypto';
 import { isStaffRole, type TRole } from '@alliage/domain';
-import { createRightsRequest } from '@alliage/rights';
-import { insertFixtureRecords } from '@alliage/warehouse/testing';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { listApiRoutes, type TApiRoute } from '../src/index.ts';
 import {
   SAMPLE_INSTRUCTION,
   startTestApi,
-  TEST_HMAC_SECRET,
   type TestApi,
   type TSeededCaller,
 } from './api-test-env.ts';
+import { removeSampleSftpRoots, sampleRightsRequest } from './rights-samples.ts';
 import { clientDelivery, clientSelection, SAMPLE_SELECTION } from './selection-samples.ts';
 
 /** A request that succeeds for an allowed caller, aimed at organisation `code`. */
@@ -61,60 +56,6 @@ const SAMPLE_PUSH_TARGET = {
   remoteDir: '/inbound',
   hostKeySha256: 'SHA256:47DEQpj8HBSa+/TImW+5JCeuQeRkm5NMpJWZG3hSuFU',
 };
-
-let fixtureRecordId = 900_000;
-/** The SFTP roots the sample rights requests forward into, removed after the suite. */
-const sftpRoots: string[] = [];
-
-function tempSftpRoot(): string {
-  const root = mkdtempSync(path.join(os.tmpdir(), 'alliage-rights-matrix-'));
-  sftpRoots.push(root);
-  return root;
-}
-
-/** A fresh rights request; with `memberCode`, one of `type` (default erasure) forwarded to that member (one fixture record). */
-async function sampleRightsRequest(
-  api: TestApi,
-  memberCode?: string,
-  type: 'erasure' | 'rectification' = 'erasure',
-): Promise<string> {
-  const email = `${nextCode('s').toLowerCase()}@example.invalid`;
-  if (memberCode) {
-    fixtureRecordId += 1;
-    const id = fixtureRecordId;
-    await api.warehouse.withWriter((connection) =>
-      insertFixtureRecords(connection, [
-        {
-          recordId: id,
-          personId: id,
-          memberCode,
-          customerId: `RR${id}`,
-          createdAt: '2026-01-01',
-          emailHmac: hmacSha256Hex(TEST_HMAC_SECRET, email),
-        },
-      ]),
-    );
-  }
-  const root = tempSftpRoot();
-  const request = await createRightsRequest(
-    {
-      ctx: api.ctx,
-      warehouse: api.warehouse,
-      hmacSecret: TEST_HMAC_SECRET,
-      sftpRoot: root,
-      // Only creates the request: the drop store is never read.
-      dropStore: path.join(root, 'drop-store'),
-      signingKey: { armoredPrivateKey: api.platformKey.armoredPrivateKey },
-    },
-    SYSTEM_ACTOR,
-    {
-      type: memberCode ? type : 'rectification',
-      identity: { email },
-      verification: 'test only',
-    },
-  );
-  return request.id;
-}
 
 /** One valid request per route of the registry; a new route without one fails the suite. */
 const SAMPLES: Record<string, TSample> = {
@@ -442,7 +383,7 @@ describe.each(testControlDbKinds())('authorisation matrix (%s)', (kind) => {
   });
   afterAll(async () => {
     await api?.close();
-    for (const root of sftpRoots.splice(0)) rmSync(root, { recursive: true, force: true });
+    removeSampleSftpRoots();
   });
 
   it('has a sample request for every registered route', () => {

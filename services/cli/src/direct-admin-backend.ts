@@ -62,8 +62,8 @@ import {
   closeRightsRequest,
   createRightsRequest,
   extendRightsRequest,
-  getRightsRequest,
-  listRightsRequests,
+  readRightsRequest,
+  readRightsRequests,
 } from '@alliage/rights';
 import { pushDeliveryFile } from '@alliage/selection';
 import { getPoolStats, type TWarehouse } from '@alliage/warehouse';
@@ -164,8 +164,8 @@ export async function createDirectAdminBackend(config: TConfig): Promise<AdminBa
           parseInput(ZRightsRequestInput, input),
         ),
       ),
-    listRightsRequests: (overdue) => listRightsRequests(ctx, overdue ? { overdue } : {}),
-    getRightsRequest: (requestId) => getRightsRequest(ctx, requestId),
+    listRightsRequests: (overdue) => readRightsRequests(ctx, actor, overdue ? { overdue } : {}),
+    getRightsRequest: (requestId) => readRightsRequest(ctx, actor, requestId),
     extendRightsRequest: (requestId, input) =>
       extendRightsRequest(ctx, actor, requestId, parseInput(ZRightsRequestExtension, input)),
     closeRightsRequest: (requestId, input) =>

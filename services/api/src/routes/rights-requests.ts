@@ -11,9 +11,9 @@ import {
   confirmRightsErasure,
   createRightsRequest,
   extendRightsRequest,
-  getRightsRequest,
-  listMemberRightsRequests,
-  listRightsRequests,
+  readMemberRightsRequests,
+  readRightsRequest,
+  readRightsRequests,
   retryRightsRequest,
   type TRightsDeps,
 } from '@alliage/rights';
@@ -73,8 +73,12 @@ export const listRightsRequestsRoute = defineRoute({
   tag: 'rights-requests',
   roles: STAFF,
   query: z.object({ overdue: ZQueryFlag.optional() }).strict(),
-  handler: async ({ ctx, query }) =>
-    listRightsRequests(ctx, query.overdue === undefined ? {} : { overdue: query.overdue }),
+  handler: async ({ ctx, auth, query }) =>
+    readRightsRequests(
+      ctx,
+      auth.actor,
+      query.overdue === undefined ? {} : { overdue: query.overdue },
+    ),
 });
 
 /** `GET /v1/rights-requests/:id`: one request with where it stands at each member. */
@@ -86,7 +90,7 @@ export const getRightsRequestRoute = defineRoute({
   tag: 'rights-requests',
   roles: STAFF,
   params: ZObjectIdParams,
-  handler: async ({ ctx, params }) => getRightsRequest(ctx, params.id),
+  handler: async ({ ctx, auth, params }) => readRightsRequest(ctx, auth.actor, params.id),
 });
 
 /** `POST /v1/rights-requests/:id/extend`: one or two more months, with a reason (two in all). */
@@ -140,7 +144,7 @@ export const listMemberRightsRequestsRoute = defineRoute({
   roles: ['member_admin', 'member_user', ...STAFF],
   scope: { param: 'code', label: 'member' },
   params: ZOrganisationCodeParams,
-  handler: async ({ ctx, params }) => listMemberRightsRequests(ctx, params.code),
+  handler: async ({ ctx, auth, params }) => readMemberRightsRequests(ctx, auth.actor, params.code),
 });
 
 /** `POST /v1/members/:code/rights-requests/:id/confirm-erasure`: the member confirms; the pool forgets its customers. */

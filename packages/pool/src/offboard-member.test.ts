@@ -344,9 +344,19 @@ describe.skipIf(!hasGpg).each(testControlDbKinds())('offboardMember (%s)', (kind
       'M03',
       'customers',
       Array.from({ length: ONLY_M03 }, (_, index) =>
-        m01Line(index).replaceAll('M01-ONLY', 'M03-ONLY').replace('example-m01', 'example-m03'),
+        // Other people than M01's (names, emails): the persons are M03's alone.
+        m01Line(index)
+          .replaceAll('M01-ONLY', 'M03-ONLY')
+          .replace('QWXOFFB', 'QWXTROIS')
+          .replace('offb.only.', 'trois.')
+          .replace('example-m01', 'example-m03'),
       ),
     );
+    await storeTestDrop(ctx, {
+      organisationCode: 'M03',
+      dropStore: dropStore(),
+      status: 'accepted',
+    });
     const options = {
       ctx,
       warehouse,
@@ -385,10 +395,22 @@ describe.skipIf(!hasGpg).each(testControlDbKinds())('offboardMember (%s)', (kind
       `offboarding-${day}-transactions.csv.gpg`,
     ]);
 
-    // The re-run completes; its certificate counts what the offboarding deleted and names
+    // The re-run dies at the very end: its certificate cannot be appended (a trigger),
+    // after it deleted the member's drop file.
+    const failure = await failAuditAppends(control.db, "NEW.action = 'member.offboarded'");
+    await expect(offboardMember(options)).rejects.toThrow(/injected failure/);
+    await failure.restore();
+    expect(readdirSync(path.join(dropStore(), 'M03'))).toEqual([]);
+
+    // The third run completes; its certificate counts what the offboarding deleted and names
     // the export the member got (the first run's), not the empty set left for this run.
     const certificate = await offboardMember(options);
-    expect(certificate.deleted).toMatchObject({ records: ONLY_M03, personsRemoved: ONLY_M03 });
+    expect(certificate.deleted).toMatchObject({
+      records: ONLY_M03,
+      personsRemoved: ONLY_M03,
+      dropFiles: 1,
+    });
+    expect(certificate.deletionSeqs).toHaveLength(3);
     expect(certificate.export?.files).toMatchObject([
       { fileName: `offboarding-${day}-customers.csv.gpg`, rows: ONLY_M03 },
       { fileName: `offboarding-${day}-transactions.csv.gpg`, rows: 0 },

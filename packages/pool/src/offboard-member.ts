@@ -72,7 +72,7 @@ export interface TOffboardingCertificate {
     deliveredPersonsRows: number;
     /** Rows saying which delivered persons the member supplied (its access answers' recipients). */
     deliverySupplierRows: number;
-    /** The member's processed encrypted files deleted from the drop store. */
+    /** The member's processed encrypted files deleted from the drop store (by every run). */
     dropFiles: number;
   };
   /** The `member.data_deleted` events (seq) of this offboarding's runs whose counts `deleted` sums. */
@@ -213,13 +213,13 @@ export async function offboardMember(
   // What this offboarding deleted, over every run since the member's last certificate:
   // a run that died after its delete left its counts in the chain, and this one found
   // nothing left (zeros).
-  const { deletions } = await uncertifiedOffboarding(ctx, memberCode);
+  const { deletions, dropFilesRemoved } = await uncertifiedOffboarding(ctx, memberCode);
   const certificate: TOffboardingCertificate = {
     memberCode,
     mode: options.mode,
     startedAt: startedAt.toISOString(),
     finishedAt: ctx.clock().toISOString(),
-    deleted: { ...sumDeletions(deletions), dropFiles: dropFiles.removed },
+    deleted: { ...sumDeletions(deletions), dropFiles: dropFilesRemoved },
     deletionSeqs: deletions.map((event) => event.seq),
     dropFilesLeft: dropFiles.kept + dropFiles.unknown,
     personsAfter: deleted.personsAfter,
@@ -268,26 +268,37 @@ const DELETION_COUNTS = [
 /**
  * What the member's offboarding runs since its last `member.offboarded` (all of
  * them if none) recorded: their `member.data_deleted` (reason `offboarding`) and
- * their latest `member.data_exported`. More than one run when a run died before
- * its certificate.
+ * their latest `member.data_exported`, and the drop files their `file.purged`
+ * (`drop_store`, reason `offboarding`) removed. More than one run when a run died
+ * before its certificate.
  */
 async function uncertifiedOffboarding(
   ctx: ControlContext,
   memberCode: string,
-): Promise<{ deletions: TAuditEvent[]; exported: TOffboardingExport | null }> {
+): Promise<{
+  deletions: TAuditEvent[];
+  dropFilesRemoved: number;
+  exported: TOffboardingExport | null;
+}> {
   let deletions: TAuditEvent[] = [];
+  let dropFilesRemoved = 0;
   let exported: TOffboardingExport | null = null;
   let cursor: string | undefined;
   do {
     const page = await listAuditEvents(ctx, {
       organisationCode: memberCode,
-      action: ['member.data_deleted', 'member.data_exported', 'member.offboarded'],
+      action: ['member.data_deleted', 'member.data_exported', 'file.purged', 'member.offboarded'],
       ...(cursor ? { cursor } : {}),
     });
     for (const event of page.events) {
       if (event.action === 'member.offboarded') {
         deletions = [];
+        dropFilesRemoved = 0;
         exported = null;
+      } else if (event.action === 'file.purged') {
+        if (event.objectType === 'drop_store' && event.details.reason === 'offboarding') {
+          dropFilesRemoved += Number(event.details.removed ?? 0);
+        }
       } else if (event.action === 'member.data_exported') {
         const { recipientKeyFingerprint, signerFingerprint, files } = event.details;
         exported = { recipientKeyFingerprint, signerFingerprint, files } as TOffboardingExport;
@@ -297,7 +308,7 @@ async function uncertifiedOffboarding(
     }
     cursor = page.nextCursor ?? undefined;
   } while (cursor);
-  return { deletions, exported };
+  return { deletions, dropFilesRemoved, exported };
 }
 
 /** Pure: the counts of `member.data_deleted` events added up. */

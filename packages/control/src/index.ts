@@ -62,6 +62,7 @@ export { createApiToken, ZApiTokenInput } from './create-api-token.ts';
 export { createOrganisation } from './create-organisation.ts';
 export type { TPrincipalInput } from './create-principal.ts';
 export { createPrincipal, ZPrincipalInput } from './create-principal.ts';
+export { discardOrphanedRepoussoirImports } from './discard-orphaned-repoussoir-imports.ts';
 export type { TFileDrop } from './file-drop.ts';
 export { findAcceptedFileDrop } from './find-accepted-file-drop.ts';
 export { findDropRepoussoirImport } from './find-drop-repoussoir-import.ts';

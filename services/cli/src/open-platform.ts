@@ -4,6 +4,7 @@ import {
   type ControlContext,
   type ControlDb,
   createAlertWebhook,
+  discardOrphanedRepoussoirImports,
   migrateToLatest,
   openControlDb,
   type TAlertPolicy,
@@ -49,6 +50,9 @@ export async function openPlatform(
       clock: options.clock ?? (() => new Date()),
       alerts: alertPolicy(config),
     };
+    // PGlite is this process's alone (the lock above): an import a crashed process left
+    // would otherwise keep every repoussoir change waiting until it counts as abandoned.
+    if (!config.databaseUrl) await discardOrphanedRepoussoirImports(ctx);
     return {
       control,
       ctx,

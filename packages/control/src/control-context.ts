@@ -19,6 +19,12 @@ export interface ControlContext {
   db: Kysely<ControlSchema>;
   clock: TClock;
   alerts?: TAlertPolicy;
+  /**
+   * How long a repoussoir change waits while an import moves its rows in before it gives
+   * up with `unavailable` (retry): set by interactive callers (the HTTP API), whose
+   * clients would time out first. Absent: as long as the import takes (jobs, retried anyway).
+   */
+  repoussoirMaxWaitMs?: number;
 }
 
 /** A database handle or an open transaction on it. */

@@ -5,15 +5,17 @@ import {
   ZRepoussoirHashEntry,
   ZRepoussoirProvenance,
 } from '@alliage/domain';
+import type { Transaction } from 'kysely';
 import { z } from 'zod';
 import {
   appendRepoussoirImportEvent,
   type TRepoussoirImportAudit,
 } from './append-repoussoir-import-event.ts';
-import type { ControlContext, TActor } from './control-context.ts';
+import type { ControlContext, TActor, TClock } from './control-context.ts';
 import { insertRepoussoirEntries } from './insert-repoussoir-entries.ts';
 import { tallyRepoussoirEntries } from './repoussoir-change-details.ts';
 import { runRepoussoirChange } from './repoussoir-import-lock.ts';
+import type { ControlSchema } from './schema.ts';
 
 /** What an import did: entries created, and entries that were already active (or repeated). */
 export interface TRepoussoirImportResult {
@@ -40,22 +42,43 @@ export async function importRepoussoirEntries(
   options: TRepoussoirProvenanceInput,
   audit: TRepoussoirImportAudit = {},
 ): Promise<TRepoussoirImportResult> {
+  return runRepoussoirChange(ctx, (trx) =>
+    importRepoussoirEntriesIn(trx, ctx.clock, actor, entries, options, audit),
+  );
+}
+
+/**
+ * `importRepoussoirEntries` inside `trx`, which `runRepoussoirChange` runs: for a change
+ * that must commit with other writes or not at all (a rights request and its opposition).
+ * It takes the repoussoir version before appending its event, so call it before the
+ * transaction appends any audit event of its own (the order every change locks in).
+ *
+ * @example
+ * await runRepoussoirChange(ctx, async (trx) => importRepoussoirEntriesIn(trx, ctx.clock, actor, entries,
+ *   { source: 'subject_request', sourceReference: requestId }));
+ */
+export async function importRepoussoirEntriesIn(
+  trx: Transaction<ControlSchema>,
+  clock: TClock,
+  actor: TActor,
+  entries: readonly TRepoussoirHashEntryInput[],
+  options: TRepoussoirProvenanceInput,
+  audit: TRepoussoirImportAudit = {},
+): Promise<TRepoussoirImportResult> {
   const parsed = parseInput(ZImportEntries, entries, 'entries');
   const provenance = parseInput(ZRepoussoirProvenance, options);
-  return runRepoussoirChange(ctx, async (trx) => {
-    const created = await insertRepoussoirEntries(trx, {
-      actor,
-      now: ctx.clock(),
-      entries: parsed,
-      provenance,
-    });
-    await appendRepoussoirImportEvent(trx, ctx.clock, {
-      actor,
-      audit,
-      tally: tallyRepoussoirEntries(parsed),
-      added: created,
-      source: provenance.source,
-    });
-    return { added: created, alreadyPresent: parsed.length - created };
+  const created = await insertRepoussoirEntries(trx, {
+    actor,
+    now: clock(),
+    entries: parsed,
+    provenance,
   });
+  await appendRepoussoirImportEvent(trx, clock, {
+    actor,
+    audit,
+    tally: tallyRepoussoirEntries(parsed),
+    added: created,
+    source: provenance.source,
+  });
+  return { added: created, alreadyPresent: parsed.length - created };
 }

@@ -81,7 +81,10 @@ export type {
 } from './import-repoussoir-batches.ts';
 export { importRepoussoirBatches } from './import-repoussoir-batches.ts';
 export type { TRepoussoirImportResult } from './import-repoussoir-entries.ts';
-export { importRepoussoirEntries } from './import-repoussoir-entries.ts';
+export {
+  importRepoussoirEntries,
+  importRepoussoirEntriesIn,
+} from './import-repoussoir-entries.ts';
 export type { TInstruction } from './instruction.ts';
 export type { TRepoussoirHash } from './list-active-repoussoir-hashes.ts';
 export { listActiveRepoussoirHashes } from './list-active-repoussoir-hashes.ts';
@@ -118,6 +121,7 @@ export { registerFileDrop, ZFileDropInput } from './register-file-drop.ts';
 export { removePushTarget } from './remove-push-target.ts';
 export type { TRepoussoirEntry } from './repoussoir-entry.ts';
 export { readRepoussoirHead, repoussoirFeed } from './repoussoir-feed.ts';
+export { runRepoussoirChange } from './repoussoir-import-lock.ts';
 export { revokeApiToken } from './revoke-api-token.ts';
 export { revokeOrganisationKey } from './revoke-organisation-key.ts';
 export { setInstruction } from './set-instruction.ts';

@@ -1,4 +1,5 @@
 import { setTimeout as delay } from 'node:timers/promises';
+import { AppError } from '@alliage/domain';
 import { sql, type Transaction } from 'kysely';
 import type { ControlContext } from './control-context.ts';
 import type { ControlSchema } from './schema.ts';
@@ -10,6 +11,8 @@ import type { ControlSchema } from './schema.ts';
 export const ABANDONED_REPOUSSOIR_APPLY_MS = 2 * 60 * 1000;
 // How often a change waiting for an import to finish moving its rows looks again.
 const APPLY_POLL_MS = 50;
+// What a caller that gave up waiting is told to wait: a large import moves in about a minute.
+const RETRY_AFTER_SECONDS = 60;
 // Pending rows deleted a transaction, when an import is discarded.
 const DISCARD_CHUNK_ROWS = 5_000;
 
@@ -27,7 +30,9 @@ export class RepoussoirImportApplying extends Error {
  * still apply one after the other, and an import's rows never meet another change
  * before they are in force. An import that stopped moving for
  * `ABANDONED_REPOUSSOIR_APPLY_MS` is discarded with its pending rows, so a crash never
- * holds the repoussoir for good.
+ * holds the repoussoir for good. With `ctx.repoussoirMaxWaitMs` (interactive callers),
+ * a change still held up that long by the ctx clock throws `unavailable` (retry, after
+ * 60 s) having written nothing.
  *
  * @example
  * await runRepoussoirChange(ctx, async (trx) => { const version = await nextRepoussoirVersion(trx); … });
@@ -46,8 +51,12 @@ export async function runRepoussoirChange<T>(
   }
 }
 
-/** Resolves once no import holds the repoussoir, discarding one that was abandoned. */
+/**
+ * Resolves once no import holds the repoussoir, discarding one that was abandoned; throws
+ * `unavailable` once it waited `ctx.repoussoirMaxWaitMs`.
+ */
 async function waitForRepoussoirImport(ctx: ControlContext): Promise<void> {
+  const startedAt = ctx.clock().getTime();
   for (;;) {
     const state = await ctx.db
       .selectFrom('repoussoir_state')
@@ -59,6 +68,13 @@ async function waitForRepoussoirImport(ctx: ControlContext): Promise<void> {
     if (new Date(state.applying_at).getTime() < idleSince) {
       await discardRepoussoirImport(ctx, state.applying_import_id);
       return;
+    }
+    const maxWaitMs = ctx.repoussoirMaxWaitMs;
+    if (maxWaitMs !== undefined && ctx.clock().getTime() - startedAt >= maxWaitMs) {
+      throw new AppError('unavailable', 'a repoussoir import is being applied; retry in a minute', {
+        retry: true,
+        retryAfterSeconds: RETRY_AFTER_SECONDS,
+      });
     }
     await delay(APPLY_POLL_MS);
   }

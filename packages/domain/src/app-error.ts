@@ -37,6 +37,8 @@ export interface AppErrorOptions {
   retry?: boolean;
   fields?: TFieldIssue[];
   cause?: unknown;
+  /** When the caller may try again, in seconds (the HTTP API answers it as `Retry-After`). */
+  retryAfterSeconds?: number;
 }
 
 /**
@@ -50,6 +52,7 @@ export class AppError extends Error {
   readonly code: TErrorCode;
   readonly retry: boolean;
   readonly fields: TFieldIssue[];
+  readonly retryAfterSeconds: number | null;
 
   constructor(code: TErrorCode, message: string, options: AppErrorOptions = {}) {
     super(message, options.cause === undefined ? undefined : { cause: options.cause });
@@ -57,6 +60,7 @@ export class AppError extends Error {
     this.code = code;
     this.retry = options.retry ?? false;
     this.fields = options.fields ?? [];
+    this.retryAfterSeconds = options.retryAfterSeconds ?? null;
   }
 
   get status(): number {

@@ -1,4 +1,10 @@
-import { appendAuditEvent, listOrganisations, type TActor } from '@alliage/control';
+import {
+  appendAuditEvent,
+  type ControlSchema,
+  listOrganisations,
+  runRepoussoirChange,
+  type TActor,
+} from '@alliage/control';
 import {
   AppError,
   addCalendarMonths,
@@ -7,7 +13,8 @@ import {
   ZRightsRequestInput,
 } from '@alliage/domain';
 import { findPersonsByContactHashes } from '@alliage/warehouse';
-import { applyRightsOpposition } from './apply-rights-opposition.ts';
+import type { Transaction } from 'kysely';
+import { addOppositionEntries, appendOppositionApplied } from './apply-rights-opposition.ts';
 import { forwardRightsRequestItem } from './forward-rights-request-item.ts';
 import { getRightsRequest } from './get-rights-request.ts';
 import { hashRightsIdentity } from './hash-rights-identity.ts';
@@ -19,8 +26,8 @@ import type { TRightsRequest } from './rights-request.ts';
  * clear values are not kept), sets the deadline (one calendar month from receipt),
  * links it to the oldest open request sharing a contact point (`duplicateOf`), finds
  * the matching persons in the pool and, per member holding records of them, an item
- * with that member's customer IDs only; then (opposition) adds the contact points to
- * the repoussoir at once, and forwards the request to each member (report, and the
+ * with that member's customer IDs only; (opposition) adds the contact points to the
+ * repoussoir in the same transaction, so no opposition is recorded without them; then forwards the request to each member (report, and the
  * encrypted data for access and portability). Every step is audited.
  *
  * @example
@@ -57,7 +64,7 @@ export async function createRightsRequest(
     (await listOrganisations(ctx)).map((organisation) => [organisation.code, organisation.id]),
   );
 
-  const requestId = await ctx.db.transaction().execute(async (trx) => {
+  const record = async (trx: Transaction<ControlSchema>): Promise<string> => {
     const open = await trx
       .selectFrom('rights_requests')
       .select(['id', 'identity_hashes'])
@@ -104,6 +111,15 @@ export async function createRightsRequest(
         })
         .execute();
     }
+    // The opposition's entries commit with the request or not at all, and come before any
+    // audit event: every repoussoir change takes its version first, then the audit chain.
+    const opposition =
+      parsed.type === 'opposition'
+        ? { requestId: created.id, scope: parsed.oppositionScope ?? 'all', hashes }
+        : null;
+    const applied = opposition
+      ? await addOppositionEntries(trx, ctx.clock, actor, opposition)
+      : null;
     await appendAuditEvent(trx, ctx.clock, {
       action: 'rights_request.created',
       actor,
@@ -121,10 +137,17 @@ export async function createRightsRequest(
         })),
       },
     });
+    if (opposition && applied) {
+      await appendOppositionApplied(trx, ctx.clock, actor, opposition, applied);
+    }
     return created.id;
-  });
-
-  if (parsed.type === 'opposition') await applyRightsOpposition(deps, actor, requestId);
+  };
+  // An opposition waits like any repoussoir change while an import is being applied; a
+  // caller that bounds the wait gets `unavailable` with no request recorded.
+  const requestId =
+    parsed.type === 'opposition'
+      ? await runRepoussoirChange(ctx, record)
+      : await ctx.db.transaction().execute(record);
   return forwardPendingItems(deps, actor, requestId);
 }
 

@@ -61,7 +61,19 @@ export interface ApiDeps {
   health?: () => Record<string, unknown> | Promise<Record<string, unknown>>;
   /** Request and error log; defaults to pino at `info` on stdout. */
   logger?: Logger;
+  /**
+   * How long a request waits for a repoussoir import moving its rows in before it answers
+   * 503 with `Retry-After` (default `API_REPOUSSOIR_MAX_WAIT_MS`).
+   */
+  repoussoirMaxWaitMs?: number;
 }
+
+/**
+ * A request's longest wait for a repoussoir import being applied (which can take a minute
+ * or more): well under the usual client and proxy timeouts (30–60 s), so the caller gets a
+ * clear 503 to retry rather than a dropped connection.
+ */
+export const API_REPOUSSOIR_MAX_WAIT_MS = 10_000;
 
 const ZApiHttpOptions = z.object({
   bodyLimit: z.string().regex(BODY_LIMIT_PATTERN, 'must look like 100kb or 1mb'),
@@ -103,8 +115,13 @@ export function createApiApp(deps: ApiDeps): Express {
   // No body parser here: each route reads its own body once the caller is authenticated
   // and authorised (mountApiRoute), so a refused request is never buffered or parsed.
 
+  // The jobs of the same process (`alliage serve`) share `deps.control` and keep waiting.
+  const control = {
+    ...deps.control,
+    repoussoirMaxWaitMs: deps.repoussoirMaxWaitMs ?? API_REPOUSSOIR_MAX_WAIT_MS,
+  };
   const router = express.Router();
-  for (const route of routes) mountApiRoute(router, route, deps, routes);
+  for (const route of routes) mountApiRoute(router, route, { ...deps, control }, routes);
   app.use(router);
 
   app.use((_req, _res, next) => {

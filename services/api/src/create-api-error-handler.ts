@@ -31,7 +31,8 @@ function toHttpParserProblem(error: unknown): TProblem | null {
 
 /**
  * The last middleware: turns any error into an `application/problem+json` answer.
- * AppError keeps its status, code, safe message and field list; body-parser errors
+ * AppError keeps its status, code, safe message and field list (and its retry delay as
+ * `Retry-After`); body-parser errors
  * become 400/413; anything else, `internal` AppErrors included, is a 500 that says
  * nothing about internals and is logged (name, message, stack) with the request id.
  *
@@ -55,6 +56,9 @@ export function createApiErrorHandler(logger: Logger): ErrorRequestHandler {
         res.setHeader('WWW-Authenticate', 'Bearer realm="alliage"');
         sendProblem(res, toProblem('unauthenticated', UNAUTHENTICATED_MESSAGE), requestId);
         return;
+      }
+      if (error.retryAfterSeconds !== null) {
+        res.setHeader('Retry-After', String(error.retryAfterSeconds));
       }
       sendProblem(res, toProblem(error.code, error.message, error.fields), requestId);
       return;

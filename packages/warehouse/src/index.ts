@@ -64,7 +64,7 @@ export type {
   TMemberSectorProfile,
 } from './read-member-person-profiles.ts';
 export { readMemberPersonProfiles } from './read-member-person-profiles.ts';
-export { readPoolId } from './read-pool-id.ts';
+export { readPoolId, readPoolIdBeforeMigrations } from './read-pool-id.ts';
 export { refreshOppositions } from './refresh-oppositions.ts';
 export type { TPoolChanges, TPurgeCounts } from './refresh-pool.ts';
 export { refreshPool } from './refresh-pool.ts';

@@ -125,6 +125,22 @@ describe('loadMemberDrop', () => {
     ]);
   });
 
+  it('commits nothing once the warehouse says this process no longer owns the pool', async () => {
+    const lost = new Error('the pool lease was lost');
+    warehouse.confirmOwnership = async () => {
+      throw lost;
+    };
+    const line =
+      'C1,M,Jean,DUPONT,,,12 avenue Victor Hugo,,75016,PARIS,FR,jean.dupont@exemple.fr,06 12 34 56 78,,1970-03-12,1,1,0,2025-01-10';
+    await expect(load(warehouse, 'M01', 'customers', [line])).rejects.toBe(lost);
+    expect(await query(warehouse, 'SELECT count(*)::INTEGER AS n FROM member_records')).toEqual([
+      { n: 0 },
+    ]);
+    expect(await query(warehouse, 'SELECT count(*)::INTEGER AS n FROM loaded_drops')).toEqual([
+      { n: 0 },
+    ]);
+  });
+
   it('loads customers, resolves persons across members and keeps IDs stable', async () => {
     const first = await load(warehouse, 'M01', 'customers', [
       'C1,M,Jean,DUPONT,,,12 avenue Victor Hugo,,75016,PARIS,FR,jean.dupont@exemple.fr,06 12 34 56 78,,1970-03-12,1,1,0,2025-01-10',

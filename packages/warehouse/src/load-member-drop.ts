@@ -274,6 +274,8 @@ async function loadWithWriter(
         JSON.stringify(summary),
       ],
     );
+    // A process that lost the pool to another one (openPool's lease) commits nothing.
+    await options.warehouse.confirmOwnership();
     await connection.run('COMMIT');
     const timings = { stageMs, normalizeMs, mergeMs, refreshMs: lap() };
     return { outcome: 'loaded', rows, rowErrors, summary, timings };

@@ -25,6 +25,12 @@ export interface OpenWarehouseOptions {
   checkpointThreshold?: string;
   threads?: number | null;
   logger?: { warn(obj: object, msg?: string): void };
+  /**
+   * Runs once the pool file is attached (and locked by this process), before its
+   * migrations: a check that throws leaves the file as it found it (openPool checks the
+   * pool's ID there, so another platform's pool is refused before it is migrated).
+   */
+  beforeMigrate?: (connection: DuckDBConnection) => Promise<void>;
 }
 
 /** The single-writer pool database, with its encryption status. */
@@ -40,6 +46,12 @@ export interface TWarehouse {
   connect(): Promise<DuckDBConnection>;
   /** Runs `work` on the one writer connection, one call at a time. */
   withWriter<T>(work: (connection: DuckDBConnection) => Promise<T>): Promise<T>;
+  /**
+   * Called by a pool change right before its transaction commits: throws when this
+   * process may no longer write the pool (openPool: its lease was taken over), so the
+   * change rolls back. Always passes for a pool opened on its own.
+   */
+  confirmOwnership(): Promise<void>;
   close(): Promise<void>;
 }
 
@@ -108,6 +120,13 @@ export async function openWarehouse(options: OpenWarehouseOptions): Promise<TWar
   for (const leftover of leftovers) await rm(leftover, { recursive: true, force: true });
   await writer.run('USE pool');
   await writer.run(`ATTACH ':memory:' AS stage`);
+  try {
+    await options.beforeMigrate?.(writer);
+  } catch (error) {
+    writer.closeSync();
+    instance.closeSync();
+    throw error;
+  }
   await migrateWarehouse(writer);
   await ensureCommuneReference(writer);
 
@@ -144,6 +163,7 @@ export async function openWarehouse(options: OpenWarehouseOptions): Promise<TWar
       queue = run.catch(() => undefined);
       return run;
     },
+    async confirmOwnership() {},
     async close() {
       await queue;
       for (const reader of readers) {

@@ -13,7 +13,7 @@ describe.each(testControlDbKinds())('the pool lease (%s)', (kind) => {
   const claim = (ownerId: string, dataDir: string) =>
     claimPool(
       ctx(),
-      { poolId: 'pool-a', ownerId, host: 'host', dataDir, adopt: false },
+      { poolId: 'pool-a', ownerId, host: 'host', dataDir, previousOwnerId: null, adopt: false },
       { leaseMs: 1000, actor: SYSTEM_ACTOR },
     );
 

@@ -22,7 +22,7 @@ export type TPoolClaim = Exclude<TPoolClaimDecision, { action: 'refuse' }>;
  * the data directories and what to do.
  *
  * @example
- * await claimPool(ctx, { poolId, ownerId, host, dataDir, adopt: false }, { leaseMs: 90_000, actor: SYSTEM_ACTOR });
+ * await claimPool(ctx, { poolId, ownerId, host, dataDir, previousOwnerId: null, adopt: false }, { leaseMs: 90_000, actor: SYSTEM_ACTOR });
  */
 export async function claimPool(
   ctx: ControlContext,

@@ -15,6 +15,7 @@ const here: TPoolClaimant = {
   ownerId: 'owner-2',
   host: 'host-a',
   dataDir: '/srv/alliage',
+  previousOwnerId: null,
   adopt: false,
 };
 
@@ -73,7 +74,7 @@ describe('decidePoolClaim', () => {
     });
   });
 
-  it('takes over an expired lease, and one of its own data directory (a crashed process)', () => {
+  it('takes over an expired lease, and the one its data directory last recorded (a crashed process)', () => {
     expect(decidePoolClaim(registered({ ...elsewhere, expiresAt: earlier }), here, now)).toEqual({
       action: 'open',
     });
@@ -88,10 +89,27 @@ describe('decidePoolClaim', () => {
           dataDir: '/srv/alliage',
           expiresAt: later,
         }),
-        here,
+        { ...here, previousOwnerId: 'owner-1' },
         now,
       ),
     ).toEqual({ action: 'open' });
+  });
+
+  it('refuses a live lease of the same host and data directory path held by another instance', () => {
+    // Two containers on one host, the same path on two volumes: not a crashed process here.
+    const lease = { ownerId: 'owner-1', host: 'host-a', dataDir: '/srv/alliage', expiresAt: later };
+    expect(decidePoolClaim(registered(lease), here, now)).toMatchObject({ reason: 'leased' });
+    expect(
+      decidePoolClaim(registered(lease), { ...here, previousOwnerId: 'owner-0' }, now),
+    ).toMatchObject({ reason: 'leased' });
+    // The recorded instance, but its lease names another host: not this data directory's.
+    expect(
+      decidePoolClaim(
+        registered({ ...lease, host: 'host-b' }),
+        { ...here, previousOwnerId: 'owner-1' },
+        now,
+      ),
+    ).toMatchObject({ reason: 'leased' });
   });
 });
 

@@ -9,6 +9,7 @@ export interface TPoolRegistration {
 
 /** A job-running process's claim on the pool, renewed while it runs. */
 export interface TPoolLease {
+  /** The holding process's instance ID, drawn at each start and kept in its memory. */
   ownerId: string;
   host: string;
   dataDir: string;
@@ -19,9 +20,16 @@ export interface TPoolLease {
 export interface TPoolClaimant {
   /** The ID stored in this data directory's pool, or null when it has no pool file yet. */
   poolId: string | null;
+  /** This process's instance ID, drawn at its start. */
   ownerId: string;
   host: string;
   dataDir: string;
+  /**
+   * The instance that last claimed the pool from this data directory, as the data
+   * directory records it, once this process holds the pool file's lock (so that
+   * instance no longer has the pool open); null when unknown.
+   */
+  previousOwnerId: string | null;
   /** The operator asked to make this pool the platform's (`alliage pool adopt --confirm`). */
   adopt: boolean;
 }
@@ -48,11 +56,13 @@ export type TPoolClaimDecision =
  * it — its pool would silently diverge. A restored backup keeps its ID and passes; a
  * deliberately new pool needs the operator's `adopt`. Whatever the ID, a live lease of
  * another data directory (a running owner elsewhere, even one with a copy of the same
- * pool) refuses; an expired one, or one of this same data directory (a crashed process
- * here: the data directory's locks already keep two apart), does not.
+ * pool) refuses; an expired one does not, nor one of the instance this data directory
+ * last recorded (`previousOwnerId`, a crashed process here, now that this process holds
+ * the pool file it had open). Host and data directory alone prove nothing: two
+ * containers on one host may have the same path on two volumes.
  *
  * @example
- * decidePoolClaim(null, { poolId: 'p1', ownerId: 'o1', host: 'h', dataDir: '/d', adopt: false }, now)
+ * decidePoolClaim(null, { poolId: 'p1', ownerId: 'o1', host: 'h', dataDir: '/d', previousOwnerId: null, adopt: false }, now)
  * // { action: 'register' }
  */
 export function decidePoolClaim(
@@ -73,7 +83,11 @@ export function decidePoolClaim(
     lease !== null &&
     lease.ownerId !== claimant.ownerId &&
     lease.expiresAt.getTime() > now.getTime() &&
-    !(lease.host === claimant.host && lease.dataDir === claimant.dataDir)
+    !(
+      lease.ownerId === claimant.previousOwnerId &&
+      lease.host === claimant.host &&
+      lease.dataDir === claimant.dataDir
+    )
   ) {
     return { action: 'refuse', reason: 'leased', lease };
   }

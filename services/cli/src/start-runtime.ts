@@ -1,7 +1,7 @@
 import type { TConfig } from '@alliage/config';
 import type { TActor } from '@alliage/control';
 import { detectGpg, sweepOrphanGpgHomes } from '@alliage/crypto';
-import type { TPullResult } from '@alliage/domain';
+import type { AppError, TPullResult } from '@alliage/domain';
 import { type PullDeps, pullDueSources, pullMemberFiles } from '@alliage/intake';
 import { createJobQueue, type JobQueue } from '@alliage/queue';
 import type { TSelectionSettings } from '@alliage/selection';
@@ -19,8 +19,11 @@ import type { Logger } from 'pino';
 import { createDropZone } from './create-drop-zone.ts';
 import { createIntakeDeps } from './create-intake-deps.ts';
 import { createPullDeps } from './create-pull-deps.ts';
+import { EXIT_CHECK_FAILED } from './exit-codes.ts';
 import type { OpenedPlatform } from './open-platform.ts';
-import { openPool } from './open-pool.ts';
+import { type OpenPoolOptions, openPool } from './open-pool.ts';
+import type { Output } from './output.ts';
+import { reportError } from './run-admin-command.ts';
 
 /** How often the worker looks for scheduled pull sources that are due. */
 const PULL_SCHEDULE_TICK_MS = 60_000;
@@ -49,6 +52,14 @@ export async function startRuntime(options: {
   sftp: boolean;
   /** How often the worker looks for due pull sources; default every minute (tests go faster). */
   pullScheduleTickMs?: number;
+  /** The pool lease's timing (tests). */
+  poolLease?: Pick<OpenPoolOptions, 'leaseMs' | 'renewEveryMs'>;
+  /**
+   * Told once when the pool lease is taken over by another process: the runtime has
+   * then stopped taking jobs and is stopping (`stopped` settles when it is done); the
+   * caller must exit non-zero.
+   */
+  onPoolLost?: (error: AppError, stopped: Promise<void>) => void;
 }): Promise<Runtime> {
   const { config, platform, logger } = options;
   const queue = createConfiguredQueue(config, logger);
@@ -60,6 +71,21 @@ export async function startRuntime(options: {
   let sftpPort: number | null = null;
   let warehouse: TWarehouse | null = null;
   let warming: { stop(): Promise<void> } | null = null;
+  let stopping: Promise<void> | null = null;
+  // Once, whoever asks first (a signal, a failed start, the pool lost): the worker takes
+  // no new job, the running ones finish (a lost pool refuses their writes), then the pool closes.
+  const stop = () => {
+    stopping ??= (async () => {
+      await warming?.stop();
+      housekeeping?.stop();
+      await repoussoirSync?.stop();
+      await schedule?.stop();
+      await sftp?.close();
+      await queue.close();
+      await warehouse?.close();
+    })();
+    return stopping;
+  };
   try {
     if (options.worker) {
       // Homes a killed worker of this machine left mid-decryption, with their gpg-agents.
@@ -67,7 +93,11 @@ export async function startRuntime(options: {
       if (orphanGpgHomes > 0) {
         logger.info({ removed: orphanGpgHomes }, 'temporary GnuPG homes of dead processes removed');
       }
-      warehouse = await openPool(config, platform, logger);
+      warehouse = await openPool(config, platform, logger, {
+        ...options.poolLease,
+        // Nothing more may write the pool: stop taking jobs at once, and let the caller exit.
+        onLeaseLost: (error) => options.onPoolLost?.(error, stop()),
+      });
       warming = startWarming(warehouse, logger);
       const deps = {
         intake: createIntakeDeps(config, platform, logger, warehouse),
@@ -101,12 +131,8 @@ export async function startRuntime(options: {
       sftpPort = (await sftp.listen(config.sftp.port, config.sftp.host)).port;
     }
   } catch (error) {
-    await warming?.stop();
-    housekeeping?.stop();
-    await repoussoirSync?.stop();
-    await schedule?.stop();
-    await sftp?.close();
-    await queue.close();
+    await stop();
+    // The pool may have been lost (and the stop begun) before it was assigned.
     await warehouse?.close();
     throw error;
   }
@@ -115,15 +141,24 @@ export async function startRuntime(options: {
     sftpPort,
     warehouse,
     pullMemberFiles: (actor, memberCode) => pullMemberFiles(pullDeps, memberCode, actor),
-    stop: async () => {
-      await warming?.stop();
-      housekeeping?.stop();
-      await repoussoirSync?.stop();
-      await schedule?.stop();
-      await sftp?.close();
-      await queue.close();
-      await warehouse?.close();
-    },
+    stop,
+  };
+}
+
+/**
+ * The `onPoolLost` of `serve` and `worker`: says why on stderr, then stops the process
+ * with exit code 1 once the runtime has stopped.
+ *
+ * @example
+ * await startRuntime({ ...options, onPoolLost: exitWhenPoolLost(output, stop) });
+ */
+export function exitWhenPoolLost(
+  output: Output,
+  stop: (reason: string, exitCode: number, runtimeStopped: Promise<void>) => Promise<void>,
+): (error: AppError, stopped: Promise<void>) => void {
+  return (error, stopped) => {
+    reportError(output, error.message, { code: error.code });
+    void stop('pool_lease_lost', EXIT_CHECK_FAILED, stopped);
   };
 }
 

@@ -14,7 +14,12 @@ import { createOutput } from '../output.ts';
 import { registerSettings } from '../register-settings.ts';
 import { loadConfigOrExit, reportError } from '../run-admin-command.ts';
 import { secretWarningsTo } from '../secret-warnings-to.ts';
-import { selectionSettings, startRuntime } from '../start-runtime.ts';
+import {
+  exitWhenPoolLost,
+  type Runtime,
+  selectionSettings,
+  startRuntime,
+} from '../start-runtime.ts';
 
 const VERSION = '0.1.0';
 
@@ -32,7 +37,28 @@ export function registerServeCommand(program: Command): void {
         const platform = await openPlatform(config, { kind: 'serve', warn });
         await ensureLocalOperatorToken(platform.ctx, config.dataDir, { warn });
         const database = platform.control.kind;
-        const runtime = await startRuntime({ config, platform, logger, worker: true, sftp: true });
+        let server: { url: string; close(): Promise<void> } | null = null;
+        let stopping = false;
+        const stop = async (reason: string, exitCode: number, runtimeStopped?: Promise<void>) => {
+          if (stopping) return;
+          stopping = true;
+          logger.info({ reason }, 'alliage stopping');
+          await server?.close();
+          await (runtimeStopped ?? runtime?.stop());
+          await platform.close();
+          process.exit(exitCode);
+        };
+        let runtime: Runtime | null = null;
+        runtime = await startRuntime({
+          config,
+          platform,
+          logger,
+          worker: true,
+          sftp: true,
+          // Another process owns the pool now: nothing more may write it here.
+          onPoolLost: exitWhenPoolLost(output, stop),
+        });
+        if (stopping) return;
         const queue = runtime.queue.kind;
         const sftpPort = runtime.sftpPort;
         const app = createApiApp({
@@ -75,7 +101,7 @@ export function registerServeCommand(program: Command): void {
           }),
           logger,
         });
-        const server = await startApiServer(app, {
+        server = await startApiServer(app, {
           host: config.http.host,
           port: config.http.port,
         });
@@ -98,18 +124,8 @@ export function registerServeCommand(program: Command): void {
           `Alliage ${VERSION} is running: ${server.url} (health: ${server.url}/healthz; SFTP on ${config.sftp.host}:${sftpPort})\n`,
         );
 
-        let stopping = false;
-        const stop = async (signal: string) => {
-          if (stopping) return;
-          stopping = true;
-          logger.info({ signal }, 'alliage stopping');
-          await server.close();
-          await runtime.stop();
-          await platform.close();
-          process.exit(0);
-        };
-        process.on('SIGINT', () => void stop('SIGINT'));
-        process.on('SIGTERM', () => void stop('SIGTERM'));
+        process.on('SIGINT', () => void stop('SIGINT', 0));
+        process.on('SIGTERM', () => void stop('SIGTERM', 0));
       } catch (error) {
         if (isAppError(error)) {
           reportError(output, error.message, { code: error.code });

@@ -6,7 +6,7 @@ import { openPlatform } from '../open-platform.ts';
 import { createOutput } from '../output.ts';
 import { loadConfigOrExit, reportError } from '../run-admin-command.ts';
 import { secretWarningsTo } from '../secret-warnings-to.ts';
-import { startRuntime } from '../start-runtime.ts';
+import { exitWhenPoolLost, type Runtime, startRuntime } from '../start-runtime.ts';
 
 /** `alliage worker`: a job worker process for BullMQ, on this or another machine. */
 export function registerWorkerCommand(program: Command): void {
@@ -30,20 +30,30 @@ export function registerWorkerCommand(program: Command): void {
       try {
         const warn = secretWarningsTo(logger);
         const platform = await openPlatform(config, { kind: 'cli', warn });
-        const runtime = await startRuntime({ config, platform, logger, worker: true, sftp: false });
-        logger.info({ concurrency: config.worker.concurrency }, 'alliage worker started');
-        process.stdout.write('Alliage worker is running\n');
+        let runtime: Runtime | null = null;
         let stopping = false;
-        const stop = async (signal: string) => {
+        const stop = async (reason: string, exitCode: number, runtimeStopped?: Promise<void>) => {
           if (stopping) return;
           stopping = true;
-          logger.info({ signal }, 'alliage worker stopping');
-          await runtime.stop();
+          logger.info({ reason }, 'alliage worker stopping');
+          await (runtimeStopped ?? runtime?.stop());
           await platform.close();
-          process.exit(0);
+          process.exit(exitCode);
         };
-        process.on('SIGINT', () => void stop('SIGINT'));
-        process.on('SIGTERM', () => void stop('SIGTERM'));
+        runtime = await startRuntime({
+          config,
+          platform,
+          logger,
+          worker: true,
+          sftp: false,
+          // Another process owns the pool now: nothing more may write it here.
+          onPoolLost: exitWhenPoolLost(output, stop),
+        });
+        if (stopping) return;
+        logger.info({ concurrency: config.worker.concurrency }, 'alliage worker started');
+        process.stdout.write('Alliage worker is running\n');
+        process.on('SIGINT', () => void stop('SIGINT', 0));
+        process.on('SIGTERM', () => void stop('SIGTERM', 0));
       } catch (error) {
         reportError(
           output,

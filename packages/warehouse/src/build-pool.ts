@@ -82,6 +82,8 @@ export async function buildPool(
           options.now,
         );
       }
+      // A process that lost the pool to another one (openPool's lease) commits nothing.
+      await options.warehouse.confirmOwnership();
       await connection.run('COMMIT');
       // FORCE waits for readers' running transactions (a plain CHECKPOINT fails on them).
       if (options.full) await connection.run('FORCE CHECKPOINT pool');

@@ -69,6 +69,19 @@ describe('purgeFutureDatedRows (through the daily build)', () => {
       now: NOW,
     });
 
+  it('commits nothing once the warehouse says this process no longer owns the pool', async () => {
+    const lost = new Error('the pool lease was lost');
+    warehouse.confirmOwnership = async () => {
+      throw lost;
+    };
+    await expect(build()).rejects.toBe(lost);
+    expect(await rows(warehouse, 'SELECT customer_id FROM member_records ORDER BY 1')).toEqual([
+      ['C1'],
+      ['C2'],
+      ['C3'],
+    ]);
+  });
+
   it('deletes rows dated after tomorrow, so the real last activity decides retention', async () => {
     const changes = await build();
 

@@ -1,8 +1,17 @@
+import { spawn } from 'node:child_process';
 import { mkdtempSync, rmSync } from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
-import { cliEnv, runCli, startServe, stopProcess, useRealBackends } from '@alliage/cli/testing';
+import {
+  CLI_MAIN_PATH,
+  cliEnv,
+  runCli,
+  startServe,
+  stopProcess,
+  useRealBackends,
+} from '@alliage/cli/testing';
 import { listAuditEvents, openControlDb } from '@alliage/control';
+import { sql } from 'kysely';
 import { afterEach, describe, expect, it } from 'vitest';
 
 describe('one pool per platform, from the command line', () => {
@@ -19,6 +28,38 @@ describe('one pool per platform, from the command line', () => {
     directories.push(directory);
     return directory;
   }
+
+  it('a SIGTERM while serve starts stops it cleanly once started: exit 0 and the pool lease given back (embedded)', async () => {
+    const directory = dataDir();
+    const env = cliEnv({ ALLIAGE_DATA_DIR: directory, ALLIAGE_HTTP_PORT: '0' });
+    const child = spawn(process.execPath, [CLI_MAIN_PATH, 'serve'], {
+      env,
+      stdio: ['ignore', 'pipe', 'pipe'],
+    });
+    // The first thing it prints comes long before it is running: the signal lands mid-start.
+    let signalled = false;
+    const signalOnce = () => {
+      if (signalled) return;
+      signalled = true;
+      child.kill('SIGTERM');
+    };
+    child.stdout?.on('data', signalOnce);
+    child.stderr?.on('data', signalOnce);
+    const [code, signal] = await new Promise<[number | null, NodeJS.Signals | null]>((resolve) =>
+      child.on('exit', (exitCode, exitSignal) => resolve([exitCode, exitSignal])),
+    );
+    expect(signalled).toBe(true);
+    expect([code, signal]).toEqual([0, null]);
+
+    const control = await openControlDb({ pgliteDir: path.join(directory, 'pglite') });
+    try {
+      const { rows } = await sql<{ lease_owner: string | null }>`
+        SELECT lease_owner FROM pool_registration`.execute(control.db);
+      expect(rows).toEqual([{ lease_owner: null }]);
+    } finally {
+      await control.close();
+    }
+  });
 
   it('serve refuses a data directory whose pool is lost until the operator adopts a new one (embedded)', async () => {
     const directory = dataDir();

@@ -5,6 +5,7 @@ import { isAppError } from '@alliage/domain';
 import { enqueueDeliveryPush } from '@alliage/worker';
 import type { Command } from 'commander';
 import { pino } from 'pino';
+import { catchStopSignals } from '../catch-stop-signals.ts';
 import { updateDataDirLock } from '../data-dir-lock.ts';
 import { dropStoreIn, sftpRootIn } from '../data-dir-paths.ts';
 import { EXIT_CHECK_FAILED } from '../exit-codes.ts';
@@ -32,6 +33,8 @@ export function registerServeCommand(program: Command): void {
       const output = createOutput(false);
       const config = loadConfigOrExit(output);
       const logger = pino({ level: config.logLevel, base: { service: 'alliage' } });
+      // From the first moment: a signal during the start is handled once it is done.
+      const signals = catchStopSignals();
       try {
         const warn = secretWarningsTo(logger);
         const platform = await openPlatform(config, { kind: 'serve', warn });
@@ -124,8 +127,7 @@ export function registerServeCommand(program: Command): void {
           `Alliage ${VERSION} is running: ${server.url} (health: ${server.url}/healthz; SFTP on ${config.sftp.host}:${sftpPort})\n`,
         );
 
-        process.on('SIGINT', () => void stop('SIGINT', 0));
-        process.on('SIGTERM', () => void stop('SIGTERM', 0));
+        signals.ready((signal) => void stop(signal, 0));
       } catch (error) {
         if (isAppError(error)) {
           reportError(output, error.message, { code: error.code });

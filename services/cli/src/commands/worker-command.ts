@@ -1,6 +1,7 @@
 import { isAppError } from '@alliage/domain';
 import type { Command } from 'commander';
 import { pino } from 'pino';
+import { catchStopSignals } from '../catch-stop-signals.ts';
 import { EXIT_CHECK_FAILED, EXIT_USAGE } from '../exit-codes.ts';
 import { openPlatform } from '../open-platform.ts';
 import { createOutput } from '../output.ts';
@@ -27,6 +28,8 @@ export function registerWorkerCommand(program: Command): void {
         process.exit(EXIT_USAGE);
       }
       const logger = pino({ level: config.logLevel, base: { service: 'alliage-worker' } });
+      // From the first moment: a signal during the start is handled once it is done.
+      const signals = catchStopSignals();
       try {
         const warn = secretWarningsTo(logger);
         const platform = await openPlatform(config, { kind: 'cli', warn });
@@ -52,8 +55,7 @@ export function registerWorkerCommand(program: Command): void {
         if (stopping) return;
         logger.info({ concurrency: config.worker.concurrency }, 'alliage worker started');
         process.stdout.write('Alliage worker is running\n');
-        process.on('SIGINT', () => void stop('SIGINT', 0));
-        process.on('SIGTERM', () => void stop('SIGTERM', 0));
+        signals.ready((signal) => void stop(signal, 0));
       } catch (error) {
         reportError(
           output,

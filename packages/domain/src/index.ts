@@ -78,7 +78,9 @@ export {
   DEFAULT_MEMBER_EXPORT_RETENTION_DAYS,
   isMemberExportDisposable,
   isMemberExportFile,
+  isOffboardingExportFile,
   MAX_MEMBER_EXPORT_RETENTION_DAYS,
+  offboardingExportFileName,
 } from './member-export-retention.ts';
 export type { TDropFileKind, TDropFileName, TMemberFileKind } from './member-file.ts';
 export {

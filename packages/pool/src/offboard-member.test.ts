@@ -26,7 +26,7 @@ import { createGpgHome, type GpgHome, hasGpg } from '@alliage/crypto/testing';
 import { DEFAULT_DIALECT_PROFILE } from '@alliage/domain';
 import { loadMemberDrop, openWarehouse, type TWarehouse } from '@alliage/warehouse';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { offboardMember } from './offboard-member.ts';
+import { offboardMember, type TOffboardingExportFile } from './offboard-member.ts';
 
 const CUSTOMER_HEADER =
   'customer_id,civility,first_name,last_name,address_complement,address_building,street,address_locality,postcode,city,country,email,phone_mobile,phone_landline,birth_date,optin_email,optin_sms,optin_phone,created_at';
@@ -76,6 +76,8 @@ describe.skipIf(!hasGpg).each(testControlDbKinds())('offboardMember (%s)', (kind
         ['M01', 'automobile'],
         ['M02', 'automobile'],
         ['M03', 'automobile'],
+        ['M04', 'automobile'],
+        ['M05', 'automobile'],
       ]),
       repoussoir: repoussoirFeed(ctx),
       hmacSecret: 'test-only-hmac-secret-0123456789abcdef',
@@ -95,6 +97,57 @@ describe.skipIf(!hasGpg).each(testControlDbKinds())('offboardMember (%s)', (kind
   }
 
   const dropStore = () => path.join(directory, 'drops');
+  const reportsOf = (member: string) => path.join(directory, 'sftp', member, 'reports');
+  const exportOptions = (memberCode: string) => ({
+    ctx,
+    warehouse,
+    actor,
+    memberCode,
+    mode: 'export' as const,
+    sftpRoot: path.join(directory, 'sftp'),
+    dropStore: dropStore(),
+    signingKey: { armoredPrivateKey: platformKey.armoredPrivateKey },
+  });
+  const eventsOf = async (
+    member: string,
+    action: 'member.data_deleted' | 'member.data_exported' | 'member.offboarded' | 'file.purged',
+  ) => (await listAuditEvents(ctx, { action: [action], organisationCode: member })).events;
+
+  /** A member (sector automobile) with the test key. */
+  async function addMember(code: string) {
+    await createOrganisation(ctx, actor, {
+      code,
+      name: `Member ${code}`,
+      kind: 'member',
+      sector: 'automobile',
+    });
+    await addOrganisationKey(ctx, actor, {
+      organisationCode: code,
+      keyType: 'pgp',
+      publicKey: home.exportPublicKey(memberFingerprint),
+    });
+  }
+
+  /** A member with the test key, `count` customers of its own (other people than M01's) and a drop file. */
+  async function addMemberWithData(code: string, count: number) {
+    await addMember(code);
+    await load(
+      code,
+      'customers',
+      Array.from({ length: count }, (_, index) =>
+        m01Line(index)
+          .replaceAll('M01-ONLY', `${code}-ONLY`)
+          .replace('QWXOFFB', `QWX${code}X`)
+          .replace('offb.only.', `${code.toLowerCase()}.`)
+          .replace('example-m01', `example-${code.toLowerCase()}`),
+      ),
+    );
+    await storeTestDrop(ctx, {
+      organisationCode: code,
+      dropStore: dropStore(),
+      status: 'accepted',
+    });
+  }
 
   beforeAll(async () => {
     control = await createTestControlDb(kind);
@@ -118,19 +171,7 @@ describe.skipIf(!hasGpg).each(testControlDbKinds())('offboardMember (%s)', (kind
       expire: '1y',
       encryptionSubkey: 'cv25519',
     });
-    for (const code of ['M01', 'M02']) {
-      await createOrganisation(ctx, actor, {
-        code,
-        name: `Member ${code}`,
-        kind: 'member',
-        sector: 'automobile',
-      });
-    }
-    await addOrganisationKey(ctx, actor, {
-      organisationCode: 'M01',
-      keyType: 'pgp',
-      publicKey: home.exportPublicKey(memberFingerprint),
-    });
+    for (const code of ['M01', 'M02']) await addMember(code);
     await load('M01', 'customers', [
       ...Array.from({ length: SHARED }, (_, index) => sharedLine('M01', index)),
       ...Array.from({ length: ONLY_M01 }, (_, index) => m01Line(index)),
@@ -242,10 +283,13 @@ describe.skipIf(!hasGpg).each(testControlDbKinds())('offboardMember (%s)', (kind
     ]);
 
     // The export decrypts with the member's key (real gpg), signed by the platform, and holds everything.
-    expect(certificate.export?.files.map((file) => file.fileName)).toEqual([
-      `offboarding-${day}-customers.csv.gpg`,
-      `offboarding-${day}-transactions.csv.gpg`,
-    ]);
+    const [customersFile = '', transactionsFile = ''] =
+      certificate.export?.files.map((file) => file.fileName) ?? [];
+    // Named by day and by a run of its own (8 hex digits), the same for both files.
+    expect(customersFile).toMatch(
+      new RegExp(`^offboarding-${day}-[0-9a-f]{8}-customers\\.csv\\.gpg$`),
+    );
+    expect(transactionsFile).toBe(customersFile.replace('-customers.', '-transactions.'));
     const decrypt = (fileName: string): string[] => {
       const out = home.run([
         '--status-fd',
@@ -255,11 +299,11 @@ describe.skipIf(!hasGpg).each(testControlDbKinds())('offboardMember (%s)', (kind
       ]);
       return out.toString('utf8').trimEnd().split('\n');
     };
-    const customers = decrypt(`offboarding-${day}-customers.csv.gpg`);
+    const customers = decrypt(customersFile);
     expect(customers[0]).toBe(CUSTOMER_HEADER);
     expect(customers).toHaveLength(1 + SHARED + ONLY_M01);
     expect(customers.some((line) => line.includes('offb.only.7@example-m01.test'))).toBe(true);
-    const transactions = decrypt(`offboarding-${day}-transactions.csv.gpg`);
+    const transactions = decrypt(transactionsFile);
     expect(transactions[0]).toBe(TRANSACTION_HEADER);
     expect(transactions).toHaveLength(1 + ONLY_M01);
     const status = spawnSync('gpg', [
@@ -271,7 +315,7 @@ describe.skipIf(!hasGpg).each(testControlDbKinds())('offboardMember (%s)', (kind
       '--decrypt',
       '--output',
       '/dev/null',
-      path.join(directory, 'sftp', 'M01', 'reports', `offboarding-${day}-transactions.csv.gpg`),
+      path.join(directory, 'sftp', 'M01', 'reports', transactionsFile),
     ]);
     expect(status.stdout.toString()).toContain(`VALIDSIG ${platformKey.fingerprint}`);
 
@@ -329,47 +373,9 @@ describe.skipIf(!hasGpg).each(testControlDbKinds())('offboardMember (%s)', (kind
 
   it('completes after a crash between the delete and the certificate: one certificate, with what the first run deleted and exported', async () => {
     const ONLY_M03 = 15;
-    await createOrganisation(ctx, actor, {
-      code: 'M03',
-      name: 'Member M03',
-      kind: 'member',
-      sector: 'automobile',
-    });
-    await addOrganisationKey(ctx, actor, {
-      organisationCode: 'M03',
-      keyType: 'pgp',
-      publicKey: home.exportPublicKey(memberFingerprint),
-    });
-    await load(
-      'M03',
-      'customers',
-      Array.from({ length: ONLY_M03 }, (_, index) =>
-        // Other people than M01's (names, emails): the persons are M03's alone.
-        m01Line(index)
-          .replaceAll('M01-ONLY', 'M03-ONLY')
-          .replace('QWXOFFB', 'QWXTROIS')
-          .replace('offb.only.', 'trois.')
-          .replace('example-m01', 'example-m03'),
-      ),
-    );
-    await storeTestDrop(ctx, {
-      organisationCode: 'M03',
-      dropStore: dropStore(),
-      status: 'accepted',
-    });
-    const options = {
-      ctx,
-      warehouse,
-      actor,
-      memberCode: 'M03',
-      mode: 'export' as const,
-      sftpRoot: path.join(directory, 'sftp'),
-      dropStore: dropStore(),
-      signingKey: { armoredPrivateKey: platformKey.armoredPrivateKey },
-    };
-    const eventsOfM03 = async (
-      action: 'member.data_deleted' | 'member.data_exported' | 'member.offboarded',
-    ) => (await listAuditEvents(ctx, { action: [action], organisationCode: 'M03' })).events;
+    await addMemberWithData('M03', ONLY_M03);
+    const options = exportOptions('M03');
+    const eventsOfM03 = (action: Parameters<typeof eventsOf>[1]) => eventsOf('M03', action);
 
     // A reader holding the pool makes the rewrite of the file fail after the delete: the
     // run dies between the deletion (committed, its counts in the chain) and the certificate.
@@ -389,11 +395,10 @@ describe.skipIf(!hasGpg).each(testControlDbKinds())('offboardMember (%s)', (kind
     expect(await eventsOfM03('member.data_exported')).toMatchObject([
       { details: { reason: 'offboarding', files: [{ rows: ONLY_M03 }, { rows: 0 }] } },
     ]);
-    const exported = readdirSync(path.join(directory, 'sftp', 'M03', 'reports')).sort();
-    expect(exported).toEqual([
-      `offboarding-${day}-customers.csv.gpg`,
-      `offboarding-${day}-transactions.csv.gpg`,
-    ]);
+    const exported = readdirSync(reportsOf('M03')).sort();
+    const recordedFiles = (await eventsOfM03('member.data_exported'))[0]!.details
+      .files as TOffboardingExportFile[];
+    expect(exported).toEqual(recordedFiles.map((file) => file.fileName));
 
     // The re-run dies at the very end: its certificate cannot be appended (a trigger),
     // after it deleted the member's drop file.
@@ -412,16 +417,87 @@ describe.skipIf(!hasGpg).each(testControlDbKinds())('offboardMember (%s)', (kind
     });
     expect(certificate.deletionSeqs).toHaveLength(3);
     expect(certificate.export?.files).toMatchObject([
-      { fileName: `offboarding-${day}-customers.csv.gpg`, rows: ONLY_M03 },
-      { fileName: `offboarding-${day}-transactions.csv.gpg`, rows: 0 },
+      { fileName: exported[0], rows: ONLY_M03 },
+      { fileName: exported[1], rows: 0 },
     ]);
-    expect(readdirSync(path.join(directory, 'sftp', 'M03', 'reports')).sort()).toEqual(exported);
+    expect(readdirSync(reportsOf('M03')).sort()).toEqual(exported);
     const certificates = await eventsOfM03('member.offboarded');
     expect(certificates).toHaveLength(1);
     expect(certificates[0]!.details).toMatchObject({
       deleted: { records: ONLY_M03 },
       export: { files: [{ rows: ONLY_M03 }, { rows: 0 }] },
     });
+    expect((await verifyAuditChain(ctx)).ok).toBe(true);
+  }, 120_000);
+  it('completes when it died between writing the export and recording it: the unrecorded files go, one export is recorded', async () => {
+    const ONLY_M04 = 12;
+    await addMemberWithData('M04', ONLY_M04);
+    // The files are written, then their record cannot be appended: as if the process died there.
+    const failure = await failAuditAppends(control.db, "NEW.action = 'member.data_exported'");
+    await expect(offboardMember(exportOptions('M04'))).rejects.toThrow(/injected failure/);
+    await failure.restore();
+    const unrecorded = readdirSync(reportsOf('M04')).sort();
+    expect(unrecorded).toHaveLength(2);
+    expect(await eventsOf('M04', 'member.data_exported')).toEqual([]);
+    // Nothing was deleted yet: the export comes first.
+    expect(await query("SELECT count(*) FROM member_records WHERE member_code = 'M04'")).toEqual([
+      [BigInt(ONLY_M04)],
+    ]);
+
+    // The re-run (the same day) exports again under names never used, removes the files no
+    // event names (recorded as file.purged), and records its export once.
+    const certificate = await offboardMember(exportOptions('M04'));
+    const names = certificate.export?.files.map((file) => file.fileName) ?? [];
+    expect(names).toHaveLength(2);
+    expect(names.filter((name) => unrecorded.includes(name))).toEqual([]);
+    expect(readdirSync(reportsOf('M04')).sort()).toEqual([...names].sort());
+    expect(certificate.export?.files).toMatchObject([{ rows: ONLY_M04 }, { rows: 0 }]);
+    expect(certificate.deleted.records).toBe(ONLY_M04);
+    const recorded = await eventsOf('M04', 'member.data_exported');
+    expect(recorded).toHaveLength(1);
+    expect(recorded[0]!.details.files).toEqual(certificate.export?.files);
+    expect(await eventsOf('M04', 'file.purged')).toContainEqual(
+      expect.objectContaining({
+        objectType: 'member_reports',
+        details: expect.objectContaining({ reason: 'offboarding_unrecorded_export', removed: 2 }),
+      }),
+    );
+    const customers = home
+      .run(['--decrypt', path.join(reportsOf('M04'), names[0]!)])
+      .toString('utf8')
+      .trimEnd()
+      .split('\n');
+    expect(customers).toHaveLength(1 + ONLY_M04);
+    expect((await verifyAuditChain(ctx)).ok).toBe(true);
+  }, 120_000);
+
+  it('refuses an --export re-run once a --delete-only run deleted the data: nothing to return, nothing certified as the export', async () => {
+    const ONLY_M05 = 8;
+    await addMemberWithData('M05', ONLY_M05);
+    const deleteOnly = { ...exportOptions('M05'), mode: 'delete_only' as const, signingKey: null };
+    // The delete-only run deletes everything, then dies before its certificate.
+    const failure = await failAuditAppends(control.db, "NEW.action = 'member.offboarded'");
+    await expect(offboardMember(deleteOnly)).rejects.toThrow(/injected failure/);
+    await failure.restore();
+    expect(await eventsOf('M05', 'member.data_deleted')).toMatchObject([
+      { details: { reason: 'offboarding', records: ONLY_M05 } },
+    ]);
+
+    // An --export re-run would return an empty set: it is refused, before anything changes.
+    await expect(offboardMember(exportOptions('M05'))).rejects.toMatchObject({
+      code: 'conflict',
+      message: expect.stringMatching(/M05.*already deleted.*--delete-only/),
+    });
+    expect(await eventsOf('M05', 'member.data_exported')).toEqual([]);
+    expect(await eventsOf('M05', 'member.offboarded')).toEqual([]);
+    expect(readdirSync(path.join(directory, 'sftp'))).not.toContain('M05');
+
+    // The offboarding completes as it started: delete-only, its certificate with what the first run deleted.
+    const certificate = await offboardMember(deleteOnly);
+    expect(certificate).toMatchObject({ mode: 'delete_only', export: null });
+    expect(certificate.deleted.records).toBe(ONLY_M05);
+    // And once certified, an --export run is refused all the same: the data is gone.
+    await expect(offboardMember(exportOptions('M05'))).rejects.toMatchObject({ code: 'conflict' });
     expect((await verifyAuditChain(ctx)).ok).toBe(true);
   }, 120_000);
 });

@@ -1,9 +1,9 @@
-import path from 'node:path';
 import {
   appendAuditEvent,
   type ControlContext,
   getOrganisation,
   listAuditEvents,
+  listMemberDataDeletionsDue,
   listOrganisationKeys,
   listOrganisations,
   listPendingFileDrops,
@@ -14,13 +14,11 @@ import {
   type TOrganisationKey,
   updateOrganisation,
 } from '@alliage/control';
-import { encryptAndSign, type TDecryptionKeyInput } from '@alliage/crypto';
-import { writeOutboxFile } from '@alliage/delivery';
+import type { TDecryptionKeyInput } from '@alliage/crypto';
 import { AppError, isMember } from '@alliage/domain';
 import {
   compactWarehouse,
   deleteMemberData,
-  exportMemberData,
   findValuesInPoolColumns,
   findValuesInPoolFiles,
   sampleMemberCanaries,
@@ -29,6 +27,8 @@ import {
 import { deliverPoolAuditOutbox } from './deliver-pool-audit-outbox.ts';
 import { memberDataDeletedEvent } from './member-data-deleted-event.ts';
 import { purgeDropFiles } from './purge-drop-files.ts';
+import { removeUnrecordedOffboardingExports } from './remove-unrecorded-offboarding-exports.ts';
+import { writeOffboardingExport } from './write-offboarding-export.ts';
 
 /** Canaries sampled per kind (customer IDs, emails, last names): at least 50 in all when the member has them. */
 const CANARIES_PER_KIND = 100;
@@ -114,8 +114,12 @@ export interface TOffboardingCertificate {
  * Ends with the deletion certificate `member.offboarded` in the audit chain.
  * Safe to run again after a failure: an offboarded member is processed again;
  * an export an earlier run recorded (`member.data_exported`) is not made again,
- * and the certificate adds up the deletions of every run since the member's last
- * certificate, so it states what the offboarding did, not what the last run found.
+ * export files no event records (a run died before recording them) are deleted and
+ * the export is made again under new names, and the certificate adds up the
+ * deletions of every run since the member's last certificate, so it states what the
+ * offboarding did, not what the last run found. An export is refused (`conflict`,
+ * before anything changes) once a run without one reached the deletion: there is
+ * nothing left to return.
  *
  * @example
  * const certificate = await offboardMember({ ctx, warehouse, actor, memberCode: 'M01', mode: 'export', sftpRoot, dropStore, signingKey });
@@ -131,6 +135,16 @@ export async function offboardMember(
   }
   if (options.mode === 'export' && !options.signingKey) {
     throw new AppError('internal', 'offboarding with an export needs the platform signing key');
+  }
+  const earlier = await uncertifiedOffboarding(ctx, memberCode);
+  if (options.mode === 'export' && !earlier.exported && (await deletionDue(ctx, memberCode))) {
+    // A --delete-only run (or one that died in it) reached the deletion: an export now
+    // would return an empty set and certify it as the member's data.
+    throw new AppError(
+      'conflict',
+      `member ${memberCode}'s data was already deleted by an earlier offboarding run without an export: nothing is left to return; finish with --delete-only`,
+      { retry: false },
+    );
   }
   // The recipient key is checked before anything changes: a member without one cannot get its export.
   const recipientKey =
@@ -148,13 +162,28 @@ export async function offboardMember(
     );
   }
 
-  // A run that died after its export already gave the member its data: that export
-  // stands (its files are in `reports/`, its event in the chain), none is made again —
-  // the data may be deleted by now, and the same file names are taken.
+  // Files of a run that died between writing its export and recording it: no event
+  // claims them, they go; this run's export (if any) takes new names.
+  await removeUnrecordedOffboardingExports({
+    ctx,
+    actor: options.actor,
+    memberCode,
+    sftpRoot: options.sftpRoot,
+    recorded: earlier.exportedFileNames,
+  });
+  // A run that died after its export was recorded already gave the member its data: that
+  // export stands (its files are in `reports/`, its event in the chain), none is made
+  // again — the data may be deleted by now.
   const exported =
-    (await uncertifiedOffboarding(ctx, memberCode)).exported ??
+    earlier.exported ??
     (recipientKey && options.signingKey
-      ? await exportToMember(options, member.id, recipientKey, options.signingKey, startedAt)
+      ? await writeOffboardingExport(
+          options,
+          member.id,
+          recipientKey,
+          options.signingKey,
+          startedAt,
+        )
       : null);
 
   const canaries = await sampleMemberCanaries(warehouse, memberCode, CANARIES_PER_KIND);
@@ -252,7 +281,7 @@ export async function offboardMember(
   return certificate;
 }
 
-type TOffboardingExport = NonNullable<TOffboardingCertificate['export']>;
+export type TOffboardingExport = NonNullable<TOffboardingCertificate['export']>;
 type TDeletionCounts = Omit<TOffboardingCertificate['deleted'], 'dropFiles'>;
 const DELETION_COUNTS = [
   'records',
@@ -270,7 +299,8 @@ const DELETION_COUNTS = [
  * them if none) recorded: their `member.data_deleted` (reason `offboarding`) and
  * their latest `member.data_exported`, and the drop files their `file.purged`
  * (`drop_store`, reason `offboarding`) removed. More than one run when a run died
- * before its certificate.
+ * before its certificate. And the file names every `member.data_exported` of the
+ * member names, certified or not.
  */
 async function uncertifiedOffboarding(
   ctx: ControlContext,
@@ -279,7 +309,9 @@ async function uncertifiedOffboarding(
   deletions: TAuditEvent[];
   dropFilesRemoved: number;
   exported: TOffboardingExport | null;
+  exportedFileNames: Set<string>;
 }> {
+  const exportedFileNames = new Set<string>();
   let deletions: TAuditEvent[] = [];
   let dropFilesRemoved = 0;
   let exported: TOffboardingExport | null = null;
@@ -302,13 +334,19 @@ async function uncertifiedOffboarding(
       } else if (event.action === 'member.data_exported') {
         const { recipientKeyFingerprint, signerFingerprint, files } = event.details;
         exported = { recipientKeyFingerprint, signerFingerprint, files } as TOffboardingExport;
+        for (const file of exported.files) exportedFileNames.add(file.fileName);
       } else if (event.details.reason === 'offboarding') {
         deletions.push(event);
       }
     }
     cursor = page.nextCursor ?? undefined;
   } while (cursor);
-  return { deletions, dropFilesRemoved, exported };
+  return { deletions, dropFilesRemoved, exported, exportedFileNames };
+}
+
+/** Whether the member's offboarding reached its deletion (`markMemberDataDeletionDue`). */
+async function deletionDue(ctx: ControlContext, memberCode: string): Promise<boolean> {
+  return (await listMemberDataDeletionsDue(ctx)).some((member) => member.code === memberCode);
 }
 
 /** Pure: the counts of `member.data_deleted` events added up. */
@@ -318,59 +356,6 @@ function sumDeletions(deletions: TAuditEvent[]): TDeletionCounts {
     for (const key of DELETION_COUNTS) sum[key] += Number(details[key] ?? 0);
   }
   return sum;
-}
-
-/**
- * Writes the member's data, encrypted to its key and signed, into its `reports/`,
- * then records `member.data_exported` (file names, sizes, hashes, row counts): the
- * data has left the pool, whatever happens to the run after.
- */
-async function exportToMember(
-  options: OffboardMemberOptions,
-  memberId: string,
-  recipientKey: TOrganisationKey,
-  signingKey: TDecryptionKeyInput,
-  now: Date,
-): Promise<TOffboardingExport> {
-  const data = await exportMemberData(options.warehouse, options.memberCode);
-  const date = now.toISOString().slice(0, 10).replaceAll('-', '');
-  const directory = path.join(options.sftpRoot, options.memberCode, 'reports');
-  const files: TOffboardingExportFile[] = [];
-  let fingerprints = { recipient: '', signer: '' };
-  for (const [kind, csv, rows] of [
-    ['customers', data.customersCsv, data.records],
-    ['transactions', data.transactionsCsv, data.transactions],
-  ] as const) {
-    const fileName = `offboarding-${date}-${kind}.csv.gpg`;
-    const encrypted = await encryptAndSign({
-      data: Buffer.from(csv, 'utf8'),
-      recipientArmoredPublicKey: recipientKey.publicKey,
-      signingArmoredPrivateKey: signingKey.armoredPrivateKey,
-      passphrase: signingKey.passphrase,
-      fileName: fileName.replace(/\.gpg$/, ''),
-      now,
-    });
-    const written = await writeOutboxFile({ directory, fileName, data: encrypted.message });
-    files.push({ fileName, sizeBytes: written.sizeBytes, sha256: written.sha256, rows });
-    fingerprints = {
-      recipient: encrypted.recipientFingerprint,
-      signer: encrypted.signerFingerprint,
-    };
-  }
-  const exported = {
-    recipientKeyFingerprint: fingerprints.recipient,
-    signerFingerprint: fingerprints.signer,
-    files,
-  };
-  await appendAuditEvent(options.ctx.db, options.ctx.clock, {
-    action: 'member.data_exported',
-    actor: options.actor,
-    objectType: 'organisation',
-    objectId: memberId,
-    organisationCode: options.memberCode,
-    details: { reason: 'offboarding', ...exported },
-  });
-  return exported;
 }
 
 /** The member's newest PGP key that is neither revoked nor expired at `now`. */

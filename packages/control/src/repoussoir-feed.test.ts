@@ -46,6 +46,20 @@ describe.each(testControlDbKinds())('repoussoir feed on %s', (kind) => {
     }
   };
 
+  it('reads every column of the entries through the committed view (a column added later must recreate it)', async () => {
+    // The view is `SELECT e.*`, expanded when it was created: a column added to
+    // repoussoir_entries afterwards is missing from it until a migration recreates it.
+    const columns = async (relation: string) =>
+      (
+        await sql<{ column_name: string }>`
+          SELECT column_name FROM information_schema.columns
+          WHERE table_name = ${relation} ORDER BY column_name`.execute(ctx.db)
+      ).rows.map((row) => row.column_name);
+    const entries = await columns('repoussoir_entries');
+    expect(entries.length).toBeGreaterThan(0);
+    expect(await columns('repoussoir_committed_entries')).toEqual(entries);
+  });
+
   it('counts versions from 0 and gives each committed change the next one', async () => {
     const start = await readRepoussoirHead(ctx);
     expect(start).toEqual({ epoch: expect.stringMatching(/^[0-9a-f-]{36}$/), version: 0 });

@@ -23,6 +23,8 @@ export async function up(db: Kysely<unknown>): Promise<void> {
   await sql`ALTER TABLE repoussoir_state ADD COLUMN applying_at timestamptz`.execute(db);
   await sql`ALTER TABLE repoussoir_state ADD CONSTRAINT repoussoir_state_applying CHECK (
     (applying_import_id IS NULL) = (applying_at IS NULL))`.execute(db);
+  // `e.*` is expanded now: a later migration adding a column to repoussoir_entries must
+  // recreate this view (repoussoir-feed.test.ts compares their columns).
   await sql`
     CREATE VIEW repoussoir_committed_entries AS
     SELECT e.* FROM repoussoir_entries e

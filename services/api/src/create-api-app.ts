@@ -116,9 +116,13 @@ export function createApiApp(deps: ApiDeps): Express {
   // and authorised (mountApiRoute), so a refused request is never buffered or parsed.
 
   // The jobs of the same process (`alliage serve`) share `deps.control` and keep waiting.
-  const control = {
+  // The alert policy is read through, so the API raises alerts as the context says now.
+  const control: ControlContext = {
     ...deps.control,
     repoussoirMaxWaitMs: deps.repoussoirMaxWaitMs ?? API_REPOUSSOIR_MAX_WAIT_MS,
+    get alerts() {
+      return deps.control.alerts;
+    },
   };
   const router = express.Router();
   for (const route of routes) mountApiRoute(router, route, { ...deps, control }, routes);

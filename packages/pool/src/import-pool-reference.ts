@@ -34,6 +34,7 @@ export async function importPoolReference(options: {
     const imported = await options.warehouse.withWriter((connection) =>
       importReferenceTable({
         connection,
+        warehouse: options.warehouse,
         name: options.name,
         filePath: file,
         keyColumn: options.keyColumn,

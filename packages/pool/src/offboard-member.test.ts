@@ -78,6 +78,7 @@ describe.skipIf(!hasGpg).each(testControlDbKinds())('offboardMember (%s)', (kind
         ['M03', 'automobile'],
         ['M04', 'automobile'],
         ['M05', 'automobile'],
+        ['M06', 'automobile'],
       ]),
       repoussoir: repoussoirFeed(ctx),
       hmacSecret: 'test-only-hmac-secret-0123456789abcdef',
@@ -468,6 +469,37 @@ describe.skipIf(!hasGpg).each(testControlDbKinds())('offboardMember (%s)', (kind
       .trimEnd()
       .split('\n');
     expect(customers).toHaveLength(1 + ONLY_M04);
+    expect((await verifyAuditChain(ctx)).ok).toBe(true);
+  }, 120_000);
+
+  it('deletes nothing once this process no longer owns the pool, and a re-run by the owner deletes', async () => {
+    const ONLY_M06 = 6;
+    await addMemberWithData('M06', ONLY_M06);
+    const deleteOnly = { ...exportOptions('M06'), mode: 'delete_only' as const, signingKey: null };
+    // The lease was taken over while the offboarding ran (openPool's confirmOwnership throws).
+    const owned = warehouse.confirmOwnership;
+    const lost = new Error('the pool lease was lost');
+    warehouse.confirmOwnership = async () => {
+      throw lost;
+    };
+    try {
+      await expect(offboardMember(deleteOnly)).rejects.toBe(lost);
+    } finally {
+      warehouse.confirmOwnership = owned;
+    }
+    // This copy of the pool keeps the member's data, and no deletion is counted.
+    expect(await query("SELECT count(*) FROM member_records WHERE member_code = 'M06'")).toEqual([
+      [BigInt(ONLY_M06)],
+    ]);
+    expect(await query('SELECT count(*) FROM audit_outbox')).toEqual([[0n]]);
+    expect(await eventsOf('M06', 'member.data_deleted')).toEqual([]);
+    expect(await eventsOf('M06', 'member.offboarded')).toEqual([]);
+
+    const certificate = await offboardMember(deleteOnly);
+    expect(certificate.deleted.records).toBe(ONLY_M06);
+    expect(await query("SELECT count(*) FROM member_records WHERE member_code = 'M06'")).toEqual([
+      [0n],
+    ]);
     expect((await verifyAuditChain(ctx)).ok).toBe(true);
   }, 120_000);
 

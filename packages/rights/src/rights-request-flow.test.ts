@@ -527,6 +527,51 @@ describe.skipIf(!hasGpg).each(testControlDbKinds())('rights requests (%s)', (kin
     expect((await verifyAuditChain(ctx)).ok).toBe(true);
   });
 
+  it('commits no erasure once this process no longer owns the pool, and a retry by the owner erases', async () => {
+    const kept =
+      'X7,M,Ugo,GARDE,,,9 rue Neuve,,33000,BORDEAUX,FR,ugo.garde@exemple.test,,,1992-04-04,1,0,0,2026-02-01';
+    expect((await load('M02', [...M02_LINES, kept])).outcome).toBe('loaded');
+    const request = await createRightsRequest(deps, OPERATOR, {
+      type: 'erasure',
+      identity: { email: 'ugo.garde@exemple.test' },
+      verification: 'email reply',
+    });
+    const m02Admin: TActor = { ...M01_ADMIN, ref: 'principal:m02-admin', organisationCode: 'M02' };
+    // The lease was taken over while the erasure ran (openPool's confirmOwnership throws).
+    const owned = warehouse.confirmOwnership;
+    const lost = new Error('the pool lease was lost');
+    warehouse.confirmOwnership = async () => {
+      throw lost;
+    };
+    try {
+      await expect(
+        confirmRightsErasure(deps, m02Admin, { memberCode: 'M02', requestId: request.id }),
+      ).rejects.toBeDefined();
+    } finally {
+      warehouse.confirmOwnership = owned;
+    }
+    // Nothing of the erasure reached this copy of the pool: not the deletion, not its counts.
+    expect(await query(`SELECT customer_id FROM member_records WHERE customer_id = 'X7'`)).toEqual([
+      { customer_id: 'X7' },
+    ]);
+    expect(await query('SELECT count(*)::INTEGER AS n FROM audit_outbox')).toEqual([{ n: 0 }]);
+    const steps = async () =>
+      (await listAuditEvents(ctx, { objectId: request.id, limit: 50 })).events.map(
+        (event) => event.details,
+      );
+    expect((await steps()).filter((details) => details.step === 'pool_erased')).toEqual([]);
+    expect(await steps()).toContainEqual(
+      expect.objectContaining({ step: 'erasure_failed', failedStep: 'pool' }),
+    );
+
+    const retried = await retryRightsRequest(deps, OPERATOR, request.id);
+    expect(retried.items.map((item) => item.status)).toEqual(['erasure_confirmed']);
+    expect(await query(`SELECT customer_id FROM member_records WHERE customer_id = 'X7'`)).toEqual(
+      [],
+    );
+    expect((await verifyAuditChain(ctx)).ok).toBe(true);
+  });
+
   it('tracks deadlines, extensions (two months at most) and overdue requests on the clock', async () => {
     now = new Date('2027-01-31T09:00:00Z');
     const request = await createRightsRequest(deps, OPERATOR, {

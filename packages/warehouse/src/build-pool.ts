@@ -9,6 +9,7 @@ import {
   type TSuppressedCounts,
 } from './purge-suppressed-customers.ts';
 import { refreshPool, type TPoolChanges } from './refresh-pool.ts';
+import { runPoolTransaction } from './run-pool-transaction.ts';
 
 export interface BuildPoolOptions {
   warehouse: TWarehouse;
@@ -52,45 +53,41 @@ export async function buildPool(
 ): Promise<TPoolChanges & { durationMs: number; suppressed: TSuppressedCounts }> {
   return options.warehouse.withWriter(async (connection) => {
     const started = performance.now();
-    await connection.run('BEGIN TRANSACTION');
     try {
-      await connection.run(
-        'CREATE OR REPLACE TEMP TABLE sp_changed (record_id BIGINT, person_id BIGINT)',
-      );
-      const suppressed = await purgeSuppressedCustomers(connection, {
-        hmacSecret: options.suppressions.hmacSecret,
-        suppressions: options.suppressions.members,
-        changedRecordsTable: 'sp_changed',
-      });
-      if (suppressed.records + suppressed.heldRecords + suppressed.transactions > 0) {
-        await markPoolRewriteDue(connection, 'suppressed_customers', options.now);
-      }
-      const changes = await refreshPool({
-        connection,
-        retentionMonthsByMember: options.retentionMonthsByMember,
-        changedRecordsTable: 'sp_changed',
-        full: options.full,
-        memberSectors: options.memberSectors,
-        repoussoir: options.repoussoir,
-        today: options.now.toISOString().slice(0, 10),
-        now: options.now,
-      });
-      if (options.auditEvents) {
-        await writeAuditOutbox(
-          connection,
-          options.auditEvents({ ...changes, suppressed }),
-          options.now,
+      const built = await runPoolTransaction(options.warehouse, connection, async () => {
+        await connection.run(
+          'CREATE OR REPLACE TEMP TABLE sp_changed (record_id BIGINT, person_id BIGINT)',
         );
-      }
-      // A process that lost the pool to another one (openPool's lease) commits nothing.
-      await options.warehouse.confirmOwnership();
-      await connection.run('COMMIT');
+        const suppressed = await purgeSuppressedCustomers(connection, {
+          hmacSecret: options.suppressions.hmacSecret,
+          suppressions: options.suppressions.members,
+          changedRecordsTable: 'sp_changed',
+        });
+        if (suppressed.records + suppressed.heldRecords + suppressed.transactions > 0) {
+          await markPoolRewriteDue(connection, 'suppressed_customers', options.now);
+        }
+        const changes = await refreshPool({
+          connection,
+          retentionMonthsByMember: options.retentionMonthsByMember,
+          changedRecordsTable: 'sp_changed',
+          full: options.full,
+          memberSectors: options.memberSectors,
+          repoussoir: options.repoussoir,
+          today: options.now.toISOString().slice(0, 10),
+          now: options.now,
+        });
+        if (options.auditEvents) {
+          await writeAuditOutbox(
+            connection,
+            options.auditEvents({ ...changes, suppressed }),
+            options.now,
+          );
+        }
+        return { ...changes, suppressed };
+      });
       // FORCE waits for readers' running transactions (a plain CHECKPOINT fails on them).
       if (options.full) await connection.run('FORCE CHECKPOINT pool');
-      return { ...changes, suppressed, durationMs: Math.round(performance.now() - started) };
-    } catch (error) {
-      await connection.run('ROLLBACK').catch(() => undefined);
-      throw error;
+      return { ...built, durationMs: Math.round(performance.now() - started) };
     } finally {
       // The suppressed customers' IDs and record IDs do not outlive the build.
       await dropStageTables(connection, ['sp'], [], ['temp']);

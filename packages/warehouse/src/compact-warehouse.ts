@@ -28,7 +28,9 @@ export interface TWarehouseCompaction {
  * search of an unencrypted file; later checkpoints compress again as usual.
  * The old file's disk blocks are released to the filesystem, not wiped: an
  * encrypted pool or an encrypted volume covers that. The new file's
- * `pool_rewrite_due` is empty (`markPoolRewriteDue`, `rewritePoolFileIfDue`).
+ * `pool_rewrite_due` is empty (`markPoolRewriteDue`, `rewritePoolFileIfDue`). The swap
+ * happens only once the warehouse confirms this process still owns the pool
+ * (`confirmOwnership`); otherwise the new file is removed and the old one stays.
  *
  * @example
  * const { sha256 } = await compactWarehouse(warehouse);
@@ -83,6 +85,13 @@ export async function compactWarehouse(warehouse: TWarehouse): Promise<TWarehous
       );
     }
 
+    // A process that lost the pool to another one (openPool's lease) swaps nothing in.
+    try {
+      await warehouse.confirmOwnership();
+    } catch (error) {
+      await removeFile(fresh);
+      throw error;
+    }
     // The swap: the old file must be detached before it is replaced under DuckDB's feet.
     await connection.run('USE stage');
     try {

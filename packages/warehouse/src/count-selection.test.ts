@@ -109,6 +109,7 @@ describe('countSelection: criteria', () => {
     await warehouse.withWriter((connection) =>
       importReferenceTable({
         connection,
+        warehouse,
         name: 'income',
         filePath,
         keyColumn: 'CODGEO',

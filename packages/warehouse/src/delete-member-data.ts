@@ -4,6 +4,7 @@ import { markPoolRewriteDue } from './mark-pool-rewrite-due.ts';
 import type { TWarehouse } from './open-warehouse.ts';
 import { type TPoolAuditEvent, writeAuditOutbox } from './pool-audit-outbox.ts';
 import { refreshPool, type TPoolChanges } from './refresh-pool.ts';
+import { runPoolTransaction } from './run-pool-transaction.ts';
 
 /** Every pool table holding rows of a member (member_code): what deleting its data empties. */
 export const MEMBER_DATA_TABLES = [
@@ -77,72 +78,71 @@ export async function deleteMemberData(
   return options.warehouse.withWriter(async (connection) => {
     const count = async (sql: string, params: string[] = [member]): Promise<number> =>
       Number((await connection.runAndReadAll(sql, params)).getRowsJS()[0]?.[0] ?? 0);
-    await connection.run('BEGIN TRANSACTION');
     try {
-      const personsBefore = await count('SELECT count(*) FROM persons', []);
-      const householdsBefore = await count('SELECT count(*) FROM households', []);
-      await connection.run(
-        'CREATE OR REPLACE TEMP TABLE off_changed (record_id BIGINT, person_id BIGINT)',
-      );
-      await connection.run(
-        'INSERT INTO off_changed SELECT record_id, person_id FROM member_records WHERE member_code = $1',
-        [member],
-      );
-      // Nobody's records change but the member's: segments follow the persons resolution touches.
-      await connection.run(
-        'CREATE OR REPLACE TEMP TABLE off_affected (member_code VARCHAR, customer_id VARCHAR)',
-      );
-      const records = await count('SELECT count(*) FROM off_changed', []);
-      const heldRecords = await count('SELECT count(*) FROM held_records WHERE member_code = $1');
-      const transactions = await count('SELECT count(*) FROM transactions WHERE member_code = $1');
-      const loadedDrops = await count('SELECT count(*) FROM loaded_drops WHERE member_code = $1');
-      const supplierRows = await count(
-        'SELECT count(*) FROM delivered_person_suppliers WHERE member_code = $1',
-      );
-      for (const table of MEMBER_DATA_TABLES) {
-        await connection.run(`DELETE FROM ${table} WHERE member_code = $1`, [member]);
-      }
-      // The caller rewrites the file next; should that fail, the next daily pass does.
-      if (records + heldRecords + transactions > 0) {
-        await markPoolRewriteDue(connection, 'offboarding', options.now);
-      }
-      const changes = await refreshPool({
-        connection,
-        // No member's activity changes: no retention purge mixed into this deletion.
-        retentionMonthsByMember: new Map(),
-        changedRecordsTable: 'off_changed',
-        affectedCustomersTable: 'off_affected',
-        memberSectors: options.memberSectors,
-        repoussoir: options.repoussoir,
-        today: options.now.toISOString().slice(0, 10),
-        now: options.now,
+      return await runPoolTransaction(options.warehouse, connection, async () => {
+        const personsBefore = await count('SELECT count(*) FROM persons', []);
+        const householdsBefore = await count('SELECT count(*) FROM households', []);
+        await connection.run(
+          'CREATE OR REPLACE TEMP TABLE off_changed (record_id BIGINT, person_id BIGINT)',
+        );
+        await connection.run(
+          'INSERT INTO off_changed SELECT record_id, person_id FROM member_records WHERE member_code = $1',
+          [member],
+        );
+        // Nobody's records change but the member's: segments follow the persons resolution touches.
+        await connection.run(
+          'CREATE OR REPLACE TEMP TABLE off_affected (member_code VARCHAR, customer_id VARCHAR)',
+        );
+        const records = await count('SELECT count(*) FROM off_changed', []);
+        const heldRecords = await count('SELECT count(*) FROM held_records WHERE member_code = $1');
+        const transactions = await count(
+          'SELECT count(*) FROM transactions WHERE member_code = $1',
+        );
+        const loadedDrops = await count('SELECT count(*) FROM loaded_drops WHERE member_code = $1');
+        const supplierRows = await count(
+          'SELECT count(*) FROM delivered_person_suppliers WHERE member_code = $1',
+        );
+        for (const table of MEMBER_DATA_TABLES) {
+          await connection.run(`DELETE FROM ${table} WHERE member_code = $1`, [member]);
+        }
+        // The caller rewrites the file next; should that fail, the next daily pass does.
+        if (records + heldRecords + transactions > 0) {
+          await markPoolRewriteDue(connection, 'offboarding', options.now);
+        }
+        const changes = await refreshPool({
+          connection,
+          // No member's activity changes: no retention purge mixed into this deletion.
+          retentionMonthsByMember: new Map(),
+          changedRecordsTable: 'off_changed',
+          affectedCustomersTable: 'off_affected',
+          memberSectors: options.memberSectors,
+          repoussoir: options.repoussoir,
+          today: options.now.toISOString().slice(0, 10),
+          now: options.now,
+        });
+        const personsAfter = await count('SELECT count(*) FROM persons', []);
+        const householdsAfter = await count('SELECT count(*) FROM households', []);
+        const deletion: TMemberDataDeletion = {
+          records,
+          heldRecords,
+          transactions,
+          loadedDrops,
+          personsRemoved: changes.identities.personsGone,
+          householdsRemoved: changes.households.householdsGone,
+          // The refresh forgot the deliveries of the persons that are gone.
+          deliveredPersonsRows: changes.deliveredPersonsRows,
+          deliverySupplierRows: supplierRows + changes.deliverySupplierRows,
+          personsBefore,
+          personsAfter,
+          householdsBefore,
+          householdsAfter,
+          changes,
+        };
+        if (options.auditEvents) {
+          await writeAuditOutbox(connection, options.auditEvents(deletion), options.now);
+        }
+        return deletion;
       });
-      const personsAfter = await count('SELECT count(*) FROM persons', []);
-      const householdsAfter = await count('SELECT count(*) FROM households', []);
-      const deletion: TMemberDataDeletion = {
-        records,
-        heldRecords,
-        transactions,
-        loadedDrops,
-        personsRemoved: changes.identities.personsGone,
-        householdsRemoved: changes.households.householdsGone,
-        // The refresh forgot the deliveries of the persons that are gone.
-        deliveredPersonsRows: changes.deliveredPersonsRows,
-        deliverySupplierRows: supplierRows + changes.deliverySupplierRows,
-        personsBefore,
-        personsAfter,
-        householdsBefore,
-        householdsAfter,
-        changes,
-      };
-      if (options.auditEvents) {
-        await writeAuditOutbox(connection, options.auditEvents(deletion), options.now);
-      }
-      await connection.run('COMMIT');
-      return deletion;
-    } catch (error) {
-      await connection.run('ROLLBACK').catch(() => undefined);
-      throw error;
     } finally {
       await dropStageTables(connection, ['off']);
     }

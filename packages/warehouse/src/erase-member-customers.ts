@@ -6,6 +6,7 @@ import { markPoolRewriteDue } from './mark-pool-rewrite-due.ts';
 import type { TWarehouse } from './open-warehouse.ts';
 import { type TPoolAuditEvent, writeAuditOutbox } from './pool-audit-outbox.ts';
 import { refreshPool, type TPoolChanges } from './refresh-pool.ts';
+import { runPoolTransaction } from './run-pool-transaction.ts';
 
 export interface EraseMemberCustomersOptions {
   warehouse: TWarehouse;
@@ -48,52 +49,50 @@ export async function eraseMemberCustomers(
   options: EraseMemberCustomersOptions,
 ): Promise<TErasureCounts> {
   const member = options.memberCode;
-  return options.warehouse.withWriter(async (connection) => {
-    await connection.run('BEGIN TRANSACTION');
+  const { warehouse } = options;
+  return warehouse.withWriter(async (connection) => {
     try {
-      await connection.run(
-        'CREATE OR REPLACE TEMP TABLE er_customers (member_code VARCHAR, customer_id VARCHAR)',
-      );
-      await appendRows(connection, 'er_customers', options.customerIds.length, (index) => [
-        member,
-        options.customerIds[index] as string,
-      ]);
-      // Identity resolution starts from the removed records and their former persons.
-      await connection.run(
-        'CREATE OR REPLACE TEMP TABLE er_changed (record_id BIGINT, person_id BIGINT)',
-      );
-      await connection.run(
-        'CREATE OR REPLACE TEMP TABLE er_affected AS SELECT DISTINCT member_code, customer_id FROM er_customers',
-      );
-      const { records, heldRecords, transactions } = await deleteCustomerData(connection, {
-        customersTable: 'er_customers',
-        changedRecordsTable: 'er_changed',
+      return await runPoolTransaction(warehouse, connection, async () => {
+        await connection.run(
+          'CREATE OR REPLACE TEMP TABLE er_customers (member_code VARCHAR, customer_id VARCHAR)',
+        );
+        await appendRows(connection, 'er_customers', options.customerIds.length, (index) => [
+          member,
+          options.customerIds[index] as string,
+        ]);
+        // Identity resolution starts from the removed records and their former persons.
+        await connection.run(
+          'CREATE OR REPLACE TEMP TABLE er_changed (record_id BIGINT, person_id BIGINT)',
+        );
+        await connection.run(
+          'CREATE OR REPLACE TEMP TABLE er_affected AS SELECT DISTINCT member_code, customer_id FROM er_customers',
+        );
+        const { records, heldRecords, transactions } = await deleteCustomerData(connection, {
+          customersTable: 'er_customers',
+          changedRecordsTable: 'er_changed',
+        });
+        // The caller rewrites the file next; should that fail, the next daily pass does.
+        if (records + heldRecords + transactions > 0) {
+          await markPoolRewriteDue(connection, 'erasure', options.now);
+        }
+        const today = options.now.toISOString().slice(0, 10);
+        const pool = await refreshPool({
+          connection,
+          // Activity rows were deleted with the records: no retention pass is needed.
+          retentionMonthsByMember: new Map(),
+          changedRecordsTable: 'er_changed',
+          affectedCustomersTable: 'er_affected',
+          memberSectors: options.memberSectors,
+          repoussoir: options.repoussoir,
+          today,
+          now: options.now,
+        });
+        const counts = { records, heldRecords, transactions, pool };
+        if (options.auditEvents) {
+          await writeAuditOutbox(connection, options.auditEvents(counts), options.now);
+        }
+        return counts;
       });
-      // The caller rewrites the file next; should that fail, the next daily pass does.
-      if (records + heldRecords + transactions > 0) {
-        await markPoolRewriteDue(connection, 'erasure', options.now);
-      }
-      const today = options.now.toISOString().slice(0, 10);
-      const pool = await refreshPool({
-        connection,
-        // Activity rows were deleted with the records: no retention pass is needed.
-        retentionMonthsByMember: new Map(),
-        changedRecordsTable: 'er_changed',
-        affectedCustomersTable: 'er_affected',
-        memberSectors: options.memberSectors,
-        repoussoir: options.repoussoir,
-        today,
-        now: options.now,
-      });
-      const counts = { records, heldRecords, transactions, pool };
-      if (options.auditEvents) {
-        await writeAuditOutbox(connection, options.auditEvents(counts), options.now);
-      }
-      await connection.run('COMMIT');
-      return counts;
-    } catch (error) {
-      await connection.run('ROLLBACK').catch(() => undefined);
-      throw error;
     } finally {
       // The erased customer IDs and their record IDs do not outlive the erasure.
       await dropStageTables(connection, ['er']);

@@ -3,6 +3,7 @@ import { BIGINT, LIST, listValue, VARCHAR } from '@duckdb/node-api';
 import { deleteDeliveryRows } from './forget-delivered-persons.ts';
 import type { TWarehouse } from './open-warehouse.ts';
 import { readReferenceTables } from './read-reference-tables.ts';
+import { runPoolTransaction } from './run-pool-transaction.ts';
 import { sectorProfileSql } from './sector-profile-sql.ts';
 import { sectorMembersOf } from './selection-criteria-sql.ts';
 import type { TCompiledSelection, TSelectionScope } from './selection-scope.ts';
@@ -160,8 +161,7 @@ export async function extractSelection(
       scope.referenceTables = await readReferenceTables(connection);
     }
     const { sql, params, types } = compileSelectionExtract(input.criteria, scope, input);
-    await connection.run('BEGIN TRANSACTION');
-    try {
+    return runPoolTransaction(warehouse, connection, async () => {
       // A retried attempt of this delivery starts clean: the persons a failed attempt
       // recorded were never delivered, and must neither be excluded from this draw
       // (excludeDeliveredWithinDays) nor stay recorded as delivered.
@@ -198,12 +198,8 @@ export async function extractSelection(
         },
         { persons: LIST(BIGINT), members: LIST(VARCHAR) },
       );
-      await connection.run('COMMIT');
       return { persons, memberUsage: usageOf(persons) };
-    } catch (error) {
-      await connection.run('ROLLBACK');
-      throw error;
-    }
+    });
   });
 }
 

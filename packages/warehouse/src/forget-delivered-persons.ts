@@ -1,5 +1,6 @@
 import type { DuckDBConnection } from '@duckdb/node-api';
 import type { TWarehouse } from './open-warehouse.ts';
+import { runPoolTransaction } from './run-pool-transaction.ts';
 
 /**
  * Deletes what the pool recorded of one delivery (its delivered persons and their
@@ -37,15 +38,7 @@ export async function forgetDeliveredPersons(
   warehouse: TWarehouse,
   deliveryId: string,
 ): Promise<number> {
-  return warehouse.withWriter(async (connection) => {
-    await connection.run('BEGIN TRANSACTION');
-    try {
-      const removed = await deleteDeliveryRows(connection, deliveryId);
-      await connection.run('COMMIT');
-      return removed;
-    } catch (error) {
-      await connection.run('ROLLBACK').catch(() => undefined);
-      throw error;
-    }
-  });
+  return warehouse.withWriter((connection) =>
+    runPoolTransaction(warehouse, connection, () => deleteDeliveryRows(connection, deliveryId)),
+  );
 }

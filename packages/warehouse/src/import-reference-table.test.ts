@@ -27,7 +27,7 @@ describe('importReferenceTable', () => {
 
   function importFile(filePath: string, name = 'income', keyColumn = 'CODGEO') {
     return warehouse.withWriter((connection) =>
-      importReferenceTable({ connection, name, filePath, keyColumn, now: NOW }),
+      importReferenceTable({ connection, warehouse, name, filePath, keyColumn, now: NOW }),
     );
   }
 
@@ -203,6 +203,7 @@ describe('importReferenceTable', () => {
       const error = await rejection(
         importReferenceTable({
           connection,
+          warehouse,
           name: 'sound',
           filePath,
           keyColumn: 'CODGEO',

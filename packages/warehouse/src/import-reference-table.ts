@@ -5,10 +5,15 @@ import path from 'node:path';
 import { AppError } from '@alliage/domain';
 import type { DuckDBConnection } from '@duckdb/node-api';
 import { classifyReadCsvFailure } from './classify-read-csv-failure.ts';
+import type { TWarehouse } from './open-warehouse.ts';
+import { runPoolTransaction } from './run-pool-transaction.ts';
 import { sqlIdentifier, sqlString } from './sql-literal.ts';
 
 export interface ImportReferenceTableOptions {
+  /** The pool's writer connection (inside `withWriter`). */
   connection: DuckDBConnection;
+  /** The warehouse whose writer that is: it confirms its ownership before the import commits. */
+  warehouse: Pick<TWarehouse, 'confirmOwnership'>;
   /** Short name; the table is stored as `ref_<name>`. */
   name: string;
   /** A public, non-personal CSV keyed by commune INSEE code (e.g. INSEE income by commune). */
@@ -54,7 +59,7 @@ function invalid(message: string): AppError {
  * registration are written in one transaction of its own: call it outside one.
  *
  * @example
- * await importReferenceTable({ connection, name: 'income', filePath: 'filo2021.csv', keyColumn: 'CODGEO', now: new Date() });
+ * await importReferenceTable({ connection, warehouse, name: 'income', filePath: 'filo2021.csv', keyColumn: 'CODGEO', now: new Date() });
  */
 export async function importReferenceTable(
   options: ImportReferenceTableOptions,
@@ -131,8 +136,7 @@ async function replaceReferenceTable(
 ): Promise<TReferenceTableImport> {
   const { name, key } = options;
   const table = `ref_${name}`;
-  await connection.run('BEGIN TRANSACTION');
-  try {
+  return runPoolTransaction(options.warehouse, connection, async () => {
     await connection.run(`DROP TABLE IF EXISTS ${sqlIdentifier(table)}`);
     await connection.run(
       `CREATE TABLE ${sqlIdentifier(table)} AS
@@ -162,12 +166,8 @@ async function replaceReferenceTable(
         options.now.toISOString(),
       ],
     );
-    await connection.run('COMMIT');
     return { name, rows, columns };
-  } catch (error) {
-    await connection.run('ROLLBACK');
-    throw error;
-  }
+  });
 }
 
 async function validateKeys(connection: DuckDBConnection, key: string): Promise<void> {

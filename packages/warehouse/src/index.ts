@@ -73,6 +73,7 @@ export { refreshSegments } from './refresh-segments.ts';
 export type { TIdentityChanges } from './resolve-identities.ts';
 export type { TPoolRewrite } from './rewrite-pool-file-if-due.ts';
 export { rewritePoolFileIfDue } from './rewrite-pool-file-if-due.ts';
+export { runPoolTransaction } from './run-pool-transaction.ts';
 export type { TMemberCanaries } from './sample-member-canaries.ts';
 export { sampleMemberCanaries } from './sample-member-canaries.ts';
 export { segmentValueSql } from './segment-sql.ts';

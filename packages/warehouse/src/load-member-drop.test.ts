@@ -1,12 +1,17 @@
 import { createHmac } from 'node:crypto';
+import { readdirSync, statSync } from 'node:fs';
+import path from 'node:path';
 import { Readable } from 'node:stream';
 import { DEFAULT_DIALECT_PROFILE } from '@alliage/domain';
 import { repoussoirKey } from '@alliage/normalize';
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
+import { compactWarehouse } from './compact-warehouse.ts';
 import { deleteMemberData } from './delete-member-data.ts';
 import { eraseMemberCustomers } from './erase-member-customers.ts';
+import { forgetDeliveredPersons } from './forget-delivered-persons.ts';
 import { loadMemberDrop } from './load-member-drop.ts';
 import type { TWarehouse } from './open-warehouse.ts';
+import { syncRepoussoirHashes } from './sync-repoussoir-hashes.ts';
 import { createTestWarehouse, fixedRepoussoirFeed } from './testing/index.ts';
 
 const CUSTOMER_HEADER =
@@ -139,6 +144,52 @@ describe('loadMemberDrop', () => {
     expect(await query(warehouse, 'SELECT count(*)::INTEGER AS n FROM loaded_drops')).toEqual([
       { n: 0 },
     ]);
+  });
+
+  it('commits no erasure, member deletion, repoussoir catch-up, forgotten delivery nor rewrite once the pool is lost', async () => {
+    const line =
+      'C1,M,Jean,DUPONT,,,12 avenue Victor Hugo,,75016,PARIS,FR,jean.dupont@exemple.fr,,,1970-03-12,1,1,0,2025-01-10';
+    await load(warehouse, 'M01', 'customers', [line]);
+    await warehouse.withWriter((connection) =>
+      connection.run(
+        "INSERT INTO delivered_persons SELECT 'C01', 'dlv-1', person_id, DATE '2026-11-01' FROM persons",
+      ),
+    );
+    const snapshot = () =>
+      query(
+        warehouse,
+        `SELECT (SELECT count(*) FROM member_records)::INTEGER AS records,
+                (SELECT count(*) FROM delivered_persons)::INTEGER AS delivered,
+                (SELECT max(fingerprint) FROM repoussoir_sync) AS fingerprint,
+                (SELECT count(*) FROM audit_outbox)::INTEGER AS outbox`,
+      );
+    const before = await snapshot();
+    const fileBefore = statSync(warehouse.databasePath).ino;
+    const lost = new Error('the pool lease was lost');
+    warehouse.confirmOwnership = async () => {
+      throw lost;
+    };
+    const pool = {
+      memberSectors: new Map([['M01', 'equipement_maison']]),
+      repoussoir: fixedRepoussoirFeed([
+        { kind: 'email', hmac: hmac('jean.dupont@exemple.fr'), scope: 'all' },
+      ]),
+      now: NOW,
+      auditEvents: () => [],
+    };
+    await expect(
+      eraseMemberCustomers({ warehouse, memberCode: 'M01', customerIds: ['C1'], ...pool }),
+    ).rejects.toBe(lost);
+    await expect(deleteMemberData({ warehouse, memberCode: 'M01', ...pool })).rejects.toBe(lost);
+    await expect(syncRepoussoirHashes(warehouse, pool.repoussoir)).rejects.toBe(lost);
+    await expect(forgetDeliveredPersons(warehouse, 'dlv-1')).rejects.toBe(lost);
+    await expect(compactWarehouse(warehouse)).rejects.toBe(lost);
+    expect(await snapshot()).toEqual(before);
+    // The pool file was not swapped, and the rewritten copy is gone.
+    expect(statSync(warehouse.databasePath).ino).toBe(fileBefore);
+    expect(readdirSync(path.dirname(warehouse.databasePath))).not.toContainEqual(
+      expect.stringContaining('.compact-'),
+    );
   });
 
   it('loads customers, resolves persons across members and keeps IDs stable', async () => {

@@ -9,6 +9,7 @@ import { normalizeStagedCustomers } from './normalize-staged-customers.ts';
 import { normalizeStagedTransactions } from './normalize-staged-transactions.ts';
 import type { TWarehouse } from './open-warehouse.ts';
 import { refreshPool, type TPoolChanges } from './refresh-pool.ts';
+import { runPoolTransaction } from './run-pool-transaction.ts';
 import { sqlIdentifier } from './sql-literal.ts';
 import { stageMemberFile } from './stage-member-file.ts';
 
@@ -243,10 +244,10 @@ async function loadWithWriter(
   // inside it is freed before it commits (a 2M-customer file: ~0.9 GB of DuckDB's memory).
   await dropStageTables(connection, [prefix], [`${prefix}_listed`], ['stage']);
   // One transaction for every pool write (scratch work goes to TEMP tables, allowed inside it).
-  await connection.run('BEGIN TRANSACTION');
-  try {
+  let mergeMs = 0;
+  const summary = await runPoolTransaction(options.warehouse, connection, async () => {
     const merged = await applyMerge();
-    const mergeMs = lap();
+    mergeMs = lap();
     const pool = await refreshPool({
       connection,
       retentionMonthsByMember: new Map([[options.memberCode, options.retentionMonths]]),
@@ -274,13 +275,8 @@ async function loadWithWriter(
         JSON.stringify(summary),
       ],
     );
-    // A process that lost the pool to another one (openPool's lease) commits nothing.
-    await options.warehouse.confirmOwnership();
-    await connection.run('COMMIT');
-    const timings = { stageMs, normalizeMs, mergeMs, refreshMs: lap() };
-    return { outcome: 'loaded', rows, rowErrors, summary, timings };
-  } catch (error) {
-    await connection.run('ROLLBACK').catch(() => undefined);
-    throw error;
-  }
+    return summary;
+  });
+  const timings = { stageMs, normalizeMs, mergeMs, refreshMs: lap() };
+  return { outcome: 'loaded', rows, rowErrors, summary, timings };
 }

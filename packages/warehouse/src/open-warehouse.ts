@@ -47,7 +47,8 @@ export interface TWarehouse {
   /** Runs `work` on the one writer connection, one call at a time. */
   withWriter<T>(work: (connection: DuckDBConnection) => Promise<T>): Promise<T>;
   /**
-   * Called by a pool change right before its transaction commits: throws when this
+   * Called by every pool change right before its transaction commits
+   * (`runPoolTransaction`) and by a file rewrite before its swap: throws when this
    * process may no longer write the pool (openPool: its lease was taken over), so the
    * change rolls back. Always passes for a pool opened on its own.
    */

@@ -1,6 +1,7 @@
 import { AppError, type TAuditAction } from '@alliage/domain';
 import type { DuckDBConnection } from '@duckdb/node-api';
 import type { TWarehouse } from './open-warehouse.ts';
+import { runPoolTransaction } from './run-pool-transaction.ts';
 import { sqlString } from './sql-literal.ts';
 
 /**
@@ -86,7 +87,9 @@ export async function removeAuditOutbox(
 ): Promise<void> {
   if (outboxIds.length === 0) return;
   const list = outboxIds.map((outboxId) => sqlString(outboxId)).join(', ');
-  await warehouse.withWriter(async (connection) => {
-    await connection.run(`DELETE FROM audit_outbox WHERE outbox_id IN (${list})`);
-  });
+  await warehouse.withWriter((connection) =>
+    runPoolTransaction(warehouse, connection, () =>
+      connection.run(`DELETE FROM audit_outbox WHERE outbox_id IN (${list})`),
+    ),
+  );
 }

@@ -2,6 +2,7 @@ import type { TRepoussoirFeed } from '@alliage/domain';
 import type { DuckDBConnection } from '@duckdb/node-api';
 import type { TWarehouse } from './open-warehouse.ts';
 import { refreshOppositions } from './refresh-oppositions.ts';
+import { runPoolTransaction } from './run-pool-transaction.ts';
 import { repoussoirMarksFingerprint } from './sync-repoussoir-mirror.ts';
 
 /**
@@ -29,15 +30,8 @@ export async function syncRepoussoirHashes(
     if ((await storedFingerprint(connection)) === repoussoirMarksFingerprint(await feed.head())) {
       return false;
     }
-    await connection.run('BEGIN TRANSACTION');
-    try {
-      await refreshOppositions(connection, feed);
-      await connection.run('COMMIT');
-      return true;
-    } catch (error) {
-      await connection.run('ROLLBACK');
-      throw error;
-    }
+    await runPoolTransaction(warehouse, connection, () => refreshOppositions(connection, feed));
+    return true;
   });
 }
 

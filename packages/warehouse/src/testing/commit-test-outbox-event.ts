@@ -1,6 +1,7 @@
 import { randomUUID } from 'node:crypto';
 import type { TWarehouse } from '../open-warehouse.ts';
 import { writeAuditOutbox } from '../pool-audit-outbox.ts';
+import { runPoolTransaction } from '../run-pool-transaction.ts';
 
 /**
  * Commits one `pool.purged` event (by `system`, with `details`) into the pool's audit
@@ -15,14 +16,14 @@ export async function commitTestOutboxEvent(
   details: Record<string, unknown>,
 ): Promise<string> {
   const outboxId = randomUUID();
-  await warehouse.withWriter(async (connection) => {
-    await connection.run('BEGIN TRANSACTION');
-    await writeAuditOutbox(
-      connection,
-      [{ outboxId, action: 'pool.purged', actor: 'system', objectType: 'pool', details }],
-      new Date(),
-    );
-    await connection.run('COMMIT');
-  });
+  await warehouse.withWriter((connection) =>
+    runPoolTransaction(warehouse, connection, () =>
+      writeAuditOutbox(
+        connection,
+        [{ outboxId, action: 'pool.purged', actor: 'system', objectType: 'pool', details }],
+        new Date(),
+      ),
+    ),
+  );
   return outboxId;
 }

@@ -102,6 +102,29 @@ export function isStreamReply(value: unknown): value is TStreamReply {
   );
 }
 
+/**
+ * What a route's handler (or the verbs it calls) may answer besides its success and what
+ * the mount answers for every route of its kind (401 and 403 from its roles, 400 from its
+ * schemas, 404 from its organisation scope or path parameters, 413 from its body, 429,
+ * 500). The OpenAPI document declares a response for each; the API tests check that
+ * every status they see is declared.
+ *
+ * - `not_found` (404): an object named outside the path (query, body) does not exist or
+ *   is another organisation's.
+ * - `conflict` (409): the object is not in a state that allows the change.
+ * - `pool` (503): this API process has not opened the pool (another process runs the jobs).
+ * - `repoussoir` (503 with `Retry-After`): a repoussoir import is being applied.
+ * - `not_configured` (503): a service the route needs is not set up in this process.
+ * - `retryable` (503): a step failed for a passing reason (I/O, an outside server); retry.
+ */
+export type TRouteFailure =
+  | 'not_found'
+  | 'conflict'
+  | 'pool'
+  | 'repoussoir'
+  | 'not_configured'
+  | 'retryable';
+
 /** One entry of the route registry, as the app mounts it and the OpenAPI document lists it. */
 export interface TApiRoute {
   operationId: string;
@@ -120,6 +143,8 @@ export interface TApiRoute {
   status: 200 | 201;
   /** Content types of a successful answer (default application/json). */
   produces: readonly string[];
+  /** What the handler may answer besides success (see `TRouteFailure`). */
+  failures: readonly TRouteFailure[];
   handler: (input: TRouteInput<unknown, unknown, unknown>) => Promise<unknown>;
 }
 
@@ -136,6 +161,8 @@ interface TRouteDefinitionBase<P extends z.ZodType, Q extends z.ZodType, B exten
   bodyLimit?: string;
   status?: 200 | 201;
   produces?: readonly string[];
+  /** What the handler may answer besides success; the mount's own answers are derived. */
+  failures?: readonly TRouteFailure[];
 }
 
 type TOutput<S> = S extends z.ZodType ? z.output<S> : undefined;
@@ -178,6 +205,7 @@ function toRoute(
     bodyLimit: definition.bodyLimit ?? null,
     status: definition.status ?? 200,
     produces: definition.produces ?? ['application/json'],
+    failures: definition.failures ?? [],
     // The mount validates params, query and body with the schemas declared next to
     // this handler before calling it, so the erased input type holds at run time.
     handler: handler as TApiRoute['handler'],

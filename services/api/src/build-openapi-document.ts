@@ -1,5 +1,6 @@
+import { ZRole } from '@alliage/domain';
 import { z } from 'zod';
-import type { TApiRoute } from './api-route.ts';
+import type { TApiRoute, TRouteFailure } from './api-route.ts';
 import { ZProblem } from './problem.ts';
 
 type TJsonSchema = Record<string, unknown>;
@@ -38,11 +39,77 @@ export function toOpenApiPath(expressPath: string): string {
   return expressPath.replace(/:([A-Za-z0-9_]+)/g, '{$1}');
 }
 
-function problemResponse(description: string): TJsonSchema {
+const RETRY_AFTER_HEADER: TJsonSchema = {
+  description: 'Seconds to wait before trying again',
+  schema: { type: 'integer', minimum: 0 },
+};
+
+function problemResponse(description: string, headers?: Record<string, TJsonSchema>): TJsonSchema {
   return {
     description,
+    ...(headers === undefined ? {} : { headers }),
     content: { 'application/problem+json': { schema: { $ref: '#/components/schemas/Problem' } } },
   };
+}
+
+/** Status and cause of each failure a route declares (`TRouteFailure`). */
+const FAILURES: Record<TRouteFailure, { status: number; cause: string }> = {
+  not_found: { status: 404, cause: 'an object the request names does not exist' },
+  conflict: {
+    status: 409,
+    cause: 'the object is not in a state that allows this (already exists, already decided…)',
+  },
+  pool: { status: 503, cause: 'this API process has not opened the pool' },
+  repoussoir: {
+    status: 503,
+    cause: 'a repoussoir import is being applied (with Retry-After)',
+  },
+  not_configured: {
+    status: 503,
+    cause: 'a service this route needs is not set up in this process',
+  },
+  retryable: { status: 503, cause: 'a step failed for a passing reason (I/O, an outside server)' },
+};
+
+/**
+ * The error responses `route` can really answer, derived from what the mount does for it
+ * (token and role, schemas, organisation scope, body limit, rate limit) and the failures
+ * its handler declares.
+ */
+function errorResponses(route: TApiRoute): Record<string, TJsonSchema> {
+  const causes = new Map<number, string[]>();
+  const add = (status: number, cause: string) => {
+    causes.set(status, [...(causes.get(status) ?? []), cause]);
+  };
+  const access = route.access;
+  if (route.params || route.query || route.body)
+    add(400, 'invalid input (each offending field is listed)');
+  if (route.body) add(400, 'a body that is not well-formed JSON');
+  if (access.kind === 'roles') {
+    add(401, 'missing, unknown, expired or revoked token');
+    if (ZRole.options.some((role) => !access.roles.includes(role))) {
+      add(403, 'the route is not open to this role');
+    }
+  }
+  if (route.params) add(404, 'not found');
+  if (access.kind === 'roles' && access.scope)
+    add(404, 'another organisation’s (answered as not found)');
+  for (const failure of route.failures) add(FAILURES[failure].status, FAILURES[failure].cause);
+  if (route.body) add(413, 'body larger than the route accepts');
+  add(429, 'rate limit reached (with Retry-After)');
+  add(500, 'internal error (quote the request id)');
+
+  const responses: Record<string, TJsonSchema> = {};
+  for (const status of [...causes.keys()].sort((a, b) => a - b)) {
+    const text = [...new Set(causes.get(status))].join('; ');
+    const description = text.charAt(0).toUpperCase() + text.slice(1);
+    const retryAfter = status === 429 || (status === 503 && route.failures.includes('repoussoir'));
+    responses[String(status)] = problemResponse(
+      description,
+      retryAfter ? { 'Retry-After': RETRY_AFTER_HEADER } : undefined,
+    );
+  }
+  return responses;
 }
 
 function toOperation(route: TApiRoute): TJsonSchema {
@@ -52,20 +119,8 @@ function toOperation(route: TApiRoute): TJsonSchema {
       description: route.status === 201 ? 'Created' : 'OK',
       content: Object.fromEntries(route.produces.map((type) => [type, {}])),
     },
+    ...errorResponses(route),
   };
-  if (route.params || route.query || route.body) {
-    responses['400'] = problemResponse('Invalid input (each offending field is listed)');
-  }
-  if (authed) {
-    responses['401'] = problemResponse('Missing, unknown, expired or revoked token');
-    responses['403'] = problemResponse('The route is not open to this role');
-  }
-  if (route.params || (route.access.kind === 'roles' && route.access.scope)) {
-    responses['404'] = problemResponse('Not found (or another organisation’s)');
-  }
-  if (route.body) responses['413'] = problemResponse('Body larger than the configured limit');
-  responses['429'] = problemResponse('Rate limit reached');
-  responses['500'] = problemResponse('Internal error');
 
   const operation: TJsonSchema = {
     operationId: route.operationId,

@@ -16,8 +16,10 @@ import { describeSecurityMeasures, type TInstructionBodyInput, type TRole } from
 import type { TSelectionSettings } from '@alliage/selection';
 import type { TWarehouse } from '@alliage/warehouse';
 import { createTestWarehouse } from '@alliage/warehouse/testing';
+import express from 'express';
 import { pino } from 'pino';
 import { type ApiDeps, type ApiServer, createApiApp, startApiServer } from '../src/index.ts';
+import { requestState } from '../src/request-state.ts';
 
 /** The seeded callers of every suite; `anonymous` sends no token. */
 export const SEEDED_CALLERS = [
@@ -102,6 +104,12 @@ export interface TestApi {
   principals: Record<TSeededCaller, TPrincipal>;
   /** Lines pino wrote, parsed. */
   logs: Record<string, unknown>[];
+  /**
+   * Every answer a registry route gave so far (`503`, or `503 Retry-After` when it sent the
+   * header), by `METHOD /registry/path` (requests no route matched are left out), for
+   * `expectObservedAnswersDeclared`.
+   */
+  observedAnswers: Map<string, Set<string>>;
   /** Moves the control-plane clock this far ahead of real time (0: back to real time). */
   setClockOffset(offsetMs: number): void;
   call(method: string, path: string, options?: CallOptions): Promise<TestResponse>;
@@ -237,7 +245,24 @@ export async function startTestApi(
       (async () => ({ fetched: 0, skipped: 0, ignored: 0, fileDropIds: [] })),
     logger,
   });
-  const server: ApiServer = await startApiServer(app, { host: '127.0.0.1', port: 0 });
+  const observedAnswers = new Map<string, Set<string>>();
+  // Outside the API app: sees every answer, the error handler's included, once it is sent.
+  const recorder = express();
+  recorder.use((req, res, next) => {
+    res.on('finish', () => {
+      const { routePath } = requestState(res);
+      if (routePath === null) return;
+      const key = `${req.method} ${routePath}`;
+      const answers = observedAnswers.get(key) ?? new Set<string>();
+      answers.add(
+        res.hasHeader('retry-after') ? `${res.statusCode} Retry-After` : String(res.statusCode),
+      );
+      observedAnswers.set(key, answers);
+    });
+    next();
+  });
+  recorder.use(app);
+  const server: ApiServer = await startApiServer(recorder, { host: '127.0.0.1', port: 0 });
 
   return {
     url: server.url,
@@ -250,6 +275,7 @@ export async function startTestApi(
     tokens,
     principals,
     logs,
+    observedAnswers,
     setClockOffset: (next) => {
       offsetMs = next;
     },

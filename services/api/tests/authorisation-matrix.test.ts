@@ -21,6 +21,7 @@ import {
   type TestApi,
   type TSeededCaller,
 } from './api-test-env.ts';
+import { expectObservedAnswersDeclared } from './declared-statuses.ts';
 import { removeSampleSftpRoots, sampleRightsRequest } from './rights-samples.ts';
 import { clientDelivery, clientSelection, SAMPLE_SELECTION } from './selection-samples.ts';
 
@@ -497,5 +498,9 @@ describe.each(testControlDbKinds())('authorisation matrix (%s)', (kind) => {
     expect(
       (keys.json as { id: string; revokedAt: string | null }[]).find((k) => k.id === key.id),
     ).toMatchObject({ revokedAt: null });
+  });
+
+  it('declares in the OpenAPI document every status it answered', async () => {
+    await expectObservedAnswersDeclared(api);
   });
 });

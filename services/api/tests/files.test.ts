@@ -2,6 +2,7 @@ import { registerFileDrop, SYSTEM_ACTOR } from '@alliage/control';
 import { testControlDbKinds } from '@alliage/control/testing';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { startTestApi, type TestApi } from './api-test-env.ts';
+import { expectObservedAnswersDeclared } from './declared-statuses.ts';
 
 describe.each(testControlDbKinds())('file drops over HTTP (%s)', (kind) => {
   let api: TestApi;
@@ -117,5 +118,9 @@ describe.each(testControlDbKinds())('file drops over HTTP (%s)', (kind) => {
     expect(good.status).toBe(200);
     const read = await api.call('GET', '/v1/members/M01/dialect', { token: api.tokens.m01User });
     expect(read.json).toMatchObject({ encoding: 'windows-1252', delimiter: ';' });
+  });
+
+  it('declares in the OpenAPI document every status it answered', async () => {
+    await expectObservedAnswersDeclared(api);
   });
 });

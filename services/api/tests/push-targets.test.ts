@@ -2,6 +2,7 @@ import { getDelivery } from '@alliage/control';
 import { testControlDbKinds } from '@alliage/control/testing';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { startTestApi, type TestApi } from './api-test-env.ts';
+import { expectObservedAnswersDeclared } from './declared-statuses.ts';
 import { clientDelivery } from './selection-samples.ts';
 
 const TARGET = {
@@ -101,5 +102,9 @@ describe.each(testControlDbKinds())('client push targets over HTTP (%s)', (kind)
       token: api.tokens.operator,
     });
     expect(refused.status).toBe(409);
+  });
+
+  it('declares in the OpenAPI document every status it answered', async () => {
+    await expectObservedAnswersDeclared(api);
   });
 });

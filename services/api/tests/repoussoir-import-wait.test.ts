@@ -3,6 +3,7 @@ import { setTimeout as delay } from 'node:timers/promises';
 import { testControlDbKinds } from '@alliage/control/testing';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { startTestApi, type TestApi, type TestResponse } from './api-test-env.ts';
+import { expectObservedAnswersDeclared } from './declared-statuses.ts';
 
 // A repoussoir import moving its rows in holds the repoussoir for a minute or more: the
 // API's changes wait at most 10 s (by the control-plane clock), then answer 503 with
@@ -182,5 +183,9 @@ describe.each(testControlDbKinds())(
         }
       },
     );
+
+    it('declares in the OpenAPI document every status it answered', async () => {
+      await expectObservedAnswersDeclared(api);
+    });
   },
 );

@@ -3,6 +3,7 @@ import { testControlDbKinds } from '@alliage/control/testing';
 import { hmacSha256Hex } from '@alliage/crypto';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { startTestApi, TEST_HMAC_SECRET, type TestApi } from './api-test-env.ts';
+import { expectObservedAnswersDeclared } from './declared-statuses.ts';
 
 const hashOf = (key: string) => hmacSha256Hex(TEST_HMAC_SECRET, key);
 
@@ -307,5 +308,9 @@ describe.each(testControlDbKinds())('repoussoir over HTTP (%s)', (kind) => {
       active: 0,
       withdrawn: 1,
     });
+  });
+
+  it('declares in the OpenAPI document every status it answered', async () => {
+    await expectObservedAnswersDeclared(api);
   });
 });

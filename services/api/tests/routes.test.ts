@@ -4,6 +4,7 @@ import { sql } from 'kysely';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { listApiRoutes, toOpenApiPath } from '../src/index.ts';
 import { SAMPLE_INSTRUCTION, startTestApi, type TestApi } from './api-test-env.ts';
+import { expectObservedAnswersDeclared } from './declared-statuses.ts';
 
 interface AuditEventJson {
   seq: number;
@@ -358,6 +359,10 @@ describe.each(testControlDbKinds())('API routes (%s)', (kind) => {
       expect.arrayContaining(['code', 'name', 'kind', 'sector', 'status']),
     );
     expect(schema.required).toEqual(expect.arrayContaining(['code', 'name', 'kind', 'sector']));
+  });
+
+  it('declares in the OpenAPI document every status it answered', async () => {
+    await expectObservedAnswersDeclared(api);
   });
 });
 

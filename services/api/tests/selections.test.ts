@@ -12,6 +12,7 @@ import { testControlDbKinds } from '@alliage/control/testing';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { CLIENT_DELIVERY_FIELDS, CLIENT_SELECTION_FIELDS } from '../src/client-views.ts';
 import { startTestApi, type TestApi } from './api-test-env.ts';
+import { expectObservedAnswersDeclared } from './declared-statuses.ts';
 import { clientDelivery, clientSelection } from './selection-samples.ts';
 
 const REQUEST = {
@@ -190,6 +191,10 @@ describe.each(testControlDbKinds())('selections over HTTP (%s)', (kind) => {
     expect(listed.text).not.toContain('ECONNREFUSED');
     expect(listed.text).not.toContain('has expired');
   });
+
+  it('declares in the OpenAPI document every status it answered', async () => {
+    await expectObservedAnswersDeclared(api);
+  });
 });
 
 /** Internal fields a client must never read: staff and principal references, internal ids. */
@@ -309,5 +314,9 @@ describe.each(testControlDbKinds())('client views of selections and deliveries (
         'byDepartement',
       ].sort(),
     );
+  });
+
+  it('declares in the OpenAPI document every status it answered', async () => {
+    await expectObservedAnswersDeclared(api);
   });
 });

@@ -36,6 +36,7 @@ export const listFilesRoute = defineRoute({
   path: '/v1/files',
   summary: 'List file drops with their status and row counts',
   tag: 'files',
+  failures: ['not_found'],
   roles: ['operator', 'compliance', 'member_admin', 'member_user'],
   query: ZListFilesQuery,
   handler: async ({ ctx, auth, query, req }) => {

@@ -64,6 +64,7 @@ export const setInstructionRoute = defineRoute({
   path: '/v1/members/:code/instructions',
   summary: "Record a new version of the member's documented instruction",
   tag: 'instructions',
+  failures: ['conflict'],
   roles: ['member_admin', 'operator'],
   scope: { param: 'code', label: 'member' },
   params: ZOrganisationCodeParams,

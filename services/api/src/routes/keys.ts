@@ -50,6 +50,7 @@ export const addKeyRoute = defineRoute({
   path: '/v1/organisations/:code/keys',
   summary: 'Register a public key of an organisation',
   tag: 'keys',
+  failures: ['conflict'],
   roles: ['operator'],
   params: ZOrganisationCodeParams,
   body: ZAddKeyBody,

@@ -33,6 +33,7 @@ export const createOrganisationRoute = defineRoute({
   path: '/v1/organisations',
   summary: 'Register an organisation',
   tag: 'organisations',
+  failures: ['conflict'],
   roles: ['operator'],
   body: ZOrganisationInput,
   status: 201,

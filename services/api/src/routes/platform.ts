@@ -41,6 +41,7 @@ export const platformSshKeyRoute = definePublicRoute({
   path: '/v1/platform/ssh-key',
   summary: "The platform's SSH client public key for pull mode (text, or JSON with ?format=json)",
   tag: 'platform',
+  failures: ['not_configured'],
   query: ZPlatformKeyQuery,
   produces: ['text/plain', 'application/json'],
   handler: async ({ deps, query }) => {

@@ -28,6 +28,7 @@ export const buildPoolRoute = defineRoute({
   path: '/v1/pool/build',
   summary: 'Rebuild the pool (retention purge, identities, households, segments)',
   tag: 'pool',
+  failures: ['pool'],
   roles: ['operator'],
   body: z
     .object({ full: z.boolean().default(false) })
@@ -51,6 +52,7 @@ export const getPoolStatsRoute = defineRoute({
   path: '/v1/pool/stats',
   summary: 'Counts of records, persons and households in the pool',
   tag: 'pool',
+  failures: ['pool'],
   roles: ['operator', 'compliance'],
   handler: async ({ deps }) => getPoolStats(ownedPool(deps).warehouse),
 });
@@ -62,6 +64,7 @@ export const listPoolSegmentsRoute = defineRoute({
   path: '/v1/pool/segments',
   summary: 'Segment definitions and their (thresholded) counts',
   tag: 'pool',
+  failures: ['pool'],
   roles: ['operator', 'compliance'],
   handler: async ({ deps }) => {
     const pool = ownedPool(deps);
@@ -76,6 +79,7 @@ export const exportPoolIdentitiesRoute = defineRoute({
   path: '/v1/pool/identities',
   summary: 'Export member_code, customer_id, person_id, household_id as CSV (audited)',
   tag: 'pool',
+  failures: ['pool'],
   roles: ['operator'],
   produces: ['text/csv'],
   handler: async ({ ctx, auth, deps }) => {
@@ -98,6 +102,7 @@ export const importReferenceTableRoute = defineRoute({
   path: '/v1/reference-tables/:name',
   summary: 'Import a public reference table keyed by INSEE commune code',
   tag: 'pool',
+  failures: ['pool', 'retryable'],
   roles: ['operator'],
   params: z.object({ name: z.string().regex(/^[a-z][a-z0-9_]{0,40}$/) }),
   // A public table by commune: 35,000 rows, a few dozen columns.

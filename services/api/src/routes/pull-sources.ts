@@ -57,6 +57,7 @@ export const pullMemberFilesRoute = defineRoute({
   path: '/v1/members/:code/pull',
   summary: "Fetch a member's new files from its own server now",
   tag: 'files',
+  failures: ['not_configured', 'retryable'],
   roles: ['operator'],
   scope: { param: 'code', label: 'member' },
   params: ZOrganisationCodeParams,

@@ -74,6 +74,7 @@ export const pushDeliveryRoute = defineRoute({
   path: '/v1/deliveries/:id/push',
   summary: "Push a delivery to its client's own SFTP server again",
   tag: 'selections',
+  failures: ['not_configured', 'conflict'],
   roles: ['operator'],
   params: ZObjectIdParams,
   handler: async ({ ctx, deps, params }) => {

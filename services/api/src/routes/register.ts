@@ -19,6 +19,7 @@ export const getRegisterRoute = defineRoute({
   path: '/v1/register',
   summary: 'Export the processor register (GDPR Art. 30(2)) as JSON, Markdown or CSV',
   tag: 'register',
+  failures: ['not_configured'],
   roles: ['operator', 'compliance'],
   query: ZRegisterQuery,
   produces: ['application/json', 'text/markdown', 'text/csv'],

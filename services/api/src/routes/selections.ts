@@ -50,6 +50,7 @@ export const createSelectionRoute = defineRoute({
   path: '/v1/selections',
   summary: 'Create a selection (audience criteria, channel, purpose, campaign dates)',
   tag: 'selections',
+  failures: ['not_found'],
   roles: ['client_marketer'],
   body: ZSelectionRequest,
   status: 201,
@@ -102,6 +103,7 @@ export const countSelectionRoute = defineRoute({
   path: '/v1/selections/:id/count',
   summary: 'Count a selection (thresholded, rounded, audited)',
   tag: 'selections',
+  failures: ['pool'],
   roles: ['client_marketer', 'operator'],
   params: ZObjectIdParams,
   handler: async ({ ctx, auth, deps, params }) => {
@@ -125,6 +127,7 @@ export const orderSelectionRoute = defineRoute({
   path: '/v1/selections/:id/order',
   summary: 'Order a counted selection',
   tag: 'selections',
+  failures: ['conflict'],
   roles: ['client_marketer'],
   params: ZObjectIdParams,
   body: z.object({ quantity: z.number().int().min(1).max(10_000_000) }).strict(),
@@ -152,6 +155,7 @@ function decisionRoute(decision: 'approve' | 'reject') {
         ? 'Approve an order (an operator who is not the requester); queues the delivery'
         : 'Reject an order, with a reason',
     tag: 'selections',
+    failures: ['conflict'],
     roles: ['operator'],
     params: ZObjectIdParams,
     body: ZDecisionBody,
@@ -226,6 +230,7 @@ export const recordSeedHitRoute = defineRoute({
   path: '/v1/seeds/hits',
   summary: 'Report a contact on a seed record (raises an alert when out of window)',
   tag: 'selections',
+  failures: ['not_found', 'conflict'],
   roles: ['operator', 'compliance'],
   body: z
     .object({

@@ -65,6 +65,7 @@ export const createTokenRoute = defineRoute({
   path: '/v1/principals/:id/tokens',
   summary: 'Create an API token for a principal (shown once)',
   tag: 'tokens',
+  failures: ['conflict'],
   roles: ['operator'],
   params: ZObjectIdParams,
   body: ZCreateTokenBody,

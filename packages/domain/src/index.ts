@@ -75,6 +75,11 @@ export {
 } from './match-weights.ts';
 export { isMemberDataDeletionDue } from './member-data-deletion.ts';
 export {
+  type TMemberDropErrorCode,
+  toMemberDropErrorCode,
+  ZMemberDropErrorCode,
+} from './member-drop-error.ts';
+export {
   DEFAULT_MEMBER_EXPORT_RETENTION_DAYS,
   isMemberExportDisposable,
   isMemberExportFile,

@@ -1,4 +1,9 @@
-import { registerFileDrop, SYSTEM_ACTOR } from '@alliage/control';
+import {
+  claimFileDrop,
+  recordFileDropFailure,
+  registerFileDrop,
+  SYSTEM_ACTOR,
+} from '@alliage/control';
 import { testControlDbKinds } from '@alliage/control/testing';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { startTestApi, type TestApi } from './api-test-env.ts';
@@ -118,6 +123,67 @@ describe.each(testControlDbKinds())('file drops over HTTP (%s)', (kind) => {
     expect(good.status).toBe(200);
     const read = await api.call('GET', '/v1/members/M01/dialect', { token: api.tokens.m01User });
     expect(read.json).toMatchObject({ encoding: 'windows-1252', delimiter: ';' });
+  });
+
+  it('tells a member why its unfinished drop is not loaded yet, in member-facing codes only', async () => {
+    const drop = await registerFileDrop(
+      api.ctx,
+      SYSTEM_ACTOR,
+      {
+        organisationCode: 'M01',
+        fileName: 'transactions.csv.pgp',
+        source: 'sftp',
+        sizeBytes: 10,
+        sha256: 'c'.repeat(64),
+        storagePath: '/srv/test-only/M01-stuck',
+      },
+      async () => {},
+    );
+    const readAs = async (token: string) => {
+      const listed = await api.call('GET', '/v1/files', { token });
+      const one = await api.call('GET', `/v1/files/${drop.id}`, { token });
+      expect(listed.status).toBe(200);
+      expect(one.status).toBe(200);
+      const fromList = (listed.json as { id: string }[]).find((entry) => entry.id === drop.id);
+      expect(fromList).toEqual(one.json);
+      return { view: one.json as Record<string, unknown>, text: listed.text + one.text };
+    };
+    const member = api.tokens.m01User;
+
+    const fresh = await readAs(member);
+    expect(fresh.view).toMatchObject({ status: 'received', attempts: 0, lastErrorCode: null });
+
+    // Two attempts, the last one lost its connection: a passing failure, retried.
+    await claimFileDrop(api.ctx, drop.id);
+    await claimFileDrop(api.ctx, drop.id);
+    await recordFileDropFailure(api.ctx, drop.id, 'ECONNREFUSED');
+    const passing = await readAs(member);
+    expect(passing.view).toMatchObject({
+      status: 'processing',
+      attempts: 2,
+      lastErrorCode: 'temporarily_unavailable',
+    });
+    expect(passing.view).not.toHaveProperty('lastInternalErrorCode');
+    expect(passing.text).not.toContain('ECONNREFUSED');
+    // Operators and compliance also see the platform's own code.
+    expect((await readAs(api.tokens.operator)).view).toMatchObject({
+      lastErrorCode: 'temporarily_unavailable',
+      lastInternalErrorCode: 'ECONNREFUSED',
+    });
+
+    // A SQLSTATE names the platform's internals: a member reads a platform error.
+    await recordFileDropFailure(api.ctx, drop.id, 'P0001');
+    const failing = await readAs(member);
+    expect(failing.view).toMatchObject({ lastErrorCode: 'platform_error' });
+    expect(failing.text).not.toContain('P0001');
+
+    // Once finished, its outcome says it all: the failed attempts before it are not shown.
+    await api.ctx.db
+      .updateTable('file_drops')
+      .set({ status: 'rejected', finished_at: new Date() })
+      .where('id', '=', drop.id)
+      .execute();
+    expect((await readAs(member)).view).toMatchObject({ status: 'rejected', lastErrorCode: null });
   });
 
   it('declares in the OpenAPI document every status it answered', async () => {

@@ -1,5 +1,5 @@
 import { getFileDrop, listFileDrops, type TFileDrop } from '@alliage/control';
-import { ZDropStatus, ZOrgCode } from '@alliage/domain';
+import { isStaffRole, toMemberDropErrorCode, ZDropStatus, ZOrgCode } from '@alliage/domain';
 import { z } from 'zod';
 import { defineRoute, type TAuthContext } from '../api-route.ts';
 import { denyAccess } from '../deny-access.ts';
@@ -15,13 +15,25 @@ export const ZListFilesQuery = z
   .strict();
 export type TListFilesQuery = z.infer<typeof ZListFilesQuery>;
 
-/** The public shape of a drop: where the platform keeps its bytes is not the caller's business. */
-function toFileView({
-  storagePath: _storagePath,
-  organisationId: _organisationId,
-  ...drop
-}: TFileDrop) {
-  return drop;
+/**
+ * The public shape of a drop: where the platform keeps its bytes is not the caller's
+ * business. Why an unfinished drop has not loaded yet is told as a member-facing code
+ * (`toMemberDropErrorCode`); the platform's own code, which names its internals (a
+ * SQLSTATE, a Node error), only to operator and compliance.
+ */
+function toFileView(
+  {
+    storagePath: _storagePath,
+    organisationId: _organisationId,
+    lastErrorCode: internalCode,
+    ...drop
+  }: TFileDrop,
+  auth: TAuthContext,
+) {
+  const lastErrorCode = toMemberDropErrorCode({ status: drop.status, lastErrorCode: internalCode });
+  return isStaffRole(auth.principal.role)
+    ? { ...drop, lastErrorCode, lastInternalErrorCode: internalCode }
+    : { ...drop, lastErrorCode };
 }
 
 /** The organisation whose files a principal may list: its own, or any for staff. */
@@ -57,7 +69,7 @@ export const listFilesRoute = defineRoute({
       ...(query.limit ? { limit: query.limit } : {}),
       ...(query.before ? { before: query.before } : {}),
     });
-    return drops.map(toFileView);
+    return drops.map((drop) => toFileView(drop, auth));
   },
 });
 
@@ -82,7 +94,7 @@ export const getFileRoute = defineRoute({
         notFoundMessage: `file drop ${params.id} not found`,
       });
     }
-    return toFileView(drop);
+    return toFileView(drop, auth);
   },
 });
 

@@ -141,6 +141,11 @@ export interface StartTestApiOptions {
   pullMemberFiles?: ApiDeps['pullMemberFiles'];
   /** What `GET /v1/register` states of the processor (default: TEST_REGISTER). */
   register?: ApiDeps['register'];
+  /**
+   * An API process that opened no pool and has none of the optional services (selections,
+   * rights, register, pull, push, SSH client key), as a second API process would be.
+   */
+  bare?: boolean;
 }
 
 /** The processor register settings of the test API: defaults, the pool encrypted. */
@@ -221,28 +226,34 @@ export async function startTestApi(
   const pool = await createTestWarehouse();
   const queuedDeliveries: string[] = [];
   const queuedPushes: string[] = [];
+  // What a second API process (no pool, no jobs) lacks.
+  const services: Partial<ApiDeps> = options.bare
+    ? {}
+    : {
+        pool: { warehouse: pool.warehouse, countThreshold: 20 },
+        selections: {
+          settings: TEST_SELECTION_SETTINGS,
+          enqueueDelivery: async (selectionId) => {
+            queuedDeliveries.push(selectionId);
+          },
+          enqueueDeliveryPush: async (deliveryId) => {
+            queuedPushes.push(deliveryId);
+          },
+        },
+        sshClientPublicKey: TEST_SSH_CLIENT_PUBLIC_KEY,
+        rights: { sftpRoot: `${pool.directory}/sftp`, dropStore: `${pool.directory}/drops` },
+        register: options.register === undefined ? TEST_REGISTER : options.register,
+        pullMemberFiles:
+          options.pullMemberFiles ??
+          (async () => ({ fetched: 0, skipped: 0, ignored: 0, fileDropIds: [] })),
+      };
   const app = createApiApp({
     control: options.control ?? ctx,
-    pool: { warehouse: pool.warehouse, countThreshold: 20 },
-    selections: {
-      settings: TEST_SELECTION_SETTINGS,
-      enqueueDelivery: async (selectionId) => {
-        queuedDeliveries.push(selectionId);
-      },
-      enqueueDeliveryPush: async (deliveryId) => {
-        queuedPushes.push(deliveryId);
-      },
-    },
     platformKey,
     http: { bodyLimit: '100kb', rateLimitPerMinute: 100_000, trustProxy: false, ...options.http },
     ...(options.health ? { health: options.health } : {}),
-    sshClientPublicKey: TEST_SSH_CLIENT_PUBLIC_KEY,
     hmacSecret: TEST_HMAC_SECRET,
-    rights: { sftpRoot: `${pool.directory}/sftp`, dropStore: `${pool.directory}/drops` },
-    register: options.register === undefined ? TEST_REGISTER : options.register,
-    pullMemberFiles:
-      options.pullMemberFiles ??
-      (async () => ({ fetched: 0, skipped: 0, ignored: 0, fileDropIds: [] })),
+    ...services,
     logger,
   });
   const observedAnswers = new Map<string, Set<string>>();

@@ -504,3 +504,52 @@ describe.each(testControlDbKinds())('authorisation matrix (%s)', (kind) => {
     await expectObservedAnswersDeclared(api);
   });
 });
+
+describe.each(testControlDbKinds())('an API process without the pool (%s)', (kind) => {
+  let api: TestApi;
+
+  beforeAll(async () => {
+    api = await startTestApi(kind, { bare: true });
+  });
+  afterAll(async () => {
+    await api?.close();
+    removeSampleSftpRoots();
+  });
+
+  it('answers every route as its OpenAPI operation declares', async () => {
+    const unavailable: string[] = [];
+    const failed: string[] = [];
+    for (const route of listApiRoutes()) {
+      const access = route.access;
+      const caller =
+        access.kind === 'public'
+          ? null
+          : CALLERS.find((candidate) => {
+              const role = ROLE[candidate];
+              return role !== null && access.roles.includes(role);
+            });
+      if (caller === undefined) throw new Error(`no seeded caller may call ${route.operationId}`);
+      const sample = SAMPLES[route.operationId];
+      if (!sample) throw new Error(`no sample for ${route.operationId}`);
+      const code = route.path.startsWith('/v1/clients/') ? 'C01' : 'M01';
+      const request = await sample(api, code);
+      const response = await api.call(route.method.toUpperCase(), request.path, {
+        token: caller === null || caller === 'anonymous' ? null : api.tokens[caller],
+        ...(request.body === undefined ? {} : { body: request.body }),
+      });
+      if (response.status === 503) unavailable.push(route.operationId);
+      if (response.status >= 500 && response.status !== 503) failed.push(route.operationId);
+    }
+    expect(failed).toEqual([]);
+    // What this process lacks is refused as unavailable, never as a 500.
+    expect(unavailable.sort()).toEqual(
+      listApiRoutes()
+        .filter((route) =>
+          route.failures.some((failure) => failure === 'pool' || failure === 'not_configured'),
+        )
+        .map((route) => route.operationId)
+        .sort(),
+    );
+    await expectObservedAnswersDeclared(api);
+  });
+});

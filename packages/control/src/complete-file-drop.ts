@@ -11,11 +11,12 @@ const ACTION_BY_STATUS = {
   accepted: 'file.accepted',
   rejected: 'file.rejected',
   duplicate: 'file.duplicate',
+  abandoned: 'file.abandoned',
 } as const;
 
 /**
  * Records the outcome of a drop from its report and appends `file.accepted`,
- * `file.rejected` or `file.duplicate` with counts. `options.withinTransaction` lets the
+ * `file.rejected`, `file.duplicate` or `file.abandoned` with counts and codes. `options.withinTransaction` lets the
  * caller commit its own staged work (e.g. the pool load) in the same transaction.
  * A second accepted drop with the same SHA-256 turns into `duplicate`.
  */
@@ -72,6 +73,13 @@ export async function completeFileDrop(
           rows: fields.rows,
           rejectionReason: fields.rejection?.reason ?? null,
           duplicateOf: fields.duplicateOf,
+          ...(fields.abandonment
+            ? {
+                attempts: fields.abandonment.attempts,
+                // The platform's own code of the last failure, for compliance and operators.
+                lastErrorCode: drop.lastErrorCode,
+              }
+            : {}),
         },
       });
       return drop;

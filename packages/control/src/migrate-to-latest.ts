@@ -27,6 +27,7 @@ import * as memberDataDeletionDue from './migrations/2026-12-07-0018-member-data
 import * as repoussoirPendingEntries from './migrations/2026-12-07-0019-repoussoir-pending-entries.ts';
 import * as poolRegistration from './migrations/2026-12-07-0020-pool-registration.ts';
 import * as stuckDrops from './migrations/2026-12-08-0021-stuck-drops.ts';
+import * as abandonedDrops from './migrations/2026-12-08-0022-abandoned-drops.ts';
 
 /** Migrations in order; names are timestamp-prefixed so they sort. */
 const MIGRATIONS: Record<string, Migration> = {
@@ -51,6 +52,7 @@ const MIGRATIONS: Record<string, Migration> = {
   '2026-12-07-0019-repoussoir-pending-entries': repoussoirPendingEntries,
   '2026-12-07-0020-pool-registration': poolRegistration,
   '2026-12-08-0021-stuck-drops': stuckDrops,
+  '2026-12-08-0022-abandoned-drops': abandonedDrops,
 };
 
 // A static provider (rather than kysely's FileMigrationProvider) keeps migrations

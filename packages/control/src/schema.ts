@@ -91,7 +91,7 @@ export interface FileDropsTable {
   size_bytes: number;
   sha256: string;
   storage_path: string;
-  status: 'received' | 'processing' | 'accepted' | 'rejected' | 'duplicate';
+  status: 'received' | 'processing' | 'accepted' | 'rejected' | 'duplicate' | 'abandoned';
   attempts: Generated<number>;
   file_kind: 'customers' | 'transactions' | 'optouts' | null;
   signer_fingerprint: string | null;

@@ -29,6 +29,7 @@ export const ZAuditAction = z.enum([
   'file.accepted',
   'file.rejected',
   'file.duplicate',
+  'file.abandoned',
   'file.downloaded',
   'file.pulled',
   'file.purged',

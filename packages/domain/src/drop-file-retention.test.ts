@@ -7,7 +7,7 @@ const receivedAt = new Date('2026-10-01T08:00:00Z');
 const daysBefore = (days: number) => new Date(now.getTime() - days * 24 * 60 * 60 * 1000);
 
 describe('isDropFileDisposable', () => {
-  it.each(['accepted', 'rejected', 'duplicate'] as const)(
+  it.each(['accepted', 'rejected', 'duplicate', 'abandoned'] as const)(
     'lets the file of a drop %s long enough ago go',
     (status) => {
       const drop = { status, finishedAt: daysBefore(7), receivedAt };
@@ -31,7 +31,8 @@ describe('isDropFileDisposable', () => {
         { now, retentionDays: 0 },
       ),
     );
-    expect(finished).toEqual(['accepted', 'rejected', 'duplicate']);
+    // An abandoned drop is never tried again: its file goes like a rejected one's.
+    expect(finished).toEqual(['accepted', 'rejected', 'duplicate', 'abandoned']);
   });
 
   it('with no retention, lets a finished file go at once', () => {

@@ -9,7 +9,7 @@ const DAY_MS = 24 * 60 * 60 * 1000;
 
 /**
  * Whether a drop's encrypted file may be deleted: its drop is finished (accepted,
- * rejected or a duplicate) and finished at least `retentionDays` ago. A drop still
+ * rejected, a duplicate or abandoned) and finished at least `retentionDays` ago. A drop still
  * `received` or `processing` keeps its file whatever its age: a retry reads it.
  * The file holds every record the member sent, so it must not outlive the pool's
  * own rules (36 months, erasure, offboarding) by more than that short delay.

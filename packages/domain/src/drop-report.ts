@@ -1,14 +1,27 @@
 import { z } from 'zod';
+import { ZMemberDropErrorCode } from './member-drop-error.ts';
 import { ZDropFileKind } from './member-file.ts';
 
-export const ZDropStatus = z.enum(['received', 'processing', 'accepted', 'rejected', 'duplicate']);
+/**
+ * A drop's status. `abandoned`: the platform gave up on it after failing to process it
+ * for `ABANDONED_DROP_DAYS` (`isAbandonedDrop`); the file was not loaded and is not at
+ * fault (that is `rejected`).
+ */
+export const ZDropStatus = z.enum([
+  'received',
+  'processing',
+  'accepted',
+  'rejected',
+  'duplicate',
+  'abandoned',
+]);
 export type TDropStatus = z.infer<typeof ZDropStatus>;
 
 /** The statuses of a finished drop: its outcome is recorded and no job works on it again. */
 export const ZFinishedDropStatus = ZDropStatus.exclude(['received', 'processing']);
 
 /**
- * Whether a drop with this status is finished (accepted, rejected or a duplicate).
+ * Whether a drop with this status is finished (accepted, rejected, a duplicate or abandoned).
  *
  * @example
  * isFinishedDropStatus('processing') // false
@@ -35,6 +48,17 @@ export const ZDropRejectionReason = z.enum([
   'file_unavailable',
 ]);
 export type TDropRejectionReason = z.infer<typeof ZDropRejectionReason>;
+
+/**
+ * Why the platform gave up on a drop it could not process (status `abandoned`): how many
+ * times it tried, and the member-facing code of its last failure (`toMemberDropErrorCode`).
+ */
+export const ZDropAbandonment = z.object({
+  reason: z.literal('platform_failures'),
+  attempts: z.number().int().min(0),
+  lastErrorCode: ZMemberDropErrorCode.nullable(),
+});
+export type TDropAbandonment = z.infer<typeof ZDropAbandonment>;
 
 /** One rejected row: where and why, never the row's content. */
 export const ZRowError = z.object({
@@ -94,6 +118,8 @@ export const ZDropReport = z.object({
   pool: ZDropPoolCounts.nullable().default(null),
   /** Set on accepted `optouts` files: what they added to the repoussoir. */
   repoussoir: ZDropRepoussoirCounts.nullish(),
+  /** Set on abandoned drops: the platform failed to process the file and stopped trying. */
+  abandonment: ZDropAbandonment.nullish(),
 });
 export type TDropReport = z.infer<typeof ZDropReport>;
 
@@ -114,6 +140,12 @@ export function formatDropReportText(report: TDropReport): string {
   }
   if (report.rejection)
     lines.push(`reason    ${report.rejection.reason}: ${report.rejection.detail}`);
+  if (report.abandonment) {
+    lines.push(
+      `reason    not processed: the platform failed to load this file ${report.abandonment.attempts} times ` +
+        `(${report.abandonment.lastErrorCode ?? 'platform_error'}); the file is not at fault, send it again`,
+    );
+  }
   if (report.pool) {
     const pool = report.pool;
     lines.push(

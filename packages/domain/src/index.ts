@@ -1,3 +1,4 @@
+export { ABANDONED_DROP_DAYS, isAbandonedDrop } from './abandoned-drop.ts';
 export { addCalendarMonths } from './add-calendar-months.ts';
 export type { AppErrorOptions, TErrorCode, TFieldIssue } from './app-error.ts';
 export { AppError, HTTP_STATUS_BY_CODE, isAppError } from './app-error.ts';
@@ -41,6 +42,7 @@ export {
   MAX_DROP_FILE_RETENTION_DAYS,
 } from './drop-file-retention.ts';
 export type {
+  TDropAbandonment,
   TDropPoolCounts,
   TDropRejectionReason,
   TDropReport,
@@ -51,6 +53,7 @@ export type {
 export {
   formatDropReportText,
   isFinishedDropStatus,
+  ZDropAbandonment,
   ZDropPoolCounts,
   ZDropRejectionReason,
   ZDropReport,
@@ -286,4 +289,5 @@ export {
   STUCK_DROP_ANY_HOURS,
   STUCK_DROP_FAILED_HOURS,
 } from './stuck-drop.ts';
+export { toAbandonedDropReport } from './to-abandoned-drop-report.ts';
 export { toStorableDropReport } from './to-storable-drop-report.ts';

@@ -19,9 +19,11 @@ describe('toMemberDropErrorCode', () => {
   ] as const)('tells a member %s as %s', (code, expected) => {
     expect(toMemberDropErrorCode({ status: 'processing', lastErrorCode: code })).toBe(expected);
     expect(toMemberDropErrorCode({ status: 'received', lastErrorCode: code })).toBe(expected);
+    // The platform gave up on it: the member still reads what kept failing.
+    expect(toMemberDropErrorCode({ status: 'abandoned', lastErrorCode: code })).toBe(expected);
   });
 
-  it('says nothing of a drop with no failed attempt, or a finished one', () => {
+  it('says nothing of a drop with no failed attempt, or one with an outcome of its own', () => {
     expect(toMemberDropErrorCode({ status: 'processing', lastErrorCode: null })).toBeNull();
     for (const status of ['accepted', 'rejected', 'duplicate'] as const) {
       expect(toMemberDropErrorCode({ status, lastErrorCode: 'ECONNREFUSED' })).toBeNull();

@@ -1,3 +1,4 @@
+export { abandonFileDrop } from './abandon-file-drop.ts';
 export type {
   ConnectPinnedSftpOptions,
   TPinnedSftpEndpoint,

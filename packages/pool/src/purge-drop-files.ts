@@ -35,7 +35,7 @@ export interface TDropFilePurge {
 }
 
 /**
- * Deletes the encrypted files of finished drops (accepted, rejected, duplicate)
+ * Deletes the encrypted files of finished drops (accepted, rejected, duplicate, abandoned)
  * from the drop store once `retentionDays` have passed since they finished
  * (`isDropFileDisposable`). A processed file holds every record the member
  * sent: kept for ever, it would outlive the pool's 36-month purge, erasures and

@@ -1,10 +1,13 @@
 import {
   claimFileDrop,
+  completeFileDrop,
+  getFileDrop,
   recordFileDropFailure,
   registerFileDrop,
   SYSTEM_ACTOR,
 } from '@alliage/control';
 import { testControlDbKinds } from '@alliage/control/testing';
+import { toAbandonedDropReport } from '@alliage/domain';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { startTestApi, type TestApi } from './api-test-env.ts';
 import { expectObservedAnswersDeclared } from './declared-statuses.ts';
@@ -38,6 +41,22 @@ describe.each(testControlDbKinds())('file drops over HTTP (%s)', (kind) => {
   afterAll(async () => {
     await api?.close();
   });
+
+  /** A drop of M01 that no intake ran on yet, its SHA-256 made of `digit`. */
+  const registerM01Drop = (fileName: string, digit: string) =>
+    registerFileDrop(
+      api.ctx,
+      SYSTEM_ACTOR,
+      {
+        organisationCode: 'M01',
+        fileName,
+        source: 'sftp',
+        sizeBytes: 10,
+        sha256: digit.repeat(64),
+        storagePath: `/srv/test-only/M01-${digit}`,
+      },
+      async () => {},
+    );
 
   it('shows a member only its own drops, without storage paths', async () => {
     const own = await api.call('GET', '/v1/files', { token: api.tokens.m01User });
@@ -126,19 +145,7 @@ describe.each(testControlDbKinds())('file drops over HTTP (%s)', (kind) => {
   });
 
   it('tells a member why its unfinished drop is not loaded yet, in member-facing codes only', async () => {
-    const drop = await registerFileDrop(
-      api.ctx,
-      SYSTEM_ACTOR,
-      {
-        organisationCode: 'M01',
-        fileName: 'transactions.csv.pgp',
-        source: 'sftp',
-        sizeBytes: 10,
-        sha256: 'c'.repeat(64),
-        storagePath: '/srv/test-only/M01-stuck',
-      },
-      async () => {},
-    );
+    const drop = await registerM01Drop('transactions.csv.pgp', 'c');
     const readAs = async (token: string) => {
       const listed = await api.call('GET', '/v1/files', { token });
       const one = await api.call('GET', `/v1/files/${drop.id}`, { token });
@@ -184,6 +191,35 @@ describe.each(testControlDbKinds())('file drops over HTTP (%s)', (kind) => {
       .where('id', '=', drop.id)
       .execute();
     expect((await readAs(member)).view).toMatchObject({ status: 'rejected', lastErrorCode: null });
+  });
+
+  it('shows a member the drop the platform gave up on, and what kept failing', async () => {
+    const drop = await registerM01Drop('customers-given-up.csv.pgp', 'd');
+    await claimFileDrop(api.ctx, drop.id);
+    await claimFileDrop(api.ctx, drop.id);
+    await recordFileDropFailure(api.ctx, drop.id, '57P01');
+    await completeFileDrop(
+      api.ctx,
+      SYSTEM_ACTOR,
+      toAbandonedDropReport(await getFileDrop(api.ctx, drop.id), new Date()),
+    );
+    const listed = await api.call('GET', '/v1/files?status=abandoned', {
+      token: api.tokens.m01User,
+    });
+    expect(listed.status).toBe(200);
+    expect(listed.json).toEqual([
+      expect.objectContaining({
+        id: drop.id,
+        status: 'abandoned',
+        attempts: 2,
+        rejectionReason: null,
+        lastErrorCode: 'temporarily_unavailable',
+        report: expect.objectContaining({
+          abandonment: expect.objectContaining({ reason: 'platform_failures' }),
+        }),
+      }),
+    ]);
+    expect(listed.text).not.toContain('57P01');
   });
 
   it('declares in the OpenAPI document every status it answered', async () => {

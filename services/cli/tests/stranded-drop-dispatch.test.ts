@@ -1,9 +1,13 @@
+import { readFile } from 'node:fs/promises';
+import path from 'node:path';
 import { testWorkerDeps } from '@alliage/cli/testing';
 import {
   type ControlContext,
   createOrganisation,
   getFileDrop,
   listAlerts,
+  listAuditEvents,
+  listPendingFileDrops,
   SYSTEM_ACTOR,
 } from '@alliage/control';
 import {
@@ -12,7 +16,12 @@ import {
   storeTestDrop,
   testControlDbKinds,
 } from '@alliage/control/testing';
-import { AppError, STUCK_DROP_FAILED_HOURS } from '@alliage/domain';
+import {
+  ABANDONED_DROP_DAYS,
+  AppError,
+  STUCK_DROP_FAILED_HOURS,
+  toMemberDropErrorCode,
+} from '@alliage/domain';
 import { createTestQueue, type TestJobQueue, testQueueKinds } from '@alliage/queue/testing';
 import { createTestWarehouse } from '@alliage/warehouse/testing';
 import { createJobHandlers, scheduleHousekeeping, type WorkerDeps } from '@alliage/worker';
@@ -56,6 +65,35 @@ describe.each(cases)('a drop whose intake job ran out of retries (%s, %s queue)'
     return { control, queue, clock, ctx, deps };
   }
 
+  /** A drop of M01 received now, and its intake job run to its end by the started worker. */
+  async function storeAndRunDrop(queue: TestJobQueue, ctx: ControlContext, deps: WorkerDeps) {
+    const drop = await storeTestDrop(ctx, {
+      organisationCode: 'M01',
+      dropStore: deps.intake.dropStore,
+      status: 'received',
+    });
+    await queue.enqueue('intake.process-file', { fileDropId: drop.id }, { jobId: drop.id });
+    await queue.drain(60_000);
+    return drop;
+  }
+
+  /**
+   * A drop whose every attempt fails where it records its outcome (the database refuses
+   * it), with an error that looks transient: the real intake job retries it, then the
+   * hourly pass. Its first round has run.
+   */
+  async function failingDrop(
+    control: Awaited<ReturnType<typeof setUp>>['control'],
+    queue: TestJobQueue,
+    ctx: ControlContext,
+    deps: WorkerDeps,
+  ) {
+    const refusal = await failAuditAppends(control.db, "NEW.action = 'file.rejected'");
+    await queue.startWorker(createJobHandlers(deps));
+    const drop = await storeAndRunDrop(queue, ctx, deps);
+    return { refusal, drop };
+  }
+
   /** The runtime's hourly pass, and the jobs it queued run to their end. */
   async function housekeepingPass(deps: WorkerDeps, queue: TestJobQueue): Promise<void> {
     await scheduleHousekeeping(deps, (name, error) => {
@@ -78,13 +116,7 @@ describe.each(cases)('a drop whose intake job ran out of retries (%s, %s queue)'
         await processFile(payload, job);
       },
     });
-    const drop = await storeTestDrop(ctx, {
-      organisationCode: 'M01',
-      dropStore: deps.intake.dropStore,
-      status: 'received',
-    });
-    await queue.enqueue('intake.process-file', { fileDropId: drop.id }, { jobId: drop.id });
-    await queue.drain(60_000);
+    const drop = await storeAndRunDrop(queue, ctx, deps);
     expect((await getFileDrop(ctx, drop.id)).status).toBe('received');
 
     // The outage is over; the worker keeps running and only its hourly pass comes by.
@@ -96,17 +128,7 @@ describe.each(cases)('a drop whose intake job ran out of retries (%s, %s queue)'
 
   it('raises one drop_stuck alert once unfinished past the threshold, not one an hour', async () => {
     const { control, queue, clock, ctx, deps } = await setUp();
-    // Every attempt fails where it records its outcome (the database refuses it), with an
-    // error that looks transient: the real intake job retries it, then the hourly pass.
-    const refusal = await failAuditAppends(control.db, "NEW.action = 'file.rejected'");
-    await queue.startWorker(createJobHandlers(deps));
-    const drop = await storeTestDrop(ctx, {
-      organisationCode: 'M01',
-      dropStore: deps.intake.dropStore,
-      status: 'received',
-    });
-    await queue.enqueue('intake.process-file', { fileDropId: drop.id }, { jobId: drop.id });
-    await queue.drain(60_000);
+    const { refusal, drop } = await failingDrop(control, queue, ctx, deps);
     const failed = await getFileDrop(ctx, drop.id);
     expect(failed.status).toBe('processing');
     expect(failed.attempts).toBe(2);
@@ -164,5 +186,66 @@ describe.each(cases)('a drop whose intake job ran out of retries (%s, %s queue)'
     expect((await getFileDrop(ctx, drop.id)).status).toBe('rejected');
     await passAt(STUCK_DROP_FAILED_HOURS + 5);
     expect((await stuckAlerts()).map((open) => open.id)).toEqual([alert?.id]);
+  });
+
+  it('gives up on it after a week of failures: abandoned, reported, audited, never queued again', async () => {
+    const { control, queue, clock, ctx, deps } = await setUp();
+    const { drop } = await failingDrop(control, queue, ctx, deps);
+    const passAt = async (hours: number) => {
+      clock.now = new Date(RECEIVED_AT.getTime() + hours * HOUR_MS);
+      await housekeepingPass(deps, queue);
+    };
+
+    // Up to the last hour before the threshold, every pass retries it.
+    const lastRetryHour = ABANDONED_DROP_DAYS * 24 - 1;
+    await passAt(STUCK_DROP_FAILED_HOURS);
+    await passAt(lastRetryHour);
+    const beforeThreshold = await getFileDrop(ctx, drop.id);
+    expect(beforeThreshold.status).toBe('processing');
+    expect(beforeThreshold.attempts).toBe(2 * 3);
+
+    await passAt(ABANDONED_DROP_DAYS * 24);
+    const abandoned = await getFileDrop(ctx, drop.id);
+    expect(abandoned.status).toBe('abandoned');
+    expect(abandoned.attempts).toBe(beforeThreshold.attempts);
+    expect(abandoned.finishedAt).toEqual(clock.now);
+    expect(abandoned.rejectionReason).toBeNull();
+    expect(await listPendingFileDrops(ctx)).toEqual([]);
+    // What GET /v1/files tells the member of it: the failure the platform gave up on.
+    expect(toMemberDropErrorCode(abandoned)).toBe('platform_error');
+
+    // The member's report says the file was not processed, and not that it is at fault.
+    const reportsDir = path.join(deps.intake.sftpRoot, 'M01', 'reports');
+    const report = JSON.parse(
+      await readFile(path.join(reportsDir, `${drop.fileName}.report.json`), 'utf8'),
+    );
+    expect(report).toMatchObject({
+      fileDropId: drop.id,
+      status: 'abandoned',
+      rejection: null,
+      abandonment: {
+        reason: 'platform_failures',
+        attempts: beforeThreshold.attempts,
+        lastErrorCode: 'platform_error',
+      },
+    });
+    expect(abandoned.report).toEqual(report);
+    const text = await readFile(path.join(reportsDir, `${drop.fileName}.report.txt`), 'utf8');
+    expect(text).toContain('status    ABANDONED');
+    expect(text).toContain('not processed');
+
+    const events = (await listAuditEvents(ctx, { action: 'file.abandoned' })).events;
+    expect(events).toHaveLength(1);
+    expect(events[0]).toMatchObject({
+      objectType: 'file_drop',
+      objectId: drop.id,
+      organisationCode: 'M01',
+      details: { attempts: beforeThreshold.attempts, lastErrorCode: 'P0001', rows: null },
+    });
+
+    // Later passes neither retry it nor give up on it again.
+    await passAt(ABANDONED_DROP_DAYS * 24 + 1);
+    expect(await getFileDrop(ctx, drop.id)).toEqual(abandoned);
+    expect((await listAuditEvents(ctx, { action: 'file.abandoned' })).events).toHaveLength(1);
   });
 });

@@ -10,7 +10,7 @@ import {
   SYSTEM_ACTOR,
 } from '@alliage/control';
 import { AppError, isAppError, isFinishedDropStatus } from '@alliage/domain';
-import { type IntakeDeps, processFileDrop } from '@alliage/intake';
+import { abandonFileDrop, type IntakeDeps, processFileDrop } from '@alliage/intake';
 import { purgeDropFiles, purgeMemberExports, runPoolBuild } from '@alliage/pool';
 import { classifyJobError, type JobQueue, type TJobHandlers } from '@alliage/queue';
 import {
@@ -244,10 +244,21 @@ export async function scheduleHourlyDeliveryHousekeeping(deps: WorkerDeps): Prom
  * commit that outran its job); job ids make this a no-op for drops already queued.
  * A drop unfinished past the thresholds of `isStuckDrop` raises one `drop_stuck`
  * alert first: it is still queued, but operators now know its file does not load.
+ * A drop past `isAbandonedDrop` (a week of failures) is given up on instead
+ * (`abandonFileDrop`): finished `abandoned`, reported to its member, never queued again.
  */
 export async function dispatchPendingDrops(deps: WorkerDeps): Promise<number> {
   let queued = 0;
   for (const drop of await listPendingFileDrops(deps.intake.ctx)) {
+    // A drop that cannot be given up on now is retried as before, and given up on next hour.
+    const abandoned = await abandonFileDrop(deps.intake, drop).catch((error: unknown) => {
+      deps.intake.logger?.warn(
+        { fileDropId: drop.id, err: error instanceof Error ? error.name : 'unknown' },
+        'failing drop could not be abandoned',
+      );
+      return null;
+    });
+    if (abandoned) continue;
     // A failing alert must not stop the re-dispatch of this drop or the next ones.
     await raiseStuckDropAlert(deps.intake.ctx, drop).catch((error: unknown) => {
       deps.intake.logger?.warn(

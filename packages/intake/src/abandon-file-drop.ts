@@ -1,0 +1,45 @@
+import path from 'node:path';
+import { completeFileDrop, SYSTEM_ACTOR, type TFileDrop } from '@alliage/control';
+import {
+  isAbandonedDrop,
+  isAppError,
+  toAbandonedDropReport,
+  toStorableDropReport,
+} from '@alliage/domain';
+import type { IntakeDeps } from './process-file-drop.ts';
+import { writeDropReport } from './write-drop-report.ts';
+
+/**
+ * Gives up on a drop past `isAbandonedDrop`: finishes it `abandoned` (appending
+ * `file.abandoned` with its attempts and last error code) and writes its member's report
+ * (`reports/<file>.report.json` and `.txt`: not processed for the platform's failures,
+ * the file is not at fault, send it again). Nothing queues it again. Null when the drop
+ * is not to be given up on, or finished meanwhile.
+ *
+ * @example
+ * for (const drop of await listPendingFileDrops(ctx)) await abandonFileDrop(deps, drop);
+ */
+export async function abandonFileDrop(
+  deps: IntakeDeps,
+  drop: TFileDrop,
+): Promise<TFileDrop | null> {
+  const now = deps.ctx.clock();
+  if (!isAbandonedDrop(drop, now)) return null;
+  const report = toStorableDropReport(toAbandonedDropReport(drop, now));
+  try {
+    const abandoned = await completeFileDrop(deps.ctx, SYSTEM_ACTOR, report, {
+      // Written once the drop is known unfinished, before the outcome commits: the report
+      // never contradicts an outcome an attempt recorded meanwhile.
+      withinTransaction: () =>
+        writeDropReport(path.join(deps.sftpRoot, drop.organisationCode, 'reports'), report),
+    });
+    deps.logger?.warn(
+      { fileDropId: drop.id, organisation: drop.organisationCode, attempts: drop.attempts },
+      'file drop abandoned after repeated failures',
+    );
+    return abandoned;
+  } catch (error) {
+    if (isAppError(error) && error.code === 'conflict' && !error.retry) return null;
+    throw error;
+  }
+}

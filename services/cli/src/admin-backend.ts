@@ -31,6 +31,7 @@ import type {
   TRepoussoirAddRequest,
   TRepoussoirImportRequest,
   TRepoussoirProvenanceWithdrawal,
+  TRepoussoirValue,
   TRightsRequestClosure,
   TRightsRequestExtension,
   TRightsRequestInput,
@@ -112,8 +113,17 @@ export interface AdminBackend {
   pullMember(memberCode: string): Promise<TPullOutcome>;
   /** Adds one contact point to the repoussoir; normalised and hashed by the platform. */
   addRepoussoirEntry(input: TRepoussoirAddRequest): Result<TAddedRepoussoirEntry>;
-  /** Imports up to 10,000 contact points in one transaction (all or nothing). */
-  importRepoussoir(input: TRepoussoirImportRequest): Result<TRepoussoirImportResult>;
+  /**
+   * Imports a list read batch by batch, with one scope and provenance. Directly: any
+   * size, as ONE change (one version, one `repoussoir.changed`), nothing in force on any
+   * failure (`importRepoussoirBatches`). Over HTTP: at most one request's worth
+   * (`REPOUSSOIR_IMPORT_MAX_ENTRIES`), in one transaction; a larger list is refused
+   * before anything is sent.
+   */
+  importRepoussoirList(
+    request: Omit<TRepoussoirImportRequest, 'entries'>,
+    batches: AsyncIterable<readonly TRepoussoirValue[]>,
+  ): Result<TRepoussoirImportResult>;
   /** Withdraws a repoussoir entry by a recorded decision. */
   withdrawRepoussoirEntry(entryId: string, reason: string): Result<TRepoussoirEntry>;
   /** Withdraws every entry in force from one source and reference (e.g. a superseded list version). */

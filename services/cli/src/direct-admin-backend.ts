@@ -16,7 +16,7 @@ import {
   getPullSource,
   getPushTarget,
   getRepoussoirStats,
-  importRepoussoirEntries,
+  importRepoussoirBatches,
   listAlerts,
   listApiTokens,
   listDeliveries,
@@ -74,6 +74,8 @@ import { openPlatform } from './open-platform.ts';
 import { openPool } from './open-pool.ts';
 import { registerSettings } from './register-settings.ts';
 import { runDirectPull } from './run-direct-pull.ts';
+
+const ZRepoussoirListImport = ZRepoussoirImportRequest.omit({ entries: true });
 
 /** Admin commands run in this process against the data directory (the platform is stopped). */
 export async function createDirectAdminBackend(config: TConfig): Promise<AdminBackend> {
@@ -170,19 +172,28 @@ export async function createDirectAdminBackend(config: TConfig): Promise<AdminBa
       extendRightsRequest(ctx, actor, requestId, parseInput(ZRightsRequestExtension, input)),
     closeRightsRequest: (requestId, input) =>
       closeRightsRequest(ctx, actor, requestId, parseInput(ZRightsRequestClosure, input)),
-    importRepoussoir: async (input) => {
-      const { entries, scope, ...provenance } = parseInput(ZRepoussoirImportRequest, input);
-      const hashed = hashRepoussoirValues(
-        secrets.hmacSecret,
-        entries,
-        (index) => `entries.${index}.value`,
-      );
-      return importRepoussoirEntries(
+    // Staged batch by batch and committed as one change: nothing is in force until the
+    // whole list is in, and a failure anywhere leaves the repoussoir as it was.
+    importRepoussoirList: async (request, batches) => {
+      const { scope, ...provenance } = parseInput(ZRepoussoirListImport, request);
+      const { imported } = await importRepoussoirBatches(
         ctx,
         actor,
-        hashed.map((entry) => ({ ...entry, scope })),
         provenance,
+        {},
+        async (stage) => {
+          for await (const batch of batches) {
+            const hashed = hashRepoussoirValues(
+              secrets.hmacSecret,
+              batch,
+              (index) => `entries.${index}.value`,
+            );
+            await stage(hashed.map((entry) => ({ ...entry, scope })));
+          }
+          return { commit: true, value: null };
+        },
       );
+      return imported ?? { added: 0, alreadyPresent: 0 };
     },
     platformSshKey: async () => {
       const { fingerprint, openssh } = inspectSshPublicKey(

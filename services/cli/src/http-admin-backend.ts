@@ -1,4 +1,11 @@
-import { AppError, type TErrorCode, type TFieldIssue, type TPullResult } from '@alliage/domain';
+import {
+  AppError,
+  REPOUSSOIR_IMPORT_MAX_ENTRIES,
+  type TErrorCode,
+  type TFieldIssue,
+  type TPullResult,
+  type TRepoussoirValue,
+} from '@alliage/domain';
 import type { AdminBackend } from './admin-backend.ts';
 
 interface Problem {
@@ -105,7 +112,26 @@ export function createHttpAdminBackend(baseUrl: string, operatorToken: string): 
       intake: 'queued',
     }),
     addRepoussoirEntry: (input) => call('POST', '/v1/repoussoir', input),
-    importRepoussoir: (input) => call('POST', '/v1/repoussoir/import', input),
+    // One request, one transaction: a list larger than a request would be several
+    // changes, partly imported on an error, so it is refused before anything is sent.
+    importRepoussoirList: async (request, batches) => {
+      const entries: TRepoussoirValue[] = [];
+      for await (const batch of batches) {
+        for (const { kind, value } of batch) entries.push({ kind, value });
+        if (entries.length > REPOUSSOIR_IMPORT_MAX_ENTRIES) {
+          throw new AppError(
+            'validation_failed',
+            `while the platform runs, an import takes at most ${REPOUSSOIR_IMPORT_MAX_ENTRIES} entries (one request); stop it (alliage serve) and run the import again: it then goes in whole as one change`,
+            {
+              fields: [
+                { path: '--file', message: `more than ${REPOUSSOIR_IMPORT_MAX_ENTRIES} entries` },
+              ],
+            },
+          );
+        }
+      }
+      return call('POST', '/v1/repoussoir/import', { ...request, entries });
+    },
     withdrawRepoussoirEntry: (entryId, reason) =>
       call('POST', `/v1/repoussoir/entries/${code(entryId)}/withdraw`, { reason }),
     withdrawRepoussoirProvenance: (input) => call('POST', '/v1/repoussoir/withdrawals', input),

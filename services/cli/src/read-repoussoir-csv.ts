@@ -1,5 +1,4 @@
-import { readFile } from 'node:fs/promises';
-import { Readable } from 'node:stream';
+import { open } from 'node:fs/promises';
 import {
   AppError,
   REPOUSSOIR_VALUE_MAX_LENGTH,
@@ -18,35 +17,26 @@ export interface TRepoussoirCsvLine extends TRepoussoirValue {
   line: number;
 }
 
-/** A `kind,value` file whose every line was checked, kept as the bytes that were checked. */
+/** A `kind,value` file whose every line was checked, and how many entries it holds. */
 export interface TCheckedRepoussoirCsv {
   file: string;
-  bytes: Buffer;
   entries: number;
 }
 
 /**
- * Reads a `kind,value` CSV once and checks every line with the same normaliser the
+ * Streams a `kind,value` CSV once and checks every line with the same normaliser the
  * platform uses, so a bad file is refused whole, by line number, before anything is
- * sent. Only the file's bytes stay in memory (a national list has millions of lines):
- * `repoussoirCsvBatches` parses them again, batch by batch. Errors never quote a value
+ * sent. Nothing of the file stays in memory (a national list is hundreds of MB):
+ * `repoussoirCsvBatches` streams it again, batch by batch. Errors never quote a value
  * (csv-parse's own messages can, so only their code is kept).
  *
  * @example
- * const csv = await checkRepoussoirCsv('bloctel.csv'); // { file, bytes, entries: 3000000 }
+ * const csv = await checkRepoussoirCsv('bloctel.csv'); // { file, entries: 3000000 }
  */
 export async function checkRepoussoirCsv(file: string): Promise<TCheckedRepoussoirCsv> {
-  let bytes: Buffer;
-  try {
-    bytes = await readFile(file);
-  } catch {
-    throw new AppError('validation_failed', `cannot read ${file}`, {
-      fields: [{ path: '--file', message: 'cannot be read' }],
-    });
-  }
   const issues: TFieldIssue[] = [];
   let entries = 0;
-  for await (const checked of checkedLines(file, bytes)) {
+  for await (const checked of checkedLines(file)) {
     if ('message' in checked) issues.push(checked);
     else entries += 1;
   }
@@ -66,11 +56,13 @@ export async function checkRepoussoirCsv(file: string): Promise<TCheckedRepousso
       fields: [{ path: '--file', message: 'no line after the header' }],
     });
   }
-  return { file, bytes, entries };
+  return { file, entries };
 }
 
 /**
- * The lines of a checked file, `size` at a time, in file order.
+ * The lines of a checked file, streamed again, `size` at a time, in file order. A file
+ * that changed since it was checked (a bad line, another number of entries) fails the
+ * pass before its last batch is handed over.
  *
  * @example
  * for await (const batch of repoussoirCsvBatches(csv, 10_000)) await send(batch);
@@ -80,26 +72,40 @@ export async function* repoussoirCsvBatches(
   size: number,
 ): AsyncGenerator<TRepoussoirCsvLine[]> {
   let batch: TRepoussoirCsvLine[] = [];
-  for await (const checked of checkedLines(csv.file, csv.bytes)) {
-    // The bytes were checked whole before: a bad line here would be a bug, not input.
-    if ('message' in checked) throw new Error(`${checked.path} changed after it was checked`);
+  let entries = 0;
+  for await (const checked of checkedLines(csv.file)) {
+    if ('message' in checked) throw changedSinceChecked(csv.file, checked.path);
+    entries += 1;
     batch.push(checked);
-    if (batch.length === size) {
-      yield batch;
-      batch = [];
+    // Held back while it may be the last: a file grown or cut since its check fails
+    // before its last batch is handed over.
+    if (batch.length === size + 1) {
+      yield batch.slice(0, size);
+      batch = batch.slice(size);
     }
   }
+  if (entries !== csv.entries) throw changedSinceChecked(csv.file, '--file');
   if (batch.length > 0) yield batch;
 }
 
-/** Each data line of the file, checked: the entry, or what is wrong with it. */
-async function* checkedLines(
-  file: string,
-  bytes: Buffer,
-): AsyncGenerator<TRepoussoirCsvLine | TFieldIssue> {
-  // Fed in slices: given the whole buffer at once, the parser would queue every record
-  // before the first is read.
-  const parser = Readable.from(slices(bytes)).pipe(
+function changedSinceChecked(file: string, where: string): AppError {
+  return new AppError('conflict', `${file} changed after it was checked`, {
+    fields: [{ path: where, message: 'changed since the check; run the import again' }],
+  });
+}
+
+/** Each data line of the file, streamed and checked: the entry, or what is wrong with it. */
+async function* checkedLines(file: string): AsyncGenerator<TRepoussoirCsvLine | TFieldIssue> {
+  let handle: Awaited<ReturnType<typeof open>>;
+  try {
+    handle = await open(file);
+  } catch {
+    throw new AppError('validation_failed', `cannot read ${file}`, {
+      fields: [{ path: '--file', message: 'cannot be read' }],
+    });
+  }
+  const stream = handle.createReadStream();
+  const parser = stream.pipe(
     parse({ bom: true, info: true, skip_empty_lines: true, relax_column_count: true }),
   );
   let header = true;
@@ -128,17 +134,14 @@ async function* checkedLines(
     throw new AppError('validation_failed', `${file} is not a readable CSV file`, {
       fields: [{ path: where, message: `not valid CSV${code}` }],
     });
+  } finally {
+    // A pass left early (a refused header, a failed import) closes the file too.
+    stream.destroy();
   }
   if (header) {
     throw new AppError('validation_failed', `${file} must start with the header kind,value`, {
       fields: [{ path: 'line 1', message: 'header must be kind,value' }],
     });
-  }
-}
-
-function* slices(bytes: Buffer): Generator<Buffer> {
-  for (let start = 0; start < bytes.length; start += 64 * 1024) {
-    yield bytes.subarray(start, start + 64 * 1024);
   }
 }
 

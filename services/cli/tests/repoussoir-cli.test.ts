@@ -229,12 +229,34 @@ describe('alliage repoussoir on embedded defaults (PGlite data directory)', () =
         action: 'repoussoir.changed',
         actor: expect.stringMatching(/^principal:/),
       });
+
+      // More than one request takes: refused before anything is sent, not split into
+      // several changes that an error midway would leave half imported.
+      const large = writeCsv(
+        'large.csv',
+        [
+          'kind,value',
+          ...Array.from({ length: 10_001 }, (_, index) => `phone,0${698_000_000 + index}`),
+          '',
+        ].join('\n'),
+      );
+      const refused = await runCli(
+        ['repoussoir', 'import', '--file', large, '--source', 'national_list'],
+        env,
+      );
+      expect(refused.code).toBe(2);
+      expect(refused.stderr).toContain('at most 10000 entries');
+      expect(refused.stderr).toContain('stop it (alliage serve)');
+      const stats = JSON.parse((await runCli(['repoussoir', 'stats', '--json'], env)).stdout);
+      expect(stats.bySourceAndScope).not.toContainEqual(
+        expect.objectContaining({ source: 'national_list' }),
+      );
     } finally {
       expect(await stopProcess(serve.child)).toBe(0);
     }
   });
 
-  it('imports a list larger than one request in batches of 10,000, each audited', async () => {
+  it('imports a list larger than one request as one change, audited once', async () => {
     const numbers = Array.from(
       { length: 25_000 },
       (_, index) => `phone,0${612_000_000 + index * 3}`,
@@ -264,11 +286,11 @@ describe('alliage repoussoir on embedded defaults (PGlite data directory)', () =
       added: 25_000,
       alreadyPresent: 1,
     });
-    const tail = await runCli(['audit', 'tail', '-n', '3', '--json'], env);
-    const imports = (JSON.parse(tail.stdout) as { action: string; details: { added: number } }[])
-      .filter((event) => event.action === 'repoussoir.changed')
-      .map((event) => event.details.added);
-    expect(imports).toEqual([10_000 - 1, 10_000, 5_001]);
+    const tail = await runCli(['audit', 'tail', '-n', '1', '--json'], env);
+    expect(JSON.parse(tail.stdout)[0]).toMatchObject({
+      action: 'repoussoir.changed',
+      details: { operation: 'import', added: 25_000, alreadyPresent: 1 },
+    });
     const stats = JSON.parse((await runCli(['repoussoir', 'stats', '--json'], env)).stdout);
     expect(stats.bySourceAndScope).toContainEqual(
       expect.objectContaining({ source: 'national_list', scope: 'sms', active: 25_000 }),

@@ -1,7 +1,7 @@
 import { readFileSync } from 'node:fs';
 import { AppError, REPOUSSOIR_IMPORT_MAX_ENTRIES } from '@alliage/domain';
 import type { Command } from 'commander';
-import { formatTable } from '../output.ts';
+import { formatTable, type Output } from '../output.ts';
 import { checkRepoussoirCsv, repoussoirCsvBatches } from '../read-repoussoir-csv.ts';
 import { runAdminCommand, runReadCommand } from '../run-admin-command.ts';
 
@@ -59,37 +59,21 @@ export function registerRepoussoirCommands(program: Command): void {
     .option('--json', 'machine-readable output')
     .action((options) =>
       runAdminCommand(options, async (backend, output) => {
+        // Streamed twice: every line checked first, so a bad file is refused whole by line
+        // number; then read again batch by batch into the import.
         const csv = await checkRepoussoirCsv(options.file);
-        let added = 0;
-        let alreadyPresent = 0;
-        let lastImported: number | null = null;
-        // The API takes at most 10,000 entries a request: larger files go in batches, each
-        // its own transaction and audit event. Every line was checked above, so a batch
-        // is refused only by something that would refuse them all.
-        for await (const batch of repoussoirCsvBatches(csv, REPOUSSOIR_IMPORT_MAX_ENTRIES)) {
-          let result: { added: number; alreadyPresent: number };
-          try {
-            result = await backend.importRepoussoir({
-              entries: batch.map(({ kind, value }) => ({ kind, value })),
-              scope: options.scope,
-              source: options.source,
-              ...(options.reference === undefined ? {} : { sourceReference: options.reference }),
-            });
-          } catch (error) {
-            if (lastImported !== null) {
-              output.info(`lines up to ${lastImported} were imported before this error`);
-            }
-            throw error;
-          }
-          added += result.added;
-          alreadyPresent += result.alreadyPresent;
-          lastImported = batch.at(-1)?.line ?? lastImported;
-          // A national list takes minutes: say how far it got.
-          const sent = added + alreadyPresent;
-          if (sent % PROGRESS_EVERY_ENTRIES === 0 && sent < csv.entries) {
-            output.info(`${sent} of ${csv.entries} entries imported`);
-          }
-        }
+        const { added, alreadyPresent } = await backend.importRepoussoirList(
+          {
+            scope: options.scope,
+            source: options.source,
+            ...(options.reference === undefined ? {} : { sourceReference: options.reference }),
+          },
+          withProgress(
+            repoussoirCsvBatches(csv, REPOUSSOIR_IMPORT_MAX_ENTRIES),
+            csv.entries,
+            output,
+          ),
+        );
         output.result(
           { file: options.file, entries: csv.entries, added, alreadyPresent },
           () =>
@@ -165,6 +149,22 @@ export function registerRepoussoirCommands(program: Command): void {
         return 0;
       }),
     );
+}
+
+/** The batches as they are read, saying how far the read got (a national list takes minutes). */
+async function* withProgress<T>(
+  batches: AsyncIterable<readonly T[]>,
+  entries: number,
+  output: Output,
+): AsyncGenerator<readonly T[]> {
+  let read = 0;
+  for await (const batch of batches) {
+    yield batch;
+    read += batch.length;
+    if (read % PROGRESS_EVERY_ENTRIES === 0 && read < entries) {
+      output.info(`${read} of ${entries} entries read (in force only once all are in)`);
+    }
+  }
 }
 
 /** The first line of a file descriptor (stdin), so a value stays out of the shell history. */

@@ -1,10 +1,10 @@
+import type { TRepoussoirImportResult } from '@alliage/control';
 import {
   AppError,
   REPOUSSOIR_IMPORT_MAX_ENTRIES,
   type TErrorCode,
   type TFieldIssue,
   type TPullResult,
-  type TRepoussoirValue,
 } from '@alliage/domain';
 import type { AdminBackend } from './admin-backend.ts';
 
@@ -112,25 +112,31 @@ export function createHttpAdminBackend(baseUrl: string, operatorToken: string): 
       intake: 'queued',
     }),
     addRepoussoirEntry: (input) => call('POST', '/v1/repoussoir', input),
-    // One request, one transaction: a list larger than a request would be several
-    // changes, partly imported on an error, so it is refused before anything is sent.
+    // The API takes one request's worth (REPOUSSOIR_IMPORT_MAX_ENTRIES) per change, so a
+    // larger list goes in as one change per batch, in file order. An error stops it: what
+    // went in stays in force (one more do-not-contact entry is never unsafe) and running
+    // the same import again adds the rest (entries in force count as already present).
+    // With the platform stopped, the direct backend imports any size as one change.
     importRepoussoirList: async (request, batches) => {
-      const entries: TRepoussoirValue[] = [];
+      const total = { added: 0, alreadyPresent: 0 };
       for await (const batch of batches) {
-        for (const { kind, value } of batch) entries.push({ kind, value });
-        if (entries.length > REPOUSSOIR_IMPORT_MAX_ENTRIES) {
+        const entries = batch.map(({ kind, value }) => ({ kind, value }));
+        let result: TRepoussoirImportResult;
+        try {
+          result = await call('POST', '/v1/repoussoir/import', { ...request, entries });
+        } catch (error) {
+          const sent = total.added + total.alreadyPresent;
+          if (sent === 0 || !(error instanceof AppError)) throw error;
           throw new AppError(
-            'validation_failed',
-            `while the platform runs, an import takes at most ${REPOUSSOIR_IMPORT_MAX_ENTRIES} entries (one request); stop it (alliage serve) and run the import again: it then goes in whole as one change`,
-            {
-              fields: [
-                { path: '--file', message: `more than ${REPOUSSOIR_IMPORT_MAX_ENTRIES} entries` },
-              ],
-            },
+            error.code,
+            `${error.message} (the first ${sent} entries went in before this error, each batch of ${REPOUSSOIR_IMPORT_MAX_ENTRIES} its own change; run the same import again to add the rest)`,
+            { fields: error.fields, retry: error.retry, cause: error },
           );
         }
+        total.added += result.added;
+        total.alreadyPresent += result.alreadyPresent;
       }
-      return call('POST', '/v1/repoussoir/import', { ...request, entries });
+      return total;
     },
     withdrawRepoussoirEntry: (entryId, reason) =>
       call('POST', `/v1/repoussoir/entries/${code(entryId)}/withdraw`, { reason }),

@@ -230,8 +230,7 @@ describe('alliage repoussoir on embedded defaults (PGlite data directory)', () =
         actor: expect.stringMatching(/^principal:/),
       });
 
-      // More than one request takes: refused before anything is sent, not split into
-      // several changes that an error midway would leave half imported.
+      // More than one request takes: one change per request-sized batch, in file order.
       const large = writeCsv(
         'large.csv',
         [
@@ -240,17 +239,25 @@ describe('alliage repoussoir on embedded defaults (PGlite data directory)', () =
           '',
         ].join('\n'),
       );
-      const refused = await runCli(
-        ['repoussoir', 'import', '--file', large, '--source', 'national_list'],
+      const large1 = await runCli(
+        ['repoussoir', 'import', '--file', large, '--source', 'national_list', '--json'],
         env,
       );
-      expect(refused.code).toBe(2);
-      expect(refused.stderr).toContain('at most 10000 entries');
-      expect(refused.stderr).toContain('stop it (alliage serve)');
-      const stats = JSON.parse((await runCli(['repoussoir', 'stats', '--json'], env)).stdout);
-      expect(stats.bySourceAndScope).not.toContainEqual(
-        expect.objectContaining({ source: 'national_list' }),
+      expect(large1.stderr).toBe('');
+      expect(JSON.parse(large1.stdout)).toMatchObject({ added: 10_001, alreadyPresent: 0 });
+      const changes = JSON.parse(
+        (await runCli(['audit', 'tail', '-n', '2', '--json'], env)).stdout,
+      ) as { action: string; details: { added?: number } }[];
+      expect(changes.map((event) => [event.action, event.details.added])).toEqual([
+        ['repoussoir.changed', 10_000],
+        ['repoussoir.changed', 1],
+      ]);
+      // Run again (as after an error midway): nothing added twice.
+      const again2 = await runCli(
+        ['repoussoir', 'import', '--file', large, '--source', 'national_list', '--json'],
+        env,
       );
+      expect(JSON.parse(again2.stdout)).toMatchObject({ added: 0, alreadyPresent: 10_001 });
     } finally {
       expect(await stopProcess(serve.child)).toBe(0);
     }

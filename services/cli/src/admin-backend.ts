@@ -116,9 +116,9 @@ export interface AdminBackend {
   /**
    * Imports a list read batch by batch, with one scope and provenance. Directly: any
    * size, as ONE change (one version, one `repoussoir.changed`), nothing in force on any
-   * failure (`importRepoussoirBatches`). Over HTTP: at most one request's worth
-   * (`REPOUSSOIR_IMPORT_MAX_ENTRIES`), in one transaction; a larger list is refused
-   * before anything is sent.
+   * failure (`importRepoussoirBatches`). Over HTTP: one change per batch of
+   * `REPOUSSOIR_IMPORT_MAX_ENTRIES` (a request each); an error stops it, saying how many
+   * went in, and the same import run again adds the rest.
    */
   importRepoussoirList(
     request: Omit<TRepoussoirImportRequest, 'entries'>,

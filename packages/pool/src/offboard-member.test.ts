@@ -1,10 +1,11 @@
 import { spawnSync } from 'node:child_process';
-import { mkdtempSync, readdirSync, readFileSync, rmSync } from 'node:fs';
+import { mkdirSync, mkdtempSync, readdirSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import path from 'node:path';
 import { Readable } from 'node:stream';
 import {
   addOrganisationKey,
+  appendAuditEvent,
   type ControlContext,
   cliActor,
   createOrganisation,
@@ -470,6 +471,38 @@ describe.skipIf(!hasGpg).each(testControlDbKinds())('offboardMember (%s)', (kind
       .split('\n');
     expect(customers).toHaveLength(1 + ONLY_M04);
     expect((await verifyAuditChain(ctx)).ok).toBe(true);
+  }, 120_000);
+
+  it('keeps an export that only a certificate names (offboarded before member.data_exported existed) when it runs again', async () => {
+    const ONLY_M07 = 4;
+    await addMemberWithData('M07', ONLY_M07);
+    const member = await getOrganisation(ctx, 'M07');
+    // An earlier version's offboarding: its export (named without a run) is recorded in its
+    // certificate only; the member may not have fetched it yet.
+    const certified = `offboarding-${day}-customers.csv.gpg`;
+    mkdirSync(reportsOf('M07'), { recursive: true });
+    writeFileSync(path.join(reportsOf('M07'), certified), 'certified export');
+    await appendAuditEvent(ctx.db, ctx.clock, {
+      action: 'member.offboarded',
+      actor,
+      objectType: 'organisation',
+      objectId: member.id,
+      organisationCode: 'M07',
+      details: {
+        mode: 'export',
+        export: {
+          files: [{ fileName: certified, sizeBytes: 16, sha256: 'a'.repeat(64), rows: 0 }],
+        },
+      },
+    });
+
+    // Run again (e.g. after a restore brought its data back): the certified export stays.
+    const deleteOnly = { ...exportOptions('M07'), mode: 'delete_only' as const, signingKey: null };
+    await offboardMember(deleteOnly);
+    expect(readdirSync(reportsOf('M07'))).toEqual([certified]);
+    expect(await eventsOf('M07', 'file.purged')).not.toContainEqual(
+      expect.objectContaining({ objectType: 'member_reports' }),
+    );
   }, 120_000);
 
   it('deletes nothing once this process no longer owns the pool, and a re-run by the owner deletes', async () => {

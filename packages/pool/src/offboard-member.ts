@@ -299,8 +299,8 @@ const DELETION_COUNTS = [
  * them if none) recorded: their `member.data_deleted` (reason `offboarding`) and
  * their latest `member.data_exported`, and the drop files their `file.purged`
  * (`drop_store`, reason `offboarding`) removed. More than one run when a run died
- * before its certificate. And the file names every `member.data_exported` of the
- * member names, certified or not.
+ * before its certificate. And the file names every `member.data_exported` or
+ * `member.offboarded` of the member names, certified or not.
  */
 async function uncertifiedOffboarding(
   ctx: ControlContext,
@@ -324,6 +324,10 @@ async function uncertifiedOffboarding(
     });
     for (const event of page.events) {
       if (event.action === 'member.offboarded') {
+        // A certificate names its export too: the only record of one made before
+        // `member.data_exported` was written, and a file the member may still fetch.
+        const certified = event.details.export as { files?: { fileName: string }[] } | null;
+        for (const file of certified?.files ?? []) exportedFileNames.add(file.fileName);
         deletions = [];
         dropFilesRemoved = 0;
         exported = null;

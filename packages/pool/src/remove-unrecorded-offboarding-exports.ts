@@ -10,7 +10,7 @@ export interface RemoveUnrecordedOffboardingExportsOptions {
   memberCode: string;
   /** SFTP storage root: the exports are in `<sftpRoot>/<MEMBER>/reports/`. */
   sftpRoot: string;
-  /** Every file name a `member.data_exported` of the member names: those stay. */
+  /** Every file name a `member.data_exported` or a certificate (`member.offboarded`) of the member names: those stay. */
   recorded: ReadonlySet<string>;
 }
 

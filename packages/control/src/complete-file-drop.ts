@@ -18,7 +18,8 @@ const ACTION_BY_STATUS = {
  * Records the outcome of a drop from its report and appends `file.accepted`,
  * `file.rejected`, `file.duplicate` or `file.abandoned` with counts and codes. `options.withinTransaction` lets the
  * caller commit its own staged work (e.g. the pool load) in the same transaction.
- * A second accepted drop with the same SHA-256 turns into `duplicate`.
+ * A second accepted drop with the same SHA-256 turns into `duplicate`. A finished drop
+ * is a `conflict`, but for an abandoned one with `overAbandoned`.
  */
 export async function completeFileDrop(
   ctx: ControlContext,
@@ -27,6 +28,12 @@ export async function completeFileDrop(
   options: {
     /** Where the encrypted file now lives, when processing moved it. */
     storagePath?: string;
+    /**
+     * The outcome was committed elsewhere already (an accepted drop's pool load or
+     * repoussoir entries): it finishes even a drop given up on (`abandoned`) while the
+     * attempt ran, so the drop says what the platform holds of it.
+     */
+    overAbandoned?: boolean;
     withinTransaction?: (trx: Transaction<ControlSchema>) => Promise<void>;
   } = {},
 ): Promise<TFileDrop> {
@@ -50,7 +57,13 @@ export async function completeFileDrop(
           updated_at: now,
         })
         .where('id', '=', fields.fileDropId)
-        .where('status', 'in', ['received', 'processing'])
+        .where(
+          'status',
+          'in',
+          options.overAbandoned
+            ? ['received', 'processing', 'abandoned']
+            : ['received', 'processing'],
+        )
         .returning('id')
         .executeTakeFirst();
       if (!updated)

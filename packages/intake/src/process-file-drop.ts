@@ -125,9 +125,14 @@ export async function processFileDrop(
       : null,
     repoussoir: repoussoir ?? null,
   });
-  await writeDropReport(path.join(deps.sftpRoot, drop.organisationCode, 'reports'), report);
   const finished = await completeFileDrop(deps.ctx, SYSTEM_ACTOR, report, {
+    // An accepted file is in the pool (or the repoussoir) already: it stays accepted even
+    // if the hourly dispatch gave up on its drop while this attempt ran (abandonFileDrop).
+    overAbandoned: report.status === 'accepted',
     withinTransaction: async (trx) => {
+      // Written once the drop is held unfinished (or abandoned), before the outcome
+      // commits: the report never contradicts an outcome recorded meanwhile.
+      await writeDropReport(path.join(deps.sftpRoot, drop.organisationCode, 'reports'), report);
       if (!load?.summary) return;
       // What the load deleted for retention, as the daily pass records its own purge (an
       // auditor filtering on pool.purged sees both). A load found already done (a retry

@@ -119,22 +119,25 @@ export function createHttpAdminBackend(baseUrl: string, operatorToken: string): 
     // With the platform stopped, the direct backend imports any size as one change.
     importRepoussoirList: async (request, batches) => {
       const total = { added: 0, alreadyPresent: 0 };
-      for await (const batch of batches) {
-        const entries = batch.map(({ kind, value }) => ({ kind, value }));
-        let result: TRepoussoirImportResult;
-        try {
-          result = await call('POST', '/v1/repoussoir/import', { ...request, entries });
-        } catch (error) {
-          const sent = total.added + total.alreadyPresent;
-          if (sent === 0 || !(error instanceof AppError)) throw error;
-          throw new AppError(
-            error.code,
-            `${error.message} (the first ${sent} entries went in before this error, each batch of ${REPOUSSOIR_IMPORT_MAX_ENTRIES} its own change; run the same import again to add the rest)`,
-            { fields: error.fields, retry: error.retry, cause: error },
-          );
+      try {
+        for await (const batch of batches) {
+          const entries = batch.map(({ kind, value }) => ({ kind, value }));
+          const result = await call<TRepoussoirImportResult>('POST', '/v1/repoussoir/import', {
+            ...request,
+            entries,
+          });
+          total.added += result.added;
+          total.alreadyPresent += result.alreadyPresent;
         }
-        total.added += result.added;
-        total.alreadyPresent += result.alreadyPresent;
+      } catch (error) {
+        // The request refused, or the file changed while it was read: say what went in.
+        const sent = total.added + total.alreadyPresent;
+        if (sent === 0 || !(error instanceof AppError)) throw error;
+        throw new AppError(
+          error.code,
+          `${error.message} (the first ${sent} entries went in before this error, each batch of ${REPOUSSOIR_IMPORT_MAX_ENTRIES} its own change; run the same import again to add the rest)`,
+          { fields: error.fields, retry: error.retry, cause: error },
+        );
       }
       return total;
     },

@@ -54,6 +54,20 @@ describe('repoussoir CSV, streamed twice', () => {
     expect(changed.batches).toEqual([]);
   });
 
+  it('fails as soon as a grown file passes its checked count, handing over none of the extra lines', async () => {
+    const grown = await collect(2);
+    appendFileSync(
+      file,
+      ['0612000010', '0612000011', '0612000012', '0612000013'].map((n) => `phone,${n}\n`).join(''),
+    );
+    await expect(grown.read()).rejects.toMatchObject({ code: 'conflict' });
+    // Lines 2–6 were checked; 7–10 came after: no batch holds any of them.
+    expect(grown.batches).toEqual([
+      [2, 3],
+      [4, 5],
+    ]);
+  });
+
   it('refuses a file it cannot read', async () => {
     await expect(checkRepoussoirCsv(path.join(dir, 'missing.csv'))).rejects.toMatchObject({
       code: 'validation_failed',

@@ -76,6 +76,8 @@ export async function* repoussoirCsvBatches(
   for await (const checked of checkedLines(csv.file)) {
     if ('message' in checked) throw changedSinceChecked(csv.file, checked.path);
     entries += 1;
+    // A file grown since its check fails at once, not after the extra lines went out.
+    if (entries > csv.entries) throw changedSinceChecked(csv.file, '--file');
     batch.push(checked);
     // Held back while it may be the last: a file grown or cut since its check fails
     // before its last batch is handed over.

@@ -6,34 +6,42 @@ export interface TStopSignals {
   ready(stop: TStopOnSignal): void;
 }
 
+/** Where the signals come from (the process; an emitter in tests). */
+export interface TSignalSource {
+  on(event: NodeJS.Signals, listener: (signal: NodeJS.Signals) => void): unknown;
+}
+
 /**
  * Takes SIGINT and SIGTERM from the first moment of a long-running command (`serve`,
  * `worker`). Node's default for a signal with no listener is to die on the spot: a
  * SIGTERM arriving during the start (or in the instant after "is running" is printed)
  * killed the process without closing the pool, so its lease stayed taken for 90 s and
- * its jobs were cut. A signal during the start is held and handled once the command
- * is ready (the start then stops cleanly); a second one while the start goes on exits
- * at once (exit code 130), for an operator who will not wait.
+ * its jobs were cut. The first signal stops the command cleanly (held until the start is
+ * done, when it comes during it); a second one exits at once (exit code 130), for an
+ * operator who will not wait for running jobs to finish.
  *
  * @example
  * const signals = catchStopSignals();
  * // … start …
  * signals.ready((signal) => void stop(signal, 0));
  */
-export function catchStopSignals(exit: (code: number) => void = process.exit): TStopSignals {
+export function catchStopSignals(
+  exit: (code: number) => void = process.exit,
+  source: TSignalSource = process,
+): TStopSignals {
   let stop: TStopOnSignal | null = null;
-  let pending: NodeJS.Signals | null = null;
+  let first: NodeJS.Signals | null = null;
   const onSignal = (signal: NodeJS.Signals) => {
-    if (stop) return stop(signal);
-    if (pending) return exit(130);
-    pending = signal;
+    if (first) return exit(130);
+    first = signal;
+    stop?.(signal);
   };
-  process.on('SIGINT', onSignal);
-  process.on('SIGTERM', onSignal);
+  source.on('SIGINT', onSignal);
+  source.on('SIGTERM', onSignal);
   return {
     ready(handler) {
       stop = handler;
-      if (pending) handler(pending);
+      if (first) handler(first);
     },
   };
 }

@@ -4,6 +4,7 @@ import {
   describePoolClaimRefusal,
   type TPoolClaimant,
   type TPoolClaimDecision,
+  type TPoolRegistration,
 } from '@alliage/domain';
 import { sql } from 'kysely';
 import { appendAuditEvent } from './audit-append-event.ts';
@@ -12,6 +13,29 @@ import { readPoolRegistration } from './read-pool-registration.ts';
 
 /** A claim that went through: the pool is this process's until its lease lapses. */
 export type TPoolClaim = Exclude<TPoolClaimDecision, { action: 'refuse' }>;
+
+/**
+ * `decidePoolClaim`, a refusal thrown as the `conflict` that names the data directories
+ * and what to do (`describePoolClaimRefusal`). Also run before a pool file is opened, so
+ * that a refused one is neither created nor migrated.
+ *
+ * @example
+ * checkPoolClaim(await readPoolRegistration(ctx.db), { ...claimant, poolId }, ctx.clock());
+ */
+export function checkPoolClaim(
+  registration: TPoolRegistration | null,
+  claimant: TPoolClaimant,
+  now: Date,
+): TPoolClaim {
+  const decision = decidePoolClaim(registration, claimant, now);
+  if (decision.action !== 'refuse') return decision;
+  // Only a registered pool can refuse a claim.
+  throw new AppError(
+    'conflict',
+    describePoolClaimRefusal(decision, registration as TPoolRegistration, claimant),
+    { retry: false },
+  );
+}
 
 /**
  * Claims the platform's pool for a job-running process: checks its pool's ID against
@@ -32,20 +56,7 @@ export async function claimPool(
   return ctx.db.transaction().execute(async (trx) => {
     await sql`LOCK TABLE pool_registration IN EXCLUSIVE MODE`.execute(trx);
     const now = ctx.clock();
-    const registration = await readPoolRegistration(trx);
-    const decision = decidePoolClaim(registration, claimant, now);
-    if (decision.action === 'refuse') {
-      // Only a refusal has a registration to compare with.
-      throw new AppError(
-        'conflict',
-        describePoolClaimRefusal(
-          decision,
-          registration as NonNullable<typeof registration>,
-          claimant,
-        ),
-        { retry: false },
-      );
-    }
+    const decision = checkPoolClaim(await readPoolRegistration(trx), claimant, now);
     const lease = {
       lease_owner: claimant.ownerId,
       lease_host: claimant.host,

@@ -132,7 +132,7 @@ export { updateOrganisation } from './update-organisation.ts';
 
 export type { TAlert, TAlertKind, TAlertSeverity } from './alert.ts';
 export type { TPoolClaim } from './claim-pool.ts';
-export { claimPool } from './claim-pool.ts';
+export { checkPoolClaim, claimPool } from './claim-pool.ts';
 export type { TCompleteDeliveryInput } from './complete-delivery.ts';
 export { completeDelivery } from './complete-delivery.ts';
 export type { TAlertWebhookOptions, TAlertWebhookPayload } from './create-alert-webhook.ts';

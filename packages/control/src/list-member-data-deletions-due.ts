@@ -26,18 +26,13 @@ export async function listMemberDataDeletionsDue(
     .where('data_deletion_due_at', 'is not', null)
     .orderBy('code')
     .execute();
-  const due: TMemberDataDeletionDue[] = [];
-  for (const row of rows) {
-    const member = { ...row, dataDeletionDueAt: row.data_deletion_due_at };
-    if (member.dataDeletionDueAt && isMemberDataDeletionDue(member)) {
-      due.push({
-        id: row.id,
-        code: row.code,
-        kind: row.kind,
-        status: row.status,
-        dataDeletionDueAt: member.dataDeletionDueAt,
-      });
-    }
-  }
-  return due;
+  return rows
+    .map(({ data_deletion_due_at, ...row }) => ({
+      ...row,
+      dataDeletionDueAt: data_deletion_due_at,
+    }))
+    .filter(
+      (member): member is TMemberDataDeletionDue =>
+        member.dataDeletionDueAt !== null && isMemberDataDeletionDue(member),
+    );
 }

@@ -5,6 +5,7 @@ import path from 'node:path';
 import type { TConfig } from '@alliage/config';
 import {
   type ControlContext,
+  checkPoolClaim,
   claimPool,
   readPoolRegistration,
   releasePoolLease,
@@ -13,13 +14,7 @@ import {
   type TActor,
   type TPoolClaim,
 } from '@alliage/control';
-import {
-  AppError,
-  decidePoolClaim,
-  describePoolClaimRefusal,
-  isAppError,
-  type TPoolClaimant,
-} from '@alliage/domain';
+import { AppError, isAppError, type TPoolClaimant } from '@alliage/domain';
 import { deliverPoolAuditOutbox } from '@alliage/pool';
 import {
   openWarehouse,
@@ -99,14 +94,7 @@ export async function openPool(
     adopt: options.adopt ?? false,
   };
   const refuseUnlessClaimable = async (poolId: string | null) => {
-    const registration = await readPoolRegistration(ctx.db);
-    const decision = decidePoolClaim(registration, { ...claimant, poolId }, ctx.clock());
-    if (decision.action === 'refuse' && registration) {
-      throw new AppError(
-        'conflict',
-        describePoolClaimRefusal(decision, registration, { ...claimant, poolId }),
-      );
-    }
+    checkPoolClaim(await readPoolRegistration(ctx.db), { ...claimant, poolId }, ctx.clock());
   };
   const existed = existsSync(databasePath);
   // Opening would create a new, empty pool: not while the platform has its pool.

@@ -309,8 +309,8 @@ describe('loadMemberDrop', () => {
                 (SELECT count(*) FROM loaded_drops) AS drops`,
       );
     const before = await poolState();
-    // Too little memory for the CSV reader's buffer: DuckDB fails once it has opened the pipe.
-    await warehouse.withWriter((connection) => connection.run(`SET memory_limit = '24MB'`));
+    // Too little memory for the CSV reader's buffers: DuckDB fails once it has opened the pipe.
+    await warehouse.withWriter((connection) => connection.run(`SET memory_limit = '8MB'`));
     const starved = load(warehouse, 'M01', 'customers', [paul]);
     await expect(starved).rejects.toMatchObject({ code: 'unavailable', retry: true });
     await warehouse.withWriter((connection) => connection.run(`SET memory_limit = '1GB'`));

@@ -1,4 +1,5 @@
 import { execFile } from 'node:child_process';
+import { createHash } from 'node:crypto';
 import { mkdtemp, readdir, rm } from 'node:fs/promises';
 import os from 'node:os';
 import path from 'node:path';
@@ -182,6 +183,55 @@ describe('stageMemberFile', () => {
       ).getRowsJS(),
     );
     expect(counts?.map(Number)).toEqual([records, records, records]);
+  });
+
+  it('stages records as long as the scanner accepts (1 MiB) among many short ones', async () => {
+    // DuckDB's read buffer on the pipe must hold the longest record the scanner forwards;
+    // the long ones sit at several offsets so some straddle the reader's buffers.
+    const long = (index: number) =>
+      `${String(index % 10).repeat(512 * 1024 - 1)}\n${'y'.repeat(512 * 1024 - 100)}`;
+    const parts = ['customer_id,transaction_id,date,amount_eur,category,channel\n'];
+    const longAt = new Set([10, 40_000, 90_000, 90_001]);
+    for (let index = 0; index < 120_000; index++) {
+      const category = longAt.has(index) ? `"${long(index)}"` : `cat ${index}`;
+      parts.push(`C${index},T${index},2025-01-01,1,${category},web\n`);
+    }
+    const staged = await warehouse.withWriter((connection) =>
+      stageMemberFile({
+        connection,
+        plaintext: chunked(Buffer.from(parts.join('')), 1 << 16),
+        kind: 'transactions',
+        dialect: DEFAULT_DIALECT_PROFILE,
+        table: 'raw_test_long',
+      }),
+    );
+    expect(staged.malformed).toBeNull();
+    expect(staged.rowCount).toBe(120_000);
+    const rows = await warehouse.withWriter(async (connection) =>
+      (
+        await connection.runAndReadAll(
+          `SELECT customer_id, length(category), md5(category), line FROM ${staged.stagedTable}
+           WHERE length(category) > 1000 ORDER BY line`,
+        )
+      ).getRowsJS(),
+    );
+    expect(rows).toEqual(
+      [...longAt].map((index) => [
+        `C${index}`,
+        BigInt(long(index).length),
+        createHash('md5').update(long(index)).digest('hex'),
+        // Each long record spans two lines.
+        index + 2 + [...longAt].filter((other) => other < index).length,
+      ]),
+    );
+    const [short] = await warehouse.withWriter(async (connection) =>
+      (
+        await connection.runAndReadAll(
+          `SELECT count(*) FROM ${staged.stagedTable} WHERE category = 'cat ' || substr(customer_id, 2)`,
+        )
+      ).getRowsJS(),
+    );
+    expect(Number(short?.[0])).toBe(120_000 - longAt.size);
   });
 
   it('refuses only the record with a lone carriage return in an unquoted field', async () => {

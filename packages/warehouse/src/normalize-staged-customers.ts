@@ -16,6 +16,7 @@ import {
 } from '@alliage/normalize';
 import type { DuckDBConnection } from '@duckdb/node-api';
 import { mapDistinctValues, mapFieldResults } from './map-distinct-values.ts';
+import { repeatedKeyErrorsSql } from './repeated-key-errors-sql.ts';
 import { sqlIdentifier, sqlString } from './sql-literal.ts';
 
 export interface NormalizeStagedOptions {
@@ -265,18 +266,13 @@ export async function normalizeStagedCustomers(options: NormalizeStagedOptions):
     ['postcode', 'postcode_reason'],
   ];
   await connection.run(`CREATE OR REPLACE TABLE ${t('errors')} AS
-    WITH ranked AS (
-      SELECT line, customer_id, min(line) OVER (PARTITION BY customer_id) AS first_line
-      FROM ${t('normalized')} WHERE customer_id IS NOT NULL
-    )
     SELECT line, 'customer_id' AS column_name, 'missing customer_id' AS reason, true AS fatal
       FROM ${t('normalized')} WHERE customer_id IS NULL
     UNION ALL
     SELECT line, 'customer_id', 'customer_id longer than ${MAX_IDENTIFIER_LENGTH} characters', true
       FROM ${t('normalized')} WHERE length(customer_id) > ${MAX_IDENTIFIER_LENGTH}
     UNION ALL
-    SELECT line, 'customer_id', 'customer_id repeats line ' || first_line, true
-      FROM ranked WHERE line <> first_line
+    ${repeatedKeyErrorsSql(t('normalized'), 'customer_id')}
     UNION ALL
     SELECT line, 'created_at', created_at_reason, true
       FROM ${t('normalized')} WHERE created_at_reason IS NOT NULL

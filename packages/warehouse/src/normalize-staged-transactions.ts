@@ -7,6 +7,7 @@ import {
 } from '@alliage/normalize';
 import { mapFieldResults } from './map-distinct-values.ts';
 import type { NormalizeStagedOptions } from './normalize-staged-customers.ts';
+import { repeatedKeyErrorsSql } from './repeated-key-errors-sql.ts';
 import { sqlIdentifier } from './sql-literal.ts';
 
 /**
@@ -74,10 +75,7 @@ export async function normalizeStagedTransactions(options: NormalizeStagedOption
     SELECT line, 'customer_id', 'customer_id longer than ${MAX_IDENTIFIER_LENGTH} characters', true
       FROM ${t('normalized')} WHERE length(customer_id) > ${MAX_IDENTIFIER_LENGTH}
     UNION ALL
-    SELECT line, 'transaction_id', 'transaction_id repeats line ' || first_line, true
-      FROM (SELECT line, min(line) OVER (PARTITION BY transaction_id) AS first_line
-            FROM ${t('normalized')} WHERE transaction_id IS NOT NULL)
-      WHERE line <> first_line`);
+    ${repeatedKeyErrorsSql(t('normalized'), 'transaction_id')}`);
   await connection.run(`DROP VIEW ${t('input')}`);
   await connection.run(`DROP TABLE ${options.stagedTable}`);
 }

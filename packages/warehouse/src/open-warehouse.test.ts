@@ -5,6 +5,8 @@ import os from 'node:os';
 import path from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { promisify } from 'node:util';
+import { setFlagsFromString } from 'node:v8';
+import { runInNewContext } from 'node:vm';
 import { afterEach, describe, expect, it } from 'vitest';
 import { checkpointWarehouse } from './checkpoint-warehouse.ts';
 import { openWarehouse, type TWarehouse } from './open-warehouse.ts';
@@ -37,6 +39,34 @@ describe('openWarehouse', () => {
       ['488.2 MiB', '244.1 MiB', path.join(directory, 'pool', 'spill'), true],
     ]);
     expect((await stat(path.join(directory, 'pool', 'spill'))).mode & 0o777).toBe(0o700);
+  });
+
+  it('forgets a reader connection once its user closed it, and closes those still open', async () => {
+    directory = await mkdtemp(path.join(os.tmpdir(), 'alliage-open-warehouse-test-'));
+    warehouse = await openWarehouse({
+      databasePath: path.join(directory, 'pool.duckdb'),
+      encryptionKey: null,
+    });
+    const opened = warehouse;
+    // Every pool read of a long-running process opens and closes a reader: a closed one the
+    // warehouse still held would stay in memory for the life of the process.
+    const closedByUser = await (async () => {
+      const reader = await opened.connect();
+      await reader.run('SELECT 1');
+      reader.closeSync();
+      return new WeakRef(reader);
+    })();
+    const stillOpen = await opened.connect();
+    setFlagsFromString('--expose-gc');
+    const gc = runInNewContext('gc') as () => void;
+    for (let attempt = 0; attempt < 5 && closedByUser.deref(); attempt++) {
+      await new Promise((resolve) => setImmediate(resolve));
+      gc();
+    }
+    expect(closedByUser.deref()).toBeUndefined();
+    await opened.close();
+    warehouse = null;
+    await expect(stillOpen.run('SELECT 1')).rejects.toThrow();
   });
 
   it('empties the spill and pipe folders a dead process left, once it owns the pool', async () => {

@@ -147,7 +147,8 @@ export async function openWarehouse(options: OpenWarehouseOptions): Promise<TWar
   }
 
   let queue: Promise<unknown> = Promise.resolve();
-  const readers: DuckDBConnection[] = [];
+  /** Readers still open: closed at `close()`; one its user closes leaves the set. */
+  const readers = new Set<DuckDBConnection>();
   const warehouse: TWarehouse = {
     databasePath: options.databasePath,
     pipeDirectory,
@@ -156,7 +157,15 @@ export async function openWarehouse(options: OpenWarehouseOptions): Promise<TWar
     async connect() {
       const connection = await instance.connect();
       await connection.run('USE pool');
-      readers.push(connection);
+      readers.add(connection);
+      // A long-running process opens and closes a reader per pool read: the set must not
+      // keep the closed ones alive. (closeSync is disconnectSync's alias.)
+      const disconnect = connection.disconnectSync.bind(connection);
+      connection.disconnectSync = () => {
+        readers.delete(connection);
+        disconnect();
+      };
+      connection.closeSync = connection.disconnectSync;
       return connection;
     },
     withWriter<T>(work: (connection: DuckDBConnection) => Promise<T>): Promise<T> {
@@ -167,11 +176,11 @@ export async function openWarehouse(options: OpenWarehouseOptions): Promise<TWar
     async confirmOwnership() {},
     async close() {
       await queue;
-      for (const reader of readers) {
+      for (const reader of [...readers]) {
         try {
           reader.closeSync();
         } catch {
-          // Already closed by its user.
+          // Already closed.
         }
       }
       try {

@@ -310,11 +310,12 @@ describe.skipIf(!hasGpg).each(testControlDbKinds())(
       );
     });
 
-    it('retries, never rejects, a drop DuckDB fails to read for want of memory', async () => {
+    it('retries, never rejects, a drop DuckDB fails to load for want of memory', async () => {
       const fileName = 'transactions_starved.csv.pgp';
       const { registered } = await drop(fileName, `${HEADER}\n${rows(5)}\n`);
-      // Less memory than DuckDB's CSV reader needs for its buffer: it fails once reading.
-      await pool.warehouse.withWriter((connection) => connection.run(`SET memory_limit = '24MB'`));
+      // Less memory than DuckDB needs to load the file (its CSV reader's buffers, or a step
+      // after them): the load fails as unavailable, whichever statement ran out.
+      await pool.warehouse.withWriter((connection) => connection.run(`SET memory_limit = '8MB'`));
       try {
         await expect(processFileDrop(deps, registered.id)).rejects.toMatchObject({
           code: 'unavailable',

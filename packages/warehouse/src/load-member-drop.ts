@@ -1,5 +1,12 @@
 import type { Readable } from 'node:stream';
-import type { TDialectProfile, TMemberFileKind, TRepoussoirFeed, TRowError } from '@alliage/domain';
+import {
+  AppError,
+  isAppError,
+  type TDialectProfile,
+  type TMemberFileKind,
+  type TRepoussoirFeed,
+  type TRowError,
+} from '@alliage/domain';
 import type { DuckDBConnection } from '@duckdb/node-api';
 import { dropStageTables } from './drop-stage-tables.ts';
 import { markPoolRewriteDue } from './mark-pool-rewrite-due.ts';
@@ -95,10 +102,28 @@ export async function loadMemberDrop(options: LoadMemberDropOptions): Promise<TD
     const prefix = `d_${options.fileDropId.replaceAll('-', '')}`;
     try {
       return await loadWithWriter(connection, options, prefix);
+    } catch (error) {
+      throw asRetryableResourceError(error);
     } finally {
       await dropStageTables(connection, [prefix]);
     }
   });
+}
+
+/**
+ * DuckDB running out of memory or temp space anywhere in a load (staging sorts its own
+ * reader's failures) says nothing about the file: the load rolled back and may succeed
+ * once memory is free, so it is `unavailable` with `retry`, naming only DuckDB's error
+ * type. Anything else is passed on as it is.
+ */
+function asRetryableResourceError(error: unknown): unknown {
+  if (isAppError(error) || !(error instanceof Error)) return error;
+  if (!/^Out of Memory Error: /.test(error.message)) return error;
+  return new AppError(
+    'unavailable',
+    'the pool ran out of memory loading the file (DuckDB Out of Memory Error; the file is not at fault); retry',
+    { retry: true, cause: error },
+  );
 }
 
 async function loadWithWriter(

@@ -111,10 +111,10 @@ export async function loadMemberDrop(options: LoadMemberDropOptions): Promise<TD
 }
 
 /**
- * DuckDB running out of memory or temp space anywhere in a load (staging sorts its own
- * reader's failures) says nothing about the file: the load rolled back and may succeed
- * once memory is free, so it is `unavailable` with `retry`, naming only DuckDB's error
- * type. Anything else is passed on as it is.
+ * DuckDB running out of memory anywhere in a load (staging sorts its own reader's
+ * failures, out of memory or not) says nothing about the file: the load rolled back and
+ * may succeed once memory is free, so it is `unavailable` with `retry`, naming only
+ * DuckDB's error type. Anything else is passed on as it is.
  */
 function asRetryableResourceError(error: unknown): unknown {
   if (isAppError(error) || !(error instanceof Error)) return error;

@@ -1,5 +1,5 @@
-/** DuckDB's messages start with their exception type: "Out of Memory Error: …". */
-const DUCKDB_ERROR_TYPE = /^([A-Za-z][A-Za-z ]{0,40}?) Error: /;
+import { duckdbErrorType } from './duckdb-error-type.ts';
+
 /** The types DuckDB's CSV reader raises about the text it read (field count, quoting, unicode, conversion). */
 const CONTENT_ERROR_TYPES = new Set(['Invalid Input', 'Conversion']);
 /**
@@ -30,7 +30,7 @@ export type TReadCsvFailure =
  */
 export function classifyReadCsvFailure(error: unknown): TReadCsvFailure {
   const message = error instanceof Error ? error.message : '';
-  const errorType = DUCKDB_ERROR_TYPE.exec(message)?.[1] ?? 'unknown';
+  const errorType = duckdbErrorType(error);
   if (message.startsWith(SNIFFER_ERROR)) {
     return {
       fileAtFault: true,

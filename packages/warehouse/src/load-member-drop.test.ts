@@ -1,5 +1,5 @@
 import { createHmac } from 'node:crypto';
-import { readdirSync, statSync } from 'node:fs';
+import { existsSync, readdirSync, rmSync, statSync, symlinkSync } from 'node:fs';
 import path from 'node:path';
 import { Readable } from 'node:stream';
 import { DEFAULT_DIALECT_PROFILE } from '@alliage/domain';
@@ -68,11 +68,27 @@ async function query(warehouse: TWarehouse, sql: string) {
   return (await connection.runAndReadAll(sql)).getRowObjectsJS();
 }
 
+// Synthetic customers of the tests where DuckDB fails mid-load (memory, disk).
+const JEAN =
+  'C1,M,Jean,DUPONT,,,12 avenue Victor Hugo,,75016,PARIS,FR,c1@exemple.fr,,,,1,1,0,2025-01-10';
+const PAUL = 'C2,M,Paul,MARTIN,,,3 rue de la Paix,,69003,LYON,FR,c2@exemple.fr,,,,1,0,0,2025-06-01';
+
+/** What a failed load must leave as it was: the pool's customers and its loaded drops. */
+function poolState(warehouse: TWarehouse) {
+  return query(
+    warehouse,
+    `SELECT (SELECT list(customer_id ORDER BY customer_id) FROM member_records) AS customers,
+            (SELECT count(*) FROM loaded_drops) AS drops`,
+  );
+}
+
 describe('loadMemberDrop', () => {
   let warehouse: TWarehouse;
+  let databasePath: string;
+  let reopen: () => Promise<TWarehouse>;
   let cleanup: () => Promise<void>;
   beforeEach(async () => {
-    ({ warehouse, cleanup } = await createTestWarehouse());
+    ({ warehouse, databasePath, reopen, cleanup } = await createTestWarehouse());
   });
   afterEach(async () => cleanup());
 
@@ -297,24 +313,14 @@ describe('loadMemberDrop', () => {
   });
 
   it('leaves the pool as it was and fails as unavailable when DuckDB runs out of memory reading a sound file', async () => {
-    const jean =
-      'C1,M,Jean,DUPONT,,,12 avenue Victor Hugo,,75016,PARIS,FR,c1@exemple.fr,,,,1,1,0,2025-01-10';
-    const paul =
-      'C2,M,Paul,MARTIN,,,3 rue de la Paix,,69003,LYON,FR,c2@exemple.fr,,,,1,0,0,2025-06-01';
-    await load(warehouse, 'M01', 'customers', [jean]);
-    const poolState = () =>
-      query(
-        warehouse,
-        `SELECT (SELECT list(customer_id ORDER BY customer_id) FROM member_records) AS customers,
-                (SELECT count(*) FROM loaded_drops) AS drops`,
-      );
-    const before = await poolState();
+    await load(warehouse, 'M01', 'customers', [JEAN]);
+    const before = await poolState(warehouse);
     // Too little memory for the CSV reader's buffers: DuckDB fails once it has opened the pipe.
     await warehouse.withWriter((connection) => connection.run(`SET memory_limit = '8MB'`));
-    const starved = load(warehouse, 'M01', 'customers', [paul]);
+    const starved = load(warehouse, 'M01', 'customers', [PAUL]);
     await expect(starved).rejects.toMatchObject({ code: 'unavailable', retry: true });
     await warehouse.withWriter((connection) => connection.run(`SET memory_limit = '1GB'`));
-    expect(await poolState()).toEqual(before);
+    expect(await poolState(warehouse)).toEqual(before);
     const scratch = await warehouse.withWriter(async (connection) =>
       (
         await connection.runAndReadAll(
@@ -324,7 +330,36 @@ describe('loadMemberDrop', () => {
     );
     expect(scratch).toEqual([]);
     // Once DuckDB has its memory back, the same file loads: nothing was wrong with it.
-    expect((await load(warehouse, 'M01', 'customers', [paul])).outcome).toBe('loaded');
+    expect((await load(warehouse, 'M01', 'customers', [PAUL])).outcome).toBe('loaded');
+  });
+
+  it('leaves the pool as it was and fails as unavailable when the pool disk is full at commit', async () => {
+    await load(warehouse, 'M01', 'customers', [JEAN]);
+    const before = await poolState(warehouse);
+    // A full disk, for real: once checkpointed the pool has no log file, and the one DuckDB
+    // opens at the next commit is /dev/full, where every write fails with ENOSPC.
+    const wal = `${databasePath}.wal`;
+    await warehouse.withWriter((connection) => connection.run('CHECKPOINT pool'));
+    expect(existsSync(wal)).toBe(false);
+    symlinkSync('/dev/full', wal);
+    try {
+      const full = load(warehouse, 'M01', 'customers', [PAUL]);
+      await expect(full).rejects.toMatchObject({ code: 'unavailable', retry: true });
+      const message = ((await full.catch((error: unknown) => error)) as Error).message;
+      expect(message).toContain('disk is full');
+      expect(message).not.toContain(databasePath);
+    } finally {
+      rmSync(wal);
+    }
+    expect(await poolState(warehouse)).toEqual(before);
+    // Space is back. DuckDB keeps the log it opened (here /dev/full, on a real disk a file
+    // that takes writes again once space is freed), so the test reopens the pool, as a
+    // restart would: the same file then loads.
+    warehouse = await reopen();
+    expect(await poolState(warehouse)).toEqual(before);
+    expect((await load(warehouse, 'M01', 'customers', [PAUL])).outcome).toBe('loaded');
+    // A full base: C2 replaces C1.
+    expect(await poolState(warehouse)).toEqual([{ customers: ['C2'], drops: 2n }]);
   });
 
   it('marks the pool file for a rewrite when a drop deletes or overwrites values, not when it re-sends them', async () => {

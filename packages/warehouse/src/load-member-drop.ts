@@ -1,13 +1,12 @@
 import type { Readable } from 'node:stream';
 import {
-  AppError,
-  isAppError,
   type TDialectProfile,
   type TMemberFileKind,
   type TRepoussoirFeed,
   type TRowError,
 } from '@alliage/domain';
 import type { DuckDBConnection } from '@duckdb/node-api';
+import { asRetryableResourceError } from './as-retryable-resource-error.ts';
 import { dropStageTables } from './drop-stage-tables.ts';
 import { markPoolRewriteDue } from './mark-pool-rewrite-due.ts';
 import { prepareCustomerMerge, type TMergeResult } from './merge-staged-customers.ts';
@@ -108,22 +107,6 @@ export async function loadMemberDrop(options: LoadMemberDropOptions): Promise<TD
       await dropStageTables(connection, [prefix]);
     }
   });
-}
-
-/**
- * DuckDB running out of memory anywhere in a load (staging sorts its own reader's
- * failures, out of memory or not) says nothing about the file: the load rolled back and
- * may succeed once memory is free, so it is `unavailable` with `retry`, naming only
- * DuckDB's error type. Anything else is passed on as it is.
- */
-function asRetryableResourceError(error: unknown): unknown {
-  if (isAppError(error) || !(error instanceof Error)) return error;
-  if (!/^Out of Memory Error: /.test(error.message)) return error;
-  return new AppError(
-    'unavailable',
-    'the pool ran out of memory loading the file (DuckDB Out of Memory Error; the file is not at fault); retry',
-    { retry: true, cause: error },
-  );
 }
 
 async function loadWithWriter(

@@ -1,4 +1,4 @@
-// Benchmark of the pool build: `npx node scripts/bench/pool.ts [--records N] [--incremental N] [--memory-limit 2GB] [--checkpoint-threshold 256MB] [--keep-pool FILE]`
+// Benchmark of the pool build: `npx node scripts/bench/pool.ts [--records N] [--incremental N] [--repoussoir N] [--memory-limit 2GB] [--checkpoint-threshold 256MB] [--keep-pool FILE]`
 // (the two DuckDB settings default to the platform's own).
 // Generates synthetic member files with ground truth (scripts/generate), encrypts and
 // signs them with gpg, then measures in one process:
@@ -8,8 +8,12 @@
 //   - quality: pairwise precision / recall / F1 of persons and households against the
 //     truth, and the hard cases (twins, father/son, namesakes, couples) wrongly merged;
 //   - peak RSS of this process (DuckDB runs in it).
+// A repoussoir of national size is in force throughout (--repoussoir, default 1,000,000
+// keyed hashes): random ones from the start, and from the full build on also the hashes of
+// ~2% of the pool's records, so the marks cost what they cost in production.
 // Figures are printed, never asserted: speed is judged here, not in tests.
 import { execFileSync, spawn } from 'node:child_process';
+import { randomBytes } from 'node:crypto';
 import { createReadStream } from 'node:fs';
 import { copyFile, mkdir, mkdtemp, readFile, rename, rm, writeFile } from 'node:fs/promises';
 import { availableParallelism, loadavg, tmpdir } from 'node:os';
@@ -19,7 +23,7 @@ import { parseArgs } from 'node:util';
 import { POOL_DEFAULTS } from '@alliage/config';
 import { decryptVerifiedStream } from '@alliage/crypto';
 import { createGpgHome, type GpgHome } from '@alliage/crypto/testing';
-import { ZDialectProfile } from '@alliage/domain';
+import { type TRepoussoirKind, ZDialectProfile } from '@alliage/domain';
 import { buildPool, loadMemberDrop, openWarehouse, type TWarehouse } from '@alliage/warehouse';
 import { fixedRepoussoirFeed } from '@alliage/warehouse/testing';
 import { DuckDBInstance } from '@duckdb/node-api';
@@ -30,6 +34,8 @@ const { values } = parseArgs({
   options: {
     records: { type: 'string', default: '1000000' },
     incremental: { type: 'string', default: '50000' },
+    /** Entries of the repoussoir in force (keyed hashes). */
+    repoussoir: { type: 'string', default: '1000000' },
     'as-of': { type: 'string', default: '2026-11-23' },
     'memory-limit': { type: 'string', default: POOL_DEFAULTS.memoryLimit },
     'checkpoint-threshold': { type: 'string', default: POOL_DEFAULTS.checkpointThreshold },
@@ -39,6 +45,7 @@ const { values } = parseArgs({
 });
 const records = Number(values.records);
 const incremental = Number(values.incremental);
+const repoussoirSize = Number(values.repoussoir);
 const asOf = values['as-of'] as string;
 const now = new Date(`${asOf}T12:00:00Z`);
 
@@ -48,7 +55,7 @@ let warehouse: TWarehouse | null = null;
 try {
   console.log(
     `pool benchmark: ${records} member records, ${incremental}-record incremental drop; node ${process.version}, ` +
-      `${execFileSync('gpg', ['--version']).toString().split('\n')[0]}, ${availableParallelism()} CPUs, load ${loadavg()[0]?.toFixed(2)}\n`,
+      `${execFileSync('gpg', ['--version']).toString().split('\n')[0]}, ${availableParallelism()} CPUs, load ${loadavg()[0]?.toFixed(2)}; repoussoir of ${repoussoirSize} entries\n`,
   );
   let started = performance.now();
   // Generated in child processes, so the peak RSS below is the pool's own.
@@ -140,6 +147,14 @@ try {
       sectorList[index % sectorList.length] as string,
     ]),
   );
+  // The repoussoir: random keyed hashes (no person matches them, the joins cost the same).
+  const repoussoirKinds = ['email', 'phone', 'phone', 'postal'] as const;
+  const randomEntries = Array.from({ length: repoussoirSize }, (_, index) => ({
+    kind: repoussoirKinds[index % repoussoirKinds.length] as TRepoussoirKind,
+    hmac: randomBytes(32).toString('hex'),
+    scope: index % 10 === 0 ? 'email' : 'all',
+  }));
+  let repoussoir = fixedRepoussoirFeed(randomEntries, 'bench-random');
   const intake = { stageMs: 0, normalizeMs: 0, mergeMs: 0, refreshMs: 0, rows: 0 };
   const load = async (generated: TGeneratedMember, memberCode: string, delta = false) => {
     const totals = { rows: 0, refreshMs: 0, totalMs: 0, steps: [] as string[] };
@@ -166,7 +181,7 @@ try {
         maxRejectedRowRatio: 0.05,
         retentionMonths: 36,
         memberSectors: sectors,
-        repoussoir: fixedRepoussoirFeed([]),
+        repoussoir,
         hmacSecret: 'bench-only-hmac-secret-0123456789abcdef',
         now,
         receivedAt: now,
@@ -212,12 +227,19 @@ try {
   endPhase('floor');
   for (const generated of manifest.members) await load(generated, generated.code);
   endPhase('intake');
+  // From the build on, entries matching ~2% of the records too (another epoch: the build
+  // reads the mirror again from the start, as after a control-plane restore).
+  const matchingEntries = await sampleContactHashes(
+    warehouse,
+    Math.round(customerCount(manifest) * 0.02),
+  );
+  repoussoir = fixedRepoussoirFeed([...randomEntries, ...matchingEntries], 'bench-matching');
   const retention = new Map(manifest.members.map((generated) => [generated.code, 36]));
   const build = await buildPool({
     warehouse,
     retentionMonthsByMember: retention,
     memberSectors: sectors,
-    repoussoir: fixedRepoussoirFeed([]),
+    repoussoir,
     suppressions: { hmacSecret: 'bench-only-hmac-secret-0123456789abcdef', members: [] },
     full: true,
     now,
@@ -233,7 +255,7 @@ try {
 
   const floorMs = floor.gpgMs + floor.readCsvMs;
   const intakeMs = intake.stageMs + intake.normalizeMs + intake.mergeMs;
-  const customerRecords = manifest.members.reduce((sum, generated) => sum + generated.records, 0);
+  const customerRecords = customerCount(manifest);
   const rows: [string, string, string][] = [
     [
       'floor: gpg --decrypt + DuckDB read_csv',
@@ -278,7 +300,7 @@ try {
     [
       `drop of ${incremental} records into the pool`,
       `${seconds(increment.totalMs)} s`,
-      `of which persons+households ${seconds(increment.refreshMs)} s (target ≤ 15 s)`,
+      `of which persons+households ${seconds(increment.refreshMs)} s (target ≤ 15 s); repoussoir of ${repoussoirSize + matchingEntries.length} entries, ${build.opposedPersons ?? 0} persons marked by the build`,
     ],
     ['  stage / normalise / merge / refresh', '', `${increment.steps.join('; ')} s`],
     [
@@ -344,6 +366,30 @@ function generateInChild(options: {
     { maxBuffer: 16 * 2 ** 20 },
   );
   return JSON.parse(output.toString()) as TGeneratedManifest;
+}
+
+function customerCount(manifest: TGeneratedManifest): number {
+  return manifest.members.reduce((sum, generated) => sum + generated.records, 0);
+}
+
+/** Repoussoir entries with the keyed hashes of `count` random records' contact points. */
+async function sampleContactHashes(pool: TWarehouse, count: number) {
+  const connection = await pool.connect();
+  try {
+    const rows = (
+      await connection.runAndReadAll(
+        `SELECT email_hmac, mobile_hmac, postal_hmac FROM member_records USING SAMPLE reservoir(${count} ROWS) REPEATABLE (42)`,
+      )
+    ).getRowsJS();
+    const entries = rows.flatMap(([email, mobile, postal]) => [
+      ...(email ? [{ kind: 'email' as const, hmac: String(email), scope: 'all' }] : []),
+      ...(mobile ? [{ kind: 'phone' as const, hmac: String(mobile), scope: 'sms' }] : []),
+      ...(postal ? [{ kind: 'postal' as const, hmac: String(postal), scope: 'postal' }] : []),
+    ]);
+    return entries;
+  } finally {
+    connection.closeSync();
+  }
 }
 
 function seconds(ms: number): string {

@@ -3,6 +3,7 @@ import { AppError, isAppError } from '@alliage/domain';
 import { type BackoffOptions, type Job, Queue, UnrecoverableError, Worker } from 'bullmq';
 import { Redis } from 'ioredis';
 import { classifyJobError } from './classify-job-error.ts';
+import { COMPLETED_JOB_RETENTION_MS } from './completed-job-retention.ts';
 import { executeJob, type TJobOutcome } from './execute-job.ts';
 import type { TJobHandlers } from './job-catalog.ts';
 import { fromStoredJobId } from './job-id.ts';
@@ -29,9 +30,8 @@ export interface BullmqQueueOptions {
 /** One BullMQ queue carries the whole catalog; the job name is the BullMQ job name. */
 const QUEUE_NAME = 'jobs';
 const DAY_SECONDS = 24 * 60 * 60;
-// Completed ids stay this long, so this is BullMQ's idempotence window; handlers stay
-// idempotent beyond it by checking the control plane (a file drop already loaded).
-const KEEP_COMPLETED_SECONDS = 30 * DAY_SECONDS;
+// Completed ids stay this long: BullMQ's idempotence window (see COMPLETED_JOB_RETENTION_MS).
+const KEEP_COMPLETED_SECONDS = COMPLETED_JOB_RETENTION_MS / 1000;
 const KEEP_FAILED_SECONDS = 30 * DAY_SECONDS;
 const DEFAULT_DRAIN_TIMEOUT_MS = 30_000;
 const DRAIN_POLL_MS = 50;

@@ -1,4 +1,5 @@
 import { describe, expect, it } from 'vitest';
+import { COMPLETED_JOB_RETENTION_MS } from './completed-job-retention.ts';
 import { createInProcessQueue, type TQueueTimers } from './create-in-process-queue.ts';
 import { captureQueueLogger, waitFor } from './testing/index.ts';
 
@@ -119,6 +120,40 @@ describe('in-process queue', () => {
     releases[0]!();
     await queue.drain();
     expect(peak).toBe(2);
+    await queue.close();
+  });
+
+  it('forgets a completed id once past the retention, as BullMQ does, and not before', async () => {
+    const clock = { ms: Date.parse('2026-12-06T10:00:00Z') };
+    const queue = createInProcessQueue({ logger: captureQueueLogger(), now: () => clock.ms });
+    const runs: string[] = [];
+    await queue.startWorker({
+      'housekeeping.dispatch-pending': async (_payload, job) => {
+        runs.push(job.id);
+      },
+    });
+    expect(await queue.enqueue('housekeeping.dispatch-pending', {}, { jobId: 'old' })).toBe(true);
+    await queue.drain();
+    clock.ms += COMPLETED_JOB_RETENTION_MS / 2;
+    expect(await queue.enqueue('housekeeping.dispatch-pending', {}, { jobId: 'recent' })).toBe(
+      true,
+    );
+    await queue.drain();
+
+    // Within the window both ids are known: enqueueing them again runs nothing.
+    clock.ms += COMPLETED_JOB_RETENTION_MS / 2 - 1;
+    expect(await queue.enqueue('housekeeping.dispatch-pending', {}, { jobId: 'old' })).toBe(false);
+    expect(await queue.enqueue('housekeeping.dispatch-pending', {}, { jobId: 'recent' })).toBe(
+      false,
+    );
+    // Past it, the older id is forgotten and runs again; the newer one is still known.
+    clock.ms += 1;
+    expect(await queue.enqueue('housekeeping.dispatch-pending', {}, { jobId: 'old' })).toBe(true);
+    expect(await queue.enqueue('housekeeping.dispatch-pending', {}, { jobId: 'recent' })).toBe(
+      false,
+    );
+    await queue.drain();
+    expect(runs).toEqual(['old', 'recent', 'old']);
     await queue.close();
   });
 });

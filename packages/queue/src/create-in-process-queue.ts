@@ -1,4 +1,5 @@
 import { AppError } from '@alliage/domain';
+import { COMPLETED_JOB_RETENTION_MS } from './completed-job-retention.ts';
 import { executeJob } from './execute-job.ts';
 import type { TJobHandlers, TJobName } from './job-catalog.ts';
 import type { JobQueue } from './job-queue.ts';
@@ -16,6 +17,8 @@ export interface InProcessQueueOptions {
   retry?: Partial<TRetryPolicy>;
   logger?: TQueueLogger;
   timers?: TQueueTimers;
+  /** The clock completed ids age by (milliseconds since the epoch); tests move it. */
+  now?: () => number;
 }
 
 interface TInProcessJob {
@@ -24,6 +27,8 @@ interface TInProcessJob {
   storedJobId: string;
   payload: Record<string, unknown>;
   state: 'waiting' | 'delayed' | 'active' | 'completed';
+  /** When it completed (the clock's milliseconds), for its id to be forgotten in time. */
+  completedAt: number;
   /** Runs started so far. */
   attempt: number;
   failures: number;
@@ -43,9 +48,10 @@ const DEFAULT_DRAIN_TIMEOUT_MS = 30_000;
  * at once), for the embedded mode without Redis.
  *
  * Not durable: jobs still waiting or retrying when the process stops are lost, and
- * the idempotence set lives in memory, so a completed job id is forgotten only on
- * restart. The dispatch-pending housekeeping job re-enqueues what the control
- * plane still shows as pending.
+ * the idempotence set lives in memory: a completed job id is forgotten after
+ * `COMPLETED_JOB_RETENTION_MS`, as BullMQ forgets it, or on restart. The
+ * dispatch-pending housekeeping job re-enqueues what the control plane still shows
+ * as pending.
  *
  * @example
  * const queue = createInProcessQueue({ logger });
@@ -55,9 +61,26 @@ export function createInProcessQueue(options: InProcessQueueOptions = {}): JobQu
   const retry = resolveRetryPolicy(options.retry);
   const logger = options.logger ?? createConsoleQueueLogger();
   const timers = options.timers ?? globalTimers;
+  const now = options.now ?? Date.now;
 
   // Every job not failed, by stored id: this map is the idempotence set.
   const jobs = new Map<string, TInProcessJob>();
+  // Completed jobs in the order they completed, oldest first: forgotten from the front
+  // once past the retention, so a process running for months does not keep every id.
+  const completed: TInProcessJob[] = [];
+  const forgetExpiredCompletions = () => {
+    const cutoff = now() - COMPLETED_JOB_RETENTION_MS;
+    let expired = 0;
+    while (
+      expired < completed.length &&
+      (completed[expired] as TInProcessJob).completedAt <= cutoff
+    ) {
+      const job = completed[expired] as TInProcessJob;
+      if (jobs.get(job.storedJobId) === job) jobs.delete(job.storedJobId);
+      expired += 1;
+    }
+    if (expired > 0) completed.splice(0, expired);
+  };
   const waiting: TInProcessJob[] = [];
   const delayed = new Set<TInProcessJob>();
   const running = new Set<Promise<void>>();
@@ -93,6 +116,8 @@ export function createInProcessQueue(options: InProcessQueueOptions = {}): JobQu
     });
     if (outcome.status === 'completed') {
       job.state = 'completed';
+      job.completedAt = now();
+      completed.push(job);
       return;
     }
     if (outcome.status === 'failed') {
@@ -142,10 +167,12 @@ export function createInProcessQueue(options: InProcessQueueOptions = {}): JobQu
     async enqueue(name, payload, enqueueOptions) {
       const request = parseEnqueueRequest(name, payload, enqueueOptions);
       if (closed) throw new AppError('unavailable', 'the job queue is closed', { retry: true });
+      forgetExpiredCompletions();
       if (jobs.has(request.storedJobId)) return false;
       const job: TInProcessJob = {
         ...request,
         state: 'waiting',
+        completedAt: 0,
         attempt: 0,
         failures: 0,
         timer: undefined,

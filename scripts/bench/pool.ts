@@ -13,7 +13,6 @@
 // ~2% of the pool's records, so the marks cost what they cost in production.
 // Figures are printed, never asserted: speed is judged here, not in tests.
 import { execFileSync, spawn } from 'node:child_process';
-import { randomBytes } from 'node:crypto';
 import { createReadStream } from 'node:fs';
 import { copyFile, mkdir, mkdtemp, readFile, rename, rm, writeFile } from 'node:fs/promises';
 import { availableParallelism, loadavg, tmpdir } from 'node:os';
@@ -23,12 +22,12 @@ import { parseArgs } from 'node:util';
 import { POOL_DEFAULTS } from '@alliage/config';
 import { decryptVerifiedStream } from '@alliage/crypto';
 import { createGpgHome, type GpgHome } from '@alliage/crypto/testing';
-import { type TRepoussoirKind, ZDialectProfile } from '@alliage/domain';
+import { ZDialectProfile } from '@alliage/domain';
 import { buildPool, loadMemberDrop, openWarehouse, type TWarehouse } from '@alliage/warehouse';
-import { fixedRepoussoirFeed } from '@alliage/warehouse/testing';
 import { DuckDBInstance } from '@duckdb/node-api';
 import type { TGeneratedManifest, TGeneratedMember } from '../generate/generate-pool-data.ts';
 import type { TPairwiseQuality } from '../generate/pairwise-quality.ts';
+import { syntheticRepoussoirFeed } from './synthetic-repoussoir-feed.ts';
 
 const { values } = parseArgs({
   options: {
@@ -147,14 +146,12 @@ try {
       sectorList[index % sectorList.length] as string,
     ]),
   );
-  // The repoussoir: random keyed hashes (no person matches them, the joins cost the same).
-  const repoussoirKinds = ['email', 'phone', 'phone', 'postal'] as const;
-  const randomEntries = Array.from({ length: repoussoirSize }, (_, index) => ({
-    kind: repoussoirKinds[index % repoussoirKinds.length] as TRepoussoirKind,
-    hmac: randomBytes(32).toString('hex'),
-    scope: index % 10 === 0 ? 'email' : 'all',
-  }));
-  let repoussoir = fixedRepoussoirFeed(randomEntries, 'bench-random');
+  // The repoussoir: keyed hashes that match no one (the joins cost the same).
+  let repoussoir = syntheticRepoussoirFeed({
+    epoch: 'bench-random',
+    generated: repoussoirSize,
+    extra: [],
+  });
   const intake = { stageMs: 0, normalizeMs: 0, mergeMs: 0, refreshMs: 0, rows: 0 };
   const load = async (generated: TGeneratedMember, memberCode: string, delta = false) => {
     const totals = { rows: 0, refreshMs: 0, totalMs: 0, steps: [] as string[] };
@@ -233,7 +230,11 @@ try {
     warehouse,
     Math.round(customerCount(manifest) * 0.02),
   );
-  repoussoir = fixedRepoussoirFeed([...randomEntries, ...matchingEntries], 'bench-matching');
+  repoussoir = syntheticRepoussoirFeed({
+    epoch: 'bench-matching',
+    generated: repoussoirSize,
+    extra: matchingEntries,
+  });
   const retention = new Map(manifest.members.map((generated) => [generated.code, 36]));
   const build = await buildPool({
     warehouse,
@@ -382,9 +383,11 @@ async function sampleContactHashes(pool: TWarehouse, count: number) {
       )
     ).getRowsJS();
     const entries = rows.flatMap(([email, mobile, postal]) => [
-      ...(email ? [{ kind: 'email' as const, hmac: String(email), scope: 'all' }] : []),
-      ...(mobile ? [{ kind: 'phone' as const, hmac: String(mobile), scope: 'sms' }] : []),
-      ...(postal ? [{ kind: 'postal' as const, hmac: String(postal), scope: 'postal' }] : []),
+      ...(email ? [{ kind: 'email' as const, hmac: String(email), scope: 'all' as const }] : []),
+      ...(mobile ? [{ kind: 'phone' as const, hmac: String(mobile), scope: 'sms' as const }] : []),
+      ...(postal
+        ? [{ kind: 'postal' as const, hmac: String(postal), scope: 'postal' as const }]
+        : []),
     ]);
     return entries;
   } finally {

@@ -1,10 +1,5 @@
 import type { Readable } from 'node:stream';
-import {
-  type TDialectProfile,
-  type TMemberFileKind,
-  type TRepoussoirFeed,
-  type TRowError,
-} from '@alliage/domain';
+import type { TDialectProfile, TMemberFileKind, TRepoussoirFeed, TRowError } from '@alliage/domain';
 import type { DuckDBConnection } from '@duckdb/node-api';
 import { asRetryableResourceError } from './as-retryable-resource-error.ts';
 import { dropStageTables } from './drop-stage-tables.ts';

@@ -125,4 +125,57 @@ describe('openWarehouse', () => {
     reader.closeSync();
     expect(rows.getRowsJS()).toEqual([[100000n, 5000000000n]]);
   });
+
+  it('attaches the pool again when a failed checkpoint invalidated it, losing nothing committed', async () => {
+    directory = await mkdtemp(path.join(os.tmpdir(), 'alliage-open-warehouse-test-'));
+    const databasePath = path.join(directory, 'pool.duckdb');
+    const warnings: string[] = [];
+    warehouse = await openWarehouse({
+      databasePath,
+      encryptionKey: 'test-only-pool-key-0123456789abcdef',
+      logger: { warn: (_fields, message) => warnings.push(message ?? '') },
+    });
+    const pool = warehouse;
+    await pool.withWriter((connection) =>
+      connection.run('CREATE TABLE probe AS SELECT range AS n FROM range(1000)'),
+    );
+    // DuckDB's own fault injection: the checkpoint fails before it writes its header, as
+    // one does on a full disk, and DuckDB invalidates the attached pool.
+    const failed = pool.withWriter(async (connection) => {
+      await connection.run(`SET debug_checkpoint_abort = 'before_header'`);
+      try {
+        await connection.run('INSERT INTO probe VALUES (1000)');
+        await connection.run('CHECKPOINT pool');
+      } finally {
+        await connection.run(`SET debug_checkpoint_abort = 'none'`);
+      }
+    });
+    await expect(failed).rejects.toThrow(/has been invalidated/);
+    expect(warnings.filter((warning) => warning.startsWith('pool re-attached'))).toHaveLength(1);
+
+    // Readers and the writer work again at once, with every committed row.
+    const count = async () => {
+      const reader = await pool.connect();
+      try {
+        return (await reader.runAndReadAll('SELECT count(*), max(n) FROM probe')).getRowsJS();
+      } finally {
+        reader.closeSync();
+      }
+    };
+    expect(await count()).toEqual([[1001n, 1000n]]);
+    await pool.withWriter((connection) => connection.run('INSERT INTO probe VALUES (1001)'));
+    await checkpointWarehouse(pool);
+    expect(await count()).toEqual([[1002n, 1001n]]);
+    // And the file holds them: closed and opened again, the pool is whole.
+    await pool.close();
+    warehouse = await openWarehouse({
+      databasePath,
+      encryptionKey: 'test-only-pool-key-0123456789abcdef',
+    });
+    const reopened = await warehouse.connect();
+    expect((await reopened.runAndReadAll('SELECT count(*) FROM probe')).getRowsJS()).toEqual([
+      [1002n],
+    ]);
+    reopened.closeSync();
+  });
 });

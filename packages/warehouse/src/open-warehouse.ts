@@ -3,7 +3,9 @@ import { chmod, mkdir, readdir, rm } from 'node:fs/promises';
 import path from 'node:path';
 import { AppError } from '@alliage/domain';
 import { type DuckDBConnection, DuckDBInstance } from '@duckdb/node-api';
+import { duckdbErrorType } from './duckdb-error-type.ts';
 import { ensureCommuneReference } from './ensure-commune-reference.ts';
+import { isPoolInvalidatedError } from './is-pool-invalidated-error.ts';
 import { migrateWarehouse } from './migrate-warehouse.ts';
 import { sqlString } from './sql-literal.ts';
 import { registerWarehouseAttachment } from './warehouse-attachment.ts';
@@ -108,10 +110,9 @@ export async function openWarehouse(options: OpenWarehouseOptions): Promise<TWar
       ? `, ENCRYPTION_KEY ${sqlString(options.encryptionKey)}`
       : '';
   const existed = !inMemory && existsSync(options.databasePath);
+  const attachPool = `ATTACH ${sqlString(options.databasePath)} AS pool${keyClause ? ` (${keyClause.slice(2)})` : ''}`;
   try {
-    await writer.run(
-      `ATTACH ${sqlString(options.databasePath)} AS pool${keyClause ? ` (${keyClause.slice(2)})` : ''}`,
-    );
+    await writer.run(attachPool);
   } catch (error) {
     writer.closeSync();
     instance.closeSync();
@@ -146,6 +147,44 @@ export async function openWarehouse(options: OpenWarehouseOptions): Promise<TWar
     );
   }
 
+  // A checkpoint that fails (a full disk, an I/O error) makes DuckDB invalidate the
+  // attached pool: every later use of it fails until it is detached and attached again,
+  // which replays its log (nothing committed is lost). Without this the process would go
+  // on answering every job and read with that error until restarted.
+  let poolInvalidated = false;
+  let reattaching: Promise<void> | null = null;
+  const reattachPool = () => {
+    reattaching ??= (async () => {
+      const connection = await instance.connect();
+      try {
+        await connection.run('DETACH DATABASE IF EXISTS pool');
+        await connection.run(attachPool);
+        poolInvalidated = false;
+        options.logger?.warn(
+          { databasePath: options.databasePath },
+          'pool re-attached after DuckDB invalidated it (a checkpoint failed: disk full or I/O error?)',
+        );
+      } catch (error) {
+        throw new AppError(
+          'unavailable',
+          `the pool could not be attached again after a failed checkpoint invalidated it (DuckDB ${duckdbErrorType(error)} Error); retry once the disk has room`,
+          { retry: true, cause: error },
+        );
+      } finally {
+        connection.closeSync();
+        reattaching = null;
+      }
+    })();
+    return reattaching;
+  };
+  const noteInvalidation = async (error: unknown) => {
+    if (!isPoolInvalidatedError(error)) return;
+    poolInvalidated = true;
+    // At once, so readers work again without waiting for the next write; a failure
+    // leaves the flag for the next writer call to try again.
+    await reattachPool().catch(() => undefined);
+  };
+
   let queue: Promise<unknown> = Promise.resolve();
   /** Readers still open: closed at `close()`; one its user closes leaves the set. */
   const readers = new Set<DuckDBConnection>();
@@ -156,7 +195,13 @@ export async function openWarehouse(options: OpenWarehouseOptions): Promise<TWar
     encryptionNote,
     async connect() {
       const connection = await instance.connect();
-      await connection.run('USE pool');
+      try {
+        await connection.run('USE pool');
+      } catch (error) {
+        if (!isPoolInvalidatedError(error)) throw error;
+        await reattachPool();
+        await connection.run('USE pool');
+      }
       readers.add(connection);
       // A long-running process opens and closes a reader per pool read: the set must not
       // keep the closed ones alive. (closeSync is disconnectSync's alias.)
@@ -169,7 +214,15 @@ export async function openWarehouse(options: OpenWarehouseOptions): Promise<TWar
       return connection;
     },
     withWriter<T>(work: (connection: DuckDBConnection) => Promise<T>): Promise<T> {
-      const run = queue.then(() => work(writer));
+      const run = queue.then(async () => {
+        if (poolInvalidated) await reattachPool();
+        try {
+          return await work(writer);
+        } catch (error) {
+          await noteInvalidation(error);
+          throw error;
+        }
+      });
       queue = run.catch(() => undefined);
       return run;
     },

@@ -34,6 +34,8 @@ async function load(
   kind: 'customers' | 'transactions',
   lines: string[],
   extra: {
+    /** The same ID again: a retry of that drop. */
+    fileDropId?: string;
     delta?: boolean;
     now?: Date;
     retentionMonths?: number;
@@ -43,7 +45,7 @@ async function load(
   const header = kind === 'customers' ? CUSTOMER_HEADER : TRANSACTION_HEADER;
   return loadMemberDrop({
     warehouse,
-    fileDropId: dropId(),
+    fileDropId: extra.fileDropId ?? dropId(),
     memberCode,
     kind,
     delta: extra.delta ?? false,
@@ -360,6 +362,35 @@ describe('loadMemberDrop', () => {
     expect((await load(warehouse, 'M01', 'customers', [PAUL])).outcome).toBe('loaded');
     // A full base: C2 replaces C1.
     expect(await poolState(warehouse)).toEqual([{ customers: ['C2'], drops: 2n }]);
+  });
+
+  it('leaves the pool as it was when the checkpoint its commit sets off fails, and loads on the retry', async () => {
+    await load(warehouse, 'M01', 'customers', [JEAN]);
+    const before = await poolState(warehouse);
+    // DuckDB's fault injection: the automatic checkpoint at the drop's commit fails as one
+    // does on a full disk, and DuckDB invalidates the pool.
+    await warehouse.withWriter(async (connection) => {
+      await connection.run(`SET checkpoint_threshold = '1KB'`);
+      await connection.run(`SET debug_checkpoint_abort = 'before_header'`);
+    });
+    const fileDropId = dropId();
+    try {
+      await expect(load(warehouse, 'M01', 'customers', [PAUL], { fileDropId })).rejects.toThrow(
+        /has been invalidated/,
+      );
+    } finally {
+      await warehouse.withWriter(async (connection) => {
+        await connection.run(`SET debug_checkpoint_abort = 'none'`);
+        await connection.run('RESET checkpoint_threshold');
+      });
+    }
+    // The pool was attached again and holds all of the drop or none of it (DuckDB may
+    // fail the checkpoint after the commit is in its log); the retry ends with all of it.
+    const loaded = [{ customers: ['C2'], drops: 2n }];
+    expect([before, loaded]).toContainEqual(await poolState(warehouse));
+    const retry = await load(warehouse, 'M01', 'customers', [PAUL], { fileDropId });
+    expect(['loaded', 'already_loaded']).toContain(retry.outcome);
+    expect(await poolState(warehouse)).toEqual(loaded);
   });
 
   it('marks the pool file for a rewrite when a drop deletes or overwrites values, not when it re-sends them', async () => {

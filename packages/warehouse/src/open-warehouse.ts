@@ -180,6 +180,8 @@ export async function openWarehouse(options: OpenWarehouseOptions): Promise<TWar
   const noteInvalidation = async (error: unknown) => {
     if (!isPoolInvalidatedError(error)) return;
     poolInvalidated = true;
+    // A transaction the failed work left open would keep the pool from being detached.
+    await writer.run('ROLLBACK').catch(() => undefined);
     // At once, so readers work again without waiting for the next write; a failure
     // leaves the flag for the next writer call to try again.
     await reattachPool().catch(() => undefined);
@@ -196,11 +198,14 @@ export async function openWarehouse(options: OpenWarehouseOptions): Promise<TWar
     async connect() {
       const connection = await instance.connect();
       try {
-        await connection.run('USE pool');
+        await connection.run('USE pool').catch(async (error: unknown) => {
+          if (!isPoolInvalidatedError(error)) throw error;
+          await reattachPool();
+          await connection.run('USE pool');
+        });
       } catch (error) {
-        if (!isPoolInvalidatedError(error)) throw error;
-        await reattachPool();
-        await connection.run('USE pool');
+        connection.closeSync();
+        throw error;
       }
       readers.add(connection);
       // A long-running process opens and closes a reader per pool read: the set must not

@@ -295,11 +295,22 @@ describe('a disk that stops answering', () => {
       await disk.resume();
     }
     expect(opened).toEqual({ code: STATUS_CODE.FAILURE, message: REQUEST_TIMEOUT_MESSAGE });
-    // The upload the disk opened late has no handle: its temp file is deleted, the name free.
-    await waitFor(async () => (await inboxOnDisk()).length === 0);
-    await client.put(Buffer.from('on time'), '/in/late.pgp');
+    // The upload the disk opened late has no handle: its temp file is deleted, the name
+    // free. That happens once the OPEN's work, resumed with the disk, has opened the temp
+    // file and thrown it away; until then the name reads "File is being uploaded". (An
+    // empty inbox is no signal: it is empty before the temp file is created, too.)
+    await waitFor(async () => {
+      try {
+        await client.put(Buffer.from('on time'), '/in/late.pgp');
+        return true;
+      } catch (error) {
+        if (/File is being uploaded/.test(String((error as Error).message))) return false;
+        throw error;
+      }
+    });
     await client.end();
     expect(harness.uploads).toMatchObject([{ fileName: 'late.pgp', size: 7 }]);
+    expect(await inboxOnDisk()).toEqual(['late.pgp']);
   });
 
   it('a CLOSE is answered FAILURE at its deadline, close() ends at its own, and the late disk publishes nothing', async () => {

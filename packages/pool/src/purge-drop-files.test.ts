@@ -131,6 +131,27 @@ describe.each(testControlDbKinds())('purgeDropFiles on %s', (kind) => {
     expect(existsSync(stray)).toBe(true);
   });
 
+  it("deletes the copy a move across file systems left beside a finished drop's file, not a pending one's", async () => {
+    const finishedAt = now;
+    now = new Date(finishedAt.getTime() - 30 * 24 * 60 * 60 * 1000);
+    const finished = await storeTestDrop(ctx, {
+      organisationCode: 'M01',
+      dropStore,
+      status: 'accepted',
+    });
+    now = finishedAt;
+    writeFileSync(`${fileOf(finished)}.partial`, 'test-only');
+    const pending = drops['M01-received'] as TFileDrop;
+    writeFileSync(`${fileOf(pending)}.partial`, 'test-only');
+    const outcome = await purge();
+    expect(outcome.removed).toBe(2);
+    expect(existsSync(fileOf(finished))).toBe(false);
+    expect(existsSync(`${fileOf(finished)}.partial`)).toBe(false);
+    // A retry of the pending drop may still finish its move from that copy.
+    expect(existsSync(`${fileOf(pending)}.partial`)).toBe(true);
+    expect(existsSync(fileOf(pending))).toBe(true);
+  });
+
   it('finds nothing to do in a drop store that does not exist yet', async () => {
     await expect(purge({ dropStore: path.join(dropStore, 'never-created') })).resolves.toEqual({
       removed: 0,

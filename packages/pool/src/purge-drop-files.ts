@@ -9,6 +9,8 @@ import {
 import { isDropFileDisposable } from '@alliage/domain';
 import { listDirectory } from './list-directory.ts';
 
+const PARTIAL_SUFFIX = '.partial';
+
 /** Why drop files are deleted: the daily retention pass, an offboarding, an erasure. */
 export type TDropFilePurgeReason = 'retention' | 'offboarding' | 'erasure';
 
@@ -60,11 +62,15 @@ export async function purgeDropFiles(options: PurgeDropFilesOptions): Promise<TD
     const directory = path.join(options.dropStore, organisation);
     const names = (await listDirectory(directory)).map((entry) => entry.name);
     const drops = new Map(
-      (await listFileDropsByIds(options.ctx, names)).map((drop) => [drop.id, drop]),
+      (await listFileDropsByIds(options.ctx, [...new Set(names.map(dropIdOf))])).map((drop) => [
+        drop.id,
+        drop,
+      ]),
     );
     for (const name of names) {
-      // A file is its drop's when it is named by the drop's ID, in its organisation's folder.
-      const drop = drops.get(name);
+      // A file is its drop's when it is named by the drop's ID (or is the copy a move across
+      // file systems left beside it, claimDropFile), in its organisation's folder.
+      const drop = drops.get(dropIdOf(name));
       if (!drop || drop.organisationCode !== organisation) {
         outcome.unknown += 1;
       } else if (isDropFileDisposable(drop, { now, retentionDays: options.retentionDays })) {
@@ -85,4 +91,9 @@ export async function purgeDropFiles(options: PurgeDropFilesOptions): Promise<TD
     });
   }
   return outcome;
+}
+
+/** The drop a file of the store belongs to by name: `<id>`, or `<id>.partial` (claimDropFile's copy). */
+function dropIdOf(name: string): string {
+  return name.endsWith(PARTIAL_SUFFIX) ? name.slice(0, -PARTIAL_SUFFIX.length) : name;
 }

@@ -4,6 +4,11 @@ import { isFinishedDropStatus, type TDropStatus } from './drop-report.ts';
 export const DEFAULT_DROP_FILE_RETENTION_DAYS = 7;
 /** The longest a processed drop's encrypted file may be kept, in days. */
 export const MAX_DROP_FILE_RETENTION_DAYS = 90;
+/**
+ * Suffix of the copy a move across file systems writes beside a drop's file in the store
+ * (`<drop id>.partial`, claimDropFile); it belongs to that drop and goes with its file.
+ */
+export const DROP_FILE_COPY_SUFFIX = '.partial';
 
 const DAY_MS = 24 * 60 * 60 * 1000;
 

@@ -38,6 +38,7 @@ export {
 } from './disclose-count-cells.ts';
 export {
   DEFAULT_DROP_FILE_RETENTION_DAYS,
+  DROP_FILE_COPY_SUFFIX,
   isDropFileDisposable,
   MAX_DROP_FILE_RETENTION_DAYS,
 } from './drop-file-retention.ts';

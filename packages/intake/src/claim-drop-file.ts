@@ -3,6 +3,7 @@ import { createReadStream } from 'node:fs';
 import { copyFile, mkdir, open, rename, rm, stat } from 'node:fs/promises';
 import path from 'node:path';
 import { type ControlContext, recordFileDropStoragePath, type TFileDrop } from '@alliage/control';
+import { DROP_FILE_COPY_SUFFIX } from '@alliage/domain';
 import { dropFileUnavailable } from './drop-file-unavailable.ts';
 
 const STORE_LOST =
@@ -32,7 +33,7 @@ export async function claimDropFile(
     if (drop.storagePath !== storePath) await recordFileDropStoragePath(ctx, drop.id, storePath);
     return storePath;
   }
-  const copyPath = `${storePath}.partial`;
+  const copyPath = `${storePath}${DROP_FILE_COPY_SUFFIX}`;
   if (!(await isFile(drop.storagePath)) && (await sha256Of(copyPath)) === drop.sha256) {
     // A move across file systems died after removing the inbox file: its copy is whole.
     await rename(copyPath, storePath);

@@ -6,10 +6,8 @@ import {
   listFileDropsByIds,
   type TActor,
 } from '@alliage/control';
-import { isDropFileDisposable } from '@alliage/domain';
+import { DROP_FILE_COPY_SUFFIX, isDropFileDisposable } from '@alliage/domain';
 import { listDirectory } from './list-directory.ts';
-
-const PARTIAL_SUFFIX = '.partial';
 
 /** Why drop files are deleted: the daily retention pass, an offboarding, an erasure. */
 export type TDropFilePurgeReason = 'retention' | 'offboarding' | 'erasure';
@@ -95,5 +93,5 @@ export async function purgeDropFiles(options: PurgeDropFilesOptions): Promise<TD
 
 /** The drop a file of the store belongs to by name: `<id>`, or `<id>.partial` (claimDropFile's copy). */
 function dropIdOf(name: string): string {
-  return name.endsWith(PARTIAL_SUFFIX) ? name.slice(0, -PARTIAL_SUFFIX.length) : name;
+  return name.endsWith(DROP_FILE_COPY_SUFFIX) ? name.slice(0, -DROP_FILE_COPY_SUFFIX.length) : name;
 }

@@ -133,7 +133,9 @@ export async function refreshPool(options: RefreshPoolOptions): Promise<TPoolCha
     now: options.now,
   });
   const opposedPersons = options.repoussoir
-    ? await refreshOppositions(connection, options.repoussoir)
+    ? await refreshOppositions(connection, options.repoussoir, {
+        scopePersonsSql: oppositionScopeSql(options, changed),
+      })
     : null;
   // Person IDs may have changed: without a feed to catch up from, let the next
   // selection catch the mirror up and recompute the marks.
@@ -148,6 +150,23 @@ export async function refreshPool(options: RefreshPoolOptions): Promise<TPoolCha
     deliveredPersonsRows,
     deliverySupplierRows,
   };
+}
+
+/**
+ * The persons whose repoussoir marks a refresh may have changed, or undefined for every
+ * person (a full build, or a caller that names no affected customers): the persons the
+ * resolution re-resolved or retired, the previous persons of the changed records, and the
+ * persons of every affected customer's records (re-written by the merge, their hashes
+ * with them, even when no identity field changed).
+ */
+function oppositionScopeSql(options: RefreshPoolOptions, changed: string): string | undefined {
+  if (options.full || !options.affectedCustomersTable) return undefined;
+  return `SELECT person_id FROM ir_touched_persons
+    UNION
+    SELECT person_id FROM ${changed}
+    UNION
+    SELECT r.person_id FROM member_records r
+    JOIN ${options.affectedCustomersTable} a ON a.member_code = r.member_code AND a.customer_id = r.customer_id`;
 }
 
 /**

@@ -29,7 +29,14 @@ export interface TRepoussoirMirrorSync {
 export async function syncRepoussoirMirror(
   connection: DuckDBConnection,
   feed: TRepoussoirFeed,
-  options: { pageSize?: number } = {},
+  options: {
+    pageSize?: number;
+    /**
+     * Leave TEMP table `rp_changes` (entry_id, kind, hmac, scope, active: the entries read)
+     * for the caller, who drops it; without it no such table is left. Only when `changed` > 0.
+     */
+    keepChanges?: boolean;
+  } = {},
 ): Promise<TRepoussoirMirrorSync> {
   const pageSize = options.pageSize ?? FEED_PAGE_SIZE;
   const head = await feed.head();
@@ -60,7 +67,7 @@ export async function syncRepoussoirMirror(
   await connection.run(
     'INSERT INTO repoussoir_hashes SELECT entry_id, kind, hmac, scope FROM rp_changes WHERE active',
   );
-  await connection.run('DROP TABLE rp_changes');
+  if (!options.keepChanges) await connection.run('DROP TABLE rp_changes');
   await connection.run('DELETE FROM repoussoir_mirror');
   await connection.run('INSERT INTO repoussoir_mirror VALUES ($epoch, $version)', {
     epoch: head.epoch,

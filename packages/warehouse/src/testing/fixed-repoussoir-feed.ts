@@ -31,14 +31,28 @@ export function fixedRepoussoirFeed(
   }));
   return {
     head: async () => ({ epoch, version }),
-    changes: async ({ after, upTo, limit }) =>
-      changes
-        .filter(
-          (change) =>
-            change.version <= upTo &&
-            (change.version > after.version ||
-              (change.version === after.version && after.id !== undefined && change.id > after.id)),
-        )
-        .slice(0, limit),
+    changes: async (request) => pageOfChanges(changes, request),
   };
+}
+
+/**
+ * The page a feed answers from `changes` held in (version, id) order: those after
+ * `after`, up to version `upTo`, at most `limit`.
+ *
+ * @example
+ * const feed = { head, changes: async (request) => pageOfChanges(changes, request) };
+ */
+export function pageOfChanges(
+  changes: readonly TRepoussoirChange[],
+  request: Parameters<TRepoussoirFeed['changes']>[0],
+): TRepoussoirChange[] {
+  const { after, upTo, limit } = request;
+  return changes
+    .filter(
+      (change) =>
+        change.version <= upTo &&
+        (change.version > after.version ||
+          (change.version === after.version && after.id !== undefined && change.id > after.id)),
+    )
+    .slice(0, limit);
 }

@@ -72,7 +72,14 @@ export async function refreshOppositions(
   return Number(marked.getRowsJS()[0]?.[0] ?? 0);
 }
 
-async function readMarksFingerprint(connection: DuckDBConnection): Promise<unknown> {
+/**
+ * The head the persons' marks follow (as `repoussoirMarksFingerprint` writes it), or
+ * undefined when no marks were computed since the last change that made them stale.
+ *
+ * @example
+ * await readMarksFingerprint(connection); // '5f0c…:42'
+ */
+export async function readMarksFingerprint(connection: DuckDBConnection): Promise<unknown> {
   return (
     await connection.runAndReadAll('SELECT fingerprint FROM repoussoir_sync LIMIT 1')
   ).getRowsJS()[0]?.[0];

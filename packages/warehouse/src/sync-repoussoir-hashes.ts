@@ -1,7 +1,6 @@
 import type { TRepoussoirFeed } from '@alliage/domain';
-import type { DuckDBConnection } from '@duckdb/node-api';
 import type { TWarehouse } from './open-warehouse.ts';
-import { refreshOppositions } from './refresh-oppositions.ts';
+import { readMarksFingerprint, refreshOppositions } from './refresh-oppositions.ts';
 import { runPoolTransaction } from './run-pool-transaction.ts';
 import { repoussoirMarksFingerprint } from './sync-repoussoir-mirror.ts';
 
@@ -22,21 +21,17 @@ export async function syncRepoussoirHashes(
   const current = repoussoirMarksFingerprint(await feed.head());
   const reader = await warehouse.connect();
   try {
-    if ((await storedFingerprint(reader)) === current) return false;
+    if ((await readMarksFingerprint(reader)) === current) return false;
   } finally {
     reader.closeSync();
   }
   return warehouse.withWriter(async (connection) => {
-    if ((await storedFingerprint(connection)) === repoussoirMarksFingerprint(await feed.head())) {
+    if (
+      (await readMarksFingerprint(connection)) === repoussoirMarksFingerprint(await feed.head())
+    ) {
       return false;
     }
     await runPoolTransaction(warehouse, connection, () => refreshOppositions(connection, feed));
     return true;
   });
-}
-
-async function storedFingerprint(connection: DuckDBConnection): Promise<unknown> {
-  return (
-    await connection.runAndReadAll('SELECT fingerprint FROM repoussoir_sync LIMIT 1')
-  ).getRowsJS()[0]?.[0];
 }

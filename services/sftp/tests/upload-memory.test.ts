@@ -354,12 +354,14 @@ describe('a disk that stops answering', () => {
       await disk.resume();
     }
 
-    // The disk answers after all: the upload is thrown away, never published.
-    await waitFor(async () => (await inboxOnDisk()).length === 0);
-    expect(harness.uploads).toEqual([]);
-    expect(entries.map(({ msg }) => msg)).toContain(
-      'upload not published: completed after its request was given up',
+    // The disk answers after all: the upload is thrown away, never published. The file
+    // goes before the line that says so is logged: wait for both.
+    const givenUp = 'upload not published: completed after its request was given up';
+    await waitFor(
+      async () => (await inboxOnDisk()).length === 0 && entries.some(({ msg }) => msg === givenUp),
     );
+    expect(harness.uploads).toEqual([]);
+    expect(entries.map(({ msg }) => msg)).toContain(givenUp);
   });
 });
 

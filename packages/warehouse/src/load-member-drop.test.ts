@@ -614,6 +614,21 @@ describe('loadMemberDrop', () => {
     expect(await marked()).toEqual(['C1:all', 'C3:postal']);
     await load(warehouse, 'M01', 'customers', lines, { repoussoir });
     expect(await marked()).toEqual(['C1:all', 'C3:postal']);
+
+    // An erased customer's person is gone, and so is its mark (the refresh names the
+    // erased records' persons); an offboarded member's persons' too.
+    const marks = async () =>
+      (await query(warehouse, 'SELECT count(*)::INTEGER AS n FROM person_oppositions'))[0];
+    const pool = {
+      memberSectors: new Map<string, string>(),
+      repoussoir: fixedRepoussoirFeed(repoussoir),
+      now: NOW,
+    };
+    await eraseMemberCustomers({ warehouse, memberCode: 'M01', customerIds: ['C1'], ...pool });
+    expect(await marked()).toEqual(['C3:postal']);
+    expect(await marks()).toEqual({ n: 1 });
+    await deleteMemberData({ warehouse, memberCode: 'M01', ...pool });
+    expect(await marks()).toEqual({ n: 0 });
   });
 
   it('gives an address with no street line (lieu-dit) a postal identity from its locality', async () => {

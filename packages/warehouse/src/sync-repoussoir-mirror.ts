@@ -33,7 +33,8 @@ export async function syncRepoussoirMirror(
     pageSize?: number;
     /**
      * Leave TEMP table `rp_changes` (entry_id, kind, hmac, scope, active: the entries read)
-     * for the caller, who drops it; without it no such table is left. Only when `changed` > 0.
+     * for the caller, who drops it; without it no such table is left. A mirror already at
+     * the feed's head reads nothing and creates none.
      */
     keepChanges?: boolean;
   } = {},

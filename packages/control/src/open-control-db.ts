@@ -28,6 +28,8 @@ export interface OpenControlDbOptions {
   databaseUrl?: string | null;
   /** PGlite data directory; absent means in memory (tests). */
   pgliteDir?: string | null;
+  /** An in-memory PGlite starts from this data directory image (`dumpDataDir`) instead of an empty cluster. */
+  loadDataDir?: Blob;
   /** PostgreSQL schema to use as search_path (tests isolate themselves this way). */
   schema?: string;
   /** Pool size for PostgreSQL. */
@@ -64,6 +66,7 @@ export async function openControlDb(options: OpenControlDbOptions): Promise<Cont
     options.pgliteDir ? path.resolve(options.pgliteDir) : undefined,
     {
       parsers: { [DATE_OID]: keepText, [INT8_OID]: toNumber },
+      ...(options.loadDataDir ? { loadDataDir: options.loadDataDir } : {}),
     },
   );
   const db = new Kysely<ControlSchema>({ dialect: new PGliteDialect({ pglite }) });

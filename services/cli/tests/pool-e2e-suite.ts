@@ -3,7 +3,7 @@
 // real `alliage serve`; the test then opens the pool itself (serve stopped: one
 // process owns it) to judge identities, stable IDs, retention, the repoussoir, and a
 // crash (SIGKILL) in the middle of a load.
-import { readFileSync, rmSync, writeFileSync } from 'node:fs';
+import { readFileSync, rmSync } from 'node:fs';
 import { mkdtemp } from 'node:fs/promises';
 import os from 'node:os';
 import path from 'node:path';
@@ -28,6 +28,7 @@ import {
   hasSshKeygen,
   type SshKeyDir,
 } from '@alliage/crypto/testing';
+import type { TSector } from '@alliage/domain';
 import { parse } from 'csv-parse/sync';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import {
@@ -40,6 +41,7 @@ import {
   readMustNotMerge,
   readTruth,
 } from '../../../scripts/generate/pairwise-quality.ts';
+import { createHttpAdminBackend } from '../src/http-admin-backend.ts';
 import {
   countRows,
   monthsBefore,
@@ -54,7 +56,7 @@ import {
 
 export type TPoolE2eBackend = 'embedded' | 'postgres+redis';
 
-const SECTORS: Record<string, string> = {
+const SECTORS: Record<string, TSector> = {
   M01: 'equipement_personne',
   M02: 'equipement_maison',
   M03: 'loisirs_voyages',
@@ -202,8 +204,7 @@ export function describePoolE2e(backend: TPoolE2eBackend): void {
           usage: 'sign',
           encryptionSubkey: 'cv25519',
         });
-        const pgpFile = path.join(dataDir, 'member-pgp.asc');
-        writeFileSync(pgpFile, gpg.exportPublicKey(memberFingerprint));
+        const memberPgpKey = gpg.exportPublicKey(memberFingerprint);
 
         [manifest, newcomers, big] = await Promise.all([
           generatePoolData({
@@ -229,7 +230,7 @@ export function describePoolE2e(backend: TPoolE2eBackend): void {
           }),
         ]);
 
-        // Registered while serve runs (embedded: the CLI goes through its HTTP API), so members go in parallel.
+        // Registered while serve runs, so members go in parallel.
         serve = await startServe(env);
         operatorToken = JSON.parse(
           await run(['token', 'create', '--role', 'operator', '--name', 'pool e2e', '--json']),
@@ -242,35 +243,23 @@ export function describePoolE2e(backend: TPoolE2eBackend): void {
           ...manifest.members.map((generated) => [generated.code, generated.dialect] as const),
           [BIG_MEMBER, member(big, 'M01').dialect] as const,
         ]);
+        // Through serve's HTTP API with the client the CLI itself uses: the commands
+        // (tested in cli-embedded and register-cli) would cost 20 processes here.
+        const admin = createHttpAdminBackend(runningServe().url, operatorToken);
+        const memberSshKey = readFileSync(`${privateKeyPath}.pub`, 'utf8');
         await Promise.all(
           [...dialects].map(async ([code, dialect]) => {
-            const dialectFile = path.join(dataDir, `${code}-dialect.json`);
-            writeFileSync(dialectFile, JSON.stringify(dialect));
-            const sector = SECTORS[code] as string;
-            await run([
-              'org',
-              'add',
-              '--code',
+            await admin.addOrganisation({
               code,
-              '--name',
-              `Member ${code}`,
-              '--kind',
-              'member',
-              '--sector',
-              sector,
-            ]);
-            await run([
-              'key',
-              'add',
-              '--org',
-              code,
-              '--type',
-              'ssh',
-              '--file',
-              `${privateKeyPath}.pub`,
-            ]);
-            await run(['key', 'add', '--org', code, '--type', 'pgp', '--file', pgpFile]);
-            await run(['member', 'dialect', 'set', '--member', code, '--file', dialectFile]);
+              name: `Member ${code}`,
+              kind: 'member',
+              sector: SECTORS[code] as TSector,
+              contractStart: null,
+              contractEnd: null,
+            });
+            await admin.addKey({ organisationCode: code, keyType: 'ssh', publicKey: memberSshKey });
+            await admin.addKey({ organisationCode: code, keyType: 'pgp', publicKey: memberPgpKey });
+            await admin.setDialect(code, dialect);
           }),
         );
       });

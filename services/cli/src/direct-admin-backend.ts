@@ -1,5 +1,4 @@
 import os from 'node:os';
-import { hashRepoussoirValues } from '@alliage/api';
 import type { TConfig } from '@alliage/config';
 import {
   addOrganisationKey,
@@ -62,6 +61,7 @@ import {
   closeRightsRequest,
   createRightsRequest,
   extendRightsRequest,
+  hashRepoussoirValues,
   readRightsRequest,
   readRightsRequests,
 } from '@alliage/rights';
@@ -73,7 +73,6 @@ import { dropStoreIn, sftpRootIn } from './data-dir-paths.ts';
 import { openPlatform } from './open-platform.ts';
 import { openPool } from './open-pool.ts';
 import { registerSettings } from './register-settings.ts';
-import { runDirectPull } from './run-direct-pull.ts';
 
 const ZRepoussoirListImport = ZRepoussoirImportRequest.omit({ entries: true });
 
@@ -137,7 +136,9 @@ export async function createDirectAdminBackend(config: TConfig): Promise<AdminBa
       if (!source) throw new AppError('not_found', `member ${memberCode} has no pull source`);
       return toPullSourceView(source);
     },
-    pullMember: (memberCode) => runDirectPull(config, platform, actor, memberCode),
+    // Loaded when used: the job code (BullMQ and the worker's handlers) is not every command's.
+    pullMember: async (memberCode) =>
+      (await import('./run-direct-pull.ts')).runDirectPull(config, platform, actor, memberCode),
     // Normalised and hashed here, with the platform secret, exactly as the API does.
     addRepoussoirEntry: async (input) => {
       const { kind, value, ...entry } = parseInput(ZRepoussoirAddRequest, input);

@@ -1,8 +1,6 @@
-import { createApiApp, startApiServer } from '@alliage/api';
 import { appendAuditEvent, SYSTEM_ACTOR } from '@alliage/control';
 import { sshPublicKeyFromPrivate } from '@alliage/crypto';
 import { isAppError } from '@alliage/domain';
-import { enqueueDeliveryPush } from '@alliage/worker';
 import type { Command } from 'commander';
 import { pino } from 'pino';
 import { catchStopSignals } from '../catch-stop-signals.ts';
@@ -15,12 +13,7 @@ import { createOutput } from '../output.ts';
 import { registerSettings } from '../register-settings.ts';
 import { loadConfigOrExit, reportError } from '../run-admin-command.ts';
 import { secretWarningsTo } from '../secret-warnings-to.ts';
-import {
-  exitWhenPoolLost,
-  type Runtime,
-  selectionSettings,
-  startRuntime,
-} from '../start-runtime.ts';
+import type { Runtime } from '../start-runtime.ts';
 
 const VERSION = '0.1.0';
 
@@ -32,6 +25,14 @@ export function registerServeCommand(program: Command): void {
     .action(async () => {
       const output = createOutput(false);
       const config = loadConfigOrExit(output);
+      // Loaded here, not at the top: every one-shot command would load them too.
+      const [{ createApiApp, startApiServer }, { enqueueDeliveryPush }, runtimeModule] =
+        await Promise.all([
+          import('@alliage/api'),
+          import('@alliage/worker'),
+          import('../start-runtime.ts'),
+        ]);
+      const { exitWhenPoolLost, selectionSettings, startRuntime } = runtimeModule;
       const logger = pino({ level: config.logLevel, base: { service: 'alliage' } });
       // From the first moment: a signal during the start is handled once it is done.
       const signals = catchStopSignals();

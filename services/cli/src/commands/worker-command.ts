@@ -7,7 +7,7 @@ import { openPlatform } from '../open-platform.ts';
 import { createOutput } from '../output.ts';
 import { loadConfigOrExit, reportError } from '../run-admin-command.ts';
 import { secretWarningsTo } from '../secret-warnings-to.ts';
-import { exitWhenPoolLost, type Runtime, startRuntime } from '../start-runtime.ts';
+import type { Runtime } from '../start-runtime.ts';
 
 /** `alliage worker`: a job worker process for BullMQ, on this or another machine. */
 export function registerWorkerCommand(program: Command): void {
@@ -19,6 +19,8 @@ export function registerWorkerCommand(program: Command): void {
     .action(async () => {
       const output = createOutput(false);
       const config = loadConfigOrExit(output);
+      // Loaded here, not at the top: every one-shot command would load the job code too.
+      const { exitWhenPoolLost, startRuntime } = await import('../start-runtime.ts');
       if (!config.redisUrl || !config.databaseUrl) {
         reportError(
           output,

@@ -1,4 +1,3 @@
-export { hashRepoussoirValues } from '@alliage/rights';
 export type {
   TApiRoute,
   TAuthContext,

@@ -26,13 +26,15 @@ export function registerServeCommand(program: Command): void {
       const output = createOutput(false);
       const config = loadConfigOrExit(output);
       // Loaded here, not at the top: every one-shot command would load them too.
-      const [{ createApiApp, startApiServer }, { enqueueDeliveryPush }, runtimeModule] =
-        await Promise.all([
-          import('@alliage/api'),
-          import('@alliage/worker'),
-          import('../start-runtime.ts'),
-        ]);
-      const { exitWhenPoolLost, selectionSettings, startRuntime } = runtimeModule;
+      const [
+        { createApiApp, startApiServer },
+        { enqueueDeliveryPush },
+        { exitWhenPoolLost, selectionSettings, startRuntime },
+      ] = await Promise.all([
+        import('@alliage/api'),
+        import('@alliage/worker'),
+        import('../start-runtime.ts'),
+      ]);
       const logger = pino({ level: config.logLevel, base: { service: 'alliage' } });
       // From the first moment: a signal during the start is handled once it is done.
       const signals = catchStopSignals();

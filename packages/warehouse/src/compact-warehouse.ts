@@ -7,6 +7,12 @@ import type { TWarehouse } from './open-warehouse.ts';
 import { sqlString } from './sql-literal.ts';
 import { getWarehouseAttachment } from './warehouse-attachment.ts';
 
+/**
+ * How long a swap waits for open readers to close before giving up (a retryable
+ * conflict). Readers are per request and short; new ones wait while it lasts.
+ */
+const READER_WAIT_MS = 20_000;
+
 /** What a compaction did to the pool file. */
 export interface TWarehouseCompaction {
   sizeBytesBefore: number;
@@ -22,7 +28,9 @@ export interface TWarehouseCompaction {
  * alone does not erase them. Holding the writer: checkpoint, attach a new file
  * (same encryption key), `COPY FROM DATABASE pool`, checkpoint and fsync it,
  * detach the old one, rename the new one over it (atomic on one filesystem),
- * and attach it again as `pool`. Readers see the same catalog name afterwards.
+ * and attach it again as `pool`. The swap waits for open readers to close (at most
+ * `readerWaitMs`, 20 s by default, then a retryable conflict, the file untouched) and
+ * holds new ones until `pool` is attached again: none sees it missing.
  * String columns of the new file are written without FSST compression
  * (dictionary or plain), so that a value still present stays findable by a byte
  * search of an unencrypted file; later checkpoints compress again as usual.
@@ -35,7 +43,10 @@ export interface TWarehouseCompaction {
  * @example
  * const { sha256 } = await compactWarehouse(warehouse);
  */
-export async function compactWarehouse(warehouse: TWarehouse): Promise<TWarehouseCompaction> {
+export async function compactWarehouse(
+  warehouse: TWarehouse,
+  options: { readerWaitMs?: number } = {},
+): Promise<TWarehouseCompaction> {
   const attachment = getWarehouseAttachment(warehouse);
   if (!attachment) {
     throw new AppError('internal', 'compactWarehouse needs a warehouse opened by openWarehouse');
@@ -93,30 +104,42 @@ export async function compactWarehouse(warehouse: TWarehouse): Promise<TWarehous
       throw error;
     }
     // The swap: the old file must be detached before it is replaced under DuckDB's feet.
-    await connection.run('USE stage');
-    try {
-      await connection.run('DETACH pool');
-    } catch (error) {
-      await connection.run('USE pool');
-      await removeFile(fresh);
-      throw new AppError('conflict', 'the pool is busy (a reader holds it); retry the compaction', {
-        retry: true,
-        cause: error,
+    // Readers are held meanwhile (they would fail while `pool` is detached).
+    const swapError = await attachment
+      .whileReadersHeld(async () => {
+        await connection.run('USE stage');
+        try {
+          await connection.run('DETACH pool');
+        } catch (error) {
+          await connection.run('USE pool');
+          throw new AppError(
+            'conflict',
+            'the pool is busy (a reader holds it); retry the compaction',
+            {
+              retry: true,
+              cause: error,
+            },
+          );
+        }
+        let failure: unknown = null;
+        try {
+          await rename(fresh, target);
+          // Checkpointed before the copy: a WAL left over would belong to the old file.
+          await removeFile(`${target}.wal`);
+          await fsyncPath(path.dirname(target));
+        } catch (error) {
+          failure = error;
+          await removeFile(fresh);
+        }
+        // Whatever happened, the writer gets a pool back: the new file, or the old one intact.
+        await connection.run(`ATTACH ${sqlString(target)} AS pool${attachOptions}`);
+        await connection.run('USE pool');
+        return failure;
+      }, options.readerWaitMs ?? READER_WAIT_MS)
+      .catch(async (error: unknown) => {
+        await removeFile(fresh);
+        throw error;
       });
-    }
-    let swapError: unknown = null;
-    try {
-      await rename(fresh, target);
-      // Checkpointed before the copy: a WAL left over would belong to the old file.
-      await removeFile(`${target}.wal`);
-      await fsyncPath(path.dirname(target));
-    } catch (error) {
-      swapError = error;
-      await removeFile(fresh);
-    }
-    // Whatever happened, the writer gets a pool back: the new file, or the old one intact.
-    await connection.run(`ATTACH ${sqlString(target)} AS pool${attachOptions}`);
-    await connection.run('USE pool');
     if (swapError) {
       throw new AppError('internal', 'swapping in the compacted pool file failed', {
         retry: true,

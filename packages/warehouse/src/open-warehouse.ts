@@ -152,13 +152,68 @@ export async function openWarehouse(options: OpenWarehouseOptions): Promise<TWar
   // which replays its log (nothing committed is lost). Without this the process would go
   // on answering every job and read with that error until restarted.
   let poolInvalidated = false;
+
+  // While `pool` is detached (a file swap, a re-attach) a reader opening then, or querying
+  // on a connection it opened before, would fail ("No catalog … pool"). Readers opening wait
+  // for every gate; a swap first waits for the open ones to close (`drainMs`), so none
+  // queries across it.
+  const gates = new Set<Promise<void>>();
+  /** Readers open, and readers being opened (past the gates, not yet in the set). */
+  const readers = new Set<DuckDBConnection>();
+  let opening = 0;
+  const idleWaiters = new Set<() => void>();
+  const noteReaderGone = () => {
+    if (readers.size + opening > 0) return;
+    for (const notify of idleWaiters) notify();
+    idleWaiters.clear();
+  };
+  const untilReadersClose = (drainMs: number) =>
+    new Promise<void>((resolve, reject) => {
+      if (readers.size + opening === 0) return resolve();
+      const notify = () => {
+        clearTimeout(timer);
+        resolve();
+      };
+      const timer = setTimeout(() => {
+        idleWaiters.delete(notify);
+        reject(
+          new AppError(
+            'conflict',
+            `the pool is busy (${readers.size + opening} reader(s) still open after ${drainMs} ms); retry`,
+            { retry: true },
+          ),
+        );
+      }, drainMs);
+      idleWaiters.add(notify);
+    });
+  const whilePoolDetached = async <T>(
+    work: () => Promise<T>,
+    drainMs: number | null,
+  ): Promise<T> => {
+    let open = () => {};
+    const gate = new Promise<void>((resolve) => {
+      open = resolve;
+    });
+    gates.add(gate);
+    try {
+      if (drainMs !== null) await untilReadersClose(drainMs);
+      return await work();
+    } finally {
+      gates.delete(gate);
+      open();
+    }
+  };
+
   let reattaching: Promise<void> | null = null;
   const reattachPool = () => {
     reattaching ??= (async () => {
       const connection = await instance.connect();
       try {
-        await connection.run('DETACH DATABASE IF EXISTS pool');
-        await connection.run(attachPool);
+        // No drain: readers of an invalidated pool fail anyway, and one may be waiting here.
+        await whilePoolDetached(async () => {
+          await connection.run('DETACH DATABASE IF EXISTS pool');
+          await connection.run(attachPool);
+        }, null);
         poolInvalidated = false;
         options.logger?.warn(
           { databasePath: options.databasePath },
@@ -187,32 +242,46 @@ export async function openWarehouse(options: OpenWarehouseOptions): Promise<TWar
     await reattachPool().catch(() => undefined);
   };
 
+  const usePool = async (connection: DuckDBConnection) => {
+    try {
+      await connection.run('USE pool');
+    } catch (error) {
+      // Invalidated: attach it again. Otherwise a re-attach may have detached it a moment.
+      if (isPoolInvalidatedError(error)) await reattachPool();
+      else while (gates.size > 0) await Promise.all(gates);
+      await connection.run('USE pool');
+    }
+  };
+
   let queue: Promise<unknown> = Promise.resolve();
-  /** Readers still open: closed at `close()`; one its user closes leaves the set. */
-  const readers = new Set<DuckDBConnection>();
   const warehouse: TWarehouse = {
     databasePath: options.databasePath,
     pipeDirectory,
     encryptionAtRest,
     encryptionNote,
     async connect() {
-      const connection = await instance.connect();
+      while (gates.size > 0) await Promise.all(gates);
+      opening += 1;
+      let connection: DuckDBConnection;
       try {
-        await connection.run('USE pool').catch(async (error: unknown) => {
-          if (!isPoolInvalidatedError(error)) throw error;
-          await reattachPool();
-          await connection.run('USE pool');
-        });
-      } catch (error) {
-        connection.closeSync();
-        throw error;
+        connection = await instance.connect();
+        try {
+          await usePool(connection);
+        } catch (error) {
+          connection.closeSync();
+          throw error;
+        }
+        // Closed at `close()`; one its user closes leaves the set, so that a long-running
+        // process opening a reader per read does not keep the closed ones alive.
+        readers.add(connection);
+      } finally {
+        opening -= 1;
+        noteReaderGone();
       }
-      readers.add(connection);
-      // A long-running process opens and closes a reader per pool read: the set must not
-      // keep the closed ones alive. (closeSync is disconnectSync's alias.)
+      // (closeSync is disconnectSync's alias.)
       const disconnect = connection.disconnectSync.bind(connection);
       connection.disconnectSync = () => {
-        readers.delete(connection);
+        if (readers.delete(connection)) noteReaderGone();
         disconnect();
       };
       connection.closeSync = connection.disconnectSync;
@@ -252,6 +321,7 @@ export async function openWarehouse(options: OpenWarehouseOptions): Promise<TWar
   };
   registerWarehouseAttachment(warehouse, {
     attachOptions: keyClause ? `(${keyClause.slice(2)})` : '',
+    whileReadersHeld: (work, drainMs) => whilePoolDetached(work, drainMs),
   });
   return warehouse;
 }

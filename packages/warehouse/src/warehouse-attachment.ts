@@ -4,6 +4,12 @@ import type { TWarehouse } from './open-warehouse.ts';
 export interface TWarehouseAttachment {
   /** `(ENCRYPTION_KEY '…')` or '' for an unencrypted file. */
   attachOptions: string;
+  /**
+   * Runs `work`, which detaches `pool` for a moment, once every open reader has closed
+   * (waiting at most `drainMs`, then throwing a retryable conflict); readers opening
+   * meanwhile wait until it ends.
+   */
+  whileReadersHeld<T>(work: () => Promise<T>, drainMs: number): Promise<T>;
 }
 
 // Kept beside, not on, the public TWarehouse so the encryption key never shows up in

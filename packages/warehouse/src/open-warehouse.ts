@@ -96,6 +96,11 @@ export async function openWarehouse(options: OpenWarehouseOptions): Promise<TWar
     // background instead of keeping them until a flush threshold: the bench's peak RSS
     // went from 1.88–1.95 to 1.68 GiB (the full build after the intake), speed unchanged.
     allocator_background_threads: 'true',
+    // And flushes a worker thread's cached pages after a task that peaked at 32MB (DuckDB's
+    // default 128MB; 512MB for a bulk free): the bench's peak RSS 1.93–1.96 → 1.84–1.91 GiB,
+    // speed unchanged (docs/identity-resolution.md, 2026-12-07).
+    allocator_flush_threshold: '32MB',
+    allocator_bulk_deallocation_flush_threshold: '64MB',
   };
   if (options.checkpointThreshold) settings.checkpoint_threshold = options.checkpointThreshold;
   if (options.threads) settings.threads = String(options.threads);

@@ -6,6 +6,8 @@ import {
   toAbandonedDropReport,
   toStorableDropReport,
 } from '@alliage/domain';
+import { claimDropFile } from './claim-drop-file.ts';
+import { isDropFileUnavailable } from './drop-file-unavailable.ts';
 import type { IntakeDeps } from './process-file-drop.ts';
 import { writeDropReport } from './write-drop-report.ts';
 
@@ -13,7 +15,8 @@ import { writeDropReport } from './write-drop-report.ts';
  * Gives up on a drop past `isAbandonedDrop`: finishes it `abandoned` (appending
  * `file.abandoned` with its attempts and last error code) and writes its member's report
  * (`reports/<file>.report.json` and `.txt`: not processed for the platform's failures,
- * the file is not at fault, send it again). Nothing queues it again. Null when the drop
+ * the file is not at fault, send it again). Its file, if still in the member's inbox,
+ * goes into the drop store first (`claimDropFile`). Nothing queues it again. Null when the drop
  * is not to be given up on, or finished meanwhile.
  *
  * @example
@@ -25,6 +28,21 @@ export async function abandonFileDrop(
 ): Promise<TFileDrop | null> {
   const now = deps.ctx.clock();
   if (!isAbandonedDrop(drop, now)) return null;
+  // Its attempts may all have failed before moving the file out of the inbox: moved now,
+  // it leaves with the other finished drops' files (ALLIAGE_DROP_FILE_RETENTION_DAYS)
+  // and frees the name the member is told to send it again under. Before the outcome
+  // commits, so that a crash in between leaves a drop the next pass abandons again.
+  await claimDropFile(deps.ctx, deps.dropStore, drop).catch((error: unknown) => {
+    if (isDropFileUnavailable(error)) return;
+    deps.logger?.warn(
+      {
+        fileDropId: drop.id,
+        organisation: drop.organisationCode,
+        code: (error as NodeJS.ErrnoException).code ?? null,
+      },
+      'the file of an abandoned drop could not be moved out of the inbox: it stays there',
+    );
+  });
   const report = toStorableDropReport(toAbandonedDropReport(drop, now));
   try {
     const abandoned = await completeFileDrop(deps.ctx, SYSTEM_ACTOR, report, {

@@ -50,31 +50,20 @@ import {
   ZRightsRequestExtension,
   ZRightsRequestInput,
 } from '@alliage/domain';
-import {
-  exportPoolIdentities,
-  generateProcessorRegister,
-  importPoolReference,
-  listPoolSegments,
-  runPoolBuild,
-} from '@alliage/pool';
-import {
-  closeRightsRequest,
-  createRightsRequest,
-  extendRightsRequest,
-  hashRepoussoirValues,
-  readRightsRequest,
-  readRightsRequests,
-} from '@alliage/rights';
-import { pushDeliveryFile } from '@alliage/selection';
-import { getPoolStats, type TWarehouse } from '@alliage/warehouse';
+import type { TWarehouse } from '@alliage/warehouse';
 import { destination, pino } from 'pino';
 import type { AdminBackend, TPullSourceView, TPushTargetView } from './admin-backend.ts';
 import { dropStoreIn, sftpRootIn } from './data-dir-paths.ts';
 import { openPlatform } from './open-platform.ts';
-import { openPool } from './open-pool.ts';
 import { registerSettings } from './register-settings.ts';
 
 const ZRepoussoirListImport = ZRepoussoirImportRequest.omit({ entries: true });
+
+// The pool, rights, selection and warehouse packages (DuckDB, the pipelines) are loaded by
+// the commands that use them only: most commands touch the control plane alone, and each
+// of these packages costs every command its module loading otherwise.
+const poolPackage = () => import('@alliage/pool');
+const rightsPackage = () => import('@alliage/rights');
 
 /** Admin commands run in this process against the data directory (the platform is stopped). */
 export async function createDirectAdminBackend(config: TConfig): Promise<AdminBackend> {
@@ -142,6 +131,7 @@ export async function createDirectAdminBackend(config: TConfig): Promise<AdminBa
     // Normalised and hashed here, with the platform secret, exactly as the API does.
     addRepoussoirEntry: async (input) => {
       const { kind, value, ...entry } = parseInput(ZRepoussoirAddRequest, input);
+      const { hashRepoussoirValues } = await rightsPackage();
       const [hashed] = hashRepoussoirValues(secrets.hmacSecret, [{ kind, value }], () => 'value');
       return addRepoussoirEntry(ctx, actor, { ...entry, kind, hmac: hashed!.hmac });
     },
@@ -150,8 +140,8 @@ export async function createDirectAdminBackend(config: TConfig): Promise<AdminBa
     withdrawRepoussoirProvenance: (input) => withdrawRepoussoirProvenance(ctx, actor, input),
     repoussoirStats: () => getRepoussoirStats(ctx),
     createRightsRequest: (input) =>
-      withPool((warehouse) =>
-        createRightsRequest(
+      withPool(async (warehouse) =>
+        (await rightsPackage()).createRightsRequest(
           {
             ctx,
             warehouse,
@@ -167,16 +157,29 @@ export async function createDirectAdminBackend(config: TConfig): Promise<AdminBa
           parseInput(ZRightsRequestInput, input),
         ),
       ),
-    listRightsRequests: (overdue) => readRightsRequests(ctx, actor, overdue ? { overdue } : {}),
-    getRightsRequest: (requestId) => readRightsRequest(ctx, actor, requestId),
-    extendRightsRequest: (requestId, input) =>
-      extendRightsRequest(ctx, actor, requestId, parseInput(ZRightsRequestExtension, input)),
-    closeRightsRequest: (requestId, input) =>
-      closeRightsRequest(ctx, actor, requestId, parseInput(ZRightsRequestClosure, input)),
+    listRightsRequests: async (overdue) =>
+      (await rightsPackage()).readRightsRequests(ctx, actor, overdue ? { overdue } : {}),
+    getRightsRequest: async (requestId) =>
+      (await rightsPackage()).readRightsRequest(ctx, actor, requestId),
+    extendRightsRequest: async (requestId, input) =>
+      (await rightsPackage()).extendRightsRequest(
+        ctx,
+        actor,
+        requestId,
+        parseInput(ZRightsRequestExtension, input),
+      ),
+    closeRightsRequest: async (requestId, input) =>
+      (await rightsPackage()).closeRightsRequest(
+        ctx,
+        actor,
+        requestId,
+        parseInput(ZRightsRequestClosure, input),
+      ),
     // Staged batch by batch and committed as one change: nothing is in force until the
     // whole list is in, and a failure anywhere leaves the repoussoir as it was.
     importRepoussoirList: async (request, batches) => {
       const { scope, ...provenance } = parseInput(ZRepoussoirListImport, request);
+      const { hashRepoussoirValues } = await rightsPackage();
       const { imported } = await importRepoussoirBatches(
         ctx,
         actor,
@@ -205,7 +208,7 @@ export async function createDirectAdminBackend(config: TConfig): Promise<AdminBa
     exportRegister: async (format) => {
       // The pool is not opened for this: its encryption is stated as unknown, not guessed.
       const settings = registerSettings(config, () => null);
-      const register = await generateProcessorRegister(ctx, actor, {
+      const register = await (await poolPackage()).generateProcessorRegister(ctx, actor, {
         processor: settings.processor,
         transfersOutsideEu: settings.transfersOutsideEu,
         securityMeasures: settings.securityMeasures(),
@@ -220,8 +223,8 @@ export async function createDirectAdminBackend(config: TConfig): Promise<AdminBa
       armoredPublicKey: secrets.pgp.armoredPublicKey,
     }),
     buildPool: (full) =>
-      withPool((warehouse) =>
-        runPoolBuild({
+      withPool(async (warehouse) =>
+        (await poolPackage()).runPoolBuild({
           ctx,
           warehouse,
           actor,
@@ -230,13 +233,21 @@ export async function createDirectAdminBackend(config: TConfig): Promise<AdminBa
           hmacSecret: secrets.hmacSecret,
         }),
       ),
-    poolStats: () => withPool((warehouse) => getPoolStats(warehouse)),
+    poolStats: () =>
+      withPool(async (warehouse) => (await import('@alliage/warehouse')).getPoolStats(warehouse)),
     poolSegments: () =>
-      withPool((warehouse) => listPoolSegments(warehouse, config.pool.countThreshold)),
+      withPool(async (warehouse) =>
+        (await poolPackage()).listPoolSegments(warehouse, config.pool.countThreshold),
+      ),
     exportPoolIdentities: () =>
-      withPool(async (warehouse) => (await exportPoolIdentities({ ctx, warehouse, actor })).csv),
+      withPool(
+        async (warehouse) =>
+          (await (await poolPackage()).exportPoolIdentities({ ctx, warehouse, actor })).csv,
+      ),
     importReferenceTable: (input) =>
-      withPool((warehouse) => importPoolReference({ ctx, warehouse, actor, ...input })),
+      withPool(async (warehouse) =>
+        (await poolPackage()).importPoolReference({ ctx, warehouse, actor, ...input }),
+      ),
     listSelections: () => listSelections(ctx, {}),
     // Direct mode records the decision only: the delivery is queued by the next
     // `alliage serve` (at start, then hourly), which dispatches approved selections.
@@ -257,6 +268,7 @@ export async function createDirectAdminBackend(config: TConfig): Promise<AdminBa
     // No worker runs while the platform is stopped: the push happens here.
     pushDelivery: async (deliveryId) => {
       await requestDeliveryPush(ctx, deliveryId);
+      const { pushDeliveryFile } = await import('@alliage/selection');
       return pushDeliveryFile(
         {
           ctx,
@@ -280,6 +292,7 @@ export async function createDirectAdminBackend(config: TConfig): Promise<AdminBa
   /** Opens the pool for one command: this process is then its writer, briefly. */
   async function withPool<T>(work: (warehouse: TWarehouse) => Promise<T>): Promise<T> {
     const logger = pino({ level: 'warn' }, destination({ dest: 2, sync: true }));
+    const { openPool } = await import('./open-pool.ts');
     const warehouse = await openPool(config, platform, logger);
     try {
       return await work(warehouse);

@@ -2,8 +2,6 @@ import type { TConfig } from '@alliage/config';
 import { AppError } from '@alliage/domain';
 import type { AdminBackend } from './admin-backend.ts';
 import { readDataDirLock } from './data-dir-lock.ts';
-import { createDirectAdminBackend } from './direct-admin-backend.ts';
-import { createHttpAdminBackend } from './http-admin-backend.ts';
 import { readLocalOperatorToken } from './local-operator.ts';
 
 /**
@@ -22,9 +20,15 @@ export async function selectAdminBackend(config: TConfig): Promise<AdminBackend>
         'the running platform has not written its local operator credential yet',
       );
     }
+    // Each backend is loaded when chosen: the direct one brings the control plane's
+    // database drivers, which a command going through serve never needs.
+    const { createHttpAdminBackend } = await import('./http-admin-backend.ts');
     return createHttpAdminBackend(holder.url, token);
   }
-  if (config.databaseUrl || !holder) return createDirectAdminBackend(config);
+  if (config.databaseUrl || !holder) {
+    const { createDirectAdminBackend } = await import('./direct-admin-backend.ts');
+    return createDirectAdminBackend(config);
+  }
   throw new AppError(
     'locked',
     `data directory ${config.dataDir} is in use by another command (pid ${holder.pid})`,

@@ -1,7 +1,6 @@
 import os from 'node:os';
 import { cliActor } from '@alliage/control';
 import { AppError } from '@alliage/domain';
-import { offboardMember } from '@alliage/pool';
 import { type Command, Option } from 'commander';
 import { readDataDirLock } from '../data-dir-lock.ts';
 import { dropStoreIn, sftpRootIn } from '../data-dir-paths.ts';
@@ -52,6 +51,7 @@ export function registerOffboardCommands(program: Command): void {
           throw new AppError('locked', 'stop the platform first, offboard, then start it again');
         }
         await runWithPool(config, {}, async (platform, warehouse) => {
+          const { offboardMember } = await import('@alliage/pool');
           const certificate = await offboardMember({
             ctx: platform.ctx,
             warehouse,

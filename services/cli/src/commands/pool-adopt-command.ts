@@ -2,7 +2,6 @@ import os from 'node:os';
 import path from 'node:path';
 import { cliActor, type TPoolClaim } from '@alliage/control';
 import { AppError } from '@alliage/domain';
-import { readPoolId } from '@alliage/warehouse';
 import type { Command } from 'commander';
 import { readDataDirLock } from '../data-dir-lock.ts';
 import { EXIT_OK } from '../exit-codes.ts';
@@ -48,8 +47,10 @@ export function registerPoolAdoptCommand(pool: Command): void {
         const onClaim = (claim: TPoolClaim) => {
           if (claim.action === 'adopt') replaced.poolId = claim.previousPoolId;
         };
-        const poolId = await runWithPool(config, { adopt: true, actor, onClaim }, (_, warehouse) =>
-          readPoolId(warehouse),
+        const poolId = await runWithPool(
+          config,
+          { adopt: true, actor, onClaim },
+          async (_, warehouse) => (await import('@alliage/warehouse')).readPoolId(warehouse),
         );
         const previousPoolId = replaced.poolId;
         output.result({ poolId, previousPoolId, dataDir }, () =>

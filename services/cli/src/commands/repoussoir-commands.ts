@@ -2,7 +2,6 @@ import { readFileSync } from 'node:fs';
 import { AppError, REPOUSSOIR_IMPORT_MAX_ENTRIES } from '@alliage/domain';
 import type { Command } from 'commander';
 import { formatTable, type Output } from '../output.ts';
-import { checkRepoussoirCsv, repoussoirCsvBatches } from '../read-repoussoir-csv.ts';
 import { runAdminCommand, runReadCommand } from '../run-admin-command.ts';
 
 /** An import of a larger file says how far it got every this many entries. */
@@ -61,6 +60,9 @@ export function registerRepoussoirCommands(program: Command): void {
       runAdminCommand(options, async (backend, output) => {
         // Streamed twice: every line checked first, so a bad file is refused whole by line
         // number; then read again batch by batch into the import.
+        const { checkRepoussoirCsv, repoussoirCsvBatches } = await import(
+          '../read-repoussoir-csv.ts'
+        );
         const csv = await checkRepoussoirCsv(options.file);
         const { added, alreadyPresent } = await backend.importRepoussoirList(
           {

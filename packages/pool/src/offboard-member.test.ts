@@ -155,11 +155,12 @@ describe.skipIf(!hasGpg).each(testControlDbKinds())('offboardMember (%s)', (kind
     control = await createTestControlDb(kind);
     ctx = { db: control.db, clock: () => new Date() };
     directory = mkdtempSync(path.join(tmpdir(), 'alliage-offboard-'));
-    // Unencrypted, so that the byte search below can see values at all.
+    // Unencrypted, so that the byte search below can see values at all; one thread, as
+    // createTestWarehouse (a handful of rows: a second thread only adds scheduling).
     warehouse = await openWarehouse({
       databasePath: path.join(directory, 'pool', 'pool.duckdb'),
       encryptionKey: null,
-      threads: 2,
+      threads: 1,
     });
     home = createGpgHome();
     platformKey = await generatePgpKeyPair({

@@ -38,7 +38,8 @@ describe.each(testControlDbKinds())(
     const now = new Date('2026-11-23T12:00:00Z');
     const actor = cliActor('test');
     const poolPath = () => path.join(directory, 'pool', 'pool.duckdb');
-    const open = () => openWarehouse({ databasePath: poolPath(), encryptionKey: null, threads: 2 });
+    // One thread, as createTestWarehouse (a handful of rows: a second one only adds scheduling).
+    const open = () => openWarehouse({ databasePath: poolPath(), encryptionKey: null, threads: 1 });
 
     function load(memberCode: string, kind: 'customers' | 'transactions', lines: string[]) {
       const members = ['M01', 'M02', 'M03'];

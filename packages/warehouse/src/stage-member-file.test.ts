@@ -60,7 +60,8 @@ describe('stageMemberFile', () => {
   let warehouse: TWarehouse;
   let cleanup: () => Promise<void>;
   beforeAll(async () => {
-    ({ warehouse, cleanup } = await createTestWarehouse());
+    // Two threads: the reader splits large files across them (what these tests check).
+    ({ warehouse, cleanup } = await createTestWarehouse({ threads: 2 }));
   });
   afterAll(async () => cleanup());
 

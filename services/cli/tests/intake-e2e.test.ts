@@ -2,7 +2,15 @@ import { execFile, spawnSync } from 'node:child_process';
 import { mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
-import { cliEnv, runCli, startServe, stopProcess, useRealBackends } from '@alliage/cli/testing';
+import {
+  cliEnv,
+  operatorOverHttp,
+  registerMemberOverHttp,
+  runCli,
+  startServe,
+  stopProcess,
+  useRealBackends,
+} from '@alliage/cli/testing';
 import {
   createGpgHome,
   createSshKeyDir,
@@ -49,42 +57,24 @@ describe.skipIf(!hasGpg || !hasSshKeygen).each(backends)(
         usage: 'sign',
         encryptionSubkey: 'cv25519',
       });
-      const pgpFile = path.join(dataDir, 'member-pgp.asc');
-      writeFileSync(pgpFile, gpg.exportPublicKey(memberFingerprint));
-
-      const run = async (args: string[]) => {
-        const result = await runCli(args, env);
-        if (result.code !== 0)
-          throw new Error(`alliage ${args.join(' ')} failed: ${result.stderr}`);
-        return result.stdout;
-      };
-      await run([
-        'org',
-        'add',
-        '--code',
-        'M01',
-        '--name',
-        'Member One',
-        '--kind',
-        'member',
-        '--sector',
-        'automobile',
-      ]);
-      await run([
-        'key',
-        'add',
-        '--org',
-        'M01',
-        '--type',
-        'ssh',
-        '--file',
-        sshKey.privateKeyPath.concat('.pub'),
-      ]);
-      await run(['key', 'add', '--org', 'M01', '--type', 'pgp', '--file', pgpFile]);
-      memberToken = JSON.parse(
-        await run(['token', 'create', '--org', 'M01', '--role', 'member_user', '--json']),
+      // serve first (it creates the platform), then the registration through its HTTP API.
+      serve = await startServe(env);
+      const { admin } = await operatorOverHttp(serve, env, 'intake e2e');
+      await registerMemberOverHttp(admin, {
+        code: 'M01',
+        sector: 'automobile',
+        sshPublicKeyFile: `${sshKey.privateKeyPath}.pub`,
+        pgpPublicKey: gpg.exportPublicKey(memberFingerprint),
+      });
+      memberToken = (
+        await admin.createToken({
+          organisationCode: 'M01',
+          role: 'member_user',
+          name: null,
+          expiresInDays: null,
+        })
       ).token;
-      const platformKey = JSON.parse(await run(['platform', 'pgp-key', '--json']));
+      const platformKey = await admin.platformPgpKey();
       gpg.run(['--import'], platformKey.armoredPublicKey);
       const encryptTo = (clear: string) =>
         gpg.run(
@@ -104,7 +94,6 @@ describe.skipIf(!hasGpg || !hasSshKeygen).each(backends)(
         );
       writeFileSync(path.join(dataDir, 'tx1.pgp'), encryptTo(csv(40)));
       writeFileSync(path.join(dataDir, 'tx2.pgp'), encryptTo(csv(7)));
-      serve = await startServe(env);
     });
 
     afterAll(async () => {

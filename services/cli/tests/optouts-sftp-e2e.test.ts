@@ -9,7 +9,9 @@ import {
   cliEnv,
   connectSftp,
   gpgEncryptAndSign,
+  operatorOverHttp,
   readSftpReport,
+  registerMemberOverHttp,
   runCli,
   startServe,
   stopProcess,
@@ -63,11 +65,6 @@ describe.skipIf(!hasGpg || !hasSshKeygen).each(backends)(
     let serve: TServe;
     let dropDatabase: (() => Promise<void>) | null = null;
 
-    const run = async (args: string[]): Promise<string> => {
-      const result = await runCli(args, env);
-      if (result.code !== 0) throw new Error(`alliage ${args.join(' ')} failed: ${result.stderr}`);
-      return result.stdout;
-    };
     /** Encrypts and signs the clear text with gpg, uploads it over SFTP and waits for its drop. */
     const dropList = async (clear: string, remoteName: string) => {
       const clearFile = path.join(dataDir, `${remoteName}.csv`);
@@ -113,25 +110,21 @@ describe.skipIf(!hasGpg || !hasSshKeygen).each(backends)(
         usage: 'sign',
         encryptionSubkey: 'cv25519',
       });
-      const pgpFile = path.join(dataDir, 'member-pgp.asc');
-      writeFileSync(pgpFile, gpg.exportPublicKey(memberFingerprint));
-      const dialectFile = path.join(dataDir, 'dialect.json');
-      writeFileSync(dialectFile, JSON.stringify({ delimiter: ';', decimalSeparator: ',' }));
-
+      // serve first (it creates the platform), then the registration through its HTTP API.
       serve = await startServe(env);
-      operatorToken = JSON.parse(
-        await run(['token', 'create', '--role', 'operator', '--name', 'optouts e2e', '--json']),
-      ).token;
-      const platformKey = JSON.parse(await run(['platform', 'pgp-key', '--json']));
+      const operator = await operatorOverHttp(serve, env, 'optouts e2e');
+      operatorToken = operator.token;
+      const admin = operator.admin;
+      const platformKey = await admin.platformPgpKey();
       gpg.run(['--import'], platformKey.armoredPublicKey);
       platformFingerprint = platformKey.fingerprint;
-      await run([
-        ...['org', 'add', '--code', 'M01', '--name', 'Member One'],
-        ...['--kind', 'member', '--sector', 'automobile'],
-      ]);
-      await run(['key', 'add', '--org', 'M01', '--type', 'ssh', '--file', `${privateKeyPath}.pub`]);
-      await run(['key', 'add', '--org', 'M01', '--type', 'pgp', '--file', pgpFile]);
-      await run(['member', 'dialect', 'set', '--member', 'M01', '--file', dialectFile]);
+      await registerMemberOverHttp(admin, {
+        code: 'M01',
+        sector: 'automobile',
+        sshPublicKeyFile: `${privateKeyPath}.pub`,
+        pgpPublicKey: gpg.exportPublicKey(memberFingerprint),
+      });
+      await admin.setDialect('M01', { delimiter: ';', decimalSeparator: ',' });
     });
 
     afterAll(async () => {

@@ -11,6 +11,8 @@ import {
   cliEnv,
   connectSftp,
   gpgEncryptAndSign,
+  operatorOverHttp,
+  registerMemberOverHttp,
   runCli,
   startServe,
   stopProcess,
@@ -144,14 +146,14 @@ describe.skipIf(!hasGpg || !hasSshKeygen)('a rights request end to end (embedded
       usage: 'sign',
       encryptionSubkey: 'cv25519',
     });
-    const pgpFile = path.join(dataDir, 'member-pgp.asc');
-    writeFileSync(pgpFile, gpg.exportPublicKey(memberFingerprint));
+    const memberPgpKey = gpg.exportPublicKey(memberFingerprint);
 
+    // serve first (it creates the platform), then the registration through its HTTP API.
     serve = await startServe(env);
-    operatorToken = JSON.parse(
-      await run(['token', 'create', '--role', 'operator', '--name', 'rights e2e', '--json']),
-    ).token;
-    const platformKey = JSON.parse(await run(['platform', 'pgp-key', '--json']));
+    const operator = await operatorOverHttp(serve, env, 'rights e2e');
+    operatorToken = operator.token;
+    const admin = operator.admin;
+    const platformKey = await admin.platformPgpKey();
     gpg.run(['--import'], platformKey.armoredPublicKey);
 
     const files: Record<string, string[]> = { M01: M01_LINES, M02: M02_LINES };
@@ -159,18 +161,21 @@ describe.skipIf(!hasGpg || !hasSshKeygen)('a rights request end to end (embedded
       ['M01', 'equipement_maison'],
       ['M02', 'loisirs_voyages'],
     ] as const) {
-      await run(
-        ['org', 'add', '--code', code, '--name', `Member ${code}`, '--kind', 'member'].concat([
-          '--sector',
-          sector,
-        ]),
-      );
-      await run(['key', 'add', '--org', code, '--type', 'ssh', '--file', `${privateKeyPath}.pub`]);
-      await run(['key', 'add', '--org', code, '--type', 'pgp', '--file', pgpFile]);
+      await registerMemberOverHttp(admin, {
+        code,
+        sector,
+        sshPublicKeyFile: `${privateKeyPath}.pub`,
+        pgpPublicKey: memberPgpKey,
+      });
       adminTokens.set(
         code,
-        JSON.parse(
-          await run(['token', 'create', '--org', code, '--role', 'member_admin', '--json']),
+        (
+          await admin.createToken({
+            organisationCode: code,
+            role: 'member_admin',
+            name: null,
+            expiresInDays: null,
+          })
         ).token,
       );
       const clearFile = path.join(dataDir, `${code}.csv`);

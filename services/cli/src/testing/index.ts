@@ -7,6 +7,7 @@ export { killProcess } from './kill-process.ts';
 export type { TDropView } from './list-drops.ts';
 export { listDrops } from './list-drops.ts';
 export { readSftpReport } from './read-sftp-report.ts';
+export { operatorOverHttp, registerMemberOverHttp } from './register-member-over-http.ts';
 export type { CliResult } from './run-cli.ts';
 export { runCli } from './run-cli.ts';
 export type { TServe } from './start-serve.ts';

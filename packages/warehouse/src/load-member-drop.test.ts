@@ -466,6 +466,31 @@ describe('loadMemberDrop', () => {
     expect(activity).toEqual([{ customer_id: 'C1', transaction_count: 1 }]);
   });
 
+  it('refreshes the segments of the customer a re-sent transaction leaves, not only of the one it joins', async () => {
+    await load(warehouse, 'M01', 'customers', [
+      'C1,M,Jean,DUPONT,,,12 avenue Victor Hugo,,75016,PARIS,FR,c1@exemple.fr,,,,1,1,0,2025-01-10',
+      'C2,MME,Anne,MARTIN,,,3 rue de la Paix,,69003,LYON,FR,c2@exemple.fr,,,,1,0,0,2025-06-01',
+    ]);
+    await load(warehouse, 'M01', 'transactions', [
+      'C1,T1,2026-10-01,12.50,livres,web',
+      'C2,T2,2026-10-02,20,livres,web',
+    ]);
+    // The member corrects T1: it was C2's purchase, not C1's.
+    await load(warehouse, 'M01', 'transactions', ['C2,T1,2026-10-01,12.50,livres,web']);
+    const purchases = await query(
+      warehouse,
+      `SELECT r.customer_id, a.transaction_count, coalesce(sum(p.purchases), 0) AS purchases
+       FROM member_records r
+       LEFT JOIN record_activity a USING (member_code, customer_id)
+       LEFT JOIN person_member_purchases p ON p.person_id = r.person_id AND p.member_code = r.member_code
+       GROUP BY r.customer_id, a.transaction_count ORDER BY r.customer_id`,
+    );
+    expect(purchases).toEqual([
+      { customer_id: 'C1', transaction_count: null, purchases: 0n },
+      { customer_id: 'C2', transaction_count: 2, purchases: 2n },
+    ]);
+  });
+
   it('holds an old customer until its transactions arrive, whichever file comes first', async () => {
     const customers = await load(warehouse, 'M01', 'customers', [
       'C1,M,Jean,DUPONT,,,12 avenue Victor Hugo,,75016,PARIS,FR,,,,1970-03-12,1,1,0,2020-01-10',

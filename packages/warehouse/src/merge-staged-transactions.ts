@@ -101,9 +101,15 @@ export async function prepareTransactionMerge(options: MergeStagedOptions): Prom
       )
     ).getRowsJS()[0]?.[0] ?? 0,
   );
+  // Whose activity the file changes: the customers of its transactions, and the customer a
+  // re-sent transaction leaves (a member correcting who bought it), whose purchases go too.
   await connection.run(
     `CREATE OR REPLACE TEMP TABLE ${temp('affected')} AS
-     SELECT DISTINCT $1 AS member_code, customer_id FROM ${temp('incoming')} WHERE NOT expired`,
+     SELECT DISTINCT $1 AS member_code, customer_id FROM ${temp('incoming')} WHERE NOT expired
+     UNION
+     SELECT DISTINCT $1, t.customer_id FROM ${temp('incoming')} i
+     JOIN (SELECT * FROM transactions WHERE member_code = $1) t USING (transaction_id)
+     WHERE NOT i.expired AND t.customer_id <> i.customer_id`,
     [options.memberCode],
   );
 

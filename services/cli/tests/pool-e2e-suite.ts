@@ -11,7 +11,9 @@ import {
   cliEnv,
   gpgEncryptAndSign,
   killProcess,
+  operatorOverHttp,
   readSftpReport,
+  registerMemberOverHttp,
   runCli,
   startServe,
   stopProcess,
@@ -41,7 +43,6 @@ import {
   readMustNotMerge,
   readTruth,
 } from '../../../scripts/generate/pairwise-quality.ts';
-import { createHttpAdminBackend } from '../src/http-admin-backend.ts';
 import {
   countRows,
   monthsBefore,
@@ -232,9 +233,10 @@ export function describePoolE2e(backend: TPoolE2eBackend): void {
 
         // Registered while serve runs, so members go in parallel.
         serve = await startServe(env);
-        operatorToken = JSON.parse(
-          await run(['token', 'create', '--role', 'operator', '--name', 'pool e2e', '--json']),
-        ).token;
+        // Through serve's HTTP API with the client the CLI itself uses: the commands
+        // (tested in cli-embedded and register-cli) would cost 20 processes here.
+        const operator = await operatorOverHttp(serve, env, 'pool e2e');
+        operatorToken = operator.token;
         const platformKey = JSON.parse(await run(['platform', 'pgp-key', '--json']));
         gpg.run(['--import'], platformKey.armoredPublicKey);
         platformFingerprint = platformKey.fingerprint;
@@ -243,23 +245,15 @@ export function describePoolE2e(backend: TPoolE2eBackend): void {
           ...manifest.members.map((generated) => [generated.code, generated.dialect] as const),
           [BIG_MEMBER, member(big, 'M01').dialect] as const,
         ]);
-        // Through serve's HTTP API with the client the CLI itself uses: the commands
-        // (tested in cli-embedded and register-cli) would cost 20 processes here.
-        const admin = createHttpAdminBackend(runningServe().url, operatorToken);
-        const memberSshKey = readFileSync(`${privateKeyPath}.pub`, 'utf8');
         await Promise.all(
           [...dialects].map(async ([code, dialect]) => {
-            await admin.addOrganisation({
+            await registerMemberOverHttp(operator.admin, {
               code,
-              name: `Member ${code}`,
-              kind: 'member',
               sector: SECTORS[code] as TSector,
-              contractStart: null,
-              contractEnd: null,
+              sshPublicKeyFile: `${privateKeyPath}.pub`,
+              pgpPublicKey: memberPgpKey,
             });
-            await admin.addKey({ organisationCode: code, keyType: 'ssh', publicKey: memberSshKey });
-            await admin.addKey({ organisationCode: code, keyType: 'pgp', publicKey: memberPgpKey });
-            await admin.setDialect(code, dialect);
+            await operator.admin.setDialect(code, dialect);
           }),
         );
       });

@@ -491,6 +491,98 @@ describe('loadMemberDrop', () => {
     ]);
   });
 
+  it('keeps every customer activity equal to a full recomputation after each kind of drop', async () => {
+    // A drop recomputes the activity of the customers it names only: after each kind of
+    // drop the stored aggregates must be what a build's full recomputation would store.
+    const drift = async () =>
+      (
+        await query(
+          warehouse,
+          `WITH expected AS (
+             SELECT 'total' AS kind, member_code, customer_id, NULL AS category, NULL AS channel,
+               min(transaction_date) AS first, max(transaction_date) AS last, count(*) AS n,
+               sum(amount_eur) AS amount
+             FROM transactions GROUP BY member_code, customer_id
+             UNION ALL
+             SELECT 'category', member_code, customer_id, category, channel, min(transaction_date),
+               max(transaction_date), count(*), sum(amount_eur)
+             FROM transactions GROUP BY member_code, customer_id, category, channel
+           ), stored AS (
+             SELECT 'total' AS kind, member_code, customer_id, NULL AS category, NULL AS channel,
+               first_transaction, last_transaction, transaction_count, amount_eur
+             FROM record_activity
+             UNION ALL
+             SELECT 'category', member_code, customer_id, category, channel, first_transaction,
+               last_transaction, transaction_count, amount_eur
+             FROM record_category_activity
+           )
+           SELECT 'missing ' || kind || ' ' || member_code || ' ' || customer_id AS row
+           FROM (SELECT * FROM expected EXCEPT ALL SELECT * FROM stored)
+           UNION ALL
+           SELECT 'stale ' || kind || ' ' || member_code || ' ' || customer_id
+           FROM (SELECT * FROM stored EXCEPT ALL SELECT * FROM expected)
+           ORDER BY 1`,
+        )
+      ).map((row) => row.row);
+    const customer = (id: string, createdAt = '2025-01-10') =>
+      `${id},M,Jean${id},DUPONT${id},,,${id.slice(1)} rue de la Paix,,69003,LYON,FR,${id.toLowerCase()}@exemple.fr,,,,1,1,0,${createdAt}`;
+    const activity = async () =>
+      query(
+        warehouse,
+        `SELECT member_code || ' ' || customer_id || ' ' || transaction_count AS row
+         FROM record_activity ORDER BY 1`,
+      );
+
+    // Another member's customer C1: never touched by M01's drops.
+    await load(warehouse, 'M02', 'customers', [customer('C1')]);
+    await load(warehouse, 'M02', 'transactions', ['C1,T1,2026-10-01,99,voyages,web']);
+    // A full base with a prospect collected before the cutoff (held until its transactions).
+    await load(warehouse, 'M01', 'customers', [
+      customer('C1'),
+      customer('C2'),
+      customer('C3'),
+      customer('C4', '2020-01-01'),
+    ]);
+    expect(await drift()).toEqual([]);
+    // Transactions: the held C4 released, C9 unknown to the pool.
+    await load(warehouse, 'M01', 'transactions', [
+      'C1,T1,2026-10-01,10,maison,web',
+      'C2,T2,2026-09-01,20,maison,magasin',
+      'C3,T3,2025-01-01,30,maison,web',
+      'C4,T4,2026-08-01,40,jardin,web',
+      'C9,T9,2026-07-01,50,maison,web',
+    ]);
+    expect(await drift()).toEqual([]);
+    // Re-sent: T1 moves from C1 to C2, T2's amount changes; C3 buys in another category.
+    await load(warehouse, 'M01', 'transactions', [
+      'C2,T1,2026-10-01,10,maison,web',
+      'C2,T2,2026-09-01,25,maison,magasin',
+      'C3,T5,2026-02-01,5,jardin,magasin',
+    ]);
+    expect(await drift()).toEqual([]);
+    // A future-dated transaction a pool loaded before kept: the next drop purges it.
+    await warehouse.withWriter((connection) =>
+      connection.run(
+        `INSERT INTO transactions (member_code, customer_id, transaction_id, transaction_date,
+           amount_eur, category, channel, file_drop_id)
+         VALUES ('M01', 'C1', 'T6', DATE '2027-06-01', 60, 'maison', 'web', 'earlier-load')`,
+      ),
+    );
+    await load(warehouse, 'M01', 'customers', [customer('C5')], { delta: true });
+    expect(await drift()).toEqual([]);
+    // A full base omitting C3 and C5: their records go, C3's transactions with them.
+    await load(warehouse, 'M01', 'customers', [customer('C1'), customer('C2'), customer('C4')]);
+    expect(await drift()).toEqual([]);
+    // T4 re-sent with a date past retention: C4 is purged, its activity with it.
+    await load(warehouse, 'M01', 'transactions', ['C4,T4,2022-01-01,40,jardin,web']);
+    expect(await drift()).toEqual([]);
+    expect(await activity()).toEqual([
+      { row: 'M01 C2 2' },
+      { row: 'M01 C9 1' },
+      { row: 'M02 C1 1' },
+    ]);
+  });
+
   it('holds an old customer until its transactions arrive, whichever file comes first', async () => {
     const customers = await load(warehouse, 'M01', 'customers', [
       'C1,M,Jean,DUPONT,,,12 avenue Victor Hugo,,75016,PARIS,FR,,,,1970-03-12,1,1,0,2020-01-10',

@@ -263,7 +263,10 @@ export async function prepareCustomerMerge(
   );
   await connection.run(
     `CREATE OR REPLACE TEMP TABLE ${temp('affected')} AS
-     SELECT DISTINCT $1 AS member_code, customer_id FROM ${temp('incoming')} WHERE NOT expired`,
+     SELECT DISTINCT $1 AS member_code, customer_id FROM ${temp('incoming')} WHERE NOT expired
+     -- Removed customers' transactions go with their records: their activity too.
+     UNION
+     SELECT $1, customer_id FROM ${temp('removed')}`,
     [member],
   );
 

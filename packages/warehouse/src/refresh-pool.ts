@@ -41,8 +41,9 @@ export interface RefreshPoolOptions {
   /** TEMP table (record_id, person_id) of records the caller changed; null for none. */
   changedRecordsTable: string | null;
   /**
-   * TEMP table (member_code, customer_id) whose records or activity the caller changed:
-   * only their persons' segments are refreshed. Null: segments of every person (a build).
+   * TEMP table (member_code, customer_id) whose records or transactions the caller changed
+   * (every one: duplicates allowed): only their activity and their persons' segments are
+   * refreshed. Null: every customer's and person's (a build).
    */
   affectedCustomersTable?: string | null;
   /** Re-resolve every identity and household rather than what changed. */
@@ -93,7 +94,11 @@ export async function refreshPool(options: RefreshPoolOptions): Promise<TPoolCha
       changedRecordsTable: changed,
       affectedCustomersTable: options.affectedCustomersTable ?? null,
     });
-    await refreshRecordActivity(connection, memberCodes);
+    // A drop names the customers whose transactions it changed (future-dated ones included,
+    // just above); a build recomputes every customer of the members.
+    await refreshRecordActivity(connection, memberCodes, {
+      scopeTable: options.full ? null : (options.affectedCustomersTable ?? null),
+    });
     const expired = await purgeExpiredRecords({
       connection,
       retentionMonthsByMember: options.retentionMonthsByMember,

@@ -169,6 +169,9 @@ export async function prepareCustomerMerge(
   );
 
   // Accepted rows with their previous record (if any) and their activity.
+  const named = options.delta
+    ? `AND customer_id IN (SELECT customer_id FROM ${t('normalized')})`
+    : '';
   const identityHash = `md5(concat_ws('|', ${IDENTITY_FIELDS.map((field) => `coalesce(CAST(${field} AS VARCHAR), '')`).join(', ')}))`;
   await connection.run(
     `CREATE OR REPLACE TEMP TABLE ${temp('incoming')} AS
@@ -203,11 +206,13 @@ export async function prepareCustomerMerge(
        ra.last_transaction
      FROM ${t('normalized')} n
      -- The stored values' hash is computed before the joins (of this member's records
-     -- only), so that only it goes through them.
+     -- only), so that only it goes through them; for a delta, of the records it names only
+     -- (a 50,000-row delta of a 292,000-customer member: 0.93 → 0.39 s; a full base lists
+     -- nearly all of them, where the filter would cost more than it saves).
      LEFT JOIN (SELECT *, ${RECORD_VALUES_HASH} AS values_hash FROM member_records
-       WHERE member_code = $1) old ON old.customer_id = n.customer_id
+       WHERE member_code = $1 ${named}) old ON old.customer_id = n.customer_id
      LEFT JOIN (SELECT *, ${RECORD_VALUES_HASH} AS values_hash FROM held_records
-       WHERE member_code = $1) held ON held.customer_id = n.customer_id
+       WHERE member_code = $1 ${named}) held ON held.customer_id = n.customer_id
      LEFT JOIN record_activity ra ON ra.member_code = $1 AND ra.customer_id = n.customer_id
      WHERE n.line NOT IN (SELECT line FROM ${t('errors')} WHERE fatal)
        -- Customers erased on a rights request never come back.

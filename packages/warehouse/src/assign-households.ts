@@ -15,16 +15,25 @@ export interface THouseholdChanges {
  * Groups persons into households ("foyers"): persons whose current dwelling —
  * the dwelling key (address key plus building and apartment) of their most
  * recently active record — is the same. Household IDs are stable like person
- * IDs. Incremental: only the persons in TEMP table `ir_touched_persons` and the
- * persons sharing a dwelling or a household with them are regrouped; `full`
- * regroups everyone. Runs inside the caller's transaction.
+ * IDs. Incremental: only the persons in TEMP table `ir_touched_persons`, the persons
+ * whose current dwelling may have moved with their activity (those of
+ * `activityChangedTable`'s customers with records at more than one dwelling), and the
+ * persons sharing a dwelling or a household with them are regrouped; `full` regroups
+ * everyone. Runs inside the caller's transaction.
  *
  * @example
  * await assignHouseholds({ connection, now });
+ * await assignHouseholds({ connection, activityChangedTable: 'd1_affected', now });
  */
 export async function assignHouseholds(options: {
   connection: DuckDBConnection;
   full?: boolean;
+  /**
+   * TEMP table (member_code, customer_id) of customers whose records or transactions the
+   * caller changed: a newer transaction can make another of the person's records the most
+   * recently active one, and so move the person to that record's dwelling.
+   */
+  activityChangedTable?: string | null;
   now: Date;
 }): Promise<THouseholdChanges> {
   const { connection } = options;
@@ -61,21 +70,35 @@ export async function assignHouseholds(options: {
   if (options.full) {
     await connection.run(`CREATE OR REPLACE TEMP TABLE hh_scope AS SELECT person_id FROM persons`);
   } else {
+    // The persons resolution touched, and those whose dwelling may follow their activity:
+    // only a person with records at two dwellings or more can move that way.
+    await connection.run(`CREATE OR REPLACE TEMP TABLE hh_seed_persons AS
+      SELECT person_id FROM ir_touched_persons WHERE person_id IS NOT NULL
+      ${
+        options.activityChangedTable
+          ? `UNION
+      SELECT person_id FROM member_records
+      WHERE dwelling_key IS NOT NULL AND person_id IN (
+        SELECT r.person_id FROM member_records r
+        JOIN ${options.activityChangedTable} a ON a.member_code = r.member_code AND a.customer_id = r.customer_id)
+      GROUP BY person_id HAVING count(DISTINCT dwelling_key) > 1`
+          : ''
+      }`);
     await connection.run(`CREATE OR REPLACE TEMP TABLE hh_touched_addresses AS
-      SELECT address_key FROM (${dwellingOf('AND r.person_id IN (SELECT person_id FROM ir_touched_persons)')})
+      SELECT address_key FROM (${dwellingOf('AND r.person_id IN (SELECT person_id FROM hh_seed_persons)')})
       UNION
       SELECT ${addressOf('dwelling_key')} FROM persons
-      WHERE person_id IN (SELECT person_id FROM ir_touched_persons) AND dwelling_key IS NOT NULL
+      WHERE person_id IN (SELECT person_id FROM hh_seed_persons) AND dwelling_key IS NOT NULL
       UNION
       SELECT ${addressOf('dwelling_key')} FROM ir_gone_households WHERE dwelling_key IS NOT NULL`);
     await connection.run(`CREATE OR REPLACE TEMP TABLE hh_scope AS
-      SELECT person_id FROM persons WHERE person_id IN (SELECT person_id FROM ir_touched_persons)
+      SELECT person_id FROM persons WHERE person_id IN (SELECT person_id FROM hh_seed_persons)
       UNION
       SELECT person_id FROM persons
       WHERE ${addressOf('dwelling_key')} IN (SELECT address_key FROM hh_touched_addresses)
       UNION
       SELECT person_id FROM persons WHERE household_id IN (
-        SELECT household_id FROM persons WHERE person_id IN (SELECT person_id FROM ir_touched_persons)
+        SELECT household_id FROM persons WHERE person_id IN (SELECT person_id FROM hh_seed_persons)
         UNION SELECT household_id FROM ir_gone_households)`);
   }
   // A person whose records leave out the building or the flat joins the one more

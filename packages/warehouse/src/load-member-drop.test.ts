@@ -1,68 +1,30 @@
 import { createHmac } from 'node:crypto';
 import { existsSync, readdirSync, rmSync, statSync, symlinkSync } from 'node:fs';
 import path from 'node:path';
-import { Readable } from 'node:stream';
-import { DEFAULT_DIALECT_PROFILE } from '@alliage/domain';
 import { repoussoirKey } from '@alliage/normalize';
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
 import { compactWarehouse } from './compact-warehouse.ts';
 import { deleteMemberData } from './delete-member-data.ts';
 import { eraseMemberCustomers } from './erase-member-customers.ts';
 import { forgetDeliveredPersons } from './forget-delivered-persons.ts';
-import { loadMemberDrop } from './load-member-drop.ts';
 import type { TWarehouse } from './open-warehouse.ts';
 import { syncRepoussoirHashes } from './sync-repoussoir-hashes.ts';
-import { createTestWarehouse, fixedRepoussoirFeed } from './testing/index.ts';
-
-const CUSTOMER_HEADER =
-  'customer_id,civility,first_name,last_name,address_complement,address_building,street,address_locality,postcode,city,country,email,phone_mobile,phone_landline,birth_date,optin_email,optin_sms,optin_phone,created_at';
-const TRANSACTION_HEADER = 'customer_id,transaction_id,date,amount_eur,category,channel';
+import {
+  createTestWarehouse,
+  fixedRepoussoirFeed,
+  loadTestDrop,
+  TEST_DROP_HMAC_SECRET,
+} from './testing/index.ts';
 
 const NOW = new Date('2026-11-23T10:00:00Z');
-const HMAC_SECRET = 'test-only-hmac-secret-0123456789abcdef';
-const hmac = (value: string) => createHmac('sha256', HMAC_SECRET).update(value).digest('hex');
+const hmac = (value: string) =>
+  createHmac('sha256', TEST_DROP_HMAC_SECRET).update(value).digest('hex');
+const load = loadTestDrop;
 let dropCounter = 0;
 
 function dropId(): string {
   dropCounter += 1;
   return `00000000-0000-4000-8000-${String(dropCounter).padStart(12, '0')}`;
-}
-
-async function load(
-  warehouse: TWarehouse,
-  memberCode: string,
-  kind: 'customers' | 'transactions',
-  lines: string[],
-  extra: {
-    /** The same ID again: a retry of that drop. */
-    fileDropId?: string;
-    delta?: boolean;
-    now?: Date;
-    retentionMonths?: number;
-    repoussoir?: { kind: 'email' | 'phone' | 'postal'; hmac: string; scope: string }[];
-  } = {},
-) {
-  const header = kind === 'customers' ? CUSTOMER_HEADER : TRANSACTION_HEADER;
-  return loadMemberDrop({
-    warehouse,
-    fileDropId: extra.fileDropId ?? dropId(),
-    memberCode,
-    kind,
-    delta: extra.delta ?? false,
-    dialect: DEFAULT_DIALECT_PROFILE,
-    plaintext: Readable.from([Buffer.from(`${[header, ...lines].join('\n')}\n`)]),
-    verified: Promise.resolve({}),
-    maxRejectedRowRatio: 0.5,
-    retentionMonths: extra.retentionMonths ?? 36,
-    repoussoir: fixedRepoussoirFeed(extra.repoussoir ?? []),
-    hmacSecret: HMAC_SECRET,
-    memberSectors: new Map([
-      ['M01', 'equipement_maison'],
-      ['M02', 'loisirs_voyages'],
-    ]),
-    now: extra.now ?? NOW,
-    receivedAt: extra.now ?? NOW,
-  });
 }
 
 async function query(warehouse: TWarehouse, sql: string) {

@@ -125,6 +125,7 @@ export async function refreshPool(options: RefreshPoolOptions): Promise<TPoolCha
   const households = await assignHouseholds({
     connection,
     full: options.full ?? false,
+    activityChangedTable: options.affectedCustomersTable ?? null,
     now: options.now,
   });
   // Scores move with the calendar: a build (daily or on demand) refreshes every person.

@@ -1,0 +1,159 @@
+import { createHmac } from 'node:crypto';
+import { afterEach, beforeEach, describe, expect, it } from 'vitest';
+import { buildPool } from './build-pool.ts';
+import type { TWarehouse } from './open-warehouse.ts';
+import {
+  createTestWarehouse,
+  fixedRepoussoirFeed,
+  loadTestDrop,
+  TEST_DROP_HMAC_SECRET,
+  TEST_DROP_SECTORS,
+} from './testing/index.ts';
+
+const NOW = new Date('2026-11-23T10:00:00Z');
+const hmac = (value: string) =>
+  createHmac('sha256', TEST_DROP_HMAC_SECRET).update(value).digest('hex');
+// One entry in force: the marks are part of what a drop must leave as a build would.
+const REPOUSSOIR = [{ kind: 'email' as const, hmac: hmac('luc.bernard@exemple.fr'), scope: 'all' }];
+
+/**
+ * What a drop derives from the records and transactions, as a build derives it: activity,
+ * persons' households, segments (profiles, reach, purchases, postcodes) and repoussoir
+ * marks. Timestamps of the rows' last update are left out.
+ */
+const DERIVED: [table: string, leftOut?: string][] = [
+  ['record_activity'],
+  ['record_category_activity'],
+  ['persons', 'created_at, updated_at'],
+  ['households', 'created_at, updated_at'],
+  ['person_profile', 'updated_at'],
+  ['person_sector_profile'],
+  ['household_profile'],
+  ['person_member_reach'],
+  ['person_purchase_facts'],
+  ['person_member_purchases'],
+  ['person_member_postcodes'],
+  ['person_oppositions'],
+];
+
+async function derived(warehouse: TWarehouse): Promise<Record<string, unknown[][]>> {
+  const connection = await warehouse.connect();
+  try {
+    const tables: Record<string, unknown[][]> = {};
+    for (const [table, leftOut] of DERIVED) {
+      const columns = leftOut ? `* EXCLUDE (${leftOut})` : '*';
+      tables[table] = (
+        await connection.runAndReadAll(`SELECT ${columns} FROM ${table} ORDER BY ALL`)
+      ).getRowsJS();
+    }
+    return tables;
+  } finally {
+    connection.closeSync();
+  }
+}
+
+describe('a drop refreshes the pool as a full build would', () => {
+  let warehouse: TWarehouse;
+  let cleanup: () => Promise<void>;
+  beforeEach(async () => {
+    ({ warehouse, cleanup } = await createTestWarehouse());
+  });
+  afterEach(async () => cleanup());
+
+  /** Loads a drop, then checks that a full build of the pool it left changes nothing derived. */
+  async function dropThenCompare(
+    memberCode: string,
+    kind: 'customers' | 'transactions',
+    lines: string[],
+    extra: { delta?: boolean } = {},
+  ) {
+    const loaded = await loadTestDrop(warehouse, memberCode, kind, lines, {
+      ...extra,
+      now: NOW,
+      repoussoir: REPOUSSOIR,
+    });
+    expect(loaded.outcome).toBe('loaded');
+    const afterDrop = await derived(warehouse);
+    await buildPool({
+      warehouse,
+      retentionMonthsByMember: new Map([
+        ['M01', 36],
+        ['M02', 36],
+      ]),
+      memberSectors: TEST_DROP_SECTORS,
+      repoussoir: fixedRepoussoirFeed(REPOUSSOIR),
+      suppressions: { hmacSecret: TEST_DROP_HMAC_SECRET, members: [] },
+      full: true,
+      now: NOW,
+    });
+    expect(afterDrop).toEqual(await derived(warehouse));
+  }
+
+  it('after every kind of customers and transactions drop', async () => {
+    // Five distinct people (synthetic), each given by a customer ID of M01; M02's C1 is the
+    // same person as M01's C1 (same email), who moved: M01 has the newer address.
+    const people: Record<string, string> = {
+      C1: 'M,Jean,DUPONT,1970-03-12,jean.dupont@exemple.fr',
+      C2: 'MME,Marie,MARTIN,1985-05-20,marie.martin@exemple.fr',
+      C3: 'M,Luc,BERNARD,1990-07-01,luc.bernard@exemple.fr',
+      C4: 'MME,Anne,PETIT,1960-01-15,anne.petit@exemple.fr',
+      C5: 'M,Paul,ROUX,1975-09-09,paul.roux@exemple.fr',
+    };
+    const customer = (
+      id: string,
+      extra: { address?: string; email?: string; createdAt?: string; optinEmail?: 0 | 1 } = {},
+    ) => {
+      const [civility, first, last, birth, email] = (people[id] as string).split(',');
+      const address = extra.address ?? `${id.slice(1)} rue de la Paix,,69003,LYON`;
+      return `${id},${civility},${first},${last},,,${address},FR,${extra.email ?? email},,,${birth},${extra.optinEmail ?? 1},1,0,${extra.createdAt ?? '2025-01-10'}`;
+    };
+    const foch = '10 avenue Foch,,69006,LYON';
+    const nationale = '8 rue Nationale,,69003,LYON';
+    await dropThenCompare('M02', 'customers', [customer('C1')]);
+    await dropThenCompare('M02', 'transactions', ['C1,T1,2026-10-01,99,voyages,web']);
+    // A full base with a prospect collected before the cutoff (held until its transactions).
+    await dropThenCompare('M01', 'customers', [
+      customer('C1', { address: foch }),
+      customer('C2'),
+      customer('C3'),
+      customer('C4', { address: nationale, createdAt: '2020-01-01' }),
+    ]);
+    // C1's newest activity is now M01's: the person's dwelling is avenue Foch. C4 released,
+    // C9 unknown to the pool.
+    await dropThenCompare('M01', 'transactions', [
+      'C1,T1,2026-11-01,10,maison,web',
+      'C2,T2,2026-09-01,20,maison,magasin',
+      'C4,T4,2026-08-01,40,jardin,web',
+      'C9,T9,2026-07-01,50,maison,web',
+    ]);
+    // The same base again, C2's email changed and C3's email opt-in withdrawn (not an
+    // identity field): the other records are re-sent unchanged.
+    await dropThenCompare('M01', 'customers', [
+      customer('C1', { address: foch }),
+      customer('C2', { email: 'marie.martin.2@exemple.fr' }),
+      customer('C3', { optinEmail: 0 }),
+      customer('C4', { address: nationale, createdAt: '2020-01-01' }),
+    ]);
+    // A delta moving C3 to C4's dwelling (one household), and a new customer.
+    await dropThenCompare(
+      'M01',
+      'customers',
+      [customer('C3', { address: nationale, optinEmail: 0 }), customer('C5')],
+      { delta: true },
+    );
+    // Re-sent transactions: T1 moves from C1 to C2 (C1's person is back at M02's address),
+    // T2's amount changes.
+    await dropThenCompare('M01', 'transactions', [
+      'C2,T1,2026-11-01,10,maison,web',
+      'C2,T2,2026-09-01,25,maison,magasin',
+    ]);
+    // A full base omitting C2 and C5.
+    await dropThenCompare('M01', 'customers', [
+      customer('C1', { address: foch }),
+      customer('C3', { address: nationale, optinEmail: 0 }),
+      customer('C4', { address: nationale, createdAt: '2020-01-01' }),
+    ]);
+    // T4 re-sent past retention: C4 goes.
+    await dropThenCompare('M01', 'transactions', ['C4,T4,2022-01-01,40,jardin,web']);
+  });
+});

@@ -266,10 +266,14 @@ export async function prepareCustomerMerge(
      SELECT record_id, person_id FROM ${temp('incoming')}
      WHERE NOT expired AND record_id IS NOT NULL AND previous_hash <> identity_hash`,
   );
+  // Whose segments, marks and activity the drop may change: customers new to the pool and
+  // those with a stored value changed (a re-sent record with the same values derives the
+  // same segments and hashes: a monthly full base refreshes what changed, not every
+  // person), and removed ones, whose transactions go with their records.
   await connection.run(
     `CREATE OR REPLACE TEMP TABLE ${temp('affected')} AS
-     SELECT DISTINCT $1 AS member_code, customer_id FROM ${temp('incoming')} WHERE NOT expired
-     -- Removed customers' transactions go with their records: their activity too.
+     SELECT DISTINCT $1 AS member_code, customer_id FROM ${temp('incoming')}
+     WHERE NOT expired AND (record_id IS NULL OR values_changed)
      UNION
      SELECT $1, customer_id FROM ${temp('removed')}`,
     [member],

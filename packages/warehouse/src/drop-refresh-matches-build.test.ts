@@ -1,6 +1,8 @@
 import { createHmac } from 'node:crypto';
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
 import { buildPool } from './build-pool.ts';
+import { deleteMemberData } from './delete-member-data.ts';
+import { eraseMemberCustomers } from './erase-member-customers.ts';
 import type { TWarehouse } from './open-warehouse.ts';
 import {
   createTestWarehouse,
@@ -60,20 +62,10 @@ describe('a drop refreshes the pool as a full build would', () => {
   });
   afterEach(async () => cleanup());
 
-  /** Loads a drop, then checks that a full build of the pool it left changes nothing derived. */
-  async function dropThenCompare(
-    memberCode: string,
-    kind: 'customers' | 'transactions',
-    lines: string[],
-    extra: { delta?: boolean } = {},
-  ) {
-    const loaded = await loadTestDrop(warehouse, memberCode, kind, lines, {
-      ...extra,
-      now: NOW,
-      repoussoir: REPOUSSOIR,
-    });
-    expect(loaded.outcome).toBe('loaded');
-    const afterDrop = await derived(warehouse);
+  /** Makes a change, then checks that a full build of the pool it left changes nothing derived. */
+  async function changeThenCompare(change: () => Promise<unknown>) {
+    await change();
+    const afterChange = await derived(warehouse);
     await buildPool({
       warehouse,
       retentionMonthsByMember: new Map([
@@ -86,8 +78,23 @@ describe('a drop refreshes the pool as a full build would', () => {
       full: true,
       now: NOW,
     });
-    expect(afterDrop).toEqual(await derived(warehouse));
+    expect(afterChange).toEqual(await derived(warehouse));
   }
+
+  const dropThenCompare = (
+    memberCode: string,
+    kind: 'customers' | 'transactions',
+    lines: string[],
+    extra: { delta?: boolean } = {},
+  ) =>
+    changeThenCompare(async () => {
+      const loaded = await loadTestDrop(warehouse, memberCode, kind, lines, {
+        ...extra,
+        now: NOW,
+        repoussoir: REPOUSSOIR,
+      });
+      expect(loaded.outcome).toBe('loaded');
+    });
 
   it('after every kind of customers and transactions drop', async () => {
     // Five distinct people (synthetic), each given by a customer ID of M01; M02's C1 is the
@@ -155,5 +162,23 @@ describe('a drop refreshes the pool as a full build would', () => {
     ]);
     // T4 re-sent past retention: C4 goes.
     await dropThenCompare('M01', 'transactions', ['C4,T4,2022-01-01,40,jardin,web']);
+    // A rights request erases M01's C3, then M02 leaves the platform (C1's person keeps
+    // M01's record only).
+    const common = { warehouse, repoussoir: fixedRepoussoirFeed(REPOUSSOIR), now: NOW };
+    await changeThenCompare(() =>
+      eraseMemberCustomers({
+        ...common,
+        memberCode: 'M01',
+        customerIds: ['C3'],
+        memberSectors: TEST_DROP_SECTORS,
+      }),
+    );
+    await changeThenCompare(() =>
+      deleteMemberData({
+        ...common,
+        memberCode: 'M02',
+        memberSectors: new Map([['M01', 'equipement_maison']]),
+      }),
+    );
   });
 });

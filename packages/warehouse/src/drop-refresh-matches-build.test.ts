@@ -62,22 +62,26 @@ describe('a drop refreshes the pool as a full build would', () => {
   });
   afterEach(async () => cleanup());
 
-  /** Makes a change, then checks that a full build of the pool it left changes nothing derived. */
-  async function changeThenCompare(change: () => Promise<unknown>) {
-    await change();
-    const afterChange = await derived(warehouse);
-    await buildPool({
+  const repoussoir = fixedRepoussoirFeed(REPOUSSOIR);
+  const build = (full: boolean, now: Date) =>
+    buildPool({
       warehouse,
       retentionMonthsByMember: new Map([
         ['M01', 36],
         ['M02', 36],
       ]),
       memberSectors: TEST_DROP_SECTORS,
-      repoussoir: fixedRepoussoirFeed(REPOUSSOIR),
+      repoussoir,
       suppressions: { hmacSecret: TEST_DROP_HMAC_SECRET, members: [] },
-      full: true,
-      now: NOW,
+      full,
+      now,
     });
+
+  /** Makes a change, then checks that a full build of the pool it left changes nothing derived. */
+  async function changeThenCompare(change: () => Promise<unknown>) {
+    await change();
+    const afterChange = await derived(warehouse);
+    await build(true, NOW);
     expect(afterChange).toEqual(await derived(warehouse));
   }
 
@@ -162,9 +166,23 @@ describe('a drop refreshes the pool as a full build would', () => {
     ]);
     // T4 re-sent past retention: C4 goes.
     await dropThenCompare('M01', 'transactions', ['C4,T4,2022-01-01,40,jardin,web']);
+    // A pool loaded before intake checked dates holds a transaction of M01's C1 dated next
+    // year, and built with it: C1's person lives avenue Foch. The daily build deletes it,
+    // and the person is back at M02's address.
+    const common = { warehouse, repoussoir, now: NOW };
+    await changeThenCompare(async () => {
+      await warehouse.withWriter((connection) =>
+        connection.run(
+          `INSERT INTO transactions (member_code, customer_id, transaction_id, transaction_date,
+             amount_eur, category, channel, file_drop_id)
+           VALUES ('M01', 'C1', 'T7', DATE '2027-06-01', 70, 'maison', 'web', 'earlier-load')`,
+        ),
+      );
+      await build(true, new Date('2027-07-01T04:00:00Z'));
+      await build(false, NOW);
+    });
     // A rights request erases M01's C3, then M02 leaves the platform (C1's person keeps
     // M01's record only).
-    const common = { warehouse, repoussoir: fixedRepoussoirFeed(REPOUSSOIR), now: NOW };
     await changeThenCompare(() =>
       eraseMemberCustomers({
         ...common,

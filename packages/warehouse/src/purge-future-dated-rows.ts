@@ -19,7 +19,8 @@ export interface TFutureDatedCounts {
  * date brings the record back, and the retention purge deletes them once they expire.
  * Runs inside the caller's transaction, before activity is recomputed; adds the
  * deleted records to `changedRecordsTable` for identity resolution, and the customers
- * whose activity changes to `affectedCustomersTable` for their segments.
+ * whose activity changes to `affectedCustomersTable` (their activity, households and
+ * segments follow).
  *
  * @example
  * const future = await purgeFutureDatedRows({ connection, memberCodes: ['M01'], today: '2026-12-06', changedRecordsTable: 'd_changed', affectedCustomersTable: null });
@@ -30,7 +31,7 @@ export async function purgeFutureDatedRows(options: {
   /** ISO date of the platform clock. */
   today: string;
   changedRecordsTable: string;
-  /** TEMP table (member_code, customer_id) of customers whose segments are refreshed; null: everyone's are. */
+  /** TEMP table (member_code, customer_id) the customers whose activity changes are added to; null: none. */
   affectedCustomersTable: string | null;
 }): Promise<TFutureDatedCounts> {
   const { connection } = options;

@@ -76,6 +76,14 @@ export async function refreshPool(options: RefreshPoolOptions): Promise<TPoolCha
       `CREATE OR REPLACE TEMP TABLE ${changed} (record_id BIGINT, person_id BIGINT)`,
     );
   }
+  // Customers whose activity changed: the caller's, else (a build) those whose
+  // future-dated transactions the purge below deletes, for their households.
+  const activityChanged = options.affectedCustomersTable ?? 'purge_activity_changed';
+  if (!options.affectedCustomersTable) {
+    await connection.run(
+      `CREATE OR REPLACE TEMP TABLE ${activityChanged} (member_code VARCHAR, customer_id VARCHAR)`,
+    );
+  }
   const memberCodes = [...options.retentionMonthsByMember.keys()];
   let purged: TPurgeCounts = {
     records: 0,
@@ -92,7 +100,7 @@ export async function refreshPool(options: RefreshPoolOptions): Promise<TPoolCha
       memberCodes,
       today: options.today,
       changedRecordsTable: changed,
-      affectedCustomersTable: options.affectedCustomersTable ?? null,
+      affectedCustomersTable: activityChanged,
     });
     // A drop names the customers whose transactions it changed (future-dated ones included,
     // just above); a build recomputes every customer of the members.
@@ -125,7 +133,7 @@ export async function refreshPool(options: RefreshPoolOptions): Promise<TPoolCha
   const households = await assignHouseholds({
     connection,
     full: options.full ?? false,
-    activityChangedTable: options.affectedCustomersTable ?? null,
+    activityChangedTable: activityChanged,
     now: options.now,
   });
   // Scores move with the calendar: a build (daily or on demand) refreshes every person.

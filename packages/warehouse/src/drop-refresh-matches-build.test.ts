@@ -153,10 +153,11 @@ describe('a drop refreshes the pool as a full build would', () => {
       { delta: true },
     );
     // Re-sent transactions: T1 moves from C1 to C2 (C1's person is back at M02's address),
-    // T2's amount changes.
+    // T2's amount changes, T9 is unchanged.
     await dropThenCompare('M01', 'transactions', [
       'C2,T1,2026-11-01,10,maison,web',
       'C2,T2,2026-09-01,25,maison,magasin',
+      'C9,T9,2026-07-01,50,maison,web',
     ]);
     // A full base omitting C2 and C5.
     await dropThenCompare('M01', 'customers', [

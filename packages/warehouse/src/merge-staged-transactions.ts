@@ -88,28 +88,37 @@ export async function prepareTransactionMerge(options: MergeStagedOptions): Prom
        FROM ${temp('incoming')}`,
     )
   ).getRowsJS()[0] as bigint[];
-  // Transactions re-sent with another customer, date, amount, category or channel: the
-  // replaced row's values stay in the file's free blocks. One probe of the member's
-  // transactions by the file's IDs; an unchanged re-send marks nothing.
+  // The file's transactions new to the pool or re-sent with another customer, date,
+  // amount, category or channel, with the customer a re-sent one leaves: one probe of the
+  // member's transactions by the file's IDs. An unchanged re-send changes nothing.
+  await connection.run(
+    `CREATE OR REPLACE TEMP TABLE ${temp('changes')} AS
+     SELECT i.customer_id, t.customer_id AS previous_customer_id,
+       t.transaction_id IS NOT NULL AS replaced
+     FROM ${temp('incoming')} i
+     LEFT JOIN (SELECT * FROM transactions WHERE member_code = $1) t
+       ON t.transaction_id = i.transaction_id
+     WHERE NOT i.expired
+       AND (t.transaction_id IS NULL OR ${transactionValues('t')} IS DISTINCT FROM ${transactionValues('i')})`,
+    [options.memberCode],
+  );
+  // A replaced row's values stay in the file's free blocks.
   const replaced = Number(
     (
       await connection.runAndReadAll(
-        `SELECT count(*) FROM ${temp('incoming')} i
-         JOIN (SELECT * FROM transactions WHERE member_code = $1) t USING (transaction_id)
-         WHERE NOT i.expired AND ${transactionValues('t')} IS DISTINCT FROM ${transactionValues('i')}`,
-        [options.memberCode],
+        `SELECT count(*) FILTER (WHERE replaced) FROM ${temp('changes')}`,
       )
     ).getRowsJS()[0]?.[0] ?? 0,
   );
-  // Whose activity the file changes: the customers of its transactions, and the customer a
-  // re-sent transaction leaves (a member correcting who bought it), whose purchases go too.
+  // Whose activity the file changes: the customers of its new and changed transactions, and
+  // the customer a re-sent transaction leaves (a member correcting who bought it), whose
+  // purchases go too. A window of transactions re-sent unchanged refreshes no one.
   await connection.run(
     `CREATE OR REPLACE TEMP TABLE ${temp('affected')} AS
-     SELECT DISTINCT $1 AS member_code, customer_id FROM ${temp('incoming')} WHERE NOT expired
+     SELECT DISTINCT $1 AS member_code, customer_id FROM ${temp('changes')}
      UNION
-     SELECT DISTINCT $1, t.customer_id FROM ${temp('incoming')} i
-     JOIN (SELECT * FROM transactions WHERE member_code = $1) t USING (transaction_id)
-     WHERE NOT i.expired AND t.customer_id <> i.customer_id`,
+     SELECT DISTINCT $1, previous_customer_id FROM ${temp('changes')}
+     WHERE previous_customer_id IS NOT NULL`,
     [options.memberCode],
   );
 

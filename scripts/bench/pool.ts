@@ -4,7 +4,8 @@
 // signs them with gpg, then measures in one process:
 //   - the floor: `gpg --decrypt` of each file plus DuckDB's own read_csv of the clear file;
 //   - intake: decrypt + parse + validate + normalise + load, through the real loader;
-//   - a full identity build of the pool, and an incremental drop into it;
+//   - a full identity build of the pool, an incremental drop into it, and one member's
+//     files re-sent unchanged (what a monthly full base costs when little changed);
 //   - quality: pairwise precision / recall / F1 of persons and households against the
 //     truth, and the hard cases (twins, father/son, namesakes, couples) wrongly merged;
 //   - peak RSS of this process (DuckDB runs in it).
@@ -149,7 +150,13 @@ try {
   // The repoussoir: keyed hashes that match no one (the joins cost the same).
   const repoussoir = syntheticRepoussoirFeed({ epoch: 'bench', generated: repoussoirSize });
   const intake = { stageMs: 0, normalizeMs: 0, mergeMs: 0, refreshMs: 0, rows: 0 };
-  const load = async (generated: TGeneratedMember, memberCode: string, delta = false) => {
+  /** `intake` counts in the intake figures; `delta` loads the customers file as a delta. */
+  const load = async (
+    generated: TGeneratedMember,
+    memberCode: string,
+    mode: 'intake' | 'delta' | 'resend' = 'intake',
+  ) => {
+    const delta = mode === 'delta';
     const totals = { rows: 0, refreshMs: 0, totalMs: 0, steps: [] as string[] };
     for (const [kind, file] of [
       ['customers', generated.customersFile],
@@ -191,7 +198,7 @@ try {
       totals.steps.push(
         `${kind} ${[stageMs, normalizeMs, mergeMs, refreshMs].map(seconds).join(' / ')}`,
       );
-      if (!delta) {
+      if (mode === 'intake') {
         intake.stageMs += result.timings.stageMs;
         intake.normalizeMs += result.timings.normalizeMs;
         intake.mergeMs += result.timings.mergeMs;
@@ -238,8 +245,13 @@ try {
   const quality = await measureQuality(warehouse, manifest.truthFile, manifest.mustNotMergeFile);
 
   endPhase('build and quality');
-  const increment = await load(delta.members[0] as TGeneratedMember, 'M99', true);
+  const increment = await load(delta.members[0] as TGeneratedMember, 'M99', 'delta');
   endPhase('drop');
+  // A member's monthly full base and transactions, re-sent unchanged: only what changed is
+  // refreshed (docs/pool.md, Segments).
+  const resentMember = manifest.members[0] as TGeneratedMember;
+  const resend = await load(resentMember, resentMember.code, 'resend');
+  endPhase('re-send');
   clearInterval(heapSampler);
 
   const floorMs = floor.gpgMs + floor.readCsvMs;
@@ -292,6 +304,11 @@ try {
       `of which persons+households ${seconds(increment.refreshMs)} s (target ≤ 15 s); repoussoir of ${repoussoir.size()} entries, ${build.opposedPersons ?? 0} persons marked by the build`,
     ],
     ['  stage / normalise / merge / refresh', '', `${increment.steps.join('; ')} s`],
+    [
+      `${resentMember.code}'s files re-sent unchanged`,
+      `${seconds(resend.totalMs)} s`,
+      `${resentMember.records} records and ${resentMember.transactions} transactions, full base: ${resend.steps.join('; ')} s (stage / normalise / merge / refresh)`,
+    ],
     [
       'peak RSS',
       `${gib(Math.max(...phases.map((phase) => phase.rss)))} GiB`,

@@ -15,8 +15,13 @@ import {
 const NOW = new Date('2026-11-23T10:00:00Z');
 const hmac = (value: string) =>
   createHmac('sha256', TEST_DROP_HMAC_SECRET).update(value).digest('hex');
-// One entry in force: the marks are part of what a drop must leave as a build would.
-const REPOUSSOIR = [{ kind: 'email' as const, hmac: hmac('luc.bernard@exemple.fr'), scope: 'all' }];
+// Entries in force: the marks are part of what a drop must leave as a build would.
+// C4 is held, then brought into the pool by a transactions file, which must mark it.
+const REPOUSSOIR = ['luc.bernard@exemple.fr', 'anne.petit@exemple.fr'].map((email) => ({
+  kind: 'email' as const,
+  hmac: hmac(email),
+  scope: 'all',
+}));
 
 /**
  * What a drop derives from the records and transactions, as a build derives it: activity,

@@ -256,6 +256,8 @@ async function loadWithWriter(
       retentionMonthsByMember: new Map([[options.memberCode, options.retentionMonths]]),
       changedRecordsTable: merged.changedRecordsTable,
       affectedCustomersTable: merged.affectedCustomersTable,
+      // A transactions file writes no record: no keyed hash changes but resolution's.
+      affectedRecordsRewritten: options.kind === 'customers',
       memberSectors: options.memberSectors,
       repoussoir: options.repoussoir,
       today,

@@ -46,6 +46,12 @@ export interface RefreshPoolOptions {
    * refreshed. Null: every customer's and person's (a build).
    */
   affectedCustomersTable?: string | null;
+  /**
+   * Whether the caller wrote the affected customers' records (their keyed hashes with
+   * them), so their persons' repoussoir marks are recomputed; false when it changed only
+   * their transactions (a transactions file). Default true.
+   */
+  affectedRecordsRewritten?: boolean;
   /** Re-resolve every identity and household rather than what changed. */
   full?: boolean;
   /** Sector of every member (member_code → sector): per-sector segments. */
@@ -169,15 +175,19 @@ export async function refreshPool(options: RefreshPoolOptions): Promise<TPoolCha
 /**
  * The persons whose repoussoir marks a refresh may have changed, or undefined for every
  * person (a full build, or a caller that names no affected customers): the persons the
- * resolution re-resolved or retired, the previous persons of the changed records, and the
- * persons of every affected customer's records (re-written by the merge, their hashes
- * with them, even when no identity field changed).
+ * resolution re-resolved or retired, the previous persons of the changed records, and,
+ * unless the caller changed their transactions only, the persons of every affected
+ * customer's records (re-written by the merge, their hashes with them, even when no
+ * identity field changed). Records a transactions file brings out of hold are changed
+ * records, resolved like new ones.
  */
 function oppositionScopeSql(options: RefreshPoolOptions, changed: string): string | undefined {
   if (options.full || !options.affectedCustomersTable) return undefined;
-  return `SELECT person_id FROM ir_touched_persons
+  const scope = `SELECT person_id FROM ir_touched_persons
     UNION
-    SELECT person_id FROM ${changed}
+    SELECT person_id FROM ${changed}`;
+  if (options.affectedRecordsRewritten === false) return scope;
+  return `${scope}
     UNION
     SELECT r.person_id FROM member_records r
     JOIN ${options.affectedCustomersTable} a ON a.member_code = r.member_code AND a.customer_id = r.customer_id`;

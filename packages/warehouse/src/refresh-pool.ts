@@ -177,9 +177,9 @@ export async function refreshPool(options: RefreshPoolOptions): Promise<TPoolCha
  * person (a full build, or a caller that names no affected customers): the persons the
  * resolution re-resolved or retired, the previous persons of the changed records, and,
  * unless the caller changed their transactions only, the persons of every affected
- * customer's records (re-written by the merge, their hashes with them, even when no
- * identity field changed). Records a transactions file brings out of hold are changed
- * records, resolved like new ones.
+ * customer's records (new, or re-written by the merge with a value changed, their hashes
+ * with them, even when no identity field changed). Records a transactions file brings out
+ * of hold are changed records, resolved like new ones.
  */
 function oppositionScopeSql(options: RefreshPoolOptions, changed: string): string | undefined {
   if (options.full || !options.affectedCustomersTable) return undefined;

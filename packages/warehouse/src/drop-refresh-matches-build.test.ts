@@ -86,11 +86,11 @@ describe('a drop refreshes the pool as a full build would', () => {
     });
 
   /** Makes a change, then checks that a full build of the pool it left changes nothing derived. */
-  async function changeThenCompare(change: () => Promise<unknown>) {
+  async function changeThenCompare(change: () => Promise<unknown>, label?: string) {
     await change();
     const afterChange = await derived(warehouse);
     await build(true, NOW);
-    expect(afterChange).toEqual(await derived(warehouse));
+    expect(afterChange, label).toEqual(await derived(warehouse));
   }
 
   const dropThenCompare = (
@@ -98,15 +98,18 @@ describe('a drop refreshes the pool as a full build would', () => {
     kind: 'customers' | 'transactions',
     lines: string[],
     extra: { delta?: boolean } = {},
-  ) =>
-    changeThenCompare(async () => {
+  ) => {
+    // Which drop failed, with its rows (synthetic), in the assertion's message.
+    const label = `${memberCode} ${kind}${extra.delta ? ' delta' : ''}:\n${lines.join('\n')}`;
+    return changeThenCompare(async () => {
       const loaded = await loadTestDrop(warehouse, memberCode, kind, lines, {
         ...extra,
         now: NOW,
         repoussoir: REPOUSSOIR,
       });
-      expect(loaded.outcome, `${memberCode} ${kind}:\n${lines.join('\n')}`).toBe('loaded');
-    });
+      expect(loaded.outcome, label).toBe('loaded');
+    }, label);
+  };
 
   it('after every kind of customers and transactions drop', async () => {
     // Five distinct people (synthetic), each given by a customer ID of M01; M02's C1 is the

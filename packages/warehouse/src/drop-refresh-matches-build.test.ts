@@ -1,4 +1,3 @@
-import { createHmac } from 'node:crypto';
 import { seededRandom } from '@alliage/domain/testing';
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
 import { buildPool } from './build-pool.ts';
@@ -11,11 +10,11 @@ import {
   loadTestDrop,
   TEST_DROP_HMAC_SECRET,
   TEST_DROP_SECTORS,
+  testDropHmac,
 } from './testing/index.ts';
 
 const NOW = new Date('2026-11-23T10:00:00Z');
-const hmac = (value: string) =>
-  createHmac('sha256', TEST_DROP_HMAC_SECRET).update(value).digest('hex');
+const hmac = testDropHmac;
 // Entries in force: the marks are part of what a drop must leave as a build would.
 // C4 is held, then brought into the pool by a transactions file, which must mark it.
 const REPOUSSOIR = ['luc.bernard@exemple.fr', 'anne.petit@exemple.fr', 'julie.roux@exemple.fr'].map(

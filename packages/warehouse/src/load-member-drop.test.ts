@@ -1,4 +1,3 @@
-import { createHmac } from 'node:crypto';
 import { existsSync, readdirSync, rmSync, statSync, symlinkSync } from 'node:fs';
 import path from 'node:path';
 import { repoussoirKey } from '@alliage/normalize';
@@ -13,12 +12,11 @@ import {
   createTestWarehouse,
   fixedRepoussoirFeed,
   loadTestDrop,
-  TEST_DROP_HMAC_SECRET,
+  testDropHmac,
 } from './testing/index.ts';
 
 const NOW = new Date('2026-11-23T10:00:00Z');
-const hmac = (value: string) =>
-  createHmac('sha256', TEST_DROP_HMAC_SECRET).update(value).digest('hex');
+const hmac = testDropHmac;
 const load = loadTestDrop;
 let dropCounter = 0;
 

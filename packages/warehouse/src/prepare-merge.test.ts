@@ -1,10 +1,4 @@
-import { Readable } from 'node:stream';
-import {
-  CUSTOMER_COLUMNS,
-  DEFAULT_DIALECT_PROFILE,
-  type TMemberFileKind,
-  TRANSACTION_COLUMNS,
-} from '@alliage/domain';
+import { DEFAULT_DIALECT_PROFILE, type TMemberFileKind } from '@alliage/domain';
 import type { DuckDBConnection } from '@duckdb/node-api';
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
 import { loadMemberDrop } from './load-member-drop.ts';
@@ -14,7 +8,7 @@ import { normalizeStagedCustomers } from './normalize-staged-customers.ts';
 import { normalizeStagedTransactions } from './normalize-staged-transactions.ts';
 import type { TWarehouse } from './open-warehouse.ts';
 import { stageMemberFile } from './stage-member-file.ts';
-import { createTestWarehouse, fixedRepoussoirFeed } from './testing/index.ts';
+import { createTestWarehouse, fixedRepoussoirFeed, testMemberFile } from './testing/index.ts';
 
 const NOW = new Date('2026-11-23T10:00:00Z');
 const HMAC_SECRET = 'test-only-hmac-secret-0123456789abcdef';
@@ -22,11 +16,6 @@ const JEAN =
   'C1,M,Jean,DUPONT,,,12 avenue Victor Hugo,,75016,PARIS,FR,jean.dupont@exemple.fr,,,1970-03-12,1,1,0,2025-01-10';
 const PAUL =
   'C2,M,Paul,MARTIN,,,3 rue de la Paix,,69003,LYON,FR,paul@exemple.fr,,,1980-01-01,1,0,0,2025-06-01';
-
-function file(kind: TMemberFileKind, lines: string[]) {
-  const header = (kind === 'customers' ? CUSTOMER_COLUMNS : TRANSACTION_COLUMNS).join(',');
-  return Readable.from([Buffer.from(`${[header, ...lines].join('\n')}\n`)]);
-}
 
 /** Every pool row a merge may write, in a stable order. */
 async function poolRows(connection: DuckDBConnection) {
@@ -46,7 +35,7 @@ async function prepare(connection: DuckDBConnection, kind: TMemberFileKind, line
   const prefix = `t_${kind}`;
   const staged = await stageMemberFile({
     connection,
-    plaintext: file(kind, lines),
+    plaintext: testMemberFile(kind, lines),
     kind,
     dialect: DEFAULT_DIALECT_PROFILE,
     table: `${prefix}_raw`,
@@ -93,7 +82,7 @@ describe('prepareCustomerMerge and prepareTransactionMerge', () => {
         kind,
         delta: false,
         dialect: DEFAULT_DIALECT_PROFILE,
-        plaintext: file(kind, [...lines]),
+        plaintext: testMemberFile(kind, [...lines]),
         verified: Promise.resolve({}),
         maxRejectedRowRatio: 0.5,
         retentionMonths: 36,

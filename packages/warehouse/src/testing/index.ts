@@ -8,6 +8,7 @@ export {
   loadTestDrop,
   TEST_DROP_HMAC_SECRET,
   TEST_DROP_SECTORS,
+  testDropHmac,
   testMemberFile,
 } from './load-test-drop.ts';
 export { insertFixturePersons, reachableRecord, scopeFor } from './selection-fixtures.ts';

@@ -1,4 +1,4 @@
-import { randomUUID } from 'node:crypto';
+import { createHmac, randomUUID } from 'node:crypto';
 import { Readable } from 'node:stream';
 import {
   CUSTOMER_COLUMNS,
@@ -12,6 +12,11 @@ import { fixedRepoussoirFeed } from './fixed-repoussoir-feed.ts';
 
 /** The HMAC secret of the test drops (test-only). */
 export const TEST_DROP_HMAC_SECRET = 'test-only-hmac-secret-0123456789abcdef';
+
+/** A value keyed with the test drops' secret, as the pool stores contact points' hashes. */
+export function testDropHmac(value: string): string {
+  return createHmac('sha256', TEST_DROP_HMAC_SECRET).update(value).digest('hex');
+}
 
 /** A member file of the default dialect: its header, then `lines` (synthetic rows). */
 export function testMemberFile(kind: TMemberFileKind, lines: readonly string[]): Readable {

@@ -1,5 +1,12 @@
+import { createRequire } from 'node:module';
 import { describe, expect, it } from 'vitest';
-import { listCommuneReference, populationClass } from './commune-reference.ts';
+import {
+  communeReferenceVersion,
+  digestCommuneReference,
+  listCommuneReference,
+  PINNED_COMMUNE_REFERENCE,
+  populationClass,
+} from './commune-reference.ts';
 import { resolveCommune } from './resolve-commune.ts';
 
 describe('populationClass', () => {
@@ -77,5 +84,29 @@ describe('listCommuneReference', () => {
         population: resolution.commune.population,
       });
     }
+  });
+});
+
+describe('communeReferenceVersion', () => {
+  it('is the digest of the rows, pinned for the installed data package', () => {
+    const installed = (
+      createRequire(import.meta.url)('@etalab/decoupage-administratif/package.json') as {
+        version: string;
+      }
+    ).version;
+    const actual = digestCommuneReference(listCommuneReference());
+    // On failure, after an upgrade of @etalab/decoupage-administratif or a change of how a
+    // row is derived: set PINNED_COMMUNE_REFERENCE (commune-reference.ts) to these values.
+    expect({ dataPackageVersion: installed, version: actual }).toEqual(PINNED_COMMUNE_REFERENCE);
+    expect(communeReferenceVersion()).toBe(actual);
+  });
+
+  it('changes with any value of any row', () => {
+    const rows = listCommuneReference();
+    const changed = rows.map((row) =>
+      row.inseeCode === '2A004' ? { ...row, populationClass: 'rural' as const } : row,
+    );
+    expect(digestCommuneReference(changed)).not.toBe(digestCommuneReference(rows));
+    expect(digestCommuneReference(rows)).toMatch(/^decoupage-administratif:[0-9a-f]{16}$/);
   });
 });

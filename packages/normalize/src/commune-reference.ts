@@ -1,3 +1,5 @@
+import { createHash } from 'node:crypto';
+import { createRequire } from 'node:module';
 import { loadCommuneIndex } from './commune-index.ts';
 
 /** Size band of a commune by population, for segments. */
@@ -62,4 +64,44 @@ export function listCommuneReference(): TCommuneReference[] {
     population: entry.commune.population,
     populationClass: populationClass(entry.commune.population),
   }));
+}
+
+/**
+ * The version of the rows `listCommuneReference` returns with the installed
+ * `@etalab/decoupage-administratif`: `decoupage-administratif:` and the first 16 hex
+ * digits of the SHA-256 of the rows. `commune-reference.test.ts` holds it equal to the
+ * digest of the rows themselves, so a change of the data package or of how a row is
+ * derived fails the suite until it is updated here.
+ */
+export const PINNED_COMMUNE_REFERENCE = {
+  dataPackageVersion: '6.0.0',
+  version: 'decoupage-administratif:eea4121772770698',
+} as const;
+
+/**
+ * The version of the commune reference rows, computed from the rows themselves.
+ *
+ * @example
+ * digestCommuneReference(listCommuneReference()) // 'decoupage-administratif:eea41217…'
+ */
+export function digestCommuneReference(rows: readonly TCommuneReference[]): string {
+  const digest = createHash('sha256').update(JSON.stringify(rows)).digest('hex');
+  return `decoupage-administratif:${digest.slice(0, 16)}`;
+}
+
+/**
+ * The version of `listCommuneReference()`'s rows without building them (~1 s of CPU
+ * each process start): the pinned digest while the installed data package is the one it
+ * was taken from, else the digest of the rows (an unpinned upgrade of the data package).
+ *
+ * @example
+ * communeReferenceVersion() // 'decoupage-administratif:eea41217…'
+ */
+export function communeReferenceVersion(): string {
+  const require = createRequire(import.meta.url);
+  const installed = (require('@etalab/decoupage-administratif/package.json') as { version: string })
+    .version;
+  if (installed === PINNED_COMMUNE_REFERENCE.dataPackageVersion)
+    return PINNED_COMMUNE_REFERENCE.version;
+  return digestCommuneReference(listCommuneReference());
 }

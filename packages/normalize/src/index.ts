@@ -1,6 +1,11 @@
 export { canonicalPhoneDigits } from './canonical-phone-digits.ts';
 export type { TCommuneReference, TPopulationClass } from './commune-reference.ts';
-export { listCommuneReference, populationClass } from './commune-reference.ts';
+export {
+  communeReferenceVersion,
+  digestCommuneReference,
+  listCommuneReference,
+  populationClass,
+} from './commune-reference.ts';
 export type { TCustomerRecord, TDroppedField, TRawCustomerRow } from './customer-row-schema.ts';
 export {
   customerRowSchema,

@@ -1,5 +1,8 @@
-import { createHash } from 'node:crypto';
-import { listCommuneReference, type TCommuneReference } from '@alliage/normalize';
+import {
+  communeReferenceVersion,
+  digestCommuneReference,
+  listCommuneReference,
+} from '@alliage/normalize';
 import type { DuckDBConnection } from '@duckdb/node-api';
 
 /** What `ensureCommuneReference` found or did. */
@@ -9,18 +12,6 @@ export interface TCommuneReferenceStatus {
   communes: number;
   /** True when the table was (re)written. */
   refreshed: boolean;
-}
-
-let cached: { rows: TCommuneReference[]; version: string } | null = null;
-
-// The version is a digest of the rows themselves, so upgrading @etalab/decoupage-administratif
-// (or changing how normalize derives a row) reloads the table without anyone bumping a constant.
-function communeReference(): { rows: TCommuneReference[]; version: string } {
-  if (cached) return cached;
-  const rows = listCommuneReference();
-  const digest = createHash('sha256').update(JSON.stringify(rows)).digest('hex');
-  cached = { rows, version: `decoupage-administratif:${digest.slice(0, 16)}` };
-  return cached;
 }
 
 /**
@@ -35,7 +26,10 @@ function communeReference(): { rows: TCommuneReference[]; version: string } {
 export async function ensureCommuneReference(
   connection: DuckDBConnection,
 ): Promise<TCommuneReferenceStatus> {
-  const { rows, version } = communeReference();
+  // The version is a digest of the rows themselves (pinned by normalize for the installed
+  // data package), so upgrading @etalab/decoupage-administratif or changing how normalize
+  // derives a row reloads the table; the rows are built only then.
+  const version = communeReferenceVersion();
   const current = (
     await connection.runAndReadAll(
       'SELECT count(*), count(*) FILTER (WHERE reference_version = $1) FROM ref_communes',
@@ -45,6 +39,10 @@ export async function ensureCommuneReference(
   if (Number(current[0]) > 0 && current[0] === current[1]) {
     return { referenceVersion: version, communes: Number(current[0]), refreshed: false };
   }
+  const rows = listCommuneReference();
+  // Labelled with their own digest (the pinned one unless the pin is stale, which
+  // normalize's tests refuse), so the label always describes the rows stored.
+  const stored = digestCommuneReference(rows);
   const catalog = String(
     (await connection.runAndReadAll('SELECT current_database()')).getRowsJS()[0]?.[0],
   );
@@ -65,7 +63,7 @@ export async function ensureCommuneReference(
         if (row.population === null) appender.appendNull();
         else appender.appendInteger(row.population);
         appendNullableVarchar(appender, row.populationClass);
-        appender.appendVarchar(version);
+        appender.appendVarchar(stored);
         appender.endRow();
       }
       appender.flushSync();
@@ -77,7 +75,7 @@ export async function ensureCommuneReference(
     await connection.run('ROLLBACK');
     throw error;
   }
-  return { referenceVersion: version, communes: rows.length, refreshed: true };
+  return { referenceVersion: stored, communes: rows.length, refreshed: true };
 }
 
 function appendNullableVarchar(

@@ -1,9 +1,8 @@
 import { spawn } from 'node:child_process';
-import { existsSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
-import os from 'node:os';
+import { existsSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import path from 'node:path';
 import { fileURLToPath } from 'node:url';
-import { cliEnv, runCli } from '@alliage/cli/testing';
+import { cliEnv, createTestDataDir, runCli } from '@alliage/cli/testing';
 import { AUDIT_CSV_COLUMNS, computeAuditHash, type TAuditRowForHash } from '@alliage/control';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 
@@ -43,7 +42,7 @@ describe('alliage audit export and offline verification (embedded data directory
     ]);
 
   beforeAll(async () => {
-    dataDir = mkdtempSync(path.join(os.tmpdir(), 'alliage-audit-cli-'));
+    dataDir = await createTestDataDir('alliage-audit-cli-');
     env = cliEnv({ ALLIAGE_DATA_DIR: dataDir });
     for (const [code, sector] of [
       ['M01', 'equipement_maison'],

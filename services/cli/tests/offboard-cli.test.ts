@@ -1,7 +1,6 @@
-import { existsSync, mkdtempSync, readdirSync, rmSync } from 'node:fs';
-import os from 'node:os';
+import { existsSync, readdirSync, rmSync } from 'node:fs';
 import path from 'node:path';
-import { cliEnv, runCli } from '@alliage/cli/testing';
+import { cliEnv, createTestDataDir, runCli } from '@alliage/cli/testing';
 import { openControlDb } from '@alliage/control';
 import { storeTestDrop } from '@alliage/control/testing';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
@@ -11,7 +10,7 @@ describe('alliage member offboard on embedded defaults (PGlite data directory)',
   let env: Record<string, string>;
 
   beforeAll(async () => {
-    dataDir = mkdtempSync(path.join(os.tmpdir(), 'alliage-offboard-cli-'));
+    dataDir = await createTestDataDir('alliage-offboard-cli-');
     env = cliEnv({ ALLIAGE_DATA_DIR: dataDir });
     for (const code of ['M01', 'M02']) {
       const added = await runCli(

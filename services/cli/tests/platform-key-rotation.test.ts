@@ -1,8 +1,7 @@
-import { mkdtempSync, readFileSync, rmSync, statSync } from 'node:fs';
-import os from 'node:os';
+import { readFileSync, rmSync, statSync } from 'node:fs';
 import path from 'node:path';
 import { Readable } from 'node:stream';
-import { cliEnv, runCli } from '@alliage/cli/testing';
+import { cliEnv, createTestDataDir, runCli } from '@alliage/cli/testing';
 import { decryptVerifiedStream } from '@alliage/crypto';
 import { createGpgHome, hasGpg } from '@alliage/crypto/testing';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
@@ -12,8 +11,8 @@ describe.skipIf(!hasGpg)('alliage platform rotate-pgp-key', () => {
   let dataDir: string;
   let env: Record<string, string>;
 
-  beforeAll(() => {
-    dataDir = mkdtempSync(path.join(os.tmpdir(), 'alliage-rotate-'));
+  beforeAll(async () => {
+    dataDir = await createTestDataDir('alliage-rotate-');
     env = cliEnv({ ALLIAGE_DATA_DIR: dataDir });
   });
   afterAll(() => {

@@ -1,8 +1,7 @@
 import { spawnSync } from 'node:child_process';
-import { mkdirSync, mkdtempSync, readdirSync, rmSync, writeFileSync } from 'node:fs';
-import os from 'node:os';
+import { mkdirSync, readdirSync, rmSync, writeFileSync } from 'node:fs';
 import path from 'node:path';
-import { cliEnv, runCli, startServe, stopProcess } from '@alliage/cli/testing';
+import { cliEnv, createTestDataDir, runCli, startServe, stopProcess } from '@alliage/cli/testing';
 import { generateSshHostKey, sshPublicKeyFromPrivate } from '@alliage/crypto';
 import { createGpgHome, type GpgHome, hasGpg, hasSshKeygen } from '@alliage/crypto/testing';
 import { createSftpServer, type SftpAccount, type SftpServer } from '@alliage/sftp';
@@ -44,7 +43,7 @@ describe.skipIf(!hasGpg || !hasSshKeygen)('pull mode end to end (embedded)', () 
   };
 
   beforeAll(async () => {
-    dataDir = mkdtempSync(path.join(os.tmpdir(), 'alliage-pull-e2e-'));
+    dataDir = await createTestDataDir('alliage-pull-e2e-');
     env = cliEnv({ ALLIAGE_DATA_DIR: dataDir, ALLIAGE_HTTP_PORT: '0' });
 
     // The member's server: a TEST-ONLY host key, fingerprinted the way an operator

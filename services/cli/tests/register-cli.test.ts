@@ -1,7 +1,6 @@
-import { mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
-import os from 'node:os';
+import { readFileSync, rmSync, writeFileSync } from 'node:fs';
 import path from 'node:path';
-import { cliEnv, runCli, startServe, stopProcess } from '@alliage/cli/testing';
+import { cliEnv, createTestDataDir, runCli, startServe, stopProcess } from '@alliage/cli/testing';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 
 describe('alliage register export on embedded defaults (PGlite data directory)', () => {
@@ -9,7 +8,7 @@ describe('alliage register export on embedded defaults (PGlite data directory)',
   let env: Record<string, string>;
 
   beforeAll(async () => {
-    dataDir = mkdtempSync(path.join(os.tmpdir(), 'alliage-register-'));
+    dataDir = await createTestDataDir('alliage-register-');
     env = cliEnv({ ALLIAGE_DATA_DIR: dataDir });
     const added = await runCli(
       [

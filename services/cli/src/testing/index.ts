@@ -1,6 +1,7 @@
 export { cliEnv } from './cli-env.ts';
 export { CLI_MAIN_PATH } from './cli-main-path.ts';
 export { connectSftp } from './connect-sftp.ts';
+export { createTestDataDir } from './create-test-data-dir.ts';
 export { downloadFromOutbox } from './download-from-outbox.ts';
 export { gpgEncryptAndSign } from './gpg-encrypt-and-sign.ts';
 export { killProcess } from './kill-process.ts';

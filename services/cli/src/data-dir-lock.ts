@@ -88,7 +88,8 @@ export function updateDataDirLock(dataDir: string, info: TLockInfo): void {
   closeSync(fd);
 }
 
-function isAlive(pid: number): boolean {
+/** Whether a process with this ID runs (one of another user's counts). */
+export function isAlive(pid: number): boolean {
   try {
     process.kill(pid, 0);
     return true;

@@ -3,6 +3,7 @@ import { mkdtemp, readdir, rename, rm } from 'node:fs/promises';
 import os from 'node:os';
 import path from 'node:path';
 import { promisify } from 'node:util';
+import { isAlive } from '../data-dir-lock.ts';
 import { cliEnv } from './cli-env.ts';
 import { runCli } from './run-cli.ts';
 
@@ -72,14 +73,5 @@ async function removeStaleTemplates(): Promise<void> {
     const pid = Number(name.slice(TEMPLATE_PREFIX.length).split('.')[0]);
     if (!Number.isInteger(pid) || pid === process.ppid || isAlive(pid)) continue;
     await rm(path.join(os.tmpdir(), name), { recursive: true, force: true });
-  }
-}
-
-function isAlive(pid: number): boolean {
-  try {
-    process.kill(pid, 0);
-    return true;
-  } catch (error) {
-    return (error as NodeJS.ErrnoException).code === 'EPERM';
   }
 }

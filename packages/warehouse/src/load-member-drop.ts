@@ -3,6 +3,7 @@ import type { TDialectProfile, TMemberFileKind, TRepoussoirFeed, TRowError } fro
 import type { DuckDBConnection } from '@duckdb/node-api';
 import { asRetryableResourceError } from './as-retryable-resource-error.ts';
 import { dropStageTables } from './drop-stage-tables.ts';
+import { isPoolInvalidatedError } from './is-pool-invalidated-error.ts';
 import { markPoolRewriteDue } from './mark-pool-rewrite-due.ts';
 import { prepareCustomerMerge, type TMergeResult } from './merge-staged-customers.ts';
 import { prepareTransactionMerge } from './merge-staged-transactions.ts';
@@ -51,6 +52,12 @@ export interface LoadMemberDropOptions {
   maxRowErrors?: number;
 }
 
+/** How many of a file's rows were accepted, and the errors reported for the others. */
+interface TRowsVerdict {
+  rows: { total: number; accepted: number; rejected: number };
+  rowErrors: TRowError[];
+}
+
 /** What a load did, in counts (never content). */
 export type TDropLoadSummary = TMergeResult['counts'] & { pool: TPoolChanges };
 
@@ -92,22 +99,54 @@ export type TDropLoadResult =
  *   dialect, plaintext, verified, maxRejectedRowRatio: 0.05, retentionMonths: 36, now, receivedAt });
  */
 export async function loadMemberDrop(options: LoadMemberDropOptions): Promise<TDropLoadResult> {
-  return options.warehouse.withWriter(async (connection) => {
-    const prefix = `d_${options.fileDropId.replaceAll('-', '')}`;
-    try {
-      return await loadWithWriter(connection, options, prefix);
-    } catch (error) {
-      throw asRetryableResourceError(error);
-    } finally {
-      await dropStageTables(connection, [prefix]);
-    }
-  });
+  // What the file's rows came to, once the load reaches the pool's transaction.
+  let verdict: TRowsVerdict | null = null as TRowsVerdict | null;
+  try {
+    return await options.warehouse.withWriter(async (connection) => {
+      const prefix = `d_${options.fileDropId.replaceAll('-', '')}`;
+      try {
+        return await loadWithWriter(connection, options, prefix, (reached) => {
+          verdict = reached;
+        });
+      } catch (error) {
+        throw asRetryableResourceError(error);
+      } finally {
+        await dropStageTables(connection, [prefix]);
+      }
+    });
+  } catch (error) {
+    if (!verdict || !isPoolInvalidatedError(error)) throw error;
+    // The automatic checkpoint a COMMIT sets off can fail (a full disk, an I/O error)
+    // after the commit is in the log: DuckDB then reports the failure and invalidates the
+    // pool, which `withWriter` attaches again, replaying the log. If the drop is there,
+    // it is loaded: said so now, rather than failed now and `already_loaded` on a retry.
+    const summary = await options.warehouse
+      .withWriter((connection) => readLoadedDropSummary(connection, options.fileDropId))
+      .catch(() => undefined);
+    if (summary === undefined) throw error;
+    return { outcome: 'loaded', ...verdict, summary };
+  }
+}
+
+/** The summary stored with a loaded drop; undefined when the pool does not hold it. */
+async function readLoadedDropSummary(
+  connection: DuckDBConnection,
+  fileDropId: string,
+): Promise<TDropLoadSummary | null | undefined> {
+  const found = await connection.runAndReadAll(
+    'SELECT summary FROM loaded_drops WHERE file_drop_id = $1',
+    [fileDropId],
+  );
+  if (found.currentRowCount === 0) return undefined;
+  const stored = found.getRowsJS()[0]?.[0];
+  return typeof stored === 'string' ? (JSON.parse(stored) as TDropLoadSummary) : null;
 }
 
 async function loadWithWriter(
   connection: DuckDBConnection,
   options: LoadMemberDropOptions,
   prefix: string,
+  onVerdict: (verdict: TRowsVerdict) => void,
 ): Promise<TDropLoadResult> {
   const maxRowErrors = options.maxRowErrors ?? 1000;
   const clock = { start: performance.now() };
@@ -117,10 +156,7 @@ async function loadWithWriter(
     clock.start = now;
     return elapsed;
   };
-  const alreadyLoaded = await connection.runAndReadAll(
-    'SELECT summary FROM loaded_drops WHERE file_drop_id = $1',
-    [options.fileDropId],
-  );
+  const alreadyLoaded = await readLoadedDropSummary(connection, options.fileDropId);
   const staging = stageMemberFile({
     connection,
     plaintext: options.plaintext,
@@ -215,11 +251,9 @@ async function loadWithWriter(
       rowErrors,
     };
   }
-  if (alreadyLoaded.currentRowCount > 0) {
+  if (alreadyLoaded !== undefined) {
     // The pool already holds this drop (a retry after a crash past the commit).
-    const stored = alreadyLoaded.getRowsJS()[0]?.[0];
-    const summary = typeof stored === 'string' ? (JSON.parse(stored) as TDropLoadSummary) : null;
-    return { outcome: 'already_loaded', rows, rowErrors, summary };
+    return { outcome: 'already_loaded', rows, rowErrors, summary: alreadyLoaded };
   }
 
   const today = options.now.toISOString().slice(0, 10);
@@ -246,6 +280,7 @@ async function loadWithWriter(
   // list): the staged file's tables go before the pool transaction, as nothing dropped
   // inside it is freed before it commits (a 2M-customer file: ~0.9 GB of DuckDB's memory).
   await dropStageTables(connection, [prefix], [`${prefix}_listed`], ['stage']);
+  onVerdict({ rows, rowErrors });
   // One transaction for every pool write (scratch work goes to TEMP tables, allowed inside it).
   let mergeMs = 0;
   const summary = await runPoolTransaction(options.warehouse, connection, async () => {

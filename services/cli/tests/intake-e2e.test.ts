@@ -4,6 +4,7 @@ import os from 'node:os';
 import path from 'node:path';
 import {
   cliEnv,
+  createTestDataDir,
   operatorOverHttp,
   registerMemberOverHttp,
   runCli,
@@ -44,7 +45,12 @@ describe.skipIf(!hasGpg || !hasSshKeygen).each(backends)(
     let dropDatabase: (() => Promise<void>) | null = null;
 
     beforeAll(async () => {
-      dataDir = mkdtempSync(path.join(os.tmpdir(), 'alliage-e2e-'));
+      // Embedded: a copy of the run's test platform; PostgreSQL: an empty directory (the
+      // copy's secrets are PGlite's control plane's).
+      dataDir =
+        backend === 'embedded'
+          ? await createTestDataDir('alliage-e2e-')
+          : mkdtempSync(path.join(os.tmpdir(), 'alliage-e2e-'));
       env = cliEnv({ ALLIAGE_DATA_DIR: dataDir, ALLIAGE_HTTP_PORT: '0' });
       if (backend === 'postgres+redis') {
         dropDatabase = await useRealBackends(env, 'e2e');
@@ -57,7 +63,7 @@ describe.skipIf(!hasGpg || !hasSshKeygen).each(backends)(
         usage: 'sign',
         encryptionSubkey: 'cv25519',
       });
-      // serve first (it creates the platform), then the registration through its HTTP API.
+      // serve first (on PostgreSQL it creates the platform), then the registration through its HTTP API.
       serve = await startServe(env);
       const { admin } = await operatorOverHttp(serve, env, 'intake e2e');
       await registerMemberOverHttp(admin, {

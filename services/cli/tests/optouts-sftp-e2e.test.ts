@@ -8,6 +8,7 @@ import path from 'node:path';
 import {
   cliEnv,
   connectSftp,
+  createTestDataDir,
   gpgEncryptAndSign,
   operatorOverHttp,
   readSftpReport,
@@ -97,7 +98,12 @@ describe.skipIf(!hasGpg || !hasSshKeygen).each(backends)(
     };
 
     beforeAll(async () => {
-      dataDir = await mkdtemp(path.join(os.tmpdir(), 'alliage-optouts-e2e-'));
+      // Embedded: a copy of the run's test platform; PostgreSQL: an empty directory (the
+      // copy's secrets are PGlite's control plane's).
+      dataDir =
+        backend === 'embedded'
+          ? await createTestDataDir('alliage-optouts-e2e-')
+          : await mkdtemp(path.join(os.tmpdir(), 'alliage-optouts-e2e-'));
       env = cliEnv({ ALLIAGE_DATA_DIR: dataDir, ALLIAGE_HTTP_PORT: '0' });
       if (backend === 'postgres+redis') {
         dropDatabase = await useRealBackends(env, 'optouts_e2e');
@@ -110,7 +116,7 @@ describe.skipIf(!hasGpg || !hasSshKeygen).each(backends)(
         usage: 'sign',
         encryptionSubkey: 'cv25519',
       });
-      // serve first (it creates the platform), then the registration through its HTTP API.
+      // serve first (on PostgreSQL it creates the platform), then the registration through its HTTP API.
       serve = await startServe(env);
       const operator = await operatorOverHttp(serve, env, 'optouts e2e');
       operatorToken = operator.token;

@@ -9,6 +9,7 @@ import os from 'node:os';
 import path from 'node:path';
 import {
   cliEnv,
+  createTestDataDir,
   gpgEncryptAndSign,
   killProcess,
   operatorOverHttp,
@@ -185,7 +186,12 @@ export function describePoolE2e(backend: TPoolE2eBackend): void {
       };
 
       beforeAll(async () => {
-        dataDir = await mkdtemp(path.join(os.tmpdir(), 'alliage-pool-e2e-'));
+        // Embedded: a copy of the run's test platform; PostgreSQL: an empty directory (the
+        // copy's secrets are PGlite's control plane's).
+        dataDir =
+          backend === 'embedded'
+            ? await createTestDataDir('alliage-pool-e2e-')
+            : await mkdtemp(path.join(os.tmpdir(), 'alliage-pool-e2e-'));
         env = cliEnv({
           ALLIAGE_DATA_DIR: dataDir,
           ALLIAGE_HTTP_PORT: '0',

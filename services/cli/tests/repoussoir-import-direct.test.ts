@@ -1,7 +1,7 @@
 import { mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
-import { cliEnv, runCli, useRealBackends } from '@alliage/cli/testing';
+import { cliEnv, createTestDataDir, runCli, useRealBackends } from '@alliage/cli/testing';
 import { hmacSha256Hex } from '@alliage/crypto';
 import { PGlite } from '@electric-sql/pglite';
 import pg from 'pg';
@@ -55,10 +55,15 @@ for (const backend of ['embedded', 'postgres'] as const) {
         )[0];
 
       beforeAll(async () => {
-        dataDir = mkdtempSync(path.join(os.tmpdir(), 'alliage-repoussoir-direct-'));
+        // Embedded: a copy of the run's test platform; PostgreSQL: an empty directory (the
+        // copy's secrets are PGlite's control plane's).
+        dataDir =
+          backend === 'embedded'
+            ? await createTestDataDir('alliage-repoussoir-direct-')
+            : mkdtempSync(path.join(os.tmpdir(), 'alliage-repoussoir-direct-'));
         env = cliEnv({ ALLIAGE_DATA_DIR: dataDir });
         if (backend === 'postgres') dropDatabase = await useRealBackends(env, 'repdir');
-        // Creates the platform (and its secret), with one entry in force.
+        // One entry in force (on PostgreSQL, this first command creates the platform).
         const first = await runCli(
           ['repoussoir', 'add', '--kind', 'email', '--value', 'someone@example.invalid'],
           env,

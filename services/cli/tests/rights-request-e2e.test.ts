@@ -4,12 +4,12 @@
 // `reports/` with ssh2-sftp-client and answers over HTTP, and `alliage audit verify`
 // checks the chain. The rules themselves (matching, erasure, opposition, deadlines on a
 // clock) are tested in packages/rights; here, that the surfaces fit together.
-import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
-import os from 'node:os';
+import { rmSync, writeFileSync } from 'node:fs';
 import path from 'node:path';
 import {
   cliEnv,
   connectSftp,
+  createTestDataDir,
   gpgEncryptAndSign,
   operatorOverHttp,
   registerMemberOverHttp,
@@ -135,7 +135,7 @@ describe.skipIf(!hasGpg || !hasSshKeygen)('a rights request end to end (embedded
   };
 
   beforeAll(async () => {
-    dataDir = mkdtempSync(path.join(os.tmpdir(), 'alliage-rights-e2e-'));
+    dataDir = await createTestDataDir('alliage-rights-e2e-');
     env = cliEnv({ ALLIAGE_DATA_DIR: dataDir, ALLIAGE_HTTP_PORT: '0' });
     gpg = createGpgHome();
     keys = createSshKeyDir();
@@ -148,7 +148,7 @@ describe.skipIf(!hasGpg || !hasSshKeygen)('a rights request end to end (embedded
     });
     const memberPgpKey = gpg.exportPublicKey(memberFingerprint);
 
-    // serve first (it creates the platform), then the registration through its HTTP API.
+    // serve first, then the registration through its HTTP API.
     serve = await startServe(env);
     const operator = await operatorOverHttp(serve, env, 'rights e2e');
     operatorToken = operator.token;

@@ -2,14 +2,15 @@ import { type TAlert, toAlert } from './alert.ts';
 import type { ControlContext } from './control-context.ts';
 
 /**
- * Alerts, newest first; only those raised at or after `since` when given.
+ * Alerts, newest first; only those raised at or after `since` when given, and only the
+ * open ones (not acknowledged) with `open`.
  *
  * @example
  * const lastDay = await listAlerts(ctx, { since: new Date(Date.now() - 86_400_000) });
  */
 export async function listAlerts(
   ctx: ControlContext,
-  options: { since?: Date | undefined } = {},
+  options: { since?: Date | undefined; open?: boolean | undefined } = {},
 ): Promise<TAlert[]> {
   let query = ctx.db
     .selectFrom('alerts')
@@ -17,5 +18,6 @@ export async function listAlerts(
     .orderBy('created_at', 'desc')
     .orderBy('id', 'desc');
   if (options.since !== undefined) query = query.where('created_at', '>=', options.since);
+  if (options.open) query = query.where('acknowledged_at', 'is', null);
   return (await query.execute()).map(toAlert);
 }

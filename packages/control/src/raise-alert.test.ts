@@ -2,11 +2,13 @@ import { createServer, type IncomingMessage, type Server } from 'node:http';
 import type { AddressInfo } from 'node:net';
 import { sql } from 'kysely';
 import { afterAll, beforeAll, beforeEach, describe, expect, it } from 'vitest';
+import { acknowledgeAlert } from './acknowledge-alert.ts';
 import type { TAlert } from './alert.ts';
 import { appendAuditEvent } from './audit-append-event.ts';
 import { listLatestAuditEvents } from './audit-list-latest-events.ts';
 import type { ControlContext, TActor } from './control-context.ts';
 import { createAlertWebhook, type TAlertWebhookPayload } from './create-alert-webhook.ts';
+import { listAlerts } from './list-alerts.ts';
 import { raiseAlert } from './raise-alert.ts';
 import {
   DENIED_ACCESS_WINDOW_MS,
@@ -55,6 +57,14 @@ function principalActor(principalId: string): TActor {
     organisationCode: 'M01',
   };
 }
+
+const DPO: TActor = {
+  ref: 'principal:00000000-0000-4000-8000-0000000000dd',
+  principalId: '00000000-0000-4000-8000-0000000000dd',
+  role: 'compliance',
+  organisationId: null,
+  organisationCode: null,
+};
 
 describe.each(testControlDbKinds())('alerts on %s', (kind) => {
   let control: TestControlDb;
@@ -152,12 +162,71 @@ describe.each(testControlDbKinds())('alerts on %s', (kind) => {
     for (let index = 0; index < 2; index += 1) await deny(carol);
     const first = await deny(carol);
     expect(first).not.toBeNull();
-    await ctx.db
-      .updateTable('alerts')
-      .set({ acknowledged_at: new Date(now), acknowledged_by_ref: 'cli:dpo' })
-      .execute();
+    // Open: the next denial is absorbed by it.
+    expect(await deny(carol)).toBeNull();
+    await acknowledgeAlert(ctx, DPO, { alertId: first?.id ?? '', note: 'checked' });
     // Acknowledged: the next denial over the threshold is a new alert.
     expect(await deny(carol)).not.toBeNull();
+  });
+
+  it('acknowledges an open alert once, with who, when and a note, in the chain', async () => {
+    const { alert } = await raiseAlert(ctx, 'system', {
+      kind: 'drop_stuck',
+      severity: 'warning',
+      details: { fileDropId: '00000000-0000-4000-8000-0000000000d1', attempts: 3 },
+    });
+    const other = await raiseAlert(ctx, 'system', {
+      kind: 'pull_failed',
+      severity: 'warning',
+      details: { organisationCode: 'M02' },
+    });
+    expect((await listAlerts(ctx, { open: true })).map((open) => open.id).sort()).toEqual(
+      [alert.id, other.alert.id].sort(),
+    );
+    now += 60_000;
+    const acknowledged = await acknowledgeAlert(ctx, DPO, {
+      alertId: alert.id,
+      note: '  disk freed on the worker; the drop loaded at the next round  ',
+    });
+    expect(acknowledged).toMatchObject({
+      id: alert.id,
+      acknowledgedAt: new Date(now),
+      acknowledgedByRef: DPO.ref,
+    });
+    const [event] = await listLatestAuditEvents(ctx, 1);
+    expect(event).toMatchObject({
+      action: 'alert.acknowledged',
+      actor: DPO.ref,
+      objectType: 'alert',
+      objectId: alert.id,
+      details: {
+        kind: 'drop_stuck',
+        severity: 'warning',
+        raisedAt: alert.createdAt.toISOString(),
+        note: 'disk freed on the worker; the drop loaded at the next round',
+      },
+    });
+    // Listed with who acknowledged it; the open ones are the others.
+    expect((await listAlerts(ctx)).find((listed) => listed.id === alert.id)).toMatchObject({
+      acknowledgedByRef: DPO.ref,
+    });
+    expect((await listAlerts(ctx, { open: true })).map((open) => open.id)).toEqual([
+      other.alert.id,
+    ]);
+    // Once only: a second acknowledgement says by whom and when, and records nothing.
+    await expect(
+      acknowledgeAlert(ctx, DPO, { alertId: alert.id, note: 'again' }),
+    ).rejects.toMatchObject({ code: 'conflict', message: expect.stringContaining(DPO.ref) });
+    expect((await listLatestAuditEvents(ctx, 1))[0]?.seq).toBe(event?.seq);
+    // A note is required; an unknown or malformed id is not found.
+    await expect(
+      acknowledgeAlert(ctx, DPO, { alertId: other.alert.id, note: '   ' }),
+    ).rejects.toMatchObject({ code: 'validation_failed' });
+    for (const alertId of ['00000000-0000-4000-8000-0000000000ff', 'not-a-uuid']) {
+      await expect(acknowledgeAlert(ctx, DPO, { alertId, note: 'x' })).rejects.toMatchObject({
+        code: 'not_found',
+      });
+    }
   });
 
   it('raises audit_chain_failed when the chain does not verify, and nothing when it does', async () => {

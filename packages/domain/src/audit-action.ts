@@ -55,6 +55,7 @@ export const ZAuditAction = z.enum([
   'delivery.push_failed',
   'seed.hit',
   'alert.raised',
+  'alert.acknowledged',
   'rights_request.created',
   'rights_request.updated',
   'rights_request.answered',

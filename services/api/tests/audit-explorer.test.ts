@@ -250,14 +250,44 @@ describe.each(testControlDbKinds())('audit explorer over HTTP (%s)', (kind) => {
         const denied = await api.call('GET', '/v1/audit', { token: api.tokens.m02User });
         expect(denied.status).toBe(403);
       }
-      const alerts = (await api.call('GET', '/v1/alerts', { token: api.tokens.compliance }))
-        .json as { kind: string; details: Record<string, unknown> }[];
-      const repeated = alerts.filter(
+      type TAlertView = { id: string; kind: string; details: Record<string, unknown> };
+      const listAlerts = async (query = '') =>
+        (await api.call('GET', `/v1/alerts${query}`, { token: api.tokens.compliance }))
+          .json as TAlertView[];
+      const repeated = (await listAlerts()).filter(
         (alert) =>
           alert.kind === 'access_denied_repeated' && alert.details.principalId === principalId,
       );
       expect(repeated).toHaveLength(1);
       expect(repeated[0]?.details.count).toBe(5);
+      const alertId = repeated[0]?.id ?? '';
+      expect((await listAlerts('?open=true')).map((alert) => alert.id)).toContain(alertId);
+
+      // Compliance acknowledges it, once, with a note; it leaves the open ones.
+      const acknowledge = (note: unknown) =>
+        api.call('POST', `/v1/alerts/${alertId}/acknowledge`, {
+          token: api.tokens.compliance,
+          body: { note },
+        });
+      expect((await acknowledge('')).status).toBe(400);
+      const acknowledged = await acknowledge('m02 user re-trained on their role');
+      expect(acknowledged.status).toBe(200);
+      expect(acknowledged.json).toMatchObject({
+        id: alertId,
+        acknowledgedByRef: `principal:${api.principals.compliance.id}`,
+      });
+      expect((await listAlerts('?open=true')).map((alert) => alert.id)).not.toContain(alertId);
+      expect((await listAlerts('?open=false')).map((alert) => alert.id)).toContain(alertId);
+      expect((await acknowledge('again')).status).toBe(409);
+      const unknown = await api.call(
+        'POST',
+        '/v1/alerts/00000000-0000-4000-8000-0000000000ff/acknowledge',
+        { token: api.tokens.compliance, body: { note: 'x' } },
+      );
+      expect(unknown.status).toBe(404);
+      expect(
+        (await api.call('GET', '/v1/alerts?open=maybe', { token: api.tokens.compliance })).status,
+      ).toBe(400);
       await expect
         .poll(() => received.map((payload) => payload.kind))
         .toContain('access_denied_repeated');

@@ -5,6 +5,7 @@ import {
   createApiToken,
   createAuditCheckpoint,
   createPrincipal,
+  raiseAlert,
   registerFileDrop,
   SYSTEM_ACTOR,
   setPullSource,
@@ -292,7 +293,16 @@ const SAMPLES: Record<string, TSample> = {
     await setPushTarget(api.ctx, SYSTEM_ACTOR, 'C01', SAMPLE_PUSH_TARGET);
     return { path: `/v1/deliveries/${(await clientDelivery(api)).id}/push` };
   },
-  listAlerts: async () => ({ path: '/v1/alerts' }),
+  listAlerts: async () => ({ path: '/v1/alerts?open=true' }),
+  acknowledgeAlert: async (api) => {
+    // A new alert per case: one acknowledged is acknowledged once.
+    const { alert } = await raiseAlert(api.ctx, SYSTEM_ACTOR, {
+      kind: 'pull_failed',
+      severity: 'warning',
+      details: { organisationCode: nextCode('M') },
+    });
+    return { path: `/v1/alerts/${alert.id}/acknowledge`, body: { note: 'looked at' } };
+  },
   getProcessorRegister: async () => ({ path: '/v1/register?format=csv' }),
   getPlatformSshKey: async () => ({ path: '/v1/platform/ssh-key' }),
   getOpenApiDocument: async () => ({ path: '/v1/openapi.json' }),

@@ -170,7 +170,10 @@ export interface AdminBackend {
     channel: TChannel;
     contactedAt: string;
   }): Result<unknown>;
-  listAlerts(): Result<TAlert[]>;
+  /** Alerts, newest first; with `open`, only those nobody acknowledged yet. */
+  listAlerts(options?: { open?: boolean }): Result<TAlert[]>;
+  /** Acknowledges an open alert, with a note of what was found or done. Audited. */
+  acknowledgeAlert(alertId: string, note: string): Result<TAlert>;
   platformPgpKey(): Promise<{ fingerprint: string; armoredPublicKey: string }>;
   /** The processor register (Art. 30(2)): the object for `json`, the document for `markdown`/`csv`. Audited. */
   exportRegister(format: 'json' | 'markdown' | 'csv'): Promise<TProcessorRegister | string>;

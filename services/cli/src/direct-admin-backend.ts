@@ -1,6 +1,7 @@
 import os from 'node:os';
 import type { TConfig } from '@alliage/config';
 import {
+  acknowledgeAlert,
   addOrganisationKey,
   addRepoussoirEntry,
   cliActor,
@@ -285,7 +286,8 @@ export async function createDirectAdminBackend(config: TConfig): Promise<AdminBa
         channel: input.channel,
         contactedAt: parseContactedAt(input.contactedAt),
       }),
-    listAlerts: () => listAlerts(ctx, {}),
+    listAlerts: (options) => listAlerts(ctx, { open: options?.open }),
+    acknowledgeAlert: (alertId, note) => acknowledgeAlert(ctx, actor, { alertId, note }),
     close: () => platform.close(),
   };
 

@@ -169,7 +169,9 @@ export function createHttpAdminBackend(baseUrl: string, operatorToken: string): 
     removePushTarget: (clientCode) => call('DELETE', `/v1/clients/${code(clientCode)}/push-target`),
     pushDelivery: (deliveryId) => call('POST', `/v1/deliveries/${code(deliveryId)}/push`),
     recordSeedHit: (input) => call('POST', '/v1/seeds/hits', input),
-    listAlerts: () => call('GET', '/v1/alerts'),
+    listAlerts: (options) => call('GET', options?.open ? '/v1/alerts?open=true' : '/v1/alerts'),
+    acknowledgeAlert: (alertId, note) =>
+      call('POST', `/v1/alerts/${code(alertId)}/acknowledge`, { note }),
     platformPgpKey: () => call('GET', '/v1/platform/pgp-key?format=json'),
     exportRegister: (format) => call('GET', `/v1/register?format=${format}`),
     platformSshKey: () => call('GET', '/v1/platform/ssh-key?format=json'),

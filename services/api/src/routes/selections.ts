@@ -1,4 +1,5 @@
 import {
+  acknowledgeAlert,
   createSelection,
   decideSelection,
   getDelivery,
@@ -17,7 +18,7 @@ import { z } from 'zod';
 import { defineRoute, type TAuthContext } from '../api-route.ts';
 import { toDeliveryView, toSelectionView } from '../client-views.ts';
 import type { ApiDeps } from '../create-api-app.ts';
-import { ZObjectIdParams, ZOrganisationCodeParams } from '../request-schemas.ts';
+import { ZObjectIdParams, ZOrganisationCodeParams, ZQueryFlag } from '../request-schemas.ts';
 
 const STAFF = ['operator', 'compliance'] as const;
 
@@ -253,15 +254,41 @@ export const recordSeedHitRoute = defineRoute({
     }),
 });
 
+/** Query of `GET /v1/alerts`: `open=true` lists only the alerts nobody acknowledged yet. */
+export const ZListAlertsQuery = z.object({ open: ZQueryFlag.optional() }).strict();
+export type TListAlertsQuery = z.infer<typeof ZListAlertsQuery>;
+
 /** `GET /v1/alerts`: misuse and breach signals (seed hits out of window…), newest first. */
 export const listAlertsRoute = defineRoute({
   operationId: 'listAlerts',
   method: 'get',
   path: '/v1/alerts',
-  summary: 'List alerts (seed hits out of window or channel)',
+  summary: 'List alerts, newest first (open=true: only those not acknowledged)',
   tag: 'selections',
   roles: [...STAFF],
-  handler: async ({ ctx }) => listAlerts(ctx, {}),
+  query: ZListAlertsQuery,
+  handler: async ({ ctx, query }) => listAlerts(ctx, { open: query.open }),
+});
+
+/** Body of `POST /v1/alerts/:id/acknowledge`: what the acknowledger found or did. */
+export const ZAcknowledgeAlertBody = z
+  .object({ note: z.string().trim().min(1).max(1000) })
+  .strict();
+export type TAcknowledgeAlertBody = z.infer<typeof ZAcknowledgeAlertBody>;
+
+/** `POST /v1/alerts/:id/acknowledge`: staff have looked at an alert. Records `alert.acknowledged`. */
+export const acknowledgeAlertRoute = defineRoute({
+  operationId: 'acknowledgeAlert',
+  method: 'post',
+  path: '/v1/alerts/:id/acknowledge',
+  summary: 'Acknowledge an open alert, with a note of what was found or done (once)',
+  tag: 'selections',
+  failures: ['conflict'],
+  roles: [...STAFF],
+  params: ZObjectIdParams,
+  body: ZAcknowledgeAlertBody,
+  handler: async ({ ctx, auth, params, body }) =>
+    acknowledgeAlert(ctx, auth.actor, { alertId: params.id, note: body.note }),
 });
 
 export const selectionRoutes = [
@@ -277,4 +304,5 @@ export const selectionRoutes = [
   getMemberUsageRoute,
   recordSeedHitRoute,
   listAlertsRoute,
+  acknowledgeAlertRoute,
 ];

@@ -139,16 +139,29 @@ export function registerSelectionCommands(program: Command): void {
       }),
     );
 
-  program
-    .command('alert')
-    .description('misuse and breach signals')
+  const alert = program.command('alert').description('misuse and breach signals');
+  alert
     .command('list')
     .description('alerts, newest first')
+    .option('--open', 'only the alerts nobody acknowledged yet')
     .option('--json', 'machine-readable output')
-    .action((options) =>
+    .action((options: { open?: boolean; json?: boolean }) =>
       runReadCommand(options, async (backend, output) => {
-        const alerts = await backend.listAlerts();
+        const alerts = await backend.listAlerts({ open: options.open === true });
         output.result(alerts, () => JSON.stringify(alerts, null, 2));
+        return 0;
+      }),
+    );
+  alert
+    .command('ack')
+    .description('acknowledge an open alert (once), saying what was found or done; audited')
+    .argument('<alert-id>', 'the alert (its id in `alert list`)')
+    .requiredOption('--note <text>', 'what was found or done (staff text, no personal data)')
+    .option('--json', 'machine-readable output')
+    .action((alertId: string, options: { note: string; json?: boolean }) =>
+      runAdminCommand(options, async (backend, output) => {
+        const acknowledged = await backend.acknowledgeAlert(alertId, options.note);
+        output.result(acknowledged, () => `alert ${acknowledged.id} acknowledged`);
         return 0;
       }),
     );

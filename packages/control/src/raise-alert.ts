@@ -24,8 +24,9 @@ const ZRaiseAlertInput = z.strictObject({
   /** Recorded on `alert.raised`. */
   organisationCode: z.string().min(1).max(100).nullish(),
   /**
-   * At most one open (unacknowledged) alert of this kind with the same
-   * `details[detailKey]` raised in the last `withinMs`: a storm of signals makes one alert.
+   * At most one alert of this kind with the same `details[detailKey]` raised in the last
+   * `withinMs`, acknowledged or not: a storm of signals makes one alert, and acknowledging
+   * it does not make the next signal of the same storm raise (and notify) another.
    */
   dedupe: z
     .strictObject({ detailKey: z.string().min(1).max(100), withinMs: z.number().int().min(1) })
@@ -35,7 +36,7 @@ export type TRaiseAlertInput = z.input<typeof ZRaiseAlertInput>;
 
 /**
  * Raises an alert and records `alert.raised` in the same transaction; with `dedupe`,
- * returns the open alert already raised instead (`raised: false`). Once committed, a
+ * returns the alert already raised in the window instead (`raised: false`). Once committed, a
  * new alert goes to `ctx.alerts.notify` (the webhook), which must not throw.
  *
  * @example
@@ -50,7 +51,7 @@ export async function raiseAlert(
   const parsed = parseInput(ZRaiseAlertInput, input, 'alert');
   const outcome = await ctx.db.transaction().execute(async (trx) => {
     // The chain's append lock serialises raisers too, so two concurrent denials
-    // cannot both find no open alert and raise two.
+    // cannot both find no alert in the window and raise two.
     await lockAuditChainHead(trx);
     const now = ctx.clock();
     if (parsed.dedupe) {
@@ -62,7 +63,6 @@ export async function raiseAlert(
         .selectFrom('alerts')
         .selectAll()
         .where('kind', '=', parsed.kind)
-        .where('acknowledged_at', 'is', null)
         .where('created_at', '>', new Date(now.getTime() - parsed.dedupe.withinMs))
         .where(sql<string>`details ->> ${parsed.dedupe.detailKey}`, '=', String(key))
         .orderBy('created_at', 'desc')

@@ -11,7 +11,7 @@ export const DEFAULT_DENIED_ACCESS_THRESHOLD = 5;
 /**
  * Counts the `access.denied` events of `actor`'s principal in the last 10 minutes
  * and, from `ctx.alerts.deniedAccessThreshold` on, raises `access_denied_repeated`
- * (details: principalId and count) — at most one open alert per principal per
+ * (details: principalId and count) — at most one alert per principal per
  * window. Call it right after recording a denial; null when nothing was raised.
  *
  * @example

@@ -1,7 +1,8 @@
 import { STUCK_DROP_ALERT_REPEAT_MS, STUCK_DROP_FAILED_HOURS } from '@alliage/domain';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { acknowledgeAlert } from './acknowledge-alert.ts';
 import { claimFileDrop } from './claim-file-drop.ts';
-import { type ControlContext, SYSTEM_ACTOR } from './control-context.ts';
+import { type ControlContext, SYSTEM_ACTOR, type TActor } from './control-context.ts';
 import { createOrganisation } from './create-organisation.ts';
 import { getFileDrop } from './get-file-drop.ts';
 import { listAlerts } from './list-alerts.ts';
@@ -11,6 +12,13 @@ import { registerFileDrop } from './register-file-drop.ts';
 import { createTestControlDb, type TestControlDb, testControlDbKinds } from './testing/index.ts';
 
 const HOUR_MS = 60 * 60 * 1000;
+const OPERATOR: TActor = {
+  ref: 'principal:00000000-0000-4000-8000-0000000000aa',
+  principalId: '00000000-0000-4000-8000-0000000000aa',
+  role: 'operator',
+  organisationId: null,
+  organisationCode: null,
+};
 const RECEIVED_AT = new Date('2026-12-06T10:00:00Z');
 
 describe.each(testControlDbKinds())('raiseStuckDropAlert (%s)', (kind) => {
@@ -78,6 +86,12 @@ describe.each(testControlDbKinds())('raiseStuckDropAlert (%s)', (kind) => {
       attempts: 2,
       lastErrorCode: 'ECONNREFUSED',
     });
+    // Acknowledged an hour later (someone is on it): the hourly passes raise nothing more.
+    now = new Date(now.getTime() + HOUR_MS);
+    await acknowledgeAlert(ctx, OPERATOR, { alertId: first?.id ?? '', note: 'disk freed' });
+    now = new Date(now.getTime() + HOUR_MS);
+    expect(await raiseStuckDropAlert(ctx, await getFileDrop(ctx, id))).toBeNull();
+    now = new Date(RECEIVED_AT.getTime() + STUCK_DROP_FAILED_HOURS * HOUR_MS);
     now = new Date(now.getTime() + STUCK_DROP_ALERT_REPEAT_MS - 1);
     expect(await raiseStuckDropAlert(ctx, await getFileDrop(ctx, id))).toBeNull();
     expect(await stuckAlertsOf(id)).toHaveLength(1);

@@ -9,9 +9,9 @@ const HOUR_MS = 60 * 60 * 1000;
 /**
  * Raises `drop_stuck` for an unfinished drop past the thresholds of `isStuckDrop`
  * (details: its ID, organisation code, attempts, receipt time, hours unfinished and
- * last error code — never its file name or content). At most one open alert per drop
+ * last error code — never its file name or content). At most one alert per drop
  * for `STUCK_DROP_ALERT_REPEAT_MS`, so the hourly re-dispatch does not raise one an
- * hour. Null when the drop is not stuck or its alert is already open.
+ * hour, acknowledged or not. Null when the drop is not stuck or its alert is already raised.
  *
  * @example
  * for (const drop of await listPendingFileDrops(ctx)) await raiseStuckDropAlert(ctx, drop);

@@ -226,7 +226,7 @@ async function isRegularFile(
 /**
  * Raises an alert for a failed run (listed by `GET /v1/alerts`, recorded as
  * `alert.raised`): a host key other than the pinned one is critical, one per host
- * and hour; any other failure a warning, one open alert per member and day. An
+ * and hour; any other failure a warning, one alert per member and day. An
  * alerting failure must not hide the first error.
  */
 async function raisePullAlert(

@@ -28,6 +28,7 @@ import * as repoussoirPendingEntries from './migrations/2026-12-07-0019-repousso
 import * as poolRegistration from './migrations/2026-12-07-0020-pool-registration.ts';
 import * as stuckDrops from './migrations/2026-12-08-0021-stuck-drops.ts';
 import * as abandonedDrops from './migrations/2026-12-08-0022-abandoned-drops.ts';
+import * as abandonedDropAlerts from './migrations/2026-12-09-0023-abandoned-drop-alerts.ts';
 
 /** Migrations in order; names are timestamp-prefixed so they sort. */
 const MIGRATIONS: Record<string, Migration> = {
@@ -53,6 +54,7 @@ const MIGRATIONS: Record<string, Migration> = {
   '2026-12-07-0020-pool-registration': poolRegistration,
   '2026-12-08-0021-stuck-drops': stuckDrops,
   '2026-12-08-0022-abandoned-drops': abandonedDrops,
+  '2026-12-09-0023-abandoned-drop-alerts': abandonedDropAlerts,
 };
 
 // A static provider (rather than kysely's FileMigrationProvider) keeps migrations

@@ -15,6 +15,7 @@ const ZRaiseAlertInput = z.strictObject({
     'sftp_host_key_mismatch',
     'pull_failed',
     'drop_stuck',
+    'drop_abandoned',
   ]),
   severity: z.enum(['warning', 'critical']),
   /** IDs and counts only: they go to the audit chain and the webhook. */

@@ -310,7 +310,8 @@ export interface AlertsTable {
     | 'audit_chain_failed'
     | 'sftp_host_key_mismatch'
     | 'pull_failed'
-    | 'drop_stuck';
+    | 'drop_stuck'
+    | 'drop_abandoned';
   severity: 'warning' | 'critical';
   delivery_id: string | null;
   client_org_id: string | null;

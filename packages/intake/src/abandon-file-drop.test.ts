@@ -5,7 +5,7 @@
 import { existsSync, readFileSync } from 'node:fs';
 import { rm } from 'node:fs/promises';
 import path from 'node:path';
-import { getFileDrop } from '@alliage/control';
+import { getFileDrop, listAlerts } from '@alliage/control';
 import { testControlDbKinds } from '@alliage/control/testing';
 import { hasGpg } from '@alliage/crypto/testing';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
@@ -58,6 +58,27 @@ describe.skipIf(!hasGpg).each(testControlDbKinds())(
         status: 'abandoned',
         storagePath: storePath,
       });
+      // Operators hear of it, whatever became of the drop's earlier `drop_stuck`: IDs and
+      // counts only, never the file name.
+      const alerts = (await listAlerts(env.ctx)).filter(
+        (alert) => alert.kind === 'drop_abandoned' && alert.details.fileDropId === drop.id,
+      );
+      expect(alerts).toEqual([
+        expect.objectContaining({
+          severity: 'warning',
+          details: expect.objectContaining({
+            organisationCode: 'M01',
+            attempts: 2,
+            daysUnfinished: 8,
+          }),
+        }),
+      ]);
+      expect(JSON.stringify(alerts)).not.toContain('customers_20261201');
+      // Finished: a later pass neither abandons it again nor raises another alert.
+      expect(await abandonFileDrop(dispatch, await getFileDrop(env.ctx, drop.id))).toBeNull();
+      expect(
+        (await listAlerts(env.ctx)).filter((alert) => alert.details.fileDropId === drop.id),
+      ).toHaveLength(1);
     }, 60_000);
 
     it('still gives up on it when its file is gone from the inbox', async () => {

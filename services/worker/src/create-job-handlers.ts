@@ -245,7 +245,8 @@ export async function scheduleHourlyDeliveryHousekeeping(deps: WorkerDeps): Prom
  * A drop unfinished past the thresholds of `isStuckDrop` raises one `drop_stuck`
  * alert first: it is still queued, but operators now know its file does not load.
  * A drop past `isAbandonedDrop` (a week of failures) is given up on instead
- * (`abandonFileDrop`): finished `abandoned`, reported to its member, never queued again.
+ * (`abandonFileDrop`): finished `abandoned`, reported to its member, alerted on
+ * (`drop_abandoned`), never queued again.
  */
 export async function dispatchPendingDrops(deps: WorkerDeps): Promise<number> {
   let queued = 0;

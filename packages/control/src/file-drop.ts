@@ -31,6 +31,8 @@ export interface TFileDrop {
   report: TDropReport | null;
   receivedAt: Date;
   finishedAt: Date | null;
+  /** When an operator last retried it after it was abandoned (its thresholds count from then). */
+  retriedAt: Date | null;
 }
 
 /** Maps a `file_drops` row (joined with its organisation code) to its public shape. */
@@ -58,5 +60,6 @@ export function toFileDrop(
     report: (row.report as TDropReport | null) ?? null,
     receivedAt: row.received_at,
     finishedAt: row.finished_at,
+    retriedAt: row.retried_at,
   };
 }

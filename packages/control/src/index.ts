@@ -122,6 +122,7 @@ export { removePushTarget } from './remove-push-target.ts';
 export type { TRepoussoirEntry } from './repoussoir-entry.ts';
 export { readRepoussoirHead, repoussoirFeed } from './repoussoir-feed.ts';
 export { runRepoussoirChange } from './repoussoir-import-lock.ts';
+export { retryFileDrop } from './retry-file-drop.ts';
 export { revokeApiToken } from './revoke-api-token.ts';
 export { revokeOrganisationKey } from './revoke-organisation-key.ts';
 export { setInstruction } from './set-instruction.ts';

@@ -15,7 +15,12 @@ import {
   raiseRepeatedDenialAlert,
 } from './raise-repeated-denial-alert.ts';
 import { runAuditVerification } from './run-audit-verification.ts';
-import { createTestControlDb, type TestControlDb, testControlDbKinds } from './testing/index.ts';
+import {
+  createTestControlDb,
+  type TestControlDb,
+  testControlDbKinds,
+  testStaffActor,
+} from './testing/index.ts';
 
 /** A real HTTP server that records what it is sent and answers `status`. */
 async function startWebhookServer(status = 204) {
@@ -58,13 +63,7 @@ function principalActor(principalId: string): TActor {
   };
 }
 
-const DPO: TActor = {
-  ref: 'principal:00000000-0000-4000-8000-0000000000dd',
-  principalId: '00000000-0000-4000-8000-0000000000dd',
-  role: 'compliance',
-  organisationId: null,
-  organisationCode: null,
-};
+const DPO = testStaffActor('compliance');
 
 describe.each(testControlDbKinds())('alerts on %s', (kind) => {
   let control: TestControlDb;

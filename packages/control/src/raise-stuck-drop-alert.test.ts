@@ -2,23 +2,22 @@ import { STUCK_DROP_ALERT_REPEAT_MS, STUCK_DROP_FAILED_HOURS } from '@alliage/do
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { acknowledgeAlert } from './acknowledge-alert.ts';
 import { claimFileDrop } from './claim-file-drop.ts';
-import { type ControlContext, SYSTEM_ACTOR, type TActor } from './control-context.ts';
+import { type ControlContext, SYSTEM_ACTOR } from './control-context.ts';
 import { createOrganisation } from './create-organisation.ts';
 import { getFileDrop } from './get-file-drop.ts';
 import { listAlerts } from './list-alerts.ts';
 import { raiseStuckDropAlert } from './raise-stuck-drop-alert.ts';
 import { recordFileDropFailure } from './record-file-drop-failure.ts';
 import { registerFileDrop } from './register-file-drop.ts';
-import { createTestControlDb, type TestControlDb, testControlDbKinds } from './testing/index.ts';
+import {
+  createTestControlDb,
+  type TestControlDb,
+  testControlDbKinds,
+  testStaffActor,
+} from './testing/index.ts';
 
 const HOUR_MS = 60 * 60 * 1000;
-const OPERATOR: TActor = {
-  ref: 'principal:00000000-0000-4000-8000-0000000000aa',
-  principalId: '00000000-0000-4000-8000-0000000000aa',
-  role: 'operator',
-  organisationId: null,
-  organisationCode: null,
-};
+const OPERATOR = testStaffActor();
 const RECEIVED_AT = new Date('2026-12-06T10:00:00Z');
 
 describe.each(testControlDbKinds())('raiseStuckDropAlert (%s)', (kind) => {

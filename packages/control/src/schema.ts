@@ -105,6 +105,8 @@ export interface FileDropsTable {
   updated_at: Timestamp;
   /** The error code of the last failed attempt (never its message). */
   last_error_code: Generated<string | null>;
+  /** When an operator last retried the drop after the platform gave up on it. */
+  retried_at: ColumnType<Date | null, Date | string | null | undefined, Date | string | null>;
 }
 
 export interface MemberDialectsTable {

@@ -29,6 +29,18 @@ describe('isAbandonedDrop', () => {
     }
   });
 
+  it('counts a drop an operator retried from the retry, for giving up and for alerting', () => {
+    const retriedAt = at(10 * DAY_MS);
+    const drop = { status: 'received' as const, attempts: 2, receivedAt: RECEIVED_AT, retriedAt };
+    const after = (ms: number) => new Date(retriedAt.getTime() + ms);
+    expect(isAbandonedDrop(drop, after(ABANDONED_DROP_DAYS * DAY_MS - 1))).toBe(false);
+    expect(isAbandonedDrop(drop, after(ABANDONED_DROP_DAYS * DAY_MS))).toBe(true);
+    expect(isStuckDrop(drop, after(5 * 60 * 60 * 1000))).toBe(false);
+    expect(isStuckDrop(drop, after(6 * 60 * 60 * 1000))).toBe(true);
+    // No retry: the receipt, as before.
+    expect(isAbandonedDrop({ ...drop, retriedAt: null }, after(0))).toBe(true);
+  });
+
   it('comes after the drop_stuck alert: operators are told first', () => {
     const drop = { status: 'processing' as const, attempts: 2, receivedAt: RECEIVED_AT };
     for (let hours = 0; hours <= ABANDONED_DROP_DAYS * 24; hours += 1) {

@@ -14,17 +14,18 @@ export const ABANDONED_DROP_DAYS = 7;
  * Whether the platform gives up on a drop (status `abandoned`, no more re-dispatch): still
  * unfinished `ABANDONED_DROP_DAYS` after it was received, with at least two attempts (it
  * failed at least once). A drop never taken up (intake not running) is not given up on:
- * the platform owes it one attempt at least.
+ * the platform owes it one attempt at least. A drop an operator retried after it was
+ * given up on counts from the retry (`retriedAt`), its attempts from zero again.
  *
  * @example
  * isAbandonedDrop({ status: 'processing', attempts: 300, receivedAt: new Date('2026-12-01T08:00:00Z') },
  *   new Date('2026-12-08T08:00:00Z')) // true
  */
 export function isAbandonedDrop(
-  drop: { status: TDropStatus; attempts: number; receivedAt: Date },
+  drop: { status: TDropStatus; attempts: number; receivedAt: Date; retriedAt?: Date | null },
   now: Date,
 ): boolean {
   if (isFinishedDropStatus(drop.status)) return false;
-  const unfinishedMs = now.getTime() - drop.receivedAt.getTime();
+  const unfinishedMs = now.getTime() - (drop.retriedAt ?? drop.receivedAt).getTime();
   return drop.attempts >= 2 && unfinishedMs >= ABANDONED_DROP_DAYS * DAY_MS;
 }

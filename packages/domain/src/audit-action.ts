@@ -30,6 +30,7 @@ export const ZAuditAction = z.enum([
   'file.rejected',
   'file.duplicate',
   'file.abandoned',
+  'file.retried',
   'file.downloaded',
   'file.pulled',
   'file.purged',

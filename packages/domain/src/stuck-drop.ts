@@ -24,7 +24,8 @@ export const STUCK_DROP_ALERT_REPEAT_MS = 7 * 24 * HOUR_MS;
 /**
  * Whether a drop is stuck and operators must be told: still unfinished
  * `STUCK_DROP_FAILED_HOURS` after it was received with at least two attempts (it failed
- * at least once), or `STUCK_DROP_ANY_HOURS` after whatever its attempts. A drop whose
+ * at least once), or `STUCK_DROP_ANY_HOURS` after whatever its attempts; a drop an
+ * operator retried counts from the retry (`retriedAt`). A drop whose
  * first attempt is a long load (one attempt, job still running: the hourly re-dispatch
  * adds nothing to it) is left alone for a day.
  *
@@ -33,11 +34,11 @@ export const STUCK_DROP_ALERT_REPEAT_MS = 7 * 24 * HOUR_MS;
  *   new Date('2026-12-06T14:00:00Z')) // true
  */
 export function isStuckDrop(
-  drop: { status: TDropStatus; attempts: number; receivedAt: Date },
+  drop: { status: TDropStatus; attempts: number; receivedAt: Date; retriedAt?: Date | null },
   now: Date,
 ): boolean {
   if (isFinishedDropStatus(drop.status)) return false;
-  const unfinishedMs = now.getTime() - drop.receivedAt.getTime();
+  const unfinishedMs = now.getTime() - (drop.retriedAt ?? drop.receivedAt).getTime();
   if (unfinishedMs >= STUCK_DROP_ANY_HOURS * HOUR_MS) return true;
   return drop.attempts >= 2 && unfinishedMs >= STUCK_DROP_FAILED_HOURS * HOUR_MS;
 }

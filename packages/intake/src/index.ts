@@ -7,6 +7,7 @@ export type {
 export { connectPinnedSftp, HostKeyMismatchError } from './connect-pinned-sftp.ts';
 export type { TDownloadedFile, TDownloadOutcome } from './download-remote-file.ts';
 export { downloadRemoteFile } from './download-remote-file.ts';
+export { fileDropJobId } from './file-drop-job-id.ts';
 export type { IntakeDeps } from './process-file-drop.ts';
 export { processFileDrop } from './process-file-drop.ts';
 export type { TScheduledPulls } from './pull-due-sources.ts';

@@ -1,4 +1,4 @@
-import type { ControlContext, TActor } from '@alliage/control';
+import type { ControlContext, TActor, TFileDrop } from '@alliage/control';
 import {
   AppError,
   parseInput,
@@ -42,6 +42,8 @@ export interface ApiDeps {
     /** Queues the push of a delivery to its client's own server (absent: `POST /v1/deliveries/:id/push` answers 503). */
     enqueueDeliveryPush?: (deliveryId: string) => Promise<void>;
   } | null;
+  /** Queues a drop's intake job (absent: a retried drop waits for the next dispatch of unfinished drops). */
+  enqueueFileDrop?: (drop: TFileDrop) => Promise<void>;
   /** Runs a pull of a member's files now (absent: `POST /v1/members/:code/pull` answers 503). */
   pullMemberFiles?: (actor: TActor, memberCode: string) => Promise<TPullResult>;
   /**

@@ -99,6 +99,8 @@ export interface TestApi {
   queuedDeliveries: string[];
   /** Deliveries whose push the API queued (`POST /v1/deliveries/:id/push`). */
   queuedPushes: string[];
+  /** File drops whose intake job the API queued (`POST /v1/files/:id/retry`), in order. */
+  queuedFileDrops: string[];
   platformKey: TPgpKeyPair;
   tokens: Record<TSeededCaller, string>;
   principals: Record<TSeededCaller, TPrincipal>;
@@ -226,6 +228,7 @@ export async function startTestApi(
   const pool = await createTestWarehouse();
   const queuedDeliveries: string[] = [];
   const queuedPushes: string[] = [];
+  const queuedFileDrops: string[] = [];
   // What a second API process (no pool, no jobs) lacks.
   const services: Partial<ApiDeps> = options.bare
     ? {}
@@ -243,6 +246,9 @@ export async function startTestApi(
         sshClientPublicKey: TEST_SSH_CLIENT_PUBLIC_KEY,
         rights: { sftpRoot: `${pool.directory}/sftp`, dropStore: `${pool.directory}/drops` },
         register: options.register === undefined ? TEST_REGISTER : options.register,
+        enqueueFileDrop: async (drop) => {
+          queuedFileDrops.push(drop.id);
+        },
         pullMemberFiles:
           options.pullMemberFiles ??
           (async () => ({ fetched: 0, skipped: 0, ignored: 0, fileDropIds: [] })),
@@ -281,6 +287,7 @@ export async function startTestApi(
     warehouse: pool.warehouse,
     queuedDeliveries,
     queuedPushes,
+    queuedFileDrops,
     control,
     platformKey,
     tokens,

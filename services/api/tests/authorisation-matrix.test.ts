@@ -23,6 +23,7 @@ import {
   type TSeededCaller,
 } from './api-test-env.ts';
 import { expectObservedAnswersDeclared } from './declared-statuses.ts';
+import { abandonedFileDrop, removeSampleDropStores } from './file-samples.ts';
 import { removeSampleSftpRoots, sampleRightsRequest } from './rights-samples.ts';
 import { clientDelivery, clientSelection, SAMPLE_SELECTION } from './selection-samples.ts';
 
@@ -133,6 +134,10 @@ const SAMPLES: Record<string, TSample> = {
   listMemberAuditEvents: async (_api, code) => ({ path: `/v1/members/${code}/audit?limit=5` }),
   getPlatformPgpKey: async () => ({ path: '/v1/platform/pgp-key' }),
   listFiles: async () => ({ path: '/v1/files?limit=5' }),
+  retryFile: async (api, code) => {
+    const drop = await abandonedFileDrop(api, code.startsWith('M') ? code : 'M01');
+    return { path: `/v1/files/${drop.id}/retry` };
+  },
   getFile: async (api, code) => {
     const drop = await registerFileDrop(
       api.ctx,
@@ -395,6 +400,7 @@ describe.each(testControlDbKinds())('authorisation matrix (%s)', (kind) => {
   afterAll(async () => {
     await api?.close();
     removeSampleSftpRoots();
+    removeSampleDropStores();
   });
 
   it('has a sample request for every registered route', () => {
@@ -524,6 +530,7 @@ describe.each(testControlDbKinds())('an API process without the pool (%s)', (kin
   afterAll(async () => {
     await api?.close();
     removeSampleSftpRoots();
+    removeSampleDropStores();
   });
 
   it('answers every route as its OpenAPI operation declares', async () => {

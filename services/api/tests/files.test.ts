@@ -11,6 +11,7 @@ import { toAbandonedDropReport } from '@alliage/domain';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { startTestApi, type TestApi } from './api-test-env.ts';
 import { expectObservedAnswersDeclared } from './declared-statuses.ts';
+import { abandonedFileDrop, removeSampleDropStores } from './file-samples.ts';
 
 describe.each(testControlDbKinds())('file drops over HTTP (%s)', (kind) => {
   let api: TestApi;
@@ -40,6 +41,7 @@ describe.each(testControlDbKinds())('file drops over HTTP (%s)', (kind) => {
   });
   afterAll(async () => {
     await api?.close();
+    removeSampleDropStores();
   });
 
   /** A drop of M01 that no intake ran on yet, its SHA-256 made of `digit`. */
@@ -220,6 +222,39 @@ describe.each(testControlDbKinds())('file drops over HTTP (%s)', (kind) => {
       }),
     ]);
     expect(listed.text).not.toContain('57P01');
+  });
+
+  it('lets an operator retry a drop the platform gave up on, once, and queues it', async () => {
+    const drop = await abandonedFileDrop(api, 'M01');
+    const retry = (token: string) => api.call('POST', `/v1/files/${drop.id}/retry`, { token });
+    // Members see it, an operator retries it.
+    expect((await retry(api.tokens.m01Admin)).status).toBe(403);
+    const retried = await retry(api.tokens.operator);
+    expect(retried.status).toBe(200);
+    expect(retried.json).toMatchObject({
+      id: drop.id,
+      status: 'received',
+      attempts: 0,
+      report: null,
+    });
+    expect(retried.text).not.toContain('storagePath');
+    expect(api.queuedFileDrops).toEqual([drop.id]);
+    const [event] = await api.latestEvents(1);
+    expect(event).toMatchObject({
+      action: 'file.retried',
+      actor: `principal:${api.principals.operator.id}`,
+      objectId: drop.id,
+      organisationCode: 'M01',
+    });
+    // Received again: not abandoned, nothing to retry (and nothing queued twice).
+    const again = await retry(api.tokens.operator);
+    expect(again.status).toBe(409);
+    expect(again.json).toMatchObject({ detail: expect.stringContaining('is received') });
+    expect(api.queuedFileDrops).toEqual([drop.id]);
+    expect(
+      (await api.call('POST', `/v1/files/${m02DropId}/retry`, { token: api.tokens.operator }))
+        .status,
+    ).toBe(409);
   });
 
   it('declares in the OpenAPI document every status it answered', async () => {

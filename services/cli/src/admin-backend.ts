@@ -7,6 +7,7 @@ import type {
   TChainVerification,
   TCheckpoint,
   TDelivery,
+  TFileDrop,
   TInstruction,
   TOrganisation,
   TOrganisationKey,
@@ -170,6 +171,11 @@ export interface AdminBackend {
     channel: TChannel;
     contactedAt: string;
   }): Result<unknown>;
+  /**
+   * Retries a file drop the platform gave up on (abandoned): queued at once through a
+   * running serve, by the next `alliage serve` in direct mode. Audited.
+   */
+  retryFileDrop(fileDropId: string): Result<TFileDrop>;
   /** Alerts, newest first; with `open`, only those nobody acknowledged yet. */
   listAlerts(options?: { open?: boolean }): Result<TAlert[]>;
   /** Acknowledges an open alert, with a note of what was found or done. Audited. */

@@ -28,6 +28,7 @@ import {
   recordSeedHit,
   removePushTarget,
   requestDeliveryPush,
+  retryFileDrop,
   revokeApiToken,
   runAuditVerification,
   setInstruction,
@@ -286,6 +287,9 @@ export async function createDirectAdminBackend(config: TConfig): Promise<AdminBa
         channel: input.channel,
         contactedAt: parseContactedAt(input.contactedAt),
       }),
+    // Direct mode records the retry only: the next `alliage serve` queues it at start
+    // (and hourly), as it does every unfinished drop.
+    retryFileDrop: (fileDropId) => retryFileDrop(ctx, actor, fileDropId),
     listAlerts: (options) => listAlerts(ctx, { open: options?.open }),
     acknowledgeAlert: (alertId, note) => acknowledgeAlert(ctx, actor, { alertId, note }),
     close: () => platform.close(),

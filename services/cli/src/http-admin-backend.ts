@@ -169,6 +169,7 @@ export function createHttpAdminBackend(baseUrl: string, operatorToken: string): 
     removePushTarget: (clientCode) => call('DELETE', `/v1/clients/${code(clientCode)}/push-target`),
     pushDelivery: (deliveryId) => call('POST', `/v1/deliveries/${code(deliveryId)}/push`),
     recordSeedHit: (input) => call('POST', '/v1/seeds/hits', input),
+    retryFileDrop: (fileDropId) => call('POST', `/v1/files/${code(fileDropId)}/retry`),
     listAlerts: (options) => call('GET', options?.open ? '/v1/alerts?open=true' : '/v1/alerts'),
     acknowledgeAlert: (alertId, note) =>
       call('POST', `/v1/alerts/${code(alertId)}/acknowledge`, { note }),

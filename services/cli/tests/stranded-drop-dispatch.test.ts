@@ -8,6 +8,7 @@ import {
   listAlerts,
   listAuditEvents,
   listPendingFileDrops,
+  retryFileDrop,
   SYSTEM_ACTOR,
 } from '@alliage/control';
 import {
@@ -15,6 +16,7 @@ import {
   failAuditAppends,
   storeTestDrop,
   testControlDbKinds,
+  testStaffActor,
 } from '@alliage/control/testing';
 import {
   ABANDONED_DROP_DAYS,
@@ -32,6 +34,7 @@ const cases = testControlDbKinds().flatMap((db) =>
 );
 
 const HOUR_MS = 60 * 60 * 1000;
+const OPERATOR = testStaffActor();
 const RECEIVED_AT = new Date('2026-12-06T10:00:00Z');
 
 describe.each(cases)('a drop whose intake job ran out of retries (%s, %s queue)', (db, kind) => {
@@ -190,7 +193,7 @@ describe.each(cases)('a drop whose intake job ran out of retries (%s, %s queue)'
 
   it('gives up on it after a week of failures: abandoned, reported, audited, never queued again', async () => {
     const { control, queue, clock, ctx, deps } = await setUp();
-    const { drop } = await failingDrop(control, queue, ctx, deps);
+    const { drop, refusal } = await failingDrop(control, queue, ctx, deps);
     const passAt = async (hours: number) => {
       clock.now = new Date(RECEIVED_AT.getTime() + hours * HOUR_MS);
       await housekeepingPass(deps, queue);
@@ -247,5 +250,17 @@ describe.each(cases)('a drop whose intake job ran out of retries (%s, %s queue)'
     await passAt(ABANDONED_DROP_DAYS * 24 + 1);
     expect(await getFileDrop(ctx, drop.id)).toEqual(abandoned);
     expect((await listAuditEvents(ctx, { action: 'file.abandoned' })).events).toHaveLength(1);
+
+    // The cause fixed, an operator retries it: the next pass queues it (under a new job
+    // key) and intake finishes it: rejected, as M01 has no signing key for this placeholder.
+    await refusal.restore();
+    const retried = await retryFileDrop(ctx, OPERATOR, drop.id);
+    expect(retried).toMatchObject({ status: 'received', attempts: 0, retriedAt: clock.now });
+    await passAt(ABANDONED_DROP_DAYS * 24 + 2);
+    expect(await getFileDrop(ctx, drop.id)).toMatchObject({
+      status: 'rejected',
+      attempts: 1,
+      rejectionReason: 'no_signing_key',
+    });
   });
 });

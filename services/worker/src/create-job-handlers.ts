@@ -8,9 +8,10 @@ import {
   recordFileDropFailure,
   requestDeliveryPush,
   SYSTEM_ACTOR,
+  type TFileDrop,
 } from '@alliage/control';
 import { AppError, isAppError, isFinishedDropStatus } from '@alliage/domain';
-import { abandonFileDrop, type IntakeDeps, processFileDrop } from '@alliage/intake';
+import { abandonFileDrop, fileDropJobId, type IntakeDeps, processFileDrop } from '@alliage/intake';
 import { purgeDropFiles, purgeMemberExports, runPoolBuild } from '@alliage/pool';
 import { classifyJobError, type JobQueue, type TJobHandlers } from '@alliage/queue';
 import {
@@ -221,6 +222,24 @@ export function enqueueDeliveryPush(queue: JobQueue, deliveryId: string): Promis
   return queue.enqueue('delivery.push', { deliveryId }, { jobId: `push-${deliveryId}` });
 }
 
+/**
+ * Queues a drop's intake job, keyed by `fileDropJobId` (a drop an operator retried gets a
+ * new key: the queue may remember the job of its attempts before the platform gave up).
+ *
+ * @example
+ * await enqueueFileDrop(queue, await retryAbandonedFileDrop(deps, operator, fileDropId));
+ */
+export function enqueueFileDrop(
+  queue: JobQueue,
+  drop: Pick<TFileDrop, 'id' | 'retriedAt'>,
+): Promise<boolean> {
+  return queue.enqueue(
+    'intake.process-file',
+    { fileDropId: drop.id },
+    { jobId: fileDropJobId(drop) },
+  );
+}
+
 /** Queues every pending push again (an enqueue lost to a crash or a Redis flush). */
 export async function dispatchPendingPushes(deps: WorkerDeps): Promise<number> {
   let queued = 0;
@@ -267,10 +286,7 @@ export async function dispatchPendingDrops(deps: WorkerDeps): Promise<number> {
         'stuck drop could not be alerted',
       );
     });
-    if (
-      await deps.queue.enqueue('intake.process-file', { fileDropId: drop.id }, { jobId: drop.id })
-    )
-      queued += 1;
+    if (await enqueueFileDrop(deps.queue, drop)) queued += 1;
   }
   return queued;
 }

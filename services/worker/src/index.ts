@@ -5,6 +5,7 @@ export {
   dispatchPendingDrops,
   dispatchPendingPushes,
   enqueueDeliveryPush,
+  enqueueFileDrop,
   scheduleDailyDropFileHousekeeping,
   scheduleDailyPoolHousekeeping,
   scheduleHourlyDeliveryHousekeeping,

@@ -4,3 +4,4 @@ export { holdTableLock } from './hold-table-lock.ts';
 export { storeTestDrop } from './store-test-drop.ts';
 export type { TestControlDb } from './test-env.ts';
 export { createTestControlDb, testControlDbKinds, testDatabaseUrl } from './test-env.ts';
+export { testStaffActor } from './test-staff-actor.ts';

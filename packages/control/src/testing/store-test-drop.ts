@@ -1,6 +1,7 @@
 import { createHash, randomUUID } from 'node:crypto';
 import { mkdirSync, writeFileSync } from 'node:fs';
 import path from 'node:path';
+import { toAbandonedDropReport, toStorableDropReport } from '@alliage/domain';
 import { completeFileDrop } from '../complete-file-drop.ts';
 import { type ControlContext, SYSTEM_ACTOR } from '../control-context.ts';
 import type { TFileDrop } from '../file-drop.ts';
@@ -9,7 +10,8 @@ import { registerFileDrop } from '../register-file-drop.ts';
 /**
  * Test-only: a drop of `organisationCode` whose (placeholder, not PGP) file sits in the
  * drop store at `<dropStore>/<ORG>/<id>`, as intake leaves it, left `received` or
- * finished as `accepted` or `rejected` at `ctx.clock()`.
+ * finished as `accepted`, `rejected` or `abandoned` (given up on after two attempts) at
+ * `ctx.clock()`.
  *
  * @example
  * const drop = await storeTestDrop(ctx, { organisationCode: 'M01', dropStore, status: 'accepted' });
@@ -19,7 +21,7 @@ export async function storeTestDrop(
   options: {
     organisationCode: string;
     dropStore: string;
-    status: 'received' | 'accepted' | 'rejected';
+    status: 'received' | 'accepted' | 'rejected' | 'abandoned';
   },
 ): Promise<TFileDrop> {
   const bytes = Buffer.from(`test-only placeholder of an encrypted drop ${randomUUID()}`);
@@ -42,6 +44,10 @@ export async function storeTestDrop(
   const storagePath = path.join(directory, drop.id);
   writeFileSync(storagePath, bytes);
   if (options.status === 'received') return drop;
+  if (options.status === 'abandoned') {
+    const given = toAbandonedDropReport({ ...drop, attempts: 2 }, ctx.clock());
+    return completeFileDrop(ctx, SYSTEM_ACTOR, toStorableDropReport(given), { storagePath });
+  }
   return completeFileDrop(
     ctx,
     SYSTEM_ACTOR,

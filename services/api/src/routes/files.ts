@@ -1,4 +1,4 @@
-import { getFileDrop, listFileDrops, type TFileDrop } from '@alliage/control';
+import { getFileDrop, listFileDrops, retryFileDrop, type TFileDrop } from '@alliage/control';
 import { isStaffRole, toMemberDropErrorCode, ZDropStatus, ZOrgCode } from '@alliage/domain';
 import { z } from 'zod';
 import { defineRoute, type TAuthContext } from '../api-route.ts';
@@ -98,4 +98,27 @@ export const getFileRoute = defineRoute({
   },
 });
 
-export const fileRoutes = [listFilesRoute, getFileRoute];
+/**
+ * `POST /v1/files/:id/retry`: an operator retries a drop the platform gave up on
+ * (`abandoned`) once its cause is fixed, instead of the member sending the file again.
+ * Records `file.retried`; queued at once when this process runs the queue, else by the
+ * next dispatch of unfinished drops.
+ */
+export const retryFileRoute = defineRoute({
+  operationId: 'retryFile',
+  method: 'post',
+  path: '/v1/files/:id/retry',
+  summary: 'Retry a file drop the platform gave up on (abandoned), once its cause is fixed',
+  tag: 'files',
+  failures: ['conflict'],
+  roles: ['operator'],
+  params: ZObjectIdParams,
+  handler: async ({ ctx, auth, deps, params }) => {
+    const drop = await retryFileDrop(ctx, auth.actor, params.id);
+    // The retry is committed; a failed enqueue is caught up by the hourly dispatch.
+    await deps.enqueueFileDrop?.(drop);
+    return toFileView(drop, auth);
+  },
+});
+
+export const fileRoutes = [listFilesRoute, getFileRoute, retryFileRoute];

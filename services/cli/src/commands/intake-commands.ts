@@ -2,11 +2,13 @@ import type { Command } from 'commander';
 import type { TPullSourceView } from '../admin-backend.ts';
 import { runAdminCommand, runReadCommand } from '../run-admin-command.ts';
 
-/** `alliage intake pull` and `alliage intake source set|show`: pull mode. */
+/** `alliage intake pull` and `alliage intake source set|show` (pull mode), `alliage intake retry`. */
 export function registerIntakeCommands(program: Command): void {
   const intake = program
     .command('intake')
-    .description("file intake: fetch members' files from their own SFTP/MFT servers (pull mode)");
+    .description(
+      "file intake: fetch members' files from their own SFTP/MFT servers (pull mode), retry an abandoned drop",
+    );
   intake
     .command('pull')
     .description("fetch a member's new files from its server now, then process them as uploads")
@@ -24,6 +26,25 @@ export function registerIntakeCommands(program: Command): void {
               : 'queued for intake: follow them with GET /v1/files';
           return `${counts}\n${outcome.fetched} file(s) ${next}`;
         });
+        return 0;
+      }),
+    );
+
+  intake
+    .command('retry')
+    .description(
+      'retry a file drop the platform gave up on (abandoned) once its cause is fixed, instead of the member sending the file again; audited',
+    )
+    .argument('<drop-id>', 'the drop (its id in GET /v1/files?status=abandoned, or file.abandoned)')
+    .option('--json', 'machine-readable output')
+    .action((dropId: string, options: { json?: boolean }) =>
+      runAdminCommand(options, async (backend, output) => {
+        const drop = await backend.retryFileDrop(dropId);
+        output.result(
+          drop,
+          () =>
+            `file drop ${drop.id} is received again: the running platform loads it now (without one, the next \`alliage serve\` does)`,
+        );
         return 0;
       }),
     );

@@ -28,7 +28,7 @@ export function registerServeCommand(program: Command): void {
       // Loaded here, not at the top: every one-shot command would load them too.
       const [
         { createApiApp, startApiServer },
-        { enqueueDeliveryPush },
+        { enqueueDeliveryPush, enqueueFileDrop },
         { exitWhenPoolLost, selectionSettings, startRuntime },
       ] = await Promise.all([
         import('@alliage/api'),
@@ -73,6 +73,9 @@ export function registerServeCommand(program: Command): void {
           sshClientPublicKey: sshPublicKeyFromPrivate(platform.secrets.sshClientKey),
           hmacSecret: platform.secrets.hmacSecret,
           pullMemberFiles: runtime.pullMemberFiles,
+          enqueueFileDrop: async (drop) => {
+            await enqueueFileDrop(runtime.queue, drop);
+          },
           pool: runtime.warehouse
             ? { warehouse: runtime.warehouse, countThreshold: config.pool.countThreshold }
             : null,

@@ -227,7 +227,7 @@ export function enqueueDeliveryPush(queue: JobQueue, deliveryId: string): Promis
  * new key: the queue may remember the job of its attempts before the platform gave up).
  *
  * @example
- * await enqueueFileDrop(queue, await retryAbandonedFileDrop(deps, operator, fileDropId));
+ * await enqueueFileDrop(queue, await retryFileDrop(ctx, operator, fileDropId));
  */
 export function enqueueFileDrop(
   queue: JobQueue,
@@ -265,7 +265,7 @@ export async function scheduleHourlyDeliveryHousekeeping(deps: WorkerDeps): Prom
  * alert first: it is still queued, but operators now know its file does not load.
  * A drop past `isAbandonedDrop` (a week of failures) is given up on instead
  * (`abandonFileDrop`): finished `abandoned`, reported to its member, alerted on
- * (`drop_abandoned`), never queued again.
+ * (`drop_abandoned`), never queued again unless an operator retries it (`retryFileDrop`).
  */
 export async function dispatchPendingDrops(deps: WorkerDeps): Promise<number> {
   let queued = 0;

@@ -6,10 +6,12 @@ import {
   ZRightsRequestClosure,
 } from '@alliage/domain';
 import { getRightsRequest } from './get-rights-request.ts';
-import type { TRightsRequest } from './rights-request.ts';
+import { isUnfinishedErasure, type TRightsRequest } from './rights-request.ts';
 
 /**
- * Closes a request with a reason (answered, withdrawn, identity not verified…).
+ * Closes a request with a reason (answered, withdrawn, identity not verified…). Refused
+ * (conflict) while an erasure a member confirmed is not finished: closed, the request
+ * could no longer be retried, and the erasure would stay half done.
  *
  * @example
  * await closeRightsRequest(ctx, actor, id, { reason: 'answered by the members on 2027-07-02' });
@@ -24,6 +26,13 @@ export async function closeRightsRequest(
   const request = await getRightsRequest(ctx, requestId);
   if (request.status === 'closed') {
     throw new AppError('conflict', `rights request ${request.id} is already closed`);
+  }
+  const unfinished = request.items.filter(isUnfinishedErasure).map((item) => item.memberCode);
+  if (unfinished.length > 0) {
+    throw new AppError(
+      'conflict',
+      `rights request ${request.id} has an erasure confirmed but not finished (${unfinished.join(', ')}): retry the request first`,
+    );
   }
   await ctx.db.transaction().execute(async (trx) => {
     const now = ctx.clock();

@@ -527,6 +527,51 @@ describe.skipIf(!hasGpg).each(testControlDbKinds())('rights requests (%s)', (kin
     expect((await verifyAuditChain(ctx)).ok).toBe(true);
   });
 
+  it('finishes an erasure whose process died right after the confirmation, and holds the request open until then', async () => {
+    const stuck =
+      'X9,M,Lea,COUPEE,,,4 rue Haute,,33000,BORDEAUX,FR,lea.coupee@exemple.test,,,1993-05-05,1,0,0,2026-02-01';
+    expect((await load('M02', [...M02_LINES, stuck])).outcome).toBe('loaded');
+    const request = await createRightsRequest(deps, OPERATOR, {
+      type: 'erasure',
+      identity: { email: 'lea.coupee@exemple.test' },
+      verification: 'email reply',
+    });
+    const m02Admin: TActor = { ...M01_ADMIN, ref: 'principal:m02-admin', organisationCode: 'M02' };
+    // The process dies once the confirmation committed: neither the pool's counts nor a
+    // failure reach the control plane (both appends refused, as a dead process writes none).
+    const crash = await failAuditAppends(
+      control.db,
+      "NEW.details->>'step' IN ('pool_erased', 'erasure_failed')",
+    );
+    await expect(
+      confirmRightsErasure(deps, m02Admin, { memberCode: 'M02', requestId: request.id }),
+    ).rejects.toBeDefined();
+    await crash.restore();
+    const [item] =
+      (await listRightsRequests(ctx, {})).find((r) => r.id === request.id)?.items ?? [];
+    expect(item).toMatchObject({ status: 'forwarded', confirmedAt: expect.any(Date) });
+    // Closed now, it could never be retried: refused until the erasure is finished.
+    await expect(
+      closeRightsRequest(ctx, OPERATOR, request.id, { reason: 'answered' }),
+    ).rejects.toMatchObject({ code: 'conflict', message: expect.stringContaining('M02') });
+
+    warehouse = await pool.reopen();
+    deps = { ...deps, warehouse };
+    const retried = await retryRightsRequest(deps, OPERATOR, request.id);
+    expect(retried.items.map((entry) => entry.status)).toEqual(['erasure_confirmed']);
+    const steps = (await listAuditEvents(ctx, { objectId: request.id, limit: 50 })).events.map(
+      (event) => event.details,
+    );
+    const counts = { records: 1, heldRecords: 0, transactions: 0, personsGone: 1 };
+    expect(steps.find((details) => details.step === 'erased')).toMatchObject(counts);
+    expect(await query(`SELECT customer_id FROM member_records WHERE customer_id = 'X9'`)).toEqual(
+      [],
+    );
+    expect(
+      (await closeRightsRequest(ctx, OPERATOR, request.id, { reason: 'answered' })).status,
+    ).toBe('closed');
+  });
+
   it('commits no erasure once this process no longer owns the pool, and a retry by the owner erases', async () => {
     const kept =
       'X7,M,Ugo,GARDE,,,9 rue Neuve,,33000,BORDEAUX,FR,ugo.garde@exemple.test,,,1992-04-04,1,0,0,2026-02-01';

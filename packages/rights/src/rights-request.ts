@@ -17,6 +17,17 @@ export const ANSWERED_ITEM_STATUSES = [
   'erasure_confirmed',
 ] as const satisfies readonly TRightsRequestItemStatus[];
 
+/**
+ * Whether a member confirmed the erasure of this item and the platform has not finished
+ * it: the pool deletion failed (`failed`), or the process died after the confirmation
+ * committed (still `forwarded`). `retryRightsRequest` finishes it.
+ */
+export function isUnfinishedErasure(
+  item: Pick<TRightsRequestItem, 'status' | 'confirmedAt'>,
+): boolean {
+  return item.confirmedAt !== null && item.status !== 'erasure_confirmed';
+}
+
 /** A rights request at one member, as staff see it. */
 export interface TRightsRequestItem {
   id: string;

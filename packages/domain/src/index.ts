@@ -1,5 +1,4 @@
 export { ABANDONED_DROP_DAYS, isAbandonedDrop } from './abandoned-drop.ts';
-export { addCalendarMonths } from './add-calendar-months.ts';
 export type { AppErrorOptions, TErrorCode, TFieldIssue } from './app-error.ts';
 export { AppError, HTTP_STATUS_BY_CODE, isAppError } from './app-error.ts';
 export type { TAuditAction } from './audit-action.ts';
@@ -228,6 +227,7 @@ export {
   ZRightsRequestStatus,
   ZRightsRequestType,
 } from './rights-request.ts';
+export { RIGHTS_DEADLINE_TIME_ZONE, rightsRequestDeadline } from './rights-request-deadline.ts';
 export type { TRole } from './role.ts';
 export { isStaffRole, roleFitsOrgKind, STAFF_ROLES, ZRole } from './role.ts';
 export type { TSector } from './sector.ts';

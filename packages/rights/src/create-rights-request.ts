@@ -7,8 +7,8 @@ import {
 } from '@alliage/control';
 import {
   AppError,
-  addCalendarMonths,
   parseInput,
+  rightsRequestDeadline,
   type TRightsRequestInput,
   ZRightsRequestInput,
 } from '@alliage/domain';
@@ -83,7 +83,7 @@ export async function createRightsRequest(
         type: parsed.type,
         status: 'open',
         received_at: receivedAt,
-        due_at: addCalendarMonths(receivedAt, 1),
+        due_at: rightsRequestDeadline(receivedAt, 1),
         verification: parsed.verification,
         opposition_scope: parsed.type === 'opposition' ? (parsed.oppositionScope ?? 'all') : null,
         identity_hashes: JSON.stringify(hashes),
@@ -129,7 +129,7 @@ export async function createRightsRequest(
         type: parsed.type,
         identityKinds: [...new Set(hashes.map((hash) => hash.kind))].sort(),
         duplicateOf,
-        dueAt: addCalendarMonths(receivedAt, 1).toISOString(),
+        dueAt: rightsRequestDeadline(receivedAt, 1).toISOString(),
         matchedPersons: persons.length,
         members: members.map(([memberCode, customers]) => ({
           memberCode,

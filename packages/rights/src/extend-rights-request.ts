@@ -1,9 +1,9 @@
 import { appendAuditEvent, type ControlContext, type TActor } from '@alliage/control';
 import {
   AppError,
-  addCalendarMonths,
   parseInput,
   RIGHTS_REQUEST_MAX_EXTENSION_MONTHS,
+  rightsRequestDeadline,
   type TRightsRequestExtension,
   ZRightsRequestExtension,
 } from '@alliage/domain';
@@ -35,7 +35,9 @@ export async function extendRightsRequest(
       `rights request ${request.id} is already extended by ${request.extensionMonths} month(s): at most ${RIGHTS_REQUEST_MAX_EXTENSION_MONTHS} in all`,
     );
   }
-  const extendedUntil = addCalendarMonths(request.dueAt, total);
+  // Counted from the receipt, like the first deadline (not from its clamped day: received
+  // on 31 January, three months end on 30 April, not 28 April).
+  const extendedUntil = rightsRequestDeadline(request.receivedAt, 1 + total);
   await ctx.db.transaction().execute(async (trx) => {
     await trx
       .updateTable('rights_requests')

@@ -624,7 +624,8 @@ describe.skipIf(!hasGpg).each(testControlDbKinds())('rights requests (%s)', (kin
       identity: { email: 'late@exemple.test' },
       verification: 'email reply',
     });
-    expect(request.dueAt.toISOString()).toBe('2027-02-28T09:00:00.000Z');
+    // The end of 28 February in Paris (Regulation 1182/71: the last hour of that day).
+    expect(request.dueAt.toISOString()).toBe('2027-02-28T22:59:59.999Z');
     now = new Date('2027-03-01T09:00:00Z');
     const overdue = await listRightsRequests(ctx, { overdue: true });
     expect(overdue.map((entry) => entry.id)).toContain(request.id);
@@ -632,7 +633,8 @@ describe.skipIf(!hasGpg).each(testControlDbKinds())('rights requests (%s)', (kin
       months: 1,
       reason: 'complex',
     });
-    expect(extended.deadline.toISOString()).toBe('2027-03-28T09:00:00.000Z');
+    // Counted from the receipt: two months from 31 January is 31 March (summer time by then).
+    expect(extended.deadline.toISOString()).toBe('2027-03-31T21:59:59.999Z');
     expect(extended.overdue).toBe(false);
     expect(
       (await listRightsRequests(ctx, { overdue: true })).map((entry) => entry.id),
@@ -644,7 +646,7 @@ describe.skipIf(!hasGpg).each(testControlDbKinds())('rights requests (%s)', (kin
       months: 1,
       reason: 'more',
     });
-    expect(again.deadline.toISOString()).toBe('2027-04-28T09:00:00.000Z');
+    expect(again.deadline.toISOString()).toBe('2027-04-30T21:59:59.999Z');
     const closed = await closeRightsRequest(ctx, OPERATOR, request.id, { reason: 'answered' });
     expect(closed.status).toBe('closed');
     now = new Date('2027-06-01T09:00:00Z');

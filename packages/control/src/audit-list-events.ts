@@ -27,6 +27,9 @@ export async function listAuditEvents(
   if (parsed.cursor !== undefined)
     query = query.where('seq', '>', decodeAuditCursor(parsed.cursor));
   if (parsed.action !== undefined) query = query.where('action', 'in', parsed.action);
+  if (parsed.excludeAction !== undefined) {
+    query = query.where('action', 'not in', parsed.excludeAction);
+  }
   if (parsed.organisationCode !== undefined) {
     query = query.where('organisation_code', '=', parsed.organisationCode);
   }

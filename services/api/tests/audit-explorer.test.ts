@@ -4,7 +4,9 @@ import {
   AUDIT_CSV_COLUMNS,
   appendAuditEvent,
   createAlertWebhook,
+  createOrganisation,
   readAuditCheckpoint,
+  SYSTEM_ACTOR,
   type TAlertWebhookPayload,
   type TAuditEvent,
   verifyAuditExport,
@@ -190,6 +192,54 @@ describe.each(testControlDbKinds())('audit explorer over HTTP (%s)', (kind) => {
       token: api.tokens.m01Admin,
     });
     expect(notAFilter.status).toBe(400);
+  });
+
+  it('shows an organisation both member and client only its side as a member', async () => {
+    await createOrganisation(api.ctx, SYSTEM_ACTOR, {
+      code: 'B01',
+      name: 'Both B01',
+      kind: 'both',
+      sector: 'automobile',
+    });
+    // Its side as a member, then as a client: what its delivery's event says of the other
+    // members (who supplied it, under which instructions) and of the seeds it was sent.
+    await appendAuditEvent(api.ctx.db, api.ctx.clock, {
+      action: 'file.received',
+      actor: 'sftp:B01',
+      objectType: 'file_drop',
+      objectId: 'drop-b01',
+      organisationCode: 'B01',
+      details: { bytes: 10 },
+    });
+    for (const action of ['selection.counted', 'delivery.created', 'alert.raised'] as const) {
+      await appendAuditEvent(api.ctx.db, api.ctx.clock, {
+        action,
+        actor: 'system',
+        objectType: 'delivery',
+        objectId: `${action}-b01`,
+        organisationCode: 'B01',
+        details: { seedCount: 3, members: [{ memberCode: 'M02', persons: 40 }] },
+      });
+    }
+    const view = await api.call('GET', '/v1/members/B01/audit?limit=1000', {
+      token: api.tokens.compliance,
+    });
+    expect(view.status).toBe(200);
+    const events = (view.json as { events: TAuditEvent[] }).events;
+    expect(events.map((event) => event.action)).toEqual(['organisation.created', 'file.received']);
+    expect(view.text).not.toContain('seedCount');
+    // Asking for them by name gives nothing either.
+    const asked = await api.call('GET', '/v1/members/B01/audit?action=delivery.created', {
+      token: api.tokens.compliance,
+    });
+    expect((asked.json as { events: TAuditEvent[] }).events).toEqual([]);
+    // Staff's own view of the chain still holds them.
+    const staff = await api.call('GET', '/v1/audit?organisation=B01&limit=1000', {
+      token: api.tokens.compliance,
+    });
+    expect((staff.json as { events: TAuditEvent[] }).events.map((e) => e.action)).toEqual(
+      expect.arrayContaining(['selection.counted', 'delivery.created', 'alert.raised']),
+    );
   });
 
   it('refuses a malformed filter at the boundary: a 400 naming it, never a database error', async () => {

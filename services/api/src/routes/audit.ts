@@ -16,6 +16,7 @@ import {
   checkInstantRange,
   isAppError,
   isMember,
+  type TAuditAction,
   ZAuditAction,
   ZOrgCode,
 } from '@alliage/domain';
@@ -229,9 +230,23 @@ export const exportAuditRoute = defineRoute({
 });
 
 /**
+ * What a member's view of the chain leaves out, though recorded under the code of an
+ * organisation that is both member and client: its side as a client (selections,
+ * deliveries, push targets), whose events name the other members that supplied it, the
+ * instruction versions that permitted it and the seeds it was sent (rule 6); and alerts,
+ * staff's signals (a seed contacted out of bounds among them: seeds stay hidden). No event
+ * about a member's own data is among them.
+ */
+const MEMBER_VIEW_HIDDEN_PREFIXES = ['selection.', 'delivery.', 'push_target.', 'seed.', 'alert.'];
+const MEMBER_VIEW_HIDDEN_ACTIONS: TAuditAction[] = ZAuditAction.options.filter((action) =>
+  MEMBER_VIEW_HIDDEN_PREFIXES.some((prefix) => action.startsWith(prefix)),
+);
+
+/**
  * `GET /v1/members/:code/audit`: the events recorded about member `code`'s data
- * (its organisation code on the event), paged like `GET /v1/audit`; a member admin
- * sees only its own. Records `audit.read` (via `member`) under that member.
+ * (its organisation code on the event, its side as a client and staff's alerts left
+ * out), paged like `GET /v1/audit`; a member admin sees only its own. Records
+ * `audit.read` (via `member`) under that member.
  */
 export const listMemberAuditRoute = defineRoute({
   operationId: 'listMemberAuditEvents',
@@ -252,7 +267,11 @@ export const listMemberAuditRoute = defineRoute({
     // an organisation that is both member and client is a member.
     if (!member || !isMember(member.kind))
       throw new AppError('not_found', `member ${params.code} not found`);
-    const page = await listAuditEvents(ctx, { ...query, organisationCode: member.code });
+    const page = await listAuditEvents(ctx, {
+      ...query,
+      organisationCode: member.code,
+      excludeAction: MEMBER_VIEW_HIDDEN_ACTIONS,
+    });
     await appendAuditEvent(ctx.db, ctx.clock, {
       action: 'audit.read',
       actor: auth.actor,

@@ -65,26 +65,32 @@ export async function beginUpload(
       details: { fileName },
     });
   }
-  const onDisk = await inspectDiskPath(context.storageRoot, [
-    account.organisationCode,
-    ...resolved.segments,
-  ]);
-  if (onDisk.state === 'refused') return refuse(SFTP_STATUS.PERMISSION_DENIED, 'symlink_on_disk');
-  if (onDisk.state === 'present') {
-    return refuse(SFTP_STATUS.FAILURE, 'already_exists', {
-      message: 'File already exists',
-      details: { fileName },
-    });
-  }
-  if (!onDisk.parentIsDirectory) return refuse(SFTP_STATUS.NO_SUCH_FILE, 'missing_area');
-
+  // Reserved before any await: a second OPEN of the name arriving while this one checks
+  // the disk (same session or another) is refused here, not at CLOSE after its upload.
   context.uploadsInProgress.add(reservation);
-  const tempPath = join(
-    dirname(resolved.diskPath),
-    `.upload-${randomBytes(12).toString('hex')}.part`,
-  );
   let fileHandle: FileHandle;
+  let tempPath: string;
   try {
+    const onDisk = await inspectDiskPath(context.storageRoot, [
+      account.organisationCode,
+      ...resolved.segments,
+    ]);
+    if (onDisk.state === 'refused') {
+      context.uploadsInProgress.delete(reservation);
+      return refuse(SFTP_STATUS.PERMISSION_DENIED, 'symlink_on_disk');
+    }
+    if (onDisk.state === 'present') {
+      context.uploadsInProgress.delete(reservation);
+      return refuse(SFTP_STATUS.FAILURE, 'already_exists', {
+        message: 'File already exists',
+        details: { fileName },
+      });
+    }
+    if (!onDisk.parentIsDirectory) {
+      context.uploadsInProgress.delete(reservation);
+      return refuse(SFTP_STATUS.NO_SUCH_FILE, 'missing_area');
+    }
+    tempPath = join(dirname(resolved.diskPath), `.upload-${randomBytes(12).toString('hex')}.part`);
     fileHandle = await open(
       tempPath,
       constants.O_WRONLY | constants.O_CREAT | constants.O_EXCL | constants.O_NOFOLLOW,

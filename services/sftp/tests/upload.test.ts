@@ -128,6 +128,31 @@ describe('uploads', () => {
     expect(await readFile(join(harness.storageRoot, 'M1', 'in', 'same.pgp'), 'utf8')).toBe('mine');
   });
 
+  it('gives a name to one of two OPENs sent at once, refusing the other at OPEN', async () => {
+    const client = await connectSftp(harness, 'M1', harness.keys.M1);
+    const sftp = rawSftp(client);
+    // Both requests leave before either answer: the server checks the disk for each.
+    const opened = await Promise.all(
+      [0, 1].map(() => sftpCall<Buffer>((done) => sftp.open('/in/race.pgp', 'w', done))),
+    );
+    const granted = opened.filter(({ code }) => code === 0);
+    expect(granted).toHaveLength(1);
+    expect(opened.find(({ code }) => code !== 0)?.code).toBe(STATUS_CODE.FAILURE);
+    const handle = granted[0]?.result as Buffer;
+    const bytes = Buffer.from('won');
+    expect(
+      (await sftpCall((done) => sftp.write(handle, bytes, 0, bytes.length, 0, done))).code,
+    ).toBe(0);
+    expect((await sftpCall((done) => sftp.close(handle, done))).code).toBe(0);
+    await waitFor(() => harness.uploads.length === 1);
+    await client.end();
+    expect(await readFile(join(harness.storageRoot, 'M1', 'in', 'race.pgp'), 'utf8')).toBe('won');
+    await waitFor(() => eventsOf(harness, 'sftp.denied').length === 1);
+    expect(eventsOf(harness, 'sftp.denied')[0]).toMatchObject({
+      details: { reason: 'name_in_use', fileName: 'race.pgp' },
+    });
+  });
+
   it.each([
     '/in/.hidden.pgp',
     '/in/-rf',

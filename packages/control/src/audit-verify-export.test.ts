@@ -208,4 +208,23 @@ describe('verifyAuditExport', () => {
       ok: true,
     });
   });
+
+  it('refuses a __proto__ key, which a reader sees but the hash never covered', async () => {
+    const at = (seq: number) => chain[seq - 1]?.hash ?? '';
+    for (const [where, injected] of [
+      ['"details":{', '"details":{"__proto__":{"authorisedBy":"DPO ticket 42"},'],
+      ['"nested":{', '"nested":{"__proto__":{"rows":0},'],
+    ] as const) {
+      const lines = jsonl(chain);
+      lines[2] = lines[2]?.replace(where, injected) ?? '';
+      expect(lines[2]).toContain('__proto__');
+      expect(
+        await verifyAuditExport(lines, { checkpoint: checkpointAt(20, at(20)) }),
+      ).toMatchObject({
+        ok: false,
+        firstBadSeq: 3,
+        reason: expect.stringContaining('not written as the platform writes it'),
+      });
+    }
+  });
 });

@@ -182,7 +182,18 @@ function parseLine(line: string): { event: TExportedAuditEvent; asWritten: boole
         { ...parsed.data, action: parsed.data.action as TAuditAction, occurredAt, details },
         'jsonl',
       ).trimEnd();
-  return { event: parsed.data, asWritten: rewritten === content };
+  // An own `__proto__` key survives JSON.parse but not zod (nor a rewrite through an
+  // object): what it holds would show in the line without being hashed. The platform
+  // never writes one (appendAuditEvent parses details through zod too).
+  return { event: parsed.data, asWritten: rewritten === content && !holdsProtoKey(raw) };
+}
+
+/** Whether `value` holds an own `__proto__` key at any depth (as JSON.parse can make). */
+function holdsProtoKey(value: unknown): boolean {
+  if (Array.isArray(value)) return value.some(holdsProtoKey);
+  if (value === null || typeof value !== 'object') return false;
+  if (Object.hasOwn(value, '__proto__')) return true;
+  return Object.values(value).some(holdsProtoKey);
 }
 
 /** What is wrong with `event` following `previous` (null: it is the first line), or null. */

@@ -39,6 +39,7 @@ export type { TAuditEventPage } from './audit-list-events.ts';
 export { listAuditEvents } from './audit-list-events.ts';
 export { listLatestAuditEvents } from './audit-list-latest-events.ts';
 export { readAuditCheckpoint } from './audit-read-checkpoint.ts';
+export { tailAuditEvents } from './audit-tail-events.ts';
 export type { TChainVerification, VerifyAuditChainOptions } from './audit-verify-chain.ts';
 export { verifyAuditChain } from './audit-verify-chain.ts';
 export type { TAuditExportVerification } from './audit-verify-export.ts';

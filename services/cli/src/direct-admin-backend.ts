@@ -21,7 +21,6 @@ import {
   listApiTokens,
   listDeliveries,
   listInstructionVersions,
-  listLatestAuditEvents,
   listOrganisations,
   listSelections,
   readAuditCheckpoint,
@@ -37,6 +36,7 @@ import {
   setPushTarget,
   type TPullSource,
   type TPushTarget,
+  tailAuditEvents,
   withdrawRepoussoirEntry,
   withdrawRepoussoirProvenance,
 } from '@alliage/control';
@@ -117,7 +117,7 @@ export async function createDirectAdminBackend(config: TConfig): Promise<AdminBa
         },
       }),
     checkpointAudit: () => createAuditCheckpoint(ctx, actor, secrets.pgp),
-    tailAudit: (count) => listLatestAuditEvents(ctx, count),
+    tailAudit: (count) => tailAuditEvents(ctx, actor, count),
     setDialect: (memberCode, profile) => setMemberDialect(ctx, actor, memberCode, profile as never),
     getDialect: (memberCode) => getMemberDialect(ctx, memberCode),
     setPullSource: async (memberCode, input) =>

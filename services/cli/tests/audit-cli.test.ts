@@ -193,6 +193,12 @@ describe('alliage audit export and offline verification (embedded data directory
       action: 'audit.read',
       details: { via: 'export', format: 'jsonl', completed: true },
     });
+    // Reading the chain is recorded directly on the data directory too, as through the API.
+    const tailed = await runCli(['audit', 'tail', '-n', '1', '--json'], env);
+    expect(JSON.parse(tailed.stdout)[0]).toMatchObject({
+      action: 'audit.read',
+      details: { via: 'tail', n: 1, eventCount: 1 },
+    });
 
     const bad = await runCli(['audit', 'export', '--format', 'xml', '--out', file('x')], env);
     expect(bad.code).toBe(2);

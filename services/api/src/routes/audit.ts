@@ -5,9 +5,9 @@ import {
   exportAuditEvents,
   getOrganisation,
   listAuditEvents,
-  listLatestAuditEvents,
   readAuditCheckpoint,
   runAuditVerification,
+  tailAuditEvents,
   ZAuditCursor,
   ZAuditExportFormat,
 } from '@alliage/control';
@@ -130,15 +130,7 @@ export const tailAuditRoute = defineRoute({
   tag: 'audit',
   roles: AUDIT_READERS,
   query: ZAuditTailQuery,
-  handler: async ({ ctx, auth, query }) => {
-    const events = await listLatestAuditEvents(ctx, query.n);
-    await appendAuditEvent(ctx.db, ctx.clock, {
-      action: 'audit.read',
-      actor: auth.actor,
-      details: { via: 'tail', n: query.n, eventCount: events.length },
-    });
-    return events;
-  },
+  handler: async ({ ctx, auth, query }) => tailAuditEvents(ctx, auth.actor, query.n),
 });
 
 /**

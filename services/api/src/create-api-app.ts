@@ -28,6 +28,8 @@ export interface ApiDeps {
     armoredPrivateKey: string;
     passphrase?: string;
     fingerprint: string;
+    /** Public keys the platform signed with before its key rotations (checkpoints verify with them). */
+    previousPublicKeys?: string[];
   };
   /** The platform's SSH client public key (`ssh-ed25519 AAAA…`) members authorise for pull mode. */
   sshClientPublicKey?: string;

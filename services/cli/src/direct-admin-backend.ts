@@ -58,6 +58,7 @@ import type { AdminBackend, TPullSourceView, TPushTargetView } from './admin-bac
 import { dropStoreIn, sftpRootIn } from './data-dir-paths.ts';
 import { openPlatform } from './open-platform.ts';
 import { registerSettings } from './register-settings.ts';
+import { readPreviousPgpPublicKeys } from './rotate-platform-pgp-key.ts';
 
 const ZRepoussoirListImport = ZRepoussoirImportRequest.omit({ entries: true });
 
@@ -102,7 +103,11 @@ export async function createDirectAdminBackend(config: TConfig): Promise<AdminBa
     },
     verifyAudit: async (signedCheckpoint) => {
       const checkpoint = signedCheckpoint
-        ? await readAuditCheckpoint(signedCheckpoint, [secrets.pgp.armoredPublicKey])
+        ? await readAuditCheckpoint(signedCheckpoint, [
+            secrets.pgp.armoredPublicKey,
+            // Checkpoints signed before a key rotation verify with the key of their time.
+            ...readPreviousPgpPublicKeys(config.dataDir),
+          ])
         : undefined;
       // Recorded and, when broken, alerted on, as through the API.
       return (await runAuditVerification(ctx, actor, { checkpoint })).verification;

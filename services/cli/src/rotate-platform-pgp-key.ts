@@ -59,6 +59,18 @@ export async function rotatePlatformPgpKey(
   return { previousFingerprint, fingerprint: pair.fingerprint };
 }
 
+/**
+ * The platform's previous public keys (armoured), kept by rotations: audit checkpoints
+ * signed before a rotation still verify with them.
+ */
+export function readPreviousPgpPublicKeys(dataDir: string): string[] {
+  const previousDir = path.join(dataDir, 'secrets', PREVIOUS_DIR);
+  if (!existsSync(previousDir)) return [];
+  return readdirSync(previousDir)
+    .filter((name) => name.endsWith('.pub'))
+    .map((name) => readSecretFile(path.join(previousDir, name)));
+}
+
 /** The platform's previous private keys kept for decryption after rotations, newest file first. */
 export function readPreviousPgpKeys(
   dataDir: string,

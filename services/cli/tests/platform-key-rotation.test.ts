@@ -42,6 +42,11 @@ describe.skipIf(!hasGpg)('alliage platform rotate-pgp-key', () => {
         'customer_id\nC1\n',
       );
 
+      // A checkpoint signed with the key about to be replaced, kept by an auditor.
+      const checkpoint = path.join(dataDir, 'before-rotation.asc');
+      const signed = await runCli(['audit', 'checkpoint', '--out', checkpoint], env);
+      expect(signed.code, signed.stderr).toBe(0);
+
       const rotated = await runCli(['platform', 'rotate-pgp-key', '--json'], env);
       expect(rotated.code, rotated.stderr).toBe(0);
       const { previousFingerprint, fingerprint } = JSON.parse(rotated.stdout);
@@ -67,6 +72,9 @@ describe.skipIf(!hasGpg)('alliage platform rotate-pgp-key', () => {
         (await runCli(['audit', 'tail', '-n', '5', '--json'], env)).stdout,
       ) as { action: string }[];
       expect(tail.map((event) => event.action)).toContain('platform.key_rotated');
+      // The checkpoint of before the rotation still verifies the chain, with the key of its time.
+      const checked = await runCli(['audit', 'verify', '--checkpoint', checkpoint], env);
+      expect(checked.code, checked.stdout + checked.stderr).toBe(0);
     } finally {
       gpg.close();
     }

@@ -160,8 +160,10 @@ export const verifyAuditWithCheckpointRoute = defineRoute({
   roles: AUDIT_READERS,
   body: ZVerifyAuditBody,
   handler: async ({ ctx, auth, deps, body }) => {
+    // Checkpoints signed before a key rotation verify with the key of their time.
     const checkpoint = await readAuditCheckpoint(body.checkpoint, [
       deps.platformKey.armoredPublicKey,
+      ...(deps.platformKey.previousPublicKeys ?? []),
     ]);
     return (await runAuditVerification(ctx, auth.actor, { checkpoint })).verification;
   },

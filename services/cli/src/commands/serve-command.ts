@@ -11,6 +11,7 @@ import { ensureLocalOperatorToken } from '../local-operator.ts';
 import { openPlatform } from '../open-platform.ts';
 import { createOutput } from '../output.ts';
 import { registerSettings } from '../register-settings.ts';
+import { readPreviousPgpPublicKeys } from '../rotate-platform-pgp-key.ts';
 import { loadConfigOrExit, reportError } from '../run-admin-command.ts';
 import { secretWarningsTo } from '../secret-warnings-to.ts';
 import type { Runtime } from '../start-runtime.ts';
@@ -69,7 +70,10 @@ export function registerServeCommand(program: Command): void {
         const sftpPort = runtime.sftpPort;
         const app = createApiApp({
           control: platform.ctx,
-          platformKey: platform.secrets.pgp,
+          platformKey: {
+            ...platform.secrets.pgp,
+            previousPublicKeys: readPreviousPgpPublicKeys(config.dataDir),
+          },
           sshClientPublicKey: sshPublicKeyFromPrivate(platform.secrets.sshClientKey),
           hmacSecret: platform.secrets.hmacSecret,
           pullMemberFiles: runtime.pullMemberFiles,

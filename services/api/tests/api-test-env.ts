@@ -73,6 +73,17 @@ export function testPlatformKey(): Promise<TPgpKeyPair> {
   return platformKeyPromise;
 }
 
+let previousPlatformKeyPromise: Promise<TPgpKeyPair> | null = null;
+
+/** The key the test platform "rotated out" (test-only): its checkpoints must still verify. */
+export function testPreviousPlatformKey(): Promise<TPgpKeyPair> {
+  previousPlatformKeyPromise ??= generatePgpKeyPair({
+    name: 'Alliage test platform (rotated out)',
+    email: 'platform@alliage.invalid',
+  });
+  return previousPlatformKeyPromise;
+}
+
 export interface TestResponse {
   status: number;
   headers: Headers;
@@ -253,9 +264,10 @@ export async function startTestApi(
           options.pullMemberFiles ??
           (async () => ({ fetched: 0, skipped: 0, ignored: 0, fileDropIds: [] })),
       };
+  const previousKey = await testPreviousPlatformKey();
   const app = createApiApp({
     control: options.control ?? ctx,
-    platformKey,
+    platformKey: { ...platformKey, previousPublicKeys: [previousKey.armoredPublicKey] },
     http: { bodyLimit: '100kb', rateLimitPerMinute: 100_000, trustProxy: false, ...options.http },
     ...(options.health ? { health: options.health } : {}),
     hmacSecret: TEST_HMAC_SECRET,

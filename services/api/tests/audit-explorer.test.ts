@@ -4,6 +4,7 @@ import {
   AUDIT_CSV_COLUMNS,
   appendAuditEvent,
   createAlertWebhook,
+  createAuditCheckpoint,
   createOrganisation,
   readAuditCheckpoint,
   SYSTEM_ACTOR,
@@ -12,9 +13,10 @@ import {
   verifyAuditExport,
 } from '@alliage/control';
 import { testControlDbKinds } from '@alliage/control/testing';
+import { generatePgpKeyPair, type TPgpKeyPair } from '@alliage/crypto';
 import { sql } from 'kysely';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { startTestApi, type TestApi } from './api-test-env.ts';
+import { startTestApi, type TestApi, testPreviousPlatformKey } from './api-test-env.ts';
 
 const EVENT_COUNT = 5000;
 
@@ -114,6 +116,25 @@ describe.each(testControlDbKinds())('audit explorer over HTTP (%s)', (kind) => {
       actor: `principal:${api.principals.compliance.id}`,
       details: { via: 'export', format: 'jsonl', eventCount: lines.length, completed: true },
     });
+  }, 60_000);
+
+  it('verifies a checkpoint signed with a platform key rotated out since, and no other key', async () => {
+    const previous = await testPreviousPlatformKey();
+    const verifyWith = async (key: TPgpKeyPair) => {
+      const { signedText } = await createAuditCheckpoint(api.ctx, SYSTEM_ACTOR, key);
+      return api.call('POST', '/v1/audit/verify', {
+        token: api.tokens.compliance,
+        body: { checkpoint: signedText },
+      });
+    };
+    const old = await verifyWith(previous);
+    expect(old.status).toBe(200);
+    expect(old.json).toMatchObject({ ok: true });
+    const stranger = await generatePgpKeyPair({
+      name: 'Not the platform',
+      email: 'x@alliage.invalid',
+    });
+    expect((await verifyWith(stranger)).status).toBe(400);
   }, 60_000);
 
   it('exports CSV under the filters of GET /v1/audit; a filtered JSONL export says it cannot verify', async () => {

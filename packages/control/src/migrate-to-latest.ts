@@ -30,6 +30,7 @@ import * as stuckDrops from './migrations/2026-12-08-0021-stuck-drops.ts';
 import * as abandonedDrops from './migrations/2026-12-08-0022-abandoned-drops.ts';
 import * as abandonedDropAlerts from './migrations/2026-12-09-0023-abandoned-drop-alerts.ts';
 import * as dropRetries from './migrations/2026-12-09-0024-drop-retries.ts';
+import * as erasureSubsets from './migrations/2026-12-09-0025-erasure-subsets.ts';
 
 /** Migrations in order; names are timestamp-prefixed so they sort. */
 const MIGRATIONS: Record<string, Migration> = {
@@ -57,6 +58,7 @@ const MIGRATIONS: Record<string, Migration> = {
   '2026-12-08-0022-abandoned-drops': abandonedDrops,
   '2026-12-09-0023-abandoned-drop-alerts': abandonedDropAlerts,
   '2026-12-09-0024-drop-retries': dropRetries,
+  '2026-12-09-0025-erasure-subsets': erasureSubsets,
 };
 
 // A static provider (rather than kysely's FileMigrationProvider) keeps migrations

@@ -358,6 +358,8 @@ export interface RightsRequestItemsTable {
   error_message: string | null;
   confirmed_at: Timestamp | null;
   confirmed_by_ref: string | null;
+  /** The customer IDs whose erasure the member confirmed (null: all of `customer_ids`). */
+  confirmed_customer_ids: ColumnType<string[] | null, string | null | undefined, string | null>;
   /** When the member says it answered the person (status `answered`). */
   answered_at: Timestamp | null;
   answered_by_ref: string | null;

@@ -21,6 +21,10 @@ import type { TRightsRequestItem } from './rights-request.ts';
  * The member's processed encrypted files, which hold those customers too, are deleted
  * from the drop store (`purgeDropFiles`; files of drops still in process stay, and their
  * rows are dropped as suppressed when they load).
+ * With `customerIds` the member confirms only those of the item's customers (a contact
+ * point shared by two persons, a family email, matches both: the member knows which is
+ * the requester); the others are neither erased nor suppressed. Confirmed once: a later
+ * call naming other customers is refused (conflict).
  * Idempotent; a failed step leaves the item `failed` (retry with `retryRightsRequest`,
  * which redoes only the steps left) and throws.
  *
@@ -30,7 +34,7 @@ import type { TRightsRequestItem } from './rights-request.ts';
 export async function confirmRightsErasure(
   deps: TRightsDeps,
   actor: TActor,
-  target: { memberCode: string; requestId: string },
+  target: { memberCode: string; requestId: string; customerIds?: readonly string[] },
 ): Promise<TRightsRequestItem> {
   const { ctx } = deps;
   const request = await getRightsRequest(ctx, target.requestId);
@@ -50,6 +54,13 @@ export async function confirmRightsErasure(
       `rights request ${request.id} is not forwarded to ${item.memberCode} yet`,
     );
   }
+  const confirmed = confirmedSubset(item, target.customerIds);
+  if (item.confirmedCustomerIds !== null && !sameIds(item.confirmedCustomerIds, confirmed)) {
+    throw new AppError(
+      'conflict',
+      `rights request ${request.id}: the erasure was confirmed already, for ${item.confirmedCustomerIds.length} other customer(s) of the request`,
+    );
+  }
   await ctx.db.transaction().execute(async (trx) => {
     const now = ctx.clock();
     const memberOrg = await trx
@@ -57,11 +68,11 @@ export async function confirmRightsErasure(
       .select('id')
       .where('code', '=', item.memberCode)
       .executeTakeFirstOrThrow();
-    if (item.customerIds.length > 0) {
+    if (confirmed.length > 0) {
       await trx
         .insertInto('suppressions')
         .values(
-          item.customerIds.map((customerId) => ({
+          confirmed.map((customerId) => ({
             member_org_id: memberOrg.id,
             customer_id_hmac: hmacSha256Hex(
               deps.hmacSecret,
@@ -78,7 +89,12 @@ export async function confirmRightsErasure(
     }
     await trx
       .updateTable('rights_request_items')
-      .set({ confirmed_at: now, confirmed_by_ref: actor.ref, updated_at: now })
+      .set({
+        confirmed_at: now,
+        confirmed_by_ref: actor.ref,
+        confirmed_customer_ids: JSON.stringify(confirmed),
+        updated_at: now,
+      })
       .where('id', '=', item.id)
       .where('confirmed_at', 'is', null)
       .execute();
@@ -88,10 +104,37 @@ export async function confirmRightsErasure(
       objectType: 'rights_request',
       objectId: request.id,
       organisationCode: item.memberCode,
-      details: { step: 'erasure_confirmed', customerCount: item.customerIds.length },
+      details: {
+        step: 'erasure_confirmed',
+        customerCount: confirmed.length,
+        // Fewer than the request matched: the member named the requester's customers.
+        ...(confirmed.length < item.customerIds.length
+          ? { matchedCustomerCount: item.customerIds.length }
+          : {}),
+      },
     });
   });
-  return eraseConfirmedItem(deps, actor, request.id, item);
+  return eraseConfirmedItem(deps, actor, request.id, { ...item, confirmedCustomerIds: confirmed });
+}
+
+/** The customers a confirmation covers: all of the item's, or the subset named (validated). */
+function confirmedSubset(item: TRightsRequestItem, named: readonly string[] | undefined): string[] {
+  if (named === undefined) return item.confirmedCustomerIds ?? item.customerIds;
+  const unknown = named.filter((customerId) => !item.customerIds.includes(customerId));
+  if (named.length === 0 || unknown.length > 0) {
+    throw new AppError(
+      'validation_failed',
+      named.length === 0
+        ? 'customerIds: name at least one customer of the request, or leave it out for all'
+        : `customerIds: ${unknown.length} of the IDs named are not customers of this request at ${item.memberCode}`,
+      { fields: [{ path: 'customerIds', message: 'must be customers of this request' }] },
+    );
+  }
+  return [...new Set(named)];
+}
+
+function sameIds(a: readonly string[], b: readonly string[]): boolean {
+  return a.length === b.length && [...a].sort().join('\n') === [...b].sort().join('\n');
 }
 
 /** The steps of an erasure after its confirmation, in order (named in `erasure_failed`). */
@@ -134,7 +177,7 @@ export async function eraseConfirmedItem(
       await eraseMemberCustomers({
         warehouse: deps.warehouse,
         memberCode: item.memberCode,
-        customerIds: item.customerIds,
+        customerIds: item.confirmedCustomerIds ?? item.customerIds,
         memberSectors: policies.memberSectors,
         repoussoir: repoussoirFeed(ctx),
         now,

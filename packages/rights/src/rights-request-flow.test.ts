@@ -572,6 +572,60 @@ describe.skipIf(!hasGpg).each(testControlDbKinds())('rights requests (%s)', (kin
     ).toBe('closed');
   });
 
+  it('erases only the customers the member names when a shared email matched two persons', async () => {
+    // A couple sharing one email address: two persons in the pool (other names, births).
+    const shared = [
+      'X5,M,Marc,PARTAGE,,,2 rue du Port,,33000,BORDEAUX,FR,famille.partage@exemple.test,,,1970-07-07,1,0,0,2026-02-01',
+      'X6,MME,Anne,COMMUN,,,9 allee des Pins,,33000,BORDEAUX,FR,famille.partage@exemple.test,,,1972-08-08,1,0,0,2026-02-01',
+    ];
+    expect((await load('M02', [...M02_LINES, ...shared])).outcome).toBe('loaded');
+    const request = await createRightsRequest(deps, OPERATOR, {
+      type: 'erasure',
+      identity: { email: 'famille.partage@exemple.test' },
+      verification: 'signed letter from Marc',
+    });
+    expect(request.items).toEqual([
+      expect.objectContaining({ memberCode: 'M02', customerIds: ['X5', 'X6'] }),
+    ]);
+    const m02Admin: TActor = { ...M01_ADMIN, ref: 'principal:m02-admin', organisationCode: 'M02' };
+    const confirm = (customerIds?: string[]) =>
+      confirmRightsErasure(deps, m02Admin, {
+        memberCode: 'M02',
+        requestId: request.id,
+        ...(customerIds ? { customerIds } : {}),
+      });
+    // Only customers of the request may be named.
+    await expect(confirm(['X5', 'X1'])).rejects.toMatchObject({ code: 'validation_failed' });
+    await expect(confirm([])).rejects.toMatchObject({ code: 'validation_failed' });
+
+    // The member knows Marc is X5: only X5 is erased and suppressed.
+    const done = await confirm(['X5']);
+    expect(done).toMatchObject({ status: 'erasure_confirmed', confirmedCustomerIds: ['X5'] });
+    expect(
+      await query(
+        `SELECT customer_id FROM member_records WHERE customer_id IN ('X5', 'X6') ORDER BY 1`,
+      ),
+    ).toEqual([{ customer_id: 'X6' }]);
+    const suppressed = await ctx.db
+      .selectFrom('suppressions')
+      .select('customer_id_hmac')
+      .where('request_id', '=', request.id)
+      .execute();
+    expect(suppressed).toHaveLength(1);
+    const steps = (await listAuditEvents(ctx, { objectId: request.id, limit: 50 })).events.map(
+      (event) => event.details,
+    );
+    expect(steps.find((details) => details.step === 'erasure_confirmed')).toMatchObject({
+      customerCount: 1,
+      matchedCustomerCount: 2,
+    });
+    // Done: a later confirmation, whatever it names, changes nothing.
+    await expect(confirm(['X6'])).resolves.toMatchObject({ confirmedCustomerIds: ['X5'] });
+    expect(await query(`SELECT customer_id FROM member_records WHERE customer_id = 'X6'`)).toEqual([
+      { customer_id: 'X6' },
+    ]);
+  });
+
   it('commits no erasure once this process no longer owns the pool, and a retry by the owner erases', async () => {
     const kept =
       'X7,M,Ugo,GARDE,,,9 rue Neuve,,33000,BORDEAUX,FR,ugo.garde@exemple.test,,,1992-04-04,1,0,0,2026-02-01';

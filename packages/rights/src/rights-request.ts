@@ -42,6 +42,8 @@ export interface TRightsRequestItem {
   errorCode: string | null;
   errorMessage: string | null;
   confirmedAt: Date | null;
+  /** The customer IDs whose erasure the member confirmed: all of `customerIds`, or those it named. */
+  confirmedCustomerIds: string[] | null;
   /** When the member says it answered the person (status `answered`). */
   answeredAt: Date | null;
   answeredBy: string | null;
@@ -130,6 +132,8 @@ export function toRightsRequestItem(row: TItemRow & { member_code: string }): TR
     errorCode: row.error_code,
     errorMessage: row.error_message,
     confirmedAt: row.confirmed_at,
+    confirmedCustomerIds:
+      row.confirmed_at === null ? null : (row.confirmed_customer_ids ?? row.customer_ids),
     answeredAt: row.answered_at,
     answeredBy: row.answered_by_ref,
     answerNote: row.answer_note,

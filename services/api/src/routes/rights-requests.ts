@@ -151,6 +151,16 @@ export const listMemberRightsRequestsRoute = defineRoute({
   handler: async ({ ctx, auth, params }) => readMemberRightsRequests(ctx, auth.actor, params.code),
 });
 
+/**
+ * Body of `confirm-erasure`: `{}` (or none) for every customer of the request, or the
+ * customers that are the requester (a shared contact point matches other persons too).
+ */
+export const ZConfirmErasureBody = z
+  .object({ customerIds: z.array(z.string().min(1).max(200)).min(1).max(1000).optional() })
+  .strict()
+  .default({});
+export type TConfirmErasureBody = z.infer<typeof ZConfirmErasureBody>;
+
 /** `POST /v1/members/:code/rights-requests/:id/confirm-erasure`: the member confirms; the pool forgets its customers. */
 export const confirmRightsErasureRoute = defineRoute({
   operationId: 'confirmRightsErasure',
@@ -162,10 +172,12 @@ export const confirmRightsErasureRoute = defineRoute({
   roles: ['member_admin'],
   scope: { param: 'code', label: 'member' },
   params: ZOrganisationObjectParams,
-  handler: async ({ deps, auth, params }) =>
+  body: ZConfirmErasureBody,
+  handler: async ({ deps, auth, params, body }) =>
     confirmRightsErasure(rightsDeps(deps), auth.actor, {
       memberCode: params.code,
       requestId: params.id,
+      ...(body.customerIds ? { customerIds: body.customerIds } : {}),
     }),
 });
 

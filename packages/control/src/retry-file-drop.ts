@@ -3,6 +3,7 @@ import { AppError } from '@alliage/domain';
 import { appendAuditEvent } from './audit-append-event.ts';
 import type { ControlContext, TActor } from './control-context.ts';
 import { type TFileDrop, toFileDrop } from './file-drop.ts';
+import { findAcceptedFileDrop } from './find-accepted-file-drop.ts';
 import { isUuid } from './is-uuid.ts';
 import { selectFileDrops } from './select-file-drop.ts';
 
@@ -48,11 +49,11 @@ export async function retryFileDrop(
         `file drop ${drop.id} cannot be retried: its encrypted file is no longer on the platform (finished drops' files are deleted after ALLIAGE_DROP_FILE_RETENTION_DAYS); the member must send it again`,
       );
     }
-    const accepted = await selectFileDrops(trx)
-      .where('file_drops.organisation_id', '=', drop.organisationId)
-      .where('file_drops.sha256', '=', drop.sha256)
-      .where('file_drops.status', '=', 'accepted')
-      .executeTakeFirst();
+    const accepted = await findAcceptedFileDrop(
+      { ...ctx, db: trx },
+      drop.organisationId,
+      drop.sha256,
+    );
     if (accepted) {
       throw new AppError(
         'conflict',
@@ -72,7 +73,7 @@ export async function retryFileDrop(
         updated_at: now,
       })
       .where('id', '=', drop.id)
-      .returning('id')
+      .returningAll()
       .executeTakeFirstOrThrow();
     await appendAuditEvent(trx, ctx.clock, {
       action: 'file.retried',
@@ -87,9 +88,6 @@ export async function retryFileDrop(
         sha256: drop.sha256,
       },
     });
-    const retried = await selectFileDrops(trx)
-      .where('file_drops.id', '=', drop.id)
-      .executeTakeFirstOrThrow();
-    return toFileDrop(retried);
+    return toFileDrop({ ...updated, organisation_code: drop.organisationCode });
   });
 }

@@ -62,26 +62,23 @@ const TEST_SSH_CLIENT_PUBLIC_KEY =
 /** A TEST-ONLY platform HMAC secret (repoussoir hashes). */
 export const TEST_HMAC_SECRET = 'test-only-hmac-secret-not-for-production';
 
-let platformKeyPromise: Promise<TPgpKeyPair> | null = null;
+const testKeys = new Map<string, Promise<TPgpKeyPair>>();
+
+/** One generated key pair per name and test process (test-only keys). */
+function testKeyPair(name: string): Promise<TPgpKeyPair> {
+  const key = testKeys.get(name) ?? generatePgpKeyPair({ name, email: 'platform@alliage.invalid' });
+  testKeys.set(name, key);
+  return key;
+}
 
 /** One generated platform key per test file (test-only key). */
 export function testPlatformKey(): Promise<TPgpKeyPair> {
-  platformKeyPromise ??= generatePgpKeyPair({
-    name: 'Alliage test platform',
-    email: 'platform@alliage.invalid',
-  });
-  return platformKeyPromise;
+  return testKeyPair('Alliage test platform');
 }
-
-let previousPlatformKeyPromise: Promise<TPgpKeyPair> | null = null;
 
 /** The key the test platform "rotated out" (test-only): its checkpoints must still verify. */
 export function testPreviousPlatformKey(): Promise<TPgpKeyPair> {
-  previousPlatformKeyPromise ??= generatePgpKeyPair({
-    name: 'Alliage test platform (rotated out)',
-    email: 'platform@alliage.invalid',
-  });
-  return previousPlatformKeyPromise;
+  return testKeyPair('Alliage test platform (rotated out)');
 }
 
 export interface TestResponse {

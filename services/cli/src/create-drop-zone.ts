@@ -12,6 +12,7 @@ import {
 import { isAppError } from '@alliage/domain';
 import type { JobQueue } from '@alliage/queue';
 import { createSftpServer, type SftpLogger, type SftpServer } from '@alliage/sftp';
+import { enqueueFileDrop } from '@alliage/worker';
 import { sftpRootIn } from './data-dir-paths.ts';
 
 /** The actor recorded for what an organisation does over SFTP. */
@@ -77,7 +78,7 @@ export function createDropZone(options: {
           sha256: upload.sha256,
           storagePath: upload.path,
         },
-        (drop) => queue.enqueue('intake.process-file', { fileDropId: drop.id }, { jobId: drop.id }),
+        (drop) => enqueueFileDrop(queue, drop),
       );
     },
     onEvent: async (event) => {

@@ -1,6 +1,7 @@
 import type { TConfig } from '@alliage/config';
 import type { PullDeps } from '@alliage/intake';
 import type { JobQueue } from '@alliage/queue';
+import { enqueueFileDrop } from '@alliage/worker';
 import type { Logger } from 'pino';
 import { sftpRootIn } from './data-dir-paths.ts';
 import type { OpenedPlatform } from './open-platform.ts';
@@ -20,8 +21,7 @@ export function createPullDeps(
     sftpRoot: sftpRootIn(config.dataDir),
     clientPrivateKey: platform.secrets.sshClientKey,
     maxFileBytes: config.sftp.maxUploadBytes,
-    enqueue: (drop) =>
-      queue.enqueue('intake.process-file', { fileDropId: drop.id }, { jobId: drop.id }),
+    enqueue: (drop) => enqueueFileDrop(queue, drop),
     logger: logger.child({ component: 'pull' }),
   };
 }

@@ -64,11 +64,7 @@ export async function rotatePlatformPgpKey(
  * signed before a rotation still verify with them.
  */
 export function readPreviousPgpPublicKeys(dataDir: string): string[] {
-  const previousDir = path.join(dataDir, 'secrets', PREVIOUS_DIR);
-  if (!existsSync(previousDir)) return [];
-  return readdirSync(previousDir)
-    .filter((name) => name.endsWith('.pub'))
-    .map((name) => readSecretFile(path.join(previousDir, name)));
+  return readPreviousKeyFiles(dataDir, '.pub');
 }
 
 /** The platform's previous private keys kept for decryption after rotations, newest file first. */
@@ -76,12 +72,17 @@ export function readPreviousPgpKeys(
   dataDir: string,
   passphrase: string | null,
 ): TDecryptionKeyInput[] {
+  return readPreviousKeyFiles(dataDir, '.key').map((armoredPrivateKey) => ({
+    armoredPrivateKey,
+    ...(passphrase ? { passphrase } : {}),
+  }));
+}
+
+/** The contents of the rotated-out key files ending in `extension`. */
+function readPreviousKeyFiles(dataDir: string, extension: '.key' | '.pub'): string[] {
   const previousDir = path.join(dataDir, 'secrets', PREVIOUS_DIR);
   if (!existsSync(previousDir)) return [];
   return readdirSync(previousDir)
-    .filter((name) => name.endsWith('.key'))
-    .map((name) => ({
-      armoredPrivateKey: readSecretFile(path.join(previousDir, name)),
-      ...(passphrase ? { passphrase } : {}),
-    }));
+    .filter((name) => name.endsWith(extension))
+    .map((name) => readSecretFile(path.join(previousDir, name)));
 }

@@ -180,6 +180,7 @@ export async function eraseConfirmedItem(
         customerIds: item.confirmedCustomerIds ?? item.customerIds,
         memberSectors: policies.memberSectors,
         repoussoir: repoussoirFeed(ctx),
+        hmacSecret: deps.hmacSecret,
         now,
         // Committed with the deletion: a retry after a crash finds nothing left to count.
         auditEvents: (erased) => {

@@ -71,6 +71,7 @@ export async function buildPool(
           retentionMonthsByMember: options.retentionMonthsByMember,
           changedRecordsTable: 'sp_changed',
           full: options.full,
+          hmacSecret: options.suppressions.hmacSecret,
           memberSectors: options.memberSectors,
           repoussoir: options.repoussoir,
           today: options.now.toISOString().slice(0, 10),

@@ -1,4 +1,5 @@
 import type { DuckDBConnection } from '@duckdb/node-api';
+import { forgetRetentionTombstones } from './retention-tombstones.ts';
 
 /** What a deletion of customers removed from the pool, in counts. */
 export interface TDeletedCustomerData {
@@ -10,17 +11,22 @@ export interface TDeletedCustomerData {
 /**
  * Deletes, inside the caller's transaction, everything the pool holds of the customers
  * listed in TEMP table `customersTable` (member_code, customer_id): their records
- * (pooled and held), transactions and activity; adds their pooled records to
+ * (pooled and held), transactions, activity and retention tombstones; adds their pooled records to
  * `changedRecordsTable` (record_id, person_id) for the refresh that follows. The one
  * list of the tables that hold a customer's data, for an erasure and for the build's
  * deletion of suppressed customers alike.
  *
  * @example
- * const counts = await deleteCustomerData(connection, { customersTable: 'er_customers', changedRecordsTable: 'er_changed' });
+ * const counts = await deleteCustomerData(connection, { customersTable: 'er_customers', changedRecordsTable: 'er_changed', hmacSecret });
  */
 export async function deleteCustomerData(
   connection: DuckDBConnection,
-  options: { customersTable: string; changedRecordsTable: string },
+  options: {
+    customersTable: string;
+    changedRecordsTable: string;
+    /** The platform's HMAC secret: the customers' retention tombstones go too. */
+    hmacSecret: string;
+  },
 ): Promise<TDeletedCustomerData> {
   const listed = (table: string) =>
     `${table} t SEMI JOIN ${options.customersTable} c
@@ -52,5 +58,9 @@ export async function deleteCustomerData(
        WHERE ${table}.member_code = c.member_code AND ${table}.customer_id = c.customer_id`,
     );
   }
+  await forgetRetentionTombstones(connection, {
+    hmacSecret: options.hmacSecret,
+    customersSql: `SELECT member_code, customer_id FROM ${options.customersTable}`,
+  });
   return counts;
 }

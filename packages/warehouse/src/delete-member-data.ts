@@ -21,6 +21,8 @@ export const MEMBER_DATA_TABLES = [
   'delivered_person_suppliers',
   // Pooled and held records alike (member_records and held_records are its views).
   'customer_records',
+  // What the pool remembers of its customers deleted for retention.
+  'retention_tombstones',
 ] as const;
 
 export interface DeleteMemberDataOptions {

@@ -180,7 +180,7 @@ describe('a drop refreshes the pool as a full build would', () => {
     // A pool loaded before intake checked dates holds a transaction of M01's C1 dated next
     // year, and built with it: C1's person lives avenue Foch. The daily build deletes it,
     // and the person is back at M02's address.
-    const common = { warehouse, repoussoir, now: NOW };
+    const common = { warehouse, repoussoir, hmacSecret: TEST_DROP_HMAC_SECRET, now: NOW };
     await changeThenCompare(async () => {
       await warehouse.withWriter((connection) =>
         connection.run(

@@ -17,6 +17,8 @@ export interface EraseMemberCustomersOptions {
   memberSectors: Map<string, string>;
   /** The repoussoir, for the mirror to catch up and the persons to be marked again. */
   repoussoir: TRepoussoirFeed;
+  /** The platform's HMAC secret: the customers' retention tombstones go too. */
+  hmacSecret: string;
   /** The platform clock's now. */
   now: Date;
   /**
@@ -43,7 +45,7 @@ export interface TErasureCounts {
  *
  * @example
  * const counts = await eraseMemberCustomers({ warehouse, memberCode: 'M01', customerIds: ['C42'],
- *   memberSectors, repoussoir, now });
+ *   memberSectors, repoussoir, hmacSecret, now });
  */
 export async function eraseMemberCustomers(
   options: EraseMemberCustomersOptions,
@@ -70,6 +72,7 @@ export async function eraseMemberCustomers(
         const { records, heldRecords, transactions } = await deleteCustomerData(connection, {
           customersTable: 'er_customers',
           changedRecordsTable: 'er_changed',
+          hmacSecret: options.hmacSecret,
         });
         // The caller rewrites the file next; should that fail, the next daily pass does.
         if (records + heldRecords + transactions > 0) {

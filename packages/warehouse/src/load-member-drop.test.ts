@@ -12,6 +12,7 @@ import {
   createTestWarehouse,
   fixedRepoussoirFeed,
   loadTestDrop,
+  TEST_DROP_HMAC_SECRET,
   testDropHmac,
 } from './testing/index.ts';
 
@@ -90,6 +91,7 @@ describe('loadMemberDrop', () => {
     const pool = {
       memberSectors: new Map([['M02', 'loisirs_voyages']]),
       repoussoir: fixedRepoussoirFeed([]),
+      hmacSecret: TEST_DROP_HMAC_SECRET,
       now: NOW,
     };
     const erased = await eraseMemberCustomers({
@@ -152,6 +154,7 @@ describe('loadMemberDrop', () => {
       repoussoir: fixedRepoussoirFeed([
         { kind: 'email', hmac: hmac('jean.dupont@exemple.fr'), scope: 'all' },
       ]),
+      hmacSecret: TEST_DROP_HMAC_SECRET,
       now: NOW,
       auditEvents: () => [],
     };
@@ -672,6 +675,158 @@ describe('loadMemberDrop', () => {
     expect(await created()).toEqual([]);
   });
 
+  describe('a customer deleted for retention and re-sent', () => {
+    const at = (day: string) => ({ now: new Date(`${day}T10:00:00Z`) });
+    const kept = () =>
+      query(
+        warehouse,
+        `SELECT customer_id, held_until IS NOT NULL AS held FROM customer_records ORDER BY 1`,
+      );
+    /** A housekeeping pass on `day`: an empty transactions file runs the purge. */
+    const purgeOn = (day: string) => load(warehouse, 'M01', 'transactions', [], at(day));
+
+    it('dates a prospect without created_at by its first file, not by the file re-sending it', async () => {
+      const prospect =
+        'P1,M,Luc,SANSDATE,,,8 rue Nationale,,59000,LILLE,FR,p1@exemple.fr,,,,1,0,0,';
+      await load(warehouse, 'M01', 'customers', [prospect]);
+      // 36 months after its first file the purge deletes it.
+      await purgeOn('2029-11-24');
+      expect(await kept()).toEqual([]);
+      // Re-sent still without a date: past retention all the same. Held once (its
+      // transactions could be on their way), never in the pool.
+      const resent = await load(warehouse, 'M01', 'customers', [prospect], at('2029-12-01'));
+      expect(resent.outcome === 'loaded' && resent.summary).toMatchObject({
+        inserted: 0,
+        held: 1,
+      });
+      expect(await kept()).toEqual([{ customer_id: 'P1', held: true }]);
+      await purgeOn('2029-12-09');
+      const again = await load(warehouse, 'M01', 'customers', [prospect], at('2029-12-15'));
+      expect(again.outcome === 'loaded' && again.summary).toMatchObject({
+        inserted: 0,
+        held: 0,
+        expiredAtIntake: 1,
+      });
+      expect(await kept()).toEqual([]);
+    });
+
+    it('never holds a customer again once its hold lapsed, until it buys again', async () => {
+      const prospect =
+        'P1,M,Jean,ANCIEN,,,12 avenue Victor Hugo,,75016,PARIS,FR,p1@exemple.fr,,,,1,0,0,2020-01-10';
+      await load(warehouse, 'M01', 'customers', [prospect]);
+      await purgeOn('2026-12-01');
+      expect(await kept()).toEqual([]);
+      // Every later file that lists it drops it at intake instead of holding it a week more.
+      for (const day of ['2026-12-05', '2027-01-05']) {
+        const resent = await load(warehouse, 'M01', 'customers', [prospect], at(day));
+        expect(resent.outcome === 'loaded' && resent.summary).toMatchObject({
+          held: 0,
+          inserted: 0,
+          expiredAtIntake: 1,
+        });
+        expect(await kept()).toEqual([]);
+      }
+      // It buys again: its transactions wait for it, and the next file that lists it brings
+      // it back into the pool.
+      await load(
+        warehouse,
+        'M01',
+        'transactions',
+        ['P1,T1,2027-01-20,30,livres,web'],
+        at('2027-01-21'),
+      );
+      const back = await load(warehouse, 'M01', 'customers', [prospect], at('2027-02-05'));
+      expect(back.outcome === 'loaded' && back.summary).toMatchObject({ inserted: 1, held: 0 });
+      expect(await kept()).toEqual([{ customer_id: 'P1', held: false }]);
+      expect(
+        await query(warehouse, 'SELECT count(*)::INTEGER AS n FROM retention_tombstones'),
+      ).toEqual([{ n: 0 }]);
+    });
+
+    it('lets a customer held again come back when its transactions show activity', async () => {
+      const prospect =
+        'P1,M,Luc,SANSDATE,,,8 rue Nationale,,59000,LILLE,FR,p1@exemple.fr,,,,1,0,0,';
+      await load(warehouse, 'M01', 'customers', [prospect]);
+      await purgeOn('2029-11-24');
+      await load(warehouse, 'M01', 'customers', [prospect], at('2029-12-01'));
+      const bought = await load(
+        warehouse,
+        'M01',
+        'transactions',
+        ['P1,T1,2029-11-30,30,livres,web'],
+        at('2029-12-02'),
+      );
+      expect(bought.outcome === 'loaded' && bought.summary).toMatchObject({ releasedFromHold: 1 });
+      expect(await kept()).toEqual([{ customer_id: 'P1', held: false }]);
+      expect(
+        await query(warehouse, 'SELECT count(*)::INTEGER AS n FROM retention_tombstones'),
+      ).toEqual([{ n: 0 }]);
+    });
+
+    it('does not take a collection date from before the deletion as new activity', async () => {
+      // Created in the member's CRM in 2025 (a migration), last bought in 2023: past retention.
+      const migrated = (createdAt: string) =>
+        `C1,M,Jean,DUPONT,,,12 avenue Victor Hugo,,75016,PARIS,FR,c1@exemple.fr,,,,1,1,0,${createdAt}`;
+      await load(warehouse, 'M01', 'customers', [migrated('2025-06-01')]);
+      await load(warehouse, 'M01', 'transactions', ['C1,T1,2023-01-15,40,livres,web']);
+      expect(await kept()).toEqual([]);
+      // The same record re-sent: its 2025 date is no activity since the 2023 purchase.
+      const resent = await load(
+        warehouse,
+        'M01',
+        'customers',
+        [migrated('2025-06-01')],
+        at('2026-11-25'),
+      );
+      expect(resent.outcome === 'loaded' && resent.summary).toMatchObject({ inserted: 0 });
+      expect(await query(warehouse, 'SELECT count(*)::INTEGER AS n FROM member_records')).toEqual([
+        { n: 0 },
+      ]);
+      // Collected again after the deletion (a new subscription): a new customer.
+      const collected = await load(
+        warehouse,
+        'M01',
+        'customers',
+        [migrated('2026-11-24')],
+        at('2026-11-26'),
+      );
+      expect(collected.outcome === 'loaded' && collected.summary).toMatchObject({ inserted: 1 });
+    });
+
+    it('keeps no customer ID in its tombstones, and an erasure or offboarding removes them', async () => {
+      const prospect = (id: string) =>
+        `${id},M,Jean,ANCIEN,,,12 avenue Victor Hugo,,75016,PARIS,FR,${id.toLowerCase()}@exemple.fr,,,,1,0,0,2020-01-10`;
+      await load(warehouse, 'M01', 'customers', [prospect('P1'), prospect('P2')]);
+      await purgeOn('2026-12-01');
+      const tombstones = await query(
+        warehouse,
+        'SELECT customer_hmac FROM retention_tombstones ORDER BY 1',
+      );
+      expect(tombstones.map((row) => row.customer_hmac).sort()).toEqual(
+        [hmac('M01|P1'), hmac('M01|P2')].sort(),
+      );
+      const columns = await query(
+        warehouse,
+        `SELECT column_name FROM duckdb_columns() WHERE table_name = 'retention_tombstones' ORDER BY 1`,
+      );
+      expect(columns.map((row) => row.column_name)).not.toContain('customer_id');
+      const pool = {
+        memberSectors: new Map<string, string>(),
+        repoussoir: fixedRepoussoirFeed([]),
+        hmacSecret: TEST_DROP_HMAC_SECRET,
+        now: NOW,
+      };
+      await eraseMemberCustomers({ warehouse, memberCode: 'M01', customerIds: ['P1'], ...pool });
+      expect(await query(warehouse, 'SELECT customer_hmac FROM retention_tombstones')).toEqual([
+        { customer_hmac: hmac('M01|P2') },
+      ]);
+      await deleteMemberData({ warehouse, memberCode: 'M01', ...pool });
+      expect(
+        await query(warehouse, 'SELECT count(*)::INTEGER AS n FROM retention_tombstones'),
+      ).toEqual([{ n: 0 }]);
+    });
+  });
+
   it('marks persons matching the repoussoir by any contact point, and keeps them marked on a re-send', async () => {
     const repoussoir = [
       { kind: 'phone' as const, hmac: hmac('+33612345678'), scope: 'all' },
@@ -705,6 +860,7 @@ describe('loadMemberDrop', () => {
     const pool = {
       memberSectors: new Map<string, string>(),
       repoussoir: fixedRepoussoirFeed(repoussoir),
+      hmacSecret: TEST_DROP_HMAC_SECRET,
       now: NOW,
     };
     await eraseMemberCustomers({ warehouse, memberCode: 'M01', customerIds: ['C1'], ...pool });

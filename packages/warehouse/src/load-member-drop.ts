@@ -293,6 +293,7 @@ async function loadWithWriter(
       affectedCustomersTable: merged.affectedCustomersTable,
       // A transactions file writes no record: no keyed hash changes but resolution's.
       affectedRecordsRewritten: options.kind === 'customers',
+      hmacSecret: options.hmacSecret,
       memberSectors: options.memberSectors,
       repoussoir: options.repoussoir,
       today,

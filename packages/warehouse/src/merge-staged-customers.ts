@@ -2,6 +2,7 @@ import { HOLD_WITHOUT_ACTIVITY_DAYS, retentionCutoff } from '@alliage/domain';
 import type { DuckDBConnection } from '@duckdb/node-api';
 import { hmacSql } from './hmac-sql.ts';
 import type { TPoolRewriteReason } from './mark-pool-rewrite-due.ts';
+import { stageRetentionTombstones, writeRetentionTombstones } from './retention-tombstones.ts';
 import { sqlIdentifier } from './sql-literal.ts';
 import { stageSuppressedCustomers } from './stage-suppressed-customers.ts';
 
@@ -119,6 +120,57 @@ const RECORD_VALUE_FIELDS = [
  */
 const RECORD_VALUES_HASH = `hash(struct_pack(${RECORD_VALUE_FIELDS.map((field) => `${field} := ${field}`).join(', ')}))`;
 
+/**
+ * A customer's last activity: its last transaction, else its collection date — unless
+ * the pool deleted it for retention (a tombstone) and the file does not give a collection
+ * date after that deletion: then the activity the pool knew when it deleted it, so that
+ * re-sending a customer (without a date, or with the date of a new CRM's creation) does
+ * not make it new again.
+ */
+const ACTIVITY = `coalesce(last_transaction,
+  CASE WHEN tomb_deleted_on IS NOT NULL AND (created_at_from_reception OR created_at <= tomb_deleted_on)
+       THEN tomb_last_activity ELSE created_at END)`;
+
+/**
+ * The tombstones' side of a merge, inside its transaction: customers back in the pool
+ * lose theirs; one held again has the end of its hold recorded; one the file brought
+ * past retention (a record deleted, a hold lapsed, a tombstoned customer dropped) gets one.
+ */
+async function keepRetentionTombstones(
+  options: MergeStagedOptions,
+  temp: (suffix: string) => string,
+  tombstoned: boolean,
+): Promise<void> {
+  const { connection, hmacSecret } = options;
+  const member = options.memberCode;
+  if (tombstoned) {
+    await connection.run(
+      `DELETE FROM retention_tombstones WHERE member_code = $1 AND customer_hmac IN (
+         SELECT tomb.customer_hmac FROM ${temp('tomb')} tomb JOIN ${temp('incoming')} i USING (customer_id)
+         WHERE NOT i.expired)`,
+      [member],
+    );
+    await connection.run(
+      `UPDATE retention_tombstones t SET held_until = r.held_until
+       FROM ${temp('tomb')} tomb JOIN held_records r ON r.member_code = $1 AND r.customer_id = tomb.customer_id
+       WHERE t.member_code = $1 AND t.customer_hmac = tomb.customer_hmac AND t.held_until IS NULL`,
+      [member],
+    );
+  }
+  await writeRetentionTombstones(connection, {
+    hmacSecret,
+    today: options.today,
+    sourceSql: `SELECT $1 AS member_code, customer_id, created_at AS collected_on,
+        ${ACTIVITY} AS last_activity,
+        -- A record deleted from the pool may be held once when re-sent; a hold that lapsed, never again.
+        CASE WHEN record_id IS NULL THEN held_until_before END AS held_until
+      FROM ${temp('incoming')}
+      WHERE expired AND NOT held
+        AND (record_id IS NOT NULL OR held_record_id IS NOT NULL OR tomb_deleted_on IS NOT NULL)`,
+    params: [member],
+  });
+}
+
 /** The second half of a merge: the pool writes, inside the caller's transaction. */
 export type TApplyMerge = () => Promise<TMergeResult>;
 
@@ -168,6 +220,13 @@ export async function prepareCustomerMerge(
     ).getRowsJS()[0]?.[0] ?? 0,
   );
 
+  // Customers deleted for retention (or whose hold lapsed) that the file lists again.
+  const tombstoned = await stageRetentionTombstones(connection, {
+    table: `${prefix}_tomb`,
+    memberCode: member,
+    hmacSecret: options.hmacSecret,
+    listedSql: `SELECT customer_id FROM ${t('normalized')}`,
+  });
   // Accepted rows with their previous record (if any) and their activity.
   const named = options.delta
     ? `AND customer_id IN (SELECT customer_id FROM ${t('normalized')})`
@@ -180,13 +239,13 @@ export async function prepareCustomerMerge(
        -- old one stays in the file's free blocks once the record is written again. Read
        -- here, where the stored record is joined anyway, rather than by a second join.
        previous_values_hash IS DISTINCT FROM ${RECORD_VALUES_HASH} AS values_changed,
-       coalesce(last_transaction, created_at) < CAST($2 AS DATE) AS expired,
+       ${ACTIVITY} < CAST($2 AS DATE) AS expired,
        -- New to the pool, no transaction known yet, collected before the cutoff: an active
        -- customer whose transactions file has not arrived, or a prospect past retention.
        -- Held (out of the pool) until the transactions decide, at most HOLD_WITHOUT_ACTIVITY_DAYS
        -- from the first file that held it: a re-send never extends the hold, and once it
        -- has lapsed the customer is expired like any other.
-       coalesce(last_transaction, created_at) < CAST($2 AS DATE)
+       ${ACTIVITY} < CAST($2 AS DATE)
          AND last_transaction IS NULL AND record_id IS NULL
          AND (held_until_before IS NULL OR held_until_before >= CAST($3 AS DATE)) AS held
      FROM (
@@ -195,13 +254,16 @@ export async function prepareCustomerMerge(
          -- pool or held) the earliest collection date known stays, or a prospect re-sent
          -- in every full base would never reach the retention cutoff.
          CASE WHEN n.created_at_from_reception
-              THEN least(n.created_at, coalesce(old.created_at, held.created_at, n.created_at))
+              THEN least(n.created_at, coalesce(old.created_at, held.created_at, ${tombstoned ? 'tomb.collected_on, ' : ''}n.created_at))
               ELSE n.created_at END AS created_at),
        -- Mirrors dwellingKey().
        CASE WHEN n.address_key IS NOT NULL
             THEN n.address_key || '|' || coalesce(n.building_key, '') || '|' || coalesce(n.complement_key, '') END AS dwelling_key,
        old.record_id, old.person_id, old.identity_hash AS previous_hash,
-       held.record_id AS held_record_id, held.held_until AS held_until_before,
+       held.record_id AS held_record_id,
+       ${tombstoned ? 'coalesce(held.held_until, tomb.held_until)' : 'held.held_until'} AS held_until_before,
+       ${tombstoned ? 'tomb.last_activity' : 'CAST(NULL AS DATE)'} AS tomb_last_activity,
+       ${tombstoned ? 'tomb.deleted_on' : 'CAST(NULL AS DATE)'} AS tomb_deleted_on,
        coalesce(old.values_hash, held.values_hash) AS previous_values_hash,
        ra.last_transaction
      FROM ${t('normalized')} n
@@ -214,6 +276,7 @@ export async function prepareCustomerMerge(
      LEFT JOIN (SELECT *, ${RECORD_VALUES_HASH} AS values_hash FROM held_records
        WHERE member_code = $1 ${named}) held ON held.customer_id = n.customer_id
      LEFT JOIN record_activity ra ON ra.member_code = $1 AND ra.customer_id = n.customer_id
+     ${tombstoned ? `LEFT JOIN ${temp('tomb')} tomb ON tomb.customer_id = n.customer_id` : ''}
      WHERE n.line NOT IN (SELECT line FROM ${t('errors')} WHERE fatal)
        -- Customers erased on a rights request never come back.
        AND NOT ${isSuppressed('n.customer_id')}) accepted`,
@@ -319,6 +382,7 @@ export async function prepareCustomerMerge(
      FROM ${temp('incoming')} WHERE NOT expired OR held`,
       [member, options.fileDropId, options.now.toISOString(), options.today],
     );
+    await keepRetentionTombstones(options, temp, tombstoned);
     // New records have no person yet.
     await connection.run(
       `INSERT INTO ${temp('changed')}

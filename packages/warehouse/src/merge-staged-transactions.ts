@@ -1,6 +1,7 @@
 import { retentionCutoff } from '@alliage/domain';
 import type { TPoolRewriteReason } from './mark-pool-rewrite-due.ts';
 import type { MergeStagedOptions, TApplyMerge } from './merge-staged-customers.ts';
+import { forgetRetentionTombstones, writeRetentionTombstones } from './retention-tombstones.ts';
 import { sqlIdentifier } from './sql-literal.ts';
 import { stageSuppressedCustomers } from './stage-suppressed-customers.ts';
 
@@ -154,17 +155,31 @@ export async function prepareTransactionMerge(options: MergeStagedOptions): Prom
        AND customer_id IN (SELECT customer_id FROM ${temp('held_activity')} WHERE active)`,
       [options.memberCode],
     );
+    // Back in the pool: what the pool remembered of a deletion no longer applies.
+    await forgetRetentionTombstones(connection, {
+      hmacSecret: options.hmacSecret,
+      customersSql: `SELECT $1 AS member_code, customer_id FROM ${temp('held_activity')} WHERE active`,
+      params: [options.memberCode],
+    });
     const released = Number(
       (
         await connection.runAndReadAll(`SELECT count(*) FROM ${temp('held_activity')} WHERE active`)
       ).getRowsJS()[0]?.[0] ?? 0,
     );
-    await connection.run(
-      `DELETE FROM customer_records WHERE member_code = $1 AND held_until IS NOT NULL AND (
+    // The others are past retention: deleted, remembered with the end of their hold, so a
+    // re-send does not hold them again.
+    const expiredHeld = `member_code = $1 AND held_until IS NOT NULL AND (
        customer_id IN (SELECT customer_id FROM ${temp('held_activity')})
-       OR customer_id IN (SELECT customer_id FROM ${temp('incoming')} WHERE expired))`,
-      [options.memberCode],
-    );
+       OR customer_id IN (SELECT customer_id FROM ${temp('incoming')} WHERE expired))`;
+    await writeRetentionTombstones(connection, {
+      hmacSecret: options.hmacSecret,
+      today: options.today,
+      sourceSql: `SELECT member_code, customer_id, created_at AS collected_on,
+          CAST(NULL AS DATE) AS last_activity, held_until
+        FROM customer_records WHERE ${expiredHeld}`,
+      params: [options.memberCode],
+    });
+    await connection.run(`DELETE FROM customer_records WHERE ${expiredHeld}`, [options.memberCode]);
     await connection.run(
       `CREATE OR REPLACE TEMP TABLE ${temp('changed')} AS
      SELECT record_id, person_id FROM member_records WHERE member_code = $1 AND person_id IS NULL`,

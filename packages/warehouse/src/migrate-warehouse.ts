@@ -464,6 +464,28 @@ const MIGRATIONS: { version: number; name: string; sql: string }[] = [
       INSERT INTO pool_identity VALUES (CAST(uuid() AS VARCHAR), current_timestamp);
     `,
   },
+  {
+    version: 16,
+    name: 'retention-tombstones',
+    sql: `
+      -- What the pool remembers of a customer it deleted for retention (or whose hold
+      -- lapsed), so that a member re-sending it is not loaded again as if new: keyed by
+      -- HMAC-SHA-256 of customerSuppressionKey(member, customer ID) under the platform's
+      -- secret, never the customer ID; dates only. See docs/pool.md, "Retention tombstones".
+      CREATE TABLE retention_tombstones (
+        member_code VARCHAR NOT NULL,
+        customer_hmac VARCHAR NOT NULL,
+        -- The deleted record's collection date (created_at, or its first file's day).
+        collected_on DATE NOT NULL,
+        -- Its last activity when deleted (last transaction, or collection date).
+        last_activity DATE NOT NULL,
+        -- The end of the hold it had (or has again while held): a re-send holds it no
+        -- longer than that. NULL: deleted from the pool, no hold since.
+        held_until DATE,
+        deleted_on DATE NOT NULL
+      );
+    `,
+  },
 ];
 
 /**

@@ -1,5 +1,6 @@
 import { retentionCutoff } from '@alliage/domain';
 import { type DuckDBConnection, listValue } from '@duckdb/node-api';
+import { writeRetentionTombstones } from './retention-tombstones.ts';
 import { sqlString } from './sql-literal.ts';
 
 /** Counts of one retention purge, for its audit event. */
@@ -14,18 +15,21 @@ export interface TExpiredCounts {
  * Deletes — not hides — the member records past their member's retention
  * (last transaction, or collection date for a prospect with none, before the
  * cutoff), with their transactions and activity, and transactions of unknown
- * customers that are past retention themselves. Runs inside the caller's
+ * customers that are past retention themselves, and remembers the deleted customers
+ * (`writeRetentionTombstones`) so a re-send cannot make them new. Runs inside the caller's
  * transaction and adds the deleted records to `changedRecordsTable` so their
  * persons are resolved again (a person with no record left disappears).
  *
  * @example
- * await purgeExpiredRecords({ connection, retentionMonthsByMember: new Map([['M01', 36]]), today: '2026-11-23', changedRecordsTable: 'd_changed' });
+ * await purgeExpiredRecords({ connection, retentionMonthsByMember: new Map([['M01', 36]]), today: '2026-11-23', changedRecordsTable: 'd_changed', hmacSecret });
  */
 export async function purgeExpiredRecords(options: {
   connection: DuckDBConnection;
   retentionMonthsByMember: Map<string, number>;
   today: string;
   changedRecordsTable: string;
+  /** The platform's HMAC secret: the deleted customers' tombstones are keyed with it. */
+  hmacSecret: string;
 }): Promise<TExpiredCounts> {
   const { connection } = options;
   const members = [...options.retentionMonthsByMember.keys()];
@@ -41,7 +45,8 @@ export async function purgeExpiredRecords(options: {
     [listValue(members), listValue(cutoffs)],
   );
   await connection.run(`CREATE OR REPLACE TEMP TABLE purge_records AS
-    SELECT r.record_id, r.person_id, r.member_code, r.customer_id
+    SELECT r.record_id, r.person_id, r.member_code, r.customer_id, r.created_at,
+      coalesce(a.last_transaction, r.created_at) AS last_activity
     FROM (SELECT * FROM member_records WHERE member_code IN (${memberList})) r
     JOIN purge_cutoffs c USING (member_code)
     LEFT JOIN (SELECT * FROM record_activity WHERE member_code IN (${memberList})) a
@@ -87,6 +92,15 @@ export async function purgeExpiredRecords(options: {
     ).getRowsJS()[0]?.[0] ?? 0,
   );
   if (heldExpired > 0) {
+    await writeRetentionTombstones(connection, {
+      hmacSecret: options.hmacSecret,
+      today: options.today,
+      sourceSql: `SELECT member_code, customer_id, created_at AS collected_on,
+          CAST(NULL AS DATE) AS last_activity, held_until
+        FROM held_records WHERE held_until < CAST($1 AS DATE)
+          AND member_code IN (SELECT member_code FROM purge_cutoffs)`,
+      params: [options.today],
+    });
     await connection.run(
       `DELETE FROM customer_records WHERE held_until < CAST($1 AS DATE)
          AND member_code IN (SELECT member_code FROM purge_cutoffs)`,
@@ -105,6 +119,13 @@ export async function purgeExpiredRecords(options: {
     await connection.run(`DELETE FROM ${table} a USING purge_records p
       WHERE a.member_code = p.member_code AND a.customer_id = p.customer_id`);
   }
+  // Remembered, so that the member re-sending them cannot make them new again.
+  await writeRetentionTombstones(connection, {
+    hmacSecret: options.hmacSecret,
+    today: options.today,
+    sourceSql: `SELECT member_code, customer_id, created_at AS collected_on, last_activity,
+        CAST(NULL AS DATE) AS held_until FROM purge_records`,
+  });
   await connection.run(
     'DELETE FROM customer_records WHERE record_id IN (SELECT record_id FROM purge_records)',
   );

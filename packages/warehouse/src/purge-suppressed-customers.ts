@@ -65,6 +65,7 @@ export async function purgeSuppressedCustomers(
   const deleted = await deleteCustomerData(connection, {
     customersTable: 'sp_customers',
     changedRecordsTable: options.changedRecordsTable,
+    hmacSecret: options.hmacSecret,
   });
   return { customers, ...deleted };
 }

@@ -58,6 +58,11 @@ export interface RefreshPoolOptions {
   memberSectors: Map<string, string>;
   /** The repoussoir: the mirror catches up and the persons it matches are marked again. */
   repoussoir: TRepoussoirFeed | null;
+  /**
+   * The platform's HMAC secret, keying what the retention purge remembers of the customers
+   * it deletes: required when `retentionMonthsByMember` names a member.
+   */
+  hmacSecret?: string;
   /** ISO date of the platform clock. */
   today: string;
   now: Date;
@@ -99,6 +104,9 @@ export async function refreshPool(options: RefreshPoolOptions): Promise<TPoolCha
     futureTransactions: 0,
   };
   if (memberCodes.length > 0) {
+    if (options.hmacSecret === undefined) {
+      throw new Error('refreshPool: a retention pass needs the HMAC secret (hmacSecret)');
+    }
     // Dates intake refuses go first: activity is then computed without them, and the
     // retention purge sees the customers' real last activity.
     const future = await purgeFutureDatedRows({
@@ -118,6 +126,7 @@ export async function refreshPool(options: RefreshPoolOptions): Promise<TPoolCha
       retentionMonthsByMember: options.retentionMonthsByMember,
       today: options.today,
       changedRecordsTable: changed,
+      hmacSecret: options.hmacSecret,
     });
     purged = { ...expired, futureRecords: future.records, futureTransactions: future.transactions };
     // The purged rows' bytes stay in the file until it is rewritten: the next daily pass does.

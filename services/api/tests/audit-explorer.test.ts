@@ -215,6 +215,25 @@ describe.each(testControlDbKinds())('audit explorer over HTTP (%s)', (kind) => {
     expect(notAFilter.status).toBe(400);
   });
 
+  it('never shows a member who probed it: refused accesses stay in the staff view', async () => {
+    const probe = await api.call('GET', '/v1/members/M01/audit', { token: api.tokens.m02User });
+    expect(probe.status).toBe(403);
+    const [denied] = await api.latestEvents(1);
+    expect(denied).toMatchObject({ action: 'access.denied', organisationCode: 'M01' });
+    const view = await api.call('GET', '/v1/members/M01/audit?action=access.denied', {
+      token: api.tokens.m01Admin,
+    });
+    expect(view.status).toBe(200);
+    expect((view.json as { events: TAuditEvent[] }).events).toEqual([]);
+    expect(view.text).not.toContain('M02');
+    const staff = await api.call('GET', '/v1/audit?organisation=M01&action=access.denied', {
+      token: api.tokens.compliance,
+    });
+    expect((staff.json as { events: TAuditEvent[] }).events.map((e) => e.seq)).toContain(
+      denied?.seq,
+    );
+  });
+
   it('shows an organisation both member and client only its side as a member', async () => {
     await createOrganisation(api.ctx, SYSTEM_ACTOR, {
       code: 'B01',

@@ -227,11 +227,20 @@ export const exportAuditRoute = defineRoute({
  * What a member's view of the chain leaves out, though recorded under the code of an
  * organisation that is both member and client: its side as a client (selections,
  * deliveries, push targets), whose events name the other members that supplied it, the
- * instruction versions that permitted it and the seeds it was sent (rule 6); and alerts,
- * staff's signals (a seed contacted out of bounds among them: seeds stay hidden). No event
- * about a member's own data is among them.
+ * instruction versions that permitted it and the seeds it was sent (rule 6); alerts,
+ * staff's signals (a seed contacted out of bounds among them: seeds stay hidden); and
+ * refused accesses (`access.denied`), recorded under the organisation a principal tried
+ * to reach: they name the other organisation and principal that probed it, and anyone
+ * could write them into a member's view. No event about a member's own data is among them.
  */
-const MEMBER_VIEW_HIDDEN_PREFIXES = ['selection.', 'delivery.', 'push_target.', 'seed.', 'alert.'];
+const MEMBER_VIEW_HIDDEN_PREFIXES = [
+  'selection.',
+  'delivery.',
+  'push_target.',
+  'seed.',
+  'alert.',
+  'access.',
+];
 const MEMBER_VIEW_HIDDEN_ACTIONS: TAuditAction[] = ZAuditAction.options.filter((action) =>
   MEMBER_VIEW_HIDDEN_PREFIXES.some((prefix) => action.startsWith(prefix)),
 );

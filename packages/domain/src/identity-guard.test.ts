@@ -14,6 +14,22 @@ describe('identityConflict', () => {
     expect(identityConflict(base, { ...base, civility: 'MME', firstNameKey: 'PAULE' })).toBe(true);
   });
 
+  it('separates a couple or twins whose first names are a name and its feminine form, with no civility', () => {
+    const couple = { civility: null, birthDate: null };
+    expect(
+      identityConflict(
+        { ...couple, firstNameKey: 'MICHEL' },
+        { ...couple, firstNameKey: 'MICHELE' },
+      ),
+    ).toBe(true);
+    expect(
+      identityConflict(
+        { civility: 'M', firstNameKey: 'LOUIS', birthDate: '2001-05-05' },
+        { civility: null, firstNameKey: 'LOUISE', birthDate: '2001-05-05' },
+      ),
+    ).toBe(true);
+  });
+
   it('tolerates typos, initials and missing values, not shortened compound names', () => {
     expect(identityConflict(base, { ...base, firstNameKey: 'PAOL' })).toBe(false);
     expect(identityConflict(base, { ...base, firstNameKey: 'P' })).toBe(false);
@@ -36,6 +52,21 @@ describe('firstNamesCompatible', () => {
     ['JEAN', 'JEANFRANCOIS', false],
     ['EMMA', 'LEA', false],
     ['THOMAS', 'THEO', false],
+    // A name and its other-gender form one letter away are two people (couples, twins).
+    ['MICHEL', 'MICHELE', false],
+    ['DANIELE', 'DANIEL', false],
+    ['LOUIS', 'LOUISE', false],
+    ['DENIS', 'DENISE', false],
+    ['ANDRE', 'ANDREE', false],
+    ['RENEE', 'RENE', false],
+    ['PASCAL', 'PASCALE', false],
+    ['CHRISTIAN', 'CHRISTIANE', false],
+    ['FRANCOIS', 'FRANCOISE', false],
+    ['MARIO', 'MARIA', false],
+    ['ANTONIA', 'ANTONIO', false],
+    // Typos elsewhere in the name still match.
+    ['MICHEL', 'MICHAL', true],
+    ['LOUISE', 'LOUSE', true],
   ])('%s / %s → %s', (a, b, expected) => {
     expect(firstNamesCompatible(a, b)).toBe(expected);
   });

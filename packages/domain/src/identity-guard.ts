@@ -10,8 +10,8 @@ export interface TIdentityGuardFields {
 /**
  * Whether two member records certainly describe different people, whatever
  * else they share: different civilities; first names that are neither equal, a
- * one-letter typo of each other, an initial of the other nor one the start of
- * the other (twins, couples sharing an email); or birth dates that are neither
+ * one-letter typo of each other (a feminine form is no typo) nor an initial of the
+ * other (twins, couples sharing an email); or birth dates that are neither
  * equal nor one typo apart (father and son with the same name at the same
  * address). Records so guarded are never put in the same person, even through
  * a third record.
@@ -32,15 +32,35 @@ export function identityConflict(a: TIdentityGuardFields, b: TIdentityGuardField
 /**
  * First names that may be the same person's: equal, an initial, or one edit
  * apart (a typo). A shortened compound name (JEAN / JEANFRANCOIS) is NOT: twins
- * are named that way too, and a wrong merge hurts more than a missed one.
+ * are named that way too, and a wrong merge hurts more than a missed one. Nor are
+ * a name and its feminine form one letter away (MICHEL / MICHELE, LOUIS / LOUISE,
+ * RENE / RENEE, MARIO / MARIA): a couple sharing an email, or twins, when neither
+ * record gives a civility.
  *
  * @example
  * firstNamesCompatible('MARIE', 'MARIA') // true
+ * firstNamesCompatible('DANIEL', 'DANIELE') // false
  */
 export function firstNamesCompatible(a: string, b: string): boolean {
   if (a === b) return true;
   if (a.length === 1 || b.length === 1) return a[0] === b[0];
+  if (genderedForms(a, b)) return false;
   return withinOneEdit(a, b);
+}
+
+/**
+ * A first name and its other-gender form one letter away: a final `E` added
+ * (MICHEL / MICHELE, ANDRE / ANDREE) or a final `O` for an `A` (MARIO / MARIA,
+ * ANTONIO / ANTONIA). Keys are the match forms (upper case, no accents).
+ */
+function genderedForms(a: string, b: string): boolean {
+  const [shorter, longer] = a.length <= b.length ? [a, b] : [b, a];
+  if (shorter.length < 3) return false;
+  if (longer.length === shorter.length + 1) return longer === `${shorter}E`;
+  if (longer.length !== shorter.length) return false;
+  const stem = shorter.slice(0, -1);
+  const finals = new Set([shorter.at(-1), longer.at(-1)]);
+  return longer.startsWith(stem) && finals.has('A') && finals.has('O');
 }
 
 /**

@@ -216,6 +216,20 @@ describe('loadMemberDrop', () => {
     expect(after[0]?.person_id).toBe(before);
   });
 
+  it('never merges a couple sharing an email, nor twins, named a name and its feminine form, without civility', async () => {
+    await load(warehouse, 'M01', 'customers', [
+      'C1,,Michel,DUPONT,,,12 avenue Victor Hugo,,75016,PARIS,FR,famille.dupont@exemple.fr,,,,1,0,0,2025-01-10',
+      'C2,,Michèle,DUPONT,,,12 avenue Victor Hugo,,75016,PARIS,FR,famille.dupont@exemple.fr,,,,1,0,0,2025-01-10',
+      'C3,M,Louis,MARTIN,,,3 rue de la Paix,,69003,LYON,FR,,,,2001-05-05,0,0,0,2025-01-10',
+      'C4,,Louise,MARTIN,,,3 rue de la Paix,,69003,LYON,FR,,,,2001-05-05,0,0,0,2025-01-10',
+    ]);
+    const persons = await query(
+      warehouse,
+      'SELECT customer_id, person_id FROM member_records ORDER BY customer_id',
+    );
+    expect(new Set(persons.map((row) => row.person_id)).size).toBe(4);
+  });
+
   it('reports bad rows by line and column, and rejects a file above the ratio', async () => {
     const result = await load(warehouse, 'M01', 'customers', [
       'C1,M,Jean,DUPONT,,,12 avenue Victor Hugo,,75016,PARIS,FR,not-an-email,,,31/02/1970,1,1,0,2025-01-10',

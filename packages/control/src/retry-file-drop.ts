@@ -6,6 +6,7 @@ import { type TFileDrop, toFileDrop } from './file-drop.ts';
 import { findAcceptedFileDrop } from './find-accepted-file-drop.ts';
 import { isUuid } from './is-uuid.ts';
 import { selectFileDrops } from './select-file-drop.ts';
+import { selectOrganisationRow } from './select-organisation-row.ts';
 
 /**
  * Puts a drop the platform gave up on (`abandoned`) back to `received`, for intake to try
@@ -37,6 +38,13 @@ export async function retryFileDrop(
       throw new AppError(
         'conflict',
         `file drop ${drop.id} is ${drop.status}: only a drop the platform gave up on (abandoned) is retried`,
+      );
+    }
+    const member = await selectOrganisationRow(trx, drop.organisationCode);
+    if (member.status !== 'active') {
+      throw new AppError(
+        'conflict',
+        `file drop ${drop.id} cannot be retried: member ${drop.organisationCode} is ${member.status}`,
       );
     }
     const stored = await stat(drop.storagePath).then(

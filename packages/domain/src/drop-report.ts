@@ -46,6 +46,8 @@ export const ZDropRejectionReason = z.enum([
   'no_signing_key',
   /** The platform no longer holds the drop's encrypted file, or holds other bytes than it received. */
   'file_unavailable',
+  /** The member is no longer active (offboarded or suspended) when its drop is processed: nothing is loaded. */
+  'member_inactive',
 ]);
 export type TDropRejectionReason = z.infer<typeof ZDropRejectionReason>;
 

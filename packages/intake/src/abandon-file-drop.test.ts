@@ -12,6 +12,7 @@ import {
   registerFileDrop,
   retryFileDrop,
   SYSTEM_ACTOR,
+  updateOrganisation,
 } from '@alliage/control';
 import { testControlDbKinds, testStaffActor } from '@alliage/control/testing';
 import { hasGpg } from '@alliage/crypto/testing';
@@ -174,6 +175,21 @@ describe.skipIf(!hasGpg).each(testControlDbKinds())(
         retryFileDrop(env.ctx, OPERATOR, '00000000-0000-4000-8000-0000000000ff'),
       ).rejects.toMatchObject({ code: 'not_found' });
       expect((await getFileDrop(env.ctx, drop.id)).status).toBe('abandoned');
+    }, 60_000);
+
+    it('refuses to retry a drop of a member no longer active, which intake would not load', async () => {
+      const { drop, dispatch } = await failedForAWeek('M01_customers_20261206.csv.gpg');
+      await abandonFileDrop(dispatch, drop);
+      await updateOrganisation(env.ctx, OPERATOR, 'M01', { status: 'suspended' });
+      try {
+        await expect(retryFileDrop(env.ctx, OPERATOR, drop.id)).rejects.toMatchObject({
+          code: 'conflict',
+          message: expect.stringContaining('member M01 is suspended'),
+        });
+        expect((await getFileDrop(env.ctx, drop.id)).status).toBe('abandoned');
+      } finally {
+        await updateOrganisation(env.ctx, OPERATOR, 'M01', { status: 'active' });
+      }
     }, 60_000);
 
     it('still gives up on it when its file is gone from the inbox', async () => {

@@ -21,6 +21,7 @@ import {
   registerFileDrop,
   SYSTEM_ACTOR,
   setMemberDialect,
+  updateOrganisation,
 } from '@alliage/control';
 import {
   createTestControlDb,
@@ -77,7 +78,7 @@ describe.skipIf(!hasGpg).each(testControlDbKinds())(
         encryptionSubkey: 'cv25519',
       });
       strangerFingerprint = gpg.generateKey({ algorithm: 'ed25519', usage: 'sign' });
-      for (const code of ['M01', 'M02']) {
+      for (const code of ['M01', 'M02', 'M03']) {
         await createOrganisation(ctx, actor, {
           code,
           name: `Member ${code}`,
@@ -308,6 +309,21 @@ describe.skipIf(!hasGpg).each(testControlDbKinds())(
       expect(JSON.parse(readReport('M01', 'transactions_gone.csv.pgp')).rejection.reason).toBe(
         'file_unavailable',
       );
+    });
+
+    it('loads nothing of a drop whose member was offboarded before it was processed', async () => {
+      const { registered } = await drop('transactions_late.csv.pgp', `${HEADER}\n${rows(3)}\n`, {
+        member: 'M03',
+      });
+      await updateOrganisation(ctx, actor, 'M03', { status: 'offboarded' });
+      const finished = await processFileDrop(deps, registered.id);
+      expect(finished).toMatchObject({ status: 'rejected', rejectionReason: 'member_inactive' });
+      const connection = await pool.warehouse.connect();
+      const loaded = await connection.runAndReadAll(
+        `SELECT (SELECT count(*) FROM customer_records WHERE member_code = 'M03')
+              + (SELECT count(*) FROM transactions WHERE member_code = 'M03')`,
+      );
+      expect(loaded.getRowsJS()).toEqual([[0n]]);
     });
 
     it('retries, never rejects, a drop DuckDB fails to load for want of memory', async () => {

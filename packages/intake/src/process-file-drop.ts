@@ -7,6 +7,7 @@ import {
   findAcceptedFileDrop,
   getInstructionInForce,
   getMemberDialect,
+  getOrganisation,
   listCustomerSuppressionHashes,
   listOrganisationKeys,
   listOrganisations,
@@ -214,6 +215,15 @@ async function decideOutcome(
     return reject(
       'bad_file_name',
       'the name must contain "customers", "transactions" (optionally "-delta") or "optouts" and end in .csv.pgp, .csv.gpg, .pgp, .gpg or .asc',
+    );
+  }
+  // A drop received before its member was offboarded or suspended (or retried after) must
+  // not load: offboarding deletes the member's data once, and nothing would delete it again.
+  const member = await getOrganisation(deps.ctx, drop.organisationCode);
+  if (member.status !== 'active') {
+    return reject(
+      'member_inactive',
+      `the member is ${member.status}: its files are no longer processed`,
     );
   }
   const accepted = await findAcceptedFileDrop(deps.ctx, drop.organisationId, drop.sha256);

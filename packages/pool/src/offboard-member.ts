@@ -151,9 +151,7 @@ export async function offboardMember(
     options.mode === 'export' ? await usableMemberKey(ctx, memberCode, startedAt) : null;
   await updateOrganisation(ctx, options.actor, memberCode, { status: 'offboarded' });
   // No new drop can be registered now; one already received would load after the delete.
-  const pending = (await listPendingFileDrops(ctx)).filter(
-    (drop) => drop.organisationCode === memberCode,
-  );
+  const pending = await listPendingFileDrops(ctx, 1000, memberCode);
   if (pending.length > 0) {
     throw new AppError(
       'conflict',

@@ -36,6 +36,9 @@ export async function requestDeliveryPush(
     if (row.status !== 'written')
       return unchanged(`is ${row.status}; only a written delivery is pushed`);
     if (row.push_status === 'pushed') return unchanged('is already pushed');
+    if (row.expires_at.getTime() <= ctx.clock().getTime()) {
+      return unchanged(`expired at ${row.expires_at.toISOString()}; it is no longer pushed`);
+    }
     if (options.whenConfigured && row.push_status === 'failed') return toDelivery(row);
     const target = await trx
       .selectFrom('push_targets')

@@ -7,6 +7,7 @@ import {
   getDelivery,
   getOrganisation,
   getPushTarget,
+  listOrganisationKeys,
   raiseAlert,
   recordDeliveryPush,
   SYSTEM_ACTOR,
@@ -48,7 +49,8 @@ class NotPushable extends AppError {}
  * possible, the delivery's push is recorded `failed` with a safe message
  * (`delivery.push_failed`) and the error is rethrown — `retry: true` when a later
  * attempt may succeed. The local delivery stays available either way. Expired
- * deliveries are not pushed, nor those of a client that is not active (`forbidden`,
+ * deliveries (marked so, or past `expiresAt`) are not pushed, nor those encrypted to a
+ * client key revoked or expired since, nor those of a client that is not active (`forbidden`,
  * nothing sent: an operator retries the push once the client is reactivated); a
  * pushed delivery is returned as it is.
  *
@@ -71,6 +73,15 @@ export async function pushDeliveryFile(
         `delivery ${delivery.id} is ${delivery.status}; only a written delivery is pushed`,
       );
     }
+    // Past its expiry it is no longer available, though the hourly pass has not marked it.
+    const now = deps.ctx.clock();
+    if (delivery.expiresAt.getTime() <= now.getTime()) {
+      throw new NotPushable(
+        'conflict',
+        `delivery ${delivery.id} expired at ${delivery.expiresAt.toISOString()}; it is no longer pushed`,
+      );
+    }
+    await assertRecipientKeyValid(deps.ctx, delivery, now);
     // A suspension (the answer to a seed-hit alert) stops what was already written too.
     const { status } = await getOrganisation(deps.ctx, client);
     if (status !== 'active') {
@@ -97,6 +108,29 @@ export async function pushDeliveryFile(
     const failure = toPushFailure(error, client);
     await recordFailure(deps, actor, delivery, failure, error, target);
     throw failure;
+  }
+}
+
+/**
+ * Refuses a delivery encrypted to a client key revoked or expired since it was written: a
+ * client that reports its key compromised must not receive files only that key opens.
+ */
+async function assertRecipientKeyValid(
+  ctx: ControlContext,
+  delivery: TDelivery,
+  now: Date,
+): Promise<void> {
+  const fingerprint = delivery.recipientKeyFingerprint?.toUpperCase();
+  const keys = await listOrganisationKeys(ctx, {
+    organisationCode: delivery.clientOrgCode,
+    keyType: 'pgp',
+  });
+  const key = keys.find((candidate) => candidate.fingerprint.toUpperCase() === fingerprint);
+  if (!key || key.revokedAt !== null || (key.expiresAt !== null && key.expiresAt <= now)) {
+    throw new NotPushable(
+      'conflict',
+      `delivery ${delivery.id} is encrypted to a client key that is no longer valid (revoked, expired or removed): nothing is pushed; the client orders a new delivery to its current key`,
+    );
   }
 }
 

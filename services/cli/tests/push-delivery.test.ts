@@ -3,6 +3,7 @@ import { existsSync, mkdirSync, mkdtempSync, readdirSync, readFileSync, rmSync }
 import os from 'node:os';
 import path from 'node:path';
 import {
+  addOrganisationKey,
   type ControlContext,
   cliActor,
   completeDelivery,
@@ -20,10 +21,12 @@ import {
   recordSelectionCount,
   removePushTarget,
   requestDeliveryPush,
+  revokeOrganisationKey,
   SYSTEM_ACTOR,
   setPushTarget,
   type TActor,
   type TDelivery,
+  type TOrganisationKey,
   updateOrganisation,
 } from '@alliage/control';
 import {
@@ -31,7 +34,12 @@ import {
   type TestControlDb,
   testControlDbKinds,
 } from '@alliage/control/testing';
-import { generateSshHostKey, inspectSshPublicKey, sshPublicKeyFromPrivate } from '@alliage/crypto';
+import {
+  generatePgpKeyPair,
+  generateSshHostKey,
+  inspectSshPublicKey,
+  sshPublicKeyFromPrivate,
+} from '@alliage/crypto';
 import { writeOutboxFile } from '@alliage/delivery';
 import { type PushDeps, pushDeliveryFile } from '@alliage/selection';
 import { type PlainSftpServer, startPlainSftpServer } from '@alliage/sftp/testing';
@@ -55,6 +63,16 @@ describe.each(testControlDbKinds())('pushing deliveries to the client server (%s
   let clientKey: string;
   let deps: PushDeps;
   let clientId = '';
+  let clientPgpKey: TOrganisationKey;
+  const registerClientPgpKey = async () => {
+    // TEST-ONLY key of the client, the deliveries are (said to be) encrypted to.
+    const pgp = await generatePgpKeyPair({ name: 'C01 (test only)', email: 'c01@example.invalid' });
+    clientPgpKey = await addOrganisationKey(ctx, operator, {
+      organisationCode: 'C01',
+      keyType: 'pgp',
+      publicKey: pgp.armoredPublicKey,
+    });
+  };
   const contents = new Map<string, Buffer>();
 
   const sftpRoot = () => path.join(directory, 'platform-sftp');
@@ -77,7 +95,9 @@ describe.each(testControlDbKinds())('pushing deliveries to the client server (%s
   });
 
   /** A written delivery of C01 whose encrypted file (random bytes here) sits in its out/. */
-  async function writtenDelivery(): Promise<TDelivery> {
+  async function writtenDelivery(
+    expiresAt = new Date(Date.now() + 30 * 86_400_000),
+  ): Promise<TDelivery> {
     const marketer: TActor = {
       ref: 'principal:marketer-C01',
       principalId: null,
@@ -109,7 +129,7 @@ describe.each(testControlDbKinds())('pushing deliveries to the client server (%s
     });
     const pending = await createDelivery(ctx, {
       selectionId: selection.id,
-      expiresAt: new Date(Date.now() + 30 * 86_400_000),
+      expiresAt,
     });
     const data = randomBytes(200_000 + contents.size);
     const fileName = `C01_${pending.id}.csv.gpg`;
@@ -125,7 +145,7 @@ describe.each(testControlDbKinds())('pushing deliveries to the client server (%s
       sizeBytes: written.sizeBytes,
       sha256: written.sha256,
       rowCount: 103,
-      recipientKeyFingerprint: 'A'.repeat(40),
+      recipientKeyFingerprint: clientPgpKey.fingerprint,
       signerFingerprint: 'B'.repeat(40),
       seeds: [],
       memberUsage: [],
@@ -153,6 +173,7 @@ describe.each(testControlDbKinds())('pushing deliveries to the client server (%s
         sector: 'energie',
       })
     ).id;
+    await registerClientPgpKey();
     await createOrganisation(ctx, operator, {
       code: 'M01',
       name: 'Member',
@@ -309,6 +330,37 @@ describe.each(testControlDbKinds())('pushing deliveries to the client server (%s
     const arrived = readFileSync(path.join(remoteIncoming(), delivery.fileName as string));
     expect(arrived.equals(contents.get(delivery.id) as Buffer)).toBe(true);
     expect(readdirSync(remoteIncoming()).filter((name) => name.startsWith('.'))).toEqual([]);
+  });
+
+  it('never pushes a delivery past its expiry the hourly pass has not marked yet', async () => {
+    await setPushTarget(ctx, operator, 'C01', targetFor());
+    const delivery = await writtenDelivery(new Date(Date.now() + 60_000));
+    await requestDeliveryPush(ctx, delivery.id, { whenConfigured: true });
+    const later = { ...ctx, clock: () => new Date(Date.now() + 120_000) };
+    await expect(pushDeliveryFile({ ...deps, ctx: later }, delivery.id)).rejects.toMatchObject({
+      code: 'conflict',
+      message: expect.stringContaining('expired at'),
+    });
+    await expect(requestDeliveryPush(later, delivery.id)).rejects.toMatchObject({
+      code: 'conflict',
+      message: expect.stringContaining('expired at'),
+    });
+    expect(existsSync(path.join(remoteIncoming(), delivery.fileName as string))).toBe(false);
+  });
+
+  it('never pushes a delivery encrypted to a client key revoked since it was written', async () => {
+    await setPushTarget(ctx, operator, 'C01', targetFor());
+    const delivery = await writtenDelivery();
+    await requestDeliveryPush(ctx, delivery.id, { whenConfigured: true });
+    await revokeOrganisationKey(ctx, operator, clientPgpKey.id);
+    await expect(pushDeliveryFile(deps, delivery.id)).rejects.toMatchObject({
+      code: 'conflict',
+      message: expect.stringContaining('no longer valid'),
+    });
+    expect(existsSync(path.join(remoteIncoming(), delivery.fileName as string))).toBe(false);
+    expect((await getDelivery(ctx, delivery.id)).pushStatus).toBe('failed');
+    // The client's new key: later deliveries are encrypted to it.
+    await registerClientPgpKey();
   });
 
   it('never pushes an expired delivery, nor without a target', async () => {

@@ -54,7 +54,7 @@ export async function ensurePlatformPgpKey(
   }
   const armoredPrivateKey = readSecretFile(privatePath, { warn });
   const privateKey = await openpgp.readPrivateKey({ armoredKey: armoredPrivateKey });
-  await checkPassphrase(privateKey, options.passphrase ?? null, warn);
+  await checkPlatformKeyPassphrase(privateKey, options.passphrase ?? null, warn);
   const armoredPublicKey = privateKey.toPublic().armor();
   const stored = existsSync(publicPath) ? readSecretFile(publicPath, { warn }) : null;
   if (stored !== armoredPublicKey) {
@@ -72,20 +72,28 @@ export async function ensurePlatformPgpKey(
   return { armoredPrivateKey, armoredPublicKey, generated };
 }
 
-/** Stops the start unless the configured passphrase unlocks the key (see ensurePlatformPgpKey). */
-async function checkPassphrase(
+/**
+ * Stops the start unless the configured passphrase unlocks the platform's private key (see
+ * ensurePlatformPgpKey), whether it comes from the data directory or, with `fromEnvironment`,
+ * from ALLIAGE_PGP_PRIVATE_KEY: else the first delivery, file or checkpoint would fail.
+ */
+export async function checkPlatformKeyPassphrase(
   privateKey: openpgp.PrivateKey,
   passphrase: string | null,
   warn: TSecretWarn,
+  options: { fromEnvironment?: boolean } = {},
 ): Promise<void> {
-  const file = `secrets/${PLATFORM_PGP_FILES.privateKey}`;
+  const file = options.fromEnvironment
+    ? 'ALLIAGE_PGP_PRIVATE_KEY'
+    : `secrets/${PLATFORM_PGP_FILES.privateKey}`;
   if (privateKey.isDecrypted()) {
     if (passphrase) {
       warn({
-        file: PLATFORM_PGP_FILES.privateKey,
-        message:
-          'the platform private key is not protected by ALLIAGE_PGP_PASSPHRASE (it was generated without it): ' +
-          'rotate it (alliage platform rotate-pgp-key) to get a protected key',
+        file: options.fromEnvironment ? file : PLATFORM_PGP_FILES.privateKey,
+        message: options.fromEnvironment
+          ? 'ALLIAGE_PGP_PRIVATE_KEY is not protected by ALLIAGE_PGP_PASSPHRASE: protect it where that variable is managed'
+          : 'the platform private key is not protected by ALLIAGE_PGP_PASSPHRASE (it was generated without it): ' +
+            'rotate it (alliage platform rotate-pgp-key) to get a protected key',
       });
     }
     return;

@@ -14,7 +14,13 @@ import os from 'node:os';
 import path from 'node:path';
 import { Readable } from 'node:stream';
 import { loadConfig, type TConfig } from '@alliage/config';
-import { decryptVerifiedStream, detectGpg, signText, verifySignedText } from '@alliage/crypto';
+import {
+  decryptVerifiedStream,
+  detectGpg,
+  generatePgpKeyPair,
+  signText,
+  verifySignedText,
+} from '@alliage/crypto';
 import * as openpgp from 'openpgp';
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
 import { ensurePlatformSecrets } from './ensure-platform-secrets.ts';
@@ -259,5 +265,43 @@ describe('ensurePlatformSecrets', () => {
         message: expect.stringContaining('not protected by ALLIAGE_PGP_PASSPHRASE'),
       }),
     ]);
+  });
+
+  it('checks a platform key given by ALLIAGE_PGP_PRIVATE_KEY at start, naming the variable', async () => {
+    // TEST-ONLY key and passphrase.
+    const passphrase = 'test-only passphrase of the environment key';
+    const pair = await generatePgpKeyPair({
+      name: 'Platform (test only)',
+      email: 'platform@example.invalid',
+      passphrase,
+    });
+    const withKey = (env: Record<string, string | undefined>) =>
+      ensurePlatformSecrets(
+        loadConfig({
+          ALLIAGE_DATA_DIR: dataDir,
+          ALLIAGE_PGP_PRIVATE_KEY: pair.armoredPrivateKey,
+          ...env,
+        }),
+        { warn },
+      );
+    for (const env of [{}, { ALLIAGE_PGP_PASSPHRASE: 'test-only wrong passphrase' }]) {
+      await expect(withKey(env)).rejects.toMatchObject({
+        code: 'conflict',
+        message: expect.stringContaining('ALLIAGE_PGP_PRIVATE_KEY'),
+      });
+    }
+    const started = await withKey({ ALLIAGE_PGP_PASSPHRASE: passphrase });
+    expect(started.pgp.fingerprint).toBe(pair.fingerprint);
+    const malformed = pair.armoredPrivateKey.replace(
+      /\n[A-Za-z0-9+/]{20}/,
+      '\n!!!!garbage!!!!!!!!!',
+    );
+    const refused = await withKey({ ALLIAGE_PGP_PRIVATE_KEY: malformed }).catch(
+      (error: unknown) => error as Error,
+    );
+    expect(refused).toMatchObject({
+      code: 'validation_failed',
+      message: 'ALLIAGE_PGP_PRIVATE_KEY is not an armoured OpenPGP private key',
+    });
   });
 });

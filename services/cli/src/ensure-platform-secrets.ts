@@ -4,7 +4,11 @@ import type { TConfig } from '@alliage/config';
 import { generateSecret, generateSshHostKey, inspectPgpPublicKey } from '@alliage/crypto';
 import { AppError } from '@alliage/domain';
 import * as openpgp from 'openpgp';
-import { ensurePlatformPgpKey, PLATFORM_PGP_FILES } from './ensure-platform-pgp-key.ts';
+import {
+  checkPlatformKeyPassphrase,
+  ensurePlatformPgpKey,
+  PLATFORM_PGP_FILES,
+} from './ensure-platform-pgp-key.ts';
 import { formatMode, logSecretWarning, type TSecretWarn } from './log-secret-warning.ts';
 import { readSecretFile } from './read-secret-file.ts';
 import { removeStaleSecretTemporaries } from './remove-stale-secret-temporaries.ts';
@@ -75,7 +79,16 @@ export async function ensurePlatformSecrets(
   let armoredPrivateKey = config.secrets.pgpPrivateKey;
   let armoredPublicKey: string;
   if (armoredPrivateKey) {
-    const privateKey = await openpgp.readPrivateKey({ armoredKey: armoredPrivateKey });
+    const privateKey = await openpgp.readPrivateKey({ armoredKey: armoredPrivateKey }).catch(() => {
+      // No cause: the variable's content may not reach a log.
+      throw new AppError(
+        'validation_failed',
+        'ALLIAGE_PGP_PRIVATE_KEY is not an armoured OpenPGP private key',
+      );
+    });
+    await checkPlatformKeyPassphrase(privateKey, config.secrets.pgpPassphrase, warn, {
+      fromEnvironment: true,
+    });
     armoredPublicKey = privateKey.toPublic().armor();
   } else {
     const pair = await ensurePlatformPgpKey(dir, {

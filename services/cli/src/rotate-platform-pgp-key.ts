@@ -13,7 +13,8 @@ const PREVIOUS_DIR = 'previous-pgp';
 /**
  * Replaces the platform PGP key pair in the data directory. The old pair moves to
  * `secrets/previous-pgp/<fingerprint>.key|.pub` and stays usable for decryption, so
- * files members encrypted to it before they fetched the new key are still read.
+ * files members encrypted to it before they fetched the new key are still read. The new
+ * private key is protected by ALLIAGE_PGP_PASSPHRASE when one is set.
  */
 export async function rotatePlatformPgpKey(
   config: TConfig,
@@ -39,9 +40,12 @@ export async function rotatePlatformPgpKey(
   )
     .getFingerprint()
     .toUpperCase();
+  // Protected like the key it replaces would be at generation (ensurePlatformPgpKey).
+  const passphrase = config.secrets.pgpPassphrase;
   const pair = await generatePgpKeyPair({
     name: 'Alliage platform',
     email: 'platform@alliage.invalid',
+    ...(passphrase ? { passphrase } : {}),
   });
   const previousDir = path.join(dir, PREVIOUS_DIR);
   mkdirSync(previousDir, { recursive: true, mode: 0o700 });

@@ -3,7 +3,7 @@
 // real `alliage serve`; the test then opens the pool itself (serve stopped: one
 // process owns it) to judge identities, stable IDs, retention, the repoussoir, and a
 // crash (SIGKILL) in the middle of a load.
-import { readFileSync, rmSync } from 'node:fs';
+import { readFileSync, rmSync, statSync, writeFileSync } from 'node:fs';
 import { mkdtemp } from 'node:fs/promises';
 import os from 'node:os';
 import path from 'node:path';
@@ -432,7 +432,10 @@ export function describePoolE2e(backend: TPoolE2eBackend): void {
         );
 
         const exportFile = path.join(dataDir, 'identities.csv');
+        // An earlier file others may read: replaced by one only its owner reads.
+        writeFileSync(exportFile, 'older export\n', { mode: 0o644 });
         await run(['pool', 'export-identities', '--out', exportFile]);
+        expect(statSync(exportFile).mode & 0o777).toBe(0o600);
         const exported = parse(readFileSync(exportFile, 'utf8'), { columns: true }) as Record<
           string,
           string

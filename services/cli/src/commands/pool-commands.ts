@@ -1,4 +1,4 @@
-import { readFileSync, writeFileSync } from 'node:fs';
+import { readFileSync, renameSync, rmSync, writeFileSync } from 'node:fs';
 import path from 'node:path';
 import { AppError } from '@alliage/domain';
 import type { Command } from 'commander';
@@ -102,7 +102,16 @@ export function registerPoolCommands(program: Command): void {
     .action((options) =>
       runReadCommand(options, async (backend, output) => {
         const csv = await backend.exportPoolIdentities();
-        writeFileSync(options.out, csv, { mode: 0o600 });
+        // A new file, 0600 from its creation, renamed over the target: writing into an
+        // existing file would keep that file's permissions.
+        const temporary = `${options.out}.tmp-${process.pid}`;
+        try {
+          writeFileSync(temporary, csv, { mode: 0o600, flag: 'wx' });
+          renameSync(temporary, options.out);
+        } catch (error) {
+          rmSync(temporary, { force: true });
+          throw error;
+        }
         const rows = Math.max(csv.split('\n').length - 2, 0);
         output.result(
           { file: path.resolve(options.out), rows },

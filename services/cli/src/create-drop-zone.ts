@@ -9,9 +9,14 @@ import {
   registerFileDrop,
   type TActor,
 } from '@alliage/control';
-import { isAppError } from '@alliage/domain';
+import { isAppError, isMember } from '@alliage/domain';
 import type { JobQueue } from '@alliage/queue';
-import { createSftpServer, type SftpLogger, type SftpServer } from '@alliage/sftp';
+import {
+  createSftpServer,
+  type SftpAccount,
+  type SftpLogger,
+  type SftpServer,
+} from '@alliage/sftp';
 import { enqueueFileDrop } from '@alliage/worker';
 import { sftpRootIn } from './data-dir-paths.ts';
 
@@ -24,6 +29,39 @@ function sftpActor(organisationCode: string | null): TActor {
     organisationId: null,
     organisationCode,
   };
+}
+
+/**
+ * The SFTP account of organisation `username`, or null when it may not log in: an active
+ * organisation sees the areas of its kind; an offboarded member still fetches its
+ * offboarding export (Art. 28(3)(g)), so it sees `reports/` only — where nothing is
+ * uploaded — until the export's files go. Revoked SSH keys are left out.
+ *
+ * @example
+ * await lookupSftpAccount(ctx, 'M01') // { organisationCode: 'M01', kind: 'member', publicKeys: [...] }
+ */
+export async function lookupSftpAccount(
+  ctx: ControlContext,
+  username: string,
+): Promise<SftpAccount | null> {
+  try {
+    const organisation = await getOrganisation(ctx, username);
+    const departed = organisation.status === 'offboarded' && isMember(organisation.kind);
+    if (organisation.status !== 'active' && !departed) return null;
+    const keys = await listOrganisationKeys(ctx, {
+      organisationCode: organisation.code,
+      keyType: 'ssh',
+    });
+    return {
+      organisationCode: organisation.code,
+      kind: organisation.kind,
+      publicKeys: keys.filter((key) => key.revokedAt === null).map((key) => key.publicKey),
+      ...(departed ? { areas: ['reports' as const] } : {}),
+    };
+  } catch (error) {
+    if (isAppError(error) && error.code === 'not_found') return null;
+    throw error;
+  }
 }
 
 /**
@@ -48,24 +86,7 @@ export function createDropZone(options: {
     maxSessionMs: config.sftp.maxSessionSeconds * 1000,
     logger: options.logger,
     // Also re-read during sessions (each open, listing and stat): two indexed reads.
-    lookupAccount: async (username) => {
-      try {
-        const organisation = await getOrganisation(ctx, username);
-        if (organisation.status !== 'active') return null;
-        const keys = await listOrganisationKeys(ctx, {
-          organisationCode: organisation.code,
-          keyType: 'ssh',
-        });
-        return {
-          organisationCode: organisation.code,
-          kind: organisation.kind,
-          publicKeys: keys.filter((key) => key.revokedAt === null).map((key) => key.publicKey),
-        };
-      } catch (error) {
-        if (isAppError(error) && error.code === 'not_found') return null;
-        throw error;
-      }
-    },
+    lookupAccount: (username) => lookupSftpAccount(ctx, username),
     onUploadComplete: async (upload) => {
       await registerFileDrop(
         ctx,

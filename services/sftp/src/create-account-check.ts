@@ -1,5 +1,6 @@
 import type { TOrgKind } from '@alliage/domain';
 import { loadAccountKeys } from './load-account-keys.ts';
+import { type StorageArea, visibleAreas } from './resolve-virtual-path.ts';
 import type { SftpLogger, SftpServerOptions } from './sftp-server-options.ts';
 import { type ScheduleTimer, withDeadline } from './with-deadline.ts';
 
@@ -10,6 +11,8 @@ export type AccountVerdict = 'active' | 'account_inactive' | 'key_revoked' | 'ac
 export interface LoggedInAccount {
   organisationCode: string;
   kind: TOrgKind;
+  /** The areas the session sees (`visibleAreas`). */
+  areas: readonly StorageArea[];
   keyType: string;
   /** The key's public SSH blob. */
   publicKey: Buffer;
@@ -27,9 +30,9 @@ export interface AccountCheck {
 
 /**
  * Re-reads a logged-in organisation through `lookupAccount`, which answers only
- * for active organisations and lists only non-revoked keys: a session may go on
- * only while the organisation is active, the key it logged in with is still
- * registered, and its kind (which decides the visible areas) is unchanged.
+ * for organisations that may log in and lists only non-revoked keys: a session may go
+ * on only while the organisation may log in, the key it logged in with is still
+ * registered, and its kind and visible areas are unchanged.
  * Concurrent calls share one lookup, so a burst of requests costs one query.
  * `verifyRecent` is for the many requests of a transfer: the age of the last
  * `active` verdict is read on `clock`, and a clock that went back counts as stale.
@@ -62,6 +65,9 @@ export function createAccountCheck(options: {
     const found = await loadAccountKeys(account.organisationCode, lookupAccount, logger);
     if (found === null) return 'account_inactive';
     if (found.account.kind !== account.kind) return 'account_changed';
+    // An offboarded member's reports-only session ends when it is made active again, and
+    // the other way round: the areas it sees changed.
+    if (visibleAreas(found.account).join('/') !== account.areas.join('/')) return 'account_changed';
     const stillRegistered = found.keys.some(
       (key) => key.type === account.keyType && key.getPublicSSH().equals(account.publicKey),
     );

@@ -8,6 +8,8 @@ export type StorageArea = 'in' | 'reports' | 'out';
 export interface VirtualAccount {
   organisationCode: string;
   kind: TOrgKind;
+  /** The areas it sees, when not those of its kind (`areasForKind`). */
+  areas?: readonly StorageArea[];
   rootDirectory: string;
 }
 
@@ -55,6 +57,20 @@ export function areasForKind(kind: TOrgKind): StorageArea[] {
 }
 
 /**
+ * The areas an account sees: those it was given (an offboarded member: `reports` only),
+ * else those of its kind.
+ *
+ * @example
+ * visibleAreas({ kind: 'member', areas: ['reports'] }) // ['reports']
+ */
+export function visibleAreas(account: {
+  kind: TOrgKind;
+  areas?: readonly StorageArea[];
+}): readonly StorageArea[] {
+  return account.areas ?? areasForKind(account.kind);
+}
+
+/**
  * Maps a path sent by an SFTP client to the organisation's virtual namespace and
  * its place on disk, without touching the disk. The one place every handler
  * resolves a client path; symlinks on disk are checked separately (inspectDiskPath).
@@ -94,7 +110,7 @@ export function resolveVirtualPath(account: VirtualAccount, clientPath: string):
   }
 
   const [first] = segments as [string, ...string[]];
-  const area = areasForKind(account.kind).find((candidate) => candidate === first);
+  const area = visibleAreas(account).find((candidate) => candidate === first);
   // Host paths (`/etc/passwd`) and other organisations' codes (`/M10/in`) are simply
   // not names in this namespace.
   if (area === undefined) return { ok: false, reason: 'outside_namespace' };

@@ -10,7 +10,7 @@ import {
 } from './create-session-timer.ts';
 import { errorCode } from './error-code.ts';
 import { type AccountKeys, loadAccountKeys } from './load-account-keys.ts';
-import { areasForKind, type VirtualAccount } from './resolve-virtual-path.ts';
+import { type VirtualAccount, visibleAreas } from './resolve-virtual-path.ts';
 import { type SftpSessionHandle, serveSftpSession } from './serve-sftp-session.ts';
 import type { ConnectionInfo, ServerContext } from './server-context.ts';
 import { ACCOUNT_LOOKUP_TIMEOUT_MS, ACCOUNT_RECHECK_MS } from './sftp-session-limits.ts';
@@ -127,7 +127,7 @@ export function serveConnection(
   };
 
   const admit = async (ctx: AuthContext, found: AccountKeys, key: ParsedKey): Promise<void> => {
-    const { organisationCode, kind } = found.account;
+    const { organisationCode, kind, areas } = found.account;
     const keyType = key.type;
     // A ban may have started while this connection was authenticating.
     if (context.bans.secondsBanned(remoteAddress) > 0) {
@@ -153,7 +153,7 @@ export function serveConnection(
     let admitted = false;
     try {
       await Promise.all(
-        areasForKind(kind).map((area) =>
+        visibleAreas(found.account).map((area) =>
           mkdir(join(rootDirectory, area), { recursive: true, mode: 0o750 }),
         ),
       );
@@ -174,12 +174,18 @@ export function serveConnection(
       ctx.reject([]);
       return;
     }
-    virtualAccount = { organisationCode, kind, rootDirectory };
+    virtualAccount = { organisationCode, kind, ...(areas ? { areas } : {}), rootDirectory };
     clearTimeout(graceTimer);
     accountCheck = createAccountCheck({
       lookupAccount: context.lookupAccount,
       logger,
-      account: { organisationCode, kind, keyType, publicKey: key.getPublicSSH() },
+      account: {
+        organisationCode,
+        kind,
+        areas: visibleAreas(found.account),
+        keyType,
+        publicKey: key.getPublicSSH(),
+      },
       clock: context.clock,
       recentMs: ACCOUNT_RECHECK_MS,
       timeoutMs: ACCOUNT_LOOKUP_TIMEOUT_MS,

@@ -1,6 +1,6 @@
 import type { Attributes, FileEntry } from 'ssh2';
 import { listDirectory } from './list-directory.ts';
-import { areasForKind } from './resolve-virtual-path.ts';
+import { visibleAreas } from './resolve-virtual-path.ts';
 import { isRefusal, refuse, SFTP_STATUS } from './sftp-refusal.ts';
 import type { TSftpSession } from './sftp-session.ts';
 import { READDIR_BATCH } from './sftp-session-limits.ts';
@@ -49,7 +49,7 @@ export function servePathRequests(session: TSftpSession): void {
       if (!(await accountAllows(reqId, 'opendir'))) return;
       let entries: FileEntry[];
       if (resolved.kind === 'root') {
-        entries = areasForKind(account.kind).map((area) => {
+        entries = visibleAreas(account).map((area) => {
           const attrs = virtualDirectoryAttributes(area, context.clock());
           return { filename: area, longname: toLongname(area, attrs), attrs };
         });

@@ -1,11 +1,17 @@
 import type { TOrgKind } from '@alliage/domain';
 import type { UploadBufferLimits, UploadBufferStats } from './create-upload-buffer-budget.ts';
+import type { StorageArea } from './resolve-virtual-path.ts';
 import type { ScheduleTimer } from './with-deadline.ts';
 
-/** What `lookupAccount` returns for an active organisation: its code, kind and SSH keys. */
+/** What `lookupAccount` returns for an organisation that may log in: its code, kind and SSH keys. */
 export interface SftpAccount {
   organisationCode: string;
   kind: TOrgKind;
+  /**
+   * The areas it may see, when not all those of its kind: an offboarded member sees
+   * `reports` only, to fetch its offboarding export (no upload area).
+   */
+  areas?: StorageArea[];
   /** Registered OpenSSH public key lines, e.g. `ssh-ed25519 AAAA… comment`. */
   publicKeys: string[];
 }

@@ -257,6 +257,24 @@ describe('path isolation', () => {
     await expect(stat(join(harness.storageRoot, 'C1', 'in'))).rejects.toThrow();
   });
 
+  it('shows an account given reports only that area: it fetches its reports and uploads nothing', async () => {
+    const account = harness.accounts.get('M10');
+    if (!account) throw new Error('harness account M10 missing');
+    // An offboarded member fetching its offboarding export.
+    harness.accounts.set('M10', { ...account, areas: ['reports'] });
+    try {
+      const m10 = await connectSftp(harness, 'M10', harness.keys.M10);
+      expect((await m10.list('/')).map((entry) => entry.name)).toEqual(['reports']);
+      expect(String(await m10.get('/reports/m10-report.pgp'))).toBe('M10 report');
+      await expect(m10.put(Buffer.from('x'), '/in/late.pgp')).rejects.toThrow();
+      await expect(m10.list('/in')).rejects.toThrow();
+      await m10.end();
+      await expect(stat(join(harness.storageRoot, 'M10', 'in', 'late.pgp'))).rejects.toThrow();
+    } finally {
+      harness.accounts.set('M10', account);
+    }
+  });
+
   it('handles are per session: another session cannot use them', async () => {
     const c1 = await connectSftp(harness, 'C1', harness.keys.C1);
     const c1Sftp = rawSftp(c1);

@@ -73,6 +73,21 @@ describe('a session re-checks its account', () => {
     expect(deniedReasons()).toEqual([['C1', 'account_inactive']]);
   });
 
+  it('a member offboarded mid-session loses it: its next login sees reports/ only', async () => {
+    harness = await startHarness();
+    const account = harness.accounts.get('M1') as SftpAccount;
+    const client = await connectSftp(harness, 'M1', harness.keys.M1);
+    const closed = closedByServer(client);
+    expect((await client.list('/')).map((entry) => entry.name)).toEqual(['in', 'reports']);
+    harness.accounts.set('M1', { ...account, areas: ['reports'] });
+    await expect(client.list('/in')).rejects.toThrow();
+    await closed;
+    expect(deniedReasons()).toEqual([['M1', 'account_changed']]);
+    const again = await connectSftp(harness, 'M1', harness.keys.M1);
+    expect((await again.list('/')).map((entry) => entry.name)).toEqual(['reports']);
+    await again.end();
+  });
+
   it('a revoked key loses its session at the next open; another key of the organisation keeps working', async () => {
     harness = await startHarness();
     const account = harness.accounts.get('M1') as SftpAccount;

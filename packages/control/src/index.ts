@@ -54,6 +54,8 @@ export { addRepoussoirEntry } from './add-repoussoir-entry.ts';
 export type { TApiToken } from './api-token.ts';
 export type { TApiTokenAuthentication } from './authenticate-api-token.ts';
 export { authenticateApiToken } from './authenticate-api-token.ts';
+export type { TCheckedSecret } from './check-platform-secret.ts';
+export { adoptPlatformSecret, checkPlatformSecret } from './check-platform-secret.ts';
 // --- file drops and dialect profiles ---
 export { claimFileDrop } from './claim-file-drop.ts';
 export { claimPullSourceRun } from './claim-pull-source-run.ts';

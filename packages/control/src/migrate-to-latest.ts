@@ -31,6 +31,7 @@ import * as abandonedDrops from './migrations/2026-12-08-0022-abandoned-drops.ts
 import * as abandonedDropAlerts from './migrations/2026-12-09-0023-abandoned-drop-alerts.ts';
 import * as dropRetries from './migrations/2026-12-09-0024-drop-retries.ts';
 import * as erasureSubsets from './migrations/2026-12-09-0025-erasure-subsets.ts';
+import * as platformSecretChecks from './migrations/2026-12-10-0026-platform-secret-checks.ts';
 
 /** Migrations in order; names are timestamp-prefixed so they sort. */
 const MIGRATIONS: Record<string, Migration> = {
@@ -59,6 +60,7 @@ const MIGRATIONS: Record<string, Migration> = {
   '2026-12-09-0023-abandoned-drop-alerts': abandonedDropAlerts,
   '2026-12-09-0024-drop-retries': dropRetries,
   '2026-12-09-0025-erasure-subsets': erasureSubsets,
+  '2026-12-10-0026-platform-secret-checks': platformSecretChecks,
 };
 
 // A static provider (rather than kysely's FileMigrationProvider) keeps migrations

@@ -403,6 +403,13 @@ export interface PoolRegistrationTable {
   lease_expires_at: Timestamp | null;
 }
 
+/** A check value of a platform secret (an HMAC of a constant), recorded at its first start. */
+export interface PlatformSecretChecksTable {
+  name: string;
+  check_value: string;
+  recorded_at: Timestamp;
+}
+
 export interface ControlSchema {
   organisations: OrganisationsTable;
   principals: PrincipalsTable;
@@ -432,4 +439,5 @@ export interface ControlSchema {
   rights_request_items: RightsRequestItemsTable;
   suppressions: SuppressionsTable;
   pool_registration: PoolRegistrationTable;
+  platform_secret_checks: PlatformSecretChecksTable;
 }

@@ -21,6 +21,7 @@ export const ZAuditAction = z.enum([
   'auth.failed',
   'platform.started',
   'platform.key_rotated',
+  'platform.secret_adopted',
   'sftp.login',
   'sftp.login_failed',
   'sftp.denied',

@@ -3,6 +3,7 @@ import type { TConfig } from '@alliage/config';
 import {
   type ControlContext,
   type ControlDb,
+  checkPlatformSecret,
   createAlertWebhook,
   discardOrphanedRepoussoirImports,
   migrateToLatest,
@@ -12,6 +13,7 @@ import {
 import type { Kysely } from 'kysely';
 import { acquireDataDirLock, type DataDirLock } from './data-dir-lock.ts';
 import { ensurePlatformSecrets, type TPlatformSecrets } from './ensure-platform-secrets.ts';
+import { hmacSecretCheckValue } from './hmac-secret-check.ts';
 import type { TSecretWarn } from './log-secret-warning.ts';
 
 /** An opened control plane with the platform secrets, owned by this process. */
@@ -25,11 +27,18 @@ export interface OpenedPlatform {
 
 /**
  * Opens the control plane named by the configuration, migrates it and loads the
- * platform secrets. With PGlite the data directory is locked first.
+ * platform secrets, stopping when the HMAC secret is not the one the platform was
+ * started with (`checkPlatformSecret`). With PGlite the data directory is locked first.
  */
 export async function openPlatform(
   config: TConfig,
-  options: { kind: 'serve' | 'cli'; clock?: () => Date; warn?: TSecretWarn },
+  options: {
+    kind: 'serve' | 'cli';
+    clock?: () => Date;
+    warn?: TSecretWarn;
+    /** Skip the HMAC secret's check: only for `platform adopt-hmac-secret`, which replaces it. */
+    adoptingHmacSecret?: boolean;
+  },
 ): Promise<OpenedPlatform> {
   // PGlite allows one process per directory; `serve` also owns the pool (DuckDB) in
   // its data directory, so it takes the lock with PostgreSQL too: pool commands then
@@ -50,6 +59,18 @@ export async function openPlatform(
       clock: options.clock ?? (() => new Date()),
       alerts: alertPolicy(config),
     };
+    // Another HMAC secret than the platform's would let opted-out and erased people through.
+    if (!options.adoptingHmacSecret) {
+      try {
+        await checkPlatformSecret(ctx, {
+          name: 'hmac',
+          checkValue: hmacSecretCheckValue(secrets.hmacSecret),
+        });
+      } catch (error) {
+        await control.close();
+        throw error;
+      }
+    }
     // PGlite is this process's alone (the lock above): an import a crashed process left
     // would otherwise keep every repoussoir change waiting until it counts as abandoned.
     if (!config.databaseUrl) await discardOrphanedRepoussoirImports(ctx);

@@ -80,3 +80,36 @@ describe.skipIf(!hasGpg)('alliage platform rotate-pgp-key', () => {
     }
   });
 });
+
+describe('the HMAC secret a platform was started with', () => {
+  let dataDir: string;
+  beforeAll(async () => {
+    dataDir = await createTestDataDir('alliage-hmac-check-');
+  });
+  afterAll(() => {
+    rmSync(dataDir, { recursive: true, force: true });
+  });
+
+  it('stops every start with another secret until an operator adopts it', async () => {
+    const own = cliEnv({ ALLIAGE_DATA_DIR: dataDir });
+    const listed = await runCli(['org', 'list', '--json'], own);
+    expect(listed.code, listed.stderr).toBe(0);
+    // TEST-ONLY secret: another one than the data directory's, as a changed variable would give.
+    const other = { ...own, ALLIAGE_HMAC_SECRET: 'test-only-other-hmac-secret-0123456789abcdef' };
+    const refused = await runCli(['org', 'list', '--json'], other);
+    expect(refused.code).not.toBe(0);
+    expect(refused.stdout + refused.stderr).toContain(
+      'is not the one this platform was started with',
+    );
+    expect(refused.stdout + refused.stderr).not.toContain(other.ALLIAGE_HMAC_SECRET);
+
+    const unconfirmed = await runCli(['platform', 'adopt-hmac-secret'], other);
+    expect(unconfirmed.code).toBe(2);
+    const adopted = await runCli(['platform', 'adopt-hmac-secret', '--confirm', '--json'], other);
+    expect(adopted.code, adopted.stderr).toBe(0);
+    expect(JSON.parse(adopted.stdout)).toEqual({ changed: true });
+    expect((await runCli(['org', 'list', '--json'], other)).code).toBe(0);
+    // The original is now the other one.
+    expect((await runCli(['org', 'list', '--json'], own)).code).not.toBe(0);
+  });
+});

@@ -106,7 +106,12 @@ describe('one pool per platform, from the command line', () => {
   it.skipIf(!process.env.DATABASE_URL || !process.env.REDIS_URL)(
     'a worker on a second data directory against the same control plane refuses to start (postgres+redis)',
     async () => {
-      const first = cliEnv({ ALLIAGE_DATA_DIR: dataDir(), ALLIAGE_HTTP_PORT: '0' });
+      const first = cliEnv({
+        ALLIAGE_DATA_DIR: dataDir(),
+        ALLIAGE_HTTP_PORT: '0',
+        // One HMAC secret for both directories: another would be refused first, by its check.
+        ALLIAGE_HMAC_SECRET: 'test-only-shared-hmac-secret-0123456789abcdef',
+      });
       cleanups.push(await useRealBackends(first, 'poolid'));
       const serve = await startServe(first);
       cleanups.unshift(async () => {

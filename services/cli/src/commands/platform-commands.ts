@@ -1,11 +1,13 @@
 import type { Command } from 'commander';
 import { runAdminCommand } from '../run-admin-command.ts';
+import { registerAdoptHmacSecretCommand } from './adopt-hmac-secret-command.ts';
 import { registerRotateKeyCommand } from './rotate-key-command.ts';
 
-/** `alliage platform pgp-key` and `alliage platform ssh-key`. */
+/** `alliage platform pgp-key`, `ssh-key`, `rotate-pgp-key` and `adopt-hmac-secret`. */
 export function registerPlatformCommands(program: Command): void {
   const platform = program.command('platform').description("the platform's own keys");
   registerRotateKeyCommand(platform);
+  registerAdoptHmacSecretCommand(platform);
   platform
     .command('pgp-key')
     .description('print the platform PGP public key members encrypt their files to')

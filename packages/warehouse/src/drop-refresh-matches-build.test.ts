@@ -279,6 +279,44 @@ describe('a drop refreshes the pool as a full build would', () => {
       }
     }, 120_000);
   }
+
+  it('when a full base drops the record that kept two persons apart', async () => {
+    // Jean DUPONT born 1960 (M01 C1) and M02's C1 (no birth date) are one person; his son
+    // (M02 C2, born 1995) is kept apart by the conflict with M01's C1 only.
+    const address = '12 avenue Victor Hugo,,75016,PARIS,FR';
+    const anne =
+      'C9,MME,Anne,PETIT,,,3 rue de la Paix,,69003,LYON,FR,ap@exemple.fr,,,1980-01-01,1,0,0,2025-01-10';
+    await dropThenCompare('M01', 'customers', [
+      `C1,M,Jean,DUPONT,,,${address},jd@exemple.fr,,,1960-03-12,1,0,0,2025-01-10`,
+      anne,
+    ]);
+    await dropThenCompare('M02', 'customers', [
+      `C1,M,Jean,DUPONT,,,${address},jd@exemple.fr,,,,1,0,0,2025-01-10`,
+      `C2,M,Jean,DUPONT,,,${address},jd.fils@exemple.fr,,,1995-06-01,1,0,0,2025-01-10`,
+    ]);
+    await dropThenCompare('M01', 'customers', [anne]);
+  });
+
+  it('when a drop links records of a block too large to compare in the whole pool', async () => {
+    // Two namesakes in different towns sharing a filler email with 200 other customers:
+    // a build never compares that block; a drop must not either.
+    const filler = 'aucun@aucun.fr';
+    const lines = [
+      `P,M,Jean,MARTIN,,,8 rue Nationale,,59000,LILLE,FR,${filler},06 11 11 11 11,,,0,0,0,2025-01-10`,
+      `Q,M,Jean,MARTIN,,,5 avenue Jean Medecin,,06000,NICE,FR,${filler},06 22 22 22 22,,,0,0,0,2025-01-10`,
+    ];
+    for (let index = 0; index < 200; index++) {
+      const last = `NOM${String.fromCharCode(65 + (index % 26))}${String.fromCharCode(65 + Math.floor(index / 26))}`;
+      lines.push(
+        `F${index},M,Paul,${last},,,${index + 1} rue de la Paix,,69003,LYON,FR,${filler},,,,0,0,0,2025-01-10`,
+      );
+    }
+    await dropThenCompare('M01', 'customers', lines);
+    await dropThenCompare('M02', 'customers', [
+      'X1,M,Jean,MARTIN,,,8 rue Nationale,,59000,LILLE,FR,,06 11 11 11 11,,,0,0,0,2025-01-10',
+      'X2,M,Jean,MARTIN,,,5 avenue Jean Medecin,,06000,NICE,FR,,06 22 22 22 22,,,0,0,0,2025-01-10',
+    ]);
+  });
 });
 
 // Synthetic people and addresses of the random sequences (two ROUX share a surname).

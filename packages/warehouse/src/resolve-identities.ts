@@ -10,6 +10,7 @@ import {
   blockingKeysSql,
   blockNeighboursSql,
   MAX_BLOCK_SIZE,
+  oversizedBlocksSql,
   scoreCandidatePairsSql,
 } from './score-candidate-pairs-sql.ts';
 
@@ -65,8 +66,12 @@ export async function resolveIdentities(
       `CREATE OR REPLACE TEMP TABLE ir_previous_persons AS SELECT person_id FROM persons`,
     );
   } else {
+    // The changed records, and the other records of their persons: a record removed or
+    // changed may have been what kept its person apart from a neighbour of theirs (a guard
+    // conflict), and the removed one has no row left to find that neighbour from.
     await connection.run(`CREATE OR REPLACE TEMP TABLE ir_seed_nodes AS
-      SELECT ${nodeColumns} FROM member_records r WHERE r.record_id IN (SELECT record_id FROM ${changed})`);
+      SELECT ${nodeColumns} FROM member_records r WHERE r.record_id IN (SELECT record_id FROM ${changed})
+        OR r.person_id IN (SELECT person_id FROM ${changed} WHERE person_id IS NOT NULL)`);
     // Persons the change touches: those the changed records belonged to, and those of any
     // record sharing a block with a changed record.
     await connection.run(`CREATE OR REPLACE TEMP TABLE ir_previous_persons AS
@@ -85,10 +90,19 @@ export async function resolveIdentities(
     SELECT (row_number() OVER (ORDER BY r.record_id) - 1)::INTEGER AS idx, ${nodeColumns}
     FROM member_records r WHERE r.record_id IN (SELECT record_id FROM ir_scope)`);
   await connection.run(`CREATE OR REPLACE TEMP TABLE ir_keys AS ${blockingKeysSql('ir_nodes')}`);
+  // A block is skipped by its size in the whole pool, as a full build (whose scope is the
+  // pool) skips it: the scope may hold only two records of a block of thousands.
+  const incremental = !(options.full || !changed);
+  if (incremental) {
+    await connection.run(
+      `CREATE OR REPLACE TEMP TABLE ir_oversized AS ${oversizedBlocksSql('ir_nodes', 'member_records')}`,
+    );
+  }
   await connection.run(`CREATE OR REPLACE TEMP TABLE ir_pairs AS
     WITH usable AS (
       SELECT idx, block FROM ir_keys
       WHERE block IN (SELECT block FROM ir_keys GROUP BY block HAVING count(*) BETWEEN 2 AND ${MAX_BLOCK_SIZE})
+      ${incremental ? 'AND block NOT IN (SELECT block FROM ir_oversized)' : ''}
     )
     SELECT DISTINCT a.idx AS i, b.idx AS j FROM usable a JOIN usable b ON a.block = b.block AND a.idx < b.idx`);
   const links = (

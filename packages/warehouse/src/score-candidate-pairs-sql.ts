@@ -58,6 +58,27 @@ export function blockNeighboursSql(seedTable: string, poolTable: string): string
   ).join('\nUNION ALL\n');
 }
 
+/**
+ * SQL producing `(block)` for every block of a record of `nodesTable` that holds more
+ * than `MAX_BLOCK_SIZE` records of `poolTable`: an incremental resolution sees only its
+ * scope's records of a block, and must skip the blocks a full build skips. Built like
+ * `blockNeighboursSql`, value by value (the block keys of the scope's values only).
+ *
+ * @example
+ * connection.run(`CREATE TEMP TABLE oversized AS ${oversizedBlocksSql('ir_nodes', 'member_records')}`)
+ */
+export function oversizedBlocksSql(nodesTable: string, poolTable: string): string {
+  return BLOCKING_RULES.map(({ tag, parts }) => {
+    const values = parts.map((part) => part('s'));
+    const key = parts.map((_, index) => `CAST(s.v${index} AS VARCHAR)`).join(` || '|' || `);
+    return `SELECT '${tag}' || ${key} AS block FROM ${poolTable} o
+      JOIN (SELECT DISTINCT ${values.map((value, index) => `${value} AS v${index}`).join(', ')}
+        FROM ${nodesTable} s WHERE ${values.map((value) => `${value} IS NOT NULL`).join(' AND ')}) s
+      ON ${parts.map((part, index) => `${part('o')} = s.v${index}`).join(' AND ')}
+      GROUP BY ALL HAVING count(*) > ${MAX_BLOCK_SIZE}`;
+  }).join('\nUNION ALL\n');
+}
+
 function weightCase(comparison: keyof typeof MATCH_WEIGHTS, levelSql: string): string {
   const table = MATCH_WEIGHTS[comparison] as Record<string, number>;
   const whens = Object.entries(table)

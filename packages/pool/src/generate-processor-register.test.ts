@@ -1,4 +1,5 @@
 import {
+  appendAuditEvent,
   type ControlContext,
   cliActor,
   completeDelivery,
@@ -97,6 +98,23 @@ describe.each(testControlDbKinds())('generateProcessorRegister (%s)', (kind) => 
       sector: 'services',
     });
     await updateOrganisation(ctx, operator, 'M03', { status: 'offboarded' });
+    // M03's offboarding is certified: its data is gone. M04 was set offboarded, but its
+    // deletion never completed (a run stopped on a pending drop): its data may be there.
+    await appendAuditEvent(ctx.db, ctx.clock, {
+      action: 'member.offboarded',
+      actor: operator,
+      objectType: 'organisation',
+      objectId: 'M03',
+      organisationCode: 'M03',
+      details: { mode: 'delete_only' },
+    });
+    await createOrganisation(ctx, operator, {
+      code: 'M04',
+      name: 'Leaving Test',
+      kind: 'member',
+      sector: 'services',
+    });
+    await updateOrganisation(ctx, operator, 'M04', { status: 'offboarded' });
     await createOrganisation(ctx, operator, {
       code: 'C01',
       name: 'Client Test',
@@ -161,8 +179,14 @@ describe.each(testControlDbKinds())('generateProcessorRegister (%s)', (kind) => 
 
   it('lists every member with its instruction in force, history and recipients by sector', async () => {
     const register = await generateProcessorRegister(ctx, operator, options());
-    // Clients are not controllers; offboarded members are gone.
-    expect(register.controllers.map((controller) => controller.code)).toEqual(['M01', 'M02']);
+    // Clients are not controllers; members whose offboarding is certified are gone, not
+    // those whose data may still be held.
+    expect(register.controllers.map((controller) => controller.code)).toEqual([
+      'M01',
+      'M02',
+      'M04',
+    ]);
+    expect(register.controllers[2]).toMatchObject({ status: 'offboarded' });
     const [m01, m02] = register.controllers;
     expect(m01).toMatchObject({
       name: 'Maison Test',
@@ -219,7 +243,7 @@ describe.each(testControlDbKinds())('generateProcessorRegister (%s)', (kind) => 
       objectType: 'register',
       details: {
         format: 'csv',
-        controllerCount: 2,
+        controllerCount: 3,
         outsideEu: false,
         measures: { encryption_at_rest: 'unknown', key_only_sftp: 'in_force' },
       },

@@ -3,9 +3,11 @@ import {
   type ControlContext,
   getInstructionInForce,
   getMemberUsage,
+  listAuditEvents,
   listInstructionVersions,
   listOrganisations,
   type TActor,
+  type TOrganisation,
 } from '@alliage/control';
 import {
   buildProcessorRegister,
@@ -32,8 +34,26 @@ export interface GenerateProcessorRegisterOptions {
 }
 
 /**
+ * Whether the member's deletion certificate (`member.offboarded`) was recorded after the
+ * organisation's last change (its status set to offboarded among them).
+ */
+async function offboardingCertified(
+  ctx: ControlContext,
+  organisation: TOrganisation,
+): Promise<boolean> {
+  // Oldest first: a member has one certificate per offboarding, a handful at most.
+  const page = await listAuditEvents(ctx, {
+    action: ['member.offboarded'],
+    organisationCode: organisation.code,
+    limit: 1000,
+  });
+  const certificate = page.events.at(-1);
+  return certificate !== undefined && certificate.occurredAt >= organisation.updatedAt;
+}
+
+/**
  * Builds the processor register (GDPR Art. 30(2)) from the control data: every
- * member not offboarded, its instruction in force and history, and the client
+ * member but those whose offboarding is certified, its instruction in force and history, and the client
  * sectors its records were delivered to. Records `register.exported`.
  *
  * @example
@@ -46,10 +66,17 @@ export async function generateProcessorRegister(
   options: GenerateProcessorRegisterOptions,
 ): Promise<TProcessorRegister> {
   const at = options.at ?? ctx.clock();
-  // Offboarded members' records are deleted: nothing is processed for them any more.
-  const organisations = (await listOrganisations(ctx)).filter(
-    (organisation) => isMember(organisation.kind) && organisation.status !== 'offboarded',
-  );
+  // A member whose offboarding is certified has no data left: nothing is processed for it
+  // any more. One set offboarded whose deletion is not certified yet (a run stopped on a
+  // pending drop, a status change alone) may still have its records in the pool: listed.
+  const organisations: TOrganisation[] = [];
+  for (const organisation of await listOrganisations(ctx)) {
+    if (!isMember(organisation.kind)) continue;
+    if (organisation.status === 'offboarded' && (await offboardingCertified(ctx, organisation))) {
+      continue;
+    }
+    organisations.push(organisation);
+  }
   const members: TRegisterMemberInput[] = [];
   for (const organisation of organisations) {
     const [inForce, history, usage] = await Promise.all([

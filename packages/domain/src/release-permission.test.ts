@@ -37,6 +37,13 @@ describe('releaseRefusal', () => {
     );
   });
 
+  it('refuses once the contract of the member has ended, whatever its instruction', () => {
+    expect(releaseRefusal(instruction(), release(), { ...M01, contractEnded: true })).toBe(
+      'contract_ended',
+    );
+    expect(releaseRefusal(instruction(), release(), { ...M01, contractEnded: false })).toBeNull();
+  });
+
   it('refuses a purpose or channel the member did not allow', () => {
     expect(releaseRefusal(instruction(), release({ purpose: 'study' }), M01)).toBe(
       'purpose_not_allowed',

@@ -16,6 +16,7 @@ export interface TRelease {
 export type TReleaseRefusal =
   | 'no_instruction'
   | 'member_inactive'
+  | 'contract_ended'
   | 'purpose_not_allowed'
   | 'channel_not_allowed'
   | 'third_party_not_allowed'
@@ -24,7 +25,7 @@ export type TReleaseRefusal =
 
 /**
  * Whether a member's instruction in force permits releasing its records for
- * `release` (DESIGN.md rule 1): the purpose and channel are allowed, a client
+ * `release` (DESIGN.md rule 1): the member is active and its contract not ended, the purpose and channel are allowed, a client
  * that is not a member (a third party) gets them only when third parties are
  * allowed, and the client's sector is in the allow-list (when there is one)
  * and not in the deny-list. A member's own records always go back to itself
@@ -38,9 +39,15 @@ export type TReleaseRefusal =
 export function releaseRefusal(
   instruction: TInstructionBody | null,
   release: TRelease,
-  member: { memberCode: string; memberActive: boolean },
+  member: {
+    memberCode: string;
+    memberActive: boolean;
+    /** Its contract's end date is past: no instruction covers a release any more (Art. 28(3)(g)). */
+    contractEnded?: boolean;
+  },
 ): TReleaseRefusal | null {
   if (!member.memberActive) return 'member_inactive';
+  if (member.contractEnded) return 'contract_ended';
   if (!instruction) return 'no_instruction';
   if (!instruction.purposes.includes(release.purpose)) return 'purpose_not_allowed';
   if (!instruction.channels.includes(release.channel)) return 'channel_not_allowed';

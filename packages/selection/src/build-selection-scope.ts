@@ -68,7 +68,12 @@ export async function buildSelectionScope(
           purpose: selection.purpose,
           channel,
         },
-        { memberCode: member.code, memberActive: member.status === 'active' },
+        {
+          memberCode: member.code,
+          memberActive: member.status === 'active',
+          // The contract runs to the end of its last day.
+          contractEnded: member.contractEnd !== null && member.contractEnd < today,
+        },
       );
       if (refusal === null && instruction) {
         permittingInstructionVersions[member.code] = instruction.version;

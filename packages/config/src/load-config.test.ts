@@ -111,6 +111,30 @@ describe('loadConfig', () => {
     expect(() => loadConfig({ ALLIAGE_HMAC_SECRET: 'short' })).toThrow(/ALLIAGE_HMAC_SECRET/);
   });
 
+  it('rejects blank or filler secrets, hosts that are none, and unbounded limits', () => {
+    for (const [name, value] of [
+      ['ALLIAGE_HMAC_SECRET', ' '.repeat(40)],
+      ['ALLIAGE_HMAC_SECRET', 'x'.repeat(40)],
+      ['ALLIAGE_HMAC_SECRET', ` ${'test-only-hmac-secret-0123456789abcdef'}`],
+      ['ALLIAGE_POOL_ENCRYPTION_KEY', 'ab'.repeat(20)],
+      ['ALLIAGE_HTTP_HOST', 'not a host!!'],
+      ['ALLIAGE_SFTP_HOST', 'sftp.example/x'],
+      ['ALLIAGE_BODY_LIMIT', '0kb'],
+      ['ALLIAGE_BODY_LIMIT', '99999mb'],
+      ['ALLIAGE_RATE_LIMIT_PER_MINUTE', '99999999'],
+    ] as const) {
+      expect(() => loadConfig({ [name]: value }), `${name}=${value}`).toThrow(name);
+    }
+    const accepted = loadConfig({
+      ALLIAGE_HMAC_SECRET: 'test-only-hmac-secret-0123456789abcdef',
+      ALLIAGE_HTTP_HOST: '0.0.0.0',
+      ALLIAGE_SFTP_HOST: 'sftp.alliage.example',
+      ALLIAGE_BODY_LIMIT: '4mb',
+    });
+    expect(accepted.secrets.hmacSecret).toBe('test-only-hmac-secret-0123456789abcdef');
+    expect(loadConfig({ ALLIAGE_HTTP_HOST: '::1' })).toBeTruthy();
+  });
+
   it('reads the SSH client key of pull mode, refusing a public key', () => {
     expect(loadConfig({}).secrets.sshClientKey).toBeNull();
     const key =

@@ -8,6 +8,32 @@ import {
 import { z } from 'zod';
 
 const ZPort = z.coerce.number().int().min(0).max(65535);
+/** A host name, an IPv4 address or an IPv6 address (what a server listens on). */
+const ZHost = z
+  .string()
+  .regex(
+    /^(?:[A-Za-z0-9](?:[A-Za-z0-9.-]{0,251}[A-Za-z0-9])?|[0-9A-Fa-f:.]{2,45})$/,
+    'must be a host name or an IP address',
+  );
+/**
+ * A secret given in the environment: long, and not a blank or repeated filler (a
+ * whitespace-only or `xxxx…` value passes a length check and protects nothing).
+ */
+const ZSecretValue = z
+  .string()
+  .min(32, 'must be at least 32 characters')
+  .refine((value) => value.trim() === value, 'must not start or end with whitespace')
+  .refine(
+    (value) => new Set(value).size >= 8,
+    'must be a random value (at least 8 different characters; e.g. openssl rand -base64 32)',
+  );
+/** Bytes of a size written like `100kb`, `1mb`, `512b`. */
+function sizeInBytes(value: string): number {
+  const match = /^(\d+)(b|kb|mb)$/i.exec(value);
+  if (!match) return Number.NaN;
+  const unit = { b: 1, kb: 1024, mb: 1024 ** 2 }[(match[2] as string).toLowerCase() as 'b'];
+  return Number(match[1]) * unit;
+}
 /** A DuckDB memory size setting. */
 const ZDuckDbSize = z
   .string()
@@ -44,10 +70,10 @@ export const ZEnv = z.object({
   ALLIAGE_DATA_DIR: z.string().min(1).default('./.alliage'),
   DATABASE_URL: ZPostgresUrl.optional(),
   REDIS_URL: ZRedisUrl.optional(),
-  ALLIAGE_HTTP_HOST: z.string().min(1).default('127.0.0.1'),
+  ALLIAGE_HTTP_HOST: ZHost.default('127.0.0.1'),
   ALLIAGE_HTTP_PORT: ZPort.default(8080),
   ALLIAGE_SFTP_PORT: ZPort.default(2222),
-  ALLIAGE_SFTP_HOST: z.string().min(1).default('127.0.0.1'),
+  ALLIAGE_SFTP_HOST: ZHost.default('127.0.0.1'),
   ALLIAGE_SFTP_MAX_UPLOAD_BYTES: z.coerce
     .number()
     .int()
@@ -85,7 +111,7 @@ export const ZEnv = z.object({
     .default('alliage'),
   /** BullMQ: a worker silent this long is presumed dead and its job is taken over (also how often that is checked). */
   ALLIAGE_QUEUE_STALLED_SECONDS: z.coerce.number().int().min(5).max(3600).default(30),
-  ALLIAGE_HMAC_SECRET: z.string().min(32, 'must be at least 32 characters').optional(),
+  ALLIAGE_HMAC_SECRET: ZSecretValue.optional(),
   ALLIAGE_PGP_PRIVATE_KEY: z
     .string()
     .includes('BEGIN PGP PRIVATE KEY BLOCK', { message: 'must be an armoured PGP private key' })
@@ -101,7 +127,7 @@ export const ZEnv = z.object({
     .includes('PRIVATE KEY', { message: 'must be a PEM/OpenSSH private key' })
     .optional(),
   /** Key of the pool's DuckDB database encryption (AES-GCM); generated into the data directory when unset. */
-  ALLIAGE_POOL_ENCRYPTION_KEY: z.string().min(32, 'must be at least 32 characters').optional(),
+  ALLIAGE_POOL_ENCRYPTION_KEY: ZSecretValue.optional(),
   /** Folder holding DuckDB extensions (httpfs) for offline deployments. */
   ALLIAGE_DUCKDB_EXTENSION_DIR: z.string().min(1).optional(),
   ALLIAGE_POOL_MEMORY_LIMIT: ZDuckDbSize.default(POOL_DEFAULTS.memoryLimit),
@@ -146,8 +172,12 @@ export const ZEnv = z.object({
   ALLIAGE_BODY_LIMIT: z
     .string()
     .regex(/^\d+(b|kb|mb)$/i, 'must look like 100kb or 1mb')
+    .refine(
+      (value) => sizeInBytes(value) >= 1024 && sizeInBytes(value) <= 100 * 1024 ** 2,
+      'must be between 1kb and 100mb',
+    )
     .default('100kb'),
-  ALLIAGE_RATE_LIMIT_PER_MINUTE: z.coerce.number().int().min(1).default(600),
+  ALLIAGE_RATE_LIMIT_PER_MINUTE: z.coerce.number().int().min(1).max(1_000_000).default(600),
   ALLIAGE_TRUST_PROXY: z.enum(['true', 'false']).default('false'),
   /** Name of the processor as the register of processing (GDPR Art. 30(2)) states it. */
   ALLIAGE_PROCESSOR_NAME: z.string().trim().min(1).max(200).default('Alliage (processor)'),

@@ -267,6 +267,21 @@ describe('ensurePlatformSecrets', () => {
     ]);
   });
 
+  it('stops the start on an SSH key of the environment that does not parse, naming the variable', async () => {
+    const garbage =
+      '-----BEGIN OPENSSH PRIVATE KEY-----\ntest-only not a key\n-----END OPENSSH PRIVATE KEY-----\n';
+    for (const variable of ['ALLIAGE_SSH_HOST_KEY', 'ALLIAGE_SSH_CLIENT_KEY']) {
+      const refused = await ensurePlatformSecrets(
+        loadConfig({ ALLIAGE_DATA_DIR: dataDir, [variable]: garbage }),
+        { warn },
+      ).catch((error: unknown) => error as Error);
+      expect(refused).toMatchObject({
+        code: 'validation_failed',
+        message: `${variable}: SSH private key is malformed`,
+      });
+    }
+  });
+
   it('checks a platform key given by ALLIAGE_PGP_PRIVATE_KEY at start, naming the variable', async () => {
     // TEST-ONLY key and passphrase.
     const passphrase = 'test-only passphrase of the environment key';

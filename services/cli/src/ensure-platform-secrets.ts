@@ -1,8 +1,13 @@
 import { chmodSync, existsSync, mkdirSync, statSync } from 'node:fs';
 import path from 'node:path';
 import type { TConfig } from '@alliage/config';
-import { generateSecret, generateSshHostKey, inspectPgpPublicKey } from '@alliage/crypto';
-import { AppError } from '@alliage/domain';
+import {
+  generateSecret,
+  generateSshHostKey,
+  inspectPgpPublicKey,
+  sshPublicKeyFromPrivate,
+} from '@alliage/crypto';
+import { AppError, isAppError } from '@alliage/domain';
 import * as openpgp from 'openpgp';
 import {
   checkPlatformKeyPassphrase,
@@ -105,6 +110,23 @@ export async function ensurePlatformSecrets(
     if (!existsSync(filePath) && writeSecretFile(filePath, create())) created(name, file);
     return readSecretFile(filePath, { warn });
   };
+  // Keys given in the environment are parsed now, so a bad one stops the start naming its
+  // variable rather than failing at the first SFTP login or pull.
+  for (const [variable, key] of [
+    ['ALLIAGE_SSH_HOST_KEY', config.secrets.sshHostKey],
+    ['ALLIAGE_SSH_CLIENT_KEY', config.secrets.sshClientKey],
+  ] as const) {
+    if (key === null) continue;
+    try {
+      sshPublicKeyFromPrivate(key);
+    } catch (error) {
+      // The reason only (malformed, passphrase-protected): never the variable's content.
+      throw new AppError(
+        'validation_failed',
+        `${variable}: ${isAppError(error) ? error.message : 'SSH private key is malformed'}`,
+      );
+    }
+  }
   const sshHostKey =
     config.secrets.sshHostKey ??
     readOrCreate(SECRET_FILES.sshHost, 'ssh-host-key', generateSshHostKey);

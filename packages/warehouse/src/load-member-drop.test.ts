@@ -230,6 +230,34 @@ describe('loadMemberDrop', () => {
     expect(new Set(persons.map((row) => row.person_id)).size).toBe(4);
   });
 
+  it('keeps a delivery remembered for both persons when a delivered person is split', async () => {
+    const jean = (id: string, first: string, email: string) =>
+      `${id},M,${first},DUPONT,,,12 avenue Victor Hugo,,75016,PARIS,FR,${email},,,1970-03-12,1,0,0,2025-01-10`;
+    await load(warehouse, 'M01', 'customers', [jean('C1', 'Jean', 'jean.dupont@exemple.fr')]);
+    await load(warehouse, 'M02', 'customers', [jean('X1', 'Jean', 'jean.dupont@exemple.fr')]);
+    const [{ person } = { person: null }] = await query(
+      warehouse,
+      'SELECT DISTINCT person_id AS person FROM member_records',
+    );
+    await warehouse.withWriter((connection) =>
+      connection.run(
+        `INSERT INTO delivered_persons VALUES ('C01', 'dlv-1', ${Number(person)}, DATE '2026-11-20')`,
+      ),
+    );
+    // M02 corrects its record: another first name and email, the same address (his brother).
+    await load(warehouse, 'M02', 'customers', [jean('X1', 'Pierre', 'pierre.dupont@exemple.fr')]);
+    const persons = await query(
+      warehouse,
+      'SELECT DISTINCT person_id FROM member_records ORDER BY person_id',
+    );
+    expect(persons).toHaveLength(2);
+    const delivered = await query(
+      warehouse,
+      `SELECT person_id FROM delivered_persons WHERE delivery_id = 'dlv-1' ORDER BY person_id`,
+    );
+    expect(delivered).toEqual(persons);
+  });
+
   it('reports bad rows by line and column, and rejects a file above the ratio', async () => {
     const result = await load(warehouse, 'M01', 'customers', [
       'C1,M,Jean,DUPONT,,,12 avenue Victor Hugo,,75016,PARIS,FR,not-an-email,,,31/02/1970,1,1,0,2025-01-10',

@@ -1,7 +1,7 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { TWarehouse } from './open-warehouse.ts';
 import { refreshDeliveredSuppliers } from './refresh-delivered-suppliers.ts';
-import { repointMergedPersons } from './repoint-merged-persons.ts';
+import { copySplitPersonRows, repointMergedPersons } from './repoint-merged-persons.ts';
 import { createTestWarehouse, insertFixtureRecords, reachableRecord } from './testing/index.ts';
 
 // The state identity resolution leaves (records re-assigned, ir_retired and
@@ -34,6 +34,9 @@ describe('refreshDeliveredSuppliers', () => {
           t(person_id, successor_id, reason)`);
       await connection.run(`CREATE OR REPLACE TEMP TABLE ir_previous_persons AS
         SELECT * FROM (VALUES (1::BIGINT), (2), (3), (4)) t(person_id)`);
+      await connection.run(
+        'CREATE OR REPLACE TEMP TABLE ir_split (previous_id BIGINT, person_id BIGINT)',
+      );
       const forgotten = await refreshDeliveredSuppliers(connection);
       const left = (
         await connection.runAndReadAll(
@@ -49,6 +52,57 @@ describe('refreshDeliveredSuppliers', () => {
       ['D1', 3, 'M01'],
       ['D1', 5, 'M01'],
       ['D2', 3, 'M02'],
+    ]);
+  });
+
+  it('copies what was delivered to, and supplied of, a split person to the person that took records', async () => {
+    const rows = await warehouse.withWriter(async (connection) => {
+      await connection.run('DELETE FROM customer_records');
+      await connection.run('DELETE FROM delivered_persons');
+      await connection.run('DELETE FROM delivered_person_suppliers');
+      // Person 7 held M01's record 7 and M02's record 8, delivered in D7 (both supplied);
+      // resolution told record 8 apart: it is person 9 now.
+      await insertFixtureRecords(connection, [
+        reachableRecord({ recordId: 7, personId: 7, memberCode: 'M01' }),
+        reachableRecord({ recordId: 8, personId: 9, memberCode: 'M02' }),
+      ]);
+      await connection.run(
+        `INSERT INTO delivered_persons VALUES ('C01', 'D7', 7, DATE '2026-11-01')`,
+      );
+      await connection.run(
+        `INSERT INTO delivered_person_suppliers VALUES ('D7', 7, 'M01'), ('D7', 7, 'M02')`,
+      );
+      await connection.run(
+        'CREATE OR REPLACE TEMP TABLE ir_retired (person_id BIGINT, successor_id BIGINT, reason VARCHAR)',
+      );
+      await connection.run(`CREATE OR REPLACE TEMP TABLE ir_previous_persons AS
+        SELECT * FROM (VALUES (7::BIGINT)) t(person_id)`);
+      await connection.run(`CREATE OR REPLACE TEMP TABLE ir_split AS
+        SELECT * FROM (VALUES (7::BIGINT, 9::BIGINT)) t(previous_id, person_id)`);
+      await copySplitPersonRows(connection, 'delivered_persons');
+      await refreshDeliveredSuppliers(connection);
+      const read = async (sql: string) => (await connection.runAndReadAll(sql)).getRowsJS();
+      const found = {
+        delivered: await read(
+          'SELECT delivery_id, person_id::INTEGER FROM delivered_persons ORDER BY ALL',
+        ),
+        suppliers: await read(
+          'SELECT delivery_id, person_id::INTEGER, member_code FROM delivered_person_suppliers ORDER BY ALL',
+        ),
+      };
+      await connection.run('DELETE FROM delivered_persons');
+      await connection.run('DELETE FROM delivered_person_suppliers');
+      return found;
+    });
+    // C01's "exclude persons delivered to me" still finds both people.
+    expect(rows.delivered).toEqual([
+      ['D7', 7],
+      ['D7', 9],
+    ]);
+    // Each member's row follows its record.
+    expect(rows.suppliers).toEqual([
+      ['D7', 7, 'M01'],
+      ['D7', 9, 'M02'],
     ]);
   });
 

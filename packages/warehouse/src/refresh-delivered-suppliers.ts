@@ -1,5 +1,5 @@
 import type { DuckDBConnection } from '@duckdb/node-api';
-import { repointMergedPersons } from './repoint-merged-persons.ts';
+import { copySplitPersonRows, repointMergedPersons } from './repoint-merged-persons.ts';
 
 /**
  * Keeps `delivered_person_suppliers` in step with identity resolution, inside the
@@ -15,6 +15,7 @@ import { repointMergedPersons } from './repoint-merged-persons.ts';
  * const forgotten = await refreshDeliveredSuppliers(connection);
  */
 export async function refreshDeliveredSuppliers(connection: DuckDBConnection): Promise<number> {
+  await copySplitPersonRows(connection, 'delivered_person_suppliers');
   await repointMergedPersons(connection, 'delivered_person_suppliers');
   // Only the touched persons' rows are probed, against those persons' records only.
   const unheld = `FROM delivered_person_suppliers s

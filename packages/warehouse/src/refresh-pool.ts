@@ -9,7 +9,7 @@ import { refreshDeliveredSuppliers } from './refresh-delivered-suppliers.ts';
 import { refreshOppositions } from './refresh-oppositions.ts';
 import { refreshRecordActivity } from './refresh-record-activity.ts';
 import { refreshSegments, type TSegmentChanges } from './refresh-segments.ts';
-import { repointMergedPersons } from './repoint-merged-persons.ts';
+import { copySplitPersonRows, repointMergedPersons } from './repoint-merged-persons.ts';
 import { resolveIdentities, type TIdentityChanges } from './resolve-identities.ts';
 
 /** What one refresh's purge deleted, in counts (for its audit event). */
@@ -211,6 +211,7 @@ function oppositionScopeSql(options: RefreshPoolOptions, changed: string): strin
  * match no one and never be deleted).
  */
 async function forgetDeliveriesOfGonePersons(connection: DuckDBConnection): Promise<number> {
+  await copySplitPersonRows(connection, 'delivered_persons');
   await repointMergedPersons(connection, 'delivered_persons');
   const gone = "SELECT person_id FROM ir_retired WHERE reason = 'gone'";
   const rows = Number(

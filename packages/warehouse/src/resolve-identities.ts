@@ -150,6 +150,15 @@ export async function resolveIdentities(
     FROM ir_assign a JOIN ir_nodes n ON n.idx = a.idx
     WHERE m.record_id = n.record_id AND m.person_id IS DISTINCT FROM a.person_id`);
   await recordPersonChanges(connection, assignment.retired, assignment.created, options.now);
+  // Records that left a person for another that is not its successor (a split): what the
+  // pool remembers of the first (delivered to a client, supplied by a member) concerns them
+  // too (copySplitPersonRows).
+  await connection.run(`CREATE OR REPLACE TEMP TABLE ir_split AS
+    SELECT DISTINCT n.person_id AS previous_id, a.person_id AS person_id
+    FROM ir_assign a JOIN ir_nodes n ON n.idx = a.idx
+    WHERE n.person_id IS NOT NULL AND n.person_id <> a.person_id
+      AND NOT EXISTS (SELECT 1 FROM ir_retired r WHERE r.person_id = n.person_id
+        AND r.reason = 'merged' AND r.successor_id = a.person_id)`);
   return {
     recordsResolved: recordCount,
     links: links[0]?.length ?? 0,

@@ -12,7 +12,9 @@ import {
   getOrganisation,
   listAuditEvents,
   listLatestAuditEvents,
+  listOrganisationKeys,
   repoussoirFeed,
+  revokeOrganisationKey,
   verifyAuditChain,
 } from '@alliage/control';
 import {
@@ -565,5 +567,24 @@ describe.skipIf(!hasGpg).each(testControlDbKinds())('offboardMember (%s)', (kind
     // And once certified, an --export run is refused all the same: the data is gone.
     await expect(offboardMember(exportOptions('M05'))).rejects.toMatchObject({ code: 'conflict' });
     expect((await verifyAuditChain(ctx)).ok).toBe(true);
+  }, 120_000);
+  it('certifies the recorded export when a --delete-only run finishes an --export run, the key revoked meanwhile', async () => {
+    const ONLY_M08 = 6;
+    await addMemberWithData('M08', ONLY_M08);
+    // The export is recorded, then the run dies (its deletion cannot be recorded).
+    const failure = await failAuditAppends(control.db, "NEW.action = 'member.data_deleted'");
+    await expect(offboardMember(exportOptions('M08'))).rejects.toThrow(/injected failure/);
+    await failure.restore();
+    expect(await eventsOf('M08', 'member.data_exported')).toHaveLength(1);
+    // The member reports its key compromised: an operator revokes it.
+    const [key] = await listOrganisationKeys(ctx, { organisationCode: 'M08', keyType: 'pgp' });
+    await revokeOrganisationKey(ctx, actor, key!.id);
+    const deleteOnly = { ...exportOptions('M08'), mode: 'delete_only' as const, signingKey: null };
+    const certificate = await offboardMember(deleteOnly);
+    expect(certificate.mode).toBe('export');
+    expect(certificate.export?.files).toMatchObject([{ rows: ONLY_M08 }, { rows: 0 }]);
+    expect((await eventsOf('M08', 'member.offboarded'))[0]?.details).toMatchObject({
+      mode: 'export',
+    });
   }, 120_000);
 });

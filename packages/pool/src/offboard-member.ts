@@ -146,9 +146,13 @@ export async function offboardMember(
       { retry: false },
     );
   }
-  // The recipient key is checked before anything changes: a member without one cannot get its export.
+  // The recipient key is checked before anything changes: a member without one cannot get its
+  // export. Not when an earlier run's export is recorded: none is made again, and a key
+  // revoked since must not keep the offboarding from finishing.
   const recipientKey =
-    options.mode === 'export' ? await usableMemberKey(ctx, memberCode, startedAt) : null;
+    options.mode === 'export' && !earlier.exported
+      ? await usableMemberKey(ctx, memberCode, startedAt)
+      : null;
   await updateOrganisation(ctx, options.actor, memberCode, { status: 'offboarded' });
   // No new drop can be registered now; one already received would load after the delete.
   const pending = await listPendingFileDrops(ctx, 1000, memberCode);
@@ -243,7 +247,9 @@ export async function offboardMember(
   const { deletions, dropFilesRemoved } = await uncertifiedOffboarding(ctx, memberCode);
   const certificate: TOffboardingCertificate = {
     memberCode,
-    mode: options.mode,
+    // What was done: an export recorded by an earlier run is the member's, whatever this
+    // run was asked (a --delete-only re-run finishing it).
+    mode: exported ? 'export' : options.mode,
     startedAt: startedAt.toISOString(),
     finishedAt: ctx.clock().toISOString(),
     deleted: { ...sumDeletions(deletions), dropFiles: dropFilesRemoved },

@@ -13,8 +13,10 @@ import {
   listAuditEvents,
   listLatestAuditEvents,
   listOrganisationKeys,
+  markMemberDataDeletionDue,
   repoussoirFeed,
   revokeOrganisationKey,
+  updateOrganisation,
   verifyAuditChain,
 } from '@alliage/control';
 import {
@@ -29,7 +31,9 @@ import { createGpgHome, type GpgHome, hasGpg } from '@alliage/crypto/testing';
 import { DEFAULT_DIALECT_PROFILE } from '@alliage/domain';
 import { loadMemberDrop, openWarehouse, type TWarehouse } from '@alliage/warehouse';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { deliverPoolAuditOutbox } from './deliver-pool-audit-outbox.ts';
 import { offboardMember, type TOffboardingExportFile } from './offboard-member.ts';
+import { purgeOffboardedMembers } from './purge-offboarded-members.ts';
 
 const CUSTOMER_HEADER =
   'customer_id,civility,first_name,last_name,address_complement,address_building,street,address_locality,postcode,city,country,email,phone_mobile,phone_landline,birth_date,optin_email,optin_sms,optin_phone,created_at';
@@ -586,5 +590,24 @@ describe.skipIf(!hasGpg).each(testControlDbKinds())('offboardMember (%s)', (kind
     expect((await eventsOf('M08', 'member.offboarded'))[0]?.details).toMatchObject({
       mode: 'export',
     });
+  }, 120_000);
+
+  it('counts in its certificate what a pool build deleted after its run died before the deletion', async () => {
+    const ONLY_M09 = 5;
+    await addMemberWithData('M09', ONLY_M09);
+    // A run reached "deletion due", then died; the next daily build deleted the data.
+    await updateOrganisation(ctx, actor, 'M09', { status: 'offboarded' });
+    await markMemberDataDeletionDue(ctx, 'M09');
+    await purgeOffboardedMembers({
+      ctx,
+      warehouse,
+      actor,
+      trigger: 'housekeeping',
+      memberSectors: new Map(),
+    });
+    await deliverPoolAuditOutbox({ ctx, warehouse });
+    const deleteOnly = { ...exportOptions('M09'), mode: 'delete_only' as const, signingKey: null };
+    const certificate = await offboardMember(deleteOnly);
+    expect(certificate.deleted).toMatchObject({ records: ONLY_M09 });
   }, 120_000);
 });

@@ -300,7 +300,8 @@ const DELETION_COUNTS = [
 
 /**
  * What the member's offboarding runs since its last `member.offboarded` (all of
- * them if none) recorded: their `member.data_deleted` (reason `offboarding`) and
+ * them if none) recorded: their `member.data_deleted` (reason `offboarding`, or
+ * `offboarded_member_found_again` of a pool build that deleted the data first) and
  * their latest `member.data_exported`, and the drop files their `file.purged`
  * (`drop_store`, reason `offboarding`) removed. More than one run when a run died
  * before its certificate. And the file names every `member.data_exported` or
@@ -343,7 +344,12 @@ async function uncertifiedOffboarding(
         const { recipientKeyFingerprint, signerFingerprint, files } = event.details;
         exported = { recipientKeyFingerprint, signerFingerprint, files } as TOffboardingExport;
         for (const file of exported.files) exportedFileNames.add(file.fileName);
-      } else if (event.details.reason === 'offboarding') {
+      } else if (
+        event.details.reason === 'offboarding' ||
+        // A pool build that deleted the member's data first (its deletion was due, the run
+        // died before its own): part of what this offboarding certifies as deleted.
+        event.details.reason === 'offboarded_member_found_again'
+      ) {
         deletions.push(event);
       }
     }

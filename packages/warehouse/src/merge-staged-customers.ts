@@ -140,6 +140,7 @@ async function keepRetentionTombstones(
   options: MergeStagedOptions,
   temp: (suffix: string) => string,
   tombstoned: boolean,
+  droppedAsExpired: boolean,
 ): Promise<void> {
   const { connection, hmacSecret } = options;
   const member = options.memberCode;
@@ -157,6 +158,8 @@ async function keepRetentionTombstones(
       [member],
     );
   }
+  // Nothing was dropped or deleted as expired: no tombstone to write (the common file).
+  if (!droppedAsExpired) return;
   await writeRetentionTombstones(connection, {
     hmacSecret,
     today: options.today,
@@ -382,7 +385,7 @@ export async function prepareCustomerMerge(
      FROM ${temp('incoming')} WHERE NOT expired OR held`,
       [member, options.fileDropId, options.now.toISOString(), options.today],
     );
-    await keepRetentionTombstones(options, temp, tombstoned);
+    await keepRetentionTombstones(options, temp, tombstoned, Number(counts[2]) > 0);
     // New records have no person yet.
     await connection.run(
       `INSERT INTO ${temp('changed')}

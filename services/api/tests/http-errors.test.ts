@@ -185,6 +185,9 @@ describe.each(testControlDbKinds())('HTTP limits (%s)', (kind) => {
       }
       expect(guesses.slice(0, 5)).toEqual([401, 401, 401, 401, 401]);
       expect(guesses.slice(5)).toEqual([429, 429]);
+      // The address is blocked for guesses, not for a token that authenticated before.
+      expect((await api.call('GET', '/v1/me', { token: api.tokens.m02User })).status).toBe(200);
+      expect((await api.call('GET', '/v1/me', { token: 'alg_guess9' })).status).toBe(429);
     } finally {
       await api.close();
     }

@@ -1,6 +1,6 @@
 import { formatDeliveryPhone, type TDeliveryRow } from '@alliage/delivery';
 import type { TChannel } from '@alliage/domain';
-import { formatPostalAddress } from '@alliage/normalize';
+import { foldText, formatPostalAddress } from '@alliage/normalize';
 import type { TExtractedPerson } from '@alliage/warehouse';
 
 /**
@@ -33,7 +33,9 @@ export function toDeliveryRow(person: TExtractedPerson, channel: TChannel): TDel
           })
         : [],
     postcode: channel === 'postal' ? person.postcode : null,
-    city: channel === 'postal' ? person.city : null,
+    // As on the address block's last line (upper case, unaccented), as the seeds write it:
+    // the member's own spelling ("Saint-Étienne") would set real rows apart from seeds.
+    city: channel === 'postal' && person.city !== null ? foldText(person.city) : null,
     email: channel === 'email' ? person.email : null,
     phone:
       (channel === 'sms' || channel === 'phone') && person.phone

@@ -171,6 +171,7 @@ export { listRecentCountCells } from './list-recent-count-cells.ts';
 export { listRecentCounts } from './list-recent-counts.ts';
 export type { TRepoussoirEntryFilter } from './list-repoussoir-entries.ts';
 export { listRepoussoirEntries } from './list-repoussoir-entries.ts';
+export { listSeedContactsInUse } from './list-seed-contacts-in-use.ts';
 export { listSelections } from './list-selections.ts';
 export { markDeliveryExpired } from './mark-delivery-expired.ts';
 export type { TOrderSelectionInput } from './order-selection.ts';

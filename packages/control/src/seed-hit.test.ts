@@ -8,6 +8,7 @@ import { createSelection } from './create-selection.ts';
 import { decideSelection } from './decide-selection.ts';
 import type { TDelivery } from './delivery.ts';
 import { listAlerts } from './list-alerts.ts';
+import { listSeedContactsInUse } from './list-seed-contacts-in-use.ts';
 import { orderSelection } from './order-selection.ts';
 import { recordSeedHit } from './record-seed-hit.ts';
 import { recordSelectionCount } from './record-selection-count.ts';
@@ -111,6 +112,16 @@ describe.each(testControlDbKinds())('seed hits on %s', (kind) => {
       .where('action', '=', action)
       .orderBy('seq')
       .execute();
+
+  it('lists the seed contacts deliveries hold, for new seeds to be drawn outside them', async () => {
+    expect([...(await listSeedContactsInUse(ctx, 'phone'))].sort()).toEqual([
+      '+33612345671',
+      '+33612345672',
+    ]);
+    expect([...(await listSeedContactsInUse(ctx, 'email'))]).toEqual([
+      'paul.sentinelle@seeds.example',
+    ]);
+  });
 
   it('records a hit inside the window on the ordered channel without an alert', async () => {
     const { hit, alert } = await recordSeedHit(ctx, monitor, {

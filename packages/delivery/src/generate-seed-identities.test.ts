@@ -126,6 +126,38 @@ describe('generateSeedIdentities', () => {
     for (const seed of custom) expect(seed.phone).toMatch(/^0757\d{6}$/);
   });
 
+  it('never draws a seed contact another delivery holds', () => {
+    // A prefix leaving one digit: ten numbers, nine of them already taken.
+    const prefix = '+3363998123';
+    const all = Array.from({ length: 10 }, (_, digit) => `063998123${digit}`);
+    const takenContacts = new Set(all.filter((phone) => phone !== '0639981237'));
+    for (const seed of [1, 2, 3]) {
+      const [only] = generateSeedIdentities({
+        count: 1,
+        deliveryId: DELIVERY_ID,
+        random: seededRandom(seed),
+        channel: 'sms',
+        seedPhonePrefix: prefix,
+        takenContacts,
+      });
+      expect(only?.phone).toBe('0639981237');
+    }
+    const emails = generateSeedIdentities({
+      count: 3,
+      deliveryId: DELIVERY_ID,
+      random: seededRandom(2),
+      channel: 'email',
+    }).map((seed) => seed.email as string);
+    const redrawn = generateSeedIdentities({
+      count: 3,
+      deliveryId: DELIVERY_ID,
+      random: seededRandom(2),
+      channel: 'email',
+      takenContacts: new Set([emails[0] as string]),
+    }).map((seed) => seed.email);
+    expect(redrawn).not.toContain(emails[0]);
+  });
+
   it('puts postal seeds on monitored addresses when given, and in the given communes', () => {
     const monitored = generateSeedIdentities({
       count: 4,

@@ -63,6 +63,11 @@ export interface GenerateSeedIdentitiesOptions {
   seedEmailDomain?: string;
   /** E.164 prefix of seed phones; the rest of the 9 national digits is random. */
   seedPhonePrefix?: string;
+  /**
+   * Seed contacts other deliveries already hold (emails lower case, phones in the file's
+   * form, `formatDeliveryPhone`): never drawn again, since a seed contact names one delivery.
+   */
+  takenContacts?: ReadonlySet<string>;
 }
 
 /**
@@ -91,8 +96,9 @@ const MAX_ATTEMPTS_PER_SEED = 50;
  * rows of a delivery: a common French first and last name with a matching civility,
  * and the contact field of `channel` only — an NF Z10-011 address in a real commune
  * (postal), a name-based email on the seed domain (email), a phone from the seed
- * prefix (sms, phone). Seeds differ from each other in name and contact; uniqueness
- * across deliveries rests on the random suffixes and the control plane's index.
+ * prefix (sms, phone). Seeds differ from each other in name and contact, and from the
+ * contacts other deliveries hold (`takenContacts`); the control plane's unique index
+ * refuses a contact two deliveries drew at the same time (the retry reads it as taken).
  *
  * @example
  * const seeds = generateSeedIdentities({ count: 3, deliveryId, random: createSecureRandom(), channel: 'email' });
@@ -120,6 +126,8 @@ export function generateSeedIdentities(options: GenerateSeedIdentitiesOptions): 
       const candidate = drawSeed({ ...options, emailDomain, phonePrefix, communes });
       const keys = uniquenessKeys(candidate);
       if (keys.some((key) => usedKeys.has(key))) continue;
+      const contact = candidate.email?.toLowerCase() ?? candidate.phone;
+      if (contact && options.takenContacts?.has(contact)) continue;
       for (const key of keys) usedKeys.add(key);
       seed = candidate;
     }

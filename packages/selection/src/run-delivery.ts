@@ -8,6 +8,7 @@ import {
   getOrganisation,
   getSelection,
   listOrganisationKeys,
+  listSeedContactsInUse,
   SYSTEM_ACTOR,
   type TDelivery,
   type TOrganisationKey,
@@ -18,6 +19,7 @@ import {
   deliveryFileName,
   deriveDeliveryRandomness,
   formatDeliveryCsv,
+  formatDeliveryPhone,
   generateSeedIdentities,
   interleaveSeeds,
   seedCommunesOf,
@@ -109,11 +111,28 @@ export async function runDelivery(options: RunDeliveryOptions): Promise<TDeliver
     const realRows = extracted.persons.map((person) => toDeliveryRow(person, selection.channel));
     // Postal seeds in the delivery's own communes, so geography does not single them out.
     const communes = selection.channel === 'postal' ? seedCommunesOf(realRows) : [];
+    // Contacts other deliveries' seeds hold: drawn again, this one could never be completed
+    // (the unique index refuses it, and the draw is the same on every retry).
+    const contactKind =
+      selection.channel === 'email'
+        ? 'email'
+        : selection.channel === 'sms' || selection.channel === 'phone'
+          ? 'phone'
+          : null;
+    // The seeds' phones are in the file's form (0639981234), the control plane's in E.164.
+    const takenContacts = contactKind
+      ? new Set(
+          [...(await listSeedContactsInUse(ctx, contactKind))].map((contact) =>
+            contactKind === 'phone' ? formatDeliveryPhone(contact) : contact,
+          ),
+        )
+      : undefined;
     const seeds = generateSeedIdentities({
       count: settings.seedCount,
       deliveryId: delivery.id,
       random,
       channel: selection.channel,
+      ...(takenContacts ? { takenContacts } : {}),
       seedEmailDomain: settings.seedEmailDomain,
       ...(settings.seedPhonePrefix ? { seedPhonePrefix: settings.seedPhonePrefix } : {}),
       ...(communes.length > 0 ? { communes } : {}),

@@ -9,7 +9,8 @@ import { selectSelectionRow } from './select-selection-row.ts';
  * as it is on later ones (a retried job finds its row). A delivery failed while its
  * selection stayed approved (`failDelivery` with `retryable`: the client was suspended)
  * is reopened `pending`, its error cleared, once the client is active again; until then
- * it is returned failed. Not audited: the job's outcome (`completeDelivery` /
+ * it is returned failed. A reopened delivery takes the new `expiresAt`: its file is
+ * available for the full time from the attempt that writes it, not from the first. Not audited: the job's outcome (`completeDelivery` /
  * `failDelivery`) is. AppError conflict when the selection is not approved and has no
  * delivery yet.
  *
@@ -41,7 +42,14 @@ export async function createDelivery(
       if (client.status !== 'active') return toDelivery(existing);
       const reopened = await trx
         .updateTable('deliveries')
-        .set({ status: 'pending', error_code: null, error_message: null })
+        // Its file is available for the full time from this attempt: the first attempt's
+        // date may be past (a client reactivated weeks later).
+        .set({
+          status: 'pending',
+          error_code: null,
+          error_message: null,
+          expires_at: input.expiresAt,
+        })
         .where('id', '=', existing.id)
         .returningAll()
         .executeTakeFirstOrThrow();

@@ -197,8 +197,10 @@ describe.each(testControlDbKinds())('runDelivery: refusals and retries (%s)', (k
   it('delivers nothing to a suspended client, and delivers once it is reactivated', async () => {
     const selection = await approvedSelection('C01', 20);
     await updateOrganisation(ctx, SYSTEM_ACTOR, 'C01', { status: 'suspended' });
+    // Files stay a day: the reactivation comes after the first attempt's expiry date.
+    const oneDay = { ...SETTINGS, deliveryExpiryDays: 1 };
 
-    await expect(deliver(selection.id)).rejects.toMatchObject({
+    await expect(deliver(selection.id, oneDay)).rejects.toMatchObject({
       code: 'forbidden',
       message: expect.stringContaining('client C01 is suspended'),
     });
@@ -220,13 +222,22 @@ describe.each(testControlDbKinds())('runDelivery: refusals and retries (%s)', (k
     expect(outbox('C01')).toEqual([]);
 
     await updateOrganisation(ctx, SYSTEM_ACTOR, 'C01', { status: 'active' });
-    const written = await deliver(selection.id);
+    const before = now;
+    now = new Date(now.getTime() + 2 * 86_400_000);
+    let written: Awaited<ReturnType<typeof deliver>>;
+    try {
+      written = await deliver(selection.id, oneDay);
+    } finally {
+      now = before;
+    }
     expect(written).toMatchObject({
       id: delivery.id,
       status: 'written',
       errorCode: null,
       rowCount: 20 + SETTINGS.seedCount,
     });
+    // Available for its full time from when it is written, not expired at once.
+    expect(written.expiresAt.getTime()).toBeGreaterThan(before.getTime() + 2 * 86_400_000);
     expect(outbox('C01')).toEqual([written.fileName]);
     expect(await deliveredPersons(delivery.id)).toHaveLength(20);
     expect((await getSelection(ctx, selection.id)).status).toBe('delivered');

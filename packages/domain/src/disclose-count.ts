@@ -36,17 +36,18 @@ export interface DiscloseCountInput {
  * Decides what a client is shown for a count, so that counts cannot single out a person
  * (with a `cellKey`, "count" in 1 and 3 is the count perturbed by it, `perturbCount`;
  * the comparison in 2 is between exact counts):
- * 1. a count below `threshold` is shown as `"<threshold"`, never as a number;
- * 2. a count within `threshold` of one of the client's recent counts — distance 0
+ * 1. a count within `threshold` of one of the client's recent counts — distance 0
  *    included — is shown as the closest of them was (the first of equally close ones),
- *    with `blurred: true`: a repeat and a near-identical selection get the same kind of
- *    answer, so neither the value nor the flag tells whether the few persons one adds
- *    are there (were an identical count answered differently from a near one, setting
- *    the two side by side would tell whether one lone person matches);
+ *    with `blurred: true`, whatever its own value: a repeat and a near-identical
+ *    selection get the same answer, so neither the value nor the flag tells whether the
+ *    few persons one adds or removes are there — also at the threshold, where a count
+ *    of its own would read `"<threshold"` one person below a count shown as a number;
+ *    a small count may so read as its neighbour's number (nothing new is learnt; a
+ *    delivery never goes below the threshold, `runDelivery`);
+ * 2. otherwise a count below `threshold` is shown as `"<threshold"`, never as a number;
  * 3. otherwise the count is rounded to the nearest multiple of `rounding`, never below
  *    `threshold` (a rounded count must not read as a small one).
- * `blurred` is true whenever a recent count lies within `threshold`, also for a small
- * count (rule 1 still decides its value).
+ * `blurred` is true exactly when a recent count lies within `threshold`.
  *
  * @example
  * discloseCount({ exact: 12, threshold: 20, rounding: 10, recent: [] }) // { shown: '<20', blurred: false }
@@ -70,9 +71,13 @@ export function discloseCount(input: DiscloseCountInput): TCountDisclosure {
       closestDistance = distance;
     }
   }
-  const perturbed = cellKey === undefined ? exact : perturbCount({ exact, cellKey });
-  if (perturbed < threshold) return { shown: `<${threshold}`, blurred: closest !== null };
+  // A near count is answered as the closest one was, small or not: deciding "small" on the
+  // new count's own (perturbed) value first would tell a selection one person away from a
+  // count shown at the threshold ("20") apart from a repeat of it ("<20" only when that
+  // person is there).
   if (closest) return { shown: closest.shown, blurred: true };
+  const perturbed = cellKey === undefined ? exact : perturbCount({ exact, cellKey });
+  if (perturbed < threshold) return { shown: `<${threshold}`, blurred: false };
   return {
     shown: Math.max(threshold, Math.round(perturbed / rounding) * rounding),
     blurred: false,

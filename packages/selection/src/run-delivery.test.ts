@@ -306,4 +306,17 @@ describe.each(testControlDbKinds())('runDelivery: refusals and retries (%s)', (k
     expect(failed?.details).toMatchObject({ status: 'failed', errorCode: 'validation_failed' });
     expect(await deliveredPersons(failed?.objectId as string)).toEqual([]);
   });
+  it('delivers nothing when the audience holds fewer persons than the threshold', async () => {
+    // No fixture person lives in Corsica: the order stands, the audience is empty.
+    const selection = await approvedSelection('C04', 20, { geography: { departements: ['2A'] } });
+    const filesBefore = outbox('C04');
+    const refused = await deliver(selection.id).catch((error: unknown) => error as Error);
+    expect(refused).toMatchObject({ code: 'validation_failed' });
+    expect((refused as Error).message).toContain('fewer persons than the smallest delivery (20)');
+    expect(outbox('C04')).toEqual(filesBefore);
+    const [failed] = (await listLatestAuditEvents(ctx, 1)).filter(
+      (event) => event.action === 'delivery.created',
+    );
+    expect(await deliveredPersons(failed?.objectId as string)).toEqual([]);
+  });
 });

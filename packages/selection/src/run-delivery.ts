@@ -108,6 +108,16 @@ export async function runDelivery(options: RunDeliveryOptions): Promise<TDeliver
       randomSeed: sampleSeed,
       deliveryId: delivery.id,
     });
+    // Fewer real persons than the smallest count ever shown: a file of a handful of persons
+    // among its seeds would single them out, whatever the count the client was answered
+    // (a near count reads as its neighbour's number). Said without the number.
+    if (extracted.persons.length < settings.countThreshold) {
+      throw new AppError(
+        'validation_failed',
+        `the audience holds fewer persons than the smallest delivery (${settings.countThreshold}): nothing is delivered`,
+        { retry: false },
+      );
+    }
     const realRows = extracted.persons.map((person) => toDeliveryRow(person, selection.channel));
     // Postal seeds in the delivery's own communes, so geography does not single them out.
     const communes = selection.channel === 'postal' ? seedCommunesOf(realRows) : [];

@@ -122,7 +122,14 @@ async function fetchNewFiles(
   }
   const inbox = path.join(deps.sftpRoot, source.organisationCode, 'in');
   await mkdir(inbox, { recursive: true, mode: 0o750 });
-  entries.sort((left, right) => (left.name < right.name ? -1 : 1));
+  // Oldest first, by the server's modification time (names may carry DDMMYYYY dates):
+  // drops load in the order they are queued, and a full base loaded after a newer one
+  // would bring back the customers the newer one removed. Same time: by name.
+  entries.sort(
+    (left, right) =>
+      (left.modifyTime ?? 0) - (right.modifyTime ?? 0) ||
+      (left.name < right.name ? -1 : left.name > right.name ? 1 : 0),
+  );
   let tooLarge = 0;
 
   for (const entry of entries) {

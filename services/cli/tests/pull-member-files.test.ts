@@ -272,4 +272,24 @@ describe.each(testControlDbKinds())('pulling member files over SFTP (%s)', (kind
     });
     expect(existsSync(path.join(remoteOut, 'M01_transactions_20261124.pgp'))).toBe(true);
   });
+
+  it('fetches a backlog oldest first, whatever the names say (DDMMYYYY names)', async () => {
+    // Two full bases waiting: by name 01122026 sorts before 15112026, by date it is newer.
+    const older = path.join(remoteOut, 'M01_customers_15112026.csv.pgp');
+    const newer = path.join(remoteOut, 'M01_customers_01122026.csv.pgp');
+    writeFileSync(older, randomBytes(1500));
+    writeFileSync(newer, randomBytes(1600));
+    utimesSync(older, new Date('2026-11-15T22:00:00Z'), new Date('2026-11-15T22:00:00Z'));
+    utimesSync(newer, new Date('2026-12-01T22:00:00Z'), new Date('2026-12-01T22:00:00Z'));
+    queued.length = 0;
+    const result = await pullMemberFiles(deps, 'M01', actor);
+    expect(result.fetched).toBe(2);
+    const drops = await listFileDrops(ctx, { organisationCode: 'M01' });
+    const nameOf = (id: string) => drops.find((drop) => drop.id === id)?.fileName;
+    // Queued (and so loaded) in that order: the newer base is the one the pool ends with.
+    expect(queued.map(nameOf)).toEqual([
+      'M01_customers_15112026.csv.pgp',
+      'M01_customers_01122026.csv.pgp',
+    ]);
+  });
 });

@@ -152,6 +152,33 @@ describe.each(testControlDbKinds())('purgeDropFiles on %s', (kind) => {
     expect(existsSync(fileOf(pending))).toBe(true);
   });
 
+  it('deletes the other files when one cannot be deleted, audits them, then fails for a retry', async () => {
+    const finishedAt = now;
+    now = new Date(finishedAt.getTime() - 30 * 24 * 60 * 60 * 1000);
+    const stuck = await storeTestDrop(ctx, {
+      organisationCode: 'M01',
+      dropStore,
+      status: 'accepted',
+    });
+    const other = await storeTestDrop(ctx, {
+      organisationCode: 'M02',
+      dropStore,
+      status: 'accepted',
+    });
+    now = finishedAt;
+    // Not deletable as a file: a directory in its place (a restore gone wrong).
+    rmSync(fileOf(stuck));
+    mkdirSync(fileOf(stuck));
+    writeFileSync(path.join(fileOf(stuck), 'inside'), 'test-only');
+    const [before] = await listLatestAuditEvents(ctx, 1);
+    await expect(purge()).rejects.toMatchObject({ code: 'unavailable', retry: true });
+    expect(existsSync(fileOf(other))).toBe(false);
+    const [event] = await listLatestAuditEvents(ctx, 1);
+    expect(event?.seq).toBeGreaterThan(before?.seq ?? 0);
+    expect(event).toMatchObject({ action: 'file.purged', details: { removed: 1 } });
+    rmSync(fileOf(stuck), { recursive: true });
+  });
+
   it('finds nothing to do in a drop store that does not exist yet', async () => {
     await expect(purge({ dropStore: path.join(dropStore, 'never-created') })).resolves.toEqual({
       removed: 0,

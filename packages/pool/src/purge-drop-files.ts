@@ -6,7 +6,7 @@ import {
   listFileDropsByIds,
   type TActor,
 } from '@alliage/control';
-import { DROP_FILE_COPY_SUFFIX, isDropFileDisposable } from '@alliage/domain';
+import { AppError, DROP_FILE_COPY_SUFFIX, isDropFileDisposable } from '@alliage/domain';
 import { listDirectory } from './list-directory.ts';
 
 /** Why drop files are deleted: the daily retention pass, an offboarding, an erasure. */
@@ -56,6 +56,9 @@ export async function purgeDropFiles(options: PurgeDropFilesOptions): Promise<TD
     outcome.unknown += entries.length - organisations.length;
   }
   const now = options.ctx.clock();
+  // A file that cannot be deleted (permissions after a restore) must not stop the others:
+  // the list is the same every day, and retention would stall behind it.
+  let failed = 0;
   for (const organisation of organisations) {
     const directory = path.join(options.dropStore, organisation);
     const names = (await listDirectory(directory)).map((entry) => entry.name);
@@ -72,8 +75,13 @@ export async function purgeDropFiles(options: PurgeDropFilesOptions): Promise<TD
       if (!drop || drop.organisationCode !== organisation) {
         outcome.unknown += 1;
       } else if (isDropFileDisposable(drop, { now, retentionDays: options.retentionDays })) {
-        await rm(path.join(directory, name), { force: true });
-        outcome.removed += 1;
+        try {
+          await rm(path.join(directory, name), { force: true });
+          outcome.removed += 1;
+        } catch {
+          failed += 1;
+          outcome.kept += 1;
+        }
       } else {
         outcome.kept += 1;
       }
@@ -87,6 +95,13 @@ export async function purgeDropFiles(options: PurgeDropFilesOptions): Promise<TD
       ...(options.organisationCode ? { organisationCode: options.organisationCode } : {}),
       details: { reason: options.reason, retentionDays: options.retentionDays, ...outcome },
     });
+  }
+  if (failed > 0) {
+    throw new AppError(
+      'unavailable',
+      `${failed} drop file(s) past their retention could not be deleted (a file system error): the others were; the next pass tries again`,
+      { retry: true },
+    );
   }
   return outcome;
 }

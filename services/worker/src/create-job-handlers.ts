@@ -121,21 +121,28 @@ export function createJobHandlers(deps: WorkerDeps): TJobHandlers {
     },
     // A job of its own: a failing file system does not make the pool build run again.
     'housekeeping.drop-files': async () => {
-      const files = await purgeDropFiles({
-        ctx: deps.intake.ctx,
-        actor: SYSTEM_ACTOR,
-        dropStore: deps.intake.dropStore,
-        retentionDays: deps.dropFileRetentionDays,
-        reason: 'retention',
-      });
-      deps.intake.logger?.info({ ...files }, 'drop store housekeeping');
-      const exports = await purgeMemberExports({
-        ctx: deps.intake.ctx,
-        actor: SYSTEM_ACTOR,
-        sftpRoot: deps.intake.sftpRoot,
-        retentionDays: deps.memberExportRetentionDays,
-      });
-      deps.intake.logger?.info({ ...exports }, 'member exports housekeeping');
+      // The member exports' purge runs whatever the drop store's did.
+      await runEverySteps([
+        async () => {
+          const files = await purgeDropFiles({
+            ctx: deps.intake.ctx,
+            actor: SYSTEM_ACTOR,
+            dropStore: deps.intake.dropStore,
+            retentionDays: deps.dropFileRetentionDays,
+            reason: 'retention',
+          });
+          deps.intake.logger?.info({ ...files }, 'drop store housekeeping');
+        },
+        async () => {
+          const exports = await purgeMemberExports({
+            ctx: deps.intake.ctx,
+            actor: SYSTEM_ACTOR,
+            sftpRoot: deps.intake.sftpRoot,
+            retentionDays: deps.memberExportRetentionDays,
+          });
+          deps.intake.logger?.info({ ...exports }, 'member exports housekeeping');
+        },
+      ]);
     },
     'pool.repoussoir-sync': async ({ version }) => {
       const refreshed = await syncPoolRepoussoir(deps.intake.ctx, deps.intake.warehouse);
@@ -173,19 +180,26 @@ export function createJobHandlers(deps: WorkerDeps): TJobHandlers {
         deliveryId,
       );
     },
+    // Each step runs whatever the one before did: a file the expiry cannot delete must not
+    // hold up the sweep, the dispatch of approved selections or the pushes. The job fails
+    // (and is retried) with the first error once all have run.
     'housekeeping.deliveries': async () => {
-      await expireDeliveries({ ctx: deps.intake.ctx, sftpRoot: deps.intake.sftpRoot });
-      // Files the expiry above no longer sees: a restore brought back those of deliveries
-      // already expired or failed, or files of deliveries an older control plane lacks.
-      const outboxes = await sweepDeliveryOutboxes({
-        ctx: deps.intake.ctx,
-        actor: SYSTEM_ACTOR,
-        sftpRoot: deps.intake.sftpRoot,
-        expiryDays: deps.selections.deliveryExpiryDays,
-      });
-      deps.intake.logger?.info({ ...outboxes }, 'delivery outboxes housekeeping');
-      await dispatchApprovedSelections(deps);
-      await dispatchPendingPushes(deps);
+      await runEverySteps([
+        () => expireDeliveries({ ctx: deps.intake.ctx, sftpRoot: deps.intake.sftpRoot }),
+        // Files the expiry above no longer sees: a restore brought back those of deliveries
+        // already expired or failed, or files of deliveries an older control plane lacks.
+        async () => {
+          const outboxes = await sweepDeliveryOutboxes({
+            ctx: deps.intake.ctx,
+            actor: SYSTEM_ACTOR,
+            sftpRoot: deps.intake.sftpRoot,
+            expiryDays: deps.selections.deliveryExpiryDays,
+          });
+          deps.intake.logger?.info({ ...outboxes }, 'delivery outboxes housekeeping');
+        },
+        () => dispatchApprovedSelections(deps),
+        () => dispatchPendingPushes(deps),
+      ]);
     },
   };
 }
@@ -362,4 +376,23 @@ export async function scheduleHousekeeping(
       ),
     ),
   );
+}
+
+/**
+ * Runs every step in order, each whatever the ones before did, then throws the first
+ * error if any failed: one housekeeping task failing does not skip the others.
+ *
+ * @example
+ * await runEverySteps([() => expireDeliveries(options), () => dispatchPendingPushes(deps)]);
+ */
+export async function runEverySteps(steps: readonly (() => Promise<unknown>)[]): Promise<void> {
+  const errors: unknown[] = [];
+  for (const step of steps) {
+    try {
+      await step();
+    } catch (error) {
+      errors.push(error);
+    }
+  }
+  if (errors.length > 0) throw errors[0];
 }

@@ -4,17 +4,11 @@ import {
   DEFAULT_MEMBER_EXPORT_RETENTION_DAYS,
   MAX_DROP_FILE_RETENTION_DAYS,
   MAX_MEMBER_EXPORT_RETENTION_DAYS,
+  ZHost,
 } from '@alliage/domain';
 import { z } from 'zod';
 
 const ZPort = z.coerce.number().int().min(0).max(65535);
-/** A host name, an IPv4 address or an IPv6 address (what a server listens on). */
-const ZHost = z
-  .string()
-  .regex(
-    /^(?:[A-Za-z0-9](?:[A-Za-z0-9.-]{0,251}[A-Za-z0-9])?|[0-9A-Fa-f:.]{2,45})$/,
-    'must be a host name or an IP address',
-  );
 /**
  * A secret given in the environment: long, and not a blank or repeated filler (a
  * whitespace-only or `xxxx…` value passes a length check and protects nothing).

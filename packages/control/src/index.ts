@@ -112,6 +112,7 @@ export { markMemberDataDeletionDue } from './mark-member-data-deletion-due.ts';
 export { getMemberDialect, setMemberDialect } from './member-dialect.ts';
 export type { TOrganisation } from './organisation.ts';
 export type { TKeyType, TOrganisationKey } from './organisation-key.ts';
+export { isKeyUsable } from './organisation-key.ts';
 export type { TPrincipal } from './principal.ts';
 export type { TPullSource } from './pull-source.ts';
 export type { TPushTarget } from './push-target.ts';

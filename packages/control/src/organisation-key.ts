@@ -19,6 +19,19 @@ export interface TOrganisationKey {
 }
 
 /**
+ * Whether a key may be used at `at`: not revoked, and not expired.
+ *
+ * @example
+ * const usable = keys.filter((key) => isKeyUsable(key, now));
+ */
+export function isKeyUsable(
+  key: Pick<TOrganisationKey, 'revokedAt' | 'expiresAt'>,
+  at: Date,
+): boolean {
+  return key.revokedAt === null && (key.expiresAt === null || key.expiresAt > at);
+}
+
+/**
  * A query for organisation keys with their organisation code; callers add
  * `where` and ordering. Rows go through `toOrganisationKey`.
  *

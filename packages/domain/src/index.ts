@@ -283,7 +283,7 @@ export {
   ZSelectionCriteria,
   ZSelectionRequest,
 } from './selection-criteria.ts';
-export { SFTP_ENDPOINT_FIELDS, ZSshFingerprint } from './sftp-endpoint.ts';
+export { SFTP_ENDPOINT_FIELDS, ZHost, ZSshFingerprint } from './sftp-endpoint.ts';
 export {
   isStuckDrop,
   STUCK_DROP_ALERT_REPEAT_MS,

@@ -8,9 +8,11 @@ export const ZSshFingerprint = z
     'must be a SHA-256 fingerprint as ssh-keygen -lf prints it (SHA256:...)',
   );
 
-// A host name or an IP address; anything else (spaces, URLs, user@host) is refused
-// rather than handed to the network stack.
-const ZHost = z
+/**
+ * A host name or an IP address; anything else (spaces, URLs, user@host) is refused
+ * rather than handed to the network stack. Also what the platform's own servers listen on.
+ */
+export const ZHost = z
   .string()
   .trim()
   .min(1)

@@ -8,6 +8,7 @@ import {
   getInstructionInForce,
   getMemberDialect,
   getOrganisation,
+  isKeyUsable,
   listCustomerSuppressionHashes,
   listOrganisationKeys,
   listOrganisations,
@@ -243,7 +244,7 @@ async function decideOutcome(
       keyType: 'pgp',
     })
   )
-    .filter((key) => key.revokedAt === null && (key.expiresAt === null || key.expiresAt > now))
+    .filter((key) => isKeyUsable(key, now))
     .map((key) => key.publicKey);
   if (signerKeys.length === 0) {
     return reject(

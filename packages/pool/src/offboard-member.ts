@@ -2,6 +2,7 @@ import {
   appendAuditEvent,
   type ControlContext,
   getOrganisation,
+  isKeyUsable,
   listAuditEvents,
   listMemberDataDeletionsDue,
   listOrganisationKeys,
@@ -380,9 +381,7 @@ async function usableMemberKey(
 ): Promise<TOrganisationKey> {
   const keys = await listOrganisationKeys(ctx, { organisationCode: memberCode, keyType: 'pgp' });
   const [key] = keys
-    .filter(
-      (entry) => entry.revokedAt === null && (entry.expiresAt === null || entry.expiresAt > now),
-    )
+    .filter((entry) => isKeyUsable(entry, now))
     .sort((a, b) => b.createdAt.getTime() - a.createdAt.getTime());
   if (!key) {
     throw new AppError(

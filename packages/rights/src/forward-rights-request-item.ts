@@ -1,5 +1,6 @@
 import {
   appendAuditEvent,
+  isKeyUsable,
   listOrganisationKeys,
   type TActor,
   type TOrganisationKey,
@@ -178,9 +179,7 @@ async function usableMemberKey(deps: TRightsDeps, memberCode: string): Promise<T
     keyType: 'pgp',
   });
   const key = keys
-    .filter(
-      (entry) => entry.revokedAt === null && (entry.expiresAt === null || entry.expiresAt > now),
-    )
+    .filter((entry) => isKeyUsable(entry, now))
     .sort((a, b) => b.createdAt.getTime() - a.createdAt.getTime())[0];
   if (!key) {
     throw new AppError(

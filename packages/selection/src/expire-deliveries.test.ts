@@ -3,18 +3,15 @@ import os from 'node:os';
 import path from 'node:path';
 import {
   type ControlContext,
-  completeDelivery,
-  createDelivery,
   createOrganisation,
-  createSelection,
-  decideSelection,
   getDelivery,
-  orderSelection,
-  recordSelectionCount,
-  SYSTEM_ACTOR,
   type TActor,
 } from '@alliage/control';
-import { createTestControlDb, type TestControlDb } from '@alliage/control/testing';
+import {
+  createTestControlDb,
+  type TestControlDb,
+  writeTestDelivery,
+} from '@alliage/control/testing';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { expireDeliveries } from './expire-deliveries.ts';
 
@@ -30,66 +27,31 @@ describe('expireDeliveries', () => {
     organisationId: null,
     organisationCode: null,
   };
-  let marketer: TActor;
-
   /** A written delivery of C01 whose (placeholder) file sits in its out/, expiring at `expiresAt`. */
-  async function writtenDelivery(index: number, expiresAt: Date) {
-    const selection = await createSelection(ctx, marketer, {
+  const writtenDelivery = (index: number, expiresAt: Date) =>
+    writeTestDelivery(ctx, {
       clientOrgCode: 'C01',
-      request: {
-        name: `Expiry test ${index}`,
-        channel: 'postal',
-        purpose: 'targeting',
-        campaignStart: '2027-03-01',
-        campaignEnd: '2027-03-31',
+      operator,
+      expiresAt,
+      name: `Expiry test ${index}`,
+      writeFile: async () => {
+        const fileName = `C01_expiry_${index}.csv.gpg`;
+        writeFileSync(path.join(sftpRoot, 'C01', 'out', fileName), 'test-only placeholder');
+        return { fileName, sizeBytes: 21, sha256: 'c'.repeat(64) };
       },
     });
-    await recordSelectionCount(ctx, marketer, {
-      selectionId: selection.id,
-      exactTotal: 300,
-      shown: { total: 300 },
-      blurred: false,
-    });
-    await orderSelection(ctx, marketer, { selectionId: selection.id, quantity: 100, minimum: 20 });
-    await decideSelection(ctx, operator, {
-      selectionId: selection.id,
-      decision: 'approve',
-      reason: 'ok',
-    });
-    const pending = await createDelivery(ctx, { selectionId: selection.id, expiresAt });
-    const fileName = `C01_expiry_${index}.csv.gpg`;
-    writeFileSync(path.join(sftpRoot, 'C01', 'out', fileName), 'test-only placeholder');
-    return completeDelivery(ctx, SYSTEM_ACTOR, {
-      deliveryId: pending.id,
-      fileName,
-      sizeBytes: 21,
-      sha256: 'c'.repeat(64),
-      rowCount: 103,
-      recipientKeyFingerprint: 'A'.repeat(40),
-      signerFingerprint: 'B'.repeat(40),
-      seeds: [],
-      memberUsage: [],
-    });
-  }
 
   beforeAll(async () => {
     control = await createTestControlDb('pglite');
     ctx = { db: control.db, clock: () => now };
     sftpRoot = mkdtempSync(path.join(os.tmpdir(), 'alliage-expiry-'));
     mkdirSync(path.join(sftpRoot, 'C01', 'out'), { recursive: true });
-    const client = await createOrganisation(ctx, operator, {
+    await createOrganisation(ctx, operator, {
       code: 'C01',
       name: 'Client',
       kind: 'client',
       sector: 'energie',
     });
-    marketer = {
-      ref: 'principal:marketer-C01',
-      principalId: null,
-      role: 'client_marketer',
-      organisationId: client.id,
-      organisationCode: 'C01',
-    };
   });
   afterAll(async () => {
     await control?.close();

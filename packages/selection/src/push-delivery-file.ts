@@ -7,6 +7,7 @@ import {
   getDelivery,
   getOrganisation,
   getPushTarget,
+  isKeyUsable,
   listOrganisationKeys,
   raiseAlert,
   recordDeliveryPush,
@@ -126,7 +127,7 @@ async function assertRecipientKeyValid(
     keyType: 'pgp',
   });
   const key = keys.find((candidate) => candidate.fingerprint.toUpperCase() === fingerprint);
-  if (!key || key.revokedAt !== null || (key.expiresAt !== null && key.expiresAt <= now)) {
+  if (!key || !isKeyUsable(key, now)) {
     throw new NotPushable(
       'conflict',
       `delivery ${delivery.id} is encrypted to a client key that is no longer valid (revoked, expired or removed): nothing is pushed; the client orders a new delivery to its current key`,

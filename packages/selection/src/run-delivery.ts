@@ -7,6 +7,7 @@ import {
   failDelivery,
   getOrganisation,
   getSelection,
+  isKeyUsable,
   listOrganisationKeys,
   listSeedContactsInUse,
   SYSTEM_ACTOR,
@@ -251,7 +252,7 @@ async function usableClientKey(
 ): Promise<TOrganisationKey> {
   const keys = await listOrganisationKeys(ctx, { organisationCode: clientCode, keyType: 'pgp' });
   const usable = keys
-    .filter((key) => key.revokedAt === null && (key.expiresAt === null || key.expiresAt > now))
+    .filter((key) => isKeyUsable(key, now))
     .sort((a, b) => b.createdAt.getTime() - a.createdAt.getTime());
   const key = usable[0];
   if (!key) {

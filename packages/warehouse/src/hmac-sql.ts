@@ -20,3 +20,19 @@ export function hmacSql(secret: string, valueSql: string): string {
   const pad = (byte: number) => Buffer.from(block.map((value) => value ^ byte)).toString('hex');
   return `CASE WHEN (${valueSql}) IS NULL THEN NULL ELSE sha256(unhex(${sqlString(pad(0x5c))}) || unhex(sha256(unhex(${sqlString(pad(0x36))}) || encode(${valueSql})))) END`;
 }
+
+/**
+ * A SQL expression computing the keyed hash of `customerSuppressionKey(member, customer
+ * ID)` (`member|customerId`) from the expressions `memberSql` and `customerIdSql`: how a
+ * suppression and a retention tombstone name a customer without its ID.
+ *
+ * @example
+ * `SELECT ${customerKeyHmacSql(secret, "'M01'", 'customer_id')} FROM customer_records`
+ */
+export function customerKeyHmacSql(
+  secret: string,
+  memberSql: string,
+  customerIdSql: string,
+): string {
+  return hmacSql(secret, `${memberSql} || '|' || ${customerIdSql}`);
+}

@@ -1,15 +1,6 @@
 import type { DuckDBConnection, DuckDBValue } from '@duckdb/node-api';
-import { hmacSql } from './hmac-sql.ts';
+import { customerKeyHmacSql } from './hmac-sql.ts';
 import { sqlIdentifier } from './sql-literal.ts';
-
-/**
- * The SQL key of a customer's tombstone: HMAC-SHA-256 of
- * `customerSuppressionKey(member, customer ID)` under the platform's secret, from the
- * expressions `memberSql` and `customerIdSql`.
- */
-function tombstoneKeySql(hmacSecret: string, memberSql: string, customerIdSql: string): string {
-  return hmacSql(hmacSecret, `${memberSql} || '|' || ${customerIdSql}`);
-}
 
 /**
  * Records, inside the caller's transaction, the customers a retention deletion just
@@ -17,7 +8,7 @@ function tombstoneKeySql(hmacSecret: string, memberSql: string, customerIdSql: s
  * `collected_on`, `last_activity` (NULL: the earlier tombstone's, else `collected_on`) and
  * `held_until` (NULL: deleted from the pool). A customer's earlier tombstone is replaced,
  * keeping the end of a hold it had: a hold granted once is never granted again until the
- * customer is back in the pool. Answers how many were written.
+ * customer is back in the pool.
  *
  * @example
  * await writeRetentionTombstones(connection, { hmacSecret, today: '2026-11-23',
@@ -26,7 +17,7 @@ function tombstoneKeySql(hmacSecret: string, memberSql: string, customerIdSql: s
 export async function writeRetentionTombstones(
   connection: DuckDBConnection,
   options: { hmacSecret: string; today: string; sourceSql: string; params?: DuckDBValue[] },
-): Promise<number> {
+): Promise<void> {
   // With the end of the hold the customer's earlier tombstone had, if any.
   await connection.run(
     `CREATE OR REPLACE TEMP TABLE tombstone_scratch AS
@@ -34,7 +25,7 @@ export async function writeRetentionTombstones(
        coalesce(n.last_activity, o.last_activity, n.collected_on) AS last_activity,
        coalesce(n.held_until, o.held_until) AS held_until
      FROM (
-       SELECT member_code, ${tombstoneKeySql(options.hmacSecret, 'member_code', 'customer_id')} AS customer_hmac,
+       SELECT member_code, ${customerKeyHmacSql(options.hmacSecret, 'member_code', 'customer_id')} AS customer_hmac,
          collected_on, last_activity, held_until
        FROM (${options.sourceSql})
      ) n
@@ -50,11 +41,6 @@ export async function writeRetentionTombstones(
     await connection.run(
       'INSERT INTO retention_tombstones SELECT *, CAST($1 AS DATE) FROM tombstone_scratch',
       [options.today],
-    );
-    return Number(
-      (
-        await connection.runAndReadAll('SELECT count(*) FROM tombstone_scratch')
-      ).getRowsJS()[0]?.[0] ?? 0,
     );
   } finally {
     await connection.run('DROP TABLE IF EXISTS tombstone_scratch');
@@ -75,7 +61,7 @@ export async function forgetRetentionTombstones(
 ): Promise<void> {
   await connection.run(
     `DELETE FROM retention_tombstones t USING (
-       SELECT DISTINCT c.member_code, ${tombstoneKeySql(options.hmacSecret, 'c.member_code', 'c.customer_id')} AS customer_hmac
+       SELECT DISTINCT c.member_code, ${customerKeyHmacSql(options.hmacSecret, 'c.member_code', 'c.customer_id')} AS customer_hmac
        FROM (${options.customersSql}) c
        SEMI JOIN (SELECT DISTINCT member_code FROM retention_tombstones) m USING (member_code)
      ) f
@@ -116,7 +102,7 @@ export async function stageRetentionTombstones(
     `INSERT INTO ${table}
      SELECT l.customer_id, t.customer_hmac, t.collected_on, t.last_activity, t.held_until, t.deleted_on
      FROM (
-       SELECT customer_id, ${tombstoneKeySql(options.hmacSecret, '$1', 'customer_id')} AS customer_hmac
+       SELECT customer_id, ${customerKeyHmacSql(options.hmacSecret, '$1', 'customer_id')} AS customer_hmac
        FROM (SELECT DISTINCT customer_id FROM (${options.listedSql})
          ANTI JOIN (SELECT customer_id FROM member_records WHERE member_code = $1) r USING (customer_id))
      ) l

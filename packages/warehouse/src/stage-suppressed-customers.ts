@@ -1,6 +1,6 @@
 import type { DuckDBConnection } from '@duckdb/node-api';
 import { appendRows } from './append-rows.ts';
-import { hmacSql } from './hmac-sql.ts';
+import { customerKeyHmacSql } from './hmac-sql.ts';
 import { sqlIdentifier, sqlString } from './sql-literal.ts';
 
 /**
@@ -26,5 +26,5 @@ export async function stageSuppressedCustomers(
     options.hashes[index] as string,
   ]);
   return (customerIdSql) =>
-    `(${hmacSql(options.hmacSecret, `${sqlString(`${options.memberCode}|`)} || ${customerIdSql}`)} IN (SELECT hmac FROM ${table}))`;
+    `(${customerKeyHmacSql(options.hmacSecret, sqlString(options.memberCode), customerIdSql)} IN (SELECT hmac FROM ${table}))`;
 }

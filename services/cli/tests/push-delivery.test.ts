@@ -6,26 +6,18 @@ import {
   addOrganisationKey,
   type ControlContext,
   cliActor,
-  completeDelivery,
-  createDelivery,
   createOrganisation,
-  createSelection,
-  decideSelection,
   getDelivery,
   getPushTarget,
   listAlerts,
   listLatestAuditEvents,
   listPendingDeliveryPushes,
   markDeliveryExpired,
-  orderSelection,
-  recordSelectionCount,
   removePushTarget,
   requestDeliveryPush,
   revokeOrganisationKey,
   SYSTEM_ACTOR,
   setPushTarget,
-  type TActor,
-  type TDelivery,
   type TOrganisationKey,
   updateOrganisation,
 } from '@alliage/control';
@@ -33,6 +25,7 @@ import {
   createTestControlDb,
   type TestControlDb,
   testControlDbKinds,
+  writeTestDelivery,
 } from '@alliage/control/testing';
 import {
   generatePgpKeyPair,
@@ -62,7 +55,7 @@ describe.each(testControlDbKinds())('pushing deliveries to the client server (%s
   let hostKey: string;
   let clientKey: string;
   let deps: PushDeps;
-  let clientId = '';
+  let _clientId = '';
   let clientPgpKey: TOrganisationKey;
   const registerClientPgpKey = async () => {
     // TEST-ONLY key of the client, the deliveries are (said to be) encrypted to.
@@ -95,62 +88,25 @@ describe.each(testControlDbKinds())('pushing deliveries to the client server (%s
   });
 
   /** A written delivery of C01 whose encrypted file (random bytes here) sits in its out/. */
-  async function writtenDelivery(
-    expiresAt = new Date(Date.now() + 30 * 86_400_000),
-  ): Promise<TDelivery> {
-    const marketer: TActor = {
-      ref: 'principal:marketer-C01',
-      principalId: null,
-      role: 'client_marketer',
-      organisationId: clientId,
-      organisationCode: 'C01',
-    };
-    const selection = await createSelection(ctx, marketer, {
+  const writtenDelivery = (expiresAt = new Date(Date.now() + 30 * 86_400_000)) =>
+    writeTestDelivery(ctx, {
       clientOrgCode: 'C01',
-      request: {
-        name: 'Push test',
-        channel: 'postal',
-        purpose: 'targeting',
-        campaignStart: '2027-03-01',
-        campaignEnd: '2027-03-31',
+      operator,
+      expiresAt,
+      name: 'Push test',
+      recipientKeyFingerprint: clientPgpKey.fingerprint,
+      writeFile: async (deliveryId) => {
+        const data = randomBytes(200_000 + contents.size);
+        const fileName = `C01_${deliveryId}.csv.gpg`;
+        const written = await writeOutboxFile({
+          directory: path.join(sftpRoot(), 'C01', 'out'),
+          fileName,
+          data,
+        });
+        contents.set(deliveryId, data);
+        return { fileName, sizeBytes: written.sizeBytes, sha256: written.sha256 };
       },
     });
-    await recordSelectionCount(ctx, marketer, {
-      selectionId: selection.id,
-      exactTotal: 300,
-      shown: { total: 300 },
-      blurred: false,
-    });
-    await orderSelection(ctx, marketer, { selectionId: selection.id, quantity: 100, minimum: 20 });
-    await decideSelection(ctx, operator, {
-      selectionId: selection.id,
-      decision: 'approve',
-      reason: 'ok',
-    });
-    const pending = await createDelivery(ctx, {
-      selectionId: selection.id,
-      expiresAt,
-    });
-    const data = randomBytes(200_000 + contents.size);
-    const fileName = `C01_${pending.id}.csv.gpg`;
-    const written = await writeOutboxFile({
-      directory: path.join(sftpRoot(), 'C01', 'out'),
-      fileName,
-      data,
-    });
-    contents.set(pending.id, data);
-    return completeDelivery(ctx, SYSTEM_ACTOR, {
-      deliveryId: pending.id,
-      fileName,
-      sizeBytes: written.sizeBytes,
-      sha256: written.sha256,
-      rowCount: 103,
-      recipientKeyFingerprint: clientPgpKey.fingerprint,
-      signerFingerprint: 'B'.repeat(40),
-      seeds: [],
-      memberUsage: [],
-    });
-  }
 
   const latestEvent = async () => (await listLatestAuditEvents(ctx, 1))[0];
 
@@ -165,7 +121,7 @@ describe.each(testControlDbKinds())('pushing deliveries to the client server (%s
 
     control = await createTestControlDb(kind);
     ctx = { db: control.db, clock: () => new Date() };
-    clientId = (
+    _clientId = (
       await createOrganisation(ctx, operator, {
         code: 'C01',
         name: 'Client',

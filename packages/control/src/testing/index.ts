@@ -5,3 +5,4 @@ export { storeTestDrop } from './store-test-drop.ts';
 export type { TestControlDb } from './test-env.ts';
 export { createTestControlDb, testControlDbKinds, testDatabaseUrl } from './test-env.ts';
 export { testStaffActor } from './test-staff-actor.ts';
+export { writeTestDelivery } from './write-test-delivery.ts';
